@@ -1,0 +1,426 @@
+"""Load a case folder or file, collecting every problem before failing.
+
+Loading runs in three passes, each reporting all it finds: YAML syntax (with positions),
+the pydantic model (each error mapped back to its line), then cross-references between
+the parts of the case (an inject's author must be a persona, a condition's option must exist).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from game.engine._yaml import SourceMap, YamlProblem, load_yaml
+from game.engine.conditions import parse_metric, walk
+from game.engine.diagnostics import CaseError, Diagnostic, Severity
+from game.engine.model import _ID_RE, Case, Condition, Effects, Option
+
+CASE_FILE = "scenario.yaml"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCase:
+    """A valid case with where it came from, and its warnings."""
+
+    case: Case
+    path: Path
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def case_file(path: str | Path, lang: str | None = None) -> Path:
+    """The YAML file of a case given as a folder or a file.
+
+    A folder holds ``scenario.yaml`` and may hold translations as ``scenario.fr.yaml``; with
+    ``lang`` the translation is preferred when present.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if lang:
+            translated = path / f"scenario.{lang}.yaml"
+            if translated.is_file():
+                return translated
+        return path / CASE_FILE
+    return path
+
+
+def case_files(folder: Path) -> Iterator[Path]:
+    """Every case file in a folder of cases (one sub-folder per case, one file per language)."""
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        yield from sorted(sub.glob("scenario*.yaml"))
+
+
+def load_case(path: str | Path, lang: str | None = None) -> LoadedCase:
+    """Load and check a case.
+
+    Args:
+        path: The case folder or its YAML file.
+        lang: Preferred language when the folder holds several.
+
+    Raises:
+        CaseError: listing every problem, each with file, line and column.
+    """
+    file = case_file(path, lang)
+    case, diagnostics = _check(file)
+    if case is None:
+        raise CaseError([d for d in diagnostics if d.severity == "error"])
+    return LoadedCase(case, file, tuple(diagnostics))
+
+
+def check_file(file: Path) -> list[Diagnostic]:
+    """Every problem in one case file (errors and warnings); empty when the case is clean."""
+    return _check(file)[1]
+
+
+def _check(file: Path) -> tuple[Case | None, list[Diagnostic]]:
+    """The case (None when it has errors) and every problem found in it."""
+    name = str(file)
+    text, problem = _read(file)
+    if problem:
+        return None, [problem]
+    try:
+        data, source = load_yaml(text, name)
+    except YamlProblem as exc:
+        return None, exc.diagnostics
+    if not isinstance(data, dict):
+        return None, [
+            Diagnostic(name, 1, 1, "error", "not-a-case", "a case file is a mapping of fields (id: ..., title: ...)")
+        ]
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        return None, list(_map_errors(exc, data, source, name))
+    diagnostics = _CrossCheck(case, source, name).run()
+    if any(d.severity == "error" for d in diagnostics):
+        return None, diagnostics
+    return case, diagnostics
+
+
+def _read(file: Path) -> tuple[str, Diagnostic | None]:
+    name = str(file)
+
+    def fail(code: str, message: str) -> tuple[str, Diagnostic]:
+        return "", Diagnostic(name, 0, 0, "error", code, message)
+
+    if file.is_dir():
+        return fail("not-a-file", "this is a folder, not a case file")
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return fail("too-large", f"the file is {size:,} bytes; a case file may be at most {MAX_FILE_BYTES:,}")
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        return fail("file-missing", "no such file" if file.name != CASE_FILE else "no scenario.yaml in this folder")
+    except PermissionError:
+        return fail("unreadable", "permission denied: the file cannot be read")
+    except OSError as exc:
+        return fail("unreadable", f"cannot read the file: {exc.strerror}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return "", Diagnostic(
+            name, line, column, "error", "encoding", "the file is not UTF-8 text: save it as UTF-8"
+        )
+    return text, None
+
+
+# --- pydantic errors, mapped back to the YAML ---------------------------------------------
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
+    """Drop the segments pydantic adds for unions and tags, keeping those that exist in the data."""
+    path: list[str | int] = []
+    current = data
+    for i, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif i == len(loc) - 1 and isinstance(part, str) and isinstance(current, dict):
+            path.append(part)  # a missing or unknown field: name it
+            break
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class that holds the value at ``path`` (for spelling suggestions)."""
+    model: Any = Case
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            for info in getattr(model, "model_fields", {}).values():
+                if info.alias == part:
+                    field = info
+        if field is None:
+            return None
+        model = _unwrap(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    from typing import get_args
+
+    for arg in (annotation, *get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+        for inner in get_args(arg):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return annotation
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _map_errors(exc: ValidationError, data: Any, source: SourceMap, name: str) -> Iterator[Diagnostic]:
+    seen: set[tuple[int, int, str]] = set()
+    for error in exc.errors():
+        path = _data_path(error["loc"], data)
+        kind = error["type"]
+        field = next((p for p in reversed(path) if isinstance(p, str)), "case")
+        message = _message(error, field, path)
+        pos = source.find(path, key=kind == "extra_forbidden")
+        if (pos.line, pos.column, message) in seen:
+            continue
+        seen.add((pos.line, pos.column, message))
+        code = {"missing": "field-missing", "extra_forbidden": "field-unknown"}.get(kind, "field-invalid")
+        yield Diagnostic(name, pos.line, pos.column, "error", code, message)
+
+
+def _message(error: Any, field: str, path: tuple[str | int, ...]) -> str:
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return f"missing required field '{field}'"
+    if kind == "extra_forbidden":
+        model = _model_at(path[:-1])
+        hint = _suggest(field, _field_names(model)) if model else ""
+        return f"unknown field '{field}'{hint}"
+    if kind == "enum":
+        expected = [e.strip(" '") for e in ctx.get("expected", "").replace(" or ", ", ").split(",")]
+        return f"{field}: {value!r} is not one of: {', '.join(expected)}{_suggest(str(value), expected)}"
+    if kind == "literal_error":
+        return f"{field}: {value!r} is not allowed; expected {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == _ID_RE:
+            return f"{field}: {value!r} is not a valid id: use lower-case letters, digits, '-' and '_'"
+        if field == "metric":
+            return f"metric: {value!r} is not a comparison such as \"sentiment < 30\""
+        if field == "chose":
+            return f"chose: {value!r} should be written \"decision-id.option-id\""
+        return f"{field}: {value!r} does not have the expected form"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind in ("dict_type", "model_type"):
+        message = "expected a mapping of fields (key: value)"
+    elif kind == "list_type":
+        message = "expected a list (lines starting with '- ')"
+    elif kind in ("string_type",):
+        message = f"expected text, got {value!r}"
+    return f"{field}: {message}"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# --- cross-references ---------------------------------------------------------------------
+
+
+class _CrossCheck:
+    """Checks that need the whole case: ids that must exist, be unique, or be reachable."""
+
+    def __init__(self, case: Case, source: SourceMap, name: str) -> None:
+        self.case, self.source, self.name = case, source, name
+        self.problems: list[Diagnostic] = []
+        self.personas = {p.id for p in case.personas}
+        self.channels = {c.id: c for c in case.channels}
+        self.events = {i.id for i in case.injects} | {d.id for d in case.decisions}
+        self.injects = {i.id for i in case.injects}
+        self.options = {d.id: {o.id for o in d.options} for d in case.decisions}
+        self.replies = {o.id for o in case.replies} | {r.id for i in case.injects for r in i.replies}
+        self.flags_set = {
+            flag for _, effects in self._all_effects() for flag in effects.set_flags
+        }
+
+    def report(self, path: tuple[str | int, ...], code: str, message: str, severity: Severity = "error") -> None:
+        pos = self.source.find(path)
+        self.problems.append(Diagnostic(self.name, pos.line, pos.column, severity, code, message))
+
+    def run(self) -> list[Diagnostic]:
+        case = self.case
+        self._unique("personas", case.personas)
+        self._unique("channels", case.channels)
+        self._unique("endings", case.endings)
+        self._unique("objectives", case.objectives)
+        self._unique_events()
+        for i, inject in enumerate(case.injects):
+            here = ("injects", i)
+            self._ref(inject.channel, self.channels, (*here, "channel"), "channel")
+            self._ref(inject.author, self.personas, (*here, "author"), "persona")
+            self._timing(inject, here)
+            for j, decision in enumerate(inject.handled_by):
+                self._ref(decision, self.options, (*here, "handled_by", j), "decision")
+            self._unique((*here, "replies"), inject.replies)
+        for i, decision in enumerate(case.decisions):
+            here = ("decisions", i)
+            if decision.author:
+                self._ref(decision.author, self.personas, (*here, "author"), "persona")
+            if decision.channel:
+                self._ref(decision.channel, self.channels, (*here, "channel"), "channel")
+            self._timing(decision, here)
+            self._unique((*here, "options"), decision.options)
+        for i, pool in enumerate(case.noise):
+            self._ref(pool.channel, self.channels, ("noise", i, "channel"), "channel")
+            for j, author in enumerate(pool.authors):
+                self._ref(author, self.personas, ("noise", i, "authors", j), "persona")
+        for i, channel in enumerate(case.story.channels):
+            self._ref(channel, self.channels, ("story", "channels", i), "channel")
+        for i, reaction in enumerate(case.reactions):
+            for j, persona in enumerate(reaction.personas):
+                self._ref(persona, self.personas, ("reactions", i, "personas", j), "persona")
+            for j, ref in enumerate(reaction.on.options):
+                if not self._option_exists(ref):
+                    self.report(("reactions", i, "on", "options", j), "unknown-ref", f"no option or reply {ref!r}")
+            if not reaction.personas and not reaction.stances:
+                self.report(("reactions", i), "field-missing", "say who reacts: give `personas` or `stances`")
+        for path, option in self._all_options():
+            if option.channel:
+                self._ref(option.channel, self.channels, (*path, "channel"), "channel")
+                limit = self.channels[option.channel].limit if option.channel in self.channels else None
+                if limit and option.post and len(option.post) > limit:
+                    self.report(
+                        (*path, "post"), "too-long",
+                        f"post is {len(option.post)} characters; {option.channel} takes {limit}", "warning",
+                    )
+            if option.post and not option.channel and path[0] == "decisions":
+                self.report((*path, "channel"), "field-missing", "a published `post` needs the `channel` it goes to")
+        for path, effects in self._all_effects():
+            self._effects(effects, path)
+        for path, condition in self._all_conditions():
+            self._condition(condition, path)
+        self._endings()
+        return self.problems
+
+    def _unique(self, path: str | tuple[str | int, ...], items: Iterable[Any]) -> None:
+        base = (path,) if isinstance(path, str) else path
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                self.report((*base, i, "id"), "duplicate-id", f"id {item.id!r} is used twice")
+            seen.add(item.id)
+
+    def _unique_events(self) -> None:
+        seen: set[str] = set()
+        for kind, items in (("injects", self.case.injects), ("decisions", self.case.decisions)):
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    self.report((kind, i, "id"), "duplicate-id", f"id {item.id!r} is already used by an inject or decision")
+                seen.add(item.id)
+
+    def _ref(self, value: str, known: Iterable[str], path: tuple[str | int, ...], what: str) -> bool:
+        if value in known:
+            return True
+        self.report(path, "unknown-ref", f"unknown {what} {value!r}{_suggest(value, known)}")
+        return False
+
+    def _timing(self, item: Any, path: tuple[str | int, ...]) -> None:
+        if item.at is None and item.when is None and not item.optional:
+            self.report(path, "never-fires", f"{item.id!r} never happens: give `at`, `when`, or `optional: true`")
+        if item.at is not None and item.at > self.case.duration:
+            self.report(
+                (*path, "at"), "after-end",
+                f"{item.id!r} is set at {_clock(item.at)}, after the case ends at {_clock(self.case.duration)}",
+            )
+
+    def _option_exists(self, ref: str) -> bool:
+        if "." in ref:
+            decision, option = ref.split(".", 1)
+            return option in self.options.get(decision, ())
+        return ref in self.replies
+
+    def _all_options(self) -> Iterator[tuple[tuple[str | int, ...], Option]]:
+        for i, decision in enumerate(self.case.decisions):
+            for j, option in enumerate(decision.options):
+                yield ("decisions", i, "options", j), option
+        for i, inject in enumerate(self.case.injects):
+            for j, option in enumerate(inject.replies):
+                yield ("injects", i, "replies", j), option
+        for i, option in enumerate(self.case.replies):
+            yield ("replies", i), option
+
+    def _all_effects(self) -> Iterator[tuple[tuple[str | int, ...], Effects]]:
+        for path, option in self._all_options():
+            yield (*path, "effects"), option.effects
+        for i, inject in enumerate(self.case.injects):
+            yield ("injects", i, "effects"), inject.effects
+        for i, decision in enumerate(self.case.decisions):
+            yield ("decisions", i, "on_timeout", "effects"), decision.on_timeout.effects
+        for i, reaction in enumerate(self.case.reactions):
+            yield ("reactions", i, "effects"), reaction.effects
+
+    def _all_conditions(self) -> Iterator[tuple[tuple[str | int, ...], Condition]]:
+        for kind, items in (("injects", self.case.injects), ("decisions", self.case.decisions),
+                            ("endings", self.case.endings)):
+            for i, item in enumerate(items):
+                if item.when is not None:
+                    yield (kind, i, "when"), item.when
+        for i, objective in enumerate(self.case.objectives):
+            if objective.met_when is not None:
+                yield ("objectives", i, "met_when"), objective.met_when
+
+    def _effects(self, effects: Effects, path: tuple[str | int, ...]) -> None:
+        for name in effects.metrics:
+            self._ref(name, self.case.metrics, (*path, "metrics", name), "metric")
+        for i, item in enumerate(effects.trigger):
+            target = item if isinstance(item, str) else item.inject
+            self._ref(target, self.events, (*path, "trigger", i), "inject or decision")
+        for i, target in enumerate(effects.cancel):
+            self._ref(target, self.events, (*path, "cancel", i), "inject or decision")
+
+    def _condition(self, condition: Condition, path: tuple[str | int, ...]) -> None:
+        for key, value, here in walk(condition, path):
+            if key == "metric":
+                self._ref(parse_metric(value)[0], self.case.metrics, here, "metric")
+            elif key == "chose":
+                decision, option = value.split(".", 1)
+                if self._ref(decision, self.options, here, "decision"):
+                    self._ref(option, self.options[decision], here, f"option of {decision!r}:")
+            elif key in ("decided", "timed_out"):
+                self._ref(value, self.options, here, "decision")
+            elif key == "fired":
+                self._ref(value, self.events, here, "inject or decision")
+            elif key in ("flagged", "answered"):
+                self._ref(value, self.injects, here, "inject")
+            elif key == "flag" and value not in self.flags_set:
+                self.report(here, "flag-never-set", f"no option or inject ever sets flag {value!r}", "warning")
+
+    def _endings(self) -> None:
+        endings = self.case.endings
+        for i, ending in enumerate(endings[:-1]):
+            if ending.when is None:
+                self.report(
+                    ("endings", i), "ending-shadows",
+                    f"ending {ending.id!r} has no `when`, so the endings after it can never be reached",
+                )
+        if endings[-1].when is not None:
+            self.report(
+                ("endings", len(endings) - 1, "when"), "no-default-ending",
+                "the last ending must have no `when`, so that every run ends somewhere",
+            )
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

@@ -1,0 +1,513 @@
+"""The case format: what an author writes in ``scenario.yaml``.
+
+Every field has a description: it is the hover text editors show from the JSON Schema, and the
+reference in docs/scenario-format.md is written from the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+FORMAT_VERSION = 1
+
+# --- small types --------------------------------------------------------------------------
+
+_ID_RE = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[
+    str,
+    Field(pattern=_ID_RE, max_length=64, description="A short name: lower-case letters, digits, '-' and '_'."),
+]
+
+_DURATION_RE = re.compile(r"^(?:(?P<h>\d+)h)?\s*(?:(?P<m>\d+)m(?:in)?)?\s*(?:(?P<s>\d+)s)?$")
+_CLOCK_RE = re.compile(r"^(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)$")
+
+
+def parse_duration(value: Any) -> int:
+    """Turn an author's time (``"00:01:30"``, ``"90s"``, ``"5m"``, ``"1h30m"``) into seconds.
+
+    Raises:
+        ValueError: with a message that shows the accepted forms.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"expected a time such as \"00:05:00\" or \"5m\", got {value!r}")
+    if isinstance(value, int):
+        raise ValueError(
+            f"a bare number ({value}) is ambiguous as a time: write \"{value}s\" or \"{value}m\" or \"HH:MM:SS\""
+        )
+    text = value.strip()
+    clock = _CLOCK_RE.match(text)
+    if clock:
+        return int(clock["h"]) * 3600 + int(clock["m"]) * 60 + int(clock["s"])
+    match = _DURATION_RE.match(text)
+    if text and match and any(match.groupdict().values()):
+        return sum(int(match[k] or 0) * f for k, f in (("h", 3600), ("m", 60), ("s", 1)))
+    short = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if short:
+        a, b = short.groups()
+        raise ValueError(
+            f"{text!r} is ambiguous: write \"00:{int(a):02d}:{b}\" for {a} min {b} s, or \"{int(a):02d}:{b}:00\" for {a} h {b} min"
+        )
+    raise ValueError(f"{text!r} is not a time: write \"HH:MM:SS\" (e.g. \"00:05:00\") or \"90s\", \"5m\", \"1h30m\"")
+
+
+Duration = Annotated[
+    int,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d{1,2}:[0-5]\d:[0-5]\d|(\d+h)?\s*(\d+m(in)?)?\s*(\d+s)?)$",
+            "description": "A simulated time: \"HH:MM:SS\" or \"90s\", \"5m\", \"1h30m\".",
+            "examples": ["00:05:00", "90s", "5m"],
+        }
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+
+class Cluster(StrEnum):
+    """SCCT crisis clusters (Coombs 2007), by how much responsibility stakeholders attribute."""
+
+    victim = "victim"
+    accidental = "accidental"
+    preventable = "preventable"
+
+
+class CrisisKind(StrEnum):
+    """SCCT crisis types."""
+
+    natural_disaster = "natural_disaster"
+    rumour = "rumour"
+    workplace_violence = "workplace_violence"
+    product_tampering = "product_tampering"
+    challenge = "challenge"
+    technical_error_accident = "technical_error_accident"
+    technical_error_product_harm = "technical_error_product_harm"
+    human_error_accident = "human_error_accident"
+    human_error_product_harm = "human_error_product_harm"
+    organisational_misdeed = "organisational_misdeed"
+
+
+class Strategy(StrEnum):
+    """SCCT response strategies (Coombs 2007), plus saying nothing."""
+
+    attack_accuser = "attack_accuser"
+    denial = "denial"
+    scapegoat = "scapegoat"
+    excuse = "excuse"
+    justification = "justification"
+    compensation = "compensation"
+    apology = "apology"
+    reminder = "reminder"
+    ingratiation = "ingratiation"
+    victimage = "victimage"
+    instructing_information = "instructing_information"
+    adjusting_information = "adjusting_information"
+    no_comment = "no_comment"
+
+
+class Tone(StrEnum):
+    """How a message sounds. The rubric rewards a participant's voice, not an advertiser's."""
+
+    empathetic = "empathetic"
+    factual = "factual"
+    humble = "humble"
+    neutral = "neutral"
+    humorous = "humorous"
+    corporate = "corporate"
+    promotional = "promotional"
+    defensive = "defensive"
+    hostile = "hostile"
+    sarcastic = "sarcastic"
+
+
+class Stance(StrEnum):
+    """What a persona thinks of the organisation, from worst to best."""
+
+    hostile = "hostile"
+    critical = "critical"
+    neutral = "neutral"
+    supportive = "supportive"
+    loyal = "loyal"
+
+
+STANCE_ORDER: tuple[Stance, ...] = tuple(Stance)
+
+
+class Temperament(StrEnum):
+    """How readily a persona reacts: calm people rarely answer back, volatile ones always do."""
+
+    calm = "calm"
+    measured = "measured"
+    passionate = "passionate"
+    volatile = "volatile"
+
+
+class ChannelKind(StrEnum):
+    """Kinds of channel. Feed channels show posts; inbox channels bring messages to the team."""
+
+    microblog = "microblog"
+    social_page = "social_page"
+    video = "video"
+    forum = "forum"
+    blog = "blog"
+    news = "news"
+    email = "email"
+    phone = "phone"
+    message = "message"
+
+
+INBOX_KINDS = frozenset({ChannelKind.email, ChannelKind.phone, ChannelKind.message})
+DEFAULT_MAX_LENGTH = {ChannelKind.microblog: 280}
+
+CORE_METRICS = ("sentiment", "visibility", "trust", "media")
+
+# --- conditions and effects ---------------------------------------------------------------
+
+
+class Condition(_Model):
+    """When something happens. Several keys in one condition must all hold.
+
+    Examples: ``{metric: "visibility >= 60"}``, ``{flag: comments_deleted}``,
+    ``{chose: "first-statement.apologise"}``, ``{any: [{fired: bbc}, {after: "00:30:00"}]}``.
+    """
+
+    all: list[Condition] | None = Field(None, description="Every condition in the list holds.")
+    any: list[Condition] | None = Field(None, description="At least one condition in the list holds.")
+    not_: Condition | None = Field(None, alias="not", description="The condition does not hold.")
+    flag: Id | None = Field(None, description="This flag is set (options and injects set flags).")
+    metric: str | None = Field(
+        None,
+        description="A comparison of a metric with a number, e.g. \"sentiment < 30\" or \"media >= 50\".",
+        pattern=r"^\s*[a-z_]+\s*(<=|>=|<|>|==|!=)\s*-?\d+(\.\d+)?\s*$",
+    )
+    chose: str | None = Field(
+        None, description="This option was chosen, written \"decision-id.option-id\".", pattern=r"^[a-z0-9_-]+\.[a-z0-9_-]+$"
+    )
+    decided: Id | None = Field(None, description="This decision was answered in time (any option).")
+    timed_out: Id | None = Field(None, description="This decision ran out of time with no answer.")
+    fired: Id | None = Field(None, description="This inject or decision has appeared.")
+    flagged: Id | None = Field(None, description="The trainee flagged this inject's post as a signal.")
+    answered: Id | None = Field(None, description="The trainee answered this inject's post.")
+    after: Duration | None = Field(None, description="The simulated clock has reached this time.")
+    before: Duration | None = Field(None, description="The simulated clock has not reached this time yet.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Condition:
+        if not self.model_fields_set:
+            raise ValueError("an empty condition: give at least one of " + ", ".join(CONDITION_KEYS))
+        return self
+
+
+CONDITION_KEYS = tuple(
+    (info.alias or name) for name, info in Condition.model_fields.items()
+)
+
+
+class InjectAfter(_Model):
+    """An inject to fire some time after the effect."""
+
+    inject: Id = Field(description="The inject to fire.")
+    after: Duration = Field(description="How long after the effect it fires.")
+
+
+Trigger = Annotated[
+    Annotated[str, Tag("id"), Field(pattern=_ID_RE)] | Annotated[InjectAfter, Tag("later")],
+    Discriminator(lambda v: "id" if isinstance(v, str) else "later"),
+]
+
+
+class Effects(_Model):
+    """What an option, an inject or a timeout changes."""
+
+    metrics: dict[str, float] = Field(
+        default_factory=dict, description="Changes to metrics, e.g. {sentiment: +8, trust: -5}."
+    )
+    set_flags: list[Id] = Field(default_factory=list, description="Flags to set (conditions test them with `flag`).")
+    clear_flags: list[Id] = Field(default_factory=list, description="Flags to clear.")
+    trigger: list[Trigger] = Field(
+        default_factory=list, description="Injects or decisions to bring in now, or {inject, after} to bring in later."
+    )
+    cancel: list[Id] = Field(default_factory=list, description="Injects or decisions that will now never happen.")
+    spread: float | None = Field(
+        None,
+        gt=0,
+        le=4,
+        description="Multiplies how contagious the story is: above 1 it spreads faster (a clumsy answer), "
+        "below 1 it calms down (a good one).",
+    )
+    heat: float = Field(0, ge=-50, le=50, description="A burst of story activity (positive) or a cool-down (negative).")
+
+
+# --- people and places --------------------------------------------------------------------
+
+
+class Organisation(_Model):
+    name: str = Field(description="The organisation the trainee speaks for.")
+    handle: str = Field(description="Its account name on the feed, e.g. \"@Nestle\".")
+    description: str = Field("", description="One or two sentences for the briefing.")
+
+
+class Crisis(_Model):
+    """The crisis in the terms of Situational Crisis Communication Theory (Coombs 2007)."""
+
+    cluster: Cluster = Field(description="victim, accidental or preventable: how much the public blames the organisation.")
+    kind: CrisisKind | None = Field(None, description="The SCCT crisis type, e.g. challenge, rumour, organisational_misdeed.")
+    accusation_is_false: bool = Field(
+        False,
+        description="True when the rumour or challenge is unfounded: only then do denial and attacking the accuser fit.",
+    )
+    crisis_history: bool = Field(False, description="Intensifier: the organisation had similar crises before.")
+    bad_reputation: bool = Field(False, description="Intensifier: the organisation was already badly regarded.")
+    serious_harm: bool = Field(False, description="Victims suffered serious harm: compensation is expected.")
+    summary: str = Field("", description="Why the case is classified this way; shown in the debrief.")
+
+
+class Persona(_Model):
+    id: Id
+    name: str = Field(description="Display name.")
+    handle: str = Field(description="Account name, e.g. \"@greenpeace\".")
+    followers: int = Field(ge=0, description="Followers or readers: how far their posts travel.")
+    stance: Stance = Field(Stance.neutral, description="What they think of the organisation at the start.")
+    influence: float = Field(0.5, ge=0, le=1, description="0 to 1: how much their posts move the story.")
+    temperament: Temperament = Field(Temperament.measured, description="How readily they react.")
+    role: str = Field("", description="Who they are, for the debrief (journalist, activist, customer, boss...).")
+
+
+class Channel(_Model):
+    id: Id
+    kind: ChannelKind = Field(description="What kind of channel this is.")
+    name: str = Field(description="Display name, e.g. \"Facebook page\".")
+    max_length: int | None = Field(
+        None, gt=0, description="Longest post the channel takes; microblogs default to 280 characters."
+    )
+
+    @property
+    def limit(self) -> int | None:
+        return self.max_length or DEFAULT_MAX_LENGTH.get(self.kind)
+
+    @property
+    def is_inbox(self) -> bool:
+        return self.kind in INBOX_KINDS
+
+
+class CrowdMember(_Model):
+    name: str
+    handle: str
+    followers: int = Field(200, ge=0)
+
+
+class Objective(_Model):
+    id: Id
+    text: str = Field(description="A learning objective, shown in the briefing and checked in the debrief.")
+    met_when: Condition | None = Field(None, description="When the objective counts as met.")
+
+
+class Source(_Model):
+    title: str
+    publisher: str = ""
+    date: str = Field("", description="Publication date, e.g. \"2010-03-19\".")
+    url: str = ""
+
+
+# --- what happens -------------------------------------------------------------------------
+
+
+class Option(_Model):
+    """One choice in a decision, or one way of answering a post."""
+
+    id: Id
+    label: str = Field(description="The choice as the trainee reads it.")
+    strategy: Strategy = Field(description="The SCCT response strategy this choice uses.")
+    also: list[Strategy] = Field(default_factory=list, description="Supplementary strategies, e.g. ingratiation.")
+    tone: Tone = Field(Tone.neutral, description="How the message sounds.")
+    channel: Id | None = Field(None, description="Where the organisation's message is published, if anywhere.")
+    post: str | None = Field(None, description="The text the organisation publishes.")
+    effects: Effects = Field(default_factory=Effects)
+    feedback: str = Field(description="Why this choice works or not, in a trainer's words; shown in the debrief.")
+
+
+class Timeout(_Model):
+    """What happens when nobody decides in time. Silence has consequences."""
+
+    label: str = Field("No decision in time", description="How the debrief names the missed decision.")
+    strategy: Strategy = Strategy.no_comment
+    effects: Effects = Field(default_factory=Effects)
+    feedback: str = Field(description="What silence cost, for the debrief.")
+
+
+class Inject(_Model):
+    """A post, email, call or article that enters the feed or the inbox."""
+
+    id: Id
+    at: Duration | None = Field(None, description="When it fires; with `when`, the earliest time it may fire.")
+    when: Condition | None = Field(None, description="Fire as soon as this condition holds.")
+    channel: Id = Field(description="Where it appears.")
+    author: Id = Field(description="The persona who posts or sends it.")
+    subject: str | None = Field(None, description="Subject line, for emails.")
+    text: str = Field(min_length=1, description="The message itself.")
+    signal: bool = Field(False, description="A real signal the trainee should spot in the noise.")
+    heat: float | None = Field(
+        None, ge=0, le=50, description="How much it excites the story (default 3 for a signal, 0.5 otherwise)."
+    )
+    handled_by: list[Id] = Field(
+        default_factory=list, description="Decisions that answer this signal; until then it feeds the story."
+    )
+    replies: list[Option] = Field(default_factory=list, description="Ways to answer this post (else the case's `replies`).")
+    effects: Effects = Field(default_factory=Effects, description="Applied when it fires.")
+    optional: bool = Field(False, description="Only fires when the facilitator fires it or an effect triggers it.")
+
+
+class Decision(_Model):
+    """A moment when the team must choose, against the clock."""
+
+    id: Id
+    at: Duration | None = Field(None, description="When it opens; with `when`, the earliest time.")
+    when: Condition | None = Field(None, description="Open as soon as this condition holds.")
+    author: Id | None = Field(None, description="Who asks (the boss, legal...): a persona.")
+    channel: Id | None = Field(None, description="Inbox channel the request arrives on (phone, email).")
+    title: str = Field(description="A short title for the decision.")
+    prompt: str = Field(description="The situation and the question.")
+    time_limit: Duration = Field(description="How long the team has to answer.")
+    options: list[Option] = Field(min_length=2, description="The choices.")
+    on_timeout: Timeout = Field(description="What happens if nobody chooses in time.")
+    optional: bool = Field(False, description="Only opens when triggered by an effect or by the facilitator.")
+
+
+class ReactionTrigger(_Model):
+    """Which organisational messages a reaction answers. Empty lists match anything."""
+
+    strategies: list[Strategy] = Field(default_factory=list, description="Any of these strategies.")
+    tones: list[Tone] = Field(default_factory=list, description="Any of these tones.")
+    options: list[str] = Field(
+        default_factory=list, description="Any of these options, as \"decision.option\" or reply ids."
+    )
+    later_than: Duration | None = Field(None, description="Only answers given this long after the first signal.")
+    within: Duration | None = Field(None, description="Only answers given within this time of the first signal.")
+
+
+class Reaction(_Model):
+    """How personas answer back when the organisation speaks."""
+
+    id: Id
+    on: ReactionTrigger = Field(description="Which messages trigger it.")
+    personas: list[Id] = Field(default_factory=list, description="Who reacts (persona ids).")
+    stances: list[Stance] = Field(default_factory=list, description="Or everyone whose current stance is one of these.")
+    chance: float = Field(0.7, ge=0, le=1, description="Chance each persona reacts, before temperament.")
+    delay: Duration = Field(60, description="Typical delay before the reply.")
+    texts: list[str] = Field(min_length=1, description="Reply texts; {org}, {name} and {handle} are filled in.")
+    stance_shift: int = Field(0, ge=-4, le=4, description="Steps the persona's stance moves (+ towards loyal).")
+    heat: float = Field(0.5, ge=0, le=20, description="How much each reply excites the story.")
+    effects: Effects = Field(default_factory=Effects, description="Applied once per reply.")
+
+
+class NoisePool(_Model):
+    """Background posts: the stream the signals hide in."""
+
+    id: Id
+    channel: Id
+    rate: float = Field(gt=0, le=60, description="Posts per simulated minute.")
+    texts: list[str] = Field(min_length=1, description="Texts to pick from.")
+    authors: list[Id] = Field(default_factory=list, description="Personas who post them (default: the crowd).")
+    start: Duration = Field(0, description="From when.")
+    end: Duration | None = Field(None, description="Until when (default: the end).")
+
+
+class Story(_Model):
+    """The crowd's chatter about the crisis, which spreads or calms with the dynamics."""
+
+    channels: list[Id] = Field(min_length=1, description="Where the chatter appears.")
+    texts: list[str] = Field(min_length=1, description="Critical chatter; {org} is filled in.")
+    supportive_texts: list[str] = Field(
+        default_factory=list, description="Chatter once sentiment recovers above 50."
+    )
+
+
+class Dynamics(_Model):
+    """How the story spreads: a self-exciting (Hawkes) process. Defaults suit most cases."""
+
+    base_rate: float = Field(0.2, ge=0, description="Story posts per minute before anything happens.")
+    branching: float = Field(
+        0.6, ge=0, lt=1.5, description="Follow-up posts each story post provokes; above 1 the story runs away."
+    )
+    decay: Duration = Field(480, description="How long the excitement of one post lasts.")
+    silence_pressure: float = Field(0.5, ge=0, description="Extra posts per minute for each unanswered signal.")
+    visibility_scale: float = Field(6.0, gt=0, description="Posts per minute at which visibility reaches 63.")
+    media_threshold: float = Field(55, ge=0, le=100, description="Visibility above which the media pick the story up.")
+    sentiment_per_post: float = Field(0.3, ge=0, description="Sentiment lost per critical story post.")
+    trust_erosion: float = Field(0.15, ge=0, description="Trust lost per minute for each unanswered signal.")
+    response_target: Duration = Field(900, description="First public answer within this gets full marks.")
+    max_rate: float = Field(40, gt=0, description="Ceiling on story posts per minute.")
+
+
+class Ending(_Model):
+    id: Id
+    title: str
+    kind: Literal["success", "mixed", "failure"] = Field(description="How the debrief presents this ending.")
+    when: Condition | None = Field(None, description="Chosen when this holds (first match wins; the last has none).")
+    text: str = Field(description="What happened next, told in the debrief.")
+
+
+class Case(_Model):
+    """A crisis case: one file per language in the case's folder."""
+
+    format: Literal[1] = Field(FORMAT_VERSION, description="Version of the case format.")
+    id: Id = Field(description="Same in every language version of the case.")
+    title: str
+    language: str = Field(pattern=r"^[a-z]{2}$", description="Two-letter language code: en, fr...")
+    organisation: Organisation
+    role: str = Field(description="Who the trainee plays.")
+    briefing: str = Field(description="The situation at the start.")
+    historical: bool = Field(True, description="False when the case is fictional but inspired by real events.")
+    crisis: Crisis
+    difficulty: Literal["easy", "medium", "hard"]
+    duration: Duration = Field(description="How long the case lasts in simulated time.")
+    objectives: list[Objective] = Field(min_length=1)
+    sources: list[Source] = Field(default_factory=list, description="Where the facts come from.")
+    metrics: dict[str, float] = Field(
+        description="Starting values, 0 to 100: at least sentiment, visibility, trust and media."
+    )
+    dynamics: Dynamics = Field(default_factory=Dynamics)
+    personas: list[Persona] = Field(min_length=1)
+    crowd: list[CrowdMember] = Field(min_length=1, description="Ordinary people who post noise and chatter.")
+    channels: list[Channel] = Field(min_length=1)
+    injects: list[Inject] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    replies: list[Option] = Field(default_factory=list, description="Ways to answer any post without its own replies.")
+    reactions: list[Reaction] = Field(default_factory=list)
+    noise: list[NoisePool] = Field(default_factory=list)
+    story: Story
+    endings: list[Ending] = Field(min_length=1)
+
+    @field_validator("metrics")
+    @classmethod
+    def _core_metrics(cls, metrics: dict[str, float]) -> dict[str, float]:
+        missing = [name for name in CORE_METRICS if name not in metrics]
+        if missing:
+            raise ValueError("missing metric(s): " + ", ".join(missing))
+        for name, value in metrics.items():
+            if not re.fullmatch(r"[a-z_]+", name):
+                raise ValueError(f"metric name {name!r}: use lower-case letters and '_'")
+            if not 0 <= value <= 100:
+                raise ValueError(f"metric {name} starts at {value}: metrics go from 0 to 100")
+        return metrics
