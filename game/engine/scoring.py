@@ -1,0 +1,214 @@
+"""Score a finished run: a total out of 100, its breakdown, and feedback per decision.
+
+The rules and their sources are in :mod:`game.engine.rubric`; this module applies them to what
+the run recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from game.engine.model import Option, Strategy, Tone
+from game.engine.rubric import (
+    POSTURE,
+    WEIGHTS,
+    consistency_penalty,
+    describe_crisis,
+    length_fit,
+    response_time_fit,
+    strategy_fit,
+    tone_fit,
+)
+
+if TYPE_CHECKING:
+    from game.engine.session import Session
+
+# A caught signal earns its timeliness in full when flagged at once, nothing after this long.
+SIGNAL_PATIENCE = 900
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of the score."""
+
+    points: float
+    max: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionFeedback:
+    decision: str
+    title: str
+    option: str | None
+    label: str
+    strategy: str
+    seconds_taken: int
+    fit: float
+    why: str
+    feedback: str
+    better: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    scenario: str
+    seed: int
+    language: str
+    score: float
+    breakdown: dict[str, Part]
+    ending: dict[str, str]
+    decisions: list[DecisionFeedback]
+    signals: dict[str, Any]
+    objectives: list[dict[str, Any]]
+    metrics: dict[str, float]
+    crisis: str = ""
+    responses: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def option_quality(option: Option, session: Session) -> float:
+    """How good an option is by the rubric alone (strategy, tone, length), from 0 to 1."""
+    fit = strategy_fit(option.strategy, session.case.crisis).score
+    tone = tone_fit(option.tone).score if option.post else 0.7
+    limit = session.channels[option.channel].limit if option.channel else None
+    length = length_fit(len(option.post), limit).score if option.post else 1.0
+    return 0.6 * fit + 0.3 * tone + 0.1 * length
+
+
+def score(session: Session) -> Result:
+    """Score a run that has ended."""
+    case, state = session.case, session.state
+    crisis = case.crisis
+    parts: dict[str, Part] = {}
+
+    m = state.metrics
+    outcome = (m["sentiment"] + m["trust"] + (100 - m["visibility"]) + (100 - m["media"])) / 400
+    parts["outcome"] = Part(
+        round(WEIGHTS["outcome"] * outcome, 2), WEIGHTS["outcome"],
+        f"Final sentiment {m['sentiment']:.0f}, trust {m['trust']:.0f}, visibility {m['visibility']:.0f}, "
+        f"media attention {m['media']:.0f}.",
+    )
+
+    decisions = _decision_feedback(session)
+    if decisions:
+        fits = [d.fit for d in decisions]
+        postures = {POSTURE[Strategy(r.strategy)] for r in state.responses}
+        multiplier, why = consistency_penalty(postures)
+        value = sum(fits) / len(fits) * multiplier
+        note = "Average fit of the strategies chosen to the crisis type. " + why
+    else:
+        value, note = 0.0, "The case had no decision."
+    parts["strategy_fit"] = Part(round(WEIGHTS["strategy_fit"] * value, 2), WEIGHTS["strategy_fit"], note.strip())
+
+    delay = None
+    if state.first_response_at is not None:
+        delay = state.first_response_at - (state.first_signal_at or 0)
+    timing = response_time_fit(delay, case.dynamics.response_target)
+    parts["response_time"] = Part(
+        round(WEIGHTS["response_time"] * timing.score, 2), WEIGHTS["response_time"], timing.reason
+    )
+
+    signals = _signals(session)
+    parts["signal_detection"] = Part(
+        round(WEIGHTS["signal_detection"] * signals["score"], 2), WEIGHTS["signal_detection"], signals["note"]
+    )
+
+    published = [r for r in state.responses if r.published]
+    if published:
+        values = []
+        for r in published:
+            limit = _limit(session, r.channel)
+            values.append(0.7 * tone_fit(Tone(r.tone or "neutral")).score + 0.3 * length_fit(r.length or 0, limit).score)
+        tone_value = sum(values) / len(values)
+        long = sum(1 for r in published if length_fit(r.length or 0, _limit(session, r.channel)).score < 1)
+        note = f"{len(published)} public message(s); tone and length judged as a participant's, not an advertiser's."
+        if long:
+            note += f" {long} too long for the channel."
+    else:
+        tone_value, note = 0.0, "The organisation published nothing."
+    parts["tone_and_channel"] = Part(
+        round(WEIGHTS["tone_and_channel"] * tone_value, 2), WEIGHTS["tone_and_channel"], note
+    )
+
+    ending = next(e for e in case.endings if e.id == state.ending)
+    met = session.objectives_met()
+    return Result(
+        scenario=case.id,
+        seed=session.seed,
+        language=case.language,
+        score=round(sum(p.points for p in parts.values()), 1),
+        breakdown=parts,
+        ending={"id": ending.id, "title": ending.title, "kind": ending.kind, "text": ending.text},
+        decisions=decisions,
+        signals={k: v for k, v in signals.items() if k not in ("score", "note")},
+        objectives=[{"id": o.id, "text": o.text, "met": met[o.id]} for o in case.objectives],
+        metrics={k: round(v, 2) for k, v in m.items()},
+        crisis=describe_crisis(crisis),
+        responses=[asdict(r) for r in state.responses],
+    )
+
+
+def _limit(session: Session, channel: str | None) -> int | None:
+    return session.channels[channel].limit if channel else None
+
+
+def _decision_feedback(session: Session) -> list[DecisionFeedback]:
+    state, crisis = session.state, session.case.crisis
+    result = []
+    for decision_id, option_id in state.choices.items():
+        decision = session.decisions[decision_id]
+        best = max(decision.options, key=lambda o: option_quality(o, session))
+        taken = state.decided_at[decision_id] - state.opened_at[decision_id]
+        if option_id is None:
+            timeout = decision.on_timeout
+            fit = strategy_fit(timeout.strategy, crisis)
+            label, strategy, feedback, chosen_quality = timeout.label, timeout.strategy.value, timeout.feedback, -1.0
+        else:
+            option = next(o for o in decision.options if o.id == option_id)
+            fit = strategy_fit(option.strategy, crisis)
+            label, strategy, feedback = option.label, option.strategy.value, option.feedback
+            chosen_quality = option_quality(option, session)
+        better = None
+        if best.id != option_id and option_quality(best, session) > chosen_quality:
+            better = {"option": best.id, "label": best.label, "why": strategy_fit(best.strategy, crisis).reason,
+                      "feedback": best.feedback}
+        result.append(DecisionFeedback(decision_id, decision.title, option_id, label, strategy, taken,
+                                       round(fit.score, 3), fit.reason, feedback, better))
+    return result
+
+
+def _signals(session: Session) -> dict[str, Any]:
+    state = session.state
+    fired = [p for p in state.posts if p.signal]
+    caught = [p for p in fired if p.id in state.caught_at]
+    flagged = [pid for pid, (action, _) in state.triage.items() if action == "flag"]
+    true_flags = sum(1 for pid in flagged if session.posts[pid].signal)
+    if flagged:
+        precision = true_flags / len(flagged)
+    else:
+        precision = 1.0 if caught else 0.0
+    recall = len(caught) / len(fired) if fired else 1.0
+    timeliness = (
+        sum(max(0.0, 1 - (state.caught_at[p.id] - p.t) / SIGNAL_PATIENCE) for p in caught) / len(fired)
+        if fired else 1.0
+    )
+    value = 0.4 * recall + 0.3 * precision + 0.3 * timeliness
+    dismissed = [p for p in fired if state.triage.get(p.id, ("", 0))[0] == "dismiss"]
+    note = (
+        f"Caught {len(caught)} of {len(fired)} signals; {true_flags} of {len(flagged)} flags were real signals."
+    )
+    if dismissed:
+        note += f" {len(dismissed)} signal(s) dismissed as noise."
+    return {
+        "score": value,
+        "note": note,
+        "caught": [{"post": p.id, "inject": p.inject, "after": state.caught_at[p.id] - p.t} for p in caught],
+        "missed": [{"post": p.id, "inject": p.inject} for p in fired if p.id not in state.caught_at],
+        "false_flags": len(flagged) - true_flags,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+    }

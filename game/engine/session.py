@@ -1,0 +1,603 @@
+"""A run of a case: the simulated clock, the feed, the story's spread, decisions and triage.
+
+The front ends (terminal, pygame, bots) all drive this one API::
+
+    session = Session(case, seed=7)
+    events = session.advance(30.0)          # simulated seconds; runs whole ticks
+    session.decide("takedown", "leave-it")  # while status is AWAITING_DECISION
+    session.triage(post_id, "flag")
+    result = session.result()               # once status is ENDED
+
+The engine never reads the wall clock and draws every random number from one seeded
+``random.Random``: the same case, seed and inputs give the same log and score.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from game.engine.conditions import compile_condition
+from game.engine.model import (
+    STANCE_ORDER,
+    Case,
+    Channel,
+    Decision,
+    Effects,
+    Inject,
+    InjectAfter,
+    Option,
+    Persona,
+    Reaction,
+    Stance,
+    Temperament,
+)
+from game.engine.state import FRESHNESS, Post, Response, RunState, TriageAction
+
+if TYPE_CHECKING:
+    from game.engine.log import SessionLog
+    from game.engine.scoring import Result
+
+TICK = 10
+"""Simulated seconds per engine step."""
+
+SAMPLE_EVERY = 60
+"""Metrics are sampled (for charts and the log) once per simulated minute."""
+
+TEMPERAMENT_CHANCE = {
+    Temperament.calm: 0.5,
+    Temperament.measured: 0.9,
+    Temperament.passionate: 1.2,
+    Temperament.volatile: 1.5,
+}
+ORGANISATION = "organisation"
+
+
+class Status(StrEnum):
+    RUNNING = "running"
+    AWAITING_DECISION = "awaiting_decision"
+    ENDED = "ended"
+
+
+class EngineError(ValueError):
+    """A front end asked for something impossible (a closed decision, an unknown post)."""
+
+
+# --- events: what the engine reports to front ends ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostAdded:
+    post: Post
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionOpened:
+    decision: Decision
+    closes_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionClosed:
+    decision: Decision
+    option: Option | None  # None: ran out of time
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsSampled:
+    t: int
+    metrics: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Triaged:
+    post: Post
+    action: TriageAction
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    ending_id: str
+
+
+Event = PostAdded | DecisionOpened | DecisionClosed | MetricsSampled | Triaged | Ended
+
+
+_PLACEHOLDER = re.compile(r"\{(org|name|handle)\}")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Fill ``{org}``, ``{name}`` and ``{handle}``; any other brace is left as written."""
+    return _PLACEHOLDER.sub(lambda m: values[m[1]], template)
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Knuth's method: fine for the small means of one tick."""
+    if mean <= 0:
+        return 0
+    limit, k, p = math.exp(-mean), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+class Session:
+    """One run of a case. See the module docstring for the API."""
+
+    def __init__(self, case: Case, seed: int = 0, log: SessionLog | None = None) -> None:
+        self.case = case
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.log = log
+        self.state = RunState(
+            metrics={name: float(value) for name, value in case.metrics.items()},
+            stances={p.id: STANCE_ORDER.index(p.stance) for p in case.personas},
+        )
+        self.personas: dict[str, Persona] = {p.id: p for p in case.personas}
+        self.channels: dict[str, Channel] = {c.id: c for c in case.channels}
+        self.injects: dict[str, Inject] = {i.id: i for i in case.injects}
+        self.decisions: dict[str, Decision] = {d.id: d for d in case.decisions}
+        self.replies: dict[str, Option] = {o.id: o for o in case.replies}
+        self.posts: dict[str, Post] = {}
+        dyn = case.dynamics
+        self._decay_minutes = dyn.decay / 60
+        self._decay_per_tick = math.exp(-TICK / dyn.decay)
+        self._seq = 0
+        self._queue: list[tuple[int, int, str, Any]] = []
+        self._conditional: list[tuple[Inject | Decision, Callable[[RunState], bool]]] = []
+        for item in [*case.injects, *case.decisions]:
+            if item.optional:
+                continue
+            if item.when is not None:
+                self._conditional.append((item, compile_condition(item.when)))
+            else:
+                self._schedule(item.at or 0, "fire", item.id)
+        self._endings = [(e, compile_condition(e.when) if e.when else None) for e in case.endings]
+        self._objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
+        self._events: list[Event] = []
+        if log is not None:
+            log.start(self)
+        self._sample()
+
+    # --- queries ---------------------------------------------------------------------
+
+    @property
+    def status(self) -> Status:
+        if self.state.ended:
+            return Status.ENDED
+        return Status.AWAITING_DECISION if self.state.open else Status.RUNNING
+
+    @property
+    def t(self) -> int:
+        """Simulated seconds since the start."""
+        return self.state.t
+
+    @property
+    def open_decisions(self) -> list[Decision]:
+        return [self.decisions[d] for d in self.state.open]
+
+    def closes_at(self, decision_id: str) -> int:
+        return self.state.open[decision_id] + self.decisions[decision_id].time_limit
+
+    def time_left(self, decision_id: str) -> int:
+        return max(0, self.closes_at(decision_id) - self.state.t)
+
+    @property
+    def feed(self) -> list[Post]:
+        return self.state.posts
+
+    def replies_for(self, post: Post) -> list[Option]:
+        """The ways the trainee may answer a post."""
+        if post.inject and self.injects[post.inject].replies:
+            return self.injects[post.inject].replies
+        return self.case.replies
+
+    def engagement(self, post: Post) -> tuple[int, int, int]:
+        return post.engagement(self.state.attention)
+
+    def stance(self, persona_id: str) -> Stance:
+        return STANCE_ORDER[self.state.stances[persona_id]]
+
+    # --- inputs ----------------------------------------------------------------------
+
+    def advance(self, seconds: float) -> list[Event]:
+        """Let ``seconds`` of simulated time pass; runs as many whole ticks as they cover."""
+        state = self.state
+        state.carry += seconds
+        events: list[Event] = []
+        while state.carry >= TICK and not state.ended:
+            state.carry -= TICK
+            events += self.step()
+        return events
+
+    def step(self) -> list[Event]:
+        """Run one tick of ``TICK`` simulated seconds."""
+        if self.state.ended:
+            return []
+        self._tick()
+        return self._flush()
+
+    def decide(self, decision_id: str, option_id: str) -> list[Event]:
+        """Choose an option of an open decision."""
+        if decision_id not in self.state.open:
+            raise EngineError(f"decision {decision_id!r} is not open")
+        decision = self.decisions[decision_id]
+        option = next((o for o in decision.options if o.id == option_id), None)
+        if option is None:
+            raise EngineError(f"decision {decision_id!r} has no option {option_id!r}")
+        self._input("decide", decision=decision_id, option=option_id)
+        self._close(decision, option)
+        return self._flush()
+
+    def triage(self, post_id: str, action: TriageAction, reply_id: str | None = None) -> list[Event]:
+        """Flag a post as a signal, dismiss it, or answer it with one of ``replies_for(post)``."""
+        post = self.posts.get(post_id)
+        if post is None:
+            raise EngineError(f"no post {post_id!r}")
+        if post.author == ORGANISATION:
+            raise EngineError("that post is the organisation's own")
+        reply: Option | None = None
+        if action == "answer":
+            reply = next((o for o in self.replies_for(post) if o.id == reply_id), None)
+            if reply is None:
+                raise EngineError(f"no reply {reply_id!r} for this post")
+        elif action not in ("flag", "dismiss"):
+            raise EngineError(f"unknown triage action {action!r}")
+        self._input("triage", post=post_id, action=action, reply=reply_id)
+        state = self.state
+        state.triage[post_id] = (action, state.t)
+        if post.signal and action in ("flag", "answer") and post_id not in state.caught_at:
+            state.caught_at[post_id] = state.t
+        if post.inject and action == "flag":
+            state.flagged.add(post.inject)
+        self._events.append(Triaged(post, action))
+        if reply is not None:
+            if post.inject:
+                state.answered.add(post.inject)
+            channel = post.channel
+            published = self._publish(reply, channel, reply_to=post)
+            self._respond(f"reply:{reply.id}@{post_id}", reply, channel, published)
+        return self._flush()
+
+    def fire(self, item_id: str) -> list[Event]:
+        """Bring in an inject or decision now (a facilitator's live inject)."""
+        if item_id not in self.injects and item_id not in self.decisions:
+            raise EngineError(f"no inject or decision {item_id!r}")
+        self._input("fire", item=item_id)
+        self._fire(item_id, forced=True)
+        return self._flush()
+
+    def end(self) -> list[Event]:
+        """End the round now (a facilitator's decision)."""
+        if not self.state.ended:
+            self._input("end")
+            self._finish()
+        return self._flush()
+
+    def result(self) -> Result:
+        """Score, breakdown, ending and feedback; available once the run has ended."""
+        from game.engine.scoring import score
+
+        if not self.state.ended:
+            raise EngineError("the run has not ended yet")
+        return score(self)
+
+    def objectives_met(self) -> dict[str, bool | None]:
+        """Each objective: met, not met, or None when the case gives no test for it."""
+        return {o.id: (check(self.state) if check else None) for o, check in self._objectives}
+
+    # --- the tick --------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        state = self.state
+        state.t += TICK
+        queue = self._queue
+        while queue and queue[0][0] <= state.t:
+            _, _, kind, payload = heapq.heappop(queue)
+            if kind == "fire":
+                self._fire(payload)
+            elif kind == "reaction":
+                self._react(*payload)
+        if self._conditional:
+            self._check_conditions()
+        for decision_id, opened in list(state.open.items()):
+            decision = self.decisions[decision_id]
+            if state.t >= opened + decision.time_limit:
+                self._close(decision, None)
+        self._spread()
+        self._noise()
+        if state.t % SAMPLE_EVERY == 0:
+            self._sample()
+        if state.t >= self.case.duration:
+            self._finish()
+
+    def _check_conditions(self) -> None:
+        state = self.state
+        ready = [
+            item for item, check in self._conditional
+            if item.id not in state.fired and item.id not in state.cancelled
+            and (item.at is None or state.t >= item.at) and check(state)
+        ]
+        for item in ready:
+            self._fire(item.id)
+        if ready:
+            fired = state.fired
+            self._conditional = [(i, c) for i, c in self._conditional if i.id not in fired]
+
+    def _spread(self) -> None:
+        """The story as a self-exciting (Hawkes) process with an exponential kernel."""
+        state, dyn, rng, metrics = self.state, self.case.dynamics, self.rng, self.state.metrics
+        unanswered = self._unanswered_signals()
+        rate = min(dyn.max_rate, dyn.base_rate + state.excitation + dyn.silence_pressure * unanswered)
+        state.rate = rate
+        minutes = TICK / 60
+        count = _poisson(rng, rate * minutes)
+        story = self.case.story
+        supportive = 0
+        for _ in range(count):
+            positive = bool(story.supportive_texts) and rng.random() < max(0.0, (metrics["sentiment"] - 45) / 70)
+            texts = story.supportive_texts if positive else story.texts
+            member = rng.choice(self.case.crowd)
+            self._post(
+                "story", rng.choice(story.channels), f"crowd:{member.handle}", member.name, member.handle,
+                member.followers, fill(rng.choice(texts), self._names(member.name, member.handle)),
+            )
+            supportive += positive
+        branching = dyn.branching * state.spread
+        state.excitation = state.excitation * self._decay_per_tick + count * branching / self._decay_minutes
+        critical = count - supportive
+        metrics["sentiment"] += dyn.sentiment_per_post * (0.5 * supportive - critical)
+        metrics["trust"] -= dyn.trust_erosion * unanswered * minutes
+        target = 100 * (1 - math.exp(-rate / dyn.visibility_scale))
+        metrics["visibility"] += (target - metrics["visibility"]) * (1 - math.exp(-TICK / 180))
+        over = metrics["visibility"] - dyn.media_threshold
+        metrics["media"] += (0.08 * over if over > 0 else -0.3) * minutes
+        self._clamp()
+        state.attention += (rate + 1) * math.exp(-state.t / FRESHNESS) * minutes
+
+    def _noise(self) -> None:
+        t, rng, minutes = self.state.t, self.rng, TICK / 60
+        for pool in self.case.noise:
+            if t < pool.start or (pool.end is not None and t > pool.end):
+                continue
+            for _ in range(_poisson(rng, pool.rate * minutes)):
+                text = rng.choice(pool.texts)
+                if pool.authors:
+                    p = self.personas[rng.choice(pool.authors)]
+                    self._post("noise", pool.channel, p.id, p.name, p.handle, p.followers,
+                               fill(text, self._names(p.name, p.handle)))
+                else:
+                    m = rng.choice(self.case.crowd)
+                    self._post("noise", pool.channel, f"crowd:{m.handle}", m.name, m.handle, m.followers,
+                               fill(text, self._names(m.name, m.handle)))
+
+    def _unanswered_signals(self) -> int:
+        state = self.state
+        count = 0
+        for item_id in state.fired:
+            inject = self.injects.get(item_id)
+            if inject is None or not inject.signal or item_id in state.answered:
+                continue
+            if any(state.choices.get(d) for d in inject.handled_by):
+                continue
+            count += 1
+        return count
+
+    def _sample(self) -> None:
+        metrics = {k: round(v, 3) for k, v in self.state.metrics.items()}
+        self.state.samples.append((self.state.t, metrics))
+        self._events.append(MetricsSampled(self.state.t, metrics))
+
+    def _clamp(self) -> None:
+        metrics = self.state.metrics
+        for name, value in metrics.items():
+            if value < 0:
+                metrics[name] = 0.0
+            elif value > 100:
+                metrics[name] = 100.0
+
+    # --- things happening ------------------------------------------------------------
+
+    def _schedule(self, t: int, kind: str, payload: Any) -> None:
+        self._seq += 1
+        heapq.heappush(self._queue, (t, self._seq, kind, payload))
+
+    def _fire(self, item_id: str, forced: bool = False) -> None:
+        state = self.state
+        if item_id in state.cancelled and not forced:
+            return
+        if item_id in state.fired:
+            return
+        state.fired.add(item_id)
+        if item_id in self.injects:
+            inject = self.injects[item_id]
+            author = self.personas[inject.author]
+            heat = inject.heat if inject.heat is not None else (3.0 if inject.signal else 0.5)
+            self._post(
+                "inject", inject.channel, author.id, author.name, author.handle, author.followers,
+                fill(inject.text, self._names(author.name, author.handle)),
+                signal=inject.signal, inject=inject.id, subject=inject.subject, boost=1 + heat,
+            )
+            if inject.signal and state.first_signal_at is None:
+                state.first_signal_at = state.t
+            self._heat(heat)
+            self._apply(inject.effects)
+        else:
+            decision = self.decisions[item_id]
+            state.open[item_id] = state.opened_at[item_id] = state.t
+            if decision.channel:
+                author = self.personas.get(decision.author or "")
+                self._post(
+                    "decision", decision.channel, author.id if author else ORGANISATION,
+                    author.name if author else self.case.organisation.name,
+                    author.handle if author else self.case.organisation.handle,
+                    author.followers if author else 0, decision.prompt, subject=decision.title,
+                )
+            self._events.append(DecisionOpened(decision, state.t + decision.time_limit))
+
+    def _close(self, decision: Decision, option: Option | None) -> None:
+        state = self.state
+        state.open.pop(decision.id, None)
+        state.choices[decision.id] = option.id if option else None
+        state.decided_at[decision.id] = state.t
+        if option is None:
+            timeout = decision.on_timeout
+            state.responses.append(
+                Response(state.t, f"{decision.id}.timeout", timeout.strategy.value, None, None, None, False)
+            )
+            self._apply(timeout.effects)
+        else:
+            published = self._publish(option, option.channel) if option.post and option.channel else None
+            self._respond(f"{decision.id}.{option.id}", option, option.channel, published)
+        self._events.append(DecisionClosed(decision, option))
+
+    def _publish(self, option: Option, channel: str, reply_to: Post | None = None) -> Post | None:
+        if not option.post:
+            return None
+        org = self.case.organisation
+        return self._post(
+            "organisation", channel, ORGANISATION, org.name, org.handle, 0, option.post,
+            reply_to=reply_to.id if reply_to else None, boost=3,
+        )
+
+    def _respond(self, source: str, option: Option, channel: str | None, published: Post | None) -> None:
+        """Record what the organisation did, apply its effects and let the personas react."""
+        state = self.state
+        if published is not None and state.first_response_at is None:
+            state.first_response_at = state.t
+        state.responses.append(
+            Response(
+                state.t, source, option.strategy.value, option.tone.value, channel,
+                len(option.post) if option.post else None, published is not None,
+                tuple(s.value for s in option.also),
+            )
+        )
+        self._apply(option.effects)
+        ref = source.removeprefix("reply:").split("@")[0]
+        for reaction in self.case.reactions:
+            if self._matches(reaction, option, ref):
+                self._schedule_reactions(reaction, published)
+
+    def _matches(self, reaction: Reaction, option: Option, ref: str) -> bool:
+        state, trigger = self.state, reaction.on
+        strategies = {option.strategy, *option.also}
+        if trigger.strategies and not strategies & set(trigger.strategies):
+            return False
+        if trigger.tones and option.tone not in trigger.tones:
+            return False
+        if trigger.options and ref not in trigger.options:
+            return False
+        since = state.t - (state.first_signal_at if state.first_signal_at is not None else 0)
+        if trigger.later_than is not None and since <= trigger.later_than:
+            return False
+        if trigger.within is not None and since > trigger.within:
+            return False
+        return True
+
+    def _schedule_reactions(self, reaction: Reaction, target: Post | None) -> None:
+        state, rng = self.state, self.rng
+        if reaction.personas:
+            who = [self.personas[p] for p in reaction.personas]
+        else:
+            wanted = {STANCE_ORDER.index(s) for s in reaction.stances}
+            who = [p for p in self.case.personas if state.stances[p.id] in wanted]
+        for persona in who:
+            if rng.random() >= reaction.chance * TEMPERAMENT_CHANCE[persona.temperament]:
+                continue
+            delay = max(TICK, int(reaction.delay * rng.uniform(0.5, 1.5)))
+            text = rng.choice(reaction.texts)
+            self._schedule(state.t + delay, "reaction", (reaction.id, persona.id, text, target.id if target else None))
+
+    def _react(self, reaction_id: str, persona_id: str, text: str, target_id: str | None) -> None:
+        reaction = next(r for r in self.case.reactions if r.id == reaction_id)
+        persona = self.personas[persona_id]
+        target = self.posts.get(target_id) if target_id else None
+        channel = target.channel if target else self.case.story.channels[0]
+        self._post(
+            "reaction", channel, persona.id, persona.name, persona.handle, persona.followers,
+            fill(text, self._names(persona.name, persona.handle)),
+            reply_to=target_id, boost=1 + reaction.heat,
+        )
+        if target is not None:
+            target.replies += 1
+        stances = self.state.stances
+        stances[persona_id] = min(len(STANCE_ORDER) - 1, max(0, stances[persona_id] + reaction.stance_shift))
+        self._heat(reaction.heat * (0.5 + persona.influence))
+        self._apply(reaction.effects)
+
+    def _heat(self, heat: float) -> None:
+        self.state.excitation = max(0.0, self.state.excitation + heat / self._decay_minutes)
+
+    def _apply(self, effects: Effects) -> None:
+        state = self.state
+        for name, delta in effects.metrics.items():
+            state.metrics[name] += delta
+        if effects.metrics:
+            self._clamp()
+        state.flags.update(effects.set_flags)
+        state.flags.difference_update(effects.clear_flags)
+        if effects.spread is not None:
+            state.spread = min(4.0, max(0.1, state.spread * effects.spread))
+        if effects.heat:
+            self._heat(effects.heat)
+        for item_id in effects.cancel:
+            state.cancelled.add(item_id)
+            if item_id in state.open:
+                del state.open[item_id]
+        for item in effects.trigger:
+            if isinstance(item, InjectAfter):
+                self._schedule(state.t + item.after, "fire", item.inject)
+            else:
+                self._fire(item)
+
+    def _post(
+        self, kind: str, channel: str, author: str, name: str, handle: str, followers: int, text: str, *,
+        signal: bool = False, inject: str | None = None, subject: str | None = None,
+        reply_to: str | None = None, boost: float = 1.0,
+    ) -> Post:
+        state = self.state
+        virality = 0.4 * math.sqrt(followers + 100) * boost * self.rng.lognormvariate(0, 0.5)
+        post = Post(
+            id=f"p{len(state.posts) + 1}", t=state.t, channel=channel, kind=kind, author=author,  # type: ignore[arg-type]
+            name=name, handle=handle, followers=followers, text=text, signal=signal, inject=inject,
+            reply_to=reply_to, subject=subject,
+            weight=virality * math.exp(state.t / FRESHNESS), attention0=state.attention,
+        )
+        state.posts.append(post)
+        self.posts[post.id] = post
+        self._events.append(PostAdded(post))
+        return post
+
+    def _names(self, name: str, handle: str) -> dict[str, str]:
+        return {"org": self.case.organisation.name, "name": name, "handle": handle}
+
+    def _finish(self) -> None:
+        state = self.state
+        for decision_id in list(state.open):
+            self._close(self.decisions[decision_id], None)
+        if state.t % SAMPLE_EVERY:
+            self._sample()
+        state.ending = next(e.id for e, check in self._endings if check is None or check(state))
+        state.ended = True
+        self._events.append(Ended(state.ending))
+
+    def _input(self, kind: str, **fields: Any) -> None:
+        if self.state.ended:
+            raise EngineError("the run has ended")
+        if self.log is not None:
+            self.log.input(self.state.t, kind, fields)
+
+    def _flush(self) -> list[Event]:
+        events, self._events = self._events, []
+        if self.log is not None:
+            self.log.events(self.state.t, events)
+            if self.state.ended:
+                self.log.finish(self)
+        return events
