@@ -186,22 +186,33 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
     Raises:
         YamlProblem: the YAML is malformed, uses tags, aliases or duplicate keys.
     """
-    composer = _CaseComposer(text)
+    composer = None
     try:
+        composer = _CaseComposer(text)
         node = composer.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"the file contains a control character ({code:#04x}) that YAML does not allow"
+        raise YamlProblem([Diagnostic(filename, line, column, "error", "yaml-syntax", message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or "invalid YAML"
         if exc.context:
-            message = f"{message} ({exc.context})"
+            context = exc.context
+            if exc.context_mark and exc.context_mark.line != (mark.line if mark else -1):
+                context += f" started on line {exc.context_mark.line + 1}"
+            message = f"{message} ({context})"
         if "\t" in message or "'\\t'" in message:
             message += "; use spaces, not tabs, to indent"
         raise YamlProblem([Diagnostic(filename, line, column, "error", "yaml-syntax", message)]) from None
     except yaml.YAMLError as exc:
         raise YamlProblem([Diagnostic(filename, 1, 1, "error", "yaml-syntax", str(exc))]) from None
     finally:
-        composer.dispose()
+        if composer is not None:
+            composer.dispose()
     if node is None:
         raise YamlProblem([Diagnostic(filename, 1, 1, "error", "empty-file", "the file is empty")])
     builder = _Builder(filename)

@@ -81,7 +81,7 @@ class SessionLog:
             self._write({"t": t, **_event_record(event)})
 
     def finish(self, session: Session) -> None:
-        self._write({"type": "result", "t": session.t, "result": session.result().to_dict()})
+        self._write({"type": "result", "t": session.t, "result": session.result().to_json()})
         self.stream.flush()
         if self.owns_stream:
             self.stream.close()

@@ -6,6 +6,7 @@ the run recorded.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -66,8 +67,13 @@ class Result:
     crisis: str = ""
     responses: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_json(self) -> dict[str, Any]:
+        """The result as the command line prints it (``breakdown`` maps each part to its points)."""
+        data = asdict(self)
+        data["breakdown"] = {name: part.points for name, part in self.breakdown.items()}
+        data["breakdown_notes"] = {name: part.note for name, part in self.breakdown.items()}
+        data["breakdown_max"] = {name: part.max for name, part in self.breakdown.items()}
+        return json.loads(json.dumps(data))
 
 
 def option_quality(option: Option, session: Session) -> float:

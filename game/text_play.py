@@ -1,0 +1,308 @@
+"""Play a case in the terminal: the feed scrolls by on a simulated clock, you type commands.
+
+This is one more front end over the engine, like the pygame one: it only calls the session's
+API and prints the events it returns.
+"""
+
+from __future__ import annotations
+
+import select
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable
+from typing import Protocol, TextIO
+
+from game.engine.model import Case
+from game.engine.scoring import Result
+from game.engine.session import (
+    DecisionClosed,
+    DecisionOpened,
+    EngineError,
+    Ended,
+    Event,
+    MetricsSampled,
+    PostAdded,
+    Session,
+)
+from game.engine.state import Post
+
+SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
+
+HELP = """Commands (then Enter):
+  1, 2, 3...   choose that option in the open decision
+  f 12         flag post #12 as a real signal
+  x 12         dismiss post #12 as noise
+  a 12         see the ways to answer post #12; a 12 2 answers with the second one
+  m            show the metrics        o   show open decisions
+  p            pause / resume          + / -   faster / slower
+  q            end the round now       h   this help"""
+
+
+class Commands(Protocol):
+    def poll(self, timeout: float) -> str | None:
+        """A line the user typed, waiting at most ``timeout`` real seconds; None if none."""
+
+
+class StdinCommands:
+    """Lines from standard input, without blocking the clock."""
+
+    def __init__(self, stream: TextIO = sys.stdin) -> None:
+        self.stream = stream
+        self.closed = False
+
+    def poll(self, timeout: float) -> str | None:
+        if self.closed:
+            return None
+        ready, _, _ = select.select([self.stream], [], [], timeout)
+        if not ready:
+            return None
+        line = self.stream.readline()
+        if line == "":
+            self.closed = True
+            return None
+        return line.strip()
+
+
+def clock_text(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def short_count(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M"
+    if n >= 1_000:
+        return f"{n / 1_000:.1f}k"
+    return str(n)
+
+
+class TextPlayer:
+    """The terminal front end.
+
+    Args:
+        session: The run to play.
+        out: Where to print.
+        commands: Where typed commands come from.
+        clock: Real time in seconds (``time.monotonic``); tests pass a fake.
+        speed: Simulated seconds per real second.
+    """
+
+    def __init__(
+        self, session: Session, out: TextIO, commands: Commands, clock: Callable[[], float], speed: float = 10.0
+    ) -> None:
+        self.session = session
+        self.out = out
+        self.commands = commands
+        self.clock = clock
+        self.speed = speed
+        self.paused = False
+        self.width = min(100, shutil.get_terminal_size((100, 24)).columns)
+        self.warned: set[str] = set()
+
+    @property
+    def case(self) -> Case:
+        return self.session.case
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def run(self) -> Result:
+        self.briefing()
+        last = self.clock()
+        while not self.session.state.ended:
+            line = self.commands.poll(0.1)
+            now = self.clock()
+            elapsed, last = now - last, now
+            if line:
+                self.handle(line)
+            if not self.paused and not self.session.state.ended:
+                self.show(self.session.advance(elapsed * self.speed))
+                self.countdowns()
+        result = self.session.result()
+        self.say(format_result(result, self.case))
+        return result
+
+    def briefing(self) -> None:
+        case = self.case
+        self.say("=" * self.width)
+        self.say(case.title.upper())
+        self.say("=" * self.width)
+        self.say(self.wrap(case.briefing))
+        self.say()
+        self.say(self.wrap(f"Your role: {case.role}"))
+        self.say("Objectives:")
+        for objective in case.objectives:
+            self.say(self.wrap(f"- {objective.text}", indent="  "))
+        channels = ", ".join(c.name for c in case.channels)
+        self.say(self.wrap(f"You are watching: {channels}."))
+        self.say(f"The case lasts {clock_text(case.duration)} of simulated time; "
+                 f"1 real second = {self.speed:g} simulated seconds.")
+        self.say()
+        self.say(HELP)
+        self.say("-" * self.width)
+
+    def wrap(self, text: str, indent: str = "") -> str:
+        return "\n".join(
+            textwrap.fill(p, self.width, initial_indent=indent if i == 0 else indent,
+                          subsequent_indent=indent + "  " if indent else "")
+            for i, p in enumerate(text.strip().split("\n"))
+        )
+
+    # --- output ----------------------------------------------------------------------
+
+    def show(self, events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, PostAdded):
+                self.say(self.format_post(event.post))
+            elif isinstance(event, DecisionOpened):
+                self.show_decision(event)
+            elif isinstance(event, DecisionClosed) and event.option is None:
+                self.say(f"!! Time is up on \"{event.decision.title}\": {event.decision.on_timeout.label}.")
+            elif isinstance(event, MetricsSampled) and event.t % 300 == 0 and event.t:
+                self.say(self.metrics_line())
+            elif isinstance(event, Ended):
+                self.say("-" * self.width)
+                self.say("The round is over.")
+
+    def format_post(self, post: Post) -> str:
+        channel = self.session.channels[post.channel]
+        stamp = f"[{clock_text(post.t)}] #{post.id[1:]:>3} {channel.name[:12]:<12}"
+        if channel.is_inbox:
+            subject = f" - {post.subject}" if post.subject else ""
+            head = f"{stamp} >> {channel.kind.value.upper()} from {post.name}{subject}"
+            return head + "\n" + self.wrap(post.text, indent=" " * 8)
+        who = f"{post.name} {post.handle} ({short_count(post.followers)})"
+        reply = f" replying to #{post.reply_to[1:]}" if post.reply_to else ""
+        body = f"{stamp} {who}{reply}: {post.text}"
+        return textwrap.fill(body, self.width, subsequent_indent=" " * 8)
+
+    def show_decision(self, event: DecisionOpened) -> None:
+        decision = event.decision
+        minutes = decision.time_limit // 60
+        self.say("*" * self.width)
+        self.say(f"DECISION: {decision.title}  (you have {minutes} min of simulated time)")
+        self.say(self.wrap(decision.prompt))
+        for number, option in enumerate(decision.options, 1):
+            self.say(self.wrap(f"  {number}) {option.label}", indent=""))
+        self.say("Type the number of your choice. If nobody decides: " + decision.on_timeout.label + ".")
+        self.say("*" * self.width)
+
+    def countdowns(self) -> None:
+        for decision in self.session.open_decisions:
+            left = self.session.time_left(decision.id)
+            if left <= 60 and decision.id not in self.warned:
+                self.warned.add(decision.id)
+                self.say(f"!! One minute left to decide \"{decision.title}\".")
+
+    def metrics_line(self) -> str:
+        m = self.session.state.metrics
+        parts = [f"{name.capitalize()} {value:.0f}" for name, value in m.items()]
+        return f"[{clock_text(self.session.t)}] -- " + " | ".join(parts) + " --"
+
+    # --- input -----------------------------------------------------------------------
+
+    def handle(self, line: str) -> None:
+        words = line.split()
+        if not words:
+            return
+        command, args = words[0].lower(), words[1:]
+        try:
+            if command.isdigit():
+                self.choose(int(command))
+            elif command in ("f", "x") and args:
+                self.session.triage(self.post_id(args[0]), "flag" if command == "f" else "dismiss")
+                self.say(f"Post #{args[0].lstrip('#p')} {'flagged as a signal' if command == 'f' else 'dismissed'}.")
+            elif command == "a" and args:
+                self.answer(args)
+            elif command == "m":
+                self.say(self.metrics_line())
+            elif command == "o":
+                self.show_open()
+            elif command == "p":
+                self.paused = not self.paused
+                self.say("Paused. Type p to resume." if self.paused else "Resumed.")
+            elif command in ("+", "-"):
+                self.change_speed(1 if command == "+" else -1)
+            elif command == "q":
+                self.show(self.session.end())
+            elif command in ("h", "?", "help"):
+                self.say(HELP)
+            else:
+                self.say("Unknown command. Type h for help.")
+        except EngineError as exc:
+            self.say(f"Cannot do that: {exc}.")
+
+    def post_id(self, text: str) -> str:
+        return "p" + text.lstrip("#p")
+
+    def choose(self, number: int) -> None:
+        open_now = self.session.open_decisions
+        if not open_now:
+            self.say("No decision is waiting.")
+            return
+        decision = open_now[0]
+        if not 1 <= number <= len(decision.options):
+            self.say(f"Choose between 1 and {len(decision.options)}.")
+            return
+        option = decision.options[number - 1]
+        self.show(self.session.decide(decision.id, option.id))
+        self.say(f"You chose: {option.label}")
+        if option.post:
+            self.say(self.wrap(f"Published: \"{option.post}\"", indent="  "))
+
+    def answer(self, args: list[str]) -> None:
+        post = self.session.posts.get(self.post_id(args[0]))
+        if post is None:
+            self.say("No such post.")
+            return
+        replies = self.session.replies_for(post)
+        if len(args) == 1:
+            for number, reply in enumerate(replies, 1):
+                self.say(self.wrap(f"  {number}) {reply.label}: \"{reply.post or ''}\""))
+            self.say(f"Type a {args[0]} N to answer with one of them.")
+            return
+        number = int(args[1]) if args[1].isdigit() else 0
+        if not 1 <= number <= len(replies):
+            self.say(f"Choose between 1 and {len(replies)}.")
+            return
+        self.show(self.session.triage(post.id, "answer", replies[number - 1].id))
+
+    def show_open(self) -> None:
+        if not self.session.open_decisions:
+            self.say("No decision is waiting.")
+        for decision in self.session.open_decisions:
+            left = self.session.time_left(decision.id)
+            self.say(f"{decision.title}: {left // 60}:{left % 60:02d} left")
+            for number, option in enumerate(decision.options, 1):
+                self.say(f"  {number}) {option.label}")
+
+    def change_speed(self, step: int) -> None:
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
+        self.say(f"Speed: 1 real second = {self.speed:g} simulated seconds.")
+
+
+def format_result(result: Result, case: Case) -> str:
+    """The debrief as text: score, breakdown, ending, feedback per decision, signals, objectives."""
+    lines = ["=" * 72, f"DEBRIEF - {case.title}", "=" * 72,
+             f"Score: {result.score:.0f} / 100", ""]
+    for name, part in result.breakdown.items():
+        lines.append(f"  {name.replace('_', ' ').capitalize():<20} {part.points:5.1f} / {part.max:<3} {part.note}")
+    lines += ["", f"Ending: {result.ending['title']} ({result.ending['kind']})",
+              textwrap.fill(result.ending["text"], 72), "", textwrap.fill(result.crisis, 72), "", "Your decisions:"]
+    for d in result.decisions:
+        lines.append(f"- {d.title}: {d.label} [{d.strategy.replace('_', ' ')}, fit {d.fit:.0%}, "
+                     f"{d.seconds_taken // 60} min {d.seconds_taken % 60} s]")
+        lines.append(textwrap.fill(d.feedback, 72, initial_indent="    ", subsequent_indent="    "))
+        lines.append(textwrap.fill(d.why, 72, initial_indent="    ", subsequent_indent="    "))
+        if d.better:
+            lines.append(textwrap.fill(f"Better: {d.better['label']}. {d.better['why']}", 72,
+                                       initial_indent="    ", subsequent_indent="    "))
+    signals = result.signals
+    lines += ["", f"Signals: caught {len(signals['caught'])}, missed {len(signals['missed'])}, "
+                  f"false alarms {signals['false_flags']}.", "", "Objectives:"]
+    for objective in result.objectives:
+        mark = {True: "met", False: "not met", None: "to discuss"}[objective["met"]]
+        lines.append(f"  [{mark}] {objective['text']}")
+    return "\n".join(lines)

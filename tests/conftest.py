@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "cases" / "tiny"
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def tiny_case():
+    from game.engine.loader import load_case
+
+    return load_case(TINY).case
