@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from game.engine.diagnostics import Diagnostic
 
 try:  # the C parser is much faster; the pure-Python one is the fallback where libyaml is missing
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -205,7 +205,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
             if exc.context_mark and exc.context_mark.line != (mark.line if mark else -1):
                 context += f" started on line {exc.context_mark.line + 1}"
             message = f"{message} ({context})"
-        if "\t" in message or "'\\t'" in message:
+        source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+        if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "tab" in message:
             message += "; use spaces, not tabs, to indent"
         raise YamlProblem([Diagnostic(filename, line, column, "error", "yaml-syntax", message)]) from None
     except yaml.YAMLError as exc:

@@ -1,0 +1,62 @@
+"""Engine benchmarks: `python bench/bench_engine.py [CASE]`.
+
+Prints:
+- load + validate time of the case, and its ratio to a bare `yaml.load` of the same file with
+  PyYAML's C loader (target: ratio <= 3);
+- headless playthroughs per second with the random bot on one core (target: >= 200).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from game.engine.bots import play  # noqa: E402
+from game.engine.loader import case_file, load_case  # noqa: E402
+
+
+def best_of(fn, repeat: int, number: int) -> float:
+    """Median seconds per call over `repeat` batches of `number` calls."""
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        timings.append((time.perf_counter() - start) / number)
+    return statistics.median(timings)
+
+
+def main(argv: list[str]) -> int:
+    case_path = Path(argv[1]) if len(argv) > 1 else ROOT / "scenarios" / "nestle-kitkat-2010"
+    file = case_file(case_path)
+    text = file.read_text(encoding="utf-8")
+    loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+    bare = best_of(lambda: yaml.load(text, Loader=loader), repeat=7, number=20)
+    full = best_of(lambda: load_case(file), repeat=7, number=20)
+    print(f"case: {file.relative_to(ROOT) if file.is_relative_to(ROOT) else file} ({len(text):,} bytes)")
+    print(f"bare yaml.load ({loader.__name__}): {bare * 1000:8.2f} ms")
+    print(f"load + validate:                 {full * 1000:8.2f} ms")
+    print(f"ratio:                           {full / bare:8.2f}   (target <= 3)")
+
+    case = load_case(file).case
+    runs = 300
+    start = time.perf_counter()
+    posts = 0
+    for seed in range(runs):
+        posts += len(play(case, seed, "random").feed)
+    elapsed = time.perf_counter() - start
+    print(f"random-bot playthroughs: {runs} in {elapsed:.2f} s = {runs / elapsed:,.0f} per second "
+          f"on one core (target >= 200); {posts / runs:.0f} feed items per run")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
