@@ -1,0 +1,77 @@
+"""The command line contract: exit codes, output formats, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from game.cli import main
+
+from conftest import ROOT, TINY
+
+
+def test_validate_ok_and_broken(tmp_path, capsys):
+    assert main(["validate", str(TINY)]) == 0
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    text = (TINY / "scenario.yaml").read_text().replace("author: parent\n    text: \"My", "author: nobody\n    text: \"My")
+    (broken / "scenario.yaml").write_text(text)
+    capsys.readouterr()
+    assert main(["validate", str(TINY), str(broken)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [f"{broken / 'scenario.yaml'}:37:13: error: unknown persona 'nobody'"]
+    assert main(["validate", "--format", "json", str(broken)]) == 1
+    [item] = json.loads(capsys.readouterr().out)
+    assert item["line"] == 37 and item["code"] == "unknown-ref"
+
+
+def test_validate_never_prints_a_traceback(tmp_path):
+    bad = tmp_path / "scenario.yaml"
+    bad.write_bytes(b"id: [unclosed\n\x00")
+    proc = subprocess.run([sys.executable, "-m", "game", "validate", str(bad), str(tmp_path / "missing")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stdout.count("error:") == 2
+
+
+def test_play_headless_json_and_replay(tmp_path, capsys):
+    log = tmp_path / "run.jsonl"
+    assert main(["play", str(TINY), "--headless", "--bot", "best", "--seed", "4", "--log", str(log), "--json"]) == 0
+    played = json.loads(capsys.readouterr().out)
+    assert played["scenario"] == "tiny" and played["seed"] == 4 and played["ending"]["id"] == "trusted"
+    assert main(["replay", str(log), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == played
+
+    # Tamper with a decision: the replay no longer matches and says so.
+    lines = log.read_text().splitlines()
+    lines = [line.replace('"option":"recall"', '"option":"deny"') if '"kind":"decide"' in line else line
+             for line in lines]
+    log.write_text("\n".join(lines) + "\n")
+    assert main(["replay", str(log)]) == 1
+    assert "differs from the logged result" in capsys.readouterr().err
+
+
+def test_replay_survives_a_torn_last_line(tmp_path, capsys):
+    log = tmp_path / "run.jsonl"
+    main(["play", str(TINY), "--headless", "--bot", "random", "--seed", "2", "--log", str(log)])
+    text = log.read_text()
+    cut = text[: text.rindex('{"type":"result"') + 20]  # the process died while writing the result
+    log.write_text(cut)
+    capsys.readouterr()
+    assert main(["replay", str(log)]) == 0
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_list_shows_cases_and_flags_broken_ones(tmp_path, capsys):
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "scenario.yaml").write_text((TINY / "scenario.yaml").read_text())
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "scenario.yaml").write_text("id: bad\n")
+    assert main(["list", "--scenarios", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Tiny test case" in out and "preventable/human_error_product_harm" in out and "20 min" in out
+    assert "INVALID" in out

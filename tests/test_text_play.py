@@ -1,0 +1,61 @@
+"""The terminal front end, driven by typed commands on a fake clock."""
+
+from __future__ import annotations
+
+import io
+
+from game.engine.session import Session
+from game.text_play import TextPlayer
+
+
+class Typist:
+    """Types each command once the simulated clock reaches its time; the real clock is fake."""
+
+    def __init__(self, script: list[tuple[int, str]]) -> None:
+        self.script = list(script)
+        self.now = 0.0
+        self.session: Session | None = None
+
+    def clock(self) -> float:
+        return self.now
+
+    def poll(self, timeout: float) -> str | None:
+        self.now += timeout
+        if self.script and self.session is not None and self.session.t >= self.script[0][0]:
+            return self.script.pop(0)[1]
+        return None
+
+
+def play(case, script):
+    session = Session(case, seed=3)
+    typist = Typist(script)
+    typist.session = session
+    out = io.StringIO()
+    result = TextPlayer(session, out, typist, typist.clock, speed=60).run()
+    return session, result, out.getvalue()
+
+
+def test_a_whole_run_in_the_terminal(tiny_case):
+    session, result, out = play(tiny_case, [
+        (70, "f 1"),          # too early to be sure what #1 is: flags whatever came first
+        (190, "o"),
+        (200, "1"),           # apologise and recall
+        (200, "m"),
+        (300, "1"),           # follow-up: explain the refund
+    ])
+    assert "DECISION: First public answer" in out
+    assert "You chose: Apologise and recall the batch" in out
+    assert "Published: \"We got the label wrong" in out
+    assert session.state.choices == {"statement": "recall", "follow-up": "inform"}
+    assert f"Score: {result.score:.0f} / 100" in out
+    assert "Ending: Trust kept (success)" in out
+    assert "DEBRIEF" in out
+
+
+def test_silence_and_commands_that_cannot_work(tiny_case):
+    session, result, out = play(tiny_case, [(30, "1"), (40, "a 999"), (50, "zzz"), (60, "q")])
+    assert "No decision is waiting." in out
+    assert "No such post." in out
+    assert "Unknown command" in out
+    assert result.ending["kind"] == "failure"
+    assert session.t == 60
