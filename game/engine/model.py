@@ -457,7 +457,7 @@ class Dynamics(_Model):
     sentiment_per_post: float = Field(0.3, ge=0, description="Sentiment lost per critical story post.")
     trust_erosion: float = Field(0.15, ge=0, description="Trust lost per minute for each unanswered signal.")
     response_target: Duration = Field(900, description="First public answer within this gets full marks.")
-    max_rate: float = Field(40, gt=0, description="Ceiling on story posts per minute.")
+    max_rate: float = Field(10, gt=0, description="Ceiling on story posts per minute.")
 
 
 class Ending(_Model):

@@ -57,6 +57,10 @@ TEMPERAMENT_CHANCE = {
     Temperament.volatile: 1.5,
 }
 ORGANISATION = "organisation"
+MAX_BRANCHING = 0.95
+SPREAD_MEMORY = 900
+VISIBILITY_RELAX = 1 - math.exp(-TICK / 180)
+"""Seconds over which the effect of a clumsy (or a good) answer on contagion wears off."""
 
 
 class Status(StrEnum):
@@ -72,7 +76,7 @@ class EngineError(ValueError):
 # --- events: what the engine reports to front ends ----------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: the most frequent event, and frozen init costs a setattr per field
 class PostAdded:
     post: Post
 
@@ -114,6 +118,8 @@ _PLACEHOLDER = re.compile(r"\{(org|name|handle)\}")
 
 def fill(template: str, values: dict[str, str]) -> str:
     """Fill ``{org}``, ``{name}`` and ``{handle}``; any other brace is left as written."""
+    if "{" not in template:
+        return template
     return _PLACEHOLDER.sub(lambda m: values[m[1]], template)
 
 
@@ -149,19 +155,23 @@ class Session:
         dyn = case.dynamics
         self._decay_minutes = dyn.decay / 60
         self._decay_per_tick = math.exp(-TICK / dyn.decay)
+        self._spread_relax = 1 - math.exp(-TICK / SPREAD_MEMORY)
         self._seq = 0
         self._queue: list[tuple[int, int, str, Any]] = []
         self._conditional: list[tuple[Inject | Decision, Callable[[RunState], bool]]] = []
+        self._armed_live = 0
+        self._checks = {item.id: compile_condition(item.when)
+                        for item in [*case.injects, *case.decisions] if item.when is not None}
         for item in [*case.injects, *case.decisions]:
             if item.optional:
                 continue
-            if item.when is not None:
-                self._conditional.append((item, compile_condition(item.when)))
-            else:
-                self._schedule(item.at or 0, "fire", item.id)
+            # A conditional item is only watched from its `at` time on ("armed"), to keep ticks cheap.
+            self._schedule(item.at or 0, "arm" if item.when is not None else "fire", item.id)
         self._endings = [(e, compile_condition(e.when) if e.when else None) for e in case.endings]
         self._objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
         self._events: list[Event] = []
+        self._pressing: list[Inject] = []  # public signals not answered yet (derived from the state)
+        self._fresh = 1.0  # exp(t / FRESHNESS), updated once per tick
         if log is not None:
             log.start(self)
         self._sample()
@@ -303,6 +313,9 @@ class Session:
             _, _, kind, payload = heapq.heappop(queue)
             if kind == "fire":
                 self._fire(payload)
+            elif kind == "arm":
+                item = self.injects.get(payload) or self.decisions[payload]
+                self._conditional.append((item, self._checks[payload]))
             elif kind == "reaction":
                 self._react(*payload)
         if self._conditional:
@@ -320,16 +333,13 @@ class Session:
 
     def _check_conditions(self) -> None:
         state = self.state
-        ready = [
-            item for item, check in self._conditional
-            if item.id not in state.fired and item.id not in state.cancelled
-            and (item.at is None or state.t >= item.at) and check(state)
-        ]
+        ready = [item for item, check in self._conditional if check(state)]
         for item in ready:
             self._fire(item.id)
-        if ready:
-            fired = state.fired
-            self._conditional = [(i, c) for i, c in self._conditional if i.id not in fired]
+        if ready or len(self._conditional) != self._armed_live:
+            done = state.fired | state.cancelled
+            self._conditional = [(i, c) for i, c in self._conditional if i.id not in done]
+            self._armed_live = len(self._conditional)
 
     def _spread(self) -> None:
         """The story as a self-exciting (Hawkes) process with an exponential kernel."""
@@ -341,54 +351,60 @@ class Session:
         count = _poisson(rng, rate * minutes)
         story = self.case.story
         supportive = 0
-        for _ in range(count):
-            positive = bool(story.supportive_texts) and rng.random() < max(0.0, (metrics["sentiment"] - 45) / 70)
-            texts = story.supportive_texts if positive else story.texts
-            member = rng.choice(self.case.crowd)
-            self._post(
-                "story", rng.choice(story.channels), f"crowd:{member.handle}", member.name, member.handle,
-                member.followers, fill(rng.choice(texts), self._names(member.name, member.handle)),
-            )
-            supportive += positive
-        branching = dyn.branching * state.spread
+        if count:
+            cheer = (metrics["sentiment"] - 45) / 70 if story.supportive_texts else 0.0
+            members = rng.choices(self.case.crowd, k=count)
+            channels = rng.choices(story.channels, k=count)
+            for member, channel in zip(members, channels):
+                positive = rng.random() < cheer
+                text = rng.choice(story.supportive_texts if positive else story.texts)
+                self._post("story", channel, f"crowd:{member.handle}", member.name, member.handle,
+                           member.followers, self._text(text, member.name, member.handle))
+                supportive += positive
+        # Each post provokes `branching` more on average; kept below 1 so the story, however hot,
+        # burns out once nobody feeds it. Clumsy answers raise `spread`, which wears off again.
+        branching = min(MAX_BRANCHING, dyn.branching * state.spread)
         state.excitation = state.excitation * self._decay_per_tick + count * branching / self._decay_minutes
+        state.spread += (1.0 - state.spread) * self._spread_relax
         critical = count - supportive
-        metrics["sentiment"] += dyn.sentiment_per_post * (0.5 * supportive - critical)
+        # The crowd saturates: the lower sentiment is, the less one more critical post moves it.
+        loss = critical * metrics["sentiment"] / 50
+        metrics["sentiment"] += dyn.sentiment_per_post * (0.5 * supportive - loss)
         metrics["trust"] -= dyn.trust_erosion * unanswered * minutes
         target = 100 * (1 - math.exp(-rate / dyn.visibility_scale))
-        metrics["visibility"] += (target - metrics["visibility"]) * (1 - math.exp(-TICK / 180))
+        metrics["visibility"] += (target - metrics["visibility"]) * VISIBILITY_RELAX
         over = metrics["visibility"] - dyn.media_threshold
         metrics["media"] += (0.08 * over if over > 0 else -0.3) * minutes
         self._clamp()
-        state.attention += (rate + 1) * math.exp(-state.t / FRESHNESS) * minutes
+        self._fresh = math.exp(state.t / FRESHNESS)
+        state.attention += (rate + 1) / self._fresh * minutes
 
     def _noise(self) -> None:
-        t, rng, minutes = self.state.t, self.rng, TICK / 60
-        for pool in self.case.noise:
-            if t < pool.start or (pool.end is not None and t > pool.end):
-                continue
-            for _ in range(_poisson(rng, pool.rate * minutes)):
-                text = rng.choice(pool.texts)
-                if pool.authors:
-                    p = self.personas[rng.choice(pool.authors)]
-                    self._post("noise", pool.channel, p.id, p.name, p.handle, p.followers,
-                               fill(text, self._names(p.name, p.handle)))
-                else:
-                    m = rng.choice(self.case.crowd)
-                    self._post("noise", pool.channel, f"crowd:{m.handle}", m.name, m.handle, m.followers,
-                               fill(text, self._names(m.name, m.handle)))
+        """Background posts: one draw for how many, then which pool each comes from by its rate."""
+        t, rng = self.state.t, self.rng
+        pools = [p for p in self.case.noise if p.start <= t and (p.end is None or t <= p.end)]
+        if not pools:
+            return
+        total = sum(p.rate for p in pools)
+        for _ in range(_poisson(rng, total * TICK / 60)):
+            pick = rng.random() * total
+            for pool in pools:
+                pick -= pool.rate
+                if pick < 0:
+                    break
+            text = rng.choice(pool.texts)
+            author = self.personas[rng.choice(pool.authors)] if pool.authors else rng.choice(self.case.crowd)
+            self._post("noise", pool.channel, getattr(author, "id", f"crowd:{author.handle}"), author.name,
+                       author.handle, author.followers, self._text(text, author.name, author.handle))
 
     def _unanswered_signals(self) -> int:
+        """Public signals nobody has answered yet (an unanswered email is not seen by the public)."""
         state = self.state
-        count = 0
-        for item_id in state.fired:
-            inject = self.injects.get(item_id)
-            if inject is None or not inject.signal or item_id in state.answered:
-                continue
-            if any(state.choices.get(d) for d in inject.handled_by):
-                continue
-            count += 1
-        return count
+        self._pressing = [
+            inject for inject in self._pressing
+            if inject.id not in state.answered and not any(state.choices.get(d) for d in inject.handled_by)
+        ]
+        return len(self._pressing)
 
     def _sample(self) -> None:
         metrics = {k: round(v, 3) for k, v in self.state.metrics.items()}
@@ -422,11 +438,13 @@ class Session:
             heat = inject.heat if inject.heat is not None else (3.0 if inject.signal else 0.5)
             self._post(
                 "inject", inject.channel, author.id, author.name, author.handle, author.followers,
-                fill(inject.text, self._names(author.name, author.handle)),
+                self._text(inject.text, author.name, author.handle),
                 signal=inject.signal, inject=inject.id, subject=inject.subject, boost=1 + heat,
             )
             if inject.signal and state.first_signal_at is None:
                 state.first_signal_at = state.t
+            if inject.signal and not self.channels[inject.channel].is_inbox:
+                self._pressing.append(inject)
             self._heat(heat)
             self._apply(inject.effects)
         else:
@@ -522,7 +540,7 @@ class Session:
         channel = target.channel if target else self.case.story.channels[0]
         self._post(
             "reaction", channel, persona.id, persona.name, persona.handle, persona.followers,
-            fill(text, self._names(persona.name, persona.handle)),
+            self._text(text, persona.name, persona.handle),
             reply_to=target_id, boost=1 + reaction.heat,
         )
         if target is not None:
@@ -563,20 +581,20 @@ class Session:
         reply_to: str | None = None, boost: float = 1.0,
     ) -> Post:
         state = self.state
-        virality = 0.4 * math.sqrt(followers + 100) * boost * self.rng.lognormvariate(0, 0.5)
+        virality = 0.4 * math.sqrt(followers + 100) * boost * (0.4 + 1.2 * self.rng.random())
         post = Post(
-            id=f"p{len(state.posts) + 1}", t=state.t, channel=channel, kind=kind, author=author,  # type: ignore[arg-type]
-            name=name, handle=handle, followers=followers, text=text, signal=signal, inject=inject,
-            reply_to=reply_to, subject=subject,
-            weight=virality * math.exp(state.t / FRESHNESS), attention0=state.attention,
+            f"p{len(state.posts) + 1}", state.t, channel, kind, author, name, handle,  # type: ignore[arg-type]
+            followers, text, signal, inject, reply_to, subject, virality * self._fresh, state.attention,
         )
         state.posts.append(post)
         self.posts[post.id] = post
         self._events.append(PostAdded(post))
         return post
 
-    def _names(self, name: str, handle: str) -> dict[str, str]:
-        return {"org": self.case.organisation.name, "name": name, "handle": handle}
+    def _text(self, template: str, name: str, handle: str) -> str:
+        if "{" not in template:
+            return template
+        return fill(template, {"org": self.case.organisation.name, "name": name, "handle": handle})
 
     def _finish(self) -> None:
         state = self.state
