@@ -98,6 +98,7 @@ class TextPlayer:
         self.paused = False
         self.width = min(100, shutil.get_terminal_size((100, 24)).columns)
         self.warned: set[str] = set()
+        self.tag_width = min(18, max(len(c.name) for c in session.case.channels))
 
     @property
     def case(self) -> Case:
@@ -167,7 +168,7 @@ class TextPlayer:
 
     def format_post(self, post: Post) -> str:
         channel = self.session.channels[post.channel]
-        stamp = f"[{clock_text(post.t)}] #{post.id[1:]:>3} {channel.name[:12]:<12}"
+        stamp = f"[{clock_text(post.t)}] #{post.id[1:]:>3} {channel.name[:self.tag_width]:<{self.tag_width}}"
         if channel.is_inbox:
             subject = f" - {post.subject}" if post.subject else ""
             head = f"{stamp} >> {channel.kind.value.upper()} from {post.name}{subject}"
@@ -285,24 +286,29 @@ class TextPlayer:
 
 def format_result(result: Result, case: Case) -> str:
     """The debrief as text: score, breakdown, ending, feedback per decision, signals, objectives."""
+    def para(text: str, indent: str = "    ") -> str:
+        return textwrap.fill(text, 72, initial_indent=indent, subsequent_indent=indent)
+
     lines = ["=" * 72, f"DEBRIEF - {case.title}", "=" * 72,
              f"Score: {result.score:.0f} / 100", ""]
     for name, part in result.breakdown.items():
-        lines.append(f"  {name.replace('_', ' ').capitalize():<20} {part.points:5.1f} / {part.max:<3} {part.note}")
+        lines.append(f"  {name.replace('_', ' ').capitalize():<20} {part.points:5.1f} / {part.max}")
+        lines.append(para(part.note, " " * 6))
     lines += ["", f"Ending: {result.ending['title']} ({result.ending['kind']})",
               textwrap.fill(result.ending["text"], 72), "", textwrap.fill(result.crisis, 72), "", "Your decisions:"]
     for d in result.decisions:
-        lines.append(f"- {d.title}: {d.label} [{d.strategy.replace('_', ' ')}, fit {d.fit:.0%}, "
-                     f"{d.seconds_taken // 60} min {d.seconds_taken % 60} s]")
-        lines.append(textwrap.fill(d.feedback, 72, initial_indent="    ", subsequent_indent="    "))
-        lines.append(textwrap.fill(d.why, 72, initial_indent="    ", subsequent_indent="    "))
+        lines.append(textwrap.fill(
+            f"- {d.title}: {d.label} [{d.strategy.replace('_', ' ')}, fit {d.fit:.0%}, "
+            f"{d.seconds_taken // 60} min {d.seconds_taken % 60} s]", 72, subsequent_indent="  "))
+        lines.append(para(d.feedback))
+        lines.append(para(d.why))
         if d.better:
-            lines.append(textwrap.fill(f"Better: {d.better['label']}. {d.better['why']}", 72,
-                                       initial_indent="    ", subsequent_indent="    "))
+            lines.append(para(f"Better: {d.better['label']}. {d.better['why']}"))
     signals = result.signals
     lines += ["", f"Signals: caught {len(signals['caught'])}, missed {len(signals['missed'])}, "
                   f"false alarms {signals['false_flags']}.", "", "Objectives:"]
     for objective in result.objectives:
         mark = {True: "met", False: "not met", None: "to discuss"}[objective["met"]]
-        lines.append(f"  [{mark}] {objective['text']}")
+        lines.append(textwrap.fill(f"[{mark}] {objective['text']}", 72, initial_indent="  ",
+                                   subsequent_indent="    "))
     return "\n".join(lines)

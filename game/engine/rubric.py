@@ -95,10 +95,11 @@ def describe_crisis(crisis: Crisis) -> str:
                               ("a bad prior reputation", crisis.bad_reputation)) if on
     ]
     posture = recommended_posture(crisis)
-    text = f"A {crisis.cluster.value} crisis"
+    article = "An" if crisis.cluster.value[0] in "aeiou" else "A"
+    text = f"{article} {crisis.cluster.value} crisis"
     if crisis.kind:
         text += f" ({crisis.kind.value.replace('_', ' ')})"
-    text += " with " + " and ".join(intensifiers) if intensifiers else " with no intensifier"
+    text += (" with " + " and ".join(intensifiers)) if intensifiers else " with no intensifier"
     needs = {
         "base": "instructing and adjusting information suffice",
         "diminish": "it calls for diminish strategies (excuse, justification) on top of information",

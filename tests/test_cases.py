@@ -1,0 +1,85 @@
+"""Every shipped case loads cleanly and plays end to end; the Nestle case is winnable and losable."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from game.engine.bots import play
+from game.engine.loader import case_files, check_file, load_case
+from game.engine.log import SessionLog, read_log, replay
+
+from conftest import ROOT, SCENARIOS
+
+SHIPPED = sorted(case_files(SCENARIOS))
+NESTLE = SCENARIOS / "nestle-kitkat-2010"
+
+
+@pytest.mark.parametrize("file", SHIPPED, ids=[f"{f.parent.name}/{f.name}" for f in SHIPPED])
+def test_every_shipped_case_is_clean_and_plays(file):
+    assert check_file(file) == []
+    case = load_case(file).case
+    for bot in ("best", "random", "worst", "silent"):
+        result = play(case, 1, bot).result()
+        assert 0 <= result.score <= 100
+        assert result.ending["id"] in {e.id for e in case.endings}
+
+
+@pytest.fixture(scope="module")
+def nestle():
+    return load_case(NESTLE).case
+
+
+def test_nestle_is_a_real_stream(nestle):
+    session = play(nestle, 1, "best")
+    feed = session.feed
+    assert len(feed) >= 100
+    signals = [p for p in feed if p.signal]
+    assert 0 < len(signals) < len(feed) / 10  # a few real signals in a noisy stream
+    assert len(nestle.decisions) >= 5
+    assert 30 * 60 <= nestle.duration <= 60 * 60
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_best_bot_wins_and_silence_loses(nestle, seed):
+    best = play(nestle, seed, "best").result()
+    silent = play(nestle, seed, "silent").result()
+    worst = play(nestle, seed, "worst").result()
+    assert best.ending["kind"] == "success"
+    assert silent.ending["kind"] == "failure"
+    assert worst.ending["kind"] == "failure"
+    assert best.score >= 75
+    assert best.score - worst.score >= 40
+    assert silent.score < 20
+
+
+def test_nestle_same_seed_same_log_and_replay(nestle, tmp_path):
+    logs = []
+    for _ in range(2):
+        stream = io.StringIO()
+        play(nestle, 42, "random", SessionLog(stream))
+        logs.append(stream.getvalue())
+    assert logs[0] == logs[1]
+    path = tmp_path / "nestle.jsonl"
+    original = play(nestle, 42, "random", SessionLog.open(path)).result()
+    contents = read_log(path)
+    assert replay(nestle, 42, contents.inputs).result().to_json() == original.to_json() == contents.result
+
+
+def test_debrief_explains_each_decision(nestle):
+    result = play(nestle, 5, "worst").result()
+    assert result.decisions
+    for feedback in result.decisions:
+        assert feedback.feedback and feedback.why
+    assert any(d.better for d in result.decisions)
+    assert "Coombs" in result.crisis
+
+
+def test_format_doc_example_is_a_valid_case(tmp_path):
+    doc = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", doc, re.S)
+    assert example, "docs/scenario-format.md must open with a complete ```yaml example"
+    (tmp_path / "scenario.yaml").write_text(example.group(1), encoding="utf-8")
+    assert check_file(tmp_path / "scenario.yaml") == []
