@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
+from game.engine.clock import SimClock
 from game.engine.model import Case
 from game.engine.scoring import Result
 from game.engine.session import (
@@ -26,8 +27,6 @@ from game.engine.session import (
     Session,
 )
 from game.engine.state import Post
-
-SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
 
 HELP = """Commands (then Enter):
   1, 2, 3...   choose that option in the open decision
@@ -94,8 +93,7 @@ class TextPlayer:
         self.out = out
         self.commands = commands
         self.clock = clock
-        self.speed = speed
-        self.paused = False
+        self.sim_clock = SimClock(speed)
         self.width = min(100, shutil.get_terminal_size((100, 24)).columns)
         self.warned: set[str] = set()
         self.tag_width = min(18, max(len(c.name) for c in session.case.channels))
@@ -117,8 +115,8 @@ class TextPlayer:
             elapsed, last = now - last, now
             if line:
                 self.handle(line)
-            if not self.paused and not self.session.state.ended:
-                self.show(self.session.advance(elapsed * self.speed))
+            if not self.sim_clock.paused and not self.session.state.ended:
+                self.show(self.session.advance(self.sim_clock.simulated(elapsed)))
                 self.countdowns()
         result = self.session.result()
         self.say(format_result(result, self.case))
@@ -138,7 +136,7 @@ class TextPlayer:
         channels = ", ".join(c.name for c in case.channels)
         self.say(self.wrap(f"You are watching: {channels}."))
         self.say(f"The case lasts {clock_text(case.duration)} of simulated time; "
-                 f"1 real second = {self.speed:g} simulated seconds.")
+                 f"1 real second = {self.sim_clock.speed:g} simulated seconds.")
         self.say()
         self.say(HELP)
         self.say("-" * self.width)
@@ -221,10 +219,11 @@ class TextPlayer:
             elif command == "o":
                 self.show_open()
             elif command == "p":
-                self.paused = not self.paused
-                self.say("Paused. Type p to resume." if self.paused else "Resumed.")
+                paused = self.sim_clock.toggle_pause()
+                self.say("Paused. Type p to resume." if paused else "Resumed.")
             elif command in ("+", "-"):
-                self.change_speed(1 if command == "+" else -1)
+                speed = self.sim_clock.faster() if command == "+" else self.sim_clock.slower()
+                self.say(f"Speed: 1 real second = {speed:g} simulated seconds.")
             elif command == "q":
                 self.show(self.session.end())
             elif command in ("h", "?", "help"):
@@ -277,11 +276,6 @@ class TextPlayer:
             self.say(f"{decision.title}: {left // 60}:{left % 60:02d} left")
             for number, option in enumerate(decision.options, 1):
                 self.say(f"  {number}) {option.label}")
-
-    def change_speed(self, step: int) -> None:
-        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
-        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
-        self.say(f"Speed: 1 real second = {self.speed:g} simulated seconds.")
 
 
 def format_result(result: Result, case: Case) -> str:

@@ -59,3 +59,21 @@ def test_silence_and_commands_that_cannot_work(tiny_case):
     assert "Unknown command" in out
     assert result.ending["kind"] == "failure"
     assert session.t == 60
+
+
+def test_pause_and_speed_change_the_simulated_clock(tiny_case):
+    session, result, out = play(tiny_case, [(30, "p"), (30, "+"), (30, "p"), (200, "q")])
+    assert "Paused." in out and "Resumed." in out
+    assert "Speed: 1 real second = 120 simulated seconds." in out
+    assert result.ending["kind"] == "failure"
+
+
+def test_clock_turns_real_time_into_simulated_time():
+    from game.engine.clock import SimClock
+
+    clock = SimClock(speed=60)
+    assert clock.simulated(0.5) == 30
+    clock.toggle_pause()
+    assert clock.simulated(10) == 0
+    clock.toggle_pause()
+    assert clock.slower() == 30 and clock.faster() == 60 and clock.faster() == 120 and clock.faster() == 120
