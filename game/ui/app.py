@@ -1,0 +1,317 @@
+"""The window, the scene stack and the one loop; ``run`` is what ``crisis-sim`` calls.
+
+Wall-clock time is read here only (pygame's clock) and reaches the engine only as
+``session.advance(real_seconds * speed)`` in the live screen. Tests and screenshots call
+:meth:`App.frame` with the ``dt`` they choose, so nothing depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from game.ui import strings
+from game.ui.scene import Scene
+from game.ui.sound import Cues
+from game.ui.text import Painter
+from game.ui.theme import BASE_SIZE, Theme
+
+PACKAGE_SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
+SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
+DEFAULT_SPEED = 20.0
+DEMO_SPEED = 60.0
+MAX_FRAME = 0.25  # a stall (window dragged, machine busy) never jumps the simulation further
+
+
+def default_scenarios() -> Path:
+    """``./scenarios`` when it exists, else the cases shipped next to the package."""
+    local = Path("scenarios")
+    return local if local.is_dir() else PACKAGE_SCENARIOS
+
+
+@dataclass
+class Settings:
+    """What the menu lets a trainer choose, and what the command line asked for."""
+
+    scenarios: list[Path] = field(default_factory=list)
+    lang: str = "en"
+    team: str = ""
+    speed: float = DEFAULT_SPEED
+    projector: bool = False
+    fullscreen: bool = False
+    demo: bool = False
+    seed: int = 1
+    screenshot: Path | None = None
+    size: tuple[int, int] = BASE_SIZE
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace | Any) -> Settings:
+        folders = []
+        given = getattr(args, "scenarios", None)
+        if given:
+            folders.append(Path(given))
+        default = default_scenarios()
+        if default.is_dir() and all(default.resolve() != f.resolve() for f in folders if f.exists()):
+            folders.append(default)
+        lang = getattr(args, "lang", None) or _system_language()
+        speed = getattr(args, "speed", None)
+        demo = bool(getattr(args, "demo", False))
+        screenshot = getattr(args, "screenshot", None)
+        return cls(
+            scenarios=folders,
+            lang=lang if lang in strings.LANGUAGES else "en",
+            speed=float(speed) if speed else (DEMO_SPEED if demo else DEFAULT_SPEED),
+            projector=bool(getattr(args, "projector", False)),
+            fullscreen=bool(getattr(args, "fullscreen", False)),
+            demo=demo,
+            seed=int(getattr(args, "seed", 1) or 1),
+            screenshot=Path(screenshot) if screenshot else None,
+            size=_window_size(),
+        )
+
+
+def _system_language() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value[:2] in strings.LANGUAGES:
+            return value[:2]
+    return "en"
+
+
+def _window_size() -> tuple[int, int]:
+    """``CRISIS_SIM_WINDOW=1920x1080`` opens (or screenshots) at another size."""
+    raw = os.environ.get("CRISIS_SIM_WINDOW", "")
+    try:
+        w, h = (int(v) for v in raw.lower().split("x"))
+        return max(640, w), max(360, h)
+    except ValueError:
+        return BASE_SIZE
+
+
+class App:
+    """The window and its stack of scenes.
+
+    Args:
+        settings: Choices from the command line (the menu changes some of them).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        pygame.display.init()
+        pygame.font.init()
+        pygame.key.set_repeat(350, 40)
+        self.windowed_size = settings.size
+        self.window = self._open_window(settings.fullscreen)
+        pygame.display.set_caption("Crisis Sim")
+        self.painter = Painter(Theme(self.window.get_size(), settings.projector))
+        self.sound = Cues(muted=True)
+        self.stack: list[Scene] = []
+        self.running = True
+        self.mouse = (0, 0)
+        self.frames = 0
+        self.problems: list[str] = list(self.painter.theme.problems)
+
+    # --- the window ------------------------------------------------------------------
+
+    def _open_window(self, fullscreen: bool) -> pygame.Surface:
+        if fullscreen:
+            try:
+                return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            except pygame.error:
+                pass
+        return pygame.display.set_mode(self.windowed_size, pygame.RESIZABLE)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.window.get_size()
+
+    def toggle_fullscreen(self) -> None:
+        self.settings.fullscreen = not self.settings.fullscreen
+        if self.settings.fullscreen:
+            self.windowed_size = self.size
+        self.window = self._open_window(self.settings.fullscreen)
+        self.relayout()
+
+    def toggle_projector(self) -> None:
+        self.settings.projector = not self.settings.projector
+        self.relayout()
+
+    def relayout(self) -> None:
+        """New window size or type size: new fonts, and every scene lays itself out again."""
+        self.window = pygame.display.get_surface() or self.window
+        self.painter.set_theme(Theme(self.size, self.settings.projector))
+        for scene in self.stack:
+            scene.layout(self.size)
+
+    def t(self, key: str, **values: object) -> str:
+        return strings.text(self.settings.lang, key, **values)
+
+    # --- the stack -------------------------------------------------------------------
+
+    @property
+    def top(self) -> Scene | None:
+        return self.stack[-1] if self.stack else None
+
+    def scene(self, name: str) -> Scene | None:
+        """The scene called ``name`` on the stack, if any."""
+        return next((s for s in reversed(self.stack) if s.name == name), None)
+
+    def push(self, scene: Scene) -> None:
+        if self.stack:
+            self.stack[-1].pause()
+        scene.layout(self.size)
+        self.stack.append(scene)
+
+    def pop(self) -> Scene | None:
+        if not self.stack:
+            return None
+        scene = self.stack.pop()
+        if self.stack:
+            self.stack[-1].resume()
+        return scene
+
+    def replace(self, scene: Scene) -> None:
+        """Swap the top scene for another (briefing -> live -> debrief)."""
+        if self.stack:
+            self.stack.pop()
+        scene.layout(self.size)
+        self.stack.append(scene)
+
+    def back_to(self, name: str) -> None:
+        """Pop scenes until the one called ``name`` is on top."""
+        while self.stack and self.stack[-1].name != name:
+            self.stack.pop()
+        if self.stack:
+            self.stack[-1].resume()
+
+    # --- the loop --------------------------------------------------------------------
+
+    def frame(self, dt: float) -> None:
+        """One turn of the loop: input, update by ``dt`` real seconds, draw."""
+        for event in pygame.event.get():
+            self.dispatch(event)
+        if not self.running:
+            return
+        self.update(dt)
+        self.draw()
+        pygame.display.flip()
+        self.frames += 1
+
+    def dispatch(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            if pygame.display.get_surface() is not None and pygame.display.get_surface().get_size() != \
+                    self.painter.theme.size:
+                self.relayout()
+            return
+        if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            self.mouse = event.pos
+        for scene in reversed(list(self.stack)):
+            if scene.handle(event):
+                return
+            if not scene.overlay:
+                break
+        if event.type == pygame.KEYDOWN:
+            self.global_key(event)
+
+    def global_key(self, event: pygame.event.Event) -> None:
+        """Keys that work on every screen when the screen itself did not use them."""
+        key = event.key
+        if key == pygame.K_F11:
+            self.toggle_fullscreen()
+        elif key == pygame.K_F2:
+            self.toggle_projector()
+        elif key == pygame.K_F1:
+            self.toggle_help()
+        elif key == pygame.K_m:
+            self.sound.toggle()
+
+    def toggle_help(self) -> None:
+        from game.ui.help import HelpScene
+
+        if self.top is not None and self.top.name == "help":
+            self.pop()
+        else:
+            self.push(HelpScene(self))
+
+    def _from_base(self) -> list[Scene]:
+        """The scenes that show: the top one and, under overlays, the ones they cover."""
+        start = len(self.stack) - 1
+        while start > 0 and self.stack[start].overlay:
+            start -= 1
+        return self.stack[max(0, start):]
+
+    def update(self, dt: float) -> None:
+        for scene in self._from_base():
+            scene.update(dt)
+
+    def draw(self) -> None:
+        self.painter.begin_frame()
+        self.window.set_clip(None)
+        for scene in self._from_base():
+            scene.draw(self.window)
+
+    def loop(self) -> int:
+        clock = pygame.time.Clock()
+        while self.running and self.stack:
+            dt = clock.tick(60) / 1000.0
+            self.frame(min(dt, MAX_FRAME))
+        return 0
+
+    def shown(self) -> list[str]:
+        """The lines of text on screen after the last frame."""
+        return self.painter.shown()
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.window, str(path))
+
+    def close(self) -> None:
+        self.sound.close()
+        pygame.display.quit()
+
+
+def open_app(settings: Settings, case: Path | None = None) -> App:
+    """A window on the menu (and the case's briefing when one was given)."""
+    from game.ui.menu import MenuScene
+
+    app = App(settings)
+    menu = MenuScene(app, settings.scenarios, extra=case)
+    app.push(menu)
+    if case is not None:
+        menu.finish_loading()
+        menu.open(menu.entry_for(case))
+    return app
+
+
+def run(args: argparse.Namespace, case: Path | str | None = None) -> int:
+    """Open the window and play until it is closed; the exit code for the shell.
+
+    Args:
+        args: The command line (``--scenarios --lang --demo --screenshot --fullscreen --projector``).
+        case: A case to open on its briefing, or None for the menu.
+    """
+    settings = Settings.from_args(args)
+    case_path = Path(case) if case is not None else None
+    try:
+        app = open_app(settings, case_path)
+    except pygame.error as exc:
+        print(f"crisis-sim: cannot open a window ({exc}); play in the terminal with "
+              "`crisis-sim play CASE --text`.", file=sys.stderr)
+        return 1
+    try:
+        if settings.screenshot is not None:
+            from game.ui.director import take_screenshots
+
+            return take_screenshots(app, settings.screenshot, case_path)
+        return app.loop()
+    finally:
+        app.close()

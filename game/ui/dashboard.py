@@ -1,0 +1,136 @@
+"""The dashboard of the live screen: metric gauges with small history graphs, and notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.ui import theme as th
+from game.ui.chart import marker, sparkline
+from game.ui.feed import clock
+from game.ui.text import Sheet
+
+if TYPE_CHECKING:
+    from game.ui.live import LiveScene
+
+HISTORY = 30  # samples in a gauge's graph: the last half hour of simulated time
+
+
+def warning(name: str, value: float) -> bool:
+    """A metric in a zone the team should worry about."""
+    if name in th.HIGH_IS_BAD:
+        return value >= 65 if name == "visibility" else value >= 50
+    return value < 35
+
+
+@dataclass
+class Note:
+    """A notification: an icon and words, a colour, when it happened, and how long it has shown."""
+
+    icon: str
+    text: str
+    colour: tuple[int, int, int]
+    t: int
+    age: float = 0.0
+
+
+class Dashboard:
+    """Gauges redrawn only when a value or the history changes (at most once a tick)."""
+
+    def __init__(self, scene: LiveScene) -> None:
+        self.scene = scene
+        self.rect = pygame.Rect(0, 0, 1, 1)
+        self.sheet: Sheet | None = None
+        self.key: tuple | None = None
+        self.gauge_rects: dict[str, pygame.Rect] = {}
+
+    def set_rect(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+        self.key = None
+
+    def gauge_height(self) -> int:
+        t = self.scene.theme
+        return t.line("bold") + t.px(8) + t.px(26) + t.px(10)
+
+    def height(self) -> int:
+        return len(self.scene.session.state.metrics) * self.gauge_height() + self.scene.theme.px(4)
+
+    def update(self) -> None:
+        state = self.scene.session.state
+        key = (self.rect.size, tuple(round(v, 1) for v in state.metrics.values()), len(state.samples),
+               self.scene.app.settings.lang)
+        if key != self.key:
+            self.key = key
+            self.sheet = self._draw()
+
+    def _draw(self) -> Sheet:
+        scene = self.scene
+        t, p = scene.theme, scene.painter
+        state = scene.session.state
+        sheet = Sheet((self.rect.w, self.height()), th.PANEL)
+        surface = sheet.surface
+        y = t.px(4)
+        history = state.samples[-HISTORY:]
+        self.gauge_rects = {}
+        for index, (name, value) in enumerate(state.metrics.items()):
+            colour = th.metric_colour(name, index)
+            pad = t.px(8)
+            w = self.rect.w - 2 * pad
+            x = pad
+            marker(surface, th.METRIC_MARKERS.get(name, "circle"), colour, (x + t.px(5), y + t.line("bold") // 2),
+                   t.px(5))
+            label = p.text(sheet, scene.metric_name(name), (x + t.px(16), y), "bold", th.TEXT)
+            bad = warning(name, value)
+            previous = history[-6][1].get(name, value) if len(history) >= 6 else (history[0][1].get(name, value)
+                                                                                  if history else value)
+            delta = value - previous
+            arrow = "↑" if delta > 0.5 else "↓" if delta < -0.5 else "→"
+            value_text = f"{'⚠ ' if bad else ''}{value:.0f} {arrow}"
+            p.text(sheet, value_text, (x + w, y), "bold", th.ORANGE if bad else th.TEXT, anchor="topright")
+            hint = scene.t("metric.lower_better" if name in th.HIGH_IS_BAD else "metric.higher_better")
+            p.text(sheet, hint, (label.right + t.px(8), y + t.line("bold") // 2), "small", th.FAINT,
+                   anchor="midleft", width=max(10, x + w - label.right - t.px(70)))
+            y += t.line("bold") + t.px(4)
+            bar = pygame.Rect(x, y, w // 2 - t.px(6), t.px(10))
+            pygame.draw.rect(surface, th.CARD, bar, border_radius=t.px(3))
+            fill = bar.copy()
+            fill.w = max(1, int(bar.w * max(0.0, min(100.0, value)) / 100))
+            pygame.draw.rect(surface, colour, fill, border_radius=t.px(3))
+            for tick in (25, 50, 75):
+                tx = bar.x + bar.w * tick // 100
+                pygame.draw.line(surface, th.BG, (tx, bar.y), (tx, bar.bottom))
+            graph = pygame.Rect(x + w // 2 + t.px(6), y - t.px(8), w - w // 2 - t.px(6), t.px(26))
+            pygame.draw.rect(surface, th.CARD, graph)
+            sparkline(surface, graph.inflate(-t.px(4), -t.px(4)), [m.get(name, 0) for _, m in history], colour,
+                      max(1, t.px(2)))
+            self.gauge_rects[name] = pygame.Rect(x, y - t.line("bold"), w, t.line("bold") + t.px(26))
+            y += t.px(26) + t.px(8)
+        return sheet
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.sheet is not None:
+            self.scene.painter.sheet(surface, self.sheet, self.rect.topleft)
+
+
+def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, notes: list[Note]) -> None:
+    """Newest first; each with its icon, its words and the simulated time it happened."""
+    t, p = scene.theme, scene.painter
+    p.text(surface, scene.t("live.notifications"), (rect.x, rect.y), "head", th.TEXT)
+    y = rect.y + t.line("head") + t.px(4)
+    surface.set_clip(rect)
+    for note in reversed(notes):
+        if y > rect.bottom:
+            break
+        fresh = note.age < 4.0
+        box_h = p.wrapped_height(note.text, rect.w - t.px(60), "small") + t.line("small") + t.px(8)
+        box = pygame.Rect(rect.x, y, rect.w, box_h)
+        pygame.draw.rect(surface, th.CARD if fresh else th.PANEL, box, border_radius=t.px(4))
+        pygame.draw.rect(surface, note.colour, (box.x, box.y, t.px(4), box.h))
+        p.text(surface, note.icon, (box.x + t.px(10), box.y + t.px(4)), "bold", note.colour)
+        p.text(surface, clock(note.t), (box.right - t.px(6), box.y + t.px(4)), "small", th.FAINT, anchor="topright")
+        p.paragraph(surface, note.text, (box.x + t.px(34), box.y + t.px(4) + t.line("small")), rect.w - t.px(60),
+                    "small", th.TEXT if fresh else th.MUTED)
+        y += box_h + t.px(6)
+    surface.set_clip(None)

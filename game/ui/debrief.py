@@ -1,0 +1,281 @@
+"""The debrief: the score and its parts, the ending, the run on a chart, feedback per decision,
+the signals caught and missed, the objectives; then replay or back to the menu.
+
+Everything here comes from ``session.result()``; the page is drawn once into a tall sheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from game.engine.model import Case
+from game.engine.session import Session
+from game.ui import theme as th
+from game.ui.chart import timeline
+from game.ui.feed import clock
+from game.ui.scene import Scene
+from game.ui.text import Sheet
+from game.ui.widgets import Button, button_width, draw_button
+
+
+def duration_text(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+class DebriefScene(Scene):
+    """Shown when the round ends.
+
+    Args:
+        app: The window.
+        case: The case played.
+        path: Its file (for a replay).
+        session: The ended run.
+    """
+
+    name = "debrief"
+
+    def __init__(self, app, case: Case, path: Path, session: Session) -> None:  # noqa: ANN001
+        super().__init__(app)
+        self.case = case
+        self.path = path
+        self.session = session
+        self.result = session.result()
+        self.scroll = 0
+        self.sheet: Sheet | None = None
+        self.view = pygame.Rect(0, 0, 1, 1)
+        self.buttons: list[Button] = []
+
+    # --- layout ----------------------------------------------------------------------
+
+    def layout(self, size: tuple[int, int]) -> None:
+        t, p = self.theme, self.painter
+        w, h = size
+        footer = t.line("body") + t.px(36)
+        column = min(w - t.px(60), t.px(1100))
+        self.view = pygame.Rect((w - column) // 2, 0, column, h - footer)
+        self.sheet = self._page(column)
+        self.scroll = min(self.scroll, self.max_scroll)
+        y = h - footer + t.px(10)
+        bh = t.line("body") + t.px(12)
+        menu, replay = self.t("debrief.menu"), self.t("debrief.replay")
+        mw, rw = button_width(p, menu, "Esc", "body"), button_width(p, replay, "R", "body")
+        self.buttons = [
+            Button("menu", menu, "Esc", pygame.Rect(self.view.right - mw, y, mw, bh), th.GREEN),
+            Button("replay", replay, "R", pygame.Rect(self.view.right - mw - rw - t.px(12), y, rw, bh), th.SKY),
+        ]
+
+    @property
+    def max_scroll(self) -> int:
+        return max(0, (self.sheet.size[1] if self.sheet else 0) - self.view.h)
+
+    def _page(self, width: int) -> Sheet:
+        items = self._items(width)
+        sheet = Sheet((width, sum(h for h, _ in items) + self.theme.px(40)), th.BG)
+        y = self.theme.px(20)
+        for h, draw in items:
+            draw(sheet, y)
+            y += h
+        return sheet
+
+    def _items(self, width: int):  # noqa: ANN202, C901 - list of (height, draw(sheet, y))
+        t, p, r = self.theme, self.painter, self.result
+        session, state = self.session, self.session.state
+        items: list = []
+
+        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 20) -> None:  # noqa: ANN001
+            items.append((t.px(gap) + t.line(role) + t.px(4),
+                          lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour)))
+
+        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:  # noqa: ANN001
+            h = p.wrapped_height(text, width - indent, role) + t.px(4)
+            items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
+
+        team = self.app.settings.team
+        heading(self.t("debrief.title", title=self.case.title), "title", th.TEXT, gap=0)
+        if team:
+            para(self.t("debrief.team", team=team), "small", th.MUTED)
+
+        # The score and the ending side by side.
+        colour, icon = th.ENDING_STYLE.get(r.ending["kind"], (th.GREY, "•"))
+        ending_w = width // 2
+        ending_text = r.ending["text"]
+        ending_h = t.line("head") * 2 + p.wrapped_height(ending_text, ending_w, "body")
+        score_h = max(t.line("huge") + t.line("small") + t.px(10), ending_h)
+
+        def score_block(s: Sheet, y: int) -> None:
+            y += t.px(14)
+            big = p.text(s, f"{r.score:.0f}", (0, y), "huge", th.TEXT)
+            p.text(s, self.t("debrief.out_of"), (big.right + t.px(8), big.bottom - t.px(12)), "head", th.MUTED,
+                   anchor="bottomleft")
+            p.text(s, self.t("debrief.score_exact", score=f"{r.score:.1f}"), (0, big.bottom), "small", th.MUTED)
+            x = width - ending_w
+            p.text(s, self.t("debrief.ending"), (x, y), "small", th.MUTED)
+            kind = self.t(f"ending.{r.ending['kind']}")
+            head = p.text(s, f"{icon} {kind}: {r.ending['title']}", (x, y + t.line("small")), "head", colour,
+                          width=ending_w)
+            p.paragraph(s, ending_text, (x, head.bottom + t.px(4)), ending_w, "body", th.TEXT)
+
+        items.append((score_h + t.px(20), score_block))
+
+        # The breakdown: a bar per part, with the rubric's note.
+        heading(self.t("debrief.breakdown"))
+        label_w = t.px(200)
+        bar_w = t.px(220)
+        note_w = width - label_w - bar_w - t.px(110)
+        for name, part in r.breakdown.items():
+            label = self.t(f"part.{name}") if self.t(f"part.{name}") != f"part.{name}" else name.replace("_", " ")
+            h = max(t.line("body"), p.wrapped_height(part.note, note_w, "small")) + t.px(8)
+
+            def row(s: Sheet, y: int, label: str = label, part=part) -> None:  # noqa: ANN001
+                p.text(s, label, (0, y), "bold", th.TEXT, width=label_w - t.px(8))
+                bar = pygame.Rect(label_w, y + t.px(3), bar_w, t.line("body") - t.px(6))
+                pygame.draw.rect(s.surface, th.CARD, bar, border_radius=t.px(3))
+                fill = bar.copy()
+                fill.w = int(bar.w * part.points / part.max) if part.max else 0
+                pygame.draw.rect(s.surface, th.SKY, fill, border_radius=t.px(3))
+                p.text(s, f"{part.points:.1f} / {part.max}", (bar.right + t.px(8), y), "body", th.TEXT)
+                p.paragraph(s, part.note, (width - note_w, y), note_w, "small", th.MUTED)
+
+            items.append((h, row))
+
+        # The run on a chart, decisions marked with their numbers.
+        heading(self.t("debrief.timeline"))
+        marks = []
+        for number, feedback in enumerate(r.decisions, 1):
+            at = state.decided_at.get(feedback.decision)
+            if at is not None:
+                marks.append((at, str(number)))
+        names = {name: self.metric_name(name) for name in state.metrics}
+        chart_h = t.px(230)
+        items.append((chart_h + t.px(6), lambda s, y: timeline(p, s, pygame.Rect(0, y, width, chart_h),
+                                                                 state.samples, self.case.duration, names, marks)))
+        para(self.t("debrief.chart_help"), "small", th.MUTED)
+
+        # Feedback per decision.
+        heading(self.t("debrief.decisions"))
+        if not r.decisions:
+            para(self.t("debrief.no_decisions"), colour=th.MUTED)
+        for number, d in enumerate(r.decisions, 1):
+            missed = d.option is None
+            mark = "✘" if missed else ("✔" if d.better is None else "◆")
+            colour = th.VERMILLION if missed else (th.GREEN if d.better is None else th.ORANGE)
+            items.append((t.px(10) + t.line("bold"), lambda s, y, n=number, d=d, mark=mark, colour=colour:
+                          p.text(s, f"{n}.  {mark}  {d.title}", (0, y + t.px(10)), "bold", colour, width=width)))
+            chose = self.t("debrief.missed", label=d.label) if missed else self.t("debrief.chose", label=d.label)
+            para(chose, indent=t.px(28))
+            meta = self.t("debrief.meta", strategy=d.strategy.replace("_", " "), fit=f"{d.fit:.0%}",
+                          took=duration_text(d.seconds_taken))
+            para(meta, "small", th.MUTED, indent=t.px(28))
+            if d.feedback:
+                para(d.feedback, indent=t.px(28))
+            if d.why:
+                para(d.why, "small", th.MUTED, indent=t.px(28))
+            if d.better:
+                para(self.t("debrief.better", label=d.better["label"]), "bold", th.GREEN, indent=t.px(28))
+                why = d.better.get("feedback") or d.better.get("why", "")
+                if why:
+                    para(why, "small", th.TEXT, indent=t.px(48))
+
+        # Signals.
+        heading(self.t("debrief.signals"))
+        signals = r.signals
+        caught, missed = signals["caught"], signals["missed"]
+        para(self.t("debrief.signal_summary", caught=len(caught), total=len(caught) + len(missed),
+                    false=signals["false_flags"], precision=f"{signals['precision']:.0%}",
+                    recall=f"{signals['recall']:.0%}"))
+        for item in caught:
+            post = session.posts.get(item["post"])
+            if post:
+                para(f"✔ {self.t('debrief.caught', after=duration_text(item['after']))} — {post.name}: "
+                     f"{post.text}", "small", th.GREEN, indent=t.px(16))
+        for item in missed:
+            post = session.posts.get(item["post"])
+            if post:
+                para(f"✘ {self.t('debrief.missed_signal', at=clock(post.t))} — {post.name}: {post.text}", "small",
+                     th.ORANGE, indent=t.px(16))
+
+        # Objectives.
+        heading(self.t("debrief.objectives"))
+        for objective in r.objectives:
+            met = objective["met"]
+            mark, colour, word = {True: ("✔", th.GREEN, "debrief.met"), False: ("✘", th.VERMILLION, "debrief.not_met"),
+                                  None: ("?", th.MUTED, "debrief.discuss")}[met]
+            para(f"{mark} [{self.t(word)}] {objective['text']}", colour=colour, indent=t.px(8))
+
+        if r.crisis:
+            heading(self.t("debrief.crisis"))
+            para(r.crisis, colour=th.MUTED)
+        return items
+
+    def metric_name(self, name: str) -> str:
+        text = self.t(f"metric.{name}")
+        return text if text != f"metric.{name}" else name.replace("_", " ").capitalize()
+
+    # --- input -----------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for button in self.buttons:
+                if button.hit(event.pos):
+                    self.press(button.action)
+                    return True
+            return False
+        if event.type == pygame.MOUSEWHEEL:
+            self.scroll_by(-event.y * self.theme.px(60))
+            return True
+        if event.type != pygame.KEYDOWN:
+            return False
+        key = event.key
+        step = self.theme.line("body") * 3
+        if key in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_BACKSPACE):
+            self.press("menu")
+        elif key == pygame.K_r:
+            self.press("replay")
+        elif key in (pygame.K_DOWN, pygame.K_j):
+            self.scroll_by(step)
+        elif key in (pygame.K_UP, pygame.K_k):
+            self.scroll_by(-step)
+        elif key in (pygame.K_PAGEDOWN, pygame.K_SPACE):
+            self.scroll_by(self.view.h - step)
+        elif key == pygame.K_PAGEUP:
+            self.scroll_by(-(self.view.h - step))
+        elif key == pygame.K_HOME:
+            self.scroll = 0
+        elif key == pygame.K_END:
+            self.scroll = self.max_scroll
+        else:
+            return False
+        return True
+
+    def scroll_by(self, pixels: int) -> None:
+        self.scroll = max(0, min(self.max_scroll, self.scroll + pixels))
+
+    def press(self, action: str) -> None:
+        if action == "menu":
+            self.app.back_to("menu")
+            pygame.display.set_caption("Crisis Sim")
+        elif action == "replay":
+            from game.ui.briefing import BriefingScene
+
+            self.app.replace(BriefingScene(self.app, self.case, self.path))
+
+    # --- draw ------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        t, p = self.theme, self.painter
+        surface.fill(th.BG)
+        if self.sheet is not None:
+            surface.set_clip(self.view)
+            p.sheet(surface, self.sheet, self.view.topleft, pygame.Rect(0, self.scroll, self.view.w, self.view.h))
+            surface.set_clip(None)
+        w, _ = surface.get_size()
+        pygame.draw.line(surface, th.LINE, (0, self.view.bottom), (w, self.view.bottom))
+        if self.max_scroll:
+            shown = f"{round(100 * self.scroll / self.max_scroll)} %"
+            p.text(surface, f"↕ {shown} · {self.t('debrief.scroll')}", (self.view.x, self.view.bottom + t.px(14)),
+                   "small", th.MUTED)
+        for button in self.buttons:
+            draw_button(p, surface, button, "body")

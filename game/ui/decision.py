@@ -1,0 +1,196 @@
+"""The decision panel: the prompt, the options, a countdown, and what silence will cost."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.engine.model import Decision, Effects
+from game.ui import theme as th
+from game.ui.feed import clock
+from game.ui.text import Sheet
+from game.ui.widgets import Button
+
+if TYPE_CHECKING:
+    from game.ui.live import LiveScene
+
+
+def consequences(scene: LiveScene, effects: Effects) -> str:
+    """What an effect does, in words (only what the team can see coming: metrics and the story)."""
+    parts = []
+    for name, delta in effects.metrics.items():
+        if delta:
+            parts.append(f"{scene.metric_name(name).lower()} {'+' if delta > 0 else '−'}{abs(delta):g}")
+    if effects.spread is not None and effects.spread > 1:
+        parts.append(scene.t("timeout.spreads"))
+    elif effects.spread is not None and effects.spread < 1:
+        parts.append(scene.t("timeout.calms"))
+    if effects.heat > 0:
+        parts.append(scene.t("timeout.heat"))
+    return ", ".join(parts)
+
+
+class DecisionPanel:
+    """Draws the open decision the team is looking at; the countdown is drawn live over it."""
+
+    def __init__(self, scene: LiveScene) -> None:
+        self.scene = scene
+        self.rect = pygame.Rect(0, 0, 1, 1)
+        self.sheet: Sheet | None = None
+        self.key: tuple | None = None
+        self.options: list[Button] = []  # rects on the sheet
+        self.confirm: Button | None = None
+        self.countdown_y = 0
+        self.scroll = 0
+
+    def wanted_height(self, width: int) -> int:
+        """The height the panel needs at ``width`` (drawn at this width to know)."""
+        self._refresh(width)
+        return self.sheet.size[1] if self.sheet else 0
+
+    def _refresh(self, width: int) -> None:
+        scene = self.scene
+        decision = scene.shown_decision()
+        count = len(scene.session.open_decisions)
+        key = (width, decision.id if decision else None, scene.chosen.get(decision.id) if decision else None,
+               count, scene.app.settings.lang, scene.painter.theme.scale)
+        if key != self.key:
+            self.key = key
+            self.sheet = self._draw(decision, width, count)
+
+    def set_rect(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+        self._refresh(rect.w)
+        self.scroll = max(0, min(self.scroll, self.max_scroll))
+
+    @property
+    def max_scroll(self) -> int:
+        return max(0, (self.sheet.size[1] if self.sheet else 0) - self.rect.h)
+
+    def _draw(self, decision: Decision | None, width: int, count: int) -> Sheet:
+        scene = self.scene
+        t, p, session = scene.theme, scene.painter, scene.session
+        pad = t.px(10)
+        inner = width - 2 * pad
+        self.options, self.confirm = [], None
+        if decision is None:
+            text = scene.t("decision.none")
+            height = pad * 2 + p.wrapped_height(text, inner, "small") + t.line("head")
+            sheet = Sheet((width, height), th.PANEL)
+            p.text(sheet, scene.t("decision.heading_idle"), (pad, pad), "head", th.MUTED)
+            p.paragraph(sheet, text, (pad, pad + t.line("head")), inner, "small", th.MUTED)
+            return sheet
+        chosen = scene.chosen.get(decision.id)
+        author = session.personas.get(decision.author or "")
+        channel = session.channels.get(decision.channel or "")
+        source = ", ".join(x for x in [
+            f"{author.name}{' (' + author.role + ')' if author and author.role else ''}" if author else "",
+            f"{scene.channel_icon(channel.id)} {channel.name}" if channel else "",
+        ] if x)
+        label_w = inner - t.px(40)
+        option_heights = [max(t.line("body"), p.wrapped_height(o.label, label_w, "body")) + t.px(12)
+                          for o in decision.options]
+        timeout = decision.on_timeout
+        cost = consequences(scene, timeout.effects)
+        timeout_text = scene.t("decision.timeout", label=timeout.label) + (f" ({cost})" if cost else "")
+        height = (pad + t.line("title") + (t.line("small") if source else 0) + t.px(6)
+                  + t.line("head") + t.px(10) + t.px(8)  # countdown and its bar
+                  + p.wrapped_height(decision.prompt, inner, "body") + t.px(10)
+                  + sum(option_heights) + t.px(6) * len(option_heights)
+                  + p.wrapped_height(timeout_text, inner, "small") + t.px(8)
+                  + t.line("body") + t.px(14) + pad)
+        sheet = Sheet((width, height), th.PANEL)
+        surface = sheet.surface
+        pygame.draw.rect(surface, th.ORANGE, (0, 0, width, height), width=max(2, t.px(2)))
+        y = pad
+        tag = p.text(sheet, "⚠ " + scene.t("decision.heading"), (pad, y + t.line("title") // 2), "bold", th.ORANGE,
+                     anchor="midleft")
+        right = width - pad
+        if count > 1:
+            index = [d.id for d in session.open_decisions].index(decision.id) + 1
+            right = p.text(sheet, scene.t("decision.more", i=index, n=count), (width - pad, y + t.line("title") // 2),
+                           "small", th.YELLOW, anchor="midright").x - t.px(8)
+        p.text(sheet, decision.title, (tag.right + t.px(10), y), "title", th.TEXT, width=right - tag.right - t.px(10))
+        y += t.line("title")
+        if source:
+            p.text(sheet, scene.t("decision.from", source=source), (pad, y), "small", th.MUTED, width=inner)
+            y += t.line("small")
+        y += t.px(6)
+        self.countdown_y = y
+        y += t.line("head") + t.px(10) + t.px(8)
+        y += p.paragraph(sheet, decision.prompt, (pad, y), inner, "body", th.TEXT) + t.px(10)
+        for number, (option, h) in enumerate(zip(decision.options, option_heights), 1):
+            rect = pygame.Rect(pad, y, inner, h)
+            picked = chosen == number - 1
+            pygame.draw.rect(surface, th.CARD if not picked else th.CARD_OWN, rect, border_radius=t.px(5))
+            pygame.draw.rect(surface, th.YELLOW if picked else th.LINE, rect, width=max(2 if picked else 1, t.px(2)
+                             if picked else 1), border_radius=t.px(5))
+            key = str(number) if number < 10 else ""
+            key_rect = p.text(sheet, key, (rect.x + t.px(14), rect.y + t.px(6) + t.line("body") // 2), "bold",
+                              th.YELLOW if picked else th.MUTED, anchor="center")
+            pygame.draw.rect(surface, th.YELLOW if picked else th.MUTED, key_rect.inflate(t.px(10), t.px(2)), width=1,
+                             border_radius=t.px(3))
+            p.paragraph(sheet, option.label, (rect.x + t.px(32), rect.y + t.px(6)), label_w, "body",
+                        th.TEXT)
+            if picked:
+                p.text(sheet, "✓", (rect.right - t.px(6), rect.y + t.px(6)), "bold", th.YELLOW, anchor="topright")
+            self.options.append(Button(f"choose:{number - 1}", option.label, key, rect))
+            y += h + t.px(6)
+        y += p.paragraph(sheet, timeout_text, (pad, y), inner, "small", th.ORANGE) + t.px(8)
+        label = scene.t("decision.confirm") if chosen is not None else scene.t("decision.pick")
+        bw = min(inner, t.font("body").size(label)[0] + t.font("body").size("Enter")[0] + t.px(40))
+        confirm = Button("confirm", label, "Enter", pygame.Rect(width - pad - bw, y, bw, t.line("body") + t.px(12)),
+                         th.GREEN, enabled=chosen is not None)
+        from game.ui.widgets import draw_button
+
+        draw_button(p, sheet, confirm, "body")
+        self.confirm = confirm
+        return sheet
+
+    def update(self) -> None:
+        self._refresh(self.rect.w)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        scene = self.scene
+        t, p = scene.theme, scene.painter
+        if self.sheet is None:
+            return
+        surface.set_clip(self.rect)
+        area = pygame.Rect(0, self.scroll, self.rect.w, self.rect.h)
+        p.sheet(surface, self.sheet, self.rect.topleft, area)
+        decision = scene.shown_decision()
+        if decision is not None:
+            left = scene.session.time_left(decision.id)
+            pad = t.px(10)
+            y = self.rect.y + self.countdown_y - self.scroll
+            urgent = left <= 60
+            colour = th.VERMILLION if urgent else th.YELLOW
+            text = ("⚠ " if urgent else "◷ ") + scene.t("decision.left", time=clock(left)[3:])
+            p.text(surface, text, (self.rect.x + pad, y), "head", colour)
+            bar = pygame.Rect(self.rect.x + pad, y + t.line("head") + t.px(2), self.rect.w - 2 * pad, t.px(8))
+            pygame.draw.rect(surface, th.CARD, bar, border_radius=t.px(3))
+            fill = bar.copy()
+            fill.w = int(bar.w * left / max(1, decision.time_limit))
+            pygame.draw.rect(surface, colour, fill, border_radius=t.px(3))
+        if self.max_scroll:
+            more = "▼" if self.scroll < self.max_scroll else "▲"
+            p.text(surface, more, (self.rect.right - t.px(6), self.rect.bottom - t.px(4)), "small", th.YELLOW,
+                   anchor="bottomright")
+        surface.set_clip(None)
+
+    def at(self, pos: tuple[int, int]) -> str | None:
+        """The action under ``pos`` (an option or the confirm button)."""
+        if not self.rect.collidepoint(pos):
+            return None
+        local = (pos[0] - self.rect.x, pos[1] - self.rect.y + self.scroll)
+        for button in [*self.options, *([self.confirm] if self.confirm else [])]:
+            if button.hit(local):
+                return button.action
+        return None
+
+    def centre(self, action: str) -> tuple[int, int] | None:
+        for button in [*self.options, *([self.confirm] if self.confirm else [])]:
+            if button.action == action:
+                return (self.rect.x + button.rect.centerx, self.rect.y + button.rect.centery - self.scroll)
+        return None

@@ -1,0 +1,325 @@
+"""The feed (and the inbox): a scrolling list of post cards, newest first.
+
+Each card is drawn once into a cached sheet and drawn again only when its width or its triage
+changes; a frame blits only the cards inside the view, found by bisection, so a feed of
+thousands of posts costs what a dozen cost. What changes every few ticks (engagement counters,
+the trending mark, the selection outline) is drawn over the cached card.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.engine.session import ORGANISATION
+from game.engine.state import Post
+from game.ui import theme as th
+from game.ui.text import Sheet
+from game.ui.widgets import Button, button_width, draw_button
+
+if TYPE_CHECKING:
+    from game.ui.live import LiveScene
+
+TRIAGE = (("flag", "⚑", "F"), ("dismiss", "✗", "X"), ("answer", "↩", "A"))
+TRIAGE_COLOURS = {"flag": th.ORANGE, "dismiss": th.GREY, "answer": th.SKY}
+
+
+def short_count(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M"
+    if n >= 10_000:
+        return f"{n / 1_000:.0f}k"
+    if n >= 1_000:
+        return f"{n / 1_000:.1f}k"
+    return str(n)
+
+
+def clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass
+class Card:
+    """A post drawn once; ``key`` says what it was drawn for."""
+
+    sheet: Sheet
+    key: tuple
+    buttons: list[Button] = field(default_factory=list)
+    counters: tuple[int, int] = (0, 0)  # where the live engagement line goes
+
+
+class FeedView:
+    """One scrolling column of posts.
+
+    Args:
+        scene: The live screen (for the session, painter and words).
+        accept: Which posts belong in this column (feed channels, the inbox, a channel filter).
+        inbox: Draw cards as messages (sender, subject) rather than posts.
+    """
+
+    def __init__(self, scene: LiveScene, accept: Callable[[Post], bool], inbox: bool = False) -> None:
+        self.scene = scene
+        self.accept = accept
+        self.inbox = inbox
+        self.posts: list[Post] = []
+        self.index: dict[str, int] = {}
+        self.heights: list[int] = []
+        self.bottoms: list[int] = []  # distance of each card from the oldest end of the column
+        self.total = 0
+        self.scroll = 0  # pixels scrolled down from the newest post
+        self.unseen_above = 0  # posts that arrived while scrolled down
+        self.selected: str | None = None
+        self.cards: dict[str, Card] = {}
+        self.rect = pygame.Rect(0, 0, 1, 1)
+        self.visible: list[tuple[Post, int]] = []  # (post, y on screen) after the last update
+
+    # --- content ---------------------------------------------------------------------
+
+    def rebuild(self, posts: list[Post]) -> None:
+        """All posts again (a new filter, a new width)."""
+        self.posts, self.index, self.heights, self.bottoms, self.total = [], {}, [], [], 0
+        self.cards.clear()
+        for post in posts:
+            self.add(post, keep_view=False)
+        if self.selected not in self.index:
+            self.selected = None
+        self.scroll = min(self.scroll, self.max_scroll)
+
+    def add(self, post: Post, keep_view: bool = True) -> bool:
+        if not self.accept(post):
+            return False
+        height = self.measure(post)
+        self.index[post.id] = len(self.posts)
+        self.posts.append(post)
+        self.heights.append(height)
+        self.bottoms.append(self.total)
+        self.total += height
+        if keep_view and self.scroll > 0:
+            self.scroll += height  # what the reader is looking at stays where it is
+            self.unseen_above += 1
+        return True
+
+    def set_rect(self, rect: pygame.Rect) -> None:
+        width_changed = rect.w != self.rect.w
+        self.rect = rect
+        if width_changed:
+            self.rebuild(list(self.posts))
+
+    @property
+    def max_scroll(self) -> int:
+        return max(0, self.total - self.rect.h)
+
+    def scroll_by(self, pixels: int) -> None:
+        self.scroll = max(0, min(self.max_scroll, self.scroll + pixels))
+        if self.scroll == 0:
+            self.unseen_above = 0
+
+    def top_of(self, post_id: str) -> int:
+        """Where a card starts, in pixels from the top of the column's content."""
+        i = self.index[post_id]
+        return self.total - self.bottoms[i] - self.heights[i]
+
+    def show(self, post_id: str) -> None:
+        """Scroll just enough for the card to be in view."""
+        if post_id not in self.index:
+            return
+        top = self.top_of(post_id)
+        height = self.heights[self.index[post_id]]
+        if top < self.scroll:
+            self.scroll = top
+        elif top + height > self.scroll + self.rect.h:
+            self.scroll = min(top, top + height - self.rect.h)
+        self.scroll_by(0)
+
+    def select_step(self, step: int) -> None:
+        """Select the next older (step > 0) or newer (step < 0) post."""
+        if not self.posts:
+            return
+        if self.selected is None or self.selected not in self.index:
+            first = self.visible[0][0].id if self.visible else self.posts[-1].id
+            self.selected = first
+        else:
+            i = self.index[self.selected] - step  # the list is oldest first, the column newest first
+            self.selected = self.posts[max(0, min(len(self.posts) - 1, i))].id
+        self.show(self.selected)
+
+    # --- cards -----------------------------------------------------------------------
+
+    def _pad(self) -> int:
+        return self.scene.theme.px(10)
+
+    def text_width(self) -> int:
+        return max(40, self.rect.w - 2 * self._pad())
+
+    def _extra_line(self, post: Post) -> str | None:
+        session = self.scene.session
+        if post.subject:
+            return f"{self.scene.t('feed.subject')}: {post.subject}"
+        if post.reply_to and post.reply_to in session.posts:
+            return "↩ " + self.scene.t("feed.replying", name=session.posts[post.reply_to].name)
+        return None
+
+    def measure(self, post: Post) -> int:
+        t, p = self.scene.theme, self.scene.painter
+        pad = self._pad()
+        height = pad + t.line("bold") + t.px(2)
+        if self._extra_line(post):
+            height += t.line("small")
+        height += p.wrapped_height(post.text, self.text_width(), "body")
+        height += t.px(6) + self._button_height() + pad
+        return height + t.px(8)  # the gap between cards
+
+    def _button_height(self) -> int:
+        return self.scene.theme.line("small") + self.scene.theme.px(8)
+
+    def card(self, post: Post) -> Card:
+        triage = self.scene.session.state.triage.get(post.id)
+        i = self.index[post.id]
+        key = (self.rect.w, self.heights[i], triage, self.scene.app.settings.lang)
+        card = self.cards.get(post.id)
+        if card is None or card.key != key:
+            card = self._draw_card(post, key, triage)
+            self.cards[post.id] = card
+        return card
+
+    def _draw_card(self, post: Post, key: tuple, triage: tuple[str, int] | None) -> Card:
+        scene = self.scene
+        t, p, session = scene.theme, scene.painter, scene.session
+        pad = self._pad()
+        height = self.heights[self.index[post.id]] - t.px(8)
+        own = post.author == ORGANISATION
+        fill = th.CARD_OWN if own else (th.CARD_DONE if triage and triage[0] == "dismiss" else th.CARD)
+        sheet = Sheet((self.rect.w, height), fill)
+        surface = sheet.surface
+        channel = session.channels[post.channel]
+        colour = scene.channel_colour(post.channel)
+        pygame.draw.rect(surface, colour, (0, 0, t.px(4), height))
+        x, y = pad, pad
+        right = self.rect.w - pad
+        # Who, where, when.
+        stamp = p.text(sheet, clock(post.t), (right, y + t.line("bold") // 2), "small", th.MUTED, anchor="midright")
+        chip = p.text(sheet, f"{scene.channel_icon(post.channel)} {channel.name}", (x, y + t.line("bold") // 2),
+                      "small", colour, anchor="midleft")
+        x = chip.right + t.px(10)
+        if own:
+            who = p.text(sheet, f"★ {self.scene.t('feed.you')} · {post.name}", (x, y), "bold", th.SKY,
+                         width=stamp.x - x - t.px(8))
+        else:
+            who = p.text(sheet, post.name, (x, y), "bold", th.TEXT, width=max(20, stamp.x - x - t.px(8)))
+            if who.right + t.px(40) < stamp.x:
+                if self.inbox:
+                    persona = session.personas.get(post.author)
+                    detail = persona.role if persona and persona.role else post.handle
+                else:
+                    detail = f"{post.handle} · {short_count(post.followers)} {self.scene.t('feed.followers')}"
+                p.text(sheet, detail, (who.right + t.px(8), y + t.line("bold") // 2), "small", th.MUTED,
+                       anchor="midleft", width=stamp.x - who.right - t.px(16))
+        y += t.line("bold") + t.px(2)
+        extra = self._extra_line(post)
+        if extra:
+            p.text(sheet, extra, (pad, y), "small", th.MUTED if not post.subject else th.TEXT,
+                   width=right - pad)
+            y += t.line("small")
+        y += p.paragraph(sheet, post.text, (pad, y), self.text_width(), "body", th.TEXT)
+        y += t.px(6)
+        bh = self._button_height()
+        buttons: list[Button] = []
+        if not own:
+            bx = right
+            for action, icon, keyname in reversed(TRIAGE):
+                label = f"{icon} {self.scene.t('triage.' + action)}"
+                done = triage is not None and triage[0] == action
+                if done:
+                    label = f"✓ {self.scene.t('triage.done.' + action)}"
+                w = button_width(p, label, keyname)
+                button = Button(action, label, keyname, pygame.Rect(bx - w, y, w, bh), TRIAGE_COLOURS[action],
+                                active=done)
+                draw_button(p, sheet, button)
+                buttons.append(button)
+                bx -= w + t.px(6)
+        return Card(sheet, key, buttons, (pad, y + bh // 2))
+
+    # --- per frame -------------------------------------------------------------------
+
+    def update(self) -> None:
+        """Find the cards in view and make sure they are drawn (draw() only blits them)."""
+        self.scroll = min(self.scroll, self.max_scroll)
+        if self.scroll == 0:
+            self.unseen_above = 0
+        self.visible = []
+        if not self.posts:
+            return
+        low = self.total - self.scroll - self.rect.h
+        high = self.total - self.scroll
+        first = max(0, bisect_right(self.bottoms, low) - 1)
+        last = bisect_left(self.bottoms, high) - 1
+        for i in range(last, first - 1, -1):
+            post = self.posts[i]
+            y = self.rect.y + (self.total - self.bottoms[i] - self.heights[i]) - self.scroll
+            self.card(post)
+            self.visible.append((post, y))
+
+    def draw(self, surface: pygame.Surface, trending: set[str]) -> None:
+        scene = self.scene
+        t, p, session = scene.theme, scene.painter, scene.session
+        surface.set_clip(self.rect)
+        for post, y in self.visible:
+            card = self.cards.get(post.id)
+            if card is None:
+                continue
+            p.sheet(surface, card.sheet, (self.rect.x, y))
+            cx, cy = card.counters
+            likes, shares, replies = session.engagement(post)
+            line = f"♥ {short_count(likes)}   ⇄ {short_count(shares)}   ↻ {short_count(replies)}"
+            r = p.text(surface, line, (self.rect.x + cx, y + cy), "small", th.MUTED, anchor="midleft")
+            if post.id in trending:
+                badge = p.text(surface, "▲ " + scene.t("feed.trending"), (r.right + t.px(12), y + cy), "small",
+                               th.ORANGE, anchor="midleft")
+                pygame.draw.rect(surface, th.ORANGE, badge.inflate(t.px(8), t.px(2)), width=1, border_radius=t.px(3))
+                pygame.draw.rect(surface, th.ORANGE, (self.rect.x, y, t.px(4), card.sheet.size[1]))
+            if post.id == self.selected:
+                pygame.draw.rect(surface, th.FOCUS if scene.focus is self else th.MUTED,
+                                 (self.rect.x, y, self.rect.w, card.sheet.size[1]), width=max(2, t.px(2)),
+                                 border_radius=t.px(4))
+        surface.set_clip(None)
+        if self.unseen_above:
+            label = "▲ " + scene.t("feed.new", n=self.unseen_above)
+            r = pygame.Rect((0, 0), t.font("small").size(label))
+            r.midtop = (self.rect.centerx, self.rect.y + t.px(6))
+            pygame.draw.rect(surface, th.YELLOW, r.inflate(t.px(16), t.px(6)), border_radius=t.px(8))
+            p.text(surface, label, (self.rect.centerx, self.rect.y + t.px(6)), "small", th.BG, anchor="midtop")
+        if self.max_scroll > 0:
+            bar_h = max(t.px(20), self.rect.h * self.rect.h // max(1, self.total))
+            y = self.rect.y + (self.rect.h - bar_h) * self.scroll // max(1, self.max_scroll)
+            pygame.draw.rect(surface, th.LINE, (self.rect.right + t.px(2), y, t.px(4), bar_h), border_radius=t.px(2))
+
+    # --- mouse -----------------------------------------------------------------------
+
+    def at(self, pos: tuple[int, int]) -> tuple[Post, str | None] | None:
+        """The post under ``pos`` and the triage button there, if any."""
+        if not self.rect.collidepoint(pos):
+            return None
+        for post, y in self.visible:
+            card = self.cards.get(post.id)
+            if card is None:
+                continue
+            local = (pos[0] - self.rect.x, pos[1] - y)
+            if 0 <= local[1] < card.sheet.size[1]:
+                for button in card.buttons:
+                    if button.rect.collidepoint(local):
+                        return post, button.action
+                return post, None
+        return None
+
+    def button_centre(self, post_id: str, action: str) -> tuple[int, int] | None:
+        """Where on screen a card's triage button is (for tests and the tour)."""
+        for post, y in self.visible:
+            if post.id == post_id:
+                for button in self.cards[post.id].buttons:
+                    if button.action == action:
+                        return self.rect.x + button.rect.centerx, y + button.rect.centery
+        return None

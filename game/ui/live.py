@@ -1,0 +1,700 @@
+"""Live play: the feed, the inbox, the decision panel, the dashboard and the facilitator's keys.
+
+Time: each frame the screen passes ``real_dt * speed`` simulated seconds to
+``session.advance``; the engine runs whole ticks and keeps the rest. Pausing stops passing time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from game.engine.bots import BOTS
+from game.engine.model import Case, ChannelKind
+from game.engine.session import (
+    ORGANISATION,
+    DecisionClosed,
+    DecisionOpened,
+    EngineError,
+    Ended,
+    Event,
+    PostAdded,
+    Session,
+)
+from game.engine.state import Post
+from game.ui import theme as th
+from game.ui.app import SPEEDS
+from game.ui.briefing import KIND_ICONS, channel_colour
+from game.ui.dashboard import Dashboard, Note, draw_notes
+from game.ui.decision import DecisionPanel
+from game.ui.feed import FeedView, clock
+from game.ui.scene import Scene
+from game.ui.widgets import Button, button_width, draw_button
+
+TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
+TRENDING_MIN_LIKES = 25
+TRENDING_COUNT = 3
+MAX_NOTES = 30
+
+NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
+NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
+
+
+@dataclass
+class Picker:
+    """A small modal list inside the live screen: replies to a post, injects to fire, or a yes/no."""
+
+    kind: str  # "reply", "inject" or "end"
+    title: str
+    items: list[tuple[str, str, str]]  # (id, label, detail)
+    post: Post | None = None
+
+
+class LiveScene(Scene):
+    """The game itself.
+
+    Args:
+        app: The window.
+        case: The case being played.
+        path: Its file (to replay it).
+        seed: The run's seed (the same seed gives the same run for the same inputs).
+    """
+
+    name = "live"
+
+    def __init__(self, app, case: Case, path: Path, seed: int | None = None) -> None:  # noqa: ANN001
+        super().__init__(app)
+        self.case = case
+        self.path = path
+        self.session = Session(case, app.settings.seed if seed is None else seed)
+        self.bot = BOTS["best"](self.session.seed) if app.settings.demo else None
+        self.last_events: list[Event] = []
+        self.paused = False
+        self.feed_channels = [c.id for c in case.channels if not c.is_inbox]
+        self.inbox_channels = {c.id for c in case.channels if c.is_inbox}
+        self.filter: str | None = None
+        self.feed = FeedView(self, self._in_feed)
+        self.inbox = FeedView(self, lambda p: p.channel in self.inbox_channels, inbox=True)
+        self.focus: FeedView = self.feed
+        self.dashboard = Dashboard(self)
+        self.panel = DecisionPanel(self)
+        self.chosen: dict[str, int] = {}
+        self.shown: str | None = None
+        self.picker: Picker | None = None
+        self.notes: list[Note] = []
+        self.trending: set[str] = set()
+        self.ever_trending: set[str] = set()
+        self.warned: set[str] = set()
+        self.unread = 0
+        self.ended = False
+        self.buttons: list[Button] = []
+        self.chips: list[Button] = []
+        self.regions: dict[str, pygame.Rect] = {}
+        self._trend_t = -1
+        self._recent = 0
+        self._seen = 0  # posts of session.feed already given to the columns
+        self._rebuild = True
+
+    # --- helpers the parts use --------------------------------------------------------
+
+    def _in_feed(self, post: Post) -> bool:
+        return post.channel not in self.inbox_channels and (self.filter is None or post.channel == self.filter)
+
+    def channel_colour(self, channel_id: str) -> tuple[int, int, int]:
+        return channel_colour(self.case, channel_id)
+
+    def channel_icon(self, channel_id: str) -> str:
+        channel = self.session.channels.get(channel_id)
+        return KIND_ICONS.get(channel.kind, "•") if channel else "•"
+
+    def metric_name(self, name: str) -> str:
+        text = self.t(f"metric.{name}")
+        return text if text != f"metric.{name}" else name.replace("_", " ").capitalize()
+
+    def shown_decision(self):  # noqa: ANN201 - Decision | None
+        open_now = self.session.open_decisions
+        if not open_now:
+            return None
+        return next((d for d in open_now if d.id == self.shown), open_now[0])
+
+    @property
+    def speed(self) -> float:
+        return self.app.settings.speed
+
+    # --- layout ----------------------------------------------------------------------
+
+    def layout(self, size: tuple[int, int]) -> None:
+        t = self.theme
+        w, h = size
+        pad = t.px(12)
+        top = t.line("head") + t.px(20)
+        bottom = t.line("small") + t.px(12)
+        feed_w = int(w * 0.44)
+        mid_w = int(w * 0.30)
+        right_w = w - feed_w - mid_w - 4 * pad
+        feed_x, mid_x = pad, pad + feed_w + pad
+        right_x = mid_x + mid_w + pad
+        chips_h = t.line("small") + t.px(12)
+        self.regions = {
+            "top": pygame.Rect(0, 0, w, top),
+            "chips": pygame.Rect(feed_x, top + t.px(8), feed_w, chips_h),
+            "feed": pygame.Rect(feed_x, top + t.px(8) + chips_h + t.px(8), feed_w,
+                                h - bottom - top - chips_h - t.px(24)),
+            "middle": pygame.Rect(mid_x, top + t.px(8), mid_w, h - bottom - top - t.px(16)),
+            "right": pygame.Rect(right_x, top + t.px(8), right_w, h - bottom - top - t.px(16)),
+            "bottom": pygame.Rect(0, h - bottom, w, bottom),
+        }
+        self.feed.rect = self.regions["feed"]
+        self.feed.rebuild(self.session.feed[: self._seen])
+        self._rebuild = True
+        self.dashboard.set_rect(pygame.Rect(right_x, top + t.px(8), right_w, 1))
+        self._layout_middle()
+        self._layout_buttons()
+
+    def _layout_middle(self) -> None:
+        t = self.theme
+        middle = self.regions["middle"]
+        header = t.line("head") + t.px(6)
+        min_inbox = header + t.px(90)
+        wanted = self.panel.wanted_height(middle.w)
+        panel_h = max(t.px(40), min(wanted, middle.h - min_inbox))
+        self.panel.set_rect(pygame.Rect(middle.x, middle.y, middle.w, panel_h))
+        inbox_top = middle.y + panel_h + t.px(10)
+        self.regions["inbox_head"] = pygame.Rect(middle.x, inbox_top, middle.w, header)
+        rect = pygame.Rect(middle.x, inbox_top + header, middle.w, middle.bottom - inbox_top - header)
+        rebuild = self._rebuild or rect.w != self.inbox.rect.w
+        self.inbox.rect = rect
+        if rebuild:
+            self._rebuild = False
+            self.inbox.rebuild(self.session.feed[: self._seen])
+
+    def _layout_buttons(self) -> None:
+        t, p = self.theme, self.painter
+        top = self.regions["top"]
+        h = t.line("small") + t.px(10)
+        y = top.centery - h // 2
+        items = [
+            ("pause", ("▶ " + self.t("live.resume")) if self.paused else ("‖ " + self.t("live.pause")), "Space"),
+            ("slower", "−", "-"),
+            ("faster", "+", "+"),
+            ("sound", "♪ " + self.t("off" if self.app.sound.muted else "on"), "M"),
+            ("help", self.t("live.help"), "F1"),
+        ]
+        x = top.right - t.px(12)
+        self.buttons = []
+        for action, label, key in reversed(items):
+            w = button_width(p, label, key)
+            x -= w
+            self.buttons.append(Button(action, label, key, pygame.Rect(x, y, w, h),
+                                       th.YELLOW if action == "pause" and self.paused else th.LINE,
+                                       active=action == "pause" and self.paused))
+            x -= t.px(6)
+        self.regions["top_buttons_x"] = pygame.Rect(x, 0, 0, 0)
+        chips = self.regions["chips"]
+        self.chips = []
+        x = chips.x
+        entries = [(None, self.t("live.all"))] + [
+            (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
+        for channel, label in entries:
+            w = button_width(p, label, "")
+            if x + w > chips.right:
+                label = self.channel_icon(channel) if channel else label
+                w = button_width(p, label, "")
+            colour = self.channel_colour(channel) if channel else th.TEXT
+            self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, chips.y, w, chips.h),
+                                     colour, active=self.filter == channel))
+            x += w + t.px(6)
+
+    # --- the clock and the engine's events --------------------------------------------
+
+    def update(self, dt: float) -> None:
+        for note in self.notes:
+            note.age += dt
+        if not self.ended and not self.paused:
+            if self.bot is not None:
+                self.bot.act(self.session, self.last_events)
+            events = self.session.advance(dt * self.speed)
+            self.last_events = events
+            self.take(events)
+        self._sync_posts()
+        for decision_id in [d for d in self.chosen if d not in self.session.state.open]:
+            del self.chosen[decision_id]
+        self._countdowns()
+        self._trending()
+        self._layout_middle()
+        self._layout_buttons()
+        self.feed.update()
+        self.inbox.update()
+        self.dashboard.update()
+        self.panel.update()
+        if self.ended and self.app.top is self:
+            self.finish()
+
+    def _sync_posts(self) -> None:
+        """Give the columns every post the session holds that they have not had yet.
+
+        Posts are read from ``session.feed`` rather than from ``PostAdded`` events because the
+        demo bot's inputs return their events to the bot, not to the screen.
+        """
+        feed = self.session.feed
+        while self._seen < len(feed):
+            post = feed[self._seen]
+            self._seen += 1
+            if self.feed.add(post):
+                pass
+            elif self.inbox.add(post):
+                self.unread += 1
+                channel = self.session.channels[post.channel]
+                icon = KIND_ICONS.get(channel.kind, "✉")
+                what = post.subject or post.text
+                self.note(icon, self.t(f"note.inbox.{channel.kind.value}", name=post.name) + f": {what}", th.SKY)
+                self.app.sound.play("message")
+            if post.author == ORGANISATION:
+                self.note("★", self.t("note.published", channel=self.session.channels[post.channel].name), th.BLUE)
+
+    def take(self, events: list[Event]) -> None:
+        """Turn the engine's events into notes and sounds (posts come from ``_sync_posts``)."""
+        for event in events:
+            if isinstance(event, DecisionOpened):
+                if self.shown is None or self.shown not in self.session.state.open:
+                    self.shown = event.decision.id
+                self.note("⚠", self.t("note.decision", title=event.decision.title), th.ORANGE)
+                self.app.sound.play("decision")
+            elif isinstance(event, DecisionClosed):
+                self.chosen.pop(event.decision.id, None)
+                if event.option is None:
+                    self.note("✘", self.t("note.timeout", title=event.decision.title,
+                                          label=event.decision.on_timeout.label), th.VERMILLION)
+                    self.app.sound.play("timeout")
+                if self.shown == event.decision.id:
+                    self.shown = self.session.open_decisions[0].id if self.session.open_decisions else None
+            elif isinstance(event, Ended):
+                self.ended = True
+                self.app.sound.play("done")
+
+    def note(self, icon: str, text: str, colour: tuple[int, int, int]) -> None:
+        self.notes.append(Note(icon, text, colour, self.session.t))
+        del self.notes[:-MAX_NOTES]
+
+    def _countdowns(self) -> None:
+        for decision in self.session.open_decisions:
+            if self.session.time_left(decision.id) <= 60 and decision.id not in self.warned:
+                self.warned.add(decision.id)
+                self.note("⚠", self.t("note.hurry", title=decision.title), th.VERMILLION)
+                self.app.sound.play("hurry")
+
+    def _trending(self) -> None:
+        """The few recent posts drawing the most likes; recomputed once per simulated tick."""
+        session = self.session
+        if session.t == self._trend_t:
+            return
+        self._trend_t = session.t
+        feed = session.feed
+        while self._recent < len(feed) and feed[self._recent].t < session.t - TRENDING_WINDOW:
+            self._recent += 1
+        ranked = []
+        for post in feed[self._recent:]:
+            if post.author == ORGANISATION or post.channel in self.inbox_channels:
+                continue
+            likes = session.engagement(post)[0]
+            if likes >= TRENDING_MIN_LIKES:
+                ranked.append((likes, post.id))
+        ranked.sort(reverse=True)
+        self.trending = {pid for _, pid in ranked[:TRENDING_COUNT]}
+        for pid in self.trending - self.ever_trending:
+            post = session.posts[pid]
+            self.note("▲", self.t("note.trending", name=post.name) + f": {post.text}", th.ORANGE)
+        self.ever_trending |= self.trending
+
+    def finish(self) -> None:
+        from game.ui.debrief import DebriefScene
+
+        self.app.replace(DebriefScene(self.app, self.case, self.path, self.session))
+
+    # --- actions (keys and clicks both come here) --------------------------------------
+
+    def triage(self, post: Post, action: str, reply: str | None = None) -> None:
+        if post.author == ORGANISATION or self.ended:
+            return
+        if action == "answer" and reply is None:
+            replies = self.session.replies_for(post)
+            if not replies:
+                self.note("⚠", self.t("note.no_replies"), th.GREY)
+                return
+            self.picker = Picker("reply", self.t("picker.reply", name=post.name),
+                                 [(r.id, r.label, f"« {r.post} »" if r.post else "") for r in replies], post)
+            return
+        try:
+            self.take(self.session.triage(post.id, action, reply))  # type: ignore[arg-type]
+        except EngineError as exc:
+            self.note("⚠", str(exc), th.GREY)
+            return
+        self.app.sound.play("tick")
+
+    def choose(self, index: int) -> None:
+        decision = self.shown_decision()
+        if decision is not None and 0 <= index < len(decision.options):
+            self.chosen[decision.id] = index
+
+    def confirm(self) -> None:
+        decision = self.shown_decision()
+        if decision is None or decision.id not in self.chosen:
+            return
+        option = decision.options[self.chosen[decision.id]]
+        try:
+            self.take(self.session.decide(decision.id, option.id))
+        except EngineError as exc:
+            self.note("⚠", str(exc), th.GREY)
+            return
+        self.note("✔", self.t("note.decided", title=decision.title, label=option.label), th.GREEN)
+        self.app.sound.play("tick")
+
+    def next_decision(self) -> None:
+        open_now = [d.id for d in self.session.open_decisions]
+        if len(open_now) > 1:
+            current = self.shown_decision()
+            i = open_now.index(current.id) if current else -1
+            self.shown = open_now[(i + 1) % len(open_now)]
+
+    def set_filter(self, channel: str | None) -> None:
+        self.filter = channel
+        self.feed.scroll = 0
+        self.feed.rebuild(self.session.feed[: self._seen])
+        self._layout_buttons()
+
+    def cycle_filter(self, step: int) -> None:
+        options: list[str | None] = [None, *self.feed_channels]
+        i = options.index(self.filter) if self.filter in options else 0
+        self.set_filter(options[(i + step) % len(options)])
+
+    def change_speed(self, step: int) -> None:
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
+        self.app.settings.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
+
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+
+    def optional_items(self) -> list[tuple[str, str, str]]:
+        """The case's optional injects and decisions that have not happened yet."""
+        state, session = self.session.state, self.session
+        items = []
+        for inject in self.case.injects:
+            if inject.optional and inject.id not in state.fired:
+                author = session.personas[inject.author].name
+                items.append((inject.id, f"{self.channel_icon(inject.channel)} {author}: {inject.subject or inject.id}",
+                              inject.text))
+        for decision in self.case.decisions:
+            if decision.optional and decision.id not in state.fired:
+                items.append((decision.id, f"⚠ {decision.title}", decision.prompt))
+        return items
+
+    def fire(self, item_id: str) -> None:
+        try:
+            self.take(self.session.fire(item_id))
+        except EngineError as exc:
+            self.note("⚠", str(exc), th.GREY)
+            return
+        self.note("⚡", self.t("note.fired", id=item_id), th.PURPLE)
+
+    def end_round(self) -> None:
+        self.take(self.session.end())
+
+    def open_picker(self, kind: str) -> None:
+        if kind == "inject":
+            items = self.optional_items()
+            if not items:
+                self.note("⚠", self.t("note.no_injects"), th.GREY)
+                return
+            self.picker = Picker("inject", self.t("picker.inject"), items)
+        elif kind == "end":
+            self.picker = Picker("end", self.t("picker.end"), [("yes", self.t("picker.end_yes"), ""),
+                                                                ("no", self.t("picker.end_no"), "")])
+        elif kind == "leave":
+            self.picker = Picker("leave", self.t("picker.leave"), [("yes", self.t("picker.leave_yes"), ""),
+                                                                    ("no", self.t("picker.end_no"), "")])
+
+    def pick(self, index: int) -> None:
+        picker = self.picker
+        if picker is None or not 0 <= index < len(picker.items):
+            return
+        self.picker = None
+        item = picker.items[index][0]
+        if picker.kind == "reply" and picker.post is not None:
+            self.triage(picker.post, "answer", item)
+        elif picker.kind == "inject":
+            self.fire(item)
+        elif picker.kind == "end" and item == "yes":
+            self.end_round()
+        elif picker.kind == "leave" and item == "yes":
+            self.app.back_to("menu")
+
+    # --- input -----------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if self.picker is not None:
+            return self._handle_picker(event)
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            return self.click(event.pos)
+        if event.type == pygame.MOUSEWHEEL:
+            return self.wheel(event.y)
+        if event.type == pygame.KEYDOWN:
+            return self.key(event)
+        return False
+
+    def _handle_picker(self, event: pygame.event.Event) -> bool:
+        picker = self.picker
+        assert picker is not None
+        if event.type == pygame.KEYDOWN:
+            if event.key in NUMBER_KEYS:
+                self.pick(NUMBER_KEYS[event.key] - 1)
+            elif event.key == pygame.K_ESCAPE:
+                self.picker = None
+            elif picker.kind in ("end", "leave") and event.key in (pygame.K_y, pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.pick(0)
+            elif picker.kind in ("end", "leave") and event.key == pygame.K_n:
+                self.picker = None
+            elif event.key == pygame.K_F1:
+                return False
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for index, rect in enumerate(self.picker_geometry(self.app.size)[1]):
+                if rect.collidepoint(event.pos):
+                    self.pick(index)
+                    return True
+            self.picker = None
+            return True
+        return event.type in (pygame.MOUSEWHEEL, pygame.TEXTINPUT)
+
+    def key(self, event: pygame.event.Event) -> bool:
+        key, shift = event.key, bool(event.mod & pygame.KMOD_SHIFT)
+        view = self.focus
+        selected = self.session.posts.get(view.selected) if view.selected else None
+        line = self.theme.line("body") * 3
+        if key in NUMBER_KEYS:
+            self.choose(NUMBER_KEYS[key] - 1)
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.confirm()
+        elif key in (pygame.K_DOWN, pygame.K_j):
+            view.select_step(1)
+        elif key in (pygame.K_UP, pygame.K_k):
+            view.select_step(-1)
+        elif key == pygame.K_PAGEDOWN:
+            view.scroll_by(view.rect.h - line)
+        elif key == pygame.K_PAGEUP:
+            view.scroll_by(-(view.rect.h - line))
+        elif key == pygame.K_HOME:
+            view.scroll_by(-view.scroll)
+            if view.posts:
+                view.selected = view.posts[-1].id
+        elif key == pygame.K_END:
+            view.scroll = view.max_scroll
+        elif key == pygame.K_TAB:
+            self.focus = self.inbox if self.focus is self.feed else self.feed
+            if self.focus is self.inbox:
+                self.unread = 0
+        elif key in (pygame.K_f, pygame.K_x, pygame.K_a) and selected is not None:
+            self.triage(selected, {pygame.K_f: "flag", pygame.K_x: "dismiss", pygame.K_a: "answer"}[key])
+        elif key == pygame.K_c:
+            self.cycle_filter(-1 if shift else 1)
+        elif key == pygame.K_v:
+            self.next_decision()
+        elif key in (pygame.K_SPACE, pygame.K_p):
+            self.toggle_pause()
+        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+            self.change_speed(1)
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.change_speed(-1)
+        elif key == pygame.K_i:
+            self.open_picker("inject")
+        elif key == pygame.K_e:
+            self.open_picker("end")
+        elif key == pygame.K_ESCAPE:
+            self.open_picker("leave")
+        else:
+            return False
+        return True
+
+    def click(self, pos: tuple[int, int]) -> bool:
+        for button in [*self.buttons, *self.chips]:
+            if button.hit(pos):
+                self.press(button.action)
+                return True
+        action = self.panel.at(pos)
+        if action is not None:
+            self.press(action)
+            return True
+        for view in (self.feed, self.inbox):
+            hit = view.at(pos)
+            if hit is not None:
+                post, action = hit
+                self.focus = view
+                view.selected = post.id
+                if view is self.inbox:
+                    self.unread = 0
+                if action is not None:
+                    self.triage(post, action)
+                return True
+        if self.regions.get("inbox_head", pygame.Rect(0, 0, 0, 0)).collidepoint(pos):
+            self.focus, self.unread = self.inbox, 0
+            return True
+        return False
+
+    def press(self, action: str) -> None:
+        if action.startswith("filter:"):
+            self.set_filter(action.split(":", 1)[1] or None)
+        elif action.startswith("choose:"):
+            self.choose(int(action.split(":", 1)[1]))
+        elif action == "confirm":
+            self.confirm()
+        elif action == "pause":
+            self.toggle_pause()
+        elif action == "slower":
+            self.change_speed(-1)
+        elif action == "faster":
+            self.change_speed(1)
+        elif action == "sound":
+            self.app.sound.toggle()
+        elif action == "help":
+            self.app.toggle_help()
+
+    def wheel(self, y: int) -> bool:
+        pos = self.app.mouse
+        step = -y * self.theme.px(60)
+        if self.panel.rect.collidepoint(pos):
+            self.panel.scroll = max(0, min(self.panel.max_scroll, self.panel.scroll + step))
+        elif self.inbox.rect.collidepoint(pos):
+            self.inbox.scroll_by(step)
+        else:
+            self.feed.scroll_by(step)
+        return True
+
+    # --- where things are (tests and the screenshot tour click on them) ---------------
+
+    def button_centre(self, action: str) -> tuple[int, int] | None:
+        for button in [*self.buttons, *self.chips]:
+            if button.action == action:
+                return button.rect.center
+        return self.panel.centre(action)
+
+    # --- draw ------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        t, p = self.theme, self.painter
+        surface.fill(th.BG)
+        self._draw_top(surface)
+        for chip in self.chips:
+            draw_button(p, surface, chip)
+        feed = self.regions["feed"]
+        if not self.feed.posts:
+            p.text(surface, self.t("live.empty"), (feed.x + t.px(10), feed.y + t.px(10)), "body", th.MUTED)
+        self.feed.draw(surface, self.trending)
+        self.panel.draw(surface)
+        head = self.regions["inbox_head"]
+        focus_mark = "▸ " if self.focus is self.inbox else ""
+        title = f"{focus_mark}✉ {self.t('live.inbox')} ({len(self.inbox.posts)})"
+        r = p.text(surface, title, (head.x, head.y), "head", th.FOCUS if self.focus is self.inbox else th.TEXT)
+        if self.unread:
+            p.text(surface, self.t("live.unread", n=self.unread), (r.right + t.px(10), r.centery), "small", th.YELLOW,
+                   anchor="midleft")
+        if not self.inbox.posts:
+            p.text(surface, self.t("live.inbox_empty"), (head.x, head.bottom + t.px(4)), "small", th.MUTED)
+        self.inbox.draw(surface, set())
+        self.dashboard.draw(surface)
+        right = self.regions["right"]
+        notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
+                            right.bottom - right.y - self.dashboard.height() - t.px(12))
+        draw_notes(self, surface, notes, self.notes)
+        self._draw_bottom(surface)
+        if self.picker is not None:
+            self._draw_picker(surface)
+
+    def _draw_top(self, surface: pygame.Surface) -> None:
+        t, p = self.theme, self.painter
+        top = self.regions["top"]
+        pygame.draw.rect(surface, th.PANEL, top)
+        pygame.draw.line(surface, th.LINE, top.bottomleft, top.bottomright)
+        x = t.px(12)
+        time_text = f"◷ {clock(self.session.t)} / {clock(self.case.duration)}"
+        r = p.text(surface, time_text, (x, top.centery), "head", th.TEXT, anchor="midleft")
+        x = r.right + t.px(16)
+        speed = self.t("live.speed", speed=f"{self.speed:g}")
+        r = p.text(surface, speed, (x, top.centery), "small", th.MUTED, anchor="midleft")
+        x = r.right + t.px(16)
+        if self.paused:
+            r = p.text(surface, "‖ " + self.t("live.paused"), (x, top.centery), "bold", th.BG, anchor="midleft")
+            pygame.draw.rect(surface, th.YELLOW, r.inflate(t.px(12), t.px(4)), border_radius=t.px(4))
+            p.text(surface, "‖ " + self.t("live.paused"), (x, top.centery), "bold", th.BG, anchor="midleft")
+        else:
+            r = p.text(surface, "● " + self.t("live.live"), (x, top.centery), "bold", th.GREEN, anchor="midleft")
+        if self.app.settings.demo:
+            r = p.text(surface, self.t("live.demo"), (r.right + t.px(16), top.centery), "small", th.PURPLE,
+                       anchor="midleft")
+        x = r.right + t.px(20)
+        limit = self.regions["top_buttons_x"].x - t.px(12)
+        team = self.app.settings.team
+        title = f"{team} · {self.case.title}" if team else self.case.title
+        if limit - x > t.px(60):
+            p.text(surface, title, (x, top.centery), "small", th.MUTED, anchor="midleft", width=limit - x)
+        for button in self.buttons:
+            draw_button(p, surface, button)
+
+    def _draw_bottom(self, surface: pygame.Surface) -> None:
+        t, p = self.theme, self.painter
+        bottom = self.regions["bottom"]
+        pygame.draw.rect(surface, th.PANEL, bottom)
+        if self.picker is not None:
+            keys = self.t("keys.picker")
+        else:
+            keys = self.t("keys.live")
+        p.text(surface, keys, (t.px(12), bottom.centery), "small", th.MUTED, anchor="midleft",
+               width=bottom.w - t.px(24))
+
+    def picker_geometry(self, size: tuple[int, int]) -> tuple[pygame.Rect, list[pygame.Rect]]:
+        """Where the picker's box and rows are (a pure function of the picker and the window)."""
+        t, p = self.theme, self.painter
+        picker = self.picker
+        if picker is None:
+            return pygame.Rect(0, 0, 0, 0), []
+        w, h = size
+        width = min(w - t.px(80), t.px(760))
+        inner = width - t.px(70)
+        rows_h = [t.line("bold") + (p.wrapped_height(d, inner, "small", 3) if d else 0) + t.px(12)
+                  for _, _, d in picker.items]
+        height = t.px(20) + t.line("title") + t.px(10) + sum(rows_h) + t.px(6) * len(rows_h) + t.line("small") + \
+            t.px(24)
+        box = pygame.Rect((w - width) // 2, max(t.px(20), (h - height) // 2), width, min(height, h - t.px(40)))
+        y = box.y + t.px(14) + t.line("title") + t.px(10)
+        rows = []
+        for rh in rows_h:
+            rows.append(pygame.Rect(box.x + t.px(12), y, width - t.px(24), rh))
+            y += rh + t.px(6)
+        return box, rows
+
+    def _draw_picker(self, surface: pygame.Surface) -> None:
+        t, p = self.theme, self.painter
+        picker = self.picker
+        assert picker is not None
+        w, h = surface.get_size()
+        shade = pygame.Surface((w, h), pygame.SRCALPHA)
+        shade.fill(th.SHADE)
+        surface.blit(shade, (0, 0))
+        box, rows = self.picker_geometry((w, h))
+        inner = box.w - t.px(70)
+        pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(8))
+        pygame.draw.rect(surface, th.YELLOW, box, width=max(2, t.px(2)), border_radius=t.px(8))
+        p.text(surface, picker.title, (box.x + t.px(16), box.y + t.px(14)), "title", th.TEXT, width=box.w - t.px(32))
+        surface.set_clip(box)
+        for number, ((_, label, detail), row) in enumerate(zip(picker.items, rows), 1):
+            pygame.draw.rect(surface, th.CARD, row, border_radius=t.px(5))
+            k = p.text(surface, str(number), (row.x + t.px(16), row.y + t.px(6) + t.line("bold") // 2), "bold",
+                       th.YELLOW, anchor="center")
+            pygame.draw.rect(surface, th.YELLOW, k.inflate(t.px(10), t.px(2)), width=1, border_radius=t.px(3))
+            p.text(surface, label, (row.x + t.px(36), row.y + t.px(6)), "bold", th.TEXT, width=inner)
+            if detail:
+                p.paragraph(surface, detail, (row.x + t.px(36), row.y + t.px(6) + t.line("bold")), inner, "small",
+                            th.MUTED, max_lines=3)
+        surface.set_clip(None)
+        p.text(surface, self.t("picker.cancel"), (box.x + t.px(16), box.bottom - t.px(10)), "small", th.MUTED,
+               anchor="bottomleft")
