@@ -173,6 +173,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema of the case format, for editors' completion and hover text."""
+    from game.engine.model import Case
+
+    schema = Case.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://crisis-sim.invalid/case.schema.json"
+    return schema
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(case_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crisis-sim",
@@ -213,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("list", help="list the cases found")
     lst.add_argument("--scenarios", default=argparse.SUPPRESS, help="folder of cases")
     lst.set_defaults(func=cmd_list)
+
+    sch = sub.add_parser("schema", help="print the JSON Schema of the case format (for editors)")
+    sch.set_defaults(func=cmd_schema)
     return parser
 
 

@@ -312,9 +312,9 @@ class Channel(_Model):
 
 
 class CrowdMember(_Model):
-    name: str
-    handle: str
-    followers: int = Field(200, ge=0)
+    name: str = Field(description="Display name of an ordinary member of the public.")
+    handle: str = Field(description="Their account name, e.g. \"@jennymarsh\".")
+    followers: int = Field(200, ge=0, description="How many people follow them.")
 
 
 class Objective(_Model):
@@ -324,10 +324,10 @@ class Objective(_Model):
 
 
 class Source(_Model):
-    title: str
-    publisher: str = ""
+    title: str = Field(description="Title of the article, report or book.")
+    publisher: str = Field("", description="Who published it.")
     date: str = Field("", description="Publication date, e.g. \"2010-03-19\".")
-    url: str = ""
+    url: str = Field("", description="Where to read it.")
 
 
 # --- what happens -------------------------------------------------------------------------
@@ -343,7 +343,7 @@ class Option(_Model):
     tone: Tone = Field(Tone.neutral, description="How the message sounds.")
     channel: Id | None = Field(None, description="Where the organisation's message is published, if anywhere.")
     post: str | None = Field(None, description="The text the organisation publishes.")
-    effects: Effects = Field(default_factory=Effects)
+    effects: Effects = Field(default_factory=Effects, description="What the choice changes.")
     feedback: str = Field(description="Why this choice works or not, in a trainer's words; shown in the debrief.")
 
 
@@ -351,8 +351,8 @@ class Timeout(_Model):
     """What happens when nobody decides in time. Silence has consequences."""
 
     label: str = Field("No decision in time", description="How the debrief names the missed decision.")
-    strategy: Strategy = Strategy.no_comment
-    effects: Effects = Field(default_factory=Effects)
+    strategy: Strategy = Field(Strategy.no_comment, description="What silence amounts to (usually no_comment).")
+    effects: Effects = Field(default_factory=Effects, description="What silence changes.")
     feedback: str = Field(description="What silence cost, for the debrief.")
 
 
@@ -462,7 +462,7 @@ class Dynamics(_Model):
 
 class Ending(_Model):
     id: Id
-    title: str
+    title: str = Field(description="The ending's name, shown in the debrief.")
     kind: Literal["success", "mixed", "failure"] = Field(description="How the debrief presents this ending.")
     when: Condition | None = Field(None, description="Chosen when this holds (first match wins; the last has none).")
     text: str = Field(description="What happened next, told in the debrief.")
@@ -473,31 +473,31 @@ class Case(_Model):
 
     format: Literal[1] = Field(FORMAT_VERSION, description="Version of the case format.")
     id: Id = Field(description="Same in every language version of the case.")
-    title: str
+    title: str = Field(description="The case's title, shown in the menu.")
     language: str = Field(pattern=r"^[a-z]{2}$", description="Two-letter language code: en, fr...")
-    organisation: Organisation
+    organisation: Organisation = Field(description="The organisation the trainee speaks for.")
     role: str = Field(description="Who the trainee plays.")
     briefing: str = Field(description="The situation at the start.")
     historical: bool = Field(True, description="False when the case is fictional but inspired by real events.")
-    crisis: Crisis
-    difficulty: Literal["easy", "medium", "hard"]
+    crisis: Crisis = Field(description="The crisis in the terms of SCCT (Coombs 2007).")
+    difficulty: Literal["easy", "medium", "hard"] = Field(description="How hard the case is, shown in the menu.")
     duration: Duration = Field(description="How long the case lasts in simulated time.")
-    objectives: list[Objective] = Field(min_length=1)
+    objectives: list[Objective] = Field(min_length=1, description="What the trainee should learn.")
     sources: list[Source] = Field(default_factory=list, description="Where the facts come from.")
     metrics: dict[str, float] = Field(
         description="Starting values, 0 to 100: at least sentiment, visibility, trust and media."
     )
-    dynamics: Dynamics = Field(default_factory=Dynamics)
-    personas: list[Persona] = Field(min_length=1)
+    dynamics: Dynamics = Field(default_factory=Dynamics, description="How the story spreads.")
+    personas: list[Persona] = Field(min_length=1, description="The people and organisations who post and call.")
     crowd: list[CrowdMember] = Field(min_length=1, description="Ordinary people who post noise and chatter.")
-    channels: list[Channel] = Field(min_length=1)
-    injects: list[Inject] = Field(default_factory=list)
-    decisions: list[Decision] = Field(default_factory=list)
+    channels: list[Channel] = Field(min_length=1, description="Where posts and messages appear.")
+    injects: list[Inject] = Field(default_factory=list, description="Posts, emails and calls on the timeline.")
+    decisions: list[Decision] = Field(default_factory=list, description="The choices the team must make.")
     replies: list[Option] = Field(default_factory=list, description="Ways to answer any post without its own replies.")
-    reactions: list[Reaction] = Field(default_factory=list)
-    noise: list[NoisePool] = Field(default_factory=list)
-    story: Story
-    endings: list[Ending] = Field(min_length=1)
+    reactions: list[Reaction] = Field(default_factory=list, description="How personas answer back.")
+    noise: list[NoisePool] = Field(default_factory=list, description="Background posts the signals hide in.")
+    story: Story = Field(description="The crowd's chatter about the crisis.")
+    endings: list[Ending] = Field(min_length=1, description="How the case can end; the first that holds wins.")
 
     @field_validator("metrics")
     @classmethod
