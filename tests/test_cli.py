@@ -20,10 +20,11 @@ def test_validate_ok_and_broken(tmp_path, capsys):
     capsys.readouterr()
     assert main(["validate", str(TINY), str(broken)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == [f"{broken / 'scenario.yaml'}:37:13: error: unknown persona 'nobody'"]
+    line = text[: text.index("author: nobody")].count("\n") + 1
+    assert out == [f"{broken / 'scenario.yaml'}:{line}:13: error: unknown persona 'nobody'"]
     assert main(["validate", "--format", "json", str(broken)]) == 1
     [item] = json.loads(capsys.readouterr().out)
-    assert item["line"] == 37 and item["code"] == "unknown-ref"
+    assert item["line"] == line and item["code"] == "unknown-ref"
 
 
 def test_validate_never_prints_a_traceback(tmp_path):
