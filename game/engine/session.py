@@ -32,6 +32,7 @@ from game.engine.model import (
     Effects,
     Inject,
     InjectAfter,
+    NoisePool,
     Option,
     Persona,
     Reaction,
@@ -172,6 +173,9 @@ class Session:
         self._events: list[Event] = []
         self._pressing: list[Inject] = []  # public signals not answered yet (derived from the state)
         self._fresh = 1.0  # exp(t / FRESHNESS), updated once per tick
+        self._noise_until: float = 0
+        self._noise_pools: list[NoisePool] = []
+        self._noise_total = 0.0
         if log is not None:
             log.start(self)
         self._sample()
@@ -320,10 +324,11 @@ class Session:
                 self._react(*payload)
         if self._conditional:
             self._check_conditions()
-        for decision_id, opened in list(state.open.items()):
-            decision = self.decisions[decision_id]
-            if state.t >= opened + decision.time_limit:
-                self._close(decision, None)
+        if state.open:
+            for decision_id, opened in list(state.open.items()):
+                decision = self.decisions[decision_id]
+                if state.t >= opened + decision.time_limit:
+                    self._close(decision, None)
         self._spread()
         self._noise()
         if state.t % SAMPLE_EVERY == 0:
@@ -382,10 +387,11 @@ class Session:
     def _noise(self) -> None:
         """Background posts: one draw for how many, then which pool each comes from by its rate."""
         t, rng = self.state.t, self.rng
-        pools = [p for p in self.case.noise if p.start <= t and (p.end is None or t <= p.end)]
+        if t >= self._noise_until:
+            self._refresh_noise(t)
+        pools, total = self._noise_pools, self._noise_total
         if not pools:
             return
-        total = sum(p.rate for p in pools)
         for _ in range(_poisson(rng, total * TICK / 60)):
             pick = rng.random() * total
             for pool in pools:
@@ -396,6 +402,15 @@ class Session:
             author = self.personas[rng.choice(pool.authors)] if pool.authors else rng.choice(self.case.crowd)
             self._post("noise", pool.channel, getattr(author, "id", f"crowd:{author.handle}"), author.name,
                        author.handle, author.followers, self._text(text, author.name, author.handle))
+
+    def _refresh_noise(self, t: int) -> None:
+        """The pools active at ``t``, and until when that set holds."""
+        pools = self.case.noise
+        self._noise_pools = [p for p in pools if p.start <= t and (p.end is None or t <= p.end)]
+        self._noise_total = sum(p.rate for p in self._noise_pools)
+        bounds = [b for p in pools for b in (p.start, (p.end + 1) if p.end is not None else None)
+                  if b is not None and b > t]
+        self._noise_until = min(bounds, default=math.inf)
 
     def _unanswered_signals(self) -> int:
         """Public signals nobody has answered yet (an unanswered email is not seen by the public)."""
