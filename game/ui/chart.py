@@ -30,14 +30,18 @@ def marker(surface: pygame.Surface, shape: str, colour: tuple[int, int, int], ce
 def sparkline(surface: pygame.Surface, rect: pygame.Rect, values: Sequence[float],
               colour: tuple[int, int, int], width: int = 2) -> None:
     """A small line of the last values (0-100) in ``rect``, with a faint mid line."""
-    pygame.draw.line(surface, th.LINE, (rect.x, rect.centery), (rect.right, rect.centery))
     if len(values) < 2:
         if values:
             y = rect.bottom - values[0] / 100 * rect.h
             pygame.draw.line(surface, colour, (rect.x, y), (rect.right, y), width)
         return
+    # Scaled to the values shown (at least a 10-point span) so that small moves can be seen.
+    low, high = min(values), max(values)
+    if high - low < 10:
+        mid = (high + low) / 2
+        low, high = mid - 5, mid + 5
     step = rect.w / (len(values) - 1)
-    points = [(rect.x + i * step, rect.bottom - max(0.0, min(100.0, v)) / 100 * rect.h) for i, v in enumerate(values)]
+    points = [(rect.x + i * step, rect.bottom - (v - low) / (high - low) * rect.h) for i, v in enumerate(values)]
     pygame.draw.lines(surface, colour, False, points, width)
 
 
@@ -114,5 +118,5 @@ def timeline(
     if overflow > 0:
         placed = [y - overflow for y in placed]
     for (_, label, colour, shape), y in zip(ends, placed):
-        marker(surface, shape, colour, (plot.right + t.px(10), y), t.px(4))
-        painter.text(sheet, label, (plot.right + t.px(18), int(y)), "small", colour, anchor="midleft")
+        marker(surface, shape, colour, (plot.right + t.px(16), y), t.px(4))
+        painter.text(sheet, label, (plot.right + t.px(24), int(y)), "small", colour, anchor="midleft")

@@ -94,7 +94,9 @@ class DecisionPanel:
         timeout = decision.on_timeout
         cost = consequences(scene, timeout.effects)
         timeout_text = scene.t("decision.timeout", label=timeout.label) + (f" ({cost})" if cost else "")
-        height = (pad + t.line("title") + (t.line("small") if source else 0) + t.px(6)
+        source_text = scene.t("decision.from", source=source) if source else ""
+        height = (pad + t.line("bold") + p.wrapped_height(decision.title, inner, "title")
+                  + (p.wrapped_height(source_text, inner, "small") if source else 0) + t.px(6)
                   + t.line("head") + t.px(10) + t.px(8)  # countdown and its bar
                   + p.wrapped_height(decision.prompt, inner, "body") + t.px(10)
                   + sum(option_heights) + t.px(6) * len(option_heights)
@@ -104,18 +106,15 @@ class DecisionPanel:
         surface = sheet.surface
         pygame.draw.rect(surface, th.ORANGE, (0, 0, width, height), width=max(2, t.px(2)))
         y = pad
-        tag = p.text(sheet, "⚠ " + scene.t("decision.heading"), (pad, y + t.line("title") // 2), "bold", th.ORANGE,
-                     anchor="midleft")
-        right = width - pad
+        p.text(sheet, "⚠ " + scene.t("decision.heading"), (pad, y), "bold", th.ORANGE)
         if count > 1:
             index = [d.id for d in session.open_decisions].index(decision.id) + 1
-            right = p.text(sheet, scene.t("decision.more", i=index, n=count), (width - pad, y + t.line("title") // 2),
-                           "small", th.YELLOW, anchor="midright").x - t.px(8)
-        p.text(sheet, decision.title, (tag.right + t.px(10), y), "title", th.TEXT, width=right - tag.right - t.px(10))
-        y += t.line("title")
+            p.text(sheet, scene.t("decision.more", i=index, n=count), (width - pad, y + t.line("bold") // 2),
+                   "small", th.YELLOW, anchor="midright")
+        y += t.line("bold")
+        y += p.paragraph(sheet, decision.title, (pad, y), inner, "title", th.TEXT)
         if source:
-            p.text(sheet, scene.t("decision.from", source=source), (pad, y), "small", th.MUTED, width=inner)
-            y += t.line("small")
+            y += p.paragraph(sheet, source_text, (pad, y), inner, "small", th.MUTED)
         y += t.px(6)
         self.countdown_y = y
         y += t.line("head") + t.px(10) + t.px(8)

@@ -50,6 +50,7 @@ class Card:
     key: tuple
     buttons: list[Button] = field(default_factory=list)
     counters: tuple[int, int] = (0, 0)  # where the live engagement line goes
+    badge: tuple[int, int] = (0, 0)  # where the trending mark goes (its right end)
 
 
 class FeedView:
@@ -205,19 +206,22 @@ class FeedView:
         chip = p.text(sheet, f"{scene.channel_icon(post.channel)} {channel.name}", (x, y + t.line("bold") // 2),
                       "small", colour, anchor="midleft")
         x = chip.right + t.px(10)
+        badge_w = t.font("small").size("▲ " + scene.t("feed.trending"))[0] + t.px(20)
         if own:
             who = p.text(sheet, f"★ {self.scene.t('feed.you')} · {post.name}", (x, y), "bold", th.SKY,
                          width=stamp.x - x - t.px(8))
         else:
-            who = p.text(sheet, post.name, (x, y), "bold", th.TEXT, width=max(20, stamp.x - x - t.px(8)))
+            who = p.text(sheet, post.name, (x, y), "bold", th.TEXT, width=max(20, stamp.x - x - t.px(8) - badge_w))
             if who.right + t.px(40) < stamp.x:
                 if self.inbox:
                     persona = session.personas.get(post.author)
                     detail = persona.role if persona and persona.role else post.handle
                 else:
                     detail = f"{post.handle} · {short_count(post.followers)} {self.scene.t('feed.followers')}"
-                p.text(sheet, detail, (who.right + t.px(8), y + t.line("bold") // 2), "small", th.MUTED,
-                       anchor="midleft", width=stamp.x - who.right - t.px(16))
+                room = stamp.x - who.right - t.px(16) - badge_w
+                if room > t.px(30):
+                    p.text(sheet, detail, (who.right + t.px(8), y + t.line("bold") // 2), "small", th.MUTED,
+                           anchor="midleft", width=room)
         y += t.line("bold") + t.px(2)
         extra = self._extra_line(post)
         if extra:
@@ -241,7 +245,7 @@ class FeedView:
                 draw_button(p, sheet, button)
                 buttons.append(button)
                 bx -= w + t.px(6)
-        return Card(sheet, key, buttons, (pad, y + bh // 2))
+        return Card(sheet, key, buttons, (pad, y + bh // 2), (stamp.x - t.px(10), pad + t.line("bold") // 2))
 
     # --- per frame -------------------------------------------------------------------
 
@@ -275,11 +279,14 @@ class FeedView:
             cx, cy = card.counters
             likes, shares, replies = session.engagement(post)
             line = f"♥ {short_count(likes)}   ⇄ {short_count(shares)}   ↻ {short_count(replies)}"
-            r = p.text(surface, line, (self.rect.x + cx, y + cy), "small", th.MUTED, anchor="midleft")
+            p.text(surface, line, (self.rect.x + cx, y + cy), "small", th.MUTED, anchor="midleft")
             if post.id in trending:
-                badge = p.text(surface, "▲ " + scene.t("feed.trending"), (r.right + t.px(12), y + cy), "small",
-                               th.ORANGE, anchor="midleft")
-                pygame.draw.rect(surface, th.ORANGE, badge.inflate(t.px(8), t.px(2)), width=1, border_radius=t.px(3))
+                bx, by = card.badge
+                label = "▲ " + scene.t("feed.trending")
+                box = pygame.Rect((0, 0), t.font("small").size(label)).inflate(t.px(10), t.px(2))
+                box.midright = (self.rect.x + bx, y + by)
+                pygame.draw.rect(surface, th.ORANGE, box, border_radius=t.px(3))
+                p.text(surface, label, box.center, "small", th.BG, anchor="center")
                 pygame.draw.rect(surface, th.ORANGE, (self.rect.x, y, t.px(4), card.sheet.size[1]))
             if post.id == self.selected:
                 pygame.draw.rect(surface, th.FOCUS if scene.focus is self else th.MUTED,

@@ -37,9 +37,23 @@ TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
 TRENDING_MIN_LIKES = 25
 TRENDING_COUNT = 3
 MAX_NOTES = 30
+NOTE_LENGTH = 90
 
 NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
+
+
+def fit_widths(widths: list[int], total: int) -> list[int]:
+    """Widths that fit in ``total``: short ones keep theirs, long ones share what is left."""
+    if sum(widths) <= total:
+        return widths
+    remaining, count = total, len(widths)
+    for i, width in enumerate(sorted(widths)):
+        cap = remaining // (count - i)
+        if width > cap:
+            return [min(w, cap) for w in widths]
+        remaining -= width
+    return widths
 
 
 @dataclass
@@ -197,15 +211,14 @@ class LiveScene(Scene):
         x = chips.x
         entries = [(None, self.t("live.all"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
-        for channel, label in entries:
-            w = button_width(p, label, "")
-            if x + w > chips.right:
-                label = self.channel_icon(channel) if channel else label
-                w = button_width(p, label, "")
+        gap = t.px(6)
+        widths = fit_widths([button_width(p, label, "") for _, label in entries],
+                            chips.w - gap * (len(entries) - 1))
+        for (channel, label), w in zip(entries, widths):
             colour = self.channel_colour(channel) if channel else th.TEXT
             self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, chips.y, w, chips.h),
                                      colour, active=self.filter == channel))
-            x += w + t.px(6)
+            x += w + gap
 
     # --- the clock and the engine's events --------------------------------------------
 
@@ -275,6 +288,8 @@ class LiveScene(Scene):
                 self.app.sound.play("done")
 
     def note(self, icon: str, text: str, colour: tuple[int, int, int]) -> None:
+        if len(text) > NOTE_LENGTH:
+            text = text[: NOTE_LENGTH - 1].rstrip() + "…"
         self.notes.append(Note(icon, text, colour, self.session.t))
         del self.notes[:-MAX_NOTES]
 

@@ -34,6 +34,15 @@ class CaseEntry:
     def playable(self) -> bool:
         return self.case is not None
 
+    @property
+    def short_name(self) -> str:
+        return f"{self.path.parent.name}/{self.path.name}"
+
+    @property
+    def short_problem(self) -> str:
+        """The first problem, with the file named as in the menu rather than by its full path."""
+        return self.problems[0].replace(str(self.path), self.short_name) if self.problems else ""
+
     def load(self) -> None:
         if self.loaded:
             return
@@ -133,7 +142,7 @@ class MenuScene(Scene):
         entry.load()
         if not entry.playable:
             self.selected = self.entries.index(entry) if entry in self.entries else self.selected
-            self.message = self.t("menu.broken", n=len(entry.problems))
+            self.message = f"{entry.short_name}: " + self.t("menu.broken", n=len(entry.problems))
             return
         self.message = ""
         self.app.settings.team = self.team.text.strip()
@@ -320,11 +329,11 @@ class MenuScene(Scene):
             return
         case = entry.case
         if case is None:
-            p.text(surface, f"⚠ {entry.path.parent.name}/{entry.path.name}", (x, y), "head", th.FAINT, width=width)
+            head = p.text(surface, f"⚠ {entry.short_name}", (x, y), "head", th.MUTED, width=width // 2)
+            p.text(surface, self.t("menu.broken", n=len(entry.problems)), (head.right + t.px(12), head.centery),
+                   "small", th.ORANGE, anchor="midleft", width=rect.right - pad - head.right - t.px(12))
             y += t.line("head")
-            p.text(surface, self.t("menu.broken", n=len(entry.problems)), (x, y), "small", th.ORANGE, width=width)
-            y += t.line("small")
-            p.text(surface, entry.problems[0], (x, y), "small", th.FAINT, width=width)
+            p.paragraph(surface, entry.short_problem, (x, y), width, "small", th.MUTED, max_lines=2)
             return
         p.text(surface, case.title, (x, y), "head", th.TEXT, width=width)
         y += t.line("head")

@@ -8,6 +8,7 @@ screen without reading pixels.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -83,7 +84,7 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
     """
     lines: list[str] = []
     space = font.size(" ")[0]
-    for paragraph in text.replace("\r", "").split("\n"):
+    for paragraph in reflow(text):
         words = paragraph.split()
         if not words:
             lines.append("")
@@ -110,6 +111,31 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
     while len(lines) > 1 and lines[-1] == "":
         lines.pop()
     return lines
+
+
+LIST_ITEM = re.compile(r"^\s*([-•*]|\d+[.)])\s")
+
+
+def reflow(text: str) -> list[str]:
+    """Paragraphs of ``text``: authors' hard line breaks (YAML ``|`` blocks) become spaces,
+    blank lines stay blank, and list items keep their own lines."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in text.replace("\r", "").strip("\n").split("\n"):
+        if not line.strip():
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            paragraphs.append("")
+        elif LIST_ITEM.match(line) and current:
+            paragraphs.append(" ".join(current))
+            current = [line.strip()]
+        else:
+            current.append(line.strip())
+    if current:
+        paragraphs.append(" ".join(current))
+    # Several blank lines in a row read as one.
+    return [p for i, p in enumerate(paragraphs) if p or (i and paragraphs[i - 1])]
 
 
 def _cut(font: pygame.font.Font, word: str, width: int) -> Iterable[str]:

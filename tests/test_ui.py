@@ -1,0 +1,570 @@
+"""The window front end, driven headless with synthetic key and mouse events.
+
+Every test runs on SDL's dummy video and audio drivers and moves time with ``App.frame(dt)``:
+nothing depends on the wall clock or the machine's speed. Assertions look at what the engine
+recorded and at what the screen shows (the lines of text the last frame drew).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import argparse  # noqa: E402
+import shutil  # noqa: E402
+import wave  # noqa: E402
+from io import BytesIO  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from game.engine.diagnostics import CaseError  # noqa: E402
+from game.engine.loader import load_case  # noqa: E402
+from game.engine.session import Status  # noqa: E402
+from game.ui import strings  # noqa: E402
+from game.ui.app import App, Settings, open_app, run  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "cases" / "tiny"
+NESTLE = ROOT / "scenarios" / "nestle-kitkat-2010"
+FRAME = 0.25
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def key(app: App, k: int, mod: int = 0, unicode: str = "", frames: int = 1) -> None:
+    """Press and release a key, then run a frame so the screen shows the result."""
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode=unicode, scancode=0))
+    for _ in range(frames):
+        app.frame(0.0)
+
+
+def type_text(app: App, text: str) -> None:
+    for ch in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+    app.frame(0.0)
+
+
+def click(app: App, pos: tuple[int, int]) -> None:
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    app.frame(0.0)
+
+
+def wheel(app: App, pos: tuple[int, int], y: int) -> None:
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=y, flipped=False, precise_x=0.0,
+                                         precise_y=float(y)))
+    app.frame(0.0)
+
+
+def run_until(app: App, done, limit: int = 20_000) -> None:  # noqa: ANN001
+    for _ in range(limit):
+        if done():
+            return
+        app.frame(FRAME)
+    raise AssertionError("the condition was never met")
+
+
+def shown(app: App) -> str:
+    """Everything on screen as one string (a wrapped paragraph reads as one line)."""
+    return " ".join(app.shown())
+
+
+def nestle_case():
+    if not (NESTLE / "scenario.yaml").is_file():
+        pytest.skip("the Nestlé case is not in scenarios/ yet")
+    try:
+        return load_case(NESTLE)
+    except CaseError as exc:
+        pytest.skip(f"the Nestlé case does not validate yet: {exc.diagnostics[0]}")
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """A folder of cases: the tiny one and a broken one."""
+    folder = tmp_path / "cases"
+    (folder / "tiny").mkdir(parents=True)
+    shutil.copy(TINY / "scenario.yaml", folder / "tiny" / "scenario.yaml")
+    (folder / "broken").mkdir()
+    (folder / "broken" / "scenario.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def app(cases: Path):
+    app = open_app(Settings(scenarios=[cases], lang="en"))
+    app.scene("menu").finish_loading()
+    app.frame(0.0)
+    yield app
+    app.close()
+
+
+def open_tiny(app: App) -> None:
+    menu = app.scene("menu")
+    tiny = next(i for i, e in enumerate(menu.entries) if e.playable and e.case.id == "tiny")
+    while menu.selected != tiny:
+        key(app, pygame.K_DOWN if menu.selected < tiny else pygame.K_UP)
+    key(app, pygame.K_RETURN)
+    assert app.top.name == "briefing"
+
+
+# --- the menu ---------------------------------------------------------------------------
+
+
+def test_menu_lists_cases_and_greys_a_broken_one_with_its_error(app: App) -> None:
+    text = shown(app)
+    assert "Tiny test case: the mislabelled yoghurt" in text
+    assert "cannot be played" in text
+    broken = next(e for e in app.scene("menu").entries if not e.playable)
+    assert broken.problems and ":" in broken.problems[0]
+    assert "broken/scenario.yaml:3:1: error: did not find expected" in text  # FILE:LINE:COL: error: message
+    # Opening the broken case only explains; the good one still opens.
+    menu = app.scene("menu")
+    menu.selected = menu.entries.index(broken)
+    key(app, pygame.K_RETURN)
+    assert app.top.name == "menu"
+    assert "cannot be played" in shown(app)
+    open_tiny(app)
+
+
+def test_menu_team_name_language_and_speed(app: App) -> None:
+    key(app, pygame.K_n)
+    type_text(app, "Équipe « Bleue »")
+    key(app, pygame.K_BACKSPACE)
+    key(app, pygame.K_RETURN)
+    assert app.settings.team == "Équipe « Bleue"
+    key(app, pygame.K_l)
+    assert app.settings.lang == "fr"
+    assert "Langue: Français" in shown(app) or "Langue : Français" in shown(app)
+    assert "Nom de l’équipe ou du joueur" in shown(app)
+    speed = app.settings.speed
+    key(app, pygame.K_s)
+    assert app.settings.speed != speed
+    key(app, pygame.K_l)
+    assert app.settings.lang == "en"
+
+
+def test_no_case_folder_and_missing_case_do_not_crash(tmp_path: Path) -> None:
+    app = open_app(Settings(scenarios=[tmp_path / "nowhere"]))
+    try:
+        app.frame(0.0)
+        assert "No case found" in shown(app)
+        menu = app.scene("menu")
+        entry = menu.entry_for(tmp_path / "missing-case")
+        menu.open(entry)
+        app.frame(0.0)
+        assert app.top.name == "menu"
+        assert "cannot be played" in shown(app)
+    finally:
+        app.close()
+
+
+# --- a whole playthrough with the keyboard alone ------------------------------------------
+
+
+def test_keyboard_playthrough_of_the_tiny_case(app: App) -> None:
+    key(app, pygame.K_n)
+    type_text(app, "Blue team")
+    key(app, pygame.K_RETURN)
+    open_tiny(app)
+    text = shown(app)
+    assert "Answer publicly within ten minutes." in text  # the objective
+    assert "Your role" in text and "Microblog" in text
+    key(app, pygame.K_RETURN)
+    live = app.top
+    assert live.name == "live"
+    session = live.session
+
+    # Posts arrive on the clock; the first decision opens at 00:03:00.
+    run_until(app, lambda: session.status == Status.AWAITING_DECISION)
+    app.frame(0.0)
+    text = shown(app)
+    assert "First public answer" in text
+    assert "left to decide" in text
+    assert "If nobody decides" in text
+    assert "Blue team" in text
+    # Choose the first option, then confirm it.
+    key(app, pygame.K_1)
+    assert session.status == Status.AWAITING_DECISION  # choosing is not yet deciding
+    assert "Confirm this choice" in shown(app)
+    key(app, pygame.K_RETURN)
+    assert session.state.choices["statement"] == "recall"
+    assert any(p.author == "organisation" for p in session.feed)
+
+    # Triage from the keyboard: select posts, flag one, dismiss one, answer one.
+    key(app, pygame.K_HOME)
+    feed = live.feed
+    candidates = [p for p in feed.posts if p.author != "organisation"]
+    assert candidates
+    while session.posts[feed.selected].author == "organisation":
+        key(app, pygame.K_DOWN)
+    flagged = feed.selected
+    key(app, pygame.K_f)
+    assert session.state.triage[flagged][0] == "flag"
+    assert "Flagged" in shown(app)
+    key(app, pygame.K_DOWN)
+    while session.posts[feed.selected].author == "organisation":
+        key(app, pygame.K_DOWN)
+    dismissed = feed.selected
+    key(app, pygame.K_x)
+    assert session.state.triage[dismissed][0] == "dismiss"
+    key(app, pygame.K_a)
+    assert live.picker is not None and "Thank them and point to the statement" in shown(app)
+    key(app, pygame.K_1)
+    assert session.state.triage[dismissed][0] == "answer"
+    assert live.picker is None
+
+    # Facilitator: pause stops the clock, speed changes, fire the optional inject.
+    key(app, pygame.K_SPACE)
+    t = session.t
+    for _ in range(20):
+        app.frame(FRAME)
+    assert session.t == t and "PAUSED" in shown(app)
+    key(app, pygame.K_SPACE)
+    speed = app.settings.speed
+    key(app, pygame.K_PLUS)
+    assert app.settings.speed > speed
+    key(app, pygame.K_MINUS)
+    assert app.settings.speed == speed
+    key(app, pygame.K_i)
+    assert "What is going on with the yoghurt?" in shown(app) or "boss-worry" in shown(app) or \
+        "The CEO" in shown(app)
+    key(app, pygame.K_1)
+    assert "boss-worry" in session.state.fired
+
+    # The inbox: Tab focuses it, the CEO's call is there, flag it.
+    key(app, pygame.K_TAB)
+    assert live.focus is live.inbox
+    key(app, pygame.K_DOWN)
+    call = live.inbox.selected
+    assert session.posts[call].channel == "phone"
+    key(app, pygame.K_f)
+    assert session.state.triage[call][0] == "flag"
+
+    # The follow-up decision; then the facilitator ends the round.
+    run_until(app, lambda: "follow-up" in session.state.open)
+    key(app, pygame.K_2)
+    key(app, pygame.K_RETURN)
+    assert session.state.choices["follow-up"] == "promo"
+    key(app, pygame.K_e)
+    assert "End the round now?" in shown(app)
+    key(app, pygame.K_y, frames=2)
+    assert session.status == Status.ENDED
+    debrief = app.top
+    assert debrief.name == "debrief"
+
+    # The debrief shows the score the engine computed, the ending and the feedback.
+    result = session.result()
+    text = shown(app)
+    assert f"{result.score:.0f}" in app.shown()
+    assert f"score {result.score:.1f} out of 100" in text
+    assert result.ending["title"] in text
+    while "Your decisions" not in shown(app) or "Better" not in shown(app):
+        key(app, pygame.K_PAGEDOWN)
+        if debrief.scroll == debrief.max_scroll:
+            break
+    text = shown(app)
+    assert "You chose: Apologise and recall the batch" in text
+    assert "You chose: Post a discount code" in text
+    assert "Better: Explain how to get a refund" in text
+    key(app, pygame.K_END)
+    assert "Signals" in shown(app) or "Objectives" in shown(app)
+
+    # Replay goes back to the briefing; Esc from there to the menu.
+    key(app, pygame.K_r)
+    assert app.top.name == "briefing"
+    key(app, pygame.K_ESCAPE)
+    assert app.top.name == "menu"
+
+
+# --- the same with the mouse alone ---------------------------------------------------------
+
+
+def test_mouse_playthrough_of_the_tiny_case(app: App) -> None:
+    menu = app.scene("menu")
+    row = next(rect for index, rect in menu.rows if menu.entries[index].playable)
+    click(app, row.center)
+    briefing = app.top
+    assert briefing.name == "briefing"
+    start = next(b for b in briefing.buttons if b.action == "start")
+    click(app, start.rect.center)
+    live = app.top
+    assert live.name == "live"
+    session = live.session
+    run_until(app, lambda: session.status == Status.AWAITING_DECISION)
+    app.frame(0.0)
+    click(app, live.button_centre("choose:1"))
+    assert live.chosen["statement"] == 1
+    click(app, live.button_centre("confirm"))
+    assert session.state.choices["statement"] == "deny"
+
+    # Triage buttons on a card.
+    app.frame(0.0)
+    post = next(p for p, _ in live.feed.visible if p.author != "organisation")
+    click(app, live.feed.button_centre(post.id, "flag"))
+    assert session.state.triage[post.id][0] == "flag"
+    click(app, live.feed.button_centre(post.id, "answer"))
+    box, rows = live.picker_geometry(app.size)
+    click(app, rows[0].center)
+    assert session.state.triage[post.id][0] == "answer"
+
+    # Channel filter chips: only that channel's posts are left in the feed.
+    click(app, live.button_centre("filter:page"))
+    assert live.filter == "page" and all(p.channel == "page" for p in live.feed.posts)
+    click(app, live.button_centre("filter:"))
+    assert live.filter is None
+    # The wheel scrolls the feed.
+    run_until(app, lambda: live.feed.max_scroll > 0)
+    wheel(app, live.feed.rect.center, -2)
+    assert live.feed.scroll > 0
+    # Pause and speed buttons in the top bar.
+    click(app, live.button_centre("pause"))
+    assert live.paused
+    click(app, live.button_centre("pause"))
+    assert not live.paused
+    speed = app.settings.speed
+    click(app, live.button_centre("faster"))
+    assert app.settings.speed > speed
+
+    run_until(app, lambda: app.top.name == "debrief")
+    debrief = app.top
+    result = session.result()
+    assert f"score {result.score:.1f} out of 100" in shown(app)
+    click(app, next(b for b in debrief.buttons if b.action == "menu").rect.center)
+    assert app.top.name == "menu"
+
+
+def test_timeout_shows_its_consequence_and_is_recorded(app: App) -> None:
+    open_tiny(app)
+    key(app, pygame.K_RETURN)
+    live = app.top
+    session = live.session
+    run_until(app, lambda: session.status == Status.AWAITING_DECISION)
+    app.frame(0.0)
+    assert "trust −10" in shown(app) and "the story spreads faster" in shown(app)
+    run_until(app, lambda: "statement" in session.state.choices)
+    app.frame(0.0)
+    assert session.state.choices["statement"] is None
+    assert "Time is up on" in shown(app)
+    assert "One minute left" in "\n".join(n.text for n in live.notes)
+
+
+# --- the Nestlé case ------------------------------------------------------------------------
+
+
+def test_keyboard_playthrough_of_the_nestle_case(tmp_path: Path) -> None:
+    loaded = nestle_case()
+    app = open_app(Settings(scenarios=[tmp_path], lang="en", speed=60.0), case=loaded.path.parent)
+    try:
+        assert app.top.name == "briefing"
+        app.frame(0.0)
+        assert loaded.case.title in shown(app)
+        key(app, pygame.K_RETURN)
+        live = app.top
+        session = live.session
+        decided = 0
+        flagged = 0
+        for _ in range(20_000):
+            if app.top is not live:
+                break
+            if session.open_decisions:
+                decision = live.shown_decision()
+                app.frame(0.0)
+                assert decision.title in shown(app)
+                key(app, pygame.K_1)
+                key(app, pygame.K_RETURN)
+                assert decision.id in session.state.choices
+                decided += 1
+            elif live.feed.posts and flagged < 5 and session.t % 300 == 0:
+                key(app, pygame.K_HOME)
+                if session.posts[live.feed.selected].author != "organisation":
+                    key(app, pygame.K_f)
+                    flagged += 1
+            app.frame(FRAME)
+        assert app.top.name == "debrief"
+        assert decided >= 3
+        assert sum(1 for a, _ in session.state.triage.values() if a == "flag") >= 1
+        result = session.result()
+        assert f"score {result.score:.1f} out of 100" in shown(app)
+        assert result.ending["title"] in shown(app)
+    finally:
+        app.close()
+
+
+def test_demo_mode_plays_by_itself(cases: Path) -> None:
+    app = open_app(Settings(scenarios=[cases], demo=True, speed=120.0))
+    try:
+        run_until(app, lambda: app.top.name == "debrief", limit=5000)
+        live_session = app.top.session
+        assert live_session.state.choices.get("statement") == "recall"  # the best bot's choice
+        assert "DEMO" not in shown(app)
+        assert f"score {live_session.result().score:.1f} out of 100" in shown(app)
+    finally:
+        app.close()
+
+
+# --- window sizes, projector, help -------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (3840, 2160), (1024, 600)])
+def test_layout_adapts_to_the_window(app: App, size: tuple[int, int]) -> None:
+    open_tiny(app)
+    key(app, pygame.K_RETURN)
+    live = app.top
+    run_until(app, lambda: live.session.open_decisions)
+    pygame.display.set_mode(size, pygame.RESIZABLE)
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=size, w=size[0], h=size[1]))
+    app.frame(0.0)
+    assert app.painter.theme.size == size
+    w, h = size
+    for name in ("feed", "middle", "right"):
+        region = live.regions[name]
+        assert region.right <= w and region.bottom <= h and region.w > 0 and region.h > 0
+    assert "First public answer" in shown(app)
+    for text, rect in app.painter.frame:
+        assert rect.right <= w + 2 and rect.left >= -2, text
+    small = app.painter.theme.line("body")
+    key(app, pygame.K_F2)  # projector type
+    assert app.settings.projector and app.painter.theme.line("body") > small
+    assert "First public answer" in shown(app)
+
+
+def test_help_overlay_keeps_the_game_running_and_passes_facilitator_keys(app: App) -> None:
+    open_tiny(app)
+    key(app, pygame.K_RETURN)
+    live = app.top
+    key(app, pygame.K_F1)
+    assert app.top.name == "help"
+    assert "Facilitator" in shown(app) and "fire an optional inject now" in shown(app)
+    t = live.session.t
+    for _ in range(8):
+        app.frame(FRAME)
+    assert live.session.t > t  # still running under the help
+    key(app, pygame.K_SPACE)  # reaches the live screen under the overlay
+    assert live.paused
+    key(app, pygame.K_F1)
+    assert app.top is live
+
+
+def test_draw_does_not_change_state(app: App) -> None:
+    open_tiny(app)
+    key(app, pygame.K_RETURN)
+    live = app.top
+    run_until(app, lambda: live.session.open_decisions)
+    before = live.session.state.to_dict()
+    scroll = live.feed.scroll
+    for _ in range(3):
+        app.draw()
+    assert live.session.state.to_dict() == before
+    assert live.feed.scroll == scroll
+
+
+def test_leaving_a_round_asks_first(app: App) -> None:
+    open_tiny(app)
+    key(app, pygame.K_RETURN)
+    key(app, pygame.K_ESCAPE)
+    assert app.top.name == "live" and "Leave this round?" in shown(app)
+    key(app, pygame.K_n)
+    assert app.top.name == "live" and app.top.picker is None
+    key(app, pygame.K_ESCAPE)
+    key(app, pygame.K_y)
+    assert app.top.name == "menu"
+
+
+# --- assets, text and sound ---------------------------------------------------------------
+
+
+def test_every_character_of_the_interface_has_a_glyph() -> None:
+    from game.ui.briefing import KIND_ICONS
+    from game.ui.theme import FONTS
+
+    pygame.font.init()
+    chars = set("àâçéèêëîïôùûüÿœæÀÉÈÊÇ’«»“”…—–−·•↑↓→♥⇄↻▲▼▶◀✔✘✓✗⚑↩✉☎✆★⚠◷‖♪☰✍▤☺✎◆■●↕⚡")
+    for table in strings.TABLES.values():
+        for value in table.values():
+            chars.update(value)
+    chars.update("".join(KIND_ICONS.values()))
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        font = pygame.font.Font(str(FONTS / name), 16)
+        missing = font.metrics("\uffff")[0]
+        absent = [c for c in sorted(chars) if not c.isspace() and font.metrics(c)[0] == missing and c != "\uffff"]
+        assert not absent, f"{name} has no glyph for {absent}"
+    assert (FONTS / "LICENSE").is_file()
+
+
+def test_french_and_english_tables_have_the_same_keys() -> None:
+    assert set(strings.EN) == set(strings.FR)
+    assert strings.text("fr", "no.such.key") == "no.such.key"
+    assert strings.text("de", "live.pause") == "Pause"
+
+
+def test_wrapped_text_never_passes_the_edge() -> None:
+    from game.ui.text import reflow, wrap
+    from game.ui.theme import FONTS
+
+    pygame.font.init()
+    font = pygame.font.Font(str(FONTS / "DejaVuSans.ttf"), 15)
+    text = ("L’équipe « communication » répond : " + "https://example.org/" + "x" * 120 + " fin.\n\n"
+            "- a list item\n- another")
+    lines = wrap(font, text, 200)
+    assert all(font.size(line)[0] <= 200 for line in lines)
+    assert "" in lines and lines[-1] == "- another"
+    assert reflow("one\ntwo\n\nthree") == ["one two", "", "three"]
+
+
+def test_a_missing_font_falls_back_and_says_so(cases: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from game.ui import theme
+
+    monkeypatch.setattr(theme, "FONTS", tmp_path / "no-fonts")
+    app = open_app(Settings(scenarios=[cases]))
+    try:
+        app.scene("menu").finish_loading()
+        app.frame(0.0)
+        assert any("Font missing" in line for line in app.shown())
+    finally:
+        app.close()
+
+
+def test_sound_is_muted_by_default_and_toggles(app: App) -> None:
+    from game.ui.sound import CUES, cue_wav
+
+    with wave.open(BytesIO(cue_wav(CUES["decision"]))) as cue:
+        assert cue.getnchannels() == 1 and cue.getnframes() > 0
+    assert app.sound.muted
+    open_tiny(app)
+    key(app, pygame.K_RETURN)
+    key(app, pygame.K_m)
+    assert not app.sound.muted
+    live = app.top
+    run_until(app, lambda: live.session.open_decisions)
+    assert "decision" in app.sound.played  # asked for, whether or not a device plays it
+    key(app, pygame.K_m)
+    assert app.sound.muted
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def test_screenshot_tour_saves_every_screen(cases: Path, tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    args = argparse.Namespace(scenarios=str(cases), lang="en", demo=True, screenshot=str(out),
+                              fullscreen=False, projector=False)
+    assert run(args, TINY) == 0
+    for name in ("briefing", "live", "help", "debrief"):
+        image = pygame.image.load(str(out / f"{name}.png"))
+        assert image.get_size() == (1280, 720)
+
+
+def test_screenshot_tour_from_the_menu(cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./scenarios here: only the folder given
+    out = tmp_path / "shots"
+    args = argparse.Namespace(scenarios=str(cases), screenshot=str(out))  # other attributes missing
+    assert run(args) == 0
+    assert (out / "menu.png").is_file() and (out / "debrief.png").is_file()
