@@ -34,6 +34,7 @@ HELP = """Commands (then Enter):
   x 12         dismiss post #12 as noise
   a 12         see the ways to answer post #12; a 12 2 answers with the second one
   m            show the metrics        o   show open decisions
+  i            list the optional injects (facilitator); i ID fires one now
   p            pause / resume          + / -   faster / slower
   q            end the round now       h   this help"""
 
@@ -214,6 +215,8 @@ class TextPlayer:
                 self.say(f"Post #{args[0].lstrip('#p')} {'flagged as a signal' if command == 'f' else 'dismissed'}.")
             elif command == "a" and args:
                 self.answer(args)
+            elif command == "i":
+                self.inject(args)
             elif command == "m":
                 self.say(self.metrics_line())
             elif command == "o":
@@ -268,6 +271,21 @@ class TextPlayer:
             return
         self.show(self.session.triage(post.id, "answer", replies[number - 1].id))
 
+    def inject(self, args: list[str]) -> None:
+        """A facilitator's live inject: list the optional ones, or fire one by id."""
+        optional = [i for i in self.case.injects if i.optional and i.id not in self.session.state.fired]
+        optional += [d for d in self.case.decisions if d.optional and d.id not in self.session.state.fired]
+        if not args:
+            if not optional:
+                self.say("No optional inject left to fire.")
+            for item in optional:
+                self.say(f"  {item.id}: {getattr(item, 'title', None) or item.text[:70]}")
+            return
+        if args[0] not in {item.id for item in optional}:
+            self.say(f"No optional inject {args[0]!r} left to fire. Type i to list them.")
+            return
+        self.show(self.session.fire(args[0]))
+
     def show_open(self) -> None:
         if not self.session.open_decisions:
             self.say("No decision is waiting.")
@@ -289,7 +307,10 @@ def format_result(result: Result, case: Case) -> str:
         lines.append(f"  {name.replace('_', ' ').capitalize():<20} {part.points:5.1f} / {part.max}")
         lines.append(para(part.note, " " * 6))
     lines += ["", f"Ending: {result.ending['title']} ({result.ending['kind']})",
-              textwrap.fill(result.ending["text"], 72), "", textwrap.fill(result.crisis, 72), "", "Your decisions:"]
+              textwrap.fill(result.ending["text"], 72), "", textwrap.fill(result.crisis, 72)]
+    if case.crisis.summary:
+        lines += ["", textwrap.fill(case.crisis.summary, 72)]
+    lines += ["", "Your decisions:"]
     for d in result.decisions:
         lines.append(textwrap.fill(
             f"- {d.title}: {d.label} [{d.strategy.replace('_', ' ')}, fit {d.fit:.0%}, "

@@ -53,10 +53,14 @@ def test_a_whole_run_in_the_terminal(tiny_case):
 
 
 def test_silence_and_commands_that_cannot_work(tiny_case):
-    session, result, out = play(tiny_case, [(30, "1"), (40, "a 999"), (50, "zzz"), (60, "q")])
+    session, result, out = play(tiny_case, [(30, "1"), (40, "a 999"), (50, "zzz"), (50, "i"),
+                                            (50, "i boss-worry"), (50, "i boss-worry"), (60, "q")])
     assert "No decision is waiting." in out
     assert "No such post." in out
     assert "Unknown command" in out
+    assert "  boss-worry: What is going on with the yoghurt?" in out  # the facilitator's list
+    assert "boss-worry" in session.state.fired
+    assert "No optional inject 'boss-worry' left to fire." in out
     assert result.ending["kind"] == "failure"
     assert session.t == 60
 

@@ -265,6 +265,9 @@ class _CrossCheck:
         self._unique("channels", case.channels)
         self._unique("endings", case.endings)
         self._unique("objectives", case.objectives)
+        self._unique("replies", case.replies)
+        self._unique("reactions", case.reactions)
+        self._unique("noise", case.noise)
         self._unique_events()
         for i, inject in enumerate(case.injects):
             here = ("injects", i)
