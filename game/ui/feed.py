@@ -75,6 +75,8 @@ class FeedView:
         self.unseen_above = 0  # posts that arrived while scrolled down
         self.selected: str | None = None
         self.cards: dict[str, Card] = {}
+        self._strips: dict[tuple, Sheet] = {}
+        self._strip_buttons: dict[tuple, list[Button]] = {}
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.visible: list[tuple[Post, int]] = []  # (post, y on screen) after the last update
 
@@ -84,6 +86,8 @@ class FeedView:
         """All posts again (a new filter, a new width)."""
         self.posts, self.index, self.heights, self.bottoms, self.total = [], {}, [], [], 0
         self.cards.clear()
+        self._strips.clear()
+        self._strip_buttons.clear()
         for post in posts:
             self.add(post, keep_view=False)
         if self.selected not in self.index:
@@ -233,19 +237,42 @@ class FeedView:
         bh = self._button_height()
         buttons: list[Button] = []
         if not own:
-            bx = right
-            for action, icon, keyname in reversed(TRIAGE):
-                label = f"{icon} {self.scene.t('triage.' + action)}"
-                done = triage is not None and triage[0] == action
-                if done:
-                    label = f"✓ {self.scene.t('triage.done.' + action)}"
-                w = button_width(p, label, keyname)
-                button = Button(action, label, keyname, pygame.Rect(bx - w, y, w, bh), TRIAGE_COLOURS[action],
-                                active=done)
-                draw_button(p, sheet, button)
-                buttons.append(button)
-                bx -= w + t.px(6)
+            strip = self._strip(triage[0] if triage else None, fill)
+            x0 = right - strip.size[0]
+            sheet.surface.blit(strip.surface, (x0, y))
+            sheet.texts.extend((text, rect.move(x0, y)) for text, rect in strip.texts)
+            buttons = [Button(b.action, b.label, b.key, b.rect.move(x0, y), b.colour, active=b.active)
+                       for b in self._strip_buttons[(triage[0] if triage else None, fill)]]
         return Card(sheet, key, buttons, (pad, y + bh // 2), (stamp.x - t.px(10), pad + t.line("bold") // 2))
+
+    def _strip(self, done: str | None, fill: tuple[int, int, int]) -> Sheet:
+        """The row of triage buttons, drawn once per state and shared by every card."""
+        key = (done, fill)
+        strip = self._strips.get(key)
+        if strip is not None:
+            return strip
+        scene = self.scene
+        t, p = scene.theme, scene.painter
+        bh = self._button_height()
+        specs = []
+        for action, icon, keyname in TRIAGE:
+            label = f"{icon} {scene.t('triage.' + action)}"
+            if done == action:
+                label = f"✓ {scene.t('triage.done.' + action)}"
+            specs.append((action, label, keyname, button_width(p, label, keyname)))
+        gap = t.px(6)
+        strip = Sheet((sum(w for *_, w in specs) + gap * (len(specs) - 1), bh), fill)
+        buttons = []
+        x = 0
+        for action, label, keyname, w in specs:
+            button = Button(action, label, keyname, pygame.Rect(x, 0, w, bh), TRIAGE_COLOURS[action],
+                            active=done == action)
+            draw_button(p, strip, button)
+            buttons.append(button)
+            x += w + gap
+        self._strips[key] = strip
+        self._strip_buttons[key] = buttons
+        return strip
 
     # --- per frame -------------------------------------------------------------------
 

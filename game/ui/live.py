@@ -6,6 +6,7 @@ Time: each frame the screen passes ``real_dt * speed`` simulated seconds to
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from game.ui.widgets import Button, button_width, draw_button
 TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
 TRENDING_MIN_LIKES = 25
 TRENDING_COUNT = 3
+TRENDING_SCAN = 200  # heaviest young posts looked at
 MAX_NOTES = 30
 NOTE_LENGTH = 90
 
@@ -107,7 +109,9 @@ class LiveScene(Scene):
         self.chips: list[Button] = []
         self.regions: dict[str, pygame.Rect] = {}
         self._trend_t = -1
-        self._recent = 0
+        self._recent = 0  # first post still young enough to trend
+        self._ranked = 0  # posts already in _by_weight
+        self._by_weight: list[tuple[float, str]] = []  # young posts, heaviest first
         self._seen = 0  # posts of session.feed already given to the columns
         self._rebuild = True
 
@@ -301,23 +305,35 @@ class LiveScene(Scene):
                 self.app.sound.play("hurry")
 
     def _trending(self) -> None:
-        """The few recent posts drawing the most likes; recomputed once per simulated tick."""
+        """The few recent posts gaining likes fastest; recomputed once per simulated tick.
+
+        A post's likes grow in proportion to its engagement weight (the story's attention is the
+        same for all), so the recent posts are kept sorted by weight and the first few with
+        enough likes to be noticed are the ones trending. No scan of the whole feed.
+        """
         session = self.session
         if session.t == self._trend_t:
             return
         self._trend_t = session.t
-        feed = session.feed
+        feed, by_weight = session.feed, self._by_weight
+        while self._ranked < len(feed):
+            post = feed[self._ranked]
+            self._ranked += 1
+            if post.author != ORGANISATION and post.channel not in self.inbox_channels:
+                insort(by_weight, (-post.weight, post.id))
         while self._recent < len(feed) and feed[self._recent].t < session.t - TRENDING_WINDOW:
+            old = feed[self._recent]
             self._recent += 1
-        ranked = []
-        for post in feed[self._recent:]:
-            if post.author == ORGANISATION or post.channel in self.inbox_channels:
-                continue
-            likes = session.engagement(post)[0]
-            if likes >= TRENDING_MIN_LIKES:
-                ranked.append((likes, post.id))
-        ranked.sort(reverse=True)
-        self.trending = {pid for _, pid in ranked[:TRENDING_COUNT]}
+            i = bisect_left(by_weight, (-old.weight, old.id))
+            if i < len(by_weight) and by_weight[i][1] == old.id:
+                del by_weight[i]
+        trending = []
+        for _, pid in by_weight[:TRENDING_SCAN]:
+            if session.engagement(session.posts[pid])[0] >= TRENDING_MIN_LIKES:
+                trending.append(pid)
+                if len(trending) == TRENDING_COUNT:
+                    break
+        self.trending = set(trending)
         for pid in self.trending - self.ever_trending:
             post = session.posts[pid]
             self.note("▲", self.t("note.trending", name=post.name) + f": {post.text}", th.ORANGE)

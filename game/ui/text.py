@@ -29,10 +29,10 @@ class Sheet:
         if fill is None:
             self.surface = pygame.Surface((w, h), pygame.SRCALPHA)
         else:
-            self.surface = pygame.Surface((w, h))
+            # In the display's own pixel format, so blitting it needs no conversion.
+            screen = pygame.display.get_surface()
+            self.surface = pygame.Surface((w, h), 0, screen) if screen is not None else pygame.Surface((w, h))
             self.surface.fill(fill)
-            if pygame.display.get_surface() is not None:
-                self.surface = self.surface.convert()
         self.texts: list[tuple[str, pygame.Rect]] = []
 
     @property
