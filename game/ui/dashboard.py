@@ -90,8 +90,10 @@ class Dashboard:
             value_text = f"{'⚠ ' if bad else ''}{value:.0f} {arrow}"
             p.text(sheet, value_text, (x + w, y), "bold", th.ORANGE if bad else th.TEXT, anchor="topright")
             hint = scene.t("metric.lower_better" if name in th.HIGH_IS_BAD else "metric.higher_better")
-            p.text(sheet, hint, (label.right + t.px(8), y + t.line("bold") // 2), "small", th.FAINT,
-                   anchor="midleft", width=max(10, x + w - label.right - t.px(70)))
+            room = x + w - label.right - t.font("bold").size(value_text)[0] - t.px(24)
+            if t.font("small").size(hint)[0] <= room:  # a cut hint is noise: show it whole or not at all
+                p.text(sheet, hint, (label.right + t.px(8), y + t.line("bold") // 2), "small", th.FAINT,
+                       anchor="midleft")
             y += t.line("bold") + t.px(4)
             bar = pygame.Rect(x, y, w // 2 - t.px(6), t.px(10))
             pygame.draw.rect(surface, th.CARD, bar, border_radius=t.px(3))

@@ -114,7 +114,7 @@ class DebriefScene(Scene):
             x = width - ending_w
             p.text(s, self.t("debrief.ending"), (x, y), "small", th.MUTED)
             kind = self.t(f"ending.{r.ending['kind']}")
-            head = p.text(s, f"{icon} {kind}: {r.ending['title']}", (x, y + t.line("small")), "head", colour,
+            head = p.text(s, f"{icon} {kind}{self.t('colon')}{r.ending['title']}", (x, y + t.line("small")), "head", colour,
                           width=ending_w)
             p.paragraph(s, ending_text, (x, head.bottom + t.px(4)), ending_w, "body", th.TEXT)
 

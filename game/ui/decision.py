@@ -163,6 +163,13 @@ class DecisionPanel:
             left = scene.session.time_left(decision.id)
             pad = t.px(10)
             y = self.rect.y + self.countdown_y - self.scroll
+            if y < self.rect.y + pad:
+                # Scrolled down to the options: the countdown stays pinned at the top.
+                y = self.rect.y + pad
+                band = pygame.Rect(self.rect.x, self.rect.y, self.rect.w, pad + t.line("head") + t.px(14))
+                pygame.draw.rect(surface, th.PANEL, band)
+                pygame.draw.line(surface, th.ORANGE, band.bottomleft, band.bottomright, max(1, t.px(1)))
+                p.text(surface, "▲", (self.rect.right - t.px(8), y), "small", th.YELLOW, anchor="topright")
             urgent = left <= 60
             colour = th.VERMILLION if urgent else th.YELLOW
             text = ("⚠ " if urgent else "◷ ") + scene.t("decision.left", time=clock(left)[3:])
@@ -177,6 +184,20 @@ class DecisionPanel:
             p.text(surface, more, (self.rect.right - t.px(6), self.rect.bottom - t.px(4)), "small", th.YELLOW,
                    anchor="bottomright")
         surface.set_clip(None)
+
+    def reveal(self, *actions: str) -> None:
+        """Scroll the panel so that these buttons (an option, the confirm button) are in view."""
+        self._refresh(self.rect.w)
+        rects = [b.rect for b in [*self.options, *([self.confirm] if self.confirm else [])] if b.action in actions]
+        if not rects:
+            return
+        top = min(r.top for r in rects)
+        bottom = max(r.bottom for r in rects) + self.scene.theme.px(8)
+        if bottom - self.scroll > self.rect.h:
+            self.scroll = bottom - self.rect.h
+        if top < self.scroll:
+            self.scroll = top
+        self.scroll = max(0, min(self.scroll, self.max_scroll))
 
     def at(self, pos: tuple[int, int]) -> str | None:
         """The action under ``pos`` (an option or the confirm button)."""

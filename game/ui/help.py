@@ -22,6 +22,7 @@ PLAYER_KEYS = (
     ("1 … 9", "help.choose"),
     ("Enter", "help.confirm"),
     ("V", "help.next_decision"),
+    ("Shift+↑ ↓", "help.scroll_decision"),
 )
 FACILITATOR_KEYS = (
     ("Space  /  P", "help.pause"),

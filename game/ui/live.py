@@ -13,7 +13,7 @@ from pathlib import Path
 import pygame
 
 from game.engine.bots import BOTS
-from game.engine.model import Case, ChannelKind
+from game.engine.model import Case
 from game.engine.session import (
     ORGANISATION,
     DecisionClosed,
@@ -21,7 +21,6 @@ from game.engine.session import (
     EngineError,
     Ended,
     Event,
-    PostAdded,
     Session,
 )
 from game.engine.state import Post
@@ -175,8 +174,9 @@ class LiveScene(Scene):
         t = self.theme
         middle = self.regions["middle"]
         header = t.line("head") + t.px(6)
-        min_inbox = header + t.px(90)
         wanted = self.panel.wanted_height(middle.w)
+        # An open decision may take the whole column but the inbox's title line.
+        min_inbox = header + (t.px(90) if self.shown_decision() is None else 0)
         panel_h = max(t.px(40), min(wanted, middle.h - min_inbox))
         self.panel.set_rect(pygame.Rect(middle.x, middle.y, middle.w, panel_h))
         inbox_top = middle.y + panel_h + t.px(10)
@@ -266,7 +266,8 @@ class LiveScene(Scene):
                 channel = self.session.channels[post.channel]
                 icon = KIND_ICONS.get(channel.kind, "✉")
                 what = post.subject or post.text
-                self.note(icon, self.t(f"note.inbox.{channel.kind.value}", name=post.name) + f": {what}", th.SKY)
+                self.note(icon, self.t(f"note.inbox.{channel.kind.value}", name=post.name) + self.t("colon") + what,
+                          th.SKY)
                 self.app.sound.play("message")
             if post.author == ORGANISATION:
                 self.note("★", self.t("note.published", channel=self.session.channels[post.channel].name), th.BLUE)
@@ -336,7 +337,7 @@ class LiveScene(Scene):
         self.trending = set(trending)
         for pid in self.trending - self.ever_trending:
             post = session.posts[pid]
-            self.note("▲", self.t("note.trending", name=post.name) + f": {post.text}", th.ORANGE)
+            self.note("▲", self.t("note.trending", name=post.name) + self.t("colon") + post.text, th.ORANGE)
         self.ever_trending |= self.trending
 
     def finish(self) -> None:
@@ -368,6 +369,7 @@ class LiveScene(Scene):
         decision = self.shown_decision()
         if decision is not None and 0 <= index < len(decision.options):
             self.chosen[decision.id] = index
+            self.panel.reveal(f"choose:{index}", "confirm")
 
     def confirm(self) -> None:
         decision = self.shown_decision()
@@ -505,6 +507,9 @@ class LiveScene(Scene):
         line = self.theme.line("body") * 3
         if key in NUMBER_KEYS:
             self.choose(NUMBER_KEYS[key] - 1)
+        elif shift and key in (pygame.K_DOWN, pygame.K_UP):
+            step = line if key == pygame.K_DOWN else -line
+            self.panel.scroll = max(0, min(self.panel.max_scroll, self.panel.scroll + step))
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self.confirm()
         elif key in (pygame.K_DOWN, pygame.K_j):

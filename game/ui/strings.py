@@ -12,6 +12,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 EN: dict[str, str] = {
     "on": "on",
+    "colon": ": ",
     "off": "off",
     "back": "Back",
     # menu
@@ -59,7 +60,7 @@ EN: dict[str, str] = {
     "live.live": "LIVE",
     "live.demo": "DEMO: a bot plays",
     "live.help": "? Help",
-    "live.all": "All channels",
+    "live.all": "All",
     "live.empty": "The feed is quiet for now…",
     "live.inbox": "Inbox",
     "live.inbox_empty": "No message yet.",
@@ -170,6 +171,7 @@ EN: dict[str, str] = {
     "help.choose": "choose an option of the decision",
     "help.confirm": "confirm the chosen option",
     "help.next_decision": "next open decision",
+    "help.scroll_decision": "scroll a long decision",
     "help.pause": "pause / resume",
     "help.speed": "faster / slower",
     "help.inject": "fire an optional inject now",
@@ -185,6 +187,7 @@ EN: dict[str, str] = {
 
 FR: dict[str, str] = {
     "on": "activé",
+    "colon": " : ",
     "off": "coupé",
     "back": "Retour",
     "menu.tagline": "Un jeu de formation à la communication de crise sur les réseaux sociaux",
@@ -229,7 +232,7 @@ FR: dict[str, str] = {
     "live.live": "EN DIRECT",
     "live.demo": "DÉMO : un robot joue",
     "live.help": "? Aide",
-    "live.all": "Tous les canaux",
+    "live.all": "Tous",
     "live.empty": "Le fil est calme pour l’instant…",
     "live.inbox": "Boîte de réception",
     "live.inbox_empty": "Aucun message pour l’instant.",
@@ -338,6 +341,7 @@ FR: dict[str, str] = {
     "help.choose": "choisir une option de la décision",
     "help.confirm": "confirmer l’option choisie",
     "help.next_decision": "décision ouverte suivante",
+    "help.scroll_decision": "faire défiler une longue décision",
     "help.pause": "pause / reprise",
     "help.speed": "plus vite / moins vite",
     "help.inject": "déclencher un événement facultatif",
