@@ -568,3 +568,30 @@ def test_screenshot_tour_from_the_menu(cases: Path, tmp_path: Path, monkeypatch:
     args = argparse.Namespace(scenarios=str(cases), screenshot=str(out))  # other attributes missing
     assert run(args) == 0
     assert (out / "menu.png").is_file() and (out / "debrief.png").is_file()
+
+
+def test_a_tiny_window_does_not_crash(app: App) -> None:
+    open_tiny(app)
+    key(app, pygame.K_RETURN)
+    live = app.top
+    run_until(app, lambda: live.session.open_decisions)
+    for size in ((320, 200), (200, 900), (1280, 720)):
+        pygame.display.set_mode(size, pygame.RESIZABLE)
+        pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=size, w=size[0], h=size[1]))
+        for _ in range(4):
+            app.frame(FRAME)
+    key(app, pygame.K_e)
+    key(app, pygame.K_y, frames=2)
+    assert app.top.name == "debrief"
+
+
+def test_the_benchmark_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_ui", ROOT / "bench" / "bench_ui.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    monkeypatch.setattr("sys.argv", ["bench_ui.py", "--frames", "5"])
+    assert bench.main() == 0
+    out = capsys.readouterr().out
+    assert "p99" in out and "feed at start: 1" in out

@@ -304,9 +304,11 @@ class FeedView:
                 continue
             p.sheet(surface, card.sheet, (self.rect.x, y))
             cx, cy = card.counters
-            likes, shares, replies = session.engagement(post)
-            line = f"♥ {short_count(likes)}   ⇄ {short_count(shares)}   ↻ {short_count(replies)}"
-            p.text(surface, line, (self.rect.x + cx, y + cy), "small", th.MUTED, anchor="midleft")
+            if not self.inbox:  # likes on a phone call would mean nothing
+                likes, shares, replies = session.engagement(post)
+                line = f"♥ {short_count(likes)}   ⇄ {short_count(shares)}   ↻ {short_count(replies)}"
+                room = (card.buttons[0].rect.x if card.buttons else self.rect.w) - cx - t.px(6)
+                p.text(surface, line, (self.rect.x + cx, y + cy), "small", th.MUTED, anchor="midleft", width=room)
             if post.id in trending:
                 bx, by = card.badge
                 label = "▲ " + scene.t("feed.trending")

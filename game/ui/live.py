@@ -36,6 +36,7 @@ from game.ui.widgets import Button, button_width, draw_button
 TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
 TRENDING_MIN_LIKES = 25
 TRENDING_COUNT = 3
+TRENDING_NOTE_EVERY = 120  # simulated seconds between two trending notes
 TRENDING_SCAN = 200  # heaviest young posts looked at
 MAX_NOTES = 30
 NOTE_LENGTH = 90
@@ -108,6 +109,7 @@ class LiveScene(Scene):
         self.chips: list[Button] = []
         self.regions: dict[str, pygame.Rect] = {}
         self._trend_t = -1
+        self._trend_note = -TRENDING_NOTE_EVERY
         self._recent = 0  # first post still young enough to trend
         self._ranked = 0  # posts already in _by_weight
         self._by_weight: list[tuple[float, str]] = []  # young posts, heaviest first
@@ -335,8 +337,11 @@ class LiveScene(Scene):
                 if len(trending) == TRENDING_COUNT:
                     break
         self.trending = set(trending)
-        for pid in self.trending - self.ever_trending:
-            post = session.posts[pid]
+        fresh = self.trending - self.ever_trending
+        if fresh and session.t - self._trend_note >= TRENDING_NOTE_EVERY:
+            # One note at a time, so trending chatter does not bury the messages and decisions.
+            self._trend_note = session.t
+            post = max((session.posts[pid] for pid in fresh), key=lambda p: session.engagement(p)[0])
             self.note("▲", self.t("note.trending", name=post.name) + self.t("colon") + post.text, th.ORANGE)
         self.ever_trending |= self.trending
 
