@@ -135,7 +135,8 @@ def test_menu_lists_cases_and_greys_a_broken_one_with_its_error(app: App) -> Non
 
 
 def test_menu_team_name_language_and_speed(app: App) -> None:
-    key(app, pygame.K_n)
+    click(app, app.scene("menu").team_rect().center)
+    assert app.scene("menu").team.editing
     type_text(app, "Équipe « Bleue »")
     key(app, pygame.K_BACKSPACE)
     key(app, pygame.K_RETURN)
@@ -149,6 +150,11 @@ def test_menu_team_name_language_and_speed(app: App) -> None:
     assert app.settings.speed != speed
     key(app, pygame.K_l)
     assert app.settings.lang == "en"
+    # The same settings with the mouse.
+    menu = app.scene("menu")
+    for action in ("lang", "speed", "projector", "sound"):
+        click(app, next(b for b in menu.buttons if b.action == action).rect.center)
+    assert app.settings.lang == "fr" and app.settings.projector and not app.sound.muted
 
 
 def test_no_case_folder_and_missing_case_do_not_crash(tmp_path: Path) -> None:

@@ -182,6 +182,9 @@ class MenuScene(Scene):
         return True
 
     def click(self, pos: tuple[int, int]) -> bool:
+        if self.team_rect().collidepoint(pos):
+            self.team.editing = True
+            return True
         for button in self.buttons:
             if button.hit(pos):
                 self.press(button.action)
