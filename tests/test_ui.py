@@ -200,6 +200,7 @@ def test_keyboard_playthrough_of_the_tiny_case(app: App) -> None:
     key(app, pygame.K_1)
     assert session.status == Status.AWAITING_DECISION  # choosing is not yet deciding
     assert "Confirm this choice" in shown(app)
+    assert "Publishes on Microblog: “We got the label wrong and we are sorry." in shown(app)
     key(app, pygame.K_RETURN)
     assert session.state.choices["statement"] == "recall"
     assert any(p.author == "organisation" for p in session.feed)

@@ -89,8 +89,15 @@ class DecisionPanel:
             f"{scene.channel_icon(channel.id)} {channel.name}" if channel else "",
         ] if x)
         label_w = inner - t.px(40)
+        published = {}  # the chosen option shows the words it will publish, and where
+        if chosen is not None:
+            option = decision.options[chosen]
+            if option.post:
+                where = session.channels[option.channel].name if option.channel in session.channels else ""
+                published[chosen] = scene.t("decision.publishes", channel=where, post=option.post)
         option_heights = [max(t.line("body"), p.wrapped_height(o.label, label_w, "body")) + t.px(12)
-                          for o in decision.options]
+                          + (p.wrapped_height(published[i], label_w, "small") + t.px(4) if i in published else 0)
+                          for i, o in enumerate(decision.options)]
         timeout = decision.on_timeout
         cost = consequences(scene, timeout.effects)
         timeout_text = scene.t("decision.timeout", label=timeout.label) + (f" ({cost})" if cost else "")
@@ -130,8 +137,11 @@ class DecisionPanel:
                               th.YELLOW if picked else th.MUTED, anchor="center")
             pygame.draw.rect(surface, th.YELLOW if picked else th.MUTED, key_rect.inflate(t.px(10), t.px(2)), width=1,
                              border_radius=t.px(3))
-            p.paragraph(sheet, option.label, (rect.x + t.px(32), rect.y + t.px(6)), label_w, "body",
-                        th.TEXT)
+            used = p.paragraph(sheet, option.label, (rect.x + t.px(32), rect.y + t.px(6)), label_w, "body",
+                               th.TEXT)
+            if number - 1 in published:
+                p.paragraph(sheet, published[number - 1], (rect.x + t.px(32), rect.y + t.px(10) + used), label_w,
+                            "small", th.SKY)
             if picked:
                 p.text(sheet, "✓", (rect.right - t.px(6), rect.y + t.px(6)), "bold", th.YELLOW, anchor="topright")
             self.options.append(Button(f"choose:{number - 1}", option.label, key, rect))
