@@ -15,6 +15,7 @@ from game.ui.text import Sheet
 if TYPE_CHECKING:
     from game.ui.live import LiveScene
 
+MAX_WAIT = 8  # frames a redraw may wait for a quieter frame
 HISTORY = 30  # samples in a gauge's graph: the last half hour of simulated time
 
 
@@ -45,6 +46,7 @@ class Dashboard:
         self.sheet: Sheet | None = None
         self.key: tuple | None = None
         self.gauge_rects: dict[str, pygame.Rect] = {}
+        self.waited = 0
 
     def set_rect(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -57,13 +59,20 @@ class Dashboard:
     def height(self) -> int:
         return len(self.scene.session.state.metrics) * self.gauge_height() + self.scene.theme.px(4)
 
-    def update(self) -> None:
+    def update(self, busy: bool = False) -> None:
+        """Redraw the gauges if a value changed; on a ``busy`` frame (new cards drawn) wait a few
+        frames, so that the two never land on the same frame."""
         state = self.scene.session.state
         key = (self.rect.size, tuple(round(v, 1) for v in state.metrics.values()), len(state.samples),
                self.scene.app.settings.lang)
-        if key != self.key:
-            self.key = key
-            self.sheet = self._draw()
+        if key == self.key:
+            self.waited = 0
+            return
+        if busy and self.sheet is not None and self.waited < MAX_WAIT:
+            self.waited += 1
+            return
+        self.key, self.waited = key, 0
+        self.sheet = self._draw()
 
     def _draw(self) -> Sheet:
         scene = self.scene

@@ -24,6 +24,11 @@ from game.ui.widgets import Button, button_width, draw_button
 if TYPE_CHECKING:
     from game.ui.live import LiveScene
 
+# New cards drawn per frame: a tick that brings a hundred posts spreads the work over a few
+# frames (a card not drawn yet shows as a blank card for a frame) instead of one long frame.
+# The budget is in pixels, so a 4K window draws fewer (bigger) cards per frame; one at least.
+NEW_CARD_PIXELS_PER_FRAME = 180_000
+
 TRIAGE = (("flag", "⚑", "F"), ("dismiss", "✗", "X"), ("answer", "↩", "A"))
 TRIAGE_COLOURS = {"flag": th.ORANGE, "dismiss": th.GREY, "answer": th.SKY}
 
@@ -181,11 +186,14 @@ class FeedView:
     def _button_height(self) -> int:
         return self.scene.theme.line("small") + self.scene.theme.px(8)
 
-    def card(self, post: Post) -> Card:
+    def card(self, post: Post, new_allowed: bool = True) -> Card | None:
+        """The post's card, drawn again if what it shows changed; a new one only if ``new_allowed``."""
         triage = self.scene.session.state.triage.get(post.id)
         i = self.index[post.id]
         key = (self.rect.w, self.heights[i], triage, self.scene.app.settings.lang)
         card = self.cards.get(post.id)
+        if card is None and not new_allowed:
+            return None
         if card is None or card.key != key:
             card = self._draw_card(post, key, triage)
             self.cards[post.id] = card
@@ -276,23 +284,33 @@ class FeedView:
 
     # --- per frame -------------------------------------------------------------------
 
-    def update(self) -> None:
-        """Find the cards in view and make sure they are drawn (draw() only blits them)."""
+    def update(self) -> int:
+        """Find the cards in view and draw the missing ones (draw() only blits them).
+
+        Returns:
+            How many new cards were drawn (the screen defers other redraws on busy frames).
+        """
         self.scroll = min(self.scroll, self.max_scroll)
         if self.scroll == 0:
             self.unseen_above = 0
         self.visible = []
         if not self.posts:
-            return
+            return 0
         low = self.total - self.scroll - self.rect.h
         high = self.total - self.scroll
         first = max(0, bisect_right(self.bottoms, low) - 1)
         last = bisect_left(self.bottoms, high) - 1
+        budget = NEW_CARD_PIXELS_PER_FRAME
+        drawn = 0
         for i in range(last, first - 1, -1):
             post = self.posts[i]
             y = self.rect.y + (self.total - self.bottoms[i] - self.heights[i]) - self.scroll
-            self.card(post)
+            new = post.id not in self.cards
+            if self.card(post, new_allowed=budget > 0) is not None and new:
+                budget -= self.rect.w * self.heights[i]
+                drawn += 1
             self.visible.append((post, y))
+        return drawn
 
     def draw(self, surface: pygame.Surface, trending: set[str]) -> None:
         scene = self.scene
@@ -300,7 +318,9 @@ class FeedView:
         surface.set_clip(self.rect)
         for post, y in self.visible:
             card = self.cards.get(post.id)
-            if card is None:
+            if card is None:  # drawn in a frame or two
+                i = self.index[post.id]
+                pygame.draw.rect(surface, th.CARD, (self.rect.x, y, self.rect.w, self.heights[i] - t.px(8)))
                 continue
             p.sheet(surface, card.sheet, (self.rect.x, y))
             cx, cy = card.counters
@@ -354,7 +374,7 @@ class FeedView:
     def button_centre(self, post_id: str, action: str) -> tuple[int, int] | None:
         """Where on screen a card's triage button is (for tests and the tour)."""
         for post, y in self.visible:
-            if post.id == post_id:
+            if post.id == post_id and post.id in self.cards:
                 for button in self.cards[post.id].buttons:
                     if button.action == action:
                         return self.rect.x + button.rect.centerx, y + button.rect.centery

@@ -244,9 +244,8 @@ class LiveScene(Scene):
         self._trending()
         self._layout_middle()
         self._layout_buttons()
-        self.feed.update()
-        self.inbox.update()
-        self.dashboard.update()
+        busy = self.feed.update() + self.inbox.update()
+        self.dashboard.update(busy=busy > 0)
         self.panel.update()
         if self.ended and self.app.top is self:
             self.finish()
