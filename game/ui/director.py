@@ -32,7 +32,8 @@ def take_screenshots(app: App, folder: Path, case: Path | None = None) -> int:
     saved: list[Path] = []
 
     def shoot(name: str) -> None:
-        app.frame(0.0)
+        for _ in range(8):  # new cards are drawn a few per frame
+            app.frame(0.0)
         path = folder / f"{name}.png"
         app.save(path)
         saved.append(path)
