@@ -38,8 +38,9 @@ class Post:
 
     def engagement(self, attention: float) -> tuple[int, int, int]:
         """Likes, shares and replies at the moment the story's attention integral is ``attention``."""
+        # The same ratios for every post: counters must not give away which posts are signals.
         likes = self.weight * (attention - self.attention0)
-        return int(likes), int(likes * (0.45 if self.signal else 0.2)), int(likes * 0.08) + self.replies
+        return int(likes), int(likes * 0.25), int(likes * 0.08) + self.replies
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, False) or k == "signal"}
