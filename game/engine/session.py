@@ -124,6 +124,11 @@ def fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m[1]], template)
 
 
+def _bounded(value: float) -> float:
+    """Metrics stay between 0 and 100."""
+    return 0.0 if value < 0 else 100.0 if value > 100 else value
+
+
 def _poisson(rng: random.Random, mean: float) -> int:
     """Knuth's method: fine for the small means of one tick."""
     if mean <= 0:
@@ -172,6 +177,7 @@ class Session:
         self._objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
         self._events: list[Event] = []
         self._pressing: list[Inject] = []  # public signals not answered yet (derived from the state)
+        self._pressing_version: tuple[int, int, int] = (0, 0, 0)
         self._fresh = 1.0  # exp(t / FRESHNESS), updated once per tick
         self._noise_until: float = 0
         self._noise_pools: list[NoisePool] = []
@@ -371,16 +377,18 @@ class Session:
         branching = min(MAX_BRANCHING, dyn.branching * state.spread)
         state.excitation = state.excitation * self._decay_per_tick + count * branching / self._decay_minutes
         state.spread += (1.0 - state.spread) * self._spread_relax
-        critical = count - supportive
-        # The crowd saturates: the lower sentiment is, the less one more critical post moves it.
-        loss = critical * metrics["sentiment"] / 50
-        metrics["sentiment"] += dyn.sentiment_per_post * (0.5 * supportive - loss)
-        metrics["trust"] -= dyn.trust_erosion * unanswered * minutes
+        sentiment, visibility = metrics["sentiment"], metrics["visibility"]
+        if count:
+            # The crowd saturates: the lower sentiment is, the less one more critical post moves it.
+            loss = (count - supportive) * sentiment / 50
+            sentiment = _bounded(sentiment + dyn.sentiment_per_post * (0.5 * supportive - loss))
+            metrics["sentiment"] = sentiment
+        if unanswered:
+            metrics["trust"] = _bounded(metrics["trust"] - dyn.trust_erosion * unanswered * minutes)
         target = 100 * (1 - math.exp(-rate / dyn.visibility_scale))
-        metrics["visibility"] += (target - metrics["visibility"]) * VISIBILITY_RELAX
-        over = metrics["visibility"] - dyn.media_threshold
-        metrics["media"] += (0.08 * over if over > 0 else -0.3) * minutes
-        self._clamp()
+        visibility = metrics["visibility"] = visibility + (target - visibility) * VISIBILITY_RELAX
+        over = visibility - dyn.media_threshold
+        metrics["media"] = _bounded(metrics["media"] + (0.08 * over if over > 0 else -0.3) * minutes)
         self._fresh = math.exp(state.t / FRESHNESS)
         state.attention += (rate + 1) / self._fresh * minutes
 
@@ -415,10 +423,14 @@ class Session:
     def _unanswered_signals(self) -> int:
         """Public signals nobody has answered yet (an unanswered email is not seen by the public)."""
         state = self.state
-        self._pressing = [
-            inject for inject in self._pressing
-            if inject.id not in state.answered and not any(state.choices.get(d) for d in inject.handled_by)
-        ]
+        # Only answers and decisions can settle a signal: recount when their number changes.
+        version = (len(state.answered), len(state.choices), len(self._pressing))
+        if version != self._pressing_version:
+            self._pressing = [
+                inject for inject in self._pressing
+                if inject.id not in state.answered and not any(state.choices.get(d) for d in inject.handled_by)
+            ]
+            self._pressing_version = (len(state.answered), len(state.choices), len(self._pressing))
         return len(self._pressing)
 
     def _sample(self) -> None:
