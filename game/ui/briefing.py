@@ -12,7 +12,7 @@ import pygame
 from game.engine.model import Case, ChannelKind
 from game.ui import theme as th
 from game.ui.menu import crisis_label, format_minutes
-from game.ui.scene import Scene
+from game.ui.scene import PageScene
 from game.ui.text import Sheet
 from game.ui.widgets import Button, button_width, draw_button
 
@@ -35,7 +35,7 @@ def channel_colour(case: Case, channel_id: str) -> tuple[int, int, int]:
     return th.CHANNEL_COLOURS[index % len(th.CHANNEL_COLOURS)]
 
 
-class BriefingScene(Scene):
+class BriefingScene(PageScene):
     """Shown before play. Enter (or the Start button) starts the clock.
 
     Args:
@@ -45,6 +45,8 @@ class BriefingScene(Scene):
     """
 
     name = "briefing"
+    KEYS = {pygame.K_RETURN: "start", pygame.K_KP_ENTER: "start",
+            pygame.K_ESCAPE: "back", pygame.K_BACKSPACE: "back"}
 
     def __init__(self, app, case: Case, path: Path) -> None:  # noqa: ANN001
         super().__init__(app)
@@ -140,43 +142,6 @@ class BriefingScene(Scene):
         return items
 
     # --- input -----------------------------------------------------------------------
-
-    def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            for button in self.buttons:
-                if button.hit(event.pos):
-                    self.press(button.action)
-                    return True
-            return False
-        if event.type == pygame.MOUSEWHEEL:
-            self.scroll_by(-event.y * self.theme.px(60))
-            return True
-        if event.type != pygame.KEYDOWN:
-            return False
-        key = event.key
-        step = self.theme.line("body") * 3
-        if key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.press("start")
-        elif key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):
-            self.press("back")
-        elif key in (pygame.K_DOWN, pygame.K_j):
-            self.scroll_by(step)
-        elif key in (pygame.K_UP, pygame.K_k):
-            self.scroll_by(-step)
-        elif key in (pygame.K_PAGEDOWN, pygame.K_SPACE):
-            self.scroll_by(self.view.h - step)
-        elif key == pygame.K_PAGEUP:
-            self.scroll_by(-(self.view.h - step))
-        elif key == pygame.K_HOME:
-            self.scroll = 0
-        elif key == pygame.K_END:
-            self.scroll = self.max_scroll
-        else:
-            return False
-        return True
-
-    def scroll_by(self, pixels: int) -> None:
-        self.scroll = max(0, min(self.max_scroll, self.scroll + pixels))
 
     def press(self, action: str) -> None:
         if action == "start":

@@ -15,7 +15,7 @@ from game.engine.session import Session
 from game.ui import theme as th
 from game.ui.chart import timeline
 from game.ui.feed import clock
-from game.ui.scene import Scene
+from game.ui.scene import PageScene
 from game.ui.text import Sheet
 from game.ui.widgets import Button, button_width, draw_button
 
@@ -25,7 +25,7 @@ def duration_text(seconds: int) -> str:
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
-class DebriefScene(Scene):
+class DebriefScene(PageScene):
     """Shown when the round ends.
 
     Args:
@@ -36,6 +36,8 @@ class DebriefScene(Scene):
     """
 
     name = "debrief"
+    KEYS = {pygame.K_ESCAPE: "menu", pygame.K_RETURN: "menu", pygame.K_KP_ENTER: "menu",
+            pygame.K_BACKSPACE: "menu", pygame.K_r: "replay"}
 
     def __init__(self, app, case: Case, path: Path, session: Session) -> None:  # noqa: ANN001
         super().__init__(app)
@@ -215,43 +217,6 @@ class DebriefScene(Scene):
         return text if text != f"metric.{name}" else name.replace("_", " ").capitalize()
 
     # --- input -----------------------------------------------------------------------
-
-    def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            for button in self.buttons:
-                if button.hit(event.pos):
-                    self.press(button.action)
-                    return True
-            return False
-        if event.type == pygame.MOUSEWHEEL:
-            self.scroll_by(-event.y * self.theme.px(60))
-            return True
-        if event.type != pygame.KEYDOWN:
-            return False
-        key = event.key
-        step = self.theme.line("body") * 3
-        if key in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_BACKSPACE):
-            self.press("menu")
-        elif key == pygame.K_r:
-            self.press("replay")
-        elif key in (pygame.K_DOWN, pygame.K_j):
-            self.scroll_by(step)
-        elif key in (pygame.K_UP, pygame.K_k):
-            self.scroll_by(-step)
-        elif key in (pygame.K_PAGEDOWN, pygame.K_SPACE):
-            self.scroll_by(self.view.h - step)
-        elif key == pygame.K_PAGEUP:
-            self.scroll_by(-(self.view.h - step))
-        elif key == pygame.K_HOME:
-            self.scroll = 0
-        elif key == pygame.K_END:
-            self.scroll = self.max_scroll
-        else:
-            return False
-        return True
-
-    def scroll_by(self, pixels: int) -> None:
-        self.scroll = max(0, min(self.max_scroll, self.scroll + pixels))
 
     def press(self, action: str) -> None:
         if action == "menu":

@@ -60,3 +60,55 @@ class Scene:
 
     def pause(self) -> None:
         """Another scene was pushed over this one."""
+
+
+class PageScene(Scene):
+    """A screen that is one tall page (briefing, debrief): buttons, the wheel and keys scroll it.
+
+    Subclasses set ``buttons``, ``view`` and ``scroll``, define ``max_scroll`` and ``press``, and
+    map their own keys to button actions in ``KEYS``.
+    """
+
+    KEYS: dict[int, str] = {}
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for button in self.buttons:
+                if button.hit(event.pos):
+                    self.press(button.action)
+                    return True
+            return False
+        if event.type == pygame.MOUSEWHEEL:
+            self.scroll_by(-event.y * self.theme.px(60))
+            return True
+        if event.type != pygame.KEYDOWN:
+            return False
+        if event.key in self.KEYS:
+            self.press(self.KEYS[event.key])
+            return True
+        return self.scroll_key(event.key)
+
+    def scroll_key(self, key: int) -> bool:
+        """Arrows (and j/k), Page Up/Down (and Space), Home and End scroll the page."""
+        step = self.theme.line("body") * 3
+        if key in (pygame.K_DOWN, pygame.K_j):
+            self.scroll_by(step)
+        elif key in (pygame.K_UP, pygame.K_k):
+            self.scroll_by(-step)
+        elif key in (pygame.K_PAGEDOWN, pygame.K_SPACE):
+            self.scroll_by(self.view.h - step)
+        elif key == pygame.K_PAGEUP:
+            self.scroll_by(-(self.view.h - step))
+        elif key == pygame.K_HOME:
+            self.scroll = 0
+        elif key == pygame.K_END:
+            self.scroll = self.max_scroll
+        else:
+            return False
+        return True
+
+    def scroll_by(self, pixels: int) -> None:
+        self.scroll = max(0, min(self.max_scroll, self.scroll + pixels))
+
+    def press(self, action: str) -> None:
+        """Carry out a button's action."""
