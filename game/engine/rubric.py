@@ -108,8 +108,16 @@ def describe_crisis(crisis: Crisis) -> str:
     return f"{text}: {needs} (Coombs 2007)."
 
 
-def strategy_fit(strategy: Strategy, crisis: Crisis) -> Fit:
-    """Score one strategy against the crisis, following Coombs (2007)."""
+def strategy_fit(strategy: Strategy, crisis: Crisis, *, posture_covered: bool = False) -> Fit:
+    """Score one strategy against the crisis, following Coombs (2007).
+
+    Args:
+        strategy: The strategy of one choice.
+        crisis: The case's crisis.
+        posture_covered: The run also used the strategies the crisis calls for (for example an
+            apology elsewhere): information is then the base of a complete response, not a
+            response that falls short.
+    """
     posture = POSTURE[strategy]
     label = strategy.value.replace("_", " ")
     if posture == "silence":
@@ -136,6 +144,11 @@ def strategy_fit(strategy: Strategy, crisis: Crisis) -> Fit:
     if posture == "base":
         if needed == "base":
             return Fit(1.0, "Instructing and adjusting information are what this crisis calls for (guideline 3).")
+        if posture_covered:
+            return Fit(
+                1.0, f"Information is the base of every response, and your {needed} strategies elsewhere "
+                "complete it (guidelines 1-7).",
+            )
         return Fit(
             0.6, f"Information is the necessary base, but this crisis also calls for {needed} strategies (guidelines 1-7)."
         )

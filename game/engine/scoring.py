@@ -16,6 +16,7 @@ from game.engine.rubric import (
     WEIGHTS,
     consistency_penalty,
     describe_crisis,
+    recommended_posture,
     length_fit,
     response_time_fit,
     strategy_fit,
@@ -164,6 +165,8 @@ def _limit(session: Session, channel: str | None) -> int | None:
 
 def _decision_feedback(session: Session) -> list[DecisionFeedback]:
     state, crisis = session.state, session.case.crisis
+    used = {POSTURE[Strategy(s)] for r in state.responses for s in (r.strategy, *r.also)}
+    covered = recommended_posture(crisis) in used
     result = []
     for decision_id, option_id in state.choices.items():
         decision = session.decisions[decision_id]
@@ -175,7 +178,7 @@ def _decision_feedback(session: Session) -> list[DecisionFeedback]:
             label, strategy, feedback, chosen_quality = timeout.label, timeout.strategy.value, timeout.feedback, -1.0
         else:
             option = next(o for o in decision.options if o.id == option_id)
-            fit = strategy_fit(option.strategy, crisis)
+            fit = strategy_fit(option.strategy, crisis, posture_covered=covered)
             label, strategy, feedback = option.label, option.strategy.value, option.feedback
             chosen_quality = option_quality(option, session)
         better = None

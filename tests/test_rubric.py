@@ -1,0 +1,58 @@
+"""The SCCT rubric follows Coombs (2007), guideline by guideline."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.engine.model import Crisis, Strategy as S, Tone
+from game.engine.rubric import consistency_penalty, length_fit, recommended_posture, strategy_fit, tone_fit
+
+
+def crisis(cluster, **extra):
+    return Crisis(cluster=cluster, **extra)
+
+
+@pytest.mark.parametrize(
+    "cluster,extra,posture",
+    [
+        ("victim", {}, "base"),                                   # guideline 3
+        ("victim", {"crisis_history": True}, "diminish"),         # guideline 4
+        ("accidental", {}, "diminish"),                           # guideline 5
+        ("accidental", {"bad_reputation": True}, "rebuild"),      # guideline 6
+        ("preventable", {}, "rebuild"),                           # guideline 7
+    ],
+)
+def test_recommended_posture(cluster, extra, posture):
+    assert recommended_posture(crisis(cluster, **extra)) == posture
+
+
+def test_deny_fits_only_a_false_rumour_or_challenge():  # guideline 11
+    assert strategy_fit(S.denial, crisis("victim", kind="rumour", accusation_is_false=True)).score == 1
+    assert strategy_fit(S.denial, crisis("victim", kind="rumour")).score == 0
+    assert strategy_fit(S.attack_accuser, crisis("preventable", kind="organisational_misdeed")).score == 0
+
+
+def test_falling_short_and_over_accommodating():
+    preventable = crisis("preventable")
+    assert strategy_fit(S.apology, preventable).score == 1
+    assert strategy_fit(S.excuse, preventable).score < 0.5           # falls short
+    assert 0.5 < strategy_fit(S.apology, crisis("victim")).score < 1  # costly, not harmful
+
+
+def test_information_is_the_base_and_counts_fully_once_the_posture_is_covered():
+    preventable = crisis("preventable")
+    alone = strategy_fit(S.adjusting_information, preventable)
+    assert alone.score == 0.6 and "rebuild" in alone.reason
+    assert strategy_fit(S.adjusting_information, preventable, posture_covered=True).score == 1
+
+
+def test_bolstering_is_a_supplement_and_mixing_deny_is_penalised():  # guidelines 9 and 12
+    assert strategy_fit(S.ingratiation, crisis("accidental")).score == 0.5
+    assert consistency_penalty({"deny", "rebuild"})[0] < 1
+    assert consistency_penalty({"bolster"})[0] < 1
+    assert consistency_penalty({"base", "rebuild", "bolster"})[0] == 1
+
+
+def test_tone_and_length():
+    assert tone_fit(Tone.empathetic).score == 1 and tone_fit(Tone.promotional).score < 0.2
+    assert length_fit(300, 280).score == 0 and length_fit(120, 280).score == 1
