@@ -46,6 +46,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         return 1
     from game.engine.session import Session
 
+    if not (args.headless or args.bot or args.text):
+        return _window(args, case=loaded.path)  # the window opens its own log per round
     log = SessionLog.open(args.log, loaded.path) if args.log else None
     if args.headless or args.bot:
         from game.engine.bots import play
@@ -59,18 +61,16 @@ def cmd_play(args: argparse.Namespace) -> int:
 
             print(format_result(result, loaded.case))
         return 0
-    if args.text:
-        from game.text_play import StdinCommands, TextPlayer
+    from game.text_play import StdinCommands, TextPlayer
 
-        session = Session(loaded.case, args.seed, log)
-        player = TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, args.speed or 10.0)
-        try:
-            player.run()
-        except KeyboardInterrupt:
-            print("\nInterrupted: the decisions made so far are in the log." if log else "\nInterrupted.")
-            return 130
-        return 0
-    return _window(args, case=loaded.path)
+    session = Session(loaded.case, args.seed, log)
+    player = TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, args.speed or 10.0)
+    try:
+        player.run()
+    except KeyboardInterrupt:
+        print("\nInterrupted: the decisions made so far are in the log." if log else "\nInterrupted.")
+        return 130
+    return 0
 
 
 def _window(args: argparse.Namespace, case: Path | None = None) -> int:

@@ -602,3 +602,19 @@ def test_the_benchmark_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     assert bench.main() == 0
     out = capsys.readouterr().out
     assert "p99" in out and "feed at start: 1" in out
+
+
+def test_window_round_writes_a_session_log_that_replays(cases: Path, tmp_path: Path) -> None:
+    """`crisis-sim play CASE --log FILE` in the window: the log replays to the same result."""
+    from game.engine.log import read_log, replay
+
+    log = tmp_path / "window.jsonl"
+    app = open_app(Settings(scenarios=[cases], demo=True, speed=120.0, seed=3, log=log))
+    try:
+        run_until(app, lambda: app.top.name == "debrief", limit=5000)
+        played = app.top.session
+        contents = read_log(log)
+        assert contents.header["seed"] == 3 and contents.result == played.result().to_json()
+        assert replay(played.case, 3, contents.inputs).result().to_json() == contents.result
+    finally:
+        app.close()

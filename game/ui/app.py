@@ -48,6 +48,7 @@ class Settings:
     demo: bool = False
     seed: int = 1
     screenshot: Path | None = None
+    log: Path | None = None
     size: tuple[int, int] = BASE_SIZE
 
     @classmethod
@@ -63,6 +64,7 @@ class Settings:
         speed = getattr(args, "speed", None)
         demo = bool(getattr(args, "demo", False))
         screenshot = getattr(args, "screenshot", None)
+        log = getattr(args, "log", None)
         return cls(
             scenarios=folders,
             lang=lang if lang in strings.LANGUAGES else "en",
@@ -72,6 +74,7 @@ class Settings:
             demo=demo,
             seed=int(getattr(args, "seed", 1) or 1),
             screenshot=Path(screenshot) if screenshot else None,
+            log=Path(log) if log else None,
             size=_window_size(),
         )
 

@@ -14,6 +14,7 @@ import pygame
 
 from game.engine.bots import BOTS
 from game.engine.model import Case
+from game.engine.log import SessionLog
 from game.engine.session import (
     ORGANISATION,
     DecisionClosed,
@@ -84,7 +85,10 @@ class LiveScene(Scene):
         super().__init__(app)
         self.case = case
         self.path = path
-        self.session = Session(case, app.settings.seed if seed is None else seed)
+        # `crisis-sim play CASE --log FILE` keeps the session log of the round (each new round
+        # in the window starts the file again).
+        log = SessionLog.open(app.settings.log, path) if app.settings.log else None
+        self.session = Session(case, app.settings.seed if seed is None else seed, log)
         self.bot = BOTS["best"](self.session.seed) if app.settings.demo else None
         self.last_events: list[Event] = []
         self.paused = False
