@@ -156,7 +156,6 @@ class Session:
         self.channels: dict[str, Channel] = {c.id: c for c in case.channels}
         self.injects: dict[str, Inject] = {i.id: i for i in case.injects}
         self.decisions: dict[str, Decision] = {d.id: d for d in case.decisions}
-        self.replies: dict[str, Option] = {o.id: o for o in case.replies}
         self.posts: dict[str, Post] = {}
         dyn = case.dynamics
         self._decay_minutes = dyn.decay / 60
