@@ -14,7 +14,7 @@ from game.ui import theme as th
 from game.ui.menu import crisis_label, format_minutes
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
-from game.ui.widgets import Button, button_width, draw_button
+from game.ui.widgets import draw_button
 
 KIND_ICONS = {
     ChannelKind.microblog: "✎",
@@ -52,38 +52,16 @@ class BriefingScene(PageScene):
         super().__init__(app)
         self.case = case
         self.path = path
-        self.scroll = 0
-        self.sheet: Sheet | None = None
-        self.buttons: list[Button] = []
-        self.view = pygame.Rect(0, 0, 1, 1)
         self.demo_wait = 4.0
         pygame.display.set_caption(f"Crisis Sim — {case.title}")
 
     # --- layout ----------------------------------------------------------------------
 
     def layout(self, size: tuple[int, int]) -> None:
-        t = self.theme
-        w, h = size
-        footer = t.line("body") + t.px(36)
-        column = min(w - t.px(80), t.px(900))
-        self.view = pygame.Rect((w - column) // 2, 0, column, h - footer)
-        self.sheet = self._page(column)
-        self.scroll = min(self.scroll, self.max_scroll)
-        y = h - footer + t.px(10)
-        bh = t.line("body") + t.px(12)
-        start = self.t("briefing.start")
-        back = self.t("back")
-        sw, bw = button_width(self.painter, start, "Enter", "body"), button_width(self.painter, back, "Esc", "body")
-        self.buttons = [
-            Button("start", start, "Enter", pygame.Rect(self.view.right - sw, y, sw, bh), th.GREEN),
-            Button("back", back, "Esc", pygame.Rect(self.view.right - sw - bw - t.px(12), y, bw, bh)),
-        ]
-
-    @property
-    def max_scroll(self) -> int:
-        if self.sheet is None:
-            return 0
-        return max(0, self.sheet.size[1] - self.view.h)
+        self.lay_out_page(size, 80, 900, [
+            ("start", self.t("briefing.start"), "Enter", th.GREEN),
+            ("back", self.t("back"), "Esc", None),
+        ])
 
     def _page(self, width: int) -> Sheet:
         """The whole briefing as one tall sheet; measured first, then drawn."""

@@ -17,7 +17,7 @@ from game.ui.chart import timeline
 from game.ui.feed import clock
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
-from game.ui.widgets import Button, button_width, draw_button
+from game.ui.widgets import draw_button
 
 
 def duration_text(seconds: int) -> str:
@@ -45,33 +45,14 @@ class DebriefScene(PageScene):
         self.path = path
         self.session = session
         self.result = session.result()
-        self.scroll = 0
-        self.sheet: Sheet | None = None
-        self.view = pygame.Rect(0, 0, 1, 1)
-        self.buttons: list[Button] = []
 
     # --- layout ----------------------------------------------------------------------
 
     def layout(self, size: tuple[int, int]) -> None:
-        t, p = self.theme, self.painter
-        w, h = size
-        footer = t.line("body") + t.px(36)
-        column = min(w - t.px(60), t.px(1100))
-        self.view = pygame.Rect((w - column) // 2, 0, column, h - footer)
-        self.sheet = self._page(column)
-        self.scroll = min(self.scroll, self.max_scroll)
-        y = h - footer + t.px(10)
-        bh = t.line("body") + t.px(12)
-        menu, replay = self.t("debrief.menu"), self.t("debrief.replay")
-        mw, rw = button_width(p, menu, "Esc", "body"), button_width(p, replay, "R", "body")
-        self.buttons = [
-            Button("menu", menu, "Esc", pygame.Rect(self.view.right - mw, y, mw, bh), th.GREEN),
-            Button("replay", replay, "R", pygame.Rect(self.view.right - mw - rw - t.px(12), y, rw, bh), th.SKY),
-        ]
-
-    @property
-    def max_scroll(self) -> int:
-        return max(0, (self.sheet.size[1] if self.sheet else 0) - self.view.h)
+        self.lay_out_page(size, 60, 1100, [
+            ("menu", self.t("debrief.menu"), "Esc", th.GREEN),
+            ("replay", self.t("debrief.replay"), "R", th.SKY),
+        ])
 
     def _page(self, width: int) -> Sheet:
         items = self._items(width)

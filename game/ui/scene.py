@@ -63,13 +63,56 @@ class Scene:
 
 
 class PageScene(Scene):
-    """A screen that is one tall page (briefing, debrief): buttons, the wheel and keys scroll it.
+    """A screen that is one tall page (briefing, debrief) over a row of buttons.
 
-    Subclasses set ``buttons``, ``view`` and ``scroll``, define ``max_scroll`` and ``press``, and
-    map their own keys to button actions in ``KEYS``.
+    Subclasses build the page in ``_page(width)``, lay it out with :meth:`lay_out_page`, carry
+    out button actions in ``press`` and map their own keys to those actions in ``KEYS``;
+    buttons, the wheel and the usual keys scroll it.
     """
 
     KEYS: dict[int, str] = {}
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.scroll = 0
+        self.sheet = None  # the rendered page (a game.ui.text.Sheet)
+        self.view = pygame.Rect(0, 0, 1, 1)
+        self.buttons: list = []
+
+    def _page(self, width: int):  # noqa: ANN202 - a Sheet
+        raise NotImplementedError
+
+    def lay_out_page(self, size: tuple[int, int], margin: int, widest: int,
+                     buttons: list[tuple[str, str, str, tuple[int, int, int] | None]]) -> None:
+        """Centre the page in a column and line the buttons up under it, from the right.
+
+        Args:
+            size: The window's size.
+            margin: Space kept on both sides of the column, in base pixels.
+            widest: The column's greatest width, in base pixels.
+            buttons: ``(action, label, key, colour or None)``, the rightmost first.
+        """
+        from game.ui.widgets import Button, button_width
+
+        t = self.theme
+        w, h = size
+        footer = t.line("body") + t.px(36)
+        column = min(w - t.px(margin), t.px(widest))
+        self.view = pygame.Rect((w - column) // 2, 0, column, h - footer)
+        self.sheet = self._page(column)
+        self.scroll = min(self.scroll, self.max_scroll)
+        y, height, right = h - footer + t.px(10), t.line("body") + t.px(12), self.view.right
+        self.buttons = []
+        for action, label, key, colour in buttons:
+            width = button_width(self.painter, label, key, "body")
+            rect = pygame.Rect(right - width, y, width, height)
+            extra = {"colour": colour} if colour else {}
+            self.buttons.append(Button(action, label, key, rect, **extra))
+            right -= width + t.px(12)
+
+    @property
+    def max_scroll(self) -> int:
+        return max(0, (self.sheet.size[1] if self.sheet else 0) - self.view.h)
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
