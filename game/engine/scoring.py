@@ -126,12 +126,10 @@ def score(session: Session) -> Result:
 
     published = [r for r in state.responses if r.published]
     if published:
-        values = []
-        for r in published:
-            limit = _limit(session, r.channel)
-            values.append(0.7 * tone_fit(Tone(r.tone or "neutral")).score + 0.3 * length_fit(r.length or 0, limit).score)
-        tone_value = sum(values) / len(values)
-        long = sum(1 for r in published if length_fit(r.length or 0, _limit(session, r.channel)).score < 1)
+        tones = [tone_fit(Tone(r.tone or "neutral")).score for r in published]
+        lengths = [length_fit(r.length or 0, _limit(session, r.channel)).score for r in published]
+        tone_value = sum(0.7 * tone + 0.3 * length for tone, length in zip(tones, lengths)) / len(published)
+        long = lengths.count(0.0)
         note = f"{len(published)} public message(s); tone and length judged as a participant's, not an advertiser's."
         if long:
             note += f" {long} too long for the channel."
