@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from game.engine.diagnostics import CaseError, Diagnostic
-from game.engine.loader import LoadedCase, case_file, case_files, check_file, load_case
+from game.engine.loader import LoadedCase, case_file, case_files, load_case
 from game.engine.log import LogError, SessionLog, read_log, replay
 
 PACKAGE_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -132,11 +132,11 @@ def _targets(paths: Sequence[str]) -> list[Path]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    diagnostics: list[Diagnostic] = []
+    from game.authoring.lint import lint_files
+
     files = _targets(args.paths)
-    for file in files:
-        diagnostics += check_file(file)
-    errors = [d for d in diagnostics if d.severity == "error"]
+    diagnostics = lint_files(files)
+    failing = [d for d in diagnostics if d.severity == "error" or args.strict]
     if args.format == "json":
         print(json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2))
     else:
@@ -144,7 +144,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(diagnostic)
         if not diagnostics:
             print(f"{len(files)} case file(s) checked: no problem found.", file=sys.stderr)
-    return 1 if errors else 0
+        elif not failing:
+            print(f"{len(diagnostics)} warning(s); --strict would fail on them.", file=sys.stderr)
+    return 1 if failing else 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -223,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check cases and report every problem as FILE:LINE:COL")
     val.add_argument("paths", nargs="+", metavar="PATH")
     val.add_argument("--format", choices=["text", "json"], default="text")
+    val.add_argument("--strict", action="store_true", help="fail on warnings too")
     val.set_defaults(func=cmd_validate)
 
     lst = sub.add_parser("list", help="list the cases found")

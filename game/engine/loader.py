@@ -66,39 +66,54 @@ def load_case(path: str | Path, lang: str | None = None) -> LoadedCase:
         CaseError: listing every problem, each with file, line and column.
     """
     file = case_file(path, lang)
-    case, diagnostics = _check(file)
-    if case is None:
-        raise CaseError([d for d in diagnostics if d.severity == "error"])
-    return LoadedCase(case, file, tuple(diagnostics))
+    parsed = parse_file(file)
+    if parsed.case is None:
+        raise CaseError([d for d in parsed.diagnostics if d.severity == "error"])
+    return LoadedCase(parsed.case, file, tuple(parsed.diagnostics))
 
 
 def check_file(file: Path) -> list[Diagnostic]:
     """Every problem in one case file (errors and warnings); empty when the case is clean."""
-    return _check(file)[1]
+    return parse_file(file).diagnostics
 
 
-def _check(file: Path) -> tuple[Case | None, list[Diagnostic]]:
-    """The case (None when it has errors) and every problem found in it."""
+@dataclass(slots=True)
+class Parsed:
+    """One case file as the checks saw it: the raw YAML data with its positions, and the case.
+
+    ``case`` is None when the file has errors; ``data`` and ``source`` are None when it is not
+    even YAML. The authoring linter builds on this.
+    """
+
+    file: Path
+    case: Case | None
+    diagnostics: list[Diagnostic]
+    data: Any = None
+    source: SourceMap | None = None
+
+
+def parse_file(file: Path) -> Parsed:
+    """Read, parse, validate and cross-check one case file, collecting every problem."""
     name = str(file)
     text, problem = _read(file)
     if problem:
-        return None, [problem]
+        return Parsed(file, None, [problem])
     try:
         data, source = load_yaml(text, name)
     except YamlProblem as exc:
-        return None, exc.diagnostics
+        return Parsed(file, None, exc.diagnostics)
     if not isinstance(data, dict):
-        return None, [
+        return Parsed(file, None, [
             Diagnostic(name, 1, 1, "error", "not-a-case", "a case file is a mapping of fields (id: ..., title: ...)")
-        ]
+        ], data, source)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        return None, list(_map_errors(exc, data, source, name))
+        return Parsed(file, None, list(_map_errors(exc, data, source, name)), data, source)
     diagnostics = _CrossCheck(case, source, name).run()
     if any(d.severity == "error" for d in diagnostics):
-        return None, diagnostics
-    return case, diagnostics
+        return Parsed(file, None, diagnostics, data, source)
+    return Parsed(file, case, diagnostics, data, source)
 
 
 def _read(file: Path) -> tuple[str, Diagnostic | None]:
@@ -252,7 +267,7 @@ class _CrossCheck:
         self.options = {d.id: {o.id for o in d.options} for d in case.decisions}
         self.replies = {o.id for o in case.replies} | {r.id for i in case.injects for r in i.replies}
         self.flags_set = {
-            flag for _, effects in self._all_effects() for flag in effects.set_flags
+            flag for _, effects in all_effects(self.case) for flag in effects.set_flags
         }
 
     def report(self, path: tuple[str | int, ...], code: str, message: str, severity: Severity = "error") -> None:
@@ -299,7 +314,7 @@ class _CrossCheck:
                     self.report(("reactions", i, "on", "options", j), "unknown-ref", f"no option or reply {ref!r}")
             if not reaction.personas and not reaction.stances:
                 self.report(("reactions", i), "field-missing", "say who reacts: give `personas` or `stances`")
-        for path, option in self._all_options():
+        for path, option in all_options(self.case):
             if option.channel:
                 self._ref(option.channel, self.channels, (*path, "channel"), "channel")
                 limit = self.channels[option.channel].limit if option.channel in self.channels else None
@@ -310,9 +325,9 @@ class _CrossCheck:
                     )
             if option.post and not option.channel and path[0] == "decisions":
                 self.report((*path, "channel"), "field-missing", "a published `post` needs the `channel` it goes to")
-        for path, effects in self._all_effects():
+        for path, effects in all_effects(self.case):
             self._effects(effects, path)
-        for path, condition in self._all_conditions():
+        for path, condition in all_conditions(self.case):
             self._condition(condition, path)
         self._endings()
         return self.problems
@@ -354,36 +369,6 @@ class _CrossCheck:
             return option in self.options.get(decision, ())
         return ref in self.replies
 
-    def _all_options(self) -> Iterator[tuple[tuple[str | int, ...], Option]]:
-        for i, decision in enumerate(self.case.decisions):
-            for j, option in enumerate(decision.options):
-                yield ("decisions", i, "options", j), option
-        for i, inject in enumerate(self.case.injects):
-            for j, option in enumerate(inject.replies):
-                yield ("injects", i, "replies", j), option
-        for i, option in enumerate(self.case.replies):
-            yield ("replies", i), option
-
-    def _all_effects(self) -> Iterator[tuple[tuple[str | int, ...], Effects]]:
-        for path, option in self._all_options():
-            yield (*path, "effects"), option.effects
-        for i, inject in enumerate(self.case.injects):
-            yield ("injects", i, "effects"), inject.effects
-        for i, decision in enumerate(self.case.decisions):
-            yield ("decisions", i, "on_timeout", "effects"), decision.on_timeout.effects
-        for i, reaction in enumerate(self.case.reactions):
-            yield ("reactions", i, "effects"), reaction.effects
-
-    def _all_conditions(self) -> Iterator[tuple[tuple[str | int, ...], Condition]]:
-        for kind, items in (("injects", self.case.injects), ("decisions", self.case.decisions),
-                            ("endings", self.case.endings)):
-            for i, item in enumerate(items):
-                if item.when is not None:
-                    yield (kind, i, "when"), item.when
-        for i, objective in enumerate(self.case.objectives):
-            if objective.met_when is not None:
-                yield ("objectives", i, "met_when"), objective.met_when
-
     def _effects(self, effects: Effects, path: tuple[str | int, ...]) -> None:
         for name in effects.metrics:
             self._ref(name, self.case.metrics, (*path, "metrics", name), "metric")
@@ -423,6 +408,46 @@ class _CrossCheck:
                 ("endings", len(endings) - 1, "when"), "no-default-ending",
                 "the last ending must have no `when`, so that every run ends somewhere",
             )
+
+
+# --- walking a case -----------------------------------------------------------------------
+
+Where = tuple[str | int, ...]
+
+
+def all_options(case: Case) -> Iterator[tuple[Where, Option]]:
+    """Every option of the case (decision options, inject replies, shared replies) with its path."""
+    for i, decision in enumerate(case.decisions):
+        for j, option in enumerate(decision.options):
+            yield ("decisions", i, "options", j), option
+    for i, inject in enumerate(case.injects):
+        for j, option in enumerate(inject.replies):
+            yield ("injects", i, "replies", j), option
+    for i, option in enumerate(case.replies):
+        yield ("replies", i), option
+
+
+def all_effects(case: Case) -> Iterator[tuple[Where, Effects]]:
+    """Every block of effects with its path."""
+    for path, option in all_options(case):
+        yield (*path, "effects"), option.effects
+    for i, inject in enumerate(case.injects):
+        yield ("injects", i, "effects"), inject.effects
+    for i, decision in enumerate(case.decisions):
+        yield ("decisions", i, "on_timeout", "effects"), decision.on_timeout.effects
+    for i, reaction in enumerate(case.reactions):
+        yield ("reactions", i, "effects"), reaction.effects
+
+
+def all_conditions(case: Case) -> Iterator[tuple[Where, Condition]]:
+    """Every condition (``when`` and ``met_when``) with its path."""
+    for kind, items in (("injects", case.injects), ("decisions", case.decisions), ("endings", case.endings)):
+        for i, item in enumerate(items):
+            if item.when is not None:
+                yield (kind, i, "when"), item.when
+    for i, objective in enumerate(case.objectives):
+        if objective.met_when is not None:
+            yield ("objectives", i, "met_when"), objective.met_when
 
 
 def _clock(seconds: int) -> str:

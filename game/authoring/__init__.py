@@ -1,0 +1,1 @@
+"""Tools for case authors: the linter, templates, the structure graph and balance reports."""

@@ -1,0 +1,387 @@
+"""The authors' linter: everything ``crisis-sim validate`` reports.
+
+The loader finds errors (broken YAML, wrong fields, unknown ids). The linter adds warnings for
+cases that load but do not do what their author meant: content that can never happen,
+conditions that always or never hold, decisions whose options all lead to the same state,
+endings no run can reach, personas and channels nothing uses, texts too long for their channel,
+and language versions of a case that drift apart. Every warning names the file, line and column.
+
+The reasoning is static and errs on the side of silence: a condition is only called "never
+true" when no run whatsoever can make it hold (a flag nothing sets, a decision that can never
+open, a metric beyond 0-100). ``crisis-sim simulate`` reports what actually happens in play.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from game.engine.conditions import parse_metric
+from game.engine.diagnostics import Diagnostic, Severity
+from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
+from game.engine.model import Case, Condition, Option, Stance
+
+# Fields whose text is written anew in each language; everything else must match across versions.
+PROSE = frozenset({
+    "title", "briefing", "role", "description", "summary", "name", "handle", "text", "texts",
+    "supportive_texts", "label", "post", "feedback", "prompt", "subject", "language", "sources",
+    "questions",
+})
+
+Truth = bool | None  # True: always holds; False: never holds; None: depends on the run
+
+
+def lint_files(files: Sequence[Path]) -> list[Diagnostic]:
+    """Every error and warning in the given case files, in file order."""
+    diagnostics: list[Diagnostic] = []
+    for file in files:
+        parsed = parse_file(file)
+        diagnostics += parsed.diagnostics
+        if parsed.case is not None:
+            diagnostics += Linter(parsed).run()
+        if parsed.data is not None:
+            diagnostics += _compare_translations(parsed)
+    return diagnostics
+
+
+# --- one case ------------------------------------------------------------------------------
+
+
+class Linter:
+    """The warnings for one valid case."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        assert parsed.case is not None and parsed.source is not None
+        self.case: Case = parsed.case
+        self.source = parsed.source
+        self.name = str(parsed.file)
+        self.problems: list[Diagnostic] = []
+        case = self.case
+        self.flags = {flag for _, effects in all_effects(case) for flag in effects.set_flags}
+        self.triggered = {
+            item if isinstance(item, str) else item.inject
+            for _, effects in all_effects(case) for item in effects.trigger
+        }
+        self.items = {item.id: item for item in (*case.injects, *case.decisions)}
+        self.possible = self._possible_items()
+
+    def report(self, path: Where, code: str, message: str, severity: Severity = "warning") -> None:
+        pos = self.source.find(path)
+        self.problems.append(Diagnostic(self.name, pos.line, pos.column, severity, code, message))
+
+    def run(self) -> list[Diagnostic]:
+        self._conditions()
+        self._endings()
+        self._same_outcome()
+        self._unused()
+        self._lengths()
+        self._reactions()
+        return sorted(self.problems, key=lambda d: (d.line, d.column))
+
+    # -- what can happen at all
+
+    def _possible_items(self) -> set[str]:
+        """Injects and decisions that some run can make happen (the facilitator fires optional ones)."""
+        possible = set(self.items)
+        for _ in range(len(self.items) + 1):
+            self.possible = possible
+            still = {
+                id_ for id_, item in self.items.items()
+                if item.optional or id_ in self.triggered or item.when is None
+                or self.truth(item.when)[0] is not False
+            }
+            if still == possible:
+                break
+            possible = still
+        return possible
+
+    def truth(self, condition: Condition) -> tuple[Truth, str]:
+        """Whether a condition always, never or sometimes holds, with the reason when it is settled."""
+        results = [self._leaf(key, value) for key, value in _items(condition)]
+        return _all(results)
+
+    def _leaf(self, key: str, value: Any) -> tuple[Truth, str]:
+        duration = self.case.duration
+        if key == "all":
+            return _all([self.truth(c) for c in value])
+        if key == "any":
+            return _any([self.truth(c) for c in value])
+        if key == "not":
+            truth, why = self.truth(value)
+            return (None if truth is None else not truth), why
+        if key == "flag":
+            return (None, "") if value in self.flags else (False, f"nothing sets flag {value!r}")
+        if key == "metric":
+            return _metric_truth(value)
+        if key in ("chose", "decided", "timed_out", "fired", "flagged", "answered"):
+            item = value.split(".", 1)[0]
+            return (None, "") if item in self.possible else (False, f"{item!r} can never happen")
+        if key == "after":
+            if value <= 0:
+                return True, "the clock is always past 00:00:00"
+            return (False, f"the case ends at {_clock(duration)}") if value > duration else (None, "")
+        if key == "before":
+            if value <= 0:
+                return False, "the clock is never before 00:00:00"
+            return (True, f"the case ends at {_clock(duration)}") if value > duration else (None, "")
+        return None, ""
+
+    # -- the rules
+
+    def _conditions(self) -> None:
+        for path, condition in all_conditions(self.case):
+            kind, index = path[0], path[1]
+            truth, why = self.truth(condition)
+            if kind == "endings" or truth is None:
+                continue  # endings: see _endings
+            if kind == "objectives":
+                objective = self.case.objectives[index]  # type: ignore[index]
+                if truth:
+                    self.report(path, "condition-always-true",
+                                f"objective {objective.id!r} is met whatever the trainee does ({why})")
+                else:
+                    self.report(path, "condition-never-true",
+                                f"objective {objective.id!r} can never be met ({why})")
+                continue
+            item = self.items[getattr(self.case, kind)[index].id]  # type: ignore[index]
+            if truth:
+                self.report(path, "condition-always-true",
+                            f"the `when` of {item.id!r} always holds ({why}): use `at` alone")
+            elif item.id not in self.possible:
+                self.report(path, "never-fires", f"{item.id!r} can never happen: its `when` never holds ({why})")
+
+    def _endings(self) -> None:
+        shadowed_by: str | None = None
+        for i, ending in enumerate(self.case.endings):
+            path: Where = ("endings", i)
+            if shadowed_by is not None:
+                self.report(path, "ending-unreached",
+                            f"ending {ending.id!r} is never reached: ending {shadowed_by!r} before it always applies")
+                continue
+            if ending.when is None:
+                shadowed_by = ending.id
+                continue
+            truth, why = self.truth(ending.when)
+            if truth is False:
+                self.report((*path, "when"), "ending-unreached", f"ending {ending.id!r} is never reached ({why})")
+            elif truth is True and i < len(self.case.endings) - 1:
+                self.report((*path, "when"), "condition-always-true",
+                            f"ending {ending.id!r} always applies ({why}), so the endings after it never do")
+                shadowed_by = ending.id
+
+    def _same_outcome(self) -> None:
+        for i, decision in enumerate(self.case.decisions):
+            if decision.id not in self.possible:
+                continue
+            outcomes = {self._outcome(decision.id, option) for option in decision.options}
+            if len(outcomes) == 1:
+                self.report(("decisions", i, "options"), "same-outcome",
+                            f"every option of {decision.id!r} leads to the same state: give them different "
+                            "effects, or make a later condition or reaction depend on the choice")
+
+    def _outcome(self, decision: str, option: Option) -> str:
+        """What choosing an option changes, apart from the score: its effects and who reacts."""
+        ref = f"{decision}.{option.id}"
+        strategies = {option.strategy, *option.also}
+        reactions = tuple(
+            r.id for r in self.case.reactions
+            if (not r.on.strategies or strategies & set(r.on.strategies))
+            and (not r.on.tones or option.tone in r.on.tones)
+            and (not r.on.options or ref in r.on.options)
+        )
+        chosen = any(
+            value == ref
+            for _, condition in all_conditions(self.case)
+            for key, value in _leaves(condition) if key == "chose"
+        )
+        published = option.channel if option.post else None
+        return repr((option.effects.model_dump(), reactions, ref if chosen else None, published))
+
+    def _unused(self) -> None:
+        case = self.case
+        used_personas = {i.author for i in case.injects} | {d.author for d in case.decisions if d.author}
+        used_personas |= {a for pool in case.noise for a in pool.authors}
+        used_personas |= {p for r in case.reactions for p in r.personas}
+        stances: set[Stance] = {s for r in case.reactions for s in r.stances}
+        for i, persona in enumerate(case.personas):
+            if persona.id not in used_personas and persona.stance not in stances:
+                self.report(("personas", i), "persona-unused",
+                            f"persona {persona.id!r} never posts, calls or reacts: use it or remove it")
+        used_channels = {i.channel for i in case.injects} | {d.channel for d in case.decisions if d.channel}
+        used_channels |= {pool.channel for pool in case.noise} | set(case.story.channels)
+        used_channels |= {option.channel for _, option in all_options(case) if option.channel}
+        for i, channel in enumerate(case.channels):
+            if channel.id not in used_channels:
+                self.report(("channels", i), "channel-unused",
+                            f"channel {channel.id!r} never carries a post or a message: use it or remove it")
+
+    def _lengths(self) -> None:
+        channels = {c.id: c for c in self.case.channels}
+
+        def check(path: Where, text: str, channel_id: str) -> None:
+            channel = channels.get(channel_id)
+            limit = channel.limit if channel else None
+            if limit and len(text) > limit:
+                self.report(path, "too-long", f"text is {len(text)} characters; {channel_id} takes {limit}")
+
+        for i, inject in enumerate(self.case.injects):
+            check(("injects", i, "text"), inject.text, inject.channel)
+        for i, pool in enumerate(self.case.noise):
+            for j, text in enumerate(pool.texts):
+                check(("noise", i, "texts", j), text, pool.channel)
+        story = self.case.story
+        for field in ("texts", "supportive_texts"):
+            for j, text in enumerate(getattr(story, field)):
+                for channel in story.channels:
+                    check(("story", field, j), text, channel)
+
+    def _reactions(self) -> None:
+        options = list(self._option_refs())
+        for i, reaction in enumerate(self.case.reactions):
+            on = reaction.on
+            if not any(
+                (not on.strategies or {o.strategy, *o.also} & set(on.strategies))
+                and (not on.tones or o.tone in on.tones)
+                and (not on.options or ref in on.options)
+                for ref, o in options
+            ):
+                self.report(("reactions", i, "on"), "reaction-never-fires",
+                            f"reaction {reaction.id!r} never fires: no option or reply matches its `on`")
+
+    def _option_refs(self) -> Iterator[tuple[str, Option]]:
+        for decision in self.case.decisions:
+            for option in decision.options:
+                yield f"{decision.id}.{option.id}", option
+        for inject in self.case.injects:
+            for option in inject.replies:
+                yield option.id, option
+        for option in self.case.replies:
+            yield option.id, option
+
+
+def _items(condition: Condition) -> Iterator[tuple[str, Any]]:
+    for name in condition.model_fields_set:
+        yield Condition.model_fields[name].alias or name, getattr(condition, name)
+
+
+def _leaves(condition: Condition) -> Iterator[tuple[str, Any]]:
+    for key, value in _items(condition):
+        if key in ("all", "any"):
+            for item in value:
+                yield from _leaves(item)
+        elif key == "not":
+            yield from _leaves(value)
+        else:
+            yield key, value
+
+
+def _all(results: Iterable[tuple[Truth, str]]) -> tuple[Truth, str]:
+    results = list(results)
+    for truth, why in results:
+        if truth is False:
+            return False, why
+    if all(truth for truth, _ in results):
+        return True, "; ".join(why for _, why in results if why)
+    return None, ""
+
+
+def _any(results: Iterable[tuple[Truth, str]]) -> tuple[Truth, str]:
+    results = list(results)
+    for truth, why in results:
+        if truth is True:
+            return True, why
+    if all(truth is False for truth, _ in results):
+        return False, "; ".join(why for _, why in results if why)
+    return None, ""
+
+
+def _metric_truth(expr: str) -> tuple[Truth, str]:
+    name, op, n = parse_metric(expr)
+    always = {"<": n > 100, "<=": n >= 100, ">": n < 0, ">=": n <= 0, "==": False, "!=": not 0 <= n <= 100}[op]
+    never = {"<": n <= 0, "<=": n < 0, ">": n >= 100, ">=": n > 100, "==": not 0 <= n <= 100, "!=": False}[op]
+    if always:
+        return True, f"{name} always stays between 0 and 100"
+    if never:
+        return False, f"{name} always stays between 0 and 100"
+    return None, ""
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+# --- language versions ---------------------------------------------------------------------
+
+
+def _compare_translations(parsed: Parsed) -> list[Diagnostic]:
+    """Keys one language version has and this one lacks, and non-prose values that differ.
+
+    The versions of a case share their structure: same ids, times, numbers, conditions and the
+    same number of items in every list, so that results compare across languages and a seed
+    plays the same way in both. Each file reports what it lacks; values that differ are
+    reported in the translation, not in ``scenario.yaml``.
+    """
+    file, data, source = parsed.file, parsed.data, parsed.source
+    assert source is not None
+    problems: list[Diagnostic] = []
+    if not isinstance(data, dict):
+        return problems
+    mine = dict(_flatten(data))
+    for other_file in sorted(file.parent.glob("scenario*.yaml")):
+        if other_file == file:
+            continue
+        other = parse_file(other_file)
+        if not isinstance(other.data, dict):
+            continue
+        theirs = dict(_flatten(other.data))
+        for path, value in theirs.items():
+            if path not in mine:
+                if path[:-1] in mine:
+                    pos = source.find(path)
+                    problems.append(Diagnostic(
+                        str(file), pos.line, pos.column, "warning", "translation-missing",
+                        f"{_show(path, other.data)} is in {other_file.name} but missing here",
+                    ))
+            elif (file.name != "scenario.yaml" and not _prose(path) and value is not _CONTAINER
+                  and mine[path] != value):
+                pos = source.find(path)
+                problems.append(Diagnostic(
+                    str(file), pos.line, pos.column, "warning", "translation-differs",
+                    f"{_show(path, other.data)} is {mine[path]!r} here but {value!r} in {other_file.name}: "
+                    "only prose may differ between language versions",
+                ))
+    return problems
+
+
+_CONTAINER = object()
+
+
+def _flatten(value: Any, path: Where = ()) -> Iterator[tuple[Where, Any]]:
+    if isinstance(value, dict):
+        yield path, _CONTAINER
+        for key, item in value.items():
+            yield from _flatten(item, (*path, key))
+    elif isinstance(value, list):
+        yield path, _CONTAINER
+        for i, item in enumerate(value):
+            yield from _flatten(item, (*path, i))
+    else:
+        yield path, value
+
+
+def _prose(path: Where) -> bool:
+    return any(isinstance(part, str) and part in PROSE for part in path)
+
+
+def _show(path: Where, data: Any) -> str:
+    """A path as an author reads it: ``decisions.video.options.sue.feedback``."""
+    parts: list[str] = []
+    current = data
+    for part in path:
+        current = current[part]
+        if isinstance(part, int):
+            parts.append(str(current["id"]) if isinstance(current, dict) and "id" in current else f"[{part}]")
+        else:
+            parts.append(part)
+    return ".".join(parts).replace(".[", "[") or "the case"
