@@ -234,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sch = sub.add_parser("schema", help="print the JSON Schema of the case format (for editors)")
     sch.set_defaults(func=cmd_schema)
+
+    from game.authoring.commands import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -1,0 +1,66 @@
+"""The authors' subcommands of ``crisis-sim``: new, graph, simulate, import-msel."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import TextIO
+
+from game.engine.bots import BOTS
+from game.engine.diagnostics import CaseError
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sim = sub.add_parser("simulate", help="play a case many times headless and report its balance")
+    sim.add_argument("case", help="a case folder or its YAML file")
+    sim.add_argument("--runs", type=int, default=1000, help="how many runs (default 1000)")
+    sim.add_argument("--bot", choices=sorted(BOTS), default="random", help="who plays the runs (default random)")
+    sim.add_argument("--seed", type=int, default=1, help="first seed; same seed, same report")
+    sim.add_argument("--jobs", type=int, default=1, help="worker processes (default 1; 0: one per CPU)")
+    sim.add_argument("--lang", default=argparse.SUPPRESS, help="simulate this language version")
+    sim.add_argument("--format", choices=["text", "json"], default="text")
+    sim.set_defaults(func=cmd_simulate)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.authoring.simulate import simulate
+
+    if args.runs < 1:
+        print("--runs must be at least 1", file=sys.stderr)
+        return 2
+    jobs = args.jobs or os.cpu_count() or 1
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        report = simulate(args.case, runs=args.runs, bot=args.bot, seed=args.seed, jobs=jobs,
+                          lang=getattr(args, "lang", None), progress=bar)
+    except CaseError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        return 1
+    finally:
+        if bar:
+            bar.close()
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.to_text())
+    return 0
+
+
+class ProgressBar:
+    """``[#########-----------]  45%  450/1000 runs`` on one line of a terminal."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // total
+        self.stream.write(f"\r[{'#' * filled}{'-' * (self.width - filled)}] {100 * done // total:3d}%  "
+                          f"{done}/{total} runs")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r" + " " * (self.width + 30) + "\r")
+        self.stream.flush()

@@ -1,0 +1,253 @@
+"""Balance reports: play a case many times headless and say how it behaves.
+
+``simulate`` plays ``runs`` runs with one bot (seeds ``seed`` to ``seed + runs - 1``), plus
+best and worst play over up to :data:`REFERENCE_RUNS` of those seeds, and reports the
+distribution of scores, how often each ending and each inject or decision is reached, the
+options the best bot never or always takes, and the gap between best and worst play.
+
+Runs are independent, so they are spread over ``jobs`` worker processes; the report depends on
+the seeds only, never on the number of workers or the order they finish in.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.engine.bots import play
+from game.engine.loader import load_case
+from game.engine.model import Case
+
+REFERENCE_RUNS = 100
+CHUNK = 25
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What one run did, as much as the report needs."""
+
+    bot: str
+    seed: int
+    score: float
+    ending: str
+    fired: frozenset[str]
+    choices: tuple[tuple[str, str | None], ...]
+
+
+def play_one(case: Case, bot: str, seed: int) -> Run:
+    session = play(case, seed, bot)
+    result = session.result()
+    state = session.state
+    return Run(bot, seed, result.score, result.ending["id"], frozenset(state.fired),
+               tuple(sorted(state.choices.items())))
+
+
+@dataclass(slots=True)
+class Report:
+    """The balance of a case, ready to print as text or JSON."""
+
+    case: Case
+    bot: str
+    seed: int
+    runs: list[Run]
+    best: list[Run]
+    worst: list[Run]
+    scores: list[float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scores = sorted(run.score for run in self.runs)
+
+    # -- figures
+
+    def percentiles(self) -> dict[int, float]:
+        return {p: _percentile(self.scores, p) for p in PERCENTILES}
+
+    def endings(self, runs: list[Run] | None = None) -> dict[str, float]:
+        """Share of runs reaching each ending, in the case's order (0 for endings never reached)."""
+        runs = self.runs if runs is None else runs
+        counts = Counter(run.ending for run in runs)
+        return {e.id: counts[e.id] / len(runs) for e in self.case.endings}
+
+    def reached(self) -> dict[str, float]:
+        """Share of runs in which each inject and decision happened."""
+        counts = Counter(item for run in self.runs for item in run.fired)
+        items = [*self.case.injects, *self.case.decisions]
+        return {item.id: counts[item.id] / len(self.runs) for item in items}
+
+    def best_options(self) -> dict[str, dict[str, float]]:
+        """For each decision the best bot faced, how often it took each option (None: timed out)."""
+        table: dict[str, Counter[str | None]] = {}
+        for run in self.best:
+            for decision, option in run.choices:
+                table.setdefault(decision, Counter())[option] += 1
+        shares: dict[str, dict[str, float]] = {}
+        for decision in self.case.decisions:
+            if decision.id in table:
+                total = sum(table[decision.id].values())
+                shares[decision.id] = {o.id: table[decision.id][o.id] / total for o in decision.options}
+        return shares
+
+    def gap(self) -> float:
+        return _mean([r.score for r in self.best]) - _mean([r.score for r in self.worst])
+
+    # -- output
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.case.id,
+            "language": self.case.language,
+            "bot": self.bot,
+            "seeds": [self.seed, self.seed + len(self.runs) - 1],
+            "runs": len(self.runs),
+            "score": {
+                "mean": round(_mean(self.scores), 2),
+                "stdev": round(statistics.pstdev(self.scores), 2),
+                "min": self.scores[0],
+                "max": self.scores[-1],
+                "percentiles": {f"p{p}": round(v, 2) for p, v in self.percentiles().items()},
+                "histogram": self.histogram(),
+            },
+            "endings": {k: round(v, 4) for k, v in self.endings().items()},
+            "reached": {k: round(v, 4) for k, v in self.reached().items()},
+            "best": {
+                "runs": len(self.best),
+                "mean": round(_mean([r.score for r in self.best]), 2),
+                "endings": {k: round(v, 4) for k, v in self.endings(self.best).items()},
+                "options": {d: {o: round(s, 4) for o, s in opts.items()} for d, opts in self.best_options().items()},
+            },
+            "worst": {
+                "runs": len(self.worst),
+                "mean": round(_mean([r.score for r in self.worst]), 2),
+                "endings": {k: round(v, 4) for k, v in self.endings(self.worst).items()},
+            },
+            "gap": round(self.gap(), 2),
+        }
+
+    def histogram(self, width: int = 10) -> list[int]:
+        """Runs per band of ``width`` points, from 0 to 100 (100 counts in the last band)."""
+        bands = [0] * math.ceil(100 / width)
+        for score in self.scores:
+            bands[min(len(bands) - 1, int(score // width))] += 1
+        return bands
+
+    def to_text(self) -> str:
+        lines = [
+            f"{self.case.title} [{self.case.language}]",
+            f"{len(self.runs)} runs with the {self.bot} bot (seeds {self.seed}-{self.seed + len(self.runs) - 1}); "
+            f"best and worst play over {len(self.best)} seeds.",
+            "",
+            "Score    mean {:.1f}  sd {:.1f}  min {:.1f}  max {:.1f}".format(
+                _mean(self.scores), statistics.pstdev(self.scores), self.scores[0], self.scores[-1]),
+            "         " + "  ".join(f"p{p} {v:.1f}" for p, v in self.percentiles().items()),
+            "",
+        ]
+        bands = self.histogram()
+        top = max(bands) or 1
+        for i, count in enumerate(bands):
+            label = f"{i * 10:3d}-{i * 10 + 9 if i < 9 else 100:<3d}"
+            bar = "#" * round(40 * count / top)
+            lines.append(f"  {label} {bar:<40} {count}")
+        lines += ["", "Endings            " + f"{self.bot:>8} {'best':>8} {'worst':>8}"]
+        mine, best, worst = self.endings(), self.endings(self.best), self.endings(self.worst)
+        for ending in self.case.endings:
+            note = "  never reached" if not (mine[ending.id] or best[ending.id] or worst[ending.id]) else ""
+            lines.append(f"  {ending.id:<16} {_pct(mine[ending.id]):>8} {_pct(best[ending.id]):>8} "
+                         f"{_pct(worst[ending.id]):>8}  ({ending.kind}){note}")
+        lines += ["", f"Reached ({self.bot} bot)"]
+        optional = {i.id for i in (*self.case.injects, *self.case.decisions) if i.optional}
+        for item, share in self.reached().items():
+            note = "  (optional: fired by hand or by an effect)" if item in optional and not share else (
+                "  never" if share == 0 else "")
+            lines.append(f"  {item:<28} {_pct(share):>7}{note}")
+        lines += ["", "Options the best bot takes"]
+        for decision, options in self.best_options().items():
+            for option, share in options.items():
+                note = "always" if share == 1 else "never" if share == 0 else ""
+                lines.append(f"  {decision + '.' + option:<40} {_pct(share):>7}  {note}".rstrip())
+        verdict = "ok" if self.gap() >= 40 else "below 40: good and bad play score too alike"
+        lines += ["", f"Best minus worst: {self.gap():.1f} points "
+                      f"(best {_mean([r.score for r in self.best]):.1f}, worst {_mean([r.score for r in self.worst]):.1f}); "
+                      f"{verdict}"]
+        return "\n".join(lines)
+
+
+def simulate(
+    path: str | Path,
+    *,
+    runs: int = 1000,
+    bot: str = "random",
+    seed: int = 1,
+    jobs: int = 1,
+    lang: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Play the case ``runs`` times with ``bot`` and best/worst reference runs, and report.
+
+    Raises:
+        CaseError: the case does not load.
+    """
+    loaded = load_case(path, lang)
+    references = min(runs, REFERENCE_RUNS)
+    tasks = [(bot, seed + i, min(CHUNK, runs - i)) for i in range(0, runs, CHUNK)]
+    others = [name for name in ("best", "worst") if name != bot]
+    tasks += [(name, seed + i, min(CHUNK, references - i)) for name in others for i in range(0, references, CHUNK)]
+    total = runs + len(others) * references
+    done: list[Run] = []
+    for chunk in _execute(loaded.path, loaded.case, tasks, jobs):
+        done += chunk
+        if progress:
+            progress(len(done), total)
+    by_bot: dict[str, list[Run]] = {}
+    for run in sorted(done, key=lambda r: (r.bot, r.seed)):
+        by_bot.setdefault(run.bot, []).append(run)
+    return Report(loaded.case, bot, seed, by_bot[bot], by_bot["best"][:references], by_bot["worst"][:references])
+
+
+_worker_case: Case | None = None
+
+
+def _init_worker(path: Path) -> None:
+    global _worker_case
+    _worker_case = load_case(path).case
+    gc.freeze()  # the case lives as long as the worker: keep the collector off it
+
+
+def _chunk(task: tuple[str, int, int]) -> list[Run]:
+    assert _worker_case is not None
+    bot, first, count = task
+    return [play_one(_worker_case, bot, s) for s in range(first, first + count)]
+
+
+def _execute(path: Path, case: Case, tasks: list[tuple[str, int, int]], jobs: int) -> Iterator[list[Run]]:
+    if jobs <= 1:
+        for bot, first, count in tasks:
+            yield [play_one(case, bot, s) for s in range(first, first + count)]
+        return
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(path,)) as pool:
+        yield from pool.map(_chunk, tasks)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    """Linear interpolation between closest ranks (values sorted)."""
+    if len(values) == 1:
+        return values[0]
+    k = (len(values) - 1) * p / 100
+    low = math.floor(k)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (k - low)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.1f}%"
