@@ -10,6 +10,7 @@ from typing import TextIO
 
 from game.engine.bots import BOTS
 from game.engine.diagnostics import CaseError
+from game.engine.loader import LoadedCase, load_case
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,6 +23,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     sim.add_argument("--lang", default=argparse.SUPPRESS, help="simulate this language version")
     sim.add_argument("--format", choices=["text", "json"], default="text")
     sim.set_defaults(func=cmd_simulate)
+
+    gra = sub.add_parser("graph", help="draw the structure of a case (Mermaid or Graphviz)")
+    gra.add_argument("case", help="a case folder or its YAML file")
+    gra.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    gra.add_argument("--lang", default=argparse.SUPPRESS, help="graph this language version")
+    gra.set_defaults(func=cmd_graph)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -47,6 +54,25 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     else:
         print(report.to_text())
     return 0
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from game.authoring.graph import to_dot, to_mermaid
+
+    loaded = _load(args.case, getattr(args, "lang", None))
+    if loaded is None:
+        return 1
+    print((to_dot if args.format == "dot" else to_mermaid)(loaded.case), end="")
+    return 0
+
+
+def _load(path: str, lang: str | None) -> LoadedCase | None:
+    try:
+        return load_case(path, lang)
+    except CaseError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        return None
 
 
 class ProgressBar:

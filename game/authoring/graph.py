@@ -1,0 +1,186 @@
+"""The structure of a case as a graph: what leads to what.
+
+Nodes are the case's injects, decisions, options, flags, metric tests and endings; edges say
+how they link: a decision offers its options, an option or an inject sets a flag or triggers an
+inject, a condition (``when``) waits on a flag, a choice, a decision, an inject or a metric.
+``crisis-sim graph CASE --format mermaid|dot`` prints it for Mermaid (GitHub and most Markdown
+viewers draw it) or Graphviz.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from game.engine.model import Case, Condition, Effects
+
+SHAPES = {  # kind: (mermaid brackets, dot shape, dot fill)
+    "start": (("([", "])"), "oval", "#e0e0e0"),
+    "inject": (("[", "]"), "box", "#ffffff"),
+    "signal": (("[/", "/]"), "box", "#fde9c8"),
+    "decision": (("{{", "}}"), "hexagon", "#cfe3f5"),
+    "option": (("(", ")"), "box", "#f4f4f4"),
+    "timeout": (("(", ")"), "box", "#f4f4f4"),
+    "flag": (("((", "))"), "ellipse", "#e6d9f2"),
+    "metric": (("[(", ")]"), "cylinder", "#f2f2d9"),
+    "ending": (("([", "])"), "oval", "#d5ecd4"),
+}
+ENDING_FILL = {"success": "#d5ecd4", "mixed": "#fbeac6", "failure": "#f6d0cb"}
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, tuple[str, str]] = field(default_factory=dict)  # key: (kind, label)
+    edges: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (from, to, label, dashed)
+    fills: dict[str, str] = field(default_factory=dict)
+
+    def node(self, key: str, kind: str, label: str) -> str:
+        self.nodes.setdefault(key, (kind, label))
+        return key
+
+    def edge(self, src: str, dst: str, label: str = "", dashed: bool = False) -> None:
+        if (src, dst, label, dashed) not in self.edges:
+            self.edges.append((src, dst, label, dashed))
+
+
+def build(case: Case) -> Graph:
+    """The graph of a case."""
+    graph = Graph()
+    start = graph.node("start", "start", f"start ({_clock(0)})")
+    for inject in case.injects:
+        graph.node(f"e:{inject.id}", "signal" if inject.signal else "inject",
+                   f"{_clock(inject.at) + ' ' if inject.at is not None else ''}{inject.id}"
+                   f"{' (optional)' if inject.optional else ''}")
+    for decision in case.decisions:
+        graph.node(f"e:{decision.id}", "decision",
+                   f"{_clock(decision.at) + ' ' if decision.at is not None else ''}{decision.id}"
+                   f"{' (optional)' if decision.optional else ''}")
+        for option in decision.options:
+            graph.node(f"o:{decision.id}.{option.id}", "option", f"{option.id}: {option.strategy.value}")
+    for inject in case.injects:
+        _timing(graph, case, inject.id, inject.at, inject.when, start)
+        _effects(graph, f"e:{inject.id}", inject.effects)
+        for decision in inject.handled_by:
+            graph.edge(f"e:{inject.id}", f"e:{decision}", "handled by", dashed=True)
+    for decision in case.decisions:
+        key = f"e:{decision.id}"
+        _timing(graph, case, decision.id, decision.at, decision.when, start)
+        for option in decision.options:
+            node = f"o:{decision.id}.{option.id}"
+            graph.edge(key, node)
+            _effects(graph, node, option.effects)
+        timeout = decision.on_timeout.effects
+        if timeout.set_flags or timeout.trigger or timeout.cancel:
+            node = graph.node(f"t:{decision.id}", "timeout", "no answer in time")
+            graph.edge(key, node, dashed=True)
+            _effects(graph, node, timeout)
+    for ending in case.endings:
+        node = graph.node(f"x:{ending.id}", "ending", f"{ending.kind}: {ending.id}")
+        graph.fills[node] = ENDING_FILL[ending.kind]
+        if ending.when is None:
+            graph.edge(start, node, "otherwise", dashed=True)
+        else:
+            _condition(graph, case, ending.when, node)
+    return graph
+
+
+def _timing(graph: Graph, case: Case, item: str, at: int | None, when: Condition | None, start: str) -> None:
+    key = f"e:{item}"
+    if when is not None:
+        _condition(graph, case, when, key)
+    elif at is not None:
+        graph.edge(start, key)
+
+
+def _effects(graph: Graph, src: str, effects: Effects) -> None:
+    for flag in effects.set_flags:
+        graph.edge(src, graph.node(f"f:{flag}", "flag", flag), "sets")
+    for flag in effects.clear_flags:
+        graph.edge(src, graph.node(f"f:{flag}", "flag", flag), "clears", dashed=True)
+    for item in effects.trigger:
+        target, delay = (item, None) if isinstance(item, str) else (item.inject, item.after)
+        graph.edge(src, f"e:{target}", "triggers" + (f" +{_clock(delay)}" if delay else ""))
+    for target in effects.cancel:
+        graph.edge(src, f"e:{target}", "cancels", dashed=True)
+
+
+def _condition(graph: Graph, case: Case, condition: Condition, dst: str, negated: bool = False) -> None:
+    for key, value in _tests(condition):
+        prefix = "not " if negated else ""
+        if key in ("all", "any"):
+            for item in value:
+                _condition(graph, case, item, dst, negated)
+        elif key == "not":
+            _condition(graph, case, value, dst, not negated)
+        elif key == "flag":
+            graph.edge(graph.node(f"f:{value}", "flag", value), dst, f"{prefix}flag", negated)
+        elif key == "chose":
+            graph.edge(f"o:{value}", dst, f"{prefix}chosen", negated)
+        elif key in ("decided", "timed_out", "fired", "flagged", "answered"):
+            graph.edge(f"e:{value}", dst, f"{prefix}{key.replace('_', ' ')}", negated)
+        elif key == "metric":
+            graph.edge(graph.node(f"m:{value}", "metric", value), dst, prefix.strip(), negated)
+        elif key in ("after", "before"):
+            graph.edge("start", dst, f"{prefix}{key} {_clock(value)}", negated)
+
+
+def _tests(condition: Condition) -> Iterator[tuple[str, object]]:
+    for name in sorted(condition.model_fields_set):
+        yield Condition.model_fields[name].alias or name, getattr(condition, name)
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}" + (f":{seconds % 60:02d}" if seconds % 60 else "")
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def to_mermaid(case: Case) -> str:
+    graph = build(case)
+    names = {key: f"n{i}" for i, key in enumerate(graph.nodes)}
+    lines = [f"%% {case.title} [{case.language}]: crisis-sim graph", "flowchart LR"]
+    for key, (kind, label) in graph.nodes.items():
+        left, right = SHAPES[kind][0]
+        lines.append(f'    {names[key]}{left}"{_mermaid_text(label)}"{right}')
+    for src, dst, label, dashed in graph.edges:
+        arrow = "-.->" if dashed else "-->"
+        text = f'|"{_mermaid_text(label)}"|' if label else ""
+        lines.append(f"    {names[src]} {arrow}{text} {names[dst]}")
+    for kind, (_, _, fill) in SHAPES.items():
+        lines.append(f"    classDef {kind} fill:{fill},stroke:#555,color:#111")
+    for key, (kind, _) in graph.nodes.items():
+        lines.append(f"    class {names[key]} {kind}")
+    for key, fill in graph.fills.items():
+        lines.append(f"    style {names[key]} fill:{fill}")
+    return "\n".join(lines) + "\n"
+
+
+def to_dot(case: Case) -> str:
+    graph = build(case)
+    lines = [
+        f"// {case.title} [{case.language}]: crisis-sim graph",
+        "digraph case {",
+        "  rankdir=LR;",
+        '  node [fontname="DejaVu Sans", fontsize=11, style=filled, color="#555555"];',
+        '  edge [fontname="DejaVu Sans", fontsize=9];',
+    ]
+    for key, (kind, label) in graph.nodes.items():
+        _, shape, fill = SHAPES[kind]
+        fill = graph.fills.get(key, fill)
+        lines.append(f'  {_dot_text(key)} [label={_dot_text(label)}, shape={shape}, fillcolor="{fill}"];')
+    for src, dst, label, dashed in graph.edges:
+        attrs = [f"label={_dot_text(label)}"] if label else []
+        if dashed:
+            attrs.append("style=dashed")
+        lines.append(f"  {_dot_text(src)} -> {_dot_text(dst)}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def _dot_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
