@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from game.engine.bots import BOTS
@@ -14,6 +16,12 @@ from game.engine.loader import LoadedCase, load_case
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    new = sub.add_parser("new", help="create a case folder from a commented template that already plays")
+    new.add_argument("name", help="the new case's folder (a bare name goes into ./scenarios when it exists)")
+    new.add_argument("--lang", default=argparse.SUPPRESS, help="language of the template: en (default) or fr")
+    new.add_argument("--title", help="the case's title")
+    new.set_defaults(func=cmd_new)
+
     sim = sub.add_parser("simulate", help="play a case many times headless and report its balance")
     sim.add_argument("case", help="a case folder or its YAML file")
     sim.add_argument("--runs", type=int, default=1000, help="how many runs (default 1000)")
@@ -29,6 +37,26 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     gra.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
     gra.add_argument("--lang", default=argparse.SUPPRESS, help="graph this language version")
     gra.set_defaults(func=cmd_graph)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from game.authoring.new import NewCaseError, create_case
+
+    folder = Path(args.name)
+    if len(folder.parts) == 1 and Path("scenarios").is_dir():
+        folder = Path("scenarios") / folder
+    try:
+        file = create_case(folder, getattr(args, "lang", None) or "en", args.title)
+    except NewCaseError as exc:
+        print(f"crisis-sim new: {exc}", file=sys.stderr)
+        return 1
+    where = shlex.quote(str(folder))
+    print(f"Created {file}. Next:\n"
+          f"  edit {shlex.quote(str(file))} (the comments explain each part; docs/authoring.md is the tutorial)\n"
+          f"  crisis-sim validate {where}\n"
+          f"  crisis-sim play {where} --text\n"
+          f"  crisis-sim simulate {where}")
+    return 0
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
