@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from game.authoring.new import case_id
 from game.engine.bots import BOTS
 from game.engine.diagnostics import CaseError
 from game.engine.loader import LoadedCase, load_case
@@ -31,6 +32,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     sim.add_argument("--lang", default=argparse.SUPPRESS, help="simulate this language version")
     sim.add_argument("--format", choices=["text", "json"], default="text")
     sim.set_defaults(func=cmd_simulate)
+
+    msel = sub.add_parser("import-msel", help="turn a master scenario events list (CSV) into a case skeleton")
+    msel.add_argument("csv", help="the events list: a CSV with time, channel, author, text, expected action")
+    msel.add_argument("--out", help="the case folder to create (default: scenarios/<name of the CSV>)")
+    msel.add_argument("--lang", default=argparse.SUPPRESS, help="language of the events (en, fr...)")
+    msel.set_defaults(func=cmd_import_msel)
 
     gra = sub.add_parser("graph", help="draw the structure of a case (Mermaid or Graphviz)")
     gra.add_argument("case", help="a case folder or its YAML file")
@@ -56,6 +63,26 @@ def cmd_new(args: argparse.Namespace) -> int:
           f"  crisis-sim validate {where}\n"
           f"  crisis-sim play {where} --text\n"
           f"  crisis-sim simulate {where}")
+    return 0
+
+
+def cmd_import_msel(args: argparse.Namespace) -> int:
+    from game.authoring.msel import import_msel
+
+    source = Path(args.csv)
+    folder = Path(args.out) if args.out else (
+        Path("scenarios") if Path("scenarios").is_dir() else Path()) / case_id(source.stem)
+    try:
+        file = import_msel(source, folder, getattr(args, "lang", None) or "en")
+    except CaseError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        return 1
+    except FileExistsError as exc:
+        print(f"crisis-sim import-msel: {exc}", file=sys.stderr)
+        return 1
+    print(f"Created {file} from {source}. It plays as it is; the TODO lines are yours to write.\n"
+          f"  crisis-sim validate {shlex.quote(str(folder))}")
     return 0
 
 
