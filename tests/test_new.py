@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import jsonschema
 import pytest
 
 from game.authoring.lint import lint_files
 from game.authoring.new import create_case
 from game.cli import main
+from game.engine._yaml import load_yaml
 from game.engine.bots import play
 from game.engine.loader import load_case
 
@@ -31,7 +33,9 @@ def test_new_case_validates_strictly_and_plays_to_every_kind_of_ending(tmp_path,
     # no schema above the folder: a copy is written next to the case and the modeline names it
     first = (folder / "scenario.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=case.schema.json"
-    assert json.loads((folder / "case.schema.json").read_text())["title"] == "Case"
+    schema = json.loads((folder / "case.schema.json").read_text())
+    data, _ = load_yaml((folder / "scenario.yaml").read_text(encoding="utf-8"), "scenario.yaml")
+    jsonschema.Draft202012Validator(schema).validate(data)
 
 
 def test_inside_the_project_the_modeline_points_at_the_committed_schema(tmp_path):
