@@ -323,6 +323,11 @@ class Objective(_Model):
     met_when: Condition | None = Field(None, description="When the objective counts as met.")
 
 
+class Question(_Model):
+    id: Id = Field(description="Names the question, so answers from different rounds can be compared.")
+    text: str = Field(description="A reflection question asked in the debrief, e.g. \"Which signal did you miss?\"")
+
+
 class Source(_Model):
     title: str = Field(description="Title of the article, report or book.")
     publisher: str = Field("", description="Who published it.")
@@ -498,6 +503,21 @@ class Case(_Model):
     noise: list[NoisePool] = Field(default_factory=list, description="Background posts the signals hide in.")
     story: Story = Field(description="The crowd's chatter about the crisis.")
     endings: list[Ending] = Field(min_length=1, description="How the case can end; the first that holds wins.")
+    questions: list[Question | str] = Field(
+        default_factory=list,
+        description="Reflection questions for the debrief (what would you do differently, which signal did you "
+                    "miss): a text, or {id, text}; the answers are stored with the round and shown in the report.",
+    )
+
+    @field_validator("questions")
+    @classmethod
+    def _question_ids(cls, questions: list[Question | str]) -> list[Question | str]:
+        # A question given as bare text is called q1, q2... by its place in the list.
+        ids = [q.id if isinstance(q, Question) else f"q{n}" for n, q in enumerate(questions, 1)]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError("question id(s) used twice: " + ", ".join(repeated))
+        return questions
 
     @field_validator("metrics")
     @classmethod
