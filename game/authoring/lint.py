@@ -13,7 +13,7 @@ open, a metric beyond 0-100). ``crisis-sim simulate`` reports what actually happ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +35,20 @@ Truth = bool | None  # True: always holds; False: never holds; None: depends on 
 def lint_files(files: Sequence[Path]) -> list[Diagnostic]:
     """Every error and warning in the given case files, in file order."""
     diagnostics: list[Diagnostic] = []
+    cache: dict[Path, Parsed] = {}
+
+    def parse(file: Path) -> Parsed:
+        if file not in cache:
+            cache[file] = parse_file(file)
+        return cache[file]
+
     for file in files:
-        parsed = parse_file(file)
+        parsed = parse(file)
         diagnostics += parsed.diagnostics
         if parsed.case is not None:
             diagnostics += Linter(parsed).run()
         if parsed.data is not None:
-            diagnostics += _compare_translations(parsed)
+            diagnostics += _compare_translations(parsed, parse)
     return diagnostics
 
 
@@ -314,7 +321,7 @@ def _clock(seconds: int) -> str:
 # --- language versions ---------------------------------------------------------------------
 
 
-def _compare_translations(parsed: Parsed) -> list[Diagnostic]:
+def _compare_translations(parsed: Parsed, parse: Callable[[Path], Parsed] = parse_file) -> list[Diagnostic]:
     """Keys one language version has and this one lacks, and non-prose values that differ.
 
     The versions of a case share their structure: same ids, times, numbers, conditions and the
@@ -331,7 +338,7 @@ def _compare_translations(parsed: Parsed) -> list[Diagnostic]:
     for other_file in sorted(file.parent.glob("scenario*.yaml")):
         if other_file == file:
             continue
-        other = parse_file(other_file)
+        other = parse(other_file)
         if not isinstance(other.data, dict):
             continue
         theirs = dict(_flatten(other.data))
