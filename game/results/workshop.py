@@ -1,0 +1,426 @@
+"""Workshops: a trainer's session with several teams on one case.
+
+A workshop has a name, a case and its teams. Rounds played under it carry its id; rounds played
+on other machines come in as exported files (one per round), and a round already in the store
+is never added twice. The workshop's views are the ranking (each team's best finished round by
+default), the decisions side by side (who chose what at each decision point, how fast) and the
+spread of the scores.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.results.store import SESSION_COLUMNS, ResultStore, StoreError, StoredSession
+
+EXPORT_FORMAT = "crisis-sim/session"
+EXPORT_VERSION = 1
+COUNTS = ("best", "first", "last")
+MAX_TEAM = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    id: str
+    name: str
+    case_id: str
+    case_path: str | None
+    created_at: str
+    teams: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One line of the ranking; ``rank`` is None for a team that has not finished a round yet."""
+
+    rank: int | None
+    team: str
+    score: float | None
+    session_id: str | None
+    rounds: int
+    ending: str | None = None
+    ending_kind: str | None = None
+    ended_at: str | None = None
+    breakdown: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What one team did at one decision point."""
+
+    team: str
+    option: str | None  # None: the time ran out
+    label: str
+    seconds_taken: int
+    fit: float | None
+    best: bool  # no better option existed
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionPoint:
+    decision: str
+    title: str
+    opened_at: int | None
+    choices: list[Choice]
+
+    @property
+    def fastest(self) -> Choice | None:
+        answered = [c for c in self.choices if c.option is not None]
+        return min(answered, key=lambda c: c.seconds_taken) if answered else None
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    n: int
+    min: float
+    q1: float
+    median: float
+    q3: float
+    max: float
+    mean: float
+    stdev: float
+    scores: tuple[float, ...]
+
+
+class ImportError_(StoreError):
+    """A file cannot be imported (the message names the file and why)."""
+
+
+def clean_team(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip()
+    if not name:
+        raise StoreError("a team needs a name")
+    if len(name) > MAX_TEAM:
+        raise StoreError(f"team name {name[:20]!r}… is longer than {MAX_TEAM} characters")
+    return name
+
+
+# --- creating and finding workshops ----------------------------------------------------
+
+
+def create(store: ResultStore, name: str, case_id: str, teams: Sequence[str], case_path: str | None = None) -> Workshop:
+    name = name.strip()
+    if not name:
+        raise StoreError("a workshop needs a name")
+    cleaned = []
+    for team in teams:
+        team = clean_team(team)
+        if team not in cleaned:
+            cleaned.append(team)
+    wid = uuid.uuid4().hex
+    with store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM workshops WHERE name = ?", (name,)).fetchone():
+            raise StoreError(f"there is already a workshop called {name!r}")
+        conn.execute("INSERT INTO workshops VALUES (?, ?, ?, ?, ?)", (wid, name, case_id, case_path, store.now()))
+        conn.executemany("INSERT INTO workshop_teams VALUES (?, ?, ?)",
+                         [(wid, team, i) for i, team in enumerate(cleaned)])
+    return get(store, name)
+
+
+def add_teams(store: ResultStore, workshop: Workshop, teams: Iterable[str]) -> Workshop:
+    with store.transaction() as conn:
+        _add_teams(conn, workshop.id, teams)
+    return get(store, workshop.id)
+
+
+def _add_teams(conn: Any, workshop_id: str, teams: Iterable[str]) -> None:
+    row = conn.execute("SELECT max(position) FROM workshop_teams WHERE workshop = ?", (workshop_id,)).fetchone()
+    position = -1 if row[0] is None else row[0]
+    for team in teams:
+        team = clean_team(team)
+        if not conn.execute("SELECT 1 FROM workshop_teams WHERE workshop = ? AND team = ?",
+                            (workshop_id, team)).fetchone():
+            position += 1
+            conn.execute("INSERT INTO workshop_teams VALUES (?, ?, ?)", (workshop_id, team, position))
+
+
+def get(store: ResultStore, name_or_id: str) -> Workshop:
+    conn = store._need()
+    row = conn.execute("SELECT id, name, case_id, case_path, created_at FROM workshops WHERE name = ? OR id = ?",
+                       (name_or_id, name_or_id)).fetchone()
+    if row is None:
+        raise StoreError(f"no workshop called {name_or_id!r}")
+    teams = tuple(r[0] for r in conn.execute(
+        "SELECT team FROM workshop_teams WHERE workshop = ? ORDER BY position", (row[0],)))
+    return Workshop(*row, teams=teams)
+
+
+def all_workshops(store: ResultStore) -> list[Workshop]:
+    ids = [r[0] for r in store._need().execute("SELECT id FROM workshops ORDER BY created_at DESC, name")]
+    return [get(store, i) for i in ids]
+
+
+def next_team(store: ResultStore, workshop: Workshop) -> str | None:
+    """The first team (in the trainer's order) that has not finished a round yet: teams play in turn."""
+    done = {r[0] for r in store._need().execute(
+        "SELECT DISTINCT team FROM sessions WHERE workshop = ? AND status = 'finished'", (workshop.id,))}
+    return next((t for t in workshop.teams if t not in done), None)
+
+
+# --- the ranking, the decisions side by side, the spread -------------------------------
+
+
+def ranking(store: ResultStore, workshop: Workshop, count: str = "best") -> list[Standing]:
+    """Teams ordered by the score of their counted round (best, first or last finished round).
+
+    Ties share a rank (1, 2, 2, 4) and list in the order they finished. Teams of the workshop
+    with no finished round come last, unranked.
+    """
+    if count not in COUNTS:
+        raise ValueError(f"count must be one of {COUNTS}")
+    order = {"best": "score DESC, ended_at, id", "first": "ended_at, id", "last": "ended_at DESC, id"}[count]
+    rows = store._need().execute(
+        f"""SELECT team, id, score, ending, ending_kind, ended_at, breakdown, n FROM (
+                SELECT team, id, score, ending, ending_kind, ended_at, breakdown,
+                       count(*) OVER (PARTITION BY team) AS n,
+                       row_number() OVER (PARTITION BY team ORDER BY {order}) AS pick
+                FROM sessions WHERE workshop = ? AND status = 'finished')
+            WHERE pick = 1 ORDER BY score DESC, ended_at, team""",
+        (workshop.id,),
+    ).fetchall()
+    standings: list[Standing] = []
+    previous, rank = None, 0
+    for position, (team, sid, score, ending, kind, ended_at, breakdown, n) in enumerate(rows, 1):
+        if score != previous:
+            rank, previous = position, score
+        standings.append(Standing(rank, team, score, sid, n, ending, kind, ended_at,
+                                  json.loads(breakdown) if breakdown else {}))
+    played = {s.team for s in standings}
+    standings += [Standing(None, team, None, None, 0) for team in workshop.teams if team not in played]
+    return standings
+
+
+def comparison(store: ResultStore, workshop: Workshop, count: str = "best") -> list[DecisionPoint]:
+    """Each decision point of the case with what each ranked team chose and how fast."""
+    standings = [s for s in ranking(store, workshop, count) if s.session_id]
+    points: dict[str, dict[str, Any]] = {}
+    for standing in standings:
+        for d in store.decisions(standing.session_id):
+            point = points.setdefault(d["decision"], {"title": d["title"], "opened": [], "choices": []})
+            if d["opened_at"] is not None:
+                point["opened"].append(d["opened_at"])
+            point["choices"].append(Choice(standing.team, d["option"], d["label"], d["seconds_taken"] or 0,
+                                           d["fit"], d["option"] is not None and d["better"] is None))
+    out = [DecisionPoint(decision, p["title"], int(statistics.median(p["opened"])) if p["opened"] else None,
+                         p["choices"]) for decision, p in points.items()]
+    return sorted(out, key=lambda p: (p.opened_at is None, p.opened_at or 0))
+
+
+def spread(scores: Iterable[float]) -> Spread | None:
+    values = sorted(float(s) for s in scores)
+    if not values:
+        return None
+    if len(values) == 1:
+        q1 = median = q3 = values[0]
+    else:
+        q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return Spread(len(values), values[0], q1, median, q3, values[-1], statistics.fmean(values),
+                  statistics.pstdev(values), tuple(values))
+
+
+def workshop_spread(store: ResultStore, workshop: Workshop, count: str = "best") -> Spread | None:
+    return spread(s.score for s in ranking(store, workshop, count) if s.score is not None)
+
+
+# --- export and import ------------------------------------------------------------------
+
+
+def export_session(store: ResultStore, stored: StoredSession) -> dict[str, Any]:
+    """A round as one self-contained JSON document (for another machine's ``workshop import``)."""
+    if stored.status == "running":
+        raise StoreError(f"round {stored.short_id} is still being played: export it when it has ended")
+    workshop = None
+    if stored.workshop:
+        try:
+            w = get(store, stored.workshop)
+            workshop = {"id": w.id, "name": w.name, "case_id": w.case_id}
+        except StoreError:
+            workshop = None
+    row = {c: getattr(stored, c) for c in SESSION_COLUMNS if c not in ("pid", "origin")}
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": store.now(),
+        "session": row,
+        "workshop": workshop,
+        "notes": [{"t": n.t, "text": n.text, "written_at": n.written_at} for n in store.notes(stored.id)],
+        "answers": [{"question": a.question, "text": a.text, "answer": a.answer, "answered_at": a.answered_at}
+                    for a in store.answers(stored.id)],
+        "log": store.log_text(stored.id),
+    }
+
+
+def export_file_name(stored: StoredSession) -> str:
+    team = re.sub(r"[^A-Za-z0-9_-]+", "-", stored.team).strip("-")[:30] or "no-team"
+    day = (stored.started_at or "")[:10]
+    return f"{stored.case_id}-{team}-{day}-{stored.short_id}.json"
+
+
+def write_export(store: ResultStore, stored: StoredSession, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / export_file_name(stored)
+    path.write_text(json.dumps(export_session(store, stored), ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # "FILE: why"
+
+
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _check(document: Any, path: Path) -> dict[str, Any]:
+    """The export's session row, checked; raises ImportError_ with the reason."""
+    def bad(why: str) -> ImportError_:
+        return ImportError_(f"{path}: {why}")
+
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise bad("not a Crisis Sim round export")
+    if document.get("version") != EXPORT_VERSION:
+        raise bad(f"export version {document.get('version')!r} is not supported (expected {EXPORT_VERSION})")
+    row = document.get("session")
+    if not isinstance(row, dict):
+        raise bad("no session in the file")
+    if not isinstance(row.get("id"), str) or not _ID.match(row["id"]):
+        raise bad("the round has no valid id")
+    for name, kind in (("case_id", str), ("seed", int), ("started_at", str), ("status", str)):
+        if not isinstance(row.get(name), kind) or isinstance(row.get(name), bool):
+            raise bad(f"the round's {name} is missing or wrong")
+    if row["status"] not in ("finished", "interrupted", "abandoned"):
+        raise bad(f"the round is {row['status']!r}: only ended rounds can be imported")
+    if not isinstance(row.get("team", ""), str) or len(row.get("team") or "") > MAX_TEAM:
+        raise bad("the team name is wrong")
+    log = document.get("log")
+    if not isinstance(log, str) or not log.strip():
+        raise bad("the round has no session log")
+    try:
+        header = json.loads(log.split("\n", 1)[0])
+    except json.JSONDecodeError:
+        raise bad("the session log does not start with its header") from None
+    if not isinstance(header, dict) or header.get("type") != "session":
+        raise bad("the session log does not start with its header")
+    if header.get("scenario") != row["case_id"] or header.get("seed") != row["seed"]:
+        raise bad("the session log is of another case or seed than the round")
+    if row["status"] == "finished":
+        result = row.get("result")
+        if isinstance(result, str):
+            result = json.loads(result)
+        if not isinstance(result, dict) or not isinstance(result.get("score"), (int, float)) \
+                or not isinstance(result.get("ending"), dict) or not isinstance(result.get("decisions"), list) \
+                or not isinstance(result.get("breakdown"), dict):
+            raise bad("the finished round has no valid result")
+        if result.get("scenario") != row["case_id"]:
+            raise bad("the result is of another case than the round")
+        # The score, breakdown and ending columns are derived from the result, never taken as given.
+        row = {**row, "result": result, "score": float(result["score"]), "breakdown": result["breakdown"],
+               "ending": result["ending"].get("id"), "ending_kind": result["ending"].get("kind")}
+    else:
+        row = {**row, "result": None, "score": None, "breakdown": None, "ending": None, "ending_kind": None}
+    for name in ("notes", "answers"):
+        items = document.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise bad(f"{name} are not a list")
+    for note in document.get("notes", []):
+        if not isinstance(note.get("t"), int) or not isinstance(note.get("text"), str):
+            raise bad("a note has no time or text")
+    for answer in document.get("answers", []):
+        if not isinstance(answer.get("question"), str) or not isinstance(answer.get("answer"), str):
+            raise bad("an answer has no question or text")
+    return row
+
+
+def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
+    """Replay an imported round against the local case; the reason when it differs, else None."""
+    from game.engine.diagnostics import CaseError
+    from game.engine.loader import load_case
+    from game.engine.log import replay
+
+    try:
+        case = load_case(case_path, row.get("language")).case
+    except (CaseError, OSError) as exc:
+        return f"the case does not load: {exc}"
+    records = [json.loads(line) for line in log.splitlines() if line.strip()]
+    inputs = [r for r in records if r.get("type") == "input"]
+    try:
+        session = replay(case, int(row["seed"]), inputs)
+    except Exception as exc:  # noqa: BLE001 - any failure of a foreign log is a reason to refuse it
+        return f"the log does not replay: {exc}"
+    score = session.result().score
+    if row.get("score") is not None and abs(score - float(row["score"])) > 1e-6:
+        return f"the replay scores {score}, the file says {row['score']}"
+    return None
+
+
+def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: Workshop | None = None,
+                 verify_case: str | Path | None = None) -> ImportReport:
+    """Add exported rounds to the store; a round already there (same id) is skipped.
+
+    Args:
+        workshop: Put the rounds in this workshop (their teams join it). Without it, a round
+            keeps the workshop named in its file, created here if it is missing.
+        verify_case: Replay each finished round against this case and refuse it if the score differs.
+    """
+    report = ImportReport()
+    for raw in paths:
+        path = Path(raw)
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            row = _check(document, path)
+        except (OSError, UnicodeDecodeError) as exc:
+            report.failed.append(f"{path}: cannot read it ({exc})")
+            continue
+        except json.JSONDecodeError as exc:
+            report.failed.append(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})")
+            continue
+        except ImportError_ as exc:
+            report.failed.append(str(exc))
+            continue
+        if verify_case is not None and row["status"] == "finished":
+            why = verify(row, document["log"], verify_case)
+            if why:
+                report.failed.append(f"{path}: {why}")
+                continue
+        try:
+            with store.transaction() as conn:
+                target = _target_workshop(store, conn, row, document.get("workshop"), workshop)
+                row = {**row, "workshop": target}
+                added = store.import_session(row, document["log"], document.get("notes", []),
+                                             document.get("answers", []), f"imported:{path.name}", conn=conn)
+                if added and target and row.get("team"):
+                    _add_teams(conn, target, [row["team"]])
+        except StoreError as exc:
+            report.failed.append(f"{path}: {exc}")
+            continue
+        (report.added if added else report.already).append(row["id"])
+    return report
+
+
+def _target_workshop(store: ResultStore, conn: Any, row: dict[str, Any], named: Any,
+                     chosen: Workshop | None) -> str | None:
+    if chosen is not None:
+        if chosen.case_id != row["case_id"]:
+            raise StoreError(f"the round is of case {row['case_id']!r}, the workshop {chosen.name!r} "
+                             f"of {chosen.case_id!r}")
+        return chosen.id
+    if not isinstance(named, dict) or not isinstance(named.get("name"), str) or not named["name"].strip():
+        return None
+    found = conn.execute("SELECT id, case_id FROM workshops WHERE name = ?", (named["name"],)).fetchone()
+    if found:
+        return found[0]
+    wid = named.get("id") if isinstance(named.get("id"), str) and _ID.match(named.get("id", "")) else uuid.uuid4().hex
+    if conn.execute("SELECT 1 FROM workshops WHERE id = ?", (wid,)).fetchone():
+        wid = uuid.uuid4().hex
+    conn.execute("INSERT INTO workshops VALUES (?, ?, ?, ?, ?)",
+                 (wid, named["name"].strip(), row["case_id"], None, store.now()))
+    return wid
