@@ -48,3 +48,21 @@ def test_a_broken_case_is_reported_not_simulated(tmp_path, capsys):
     (tmp_path / "scenario.yaml").write_text("id: [\n", encoding="utf-8")
     assert main(["simulate", str(tmp_path), "--runs", "5"]) == 1
     assert "scenario.yaml:" in capsys.readouterr().err
+
+
+def test_the_progress_bar_counts_up_to_every_run():
+    import io
+
+    from game.authoring.commands import ProgressBar
+
+    stream = io.StringIO()
+    calls = []
+    bar = ProgressBar(stream)
+
+    def progress(done, total):
+        calls.append((done, total))
+        bar(done, total)
+
+    simulate(TINY, runs=30, progress=progress)
+    assert calls[-1] == (90, 90) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert "100%  90/90 runs" in stream.getvalue()
