@@ -47,6 +47,12 @@ def test_each_case_is_winnable_losable_and_balanced_in_every_language(folder):
         assert len({str(results[file.name, seed]) for file in files}) == 1, seed
 
 
+def test_each_case_is_in_english_and_french():
+    for folder in FOLDERS:
+        languages = {load_case(file).case.language for file in folder.glob("scenario*.yaml")}
+        assert languages == {"en", "fr"}, folder.name
+
+
 @pytest.fixture(scope="module")
 def nestle():
     return load_case(NESTLE).case
