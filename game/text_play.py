@@ -1,7 +1,8 @@
 """Play a case in the terminal: the feed scrolls by on a simulated clock, you type commands.
 
 This is one more front end over the engine, like the pygame one: it only calls the session's
-API and prints the events it returns.
+API and prints the events it returns. Its words are in the case's language (a French case,
+``crisis-sim play CASE --text --lang fr``, plays in French), through :mod:`game.i18n`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Protocol, TextIO
 
 from game.engine.clock import SimClock
 from game.engine.model import Case
-from game.engine.scoring import Result
+from game.engine.rubric import strategy_name
+from game.engine.scoring import Result, timeout_label
 from game.engine.session import (
     DecisionClosed,
     DecisionOpened,
@@ -27,8 +29,9 @@ from game.engine.session import (
     Session,
 )
 from game.engine.state import Post
+from game.i18n import ENDING_KINDS, METRIC_NAMES, OBJECTIVE_STATES, PART_NAMES, N_, Translator, translator
 
-HELP = """Commands (then Enter):
+HELP = N_("""Commands (then Enter):
   1, 2, 3...   choose that option in the open decision
   f 12         flag post #12 as a real signal
   x 12         dismiss post #12 as noise
@@ -36,7 +39,8 @@ HELP = """Commands (then Enter):
   m            show the metrics        o   show open decisions
   i            list the optional injects (facilitator); i ID fires one now
   p            pause / resume          + / -   faster / slower
-  q            end the round now       h   this help"""
+  q            end the round now       h   this help""")
+INBOX_HEADS = {"email": N_("Email from {name}"), "phone": N_("Call from {name}"), "message": N_("Message from {name}")}
 
 
 class Commands(Protocol):
@@ -64,16 +68,6 @@ class StdinCommands:
         return line.strip()
 
 
-def clock_text(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def short_count(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f}M"
-    if n >= 1_000:
-        return f"{n / 1_000:.1f}k"
-    return str(n)
 
 
 class TextPlayer:
@@ -98,6 +92,8 @@ class TextPlayer:
         self.width = min(100, shutil.get_terminal_size((100, 24)).columns)
         self.warned: set[str] = set()
         self.tag_width = min(18, max(len(c.name) for c in session.case.channels))
+        self.tr: Translator = translator(session.case.language)
+        self._ = self.tr.gettext
 
     @property
     def case(self) -> Case:
@@ -130,16 +126,17 @@ class TextPlayer:
         self.say("=" * self.width)
         self.say(self.wrap(case.briefing))
         self.say()
-        self.say(self.wrap(f"Your role: {case.role}"))
-        self.say("Objectives:")
+        _, tr = self._, self.tr
+        self.say(self.wrap(_("Your role: {role}", role=case.role)))
+        self.say(_("Objectives:"))
         for objective in case.objectives:
             self.say(self.wrap(f"- {objective.text}", indent="  "))
         channels = ", ".join(c.name for c in case.channels)
-        self.say(self.wrap(f"You are watching: {channels}."))
-        self.say(f"The case lasts {clock_text(case.duration)} of simulated time; "
-                 f"1 real second = {self.sim_clock.speed:g} simulated seconds.")
+        self.say(self.wrap(_("You are watching: {channels}.", channels=channels)))
+        self.say(_("The case lasts {duration} of simulated time; 1 real second = {speed} simulated seconds.",
+                   duration=tr.duration(case.duration), speed=tr.number(self.sim_clock.speed)))
         self.say()
-        self.say(HELP)
+        self.say(_(HELP))
         self.say("-" * self.width)
 
     def wrap(self, text: str, indent: str = "") -> str:
@@ -158,34 +155,36 @@ class TextPlayer:
             elif isinstance(event, DecisionOpened):
                 self.show_decision(event)
             elif isinstance(event, DecisionClosed) and event.option is None:
-                self.say(f"!! Time is up on \"{event.decision.title}\": {event.decision.on_timeout.label}.")
+                self.say("!! " + self._('Time is up on "{title}": {label}.', title=event.decision.title,
+                                        label=timeout_label(event.decision.on_timeout, self.tr.lang)))
             elif isinstance(event, MetricsSampled) and event.t % 300 == 0 and event.t:
                 self.say(self.metrics_line())
             elif isinstance(event, Ended):
                 self.say("-" * self.width)
-                self.say("The round is over.")
+                self.say(self._("The round is over."))
 
     def format_post(self, post: Post) -> str:
         channel = self.session.channels[post.channel]
-        stamp = f"[{clock_text(post.t)}] #{post.id[1:]:>3} {channel.name[:self.tag_width]:<{self.tag_width}}"
+        stamp = f"[{self.tr.clock(post.t)}] #{post.id[1:]:>3} {channel.name[:self.tag_width]:<{self.tag_width}}"
         if channel.is_inbox:
             subject = f" - {post.subject}" if post.subject else ""
-            head = f"{stamp} >> {channel.kind.value.upper()} from {post.name}{subject}"
+            what = self._(INBOX_HEADS.get(channel.kind.value, INBOX_HEADS["message"]), name=post.name)
+            head = f"{stamp} >> {what}{subject}"
             return head + "\n" + self.wrap(post.text, indent=" " * 8)
-        who = f"{post.name} {post.handle} ({short_count(post.followers)})"
-        reply = f" replying to #{post.reply_to[1:]}" if post.reply_to else ""
+        who = f"{post.name} {post.handle} ({self.tr.compact(post.followers)})"
+        reply = " " + self._("replying to #{id}", id=post.reply_to[1:]) if post.reply_to else ""
         body = f"{stamp} {who}{reply}: {post.text}"
         return textwrap.fill(body, self.width, subsequent_indent=" " * 8)
 
     def show_decision(self, event: DecisionOpened) -> None:
         decision = event.decision
-        minutes = decision.time_limit // 60
         self.say("*" * self.width)
-        self.say(f"DECISION: {decision.title}  (you have {minutes} min of simulated time)")
+        self.say(self._("DECISION: {title}  (you have {time} of simulated time)", title=decision.title,
+                        time=self.tr.duration(decision.time_limit)))
         self.say(self.wrap(decision.prompt))
         for number, option in enumerate(decision.options, 1):
             self.say(self.wrap(f"  {number}) {option.label}", indent=""))
-        self.say("Type the number of your choice. If nobody decides: " + decision.on_timeout.label + ".")
+        self.say(self._("Type the number of your choice. If nobody decides: {label}.", label=timeout_label(decision.on_timeout, self.tr.lang)))
         self.say("*" * self.width)
 
     def countdowns(self) -> None:
@@ -193,12 +192,13 @@ class TextPlayer:
             left = self.session.time_left(decision.id)
             if left <= 60 and decision.id not in self.warned:
                 self.warned.add(decision.id)
-                self.say(f"!! One minute left to decide \"{decision.title}\".")
+                self.say("!! " + self._('One minute left to decide "{title}".', title=decision.title))
 
     def metrics_line(self) -> str:
         m = self.session.state.metrics
-        parts = [f"{name.capitalize()} {value:.0f}" for name, value in m.items()]
-        return f"[{clock_text(self.session.t)}] -- " + " | ".join(parts) + " --"
+        parts = [f"{self.tr.name(METRIC_NAMES, name).capitalize()} {self.tr.decimal(value, 0)}"
+                 for name, value in m.items()]
+        return f"[{self.tr.clock(self.session.t)}] -- " + " | ".join(parts) + " --"
 
     # --- input -----------------------------------------------------------------------
 
@@ -207,12 +207,15 @@ class TextPlayer:
         if not words:
             return
         command, args = words[0].lower(), words[1:]
+        _ = self._
         try:
             if command.isdigit():
                 self.choose(int(command))
             elif command in ("f", "x") and args:
                 self.session.triage(self.post_id(args[0]), "flag" if command == "f" else "dismiss")
-                self.say(f"Post #{args[0].lstrip('#p')} {'flagged as a signal' if command == 'f' else 'dismissed'}.")
+                number = args[0].lstrip("#p")
+                self.say(_("Post #{number} flagged as a signal.", number=number) if command == "f"
+                         else _("Post #{number} dismissed.", number=number))
             elif command == "a" and args:
                 self.answer(args)
             elif command == "i":
@@ -223,18 +226,18 @@ class TextPlayer:
                 self.show_open()
             elif command == "p":
                 paused = self.sim_clock.toggle_pause()
-                self.say("Paused. Type p to resume." if paused else "Resumed.")
+                self.say(_("Paused. Type p to resume.") if paused else _("Resumed."))
             elif command in ("+", "-"):
                 speed = self.sim_clock.faster() if command == "+" else self.sim_clock.slower()
-                self.say(f"Speed: 1 real second = {speed:g} simulated seconds.")
+                self.say(_("Speed: 1 real second = {speed} simulated seconds.", speed=self.tr.number(speed)))
             elif command == "q":
                 self.show(self.session.end())
             elif command in ("h", "?", "help"):
-                self.say(HELP)
+                self.say(_(HELP))
             else:
-                self.say("Unknown command. Type h for help.")
+                self.say(_("Unknown command. Type h for help."))
         except EngineError as exc:
-            self.say(f"Cannot do that: {exc}.")
+            self.say(_("Cannot do that: {error}.", error=exc))
 
     def post_id(self, text: str) -> str:
         return "p" + text.lstrip("#p")
@@ -242,32 +245,32 @@ class TextPlayer:
     def choose(self, number: int) -> None:
         open_now = self.session.open_decisions
         if not open_now:
-            self.say("No decision is waiting.")
+            self.say(self._("No decision is waiting."))
             return
         decision = open_now[0]
         if not 1 <= number <= len(decision.options):
-            self.say(f"Choose between 1 and {len(decision.options)}.")
+            self.say(self._("Choose between 1 and {n}.", n=len(decision.options)))
             return
         option = decision.options[number - 1]
         self.show(self.session.decide(decision.id, option.id))
-        self.say(f"You chose: {option.label}")
+        self.say(self._("You chose: {label}", label=option.label))
         if option.post:
-            self.say(self.wrap(f"Published: \"{option.post}\"", indent="  "))
+            self.say(self.wrap(self._('Published: "{post}"', post=option.post), indent="  "))
 
     def answer(self, args: list[str]) -> None:
         post = self.session.posts.get(self.post_id(args[0]))
         if post is None:
-            self.say("No such post.")
+            self.say(self._("No such post."))
             return
         replies = self.session.replies_for(post)
         if len(args) == 1:
             for number, reply in enumerate(replies, 1):
-                self.say(self.wrap(f"  {number}) {reply.label}: \"{reply.post or ''}\""))
-            self.say(f"Type a {args[0]} N to answer with one of them.")
+                self.say(self.wrap(f"  {number}) " + self._('{label}: "{post}"', label=reply.label, post=reply.post or "")))
+            self.say(self._("Type a {id} N to answer with one of them.", id=args[0]))
             return
         number = int(args[1]) if args[1].isdigit() else 0
         if not 1 <= number <= len(replies):
-            self.say(f"Choose between 1 and {len(replies)}.")
+            self.say(self._("Choose between 1 and {n}.", n=len(replies)))
             return
         self.show(self.session.triage(post.id, "answer", replies[number - 1].id))
 
@@ -277,53 +280,62 @@ class TextPlayer:
         optional += [d for d in self.case.decisions if d.optional and d.id not in self.session.state.fired]
         if not args:
             if not optional:
-                self.say("No optional inject left to fire.")
+                self.say(self._("No optional inject left to fire."))
             for item in optional:
                 self.say(f"  {item.id}: {getattr(item, 'title', None) or item.text[:70]}")
             return
         if args[0] not in {item.id for item in optional}:
-            self.say(f"No optional inject {args[0]!r} left to fire. Type i to list them.")
+            self.say(self._("No optional inject '{id}' left to fire. Type i to list them.", id=args[0]))
             return
         self.show(self.session.fire(args[0]))
 
     def show_open(self) -> None:
         if not self.session.open_decisions:
-            self.say("No decision is waiting.")
+            self.say(self._("No decision is waiting."))
         for decision in self.session.open_decisions:
             left = self.session.time_left(decision.id)
-            self.say(f"{decision.title}: {left // 60}:{left % 60:02d} left")
+            self.say(self._("{title}: {time} left", title=decision.title, time=self.tr.duration(left)))
             for number, option in enumerate(decision.options, 1):
                 self.say(f"  {number}) {option.label}")
 
 
 def format_result(result: Result, case: Case) -> str:
-    """The debrief as text: score, breakdown, ending, feedback per decision, signals, objectives."""
+    """The debrief as text: score, breakdown, ending, feedback per decision, signals, objectives.
+
+    In the language of the run's case, like the notes the engine wrote into ``result``.
+    """
+    tr = translator(result.language)
+    _ = tr.gettext
+
     def para(text: str, indent: str = "    ") -> str:
         return textwrap.fill(text, 72, initial_indent=indent, subsequent_indent=indent)
 
-    lines = ["=" * 72, f"DEBRIEF - {case.title}", "=" * 72,
-             f"Score: {result.score:.0f} / 100", ""]
+    lines = ["=" * 72, _("DEBRIEF - {title}", title=case.title), "=" * 72,
+             _("Score: {score} / 100", score=tr.decimal(result.score, 0)), ""]
     for name, part in result.breakdown.items():
-        lines.append(f"  {name.replace('_', ' ').capitalize():<20} {part.points:5.1f} / {part.max}")
+        label = tr.name(PART_NAMES, name).capitalize()
+        lines.append(f"  {label:<20} {tr.decimal(part.points, 1):>5} / {part.max}")
         lines.append(para(part.note, " " * 6))
-    lines += ["", f"Ending: {result.ending['title']} ({result.ending['kind']})",
+    kind = tr.name(ENDING_KINDS, result.ending["kind"]).lower()
+    lines += ["", _("Ending: {title} ({kind})", title=result.ending["title"], kind=kind),
               textwrap.fill(result.ending["text"], 72), "", textwrap.fill(result.crisis, 72)]
     if case.crisis.summary:
         lines += ["", textwrap.fill(case.crisis.summary, 72)]
-    lines += ["", "Your decisions:"]
+    lines += ["", _("Your decisions:")]
     for d in result.decisions:
         lines.append(textwrap.fill(
-            f"- {d.title}: {d.label} [{d.strategy.replace('_', ' ')}, fit {d.fit:.0%}, "
-            f"{d.seconds_taken // 60} min {d.seconds_taken % 60} s]", 72, subsequent_indent="  "))
+            _("- {title}: {label} [{strategy}, fit {fit}, {time}]", title=d.title, label=d.label,
+              strategy=strategy_name(d.strategy, tr.lang), fit=tr.percent(d.fit), time=tr.duration(d.seconds_taken)),
+            72, subsequent_indent="  "))
         lines.append(para(d.feedback))
         lines.append(para(d.why))
         if d.better:
-            lines.append(para(f"Better: {d.better['label']}. {d.better['why']}"))
+            lines.append(para(_("Better: {label}. {why}", label=d.better["label"], why=d.better["why"])))
     signals = result.signals
-    lines += ["", f"Signals: caught {len(signals['caught'])}, missed {len(signals['missed'])}, "
-                  f"false alarms {signals['false_flags']}.", "", "Objectives:"]
+    lines += ["", _("Signals: caught {caught}, missed {missed}, false alarms {false}.", caught=len(signals["caught"]),
+                    missed=len(signals["missed"]), false=signals["false_flags"]), "", _("Objectives:")]
     for objective in result.objectives:
-        mark = {True: "met", False: "not met", None: "to discuss"}[objective["met"]]
+        mark = tr.name(OBJECTIVE_STATES, objective["met"])
         lines.append(textwrap.fill(f"[{mark}] {objective['text']}", 72, initial_indent="  ",
                                    subsequent_indent="    "))
     return "\n".join(lines)

@@ -24,7 +24,6 @@ import pytest  # noqa: E402
 from game.engine.diagnostics import CaseError  # noqa: E402
 from game.engine.loader import load_case  # noqa: E402
 from game.engine.session import Status  # noqa: E402
-from game.ui import strings  # noqa: E402
 from game.ui.app import App, Settings, open_app, run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,10 +124,17 @@ def test_menu_lists_cases_and_greys_a_broken_one_with_its_error(app: App) -> Non
     broken = next(e for e in app.scene("menu").entries if not e.playable)
     assert broken.problems and ":" in broken.problems[0]
     assert "broken/scenario.yaml:3:1: error: did not find expected" in text  # FILE:LINE:COL: error: message
-    # Opening the broken case only explains; the good one still opens.
+    # Opening the broken case lists every problem (it cannot start); the good one still opens.
     menu = app.scene("menu")
     menu.selected = menu.entries.index(broken)
     key(app, pygame.K_RETURN)
+    assert app.top.name == "briefing" and app.top.case is None
+    assert "This case cannot be played" in shown(app)
+    assert any(line.endswith("broken/scenario.yaml:3:1: error: did not find expected ',' or ']'") or
+               "broken/scenario.yaml:3:1: error: did not find expected" in line for line in app.shown())
+    key(app, pygame.K_RETURN)  # Enter cannot start a broken case
+    assert app.top.name == "briefing"
+    key(app, pygame.K_ESCAPE)
     assert app.top.name == "menu"
     assert "cannot be played" in shown(app)
     open_tiny(app)
@@ -143,7 +149,7 @@ def test_menu_team_name_language_and_speed(app: App) -> None:
     assert app.settings.team == "Équipe « Bleue"
     key(app, pygame.K_l)
     assert app.settings.lang == "fr"
-    assert "Langue: Français" in shown(app) or "Langue : Français" in shown(app)
+    assert "Langue\u00a0: Français" in shown(app)
     assert "Nom de l’équipe ou du joueur" in shown(app)
     speed = app.settings.speed
     key(app, pygame.K_s)
@@ -166,8 +172,9 @@ def test_no_case_folder_and_missing_case_do_not_crash(tmp_path: Path) -> None:
         entry = menu.entry_for(tmp_path / "missing-case")
         menu.open(entry)
         app.frame(0.0)
-        assert app.top.name == "menu"
-        assert "cannot be played" in shown(app)
+        assert app.top.name == "briefing" and "cannot be played" in shown(app)
+        key(app, pygame.K_ESCAPE)
+        assert app.top.name == "menu" and "cannot be played" in shown(app)
     finally:
         app.close()
 
@@ -494,9 +501,13 @@ def test_every_character_of_the_interface_has_a_glyph() -> None:
 
     pygame.font.init()
     chars = set("àâçéèêëîïôùûüÿœæÀÉÈÊÇ’«»“”…—–−·•↑↓→♥⇄↻▲▼▶◀✔✘✓✗⚑↩✉☎✆★⚠◷‖♪☰✍▤☺✎◆■●↕⚡")
-    for table in strings.TABLES.values():
-        for value in table.values():
-            chars.update(value)
+    from babel.messages.pofile import read_po
+
+    for po in (ROOT / "game" / "locale").glob("*/LC_MESSAGES/crisis_sim.po"):
+        with po.open("rb") as f:
+            for message in read_po(f):
+                for text in (*_texts(message.id), *_texts(message.string)):
+                    chars.update(text)
     chars.update("".join(KIND_ICONS.values()))
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
         font = pygame.font.Font(str(FONTS / name), 16)
@@ -506,10 +517,8 @@ def test_every_character_of_the_interface_has_a_glyph() -> None:
     assert (FONTS / "LICENSE").is_file()
 
 
-def test_french_and_english_tables_have_the_same_keys() -> None:
-    assert set(strings.EN) == set(strings.FR)
-    assert strings.text("fr", "no.such.key") == "no.such.key"
-    assert strings.text("de", "live.pause") == "Pause"
+def _texts(value) -> tuple[str, ...]:  # noqa: ANN001 - a PO message's id or string, plural or not
+    return tuple(value) if isinstance(value, (tuple, list)) else (value or "",)
 
 
 def test_wrapped_text_never_passes_the_edge() -> None:

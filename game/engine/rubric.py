@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.model import Cluster, Crisis, CrisisKind, Strategy, Tone
+from game.i18n import N_, translator
 
 WEIGHTS: dict[str, int] = {
     "outcome": 30,
@@ -52,17 +53,72 @@ POSTURE: dict[Strategy, str] = {
 _LEVEL = {"base": 0, "diminish": 1, "rebuild": 2}
 
 TONE_FIT: dict[Tone, tuple[float, str]] = {
-    Tone.empathetic: (1.0, "an empathetic voice speaks to people as a participant"),
-    Tone.factual: (1.0, "plain facts are what people ask for in a crisis"),
-    Tone.humble: (1.0, "humility lowers the temperature"),
-    Tone.neutral: (0.7, "a neutral voice is safe but distant"),
-    Tone.humorous: (0.4, "humour is risky while people are angry"),
-    Tone.corporate: (0.35, "corporate language sounds like an advertiser, not a participant"),
-    Tone.promotional: (0.1, "promotion in the middle of a crisis reads as an advertiser talking over people"),
-    Tone.defensive: (0.2, "a defensive voice invites more attacks"),
-    Tone.hostile: (0.0, "hostility towards the public feeds the story"),
-    Tone.sarcastic: (0.0, "sarcasm from a brand account is screenshotted and shared"),
+    Tone.empathetic: (1.0, N_("An empathetic voice speaks to people as a participant.")),
+    Tone.factual: (1.0, N_("Plain facts are what people ask for in a crisis.")),
+    Tone.humble: (1.0, N_("Humility lowers the temperature.")),
+    Tone.neutral: (0.7, N_("A neutral voice is safe but distant.")),
+    Tone.humorous: (0.4, N_("Humour is risky while people are angry.")),
+    Tone.corporate: (0.35, N_("Corporate language sounds like an advertiser, not a participant.")),
+    Tone.promotional: (0.1, N_("Promotion in the middle of a crisis reads as an advertiser talking over people.")),
+    Tone.defensive: (0.2, N_("A defensive voice invites more attacks.")),
+    Tone.hostile: (0.0, N_("Hostility towards the public feeds the story.")),
+    Tone.sarcastic: (0.0, N_("Sarcasm from a brand account is screenshotted and shared.")),
 }
+
+# The trainer's names of the theory's terms, in English; each front end and note translates them
+# with the case's or the player's language (``translator(lang).gettext(STRATEGY_NAMES[s])``).
+STRATEGY_NAMES: dict[Strategy, str] = {
+    Strategy.attack_accuser: N_("attack accuser"),
+    Strategy.denial: N_("denial"),
+    Strategy.scapegoat: N_("scapegoat"),
+    Strategy.excuse: N_("excuse"),
+    Strategy.justification: N_("justification"),
+    Strategy.compensation: N_("compensation"),
+    Strategy.apology: N_("apology"),
+    Strategy.reminder: N_("reminder"),
+    Strategy.ingratiation: N_("ingratiation"),
+    Strategy.victimage: N_("victimage"),
+    Strategy.instructing_information: N_("instructing information"),
+    Strategy.adjusting_information: N_("adjusting information"),
+    Strategy.no_comment: N_("no comment"),
+}
+CLUSTER_NAMES: dict[Cluster, str] = {
+    Cluster.victim: N_("victim"),
+    Cluster.accidental: N_("accidental"),
+    Cluster.preventable: N_("preventable"),
+}
+KIND_NAMES: dict[CrisisKind, str] = {
+    CrisisKind.natural_disaster: N_("natural disaster"),
+    CrisisKind.rumour: N_("rumour"),
+    CrisisKind.workplace_violence: N_("workplace violence"),
+    CrisisKind.product_tampering: N_("product tampering"),
+    CrisisKind.challenge: N_("challenge"),
+    CrisisKind.technical_error_accident: N_("technical error accident"),
+    CrisisKind.technical_error_product_harm: N_("technical error product harm"),
+    CrisisKind.human_error_accident: N_("human error accident"),
+    CrisisKind.human_error_product_harm: N_("human error product harm"),
+    CrisisKind.organisational_misdeed: N_("organisational misdeed"),
+}
+_CRISIS_OF_CLUSTER = {
+    Cluster.victim: N_("A victim crisis"),
+    Cluster.accidental: N_("An accidental crisis"),
+    Cluster.preventable: N_("A preventable crisis"),
+}
+
+
+def strategy_name(strategy: Strategy | str, lang: str = "en") -> str:
+    """A strategy's name in ``lang`` ("apology", "excuses publiques")."""
+    try:
+        return translator(lang).gettext(STRATEGY_NAMES[Strategy(strategy)])
+    except ValueError:
+        return str(strategy).replace("_", " ")
+
+
+def crisis_name(crisis: Crisis, lang: str = "en") -> str:
+    """The crisis's cluster and type in ``lang``: "preventable · human error product harm"."""
+    _ = translator(lang).gettext
+    text = _(CLUSTER_NAMES[crisis.cluster])
+    return f"{text} · {_(KIND_NAMES[crisis.kind])}" if crisis.kind else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,27 +144,56 @@ def deny_fits(crisis: Crisis) -> bool:
     return crisis.kind in (CrisisKind.rumour, CrisisKind.challenge) and crisis.accusation_is_false
 
 
-def describe_crisis(crisis: Crisis) -> str:
-    """One sentence naming the cluster, the intensifiers and what the crisis calls for."""
+def describe_crisis(crisis: Crisis, lang: str = "en") -> str:
+    """One sentence naming the cluster, the intensifiers and what the crisis calls for, in ``lang``."""
+    _ = translator(lang).gettext
     intensifiers = [
-        name for name, on in (("a history of similar crises", crisis.crisis_history),
-                              ("a bad prior reputation", crisis.bad_reputation)) if on
+        _(name) for name, on in ((N_("a history of similar crises"), crisis.crisis_history),
+                                 (N_("a bad prior reputation"), crisis.bad_reputation)) if on
     ]
     posture = recommended_posture(crisis)
-    article = "An" if crisis.cluster.value[0] in "aeiou" else "A"
-    text = f"{article} {crisis.cluster.value} crisis"
+    text = _(_CRISIS_OF_CLUSTER[crisis.cluster])
     if crisis.kind:
-        text += f" ({crisis.kind.value.replace('_', ' ')})"
-    text += (" with " + " and ".join(intensifiers)) if intensifiers else " with no intensifier"
+        text += f" ({_(KIND_NAMES[crisis.kind])})"
+    if len(intensifiers) == 2:
+        text = _("{crisis} with {first} and {second}", crisis=text, first=intensifiers[0], second=intensifiers[1])
+    elif intensifiers:
+        text = _("{crisis} with {first}", crisis=text, first=intensifiers[0])
+    else:
+        text = _("{crisis} with no intensifier", crisis=text)
     needs = {
-        "base": "instructing and adjusting information suffice",
-        "diminish": "it calls for diminish strategies (excuse, justification) on top of information",
-        "rebuild": "it calls for rebuild strategies (apology, compensation) on top of information",
+        "base": N_("instructing and adjusting information suffice"),
+        "diminish": N_("it calls for diminish strategies (excuse, justification) on top of information"),
+        "rebuild": N_("it calls for rebuild strategies (apology, compensation) on top of information"),
     }[posture]
-    return f"{text}: {needs} (Coombs 2007)."
+    return _("{crisis}: {needs} (Coombs 2007).", crisis=text, needs=_(needs))
 
 
-def strategy_fit(strategy: Strategy, crisis: Crisis, *, posture_covered: bool = False) -> Fit:
+# Sentences that name the posture the crisis calls for, one per posture so each reads naturally
+# in every language.
+_COVERED = {
+    "diminish": N_("Information is the base of every response, and your diminish strategies elsewhere "
+                   "complete it (guidelines 1-7)."),
+    "rebuild": N_("Information is the base of every response, and your rebuild strategies elsewhere "
+                  "complete it (guidelines 1-7)."),
+}
+_BASE_ONLY = {
+    "diminish": N_("Information is the necessary base, but this crisis also calls for diminish strategies "
+                   "(guidelines 1-7)."),
+    "rebuild": N_("Information is the necessary base, but this crisis also calls for rebuild strategies "
+                  "(guidelines 1-7)."),
+}
+_MATCH = {
+    "diminish": N_("{strategy} is a diminish strategy, which is what this crisis calls for (Coombs 2007)."),
+    "rebuild": N_("{strategy} is a rebuild strategy, which is what this crisis calls for (Coombs 2007)."),
+}
+_SHORT = {
+    "diminish": N_("{strategy} falls short: this crisis calls for diminish strategies (Coombs 2007, guidelines 4-7)."),
+    "rebuild": N_("{strategy} falls short: this crisis calls for rebuild strategies (Coombs 2007, guidelines 4-7)."),
+}
+
+
+def strategy_fit(strategy: Strategy, crisis: Crisis, *, posture_covered: bool = False, lang: str = "en") -> Fit:
     """Score one strategy against the crisis, following Coombs (2007).
 
     Args:
@@ -117,81 +202,87 @@ def strategy_fit(strategy: Strategy, crisis: Crisis, *, posture_covered: bool = 
         posture_covered: The run also used the strategies the crisis calls for (for example an
             apology elsewhere): information is then the base of a complete response, not a
             response that falls short.
+        lang: The language of the reason (the case's).
     """
+    _ = translator(lang).gettext
     posture = POSTURE[strategy]
-    label = strategy.value.replace("_", " ")
+    label = strategy_name(strategy, lang)
+    label = label[:1].upper() + label[1:]
     if posture == "silence":
-        return Fit(0.0, "Saying nothing leaves the story to others; every crisis calls at least for information.")
+        return Fit(0.0, _("Saying nothing leaves the story to others; every crisis calls at least for information."))
     if posture == "deny":
         if deny_fits(crisis):
-            return Fit(1.0, f"{label.capitalize()} fits because the accusation is false (Coombs 2007, guideline 11).")
+            return Fit(1.0, _("{strategy} fits because the accusation is false (Coombs 2007, guideline 11).",
+                              strategy=label))
         return Fit(
             0.0,
-            f"{label.capitalize()} only fits a false rumour or an unwarranted challenge; "
-            "here it looks like evasion (Coombs 2007, guideline 11).",
+            _("{strategy} only fits a false rumour or an unwarranted challenge; "
+              "here it looks like evasion (Coombs 2007, guideline 11).", strategy=label),
         )
     if posture == "bolster":
         if strategy is Strategy.victimage:
             if crisis.cluster is Cluster.victim:
-                return Fit(0.8, "Victimage fits the victim cluster only, as it does here (guideline 10).")
-            return Fit(0.1, "Victimage fits the victim cluster only; here it sounds like self-pity (guideline 10).")
+                return Fit(0.8, _("Victimage fits the victim cluster only, as it does here (guideline 10)."))
+            return Fit(0.1, _("Victimage fits the victim cluster only; here it sounds like self-pity (guideline 10)."))
         return Fit(
-            0.5, f"{label.capitalize()} (bolstering) can supplement a response but is not one on its own (guideline 9)."
+            0.5, _("{strategy} (bolstering) can supplement a response but is not one on its own (guideline 9).",
+                   strategy=label)
         )
     needed = recommended_posture(crisis)
     if strategy is Strategy.compensation and crisis.serious_harm:
-        return Fit(1.0, "Compensation is owed whenever victims suffer serious harm (guideline 8).")
+        return Fit(1.0, _("Compensation is owed whenever victims suffer serious harm (guideline 8)."))
     if posture == "base":
         if needed == "base":
-            return Fit(1.0, "Instructing and adjusting information are what this crisis calls for (guideline 3).")
+            return Fit(1.0, _("Instructing and adjusting information are what this crisis calls for (guideline 3)."))
         if posture_covered:
-            return Fit(
-                1.0, f"Information is the base of every response, and your {needed} strategies elsewhere "
-                "complete it (guidelines 1-7).",
-            )
-        return Fit(
-            0.6, f"Information is the necessary base, but this crisis also calls for {needed} strategies (guidelines 1-7)."
-        )
+            return Fit(1.0, _(_COVERED[needed]))
+        return Fit(0.6, _(_BASE_ONLY[needed]))
     gap = _LEVEL[posture] - _LEVEL[needed]
     if gap == 0:
-        return Fit(1.0, f"{label.capitalize()} is a {posture} strategy, which is what this crisis calls for (Coombs 2007).")
+        return Fit(1.0, _(_MATCH[posture], strategy=label))
     if gap > 0:
         return Fit(
-            0.75, f"{label.capitalize()} accepts more responsibility than the crisis requires: costly, but not harmful."
+            0.75, _("{strategy} accepts more responsibility than the crisis requires: costly, but not harmful.",
+                    strategy=label)
         )
-    return Fit(
-        0.35, f"{label.capitalize()} falls short: this crisis calls for {needed} strategies (Coombs 2007, guidelines 4-7)."
-    )
+    return Fit(0.35, _(_SHORT[needed], strategy=label))
 
 
-def consistency_penalty(postures: set[str]) -> tuple[float, str]:
+def consistency_penalty(postures: set[str], lang: str = "en") -> tuple[float, str]:
     """Multiplier on the strategy score for an inconsistent response, and why (guidelines 9 and 12)."""
+    _ = translator(lang).gettext
     if "deny" in postures and postures & {"diminish", "rebuild"}:
-        return 0.7, "Denial was mixed with diminish or rebuild strategies, which erodes the whole response (guideline 12)."
+        return 0.7, _("Denial was mixed with diminish or rebuild strategies, which erodes the whole response "
+                      "(guideline 12).")
     spoken = postures - {"silence"}
     if spoken and spoken <= {"bolster"}:
-        return 0.6, "Bolstering was used on its own; it only supplements a real response (guideline 9)."
+        return 0.6, _("Bolstering was used on its own; it only supplements a real response (guideline 9).")
     return 1.0, ""
 
 
-def tone_fit(tone: Tone) -> Fit:
+def tone_fit(tone: Tone, lang: str = "en") -> Fit:
     score, reason = TONE_FIT[tone]
-    return Fit(score, reason[0].upper() + reason[1:] + ".")
+    return Fit(score, translator(lang).gettext(reason))
 
 
-def length_fit(length: int, limit: int | None) -> Fit:
+def length_fit(length: int, limit: int | None, lang: str = "en") -> Fit:
     """Keep it short on short channels."""
+    _ = translator(lang).gettext
     if limit is None or length <= limit:
-        return Fit(1.0, "The message fits its channel.")
-    return Fit(0.0, f"The message is {length} characters on a channel that takes {limit}: keep it short.")
+        return Fit(1.0, _("The message fits its channel."))
+    return Fit(0.0, _("The message is {length} characters on a channel that takes {limit}: keep it short.",
+                      length=length, limit=limit))
 
 
-def response_time_fit(delay: int | None, target: int) -> Fit:
+def response_time_fit(delay: int | None, target: int, lang: str = "en") -> Fit:
     """Full marks within the target; nothing at three times the target or never."""
+    tr = translator(lang)
     if delay is None:
-        return Fit(0.0, "The organisation never answered in public.")
+        return Fit(0.0, tr.gettext("The organisation never answered in public."))
     minutes = delay // 60
     if delay <= target:
-        return Fit(1.0, f"First public answer {minutes} min after the first signal: fast enough.")
+        return Fit(1.0, tr.gettext("First public answer {minutes} min after the first signal: fast enough.",
+                                   minutes=minutes))
     score = max(0.0, 1 - (delay - target) / (2 * target))
-    return Fit(score, f"First public answer {minutes} min after the first signal; aim for {target // 60} min.")
+    return Fit(score, tr.gettext("First public answer {minutes} min after the first signal; aim for {target} min.",
+                                 minutes=minutes, target=target // 60))

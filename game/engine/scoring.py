@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from game.engine.model import Option, Strategy, Tone
+from game.engine.model import Option, Strategy, Timeout, Tone
 from game.engine.rubric import (
     POSTURE,
     WEIGHTS,
@@ -22,12 +22,20 @@ from game.engine.rubric import (
     strategy_fit,
     tone_fit,
 )
+from game.i18n import N_, translator
 
 if TYPE_CHECKING:
     from game.engine.session import Session
 
 # A caught signal earns its timeliness in full when flagged at once, nothing after this long.
 SIGNAL_PATIENCE = 900
+# The label a case's timeout gets when its author gives none (the model's default, in English).
+DEFAULT_TIMEOUT_LABEL = N_("No decision in time")
+
+
+def timeout_label(timeout: Timeout, lang: str = "en") -> str:
+    """The timeout's label; the default one (the author gave none) in ``lang``."""
+    return translator(lang).gettext(timeout.label) if timeout.label == DEFAULT_TIMEOUT_LABEL else timeout.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,39 +95,42 @@ def option_quality(option: Option, session: Session) -> float:
 
 
 def score(session: Session) -> Result:
-    """Score a run that has ended."""
+    """Score a run that has ended; the notes are in the case's language."""
     case, state = session.case, session.state
     crisis = case.crisis
+    lang = case.language
+    tr = translator(lang)
+    _ = tr.gettext
     parts: dict[str, Part] = {}
 
     m = state.metrics
     outcome = (m["sentiment"] + m["trust"] + (100 - m["visibility"]) + (100 - m["media"])) / 400
     parts["outcome"] = Part(
         round(WEIGHTS["outcome"] * outcome, 2), WEIGHTS["outcome"],
-        f"Final sentiment {m['sentiment']:.0f}, trust {m['trust']:.0f}, visibility {m['visibility']:.0f}, "
-        f"media attention {m['media']:.0f}.",
+        _("Final sentiment {sentiment}, trust {trust}, visibility {visibility}, media attention {media}.",
+          **{name: tr.decimal(m[name], 0) for name in ("sentiment", "trust", "visibility", "media")}),
     )
 
-    decisions = _decision_feedback(session)
+    decisions = _decision_feedback(session, lang)
     if decisions:
         fits = [d.fit for d in decisions]
         postures = {POSTURE[Strategy(r.strategy)] for r in state.responses}
-        multiplier, why = consistency_penalty(postures)
+        multiplier, why = consistency_penalty(postures, lang)
         value = sum(fits) / len(fits) * multiplier
-        note = "Average fit of the strategies chosen to the crisis type. " + why
+        note = _("Average fit of the strategies chosen to the crisis type.") + " " + why
     else:
-        value, note = 0.0, "The case had no decision."
+        value, note = 0.0, _("The case had no decision.")
     parts["strategy_fit"] = Part(round(WEIGHTS["strategy_fit"] * value, 2), WEIGHTS["strategy_fit"], note.strip())
 
     delay = None
     if state.first_response_at is not None:
         delay = state.first_response_at - (state.first_signal_at or 0)
-    timing = response_time_fit(delay, case.dynamics.response_target)
+    timing = response_time_fit(delay, case.dynamics.response_target, lang)
     parts["response_time"] = Part(
         round(WEIGHTS["response_time"] * timing.score, 2), WEIGHTS["response_time"], timing.reason
     )
 
-    signals = _signals(session)
+    signals = _signals(session, lang)
     parts["signal_detection"] = Part(
         round(WEIGHTS["signal_detection"] * signals["score"], 2), WEIGHTS["signal_detection"], signals["note"]
     )
@@ -130,11 +141,13 @@ def score(session: Session) -> Result:
         lengths = [length_fit(r.length or 0, _limit(session, r.channel)).score for r in published]
         tone_value = sum(0.7 * tone + 0.3 * length for tone, length in zip(tones, lengths)) / len(published)
         long = lengths.count(0.0)
-        note = f"{len(published)} public message(s); tone and length judged as a participant's, not an advertiser's."
+        note = tr.ngettext("{n} public message; tone and length judged as a participant's, not an advertiser's.",
+                           "{n} public messages; tone and length judged as a participant's, not an advertiser's.",
+                           len(published))
         if long:
-            note += f" {long} too long for the channel."
+            note += " " + tr.ngettext("{n} too long for the channel.", "{n} too long for the channel.", long)
     else:
-        tone_value, note = 0.0, "The organisation published nothing."
+        tone_value, note = 0.0, _("The organisation published nothing.")
     parts["tone_and_channel"] = Part(
         round(WEIGHTS["tone_and_channel"] * tone_value, 2), WEIGHTS["tone_and_channel"], note
     )
@@ -152,7 +165,7 @@ def score(session: Session) -> Result:
         signals={k: v for k, v in signals.items() if k not in ("score", "note")},
         objectives=[{"id": o.id, "text": o.text, "met": met[o.id]} for o in case.objectives],
         metrics={k: round(v, 2) for k, v in m.items()},
-        crisis=describe_crisis(crisis),
+        crisis=describe_crisis(crisis, lang),
         responses=[asdict(r) for r in state.responses],
     )
 
@@ -161,7 +174,7 @@ def _limit(session: Session, channel: str | None) -> int | None:
     return session.channels[channel].limit if channel else None
 
 
-def _decision_feedback(session: Session) -> list[DecisionFeedback]:
+def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedback]:
     state, crisis = session.state, session.case.crisis
     used = {POSTURE[Strategy(s)] for r in state.responses for s in (r.strategy, *r.also)}
     covered = recommended_posture(crisis) in used
@@ -172,24 +185,26 @@ def _decision_feedback(session: Session) -> list[DecisionFeedback]:
         taken = state.decided_at[decision_id] - state.opened_at[decision_id]
         if option_id is None:
             timeout = decision.on_timeout
-            fit = strategy_fit(timeout.strategy, crisis)
-            label, strategy, feedback, chosen_quality = timeout.label, timeout.strategy.value, timeout.feedback, -1.0
+            fit = strategy_fit(timeout.strategy, crisis, lang=lang)
+            label, strategy, feedback = timeout_label(timeout, lang), timeout.strategy.value, timeout.feedback
+            chosen_quality = -1.0
         else:
             option = next(o for o in decision.options if o.id == option_id)
-            fit = strategy_fit(option.strategy, crisis, posture_covered=covered)
+            fit = strategy_fit(option.strategy, crisis, posture_covered=covered, lang=lang)
             label, strategy, feedback = option.label, option.strategy.value, option.feedback
             chosen_quality = option_quality(option, session)
         better = None
         if best.id != option_id and option_quality(best, session) > chosen_quality:
-            better = {"option": best.id, "label": best.label, "why": strategy_fit(best.strategy, crisis).reason,
+            better = {"option": best.id, "label": best.label, "why": strategy_fit(best.strategy, crisis, lang=lang).reason,
                       "feedback": best.feedback}
         result.append(DecisionFeedback(decision_id, decision.title, option_id, label, strategy, taken,
                                        round(fit.score, 3), fit.reason, feedback, better))
     return result
 
 
-def _signals(session: Session) -> dict[str, Any]:
+def _signals(session: Session, lang: str = "en") -> dict[str, Any]:
     state = session.state
+    tr = translator(lang)
     fired = [p for p in state.posts if p.signal]
     caught = [p for p in fired if p.id in state.caught_at]
     flagged = [pid for pid, (action, _) in state.triage.items() if action == "flag"]
@@ -205,11 +220,17 @@ def _signals(session: Session) -> dict[str, Any]:
     )
     value = 0.4 * recall + 0.3 * precision + 0.3 * timeliness
     dismissed = [p for p in fired if state.triage.get(p.id, ("", 0))[0] == "dismiss"]
-    note = (
-        f"Caught {len(caught)} of {len(fired)} signals; {true_flags} of {len(flagged)} flags were real signals."
+    # Each count decides its own noun's plural ("0 signal repéré" in French, "0 signals" in English).
+    note = tr.gettext(
+        "{caught}; {flags}.",
+        caught=tr.ngettext("{n} signal caught out of {total}", "{n} signals caught out of {total}", len(caught),
+                           total=len(fired)),
+        flags=tr.ngettext("{n} real signal among {flags}", "{n} real signals among {flags}", true_flags,
+                          flags=tr.ngettext("{n} flag", "{n} flags", len(flagged))),
     )
     if dismissed:
-        note += f" {len(dismissed)} signal(s) dismissed as noise."
+        note += " " + tr.ngettext("{n} signal dismissed as noise.", "{n} signals dismissed as noise.",
+                                  len(dismissed))
     return {
         "score": value,
         "note": note,

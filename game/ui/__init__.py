@@ -9,6 +9,8 @@ Layout of the package:
 - ``scene``: the scene protocol (handle / update / draw) every screen follows;
 - ``menu``, ``briefing``, ``live``, ``debrief``, ``help``: the screens;
 - ``feed``, ``dashboard``, ``chart``: the parts of the live and debrief screens;
-- ``theme``, ``text``, ``widgets``, ``sound``, ``strings``: type, colours, cached text,
-  buttons, sound cues and the interface's words in English and French.
+- ``theme``, ``text``, ``widgets``, ``sound``: type, colours, cached text, buttons and sound cues.
+
+The words are English in the code and go through gettext (``self._("...")`` in a scene, see
+:mod:`game.i18n` and docs/translating.md).
 """

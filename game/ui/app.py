@@ -16,7 +16,7 @@ from typing import Any
 
 import pygame
 
-from game.ui import strings
+from game.i18n import LANGUAGES, Translator, system_language, translator
 from game.ui.scene import Scene
 from game.ui.sound import Cues
 from game.ui.text import Painter
@@ -60,14 +60,14 @@ class Settings:
         default = default_scenarios()
         if default.is_dir() and all(default.resolve() != f.resolve() for f in folders if f.exists()):
             folders.append(default)
-        lang = getattr(args, "lang", None) or _system_language()
+        lang = getattr(args, "lang", None) or system_language()
         speed = getattr(args, "speed", None)
         demo = bool(getattr(args, "demo", False))
         screenshot = getattr(args, "screenshot", None)
         log = getattr(args, "log", None)
         return cls(
             scenarios=folders,
-            lang=lang if lang in strings.LANGUAGES else "en",
+            lang=lang if lang in LANGUAGES else "en",
             speed=float(speed) if speed else (DEMO_SPEED if demo else DEFAULT_SPEED),
             projector=bool(getattr(args, "projector", False)),
             fullscreen=bool(getattr(args, "fullscreen", False)),
@@ -77,14 +77,6 @@ class Settings:
             log=Path(log) if log else None,
             size=_window_size(),
         )
-
-
-def _system_language() -> str:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value[:2] in strings.LANGUAGES:
-            return value[:2]
-    return "en"
 
 
 def _window_size() -> tuple[int, int]:
@@ -152,8 +144,19 @@ class App:
         for scene in self.stack:
             scene.layout(self.size)
 
-    def t(self, key: str, **values: object) -> str:
-        return strings.text(self.settings.lang, key, **values)
+    @property
+    def tr(self) -> Translator:
+        """The words, numbers and times of the chosen language."""
+        return translator(self.settings.lang)
+
+    def set_language(self, lang: str) -> None:
+        """Switch the interface language: every scene on the stack lays itself out (and so
+        draws its words) again, and the menu lists the cases in that language."""
+        self.settings.lang = lang if lang in LANGUAGES else "en"
+        self.painter.cache.clear()
+        for scene in self.stack:
+            scene.language_changed()
+            scene.layout(self.size)
 
     # --- the stack -------------------------------------------------------------------
 

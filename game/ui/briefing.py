@@ -11,10 +11,11 @@ import pygame
 
 from game.engine.model import Case, ChannelKind
 from game.ui import theme as th
-from game.ui.menu import crisis_label, format_minutes
+from game.i18n import DIFFICULTIES
+from game.ui.menu import case_problems, crisis_label, read_case
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
-from game.ui.widgets import draw_button
+from game.ui.widgets import draw_button, key_name
 
 KIND_ICONS = {
     ChannelKind.microblog: "✎",
@@ -36,36 +37,47 @@ def channel_colour(case: Case, channel_id: str) -> tuple[int, int, int]:
 
 
 class BriefingScene(PageScene):
-    """Shown before play. Enter (or the Start button) starts the clock.
+    """Shown before play. Enter (or the Start button) starts the clock; F5 reads the case again.
+
+    A case that cannot be played (it was broken by an edit, or it was broken when opened) shows
+    its problems instead, as ``crisis-sim validate`` reports them; F5 tries again.
 
     Args:
         app: The window.
-        case: The case to brief.
-        path: Its file, for the replay and the window title.
+        case: The case to brief, or None when it cannot be played.
+        path: Its file, for the replay, the window title and F5.
+        problems: Why it cannot be played (``FILE:LINE:COL: error: message`` lines).
     """
 
     name = "briefing"
-    KEYS = {pygame.K_RETURN: "start", pygame.K_KP_ENTER: "start",
+    KEYS = {pygame.K_RETURN: "start", pygame.K_KP_ENTER: "start", pygame.K_F5: "reload",
             pygame.K_ESCAPE: "back", pygame.K_BACKSPACE: "back"}
 
-    def __init__(self, app, case: Case, path: Path) -> None:  # noqa: ANN001
+    def __init__(self, app, case: Case | None, path: Path, problems: list[str] | None = None) -> None:  # noqa: ANN001
         super().__init__(app)
         self.case = case
         self.path = path
+        self.problems = list(problems or [])
         self.demo_wait = 4.0
-        pygame.display.set_caption(f"Crisis Sim — {case.title}")
+        self.reloaded = False
+        self._caption()
+
+    def _caption(self) -> None:
+        pygame.display.set_caption(f"Crisis Sim — {self.case.title}" if self.case else f"Crisis Sim — ⚠ {self.path}")
 
     # --- layout ----------------------------------------------------------------------
 
     def layout(self, size: tuple[int, int]) -> None:
-        self.lay_out_page(size, 80, 900, [
-            ("start", self.t("briefing.start"), "Enter", th.GREEN),
-            ("back", self.t("back"), "Esc", None),
-        ])
+        if self.case is None:
+            buttons = [("reload", self._("Reload"), "F5", th.ORANGE)]
+        else:
+            buttons = [("start", self._("Start the clock"), key_name(self.tr, "Enter"), th.GREEN)]
+        buttons.append(("back", self._("Back"), key_name(self.tr, "Esc"), None))
+        self.lay_out_page(size, 80, 900, buttons)
 
     def _page(self, width: int) -> Sheet:
         """The whole briefing as one tall sheet; measured first, then drawn."""
-        items = self._items(width)
+        items = self._items(width) if self.case is not None else self._problem_items(width)
         height = sum(h for h, _ in items) + self.theme.px(40)
         sheet = Sheet((width, height), th.BG)
         y = self.theme.px(24)
@@ -74,35 +86,57 @@ class BriefingScene(PageScene):
             y += h
         return sheet
 
-    def _items(self, width: int):  # noqa: ANN202 - list of (height, draw(sheet, y))
-        t, p, case = self.theme, self.painter, self.case
-        items = []
+    def _helpers(self, width: int, items: list):  # noqa: ANN202 - (heading, para)
+        t, p = self.theme, self.painter
 
         def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 18) -> None:  # noqa: ANN001
-            items.append((t.px(gap) + t.line(role), lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour)))
+            items.append((t.px(gap) + t.line(role), lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour,
+                                                                        width=width)))
 
         def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:  # noqa: ANN001
             h = p.wrapped_height(text, width - indent, role) + t.px(6)
             items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
 
+        return heading, para
+
+    def _problem_items(self, width: int):  # noqa: ANN202 - list of (height, draw(sheet, y))
+        items: list = []
+        heading, para = self._helpers(width, items)
+        heading("⚠ " + self._("This case cannot be played"), "title", th.ORANGE, gap=0)
+        para(str(self.path), "small", th.MUTED)
+        heading(self.tr.ngettext("{n} problem, as crisis-sim validate reports it",
+                                 "{n} problems, as crisis-sim validate reports them", len(self.problems)))
+        for problem in self.problems:
+            para(problem, "small", th.TEXT, indent=self.theme.px(8))
+        para(self._("Fix the file and press F5 to read it again; Esc goes back to the menu."), "body", th.MUTED)
+        return items
+
+    def _items(self, width: int):  # noqa: ANN202 - list of (height, draw(sheet, y))
+        t, p, case, tr = self.theme, self.painter, self.case, self.tr
+        assert case is not None
+        items: list = []
+        heading, para = self._helpers(width, items)
+
         heading(case.title, "title", th.TEXT, gap=0)
-        details = " · ".join([case.language.upper(), crisis_label(case), self.t(f"difficulty.{case.difficulty}"),
-                              format_minutes(case.duration)])
+        details = " · ".join([case.language.upper(), crisis_label(case, tr),
+                              tr.name(DIFFICULTIES, case.difficulty), tr.duration(case.duration)])
         para(details, "small", th.MUTED)
+        if self.reloaded:
+            para("✓ " + self._("Read again from {file}.", file=self.path.name), "small", th.GREEN)
         heading(case.organisation.name, gap=12)
         if case.organisation.description:
             para(case.organisation.description)
-        heading(self.t("briefing.role"))
+        heading(self._("Your role"))
         para(case.role)
-        heading(self.t("briefing.situation"))
+        heading(self._("The situation"))
         para(case.briefing.strip())
-        heading(self.t("briefing.objectives"))
+        heading(self._("Your objectives"))
         for objective in case.objectives:
             para("•  " + objective.text, indent=t.px(8))
-        heading(self.t("briefing.channels"))
+        heading(self._("The channels you will watch"))
         for channel in case.channels:
             icon = KIND_ICONS.get(channel.kind, "•")
-            where = self.t("briefing.inbox") if channel.is_inbox else self.t("briefing.feed")
+            where = self._("in the team's inbox") if channel.is_inbox else self._("in the feed")
             colour = channel_colour(case, channel.id)
             label = f"{icon}  {channel.name}"
 
@@ -111,27 +145,47 @@ class BriefingScene(PageScene):
                 p.text(s, f"— {where}", (r.right + t.px(10), y), "body", th.MUTED)
 
             items.append((t.line("bold") + t.px(4), draw))
-        heading(self.t("briefing.time"))
-        real = case.duration / self.app.settings.speed
-        para(self.t("briefing.clock", duration=format_minutes(case.duration), speed=f"{self.app.settings.speed:g}",
-                    real=format_minutes(int(round(real)))))
-        heading(self.t("briefing.how"))
-        para(self.t("briefing.controls"), "small", th.MUTED)
+        heading(self._("Time"))
+        speed = self.app.settings.speed
+        real = int(round(case.duration / speed))
+        para(self._("The case lasts {duration} of simulated time. At this speed one real second is {speed} simulated "
+                    "seconds, so the round takes about {real}. The facilitator can pause or change the speed at any "
+                    "time.", duration=tr.duration(case.duration), speed=tr.number(speed), real=tr.duration(real)))
+        heading(self._("How to play"))
+        para(self._("Posts arrive in the feed, messages in the inbox. Flag the real signals (F), dismiss the noise "
+                    "(X), answer a post when an answer helps (A). When a decision opens, choose an option (1-9 or a "
+                    "click) and confirm it (Enter) before the countdown ends: silence has consequences. Everything "
+                    "works with the mouse or with the keyboard alone; F1 shows every key."), "small", th.MUTED)
         return items
 
     # --- input -----------------------------------------------------------------------
 
     def press(self, action: str) -> None:
-        if action == "start":
+        if action == "start" and self.case is not None:
             from game.ui.live import LiveScene
 
             self.app.replace(LiveScene(self.app, self.case, self.path))
+        elif action == "reload":
+            self.reload()
         elif action == "back":
             self.app.pop()
             pygame.display.set_caption("Crisis Sim")
 
+    def reload(self) -> None:
+        """F5: read the case file again; an edit that broke it shows its problems, not a crash."""
+        case, problems = read_case(self.path)
+        if case is None:
+            problems = case_problems(self.path) or problems
+        menu = self.app.scene("menu")
+        if menu is not None:
+            menu.refresh(self.path, case, [] if case else problems)  # type: ignore[attr-defined]
+        self.case, self.problems, self.reloaded = case, problems, case is not None
+        self.scroll = 0
+        self._caption()
+        self.layout(self.app.size)
+
     def update(self, dt: float) -> None:
-        if self.app.settings.demo and self.app.top is self:
+        if self.app.settings.demo and self.app.top is self and self.case is not None:
             self.demo_wait -= dt
             if self.demo_wait <= 0:
                 self.press("start")
@@ -149,7 +203,7 @@ class BriefingScene(PageScene):
         w, h = surface.get_size()
         pygame.draw.line(surface, th.LINE, (0, self.view.bottom), (w, self.view.bottom))
         if self.max_scroll:
-            shown = f"{round(100 * self.scroll / self.max_scroll)} %"
+            shown = self.tr.percent(self.scroll / self.max_scroll)
             p.text(surface, "↕ " + shown, (self.view.x, self.view.bottom + t.px(14)), "small", th.MUTED)
         for button in self.buttons:
             draw_button(p, surface, button, "body")

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.ui import theme as th
+from game.i18n import METRIC_NAMES, Translator
 from game.ui.chart import marker, sparkline
-from game.ui.feed import clock
 from game.ui.text import Sheet
 
 if TYPE_CHECKING:
@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 MAX_WAIT = 8  # frames a redraw may wait for a quieter frame
 HISTORY = 30  # samples in a gauge's graph: the last half hour of simulated time
+
+
+def metric_name(tr: Translator, name: str) -> str:
+    """A metric's name in the chosen language (a case's own extra metric keeps its id, spaced)."""
+    return tr.name(METRIC_NAMES, name) if name in METRIC_NAMES else name.replace("_", " ").capitalize()
 
 
 def warning(name: str, value: float) -> bool:
@@ -96,9 +101,9 @@ class Dashboard:
                                                                                   if history else value)
             delta = value - previous
             arrow = "↑" if delta > 0.5 else "↓" if delta < -0.5 else "→"
-            value_text = f"{'⚠ ' if bad else ''}{value:.0f} {arrow}"
+            value_text = f"{'⚠ ' if bad else ''}{scene.tr.decimal(value, 0)} {arrow}"
             p.text(sheet, value_text, (x + w, y), "bold", th.ORANGE if bad else th.TEXT, anchor="topright")
-            hint = scene.t("metric.lower_better" if name in th.HIGH_IS_BAD else "metric.higher_better")
+            hint = scene._("↓ is better") if name in th.HIGH_IS_BAD else scene._("↑ is better")
             room = x + w - label.right - t.font("bold").size(value_text)[0] - t.px(24)
             if t.font("small").size(hint)[0] <= room:  # a cut hint is noise: show it whole or not at all
                 p.text(sheet, hint, (label.right + t.px(8), y + t.line("bold") // 2), "small", th.FAINT,
@@ -128,7 +133,7 @@ class Dashboard:
 def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, notes: list[Note]) -> None:
     """Newest first; each with its icon, its words and the simulated time it happened."""
     t, p = scene.theme, scene.painter
-    p.text(surface, scene.t("live.notifications"), (rect.x, rect.y), "head", th.TEXT)
+    p.text(surface, scene._("Notifications"), (rect.x, rect.y), "head", th.TEXT)
     y = rect.y + t.line("head") + t.px(4)
     surface.set_clip(rect)
     for note in reversed(notes):
@@ -140,7 +145,7 @@ def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, not
         pygame.draw.rect(surface, th.CARD if fresh else th.PANEL, box, border_radius=t.px(4))
         pygame.draw.rect(surface, note.colour, (box.x, box.y, t.px(4), box.h))
         p.text(surface, note.icon, (box.x + t.px(10), box.y + t.px(4)), "bold", note.colour)
-        p.text(surface, clock(note.t), (box.right - t.px(6), box.y + t.px(4)), "small", th.FAINT, anchor="topright")
+        p.text(surface, scene.tr.clock(note.t), (box.right - t.px(6), box.y + t.px(4)), "small", th.FAINT, anchor="topright")
         p.paragraph(surface, note.text, (box.x + t.px(34), box.y + t.px(4) + t.line("small")), rect.w - t.px(60),
                     "small", th.TEXT if fresh else th.MUTED)
         y += box_h + t.px(6)

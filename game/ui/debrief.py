@@ -13,16 +13,16 @@ import pygame
 from game.engine.model import Case
 from game.engine.session import Session
 from game.ui import theme as th
+from game.engine.rubric import strategy_name
+from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES
 from game.ui.chart import timeline
-from game.ui.feed import clock
+from game.ui.dashboard import metric_name
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
-from game.ui.widgets import draw_button
+from game.ui.widgets import draw_button, key_name
 
 
-def duration_text(seconds: int) -> str:
-    minutes, rest = divmod(seconds, 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+OBJECTIVE_MARKS = {True: ("✔", th.GREEN), False: ("✘", th.VERMILLION), None: ("?", th.MUTED)}
 
 
 class DebriefScene(PageScene):
@@ -50,8 +50,8 @@ class DebriefScene(PageScene):
 
     def layout(self, size: tuple[int, int]) -> None:
         self.lay_out_page(size, 60, 1100, [
-            ("menu", self.t("debrief.menu"), "Esc", th.GREEN),
-            ("replay", self.t("debrief.replay"), "R", th.SKY),
+            ("menu", self._("Back to the menu"), key_name(self.tr, "Esc"), th.GREEN),
+            ("replay", self._("Play again"), "R", th.SKY),
         ])
 
     def _page(self, width: int) -> Sheet:
@@ -64,7 +64,7 @@ class DebriefScene(PageScene):
         return sheet
 
     def _items(self, width: int):  # noqa: ANN202, C901 - list of (height, draw(sheet, y))
-        t, p, r = self.theme, self.painter, self.result
+        t, p, r, tr = self.theme, self.painter, self.result, self.tr
         session, state = self.session, self.session.state
         items: list = []
 
@@ -77,9 +77,9 @@ class DebriefScene(PageScene):
             items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
 
         team = self.app.settings.team
-        heading(self.t("debrief.title", title=self.case.title), "title", th.TEXT, gap=0)
+        heading(self._("Debrief: {title}", title=self.case.title), "title", th.TEXT, gap=0)
         if team:
-            para(self.t("debrief.team", team=team), "small", th.MUTED)
+            para(self._("Team: {team}", team=team), "small", th.MUTED)
 
         # The score and the ending side by side.
         colour, icon = th.ENDING_STYLE.get(r.ending["kind"], (th.GREY, "•"))
@@ -90,26 +90,27 @@ class DebriefScene(PageScene):
 
         def score_block(s: Sheet, y: int) -> None:
             y += t.px(14)
-            big = p.text(s, f"{r.score:.0f}", (0, y), "huge", th.TEXT)
-            p.text(s, self.t("debrief.out_of"), (big.right + t.px(8), big.bottom - t.px(12)), "head", th.MUTED,
+            big = p.text(s, tr.decimal(r.score, 0), (0, y), "huge", th.TEXT)
+            p.text(s, self._("/ 100"), (big.right + t.px(8), big.bottom - t.px(12)), "head", th.MUTED,
                    anchor="bottomleft")
-            p.text(s, self.t("debrief.score_exact", score=f"{r.score:.1f}"), (0, big.bottom), "small", th.MUTED)
+            p.text(s, self._("score {score} out of 100", score=tr.decimal(r.score, 1)), (0, big.bottom), "small",
+                   th.MUTED)
             x = width - ending_w
-            p.text(s, self.t("debrief.ending"), (x, y), "small", th.MUTED)
-            kind = self.t(f"ending.{r.ending['kind']}")
-            head = p.text(s, f"{icon} {kind}{self.t('colon')}{r.ending['title']}", (x, y + t.line("small")), "head", colour,
-                          width=ending_w)
+            p.text(s, self._("How it ended"), (x, y), "small", th.MUTED)
+            kind = tr.name(ENDING_KINDS, r.ending["kind"])
+            head = p.text(s, f"{icon} " + self._("{heading}: {text}", heading=kind, text=r.ending["title"]),
+                          (x, y + t.line("small")), "head", colour, width=ending_w)
             p.paragraph(s, ending_text, (x, head.bottom + t.px(4)), ending_w, "body", th.TEXT)
 
         items.append((score_h + t.px(20), score_block))
 
         # The breakdown: a bar per part, with the rubric's note.
-        heading(self.t("debrief.breakdown"))
+        heading(self._("Where the points came from"))
         label_w = t.px(200)
         bar_w = t.px(220)
         note_w = width - label_w - bar_w - t.px(110)
         for name, part in r.breakdown.items():
-            label = self.t(f"part.{name}") if self.t(f"part.{name}") != f"part.{name}" else name.replace("_", " ")
+            label = tr.name(PART_NAMES, name)
             h = max(t.line("body"), p.wrapped_height(part.note, note_w, "small")) + t.px(8)
 
             def row(s: Sheet, y: int, label: str = label, part=part) -> None:  # noqa: ANN001
@@ -119,13 +120,14 @@ class DebriefScene(PageScene):
                 fill = bar.copy()
                 fill.w = int(bar.w * part.points / part.max) if part.max else 0
                 pygame.draw.rect(s.surface, th.SKY, fill, border_radius=t.px(3))
-                p.text(s, f"{part.points:.1f} / {part.max}", (bar.right + t.px(8), y), "body", th.TEXT)
+                p.text(s, f"{tr.decimal(part.points, 1)} / {tr.number(part.max)}", (bar.right + t.px(8), y), "body",
+                       th.TEXT)
                 p.paragraph(s, part.note, (width - note_w, y), note_w, "small", th.MUTED)
 
             items.append((h, row))
 
         # The run on a chart, decisions marked with their numbers.
-        heading(self.t("debrief.timeline"))
+        heading(self._("The run, minute by minute"))
         marks = []
         for number, feedback in enumerate(r.decisions, 1):
             at = state.decided_at.get(feedback.decision)
@@ -135,67 +137,70 @@ class DebriefScene(PageScene):
         chart_h = t.px(230)
         items.append((chart_h + t.px(6), lambda s, y: timeline(p, s, pygame.Rect(0, y, width, chart_h),
                                                                  state.samples, self.case.duration, names, marks)))
-        para(self.t("debrief.chart_help"), "small", th.MUTED)
+        para(self._("Numbered dashed lines are your decisions (numbers as in the list below). Sentiment and trust: "
+                    "higher is better; visibility and media: lower is better."), "small", th.MUTED)
 
         # Feedback per decision.
-        heading(self.t("debrief.decisions"))
+        heading(self._("Your decisions"))
         if not r.decisions:
-            para(self.t("debrief.no_decisions"), colour=th.MUTED)
+            para(self._("The case had no decision."), colour=th.MUTED)
         for number, d in enumerate(r.decisions, 1):
             missed = d.option is None
             mark = "✘" if missed else ("✔" if d.better is None else "◆")
             colour = th.VERMILLION if missed else (th.GREEN if d.better is None else th.ORANGE)
             items.append((t.px(10) + t.line("bold"), lambda s, y, n=number, d=d, mark=mark, colour=colour:
                           p.text(s, f"{n}.  {mark}  {d.title}", (0, y + t.px(10)), "bold", colour, width=width)))
-            chose = self.t("debrief.missed", label=d.label) if missed else self.t("debrief.chose", label=d.label)
+            chose = self._("No decision in time: {label}", label=d.label) if missed else \
+                self._("You chose: {label}", label=d.label)
             para(chose, indent=t.px(28))
-            meta = self.t("debrief.meta", strategy=d.strategy.replace("_", " "), fit=f"{d.fit:.0%}",
-                          took=duration_text(d.seconds_taken))
+            meta = self._("Strategy: {strategy} · fit to this crisis {fit} · decided after {took}",
+                          strategy=strategy_name(d.strategy, tr.lang), fit=tr.percent(d.fit),
+                          took=tr.duration(d.seconds_taken))
             para(meta, "small", th.MUTED, indent=t.px(28))
             if d.feedback:
                 para(d.feedback, indent=t.px(28))
             if d.why:
                 para(d.why, "small", th.MUTED, indent=t.px(28))
             if d.better:
-                para(self.t("debrief.better", label=d.better["label"]), "bold", th.GREEN, indent=t.px(28))
+                para(self._("Better: {label}", label=d.better["label"]), "bold", th.GREEN, indent=t.px(28))
                 why = d.better.get("feedback") or d.better.get("why", "")
                 if why:
                     para(why, "small", th.TEXT, indent=t.px(48))
 
         # Signals.
-        heading(self.t("debrief.signals"))
+        heading(self._("Signals"))
         signals = r.signals
         caught, missed = signals["caught"], signals["missed"]
-        para(self.t("debrief.signal_summary", caught=len(caught), total=len(caught) + len(missed),
-                    false=signals["false_flags"], precision=f"{signals['precision']:.0%}",
-                    recall=f"{signals['recall']:.0%}"))
+        para(self._("{caught}, {false} (precision {precision}, recall {recall}).",
+                    caught=tr.ngettext("{n} signal caught out of {total}", "{n} signals caught out of {total}",
+                                       len(caught), total=len(caught) + len(missed)),
+                    false=tr.ngettext("with {n} false alarm", "with {n} false alarms", signals["false_flags"]),
+                    precision=tr.percent(signals["precision"]), recall=tr.percent(signals["recall"])))
         for item in caught:
             post = session.posts.get(item["post"])
             if post:
-                para(f"✔ {self.t('debrief.caught', after=duration_text(item['after']))} — {post.name}: "
+                para(f"✔ {self._('caught after {after}', after=tr.duration(item['after']))} — {post.name}: "
                      f"{post.text}", "small", th.GREEN, indent=t.px(16))
         for item in missed:
             post = session.posts.get(item["post"])
             if post:
-                para(f"✘ {self.t('debrief.missed_signal', at=clock(post.t))} — {post.name}: {post.text}", "small",
+                para(f"✘ {self._('missed (at {at})', at=tr.clock(post.t))} — {post.name}: {post.text}", "small",
                      th.ORANGE, indent=t.px(16))
 
         # Objectives.
-        heading(self.t("debrief.objectives"))
+        heading(self._("Objectives"))
         for objective in r.objectives:
-            met = objective["met"]
-            mark, colour, word = {True: ("✔", th.GREEN, "debrief.met"), False: ("✘", th.VERMILLION, "debrief.not_met"),
-                                  None: ("?", th.MUTED, "debrief.discuss")}[met]
-            para(f"{mark} [{self.t(word)}] {objective['text']}", colour=colour, indent=t.px(8))
+            mark, colour = OBJECTIVE_MARKS[objective["met"]]
+            word = tr.name(OBJECTIVE_STATES, objective["met"])
+            para(f"{mark} [{word}] {objective['text']}", colour=colour, indent=t.px(8))
 
         if r.crisis:
-            heading(self.t("debrief.crisis"))
+            heading(self._("The crisis, in the terms of the theory"))
             para(r.crisis, colour=th.MUTED)
         return items
 
     def metric_name(self, name: str) -> str:
-        text = self.t(f"metric.{name}")
-        return text if text != f"metric.{name}" else name.replace("_", " ").capitalize()
+        return metric_name(self.tr, name)
 
     # --- input -----------------------------------------------------------------------
 
@@ -220,8 +225,8 @@ class DebriefScene(PageScene):
         w, _ = surface.get_size()
         pygame.draw.line(surface, th.LINE, (0, self.view.bottom), (w, self.view.bottom))
         if self.max_scroll:
-            shown = f"{round(100 * self.scroll / self.max_scroll)} %"
-            p.text(surface, f"↕ {shown} · {self.t('debrief.scroll')}", (self.view.x, self.view.bottom + t.px(14)),
+            shown = self.tr.percent(self.scroll / self.max_scroll)
+            p.text(surface, f"↕ {shown} · {self._('↑↓ PgUp PgDn or the wheel to read on')}", (self.view.x, self.view.bottom + t.px(14)),
                    "small", th.MUTED)
         for button in self.buttons:
             draw_button(p, surface, button, "body")

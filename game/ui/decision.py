@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.engine.model import Decision, Effects
+from game.engine.scoring import timeout_label
 from game.ui import theme as th
-from game.ui.feed import clock
 from game.ui.text import Sheet
-from game.ui.widgets import Button
+from game.ui.widgets import Button, key_name
 
 if TYPE_CHECKING:
     from game.ui.live import LiveScene
@@ -21,13 +21,13 @@ def consequences(scene: LiveScene, effects: Effects) -> str:
     parts = []
     for name, delta in effects.metrics.items():
         if delta:
-            parts.append(f"{scene.metric_name(name).lower()} {'+' if delta > 0 else '−'}{abs(delta):g}")
+            parts.append(f"{scene.metric_name(name).lower()} {scene.tr.signed(delta)}")
     if effects.spread is not None and effects.spread > 1:
-        parts.append(scene.t("timeout.spreads"))
+        parts.append(scene._("the story spreads faster"))
     elif effects.spread is not None and effects.spread < 1:
-        parts.append(scene.t("timeout.calms"))
+        parts.append(scene._("the story calms down"))
     if effects.heat > 0:
-        parts.append(scene.t("timeout.heat"))
+        parts.append(scene._("a burst of angry posts"))
     return ", ".join(parts)
 
 
@@ -75,10 +75,11 @@ class DecisionPanel:
         inner = width - 2 * pad
         self.options, self.confirm = [], None
         if decision is None:
-            text = scene.t("decision.none")
+            text = scene._("Watch the feed and the inbox. When someone needs a decision it appears here, with a "
+                           "countdown.")
             height = pad * 2 + p.wrapped_height(text, inner, "small") + t.line("head")
             sheet = Sheet((width, height), th.PANEL)
-            p.text(sheet, scene.t("decision.heading_idle"), (pad, pad), "head", th.MUTED)
+            p.text(sheet, scene._("No decision waiting"), (pad, pad), "head", th.MUTED)
             p.paragraph(sheet, text, (pad, pad + t.line("head")), inner, "small", th.MUTED)
             return sheet
         chosen = scene.chosen.get(decision.id)
@@ -94,14 +95,14 @@ class DecisionPanel:
             option = decision.options[chosen]
             if option.post:
                 where = session.channels[option.channel].name if option.channel in session.channels else ""
-                published[chosen] = scene.t("decision.publishes", channel=where, post=option.post)
+                published[chosen] = scene._("Publishes on {channel}: “{post}”", channel=where, post=option.post)
         option_heights = [max(t.line("body"), p.wrapped_height(o.label, label_w, "body")) + t.px(12)
                           + (p.wrapped_height(published[i], label_w, "small") + t.px(4) if i in published else 0)
                           for i, o in enumerate(decision.options)]
         timeout = decision.on_timeout
         cost = consequences(scene, timeout.effects)
-        timeout_text = scene.t("decision.timeout", label=timeout.label) + (f" ({cost})" if cost else "")
-        source_text = scene.t("decision.from", source=source) if source else ""
+        timeout_text = scene._("If nobody decides: {label}", label=timeout_label(timeout, scene.tr.lang)) + (f" ({cost})" if cost else "")
+        source_text = scene._("Asked by {source}", source=source) if source else ""
         height = (pad + t.line("bold") + p.wrapped_height(decision.title, inner, "title")
                   + (p.wrapped_height(source_text, inner, "small") if source else 0) + t.px(6)
                   + t.line("head") + t.px(10) + t.px(8)  # countdown and its bar
@@ -113,10 +114,10 @@ class DecisionPanel:
         surface = sheet.surface
         pygame.draw.rect(surface, th.ORANGE, (0, 0, width, height), width=max(2, t.px(2)))
         y = pad
-        p.text(sheet, "⚠ " + scene.t("decision.heading"), (pad, y), "bold", th.ORANGE)
+        p.text(sheet, "⚠ " + scene._("DECISION"), (pad, y), "bold", th.ORANGE)
         if count > 1:
             index = [d.id for d in session.open_decisions].index(decision.id) + 1
-            p.text(sheet, scene.t("decision.more", i=index, n=count), (width - pad, y + t.line("bold") // 2),
+            p.text(sheet, scene._("{i} of {n} open · V next", i=index, n=count), (width - pad, y + t.line("bold") // 2),
                    "small", th.YELLOW, anchor="midright")
         y += t.line("bold")
         y += p.paragraph(sheet, decision.title, (pad, y), inner, "title", th.TEXT)
@@ -147,9 +148,10 @@ class DecisionPanel:
             self.options.append(Button(f"choose:{number - 1}", option.label, key, rect))
             y += h + t.px(6)
         y += p.paragraph(sheet, timeout_text, (pad, y), inner, "small", th.ORANGE) + t.px(8)
-        label = scene.t("decision.confirm") if chosen is not None else scene.t("decision.pick")
-        bw = min(inner, t.font("body").size(label)[0] + t.font("body").size("Enter")[0] + t.px(40))
-        confirm = Button("confirm", label, "Enter", pygame.Rect(width - pad - bw, y, bw, t.line("body") + t.px(12)),
+        label = scene._("✓ Confirm this choice") if chosen is not None else scene._("Choose an option first")
+        enter = key_name(scene.tr, "Enter")
+        bw = min(inner, t.font("body").size(label)[0] + t.font("body").size(enter)[0] + t.px(40))
+        confirm = Button("confirm", label, enter, pygame.Rect(width - pad - bw, y, bw, t.line("body") + t.px(12)),
                          th.GREEN, enabled=chosen is not None)
         from game.ui.widgets import draw_button
 
@@ -182,7 +184,7 @@ class DecisionPanel:
                 p.text(surface, "▲", (self.rect.right - t.px(8), y), "small", th.YELLOW, anchor="topright")
             urgent = left <= 60
             colour = th.VERMILLION if urgent else th.YELLOW
-            text = ("⚠ " if urgent else "◷ ") + scene.t("decision.left", time=clock(left)[3:])
+            text = ("⚠ " if urgent else "◷ ") + scene._("{time} left to decide", time=scene.tr.duration(left))
             p.text(surface, text, (self.rect.x + pad, y), "head", colour)
             bar = pygame.Rect(self.rect.x + pad, y + t.line("head") + t.px(2), self.rect.w - 2 * pad, t.px(8))
             pygame.draw.rect(surface, th.CARD, bar, border_radius=t.px(3))

@@ -17,6 +17,7 @@ import pygame
 
 from game.engine.session import ORGANISATION
 from game.engine.state import Post
+from game.i18n import N_
 from game.ui import theme as th
 from game.ui.text import Sheet
 from game.ui.widgets import Button, button_width, draw_button
@@ -31,20 +32,9 @@ NEW_CARD_PIXELS_PER_FRAME = 180_000
 
 TRIAGE = (("flag", "⚑", "F"), ("dismiss", "✗", "X"), ("answer", "↩", "A"))
 TRIAGE_COLOURS = {"flag": th.ORANGE, "dismiss": th.GREY, "answer": th.SKY}
-
-
-def short_count(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f}M"
-    if n >= 10_000:
-        return f"{n / 1_000:.0f}k"
-    if n >= 1_000:
-        return f"{n / 1_000:.1f}k"
-    return str(n)
-
-
-def clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+# The buttons' verbs, and what a card says once the action is done.
+TRIAGE_WORDS = {"flag": N_("Flag"), "dismiss": N_("Dismiss"), "answer": N_("Answer")}
+TRIAGE_DONE = {"flag": N_("Flagged"), "dismiss": N_("Dismissed"), "answer": N_("Answered")}
 
 
 @dataclass
@@ -168,9 +158,9 @@ class FeedView:
     def _extra_line(self, post: Post) -> str | None:
         session = self.scene.session
         if post.subject:
-            return f"{self.scene.t('feed.subject')}: {post.subject}"
+            return self.scene._("Subject: {subject}", subject=post.subject)
         if post.reply_to and post.reply_to in session.posts:
-            return "↩ " + self.scene.t("feed.replying", name=session.posts[post.reply_to].name)
+            return "↩ " + self.scene._("replying to {name}", name=session.posts[post.reply_to].name)
         return None
 
     def measure(self, post: Post) -> int:
@@ -214,13 +204,13 @@ class FeedView:
         x, y = pad, pad
         right = self.rect.w - pad
         # Who, where, when.
-        stamp = p.text(sheet, clock(post.t), (right, y + t.line("bold") // 2), "small", th.MUTED, anchor="midright")
+        stamp = p.text(sheet, scene.tr.clock(post.t), (right, y + t.line("bold") // 2), "small", th.MUTED, anchor="midright")
         chip = p.text(sheet, f"{scene.channel_icon(post.channel)} {channel.name}", (x, y + t.line("bold") // 2),
                       "small", colour, anchor="midleft")
         x = chip.right + t.px(10)
-        badge_w = t.font("small").size("▲ " + scene.t("feed.trending"))[0] + t.px(20)
+        badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20)
         if own:
-            who = p.text(sheet, f"★ {self.scene.t('feed.you')} · {post.name}", (x, y), "bold", th.SKY,
+            who = p.text(sheet, f"★ {scene._('You')} · {post.name}", (x, y), "bold", th.SKY,
                          width=stamp.x - x - t.px(8))
         else:
             who = p.text(sheet, post.name, (x, y), "bold", th.TEXT, width=max(20, stamp.x - x - t.px(8) - badge_w))
@@ -229,7 +219,9 @@ class FeedView:
                     persona = session.personas.get(post.author)
                     detail = persona.role if persona and persona.role else post.handle
                 else:
-                    detail = f"{post.handle} · {short_count(post.followers)} {self.scene.t('feed.followers')}"
+                    detail = f"{post.handle} · " + scene.tr.ngettext("{count} follower", "{count} followers",
+                                                                     post.followers,
+                                                                     count=scene.tr.compact(post.followers))
                 room = stamp.x - who.right - t.px(16) - badge_w
                 if room > t.px(30):
                     p.text(sheet, detail, (who.right + t.px(8), y + t.line("bold") // 2), "small", th.MUTED,
@@ -264,9 +256,9 @@ class FeedView:
         bh = self._button_height()
         specs = []
         for action, icon, keyname in TRIAGE:
-            label = f"{icon} {scene.t('triage.' + action)}"
+            label = f"{icon} {scene._(TRIAGE_WORDS[action])}"
             if done == action:
-                label = f"✓ {scene.t('triage.done.' + action)}"
+                label = f"✓ {scene._(TRIAGE_DONE[action])}"
             specs.append((action, label, keyname, button_width(p, label, keyname)))
         gap = t.px(6)
         strip = Sheet((sum(w for *_, w in specs) + gap * (len(specs) - 1), bh), fill)
@@ -326,12 +318,13 @@ class FeedView:
             cx, cy = card.counters
             if not self.inbox:  # likes on a phone call would mean nothing
                 likes, shares, replies = session.engagement(post)
-                line = f"♥ {short_count(likes)}   ⇄ {short_count(shares)}   ↻ {short_count(replies)}"
+                count = scene.tr.compact
+                line = f"♥ {count(likes)}   ⇄ {count(shares)}   ↻ {count(replies)}"
                 room = (card.buttons[0].rect.x if card.buttons else self.rect.w) - cx - t.px(6)
                 p.text(surface, line, (self.rect.x + cx, y + cy), "small", th.MUTED, anchor="midleft", width=room)
             if post.id in trending:
                 bx, by = card.badge
-                label = "▲ " + scene.t("feed.trending")
+                label = "▲ " + scene._("Trending")
                 box = pygame.Rect((0, 0), t.font("small").size(label)).inflate(t.px(10), t.px(2))
                 box.midright = (self.rect.x + bx, y + by)
                 pygame.draw.rect(surface, th.ORANGE, box, border_radius=t.px(3))
@@ -343,7 +336,7 @@ class FeedView:
                                  border_radius=t.px(4))
         surface.set_clip(None)
         if self.unseen_above:
-            label = "▲ " + scene.t("feed.new", n=self.unseen_above)
+            label = "▲ " + scene.tr.ngettext("{n} new post above", "{n} new posts above", self.unseen_above)
             r = pygame.Rect((0, 0), t.font("small").size(label))
             r.midtop = (self.rect.centerx, self.rect.y + t.px(6))
             pygame.draw.rect(surface, th.YELLOW, r.inflate(t.px(16), t.px(6)), border_radius=t.px(8))

@@ -8,32 +8,36 @@ from __future__ import annotations
 
 import pygame
 
+from game.i18n import N_
 from game.ui import theme as th
 from game.ui.scene import Scene
+from game.ui.widgets import key_name
 
+# (key, what it does). Key names go through widgets.key_name (Enter is Entrée on a French keyboard).
 PLAYER_KEYS = (
-    ("↑ ↓  /  J K", "help.select"),
-    ("PgUp PgDn  /  wheel", "help.scroll"),
-    ("Tab", "help.tab"),
-    ("C  /  Shift+C", "help.filter"),
-    ("F", "help.flag"),
-    ("X", "help.dismiss"),
-    ("A", "help.answer"),
-    ("1 … 9", "help.choose"),
-    ("Enter", "help.confirm"),
-    ("V", "help.next_decision"),
-    ("Shift+↑ ↓", "help.scroll_decision"),
+    ("↑ ↓  /  J K", N_("select a post")),
+    ("PgUp PgDn  /  wheel", N_("scroll")),
+    ("Tab", N_("switch between feed and inbox")),
+    ("C  /  Shift+C", N_("next / previous channel")),
+    ("F", N_("flag as a real signal")),
+    ("X", N_("dismiss as noise")),
+    ("A", N_("answer (pick a reply)")),
+    ("1 … 9", N_("choose an option of the decision")),
+    ("Enter", N_("confirm the chosen option")),
+    ("V", N_("next open decision")),
+    ("Shift+↑ ↓", N_("scroll a long decision")),
 )
 FACILITATOR_KEYS = (
-    ("Space  /  P", "help.pause"),
-    ("+  /  −", "help.speed"),
-    ("I", "help.inject"),
-    ("E", "help.end"),
-    ("M", "help.sound"),
-    ("F2", "help.projector"),
-    ("F11", "help.fullscreen"),
-    ("Esc", "help.leave"),
-    ("F1", "help.close"),
+    ("Space  /  P", N_("pause / resume")),
+    ("+  /  −", N_("faster / slower")),
+    ("I", N_("fire an optional inject now")),
+    ("E", N_("end the round (debrief)")),
+    ("M", N_("sound on / off")),
+    ("F2", N_("larger type (projector)")),
+    ("F11", N_("full screen")),
+    ("F5", N_("read the case again (menu, briefing)")),
+    ("Esc", N_("close a list / leave the round")),
+    ("F1", N_("close this help")),
 )
 
 
@@ -56,32 +60,32 @@ class HelpScene(Scene):
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill((0, 0, 0, 190))
         surface.blit(shade, (0, 0))
-        box = pygame.Rect(0, 0, min(w - t.px(60), t.px(1000)), min(h - t.px(40), t.px(600)))
+        box = pygame.Rect(0, 0, min(w - t.px(60), t.px(1000)), min(h - t.px(40), t.px(620)))
         box.center = (w // 2, h // 2)
         pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(10))
         pygame.draw.rect(surface, th.YELLOW, box, width=max(2, t.px(2)), border_radius=t.px(10))
         x, y = box.x + t.px(24), box.y + t.px(18)
-        p.text(surface, self.t("help.title"), (x, y), "title", th.TEXT)
+        p.text(surface, self._("Keys"), (x, y), "title", th.TEXT)
         y += t.line("title") + t.px(12)
         column = (box.w - t.px(72)) // 2
-        key_w = t.px(150)
-        for index, (heading, keys) in enumerate((("help.players", PLAYER_KEYS),
-                                                 ("help.facilitators", FACILITATOR_KEYS))):
+        key_w = t.px(170)
+        for index, (heading, keys) in enumerate(((N_("Players"), PLAYER_KEYS), (N_("Facilitator"), FACILITATOR_KEYS))):
             cx = x + index * (column + t.px(24))
             cy = y
-            p.text(surface, self.t(heading), (cx, cy), "head", th.ORANGE)
+            p.text(surface, self._(heading), (cx, cy), "head", th.ORANGE)
             cy += t.line("head") + t.px(6)
             for key, what in keys:
-                p.text(surface, key, (cx, cy), "bold", th.YELLOW, width=key_w - t.px(6))
-                p.text(surface, self.t(what), (cx + key_w, cy), "body", th.TEXT, width=column - key_w)
+                p.text(surface, key_name(self.tr, key), (cx, cy), "bold", th.YELLOW, width=key_w - t.px(6))
+                p.text(surface, self._(what), (cx + key_w, cy), "body", th.TEXT, width=column - key_w)
                 cy += t.line("body") + t.px(6)
         live = self.app.scene("live")
         if live is not None:
             items = live.optional_items()  # type: ignore[attr-defined]
             cy = box.bottom - t.px(16) - t.line("small") * (min(3, len(items)) + 1)
-            p.text(surface, self.t("help.optional", n=len(items)), (x, cy), "small", th.MUTED)
+            p.text(surface, self._("Optional injects this case can fire (I): {n}", n=len(items)), (x, cy), "small",
+                   th.MUTED)
             for number, (_, label, _) in enumerate(items[:3], 1):
                 cy += t.line("small")
                 p.text(surface, f"{number}. {label}", (x + t.px(12), cy), "small", th.MUTED, width=box.w - t.px(60))
-        p.text(surface, self.t("help.footer"), (box.right - t.px(24), box.bottom - t.px(12)), "small", th.FAINT,
-               anchor="bottomright")
+        p.text(surface, self._("F1 or Esc to close · the game keeps running underneath"),
+               (box.right - t.px(24), box.bottom - t.px(12)), "small", th.FAINT, anchor="bottomright")

@@ -24,15 +24,17 @@ from game.engine.session import (
     Event,
     Session,
 )
+from game.engine.scoring import timeout_label
 from game.engine.state import Post
 from game.ui import theme as th
 from game.ui.app import SPEEDS
 from game.ui.briefing import KIND_ICONS, channel_colour
-from game.ui.dashboard import Dashboard, Note, draw_notes
+from game.i18n import N_
+from game.ui.dashboard import Dashboard, Note, draw_notes, metric_name
 from game.ui.decision import DecisionPanel
-from game.ui.feed import FeedView, clock
+from game.ui.feed import FeedView
 from game.ui.scene import Scene
-from game.ui.widgets import Button, button_width, draw_button
+from game.ui.widgets import Button, button_width, draw_button, key_name
 
 TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
 TRENDING_MIN_LIKES = 25
@@ -41,6 +43,8 @@ TRENDING_NOTE_EVERY = 120  # simulated seconds between two trending notes
 TRENDING_SCAN = 200  # heaviest young posts looked at
 MAX_NOTES = 30
 NOTE_LENGTH = 90
+
+INBOX_NOTES = {"email": N_("Email from {name}"), "phone": N_("Call from {name}"), "message": N_("Message from {name}")}
 
 NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
@@ -133,8 +137,7 @@ class LiveScene(Scene):
         return KIND_ICONS.get(channel.kind, "•") if channel else "•"
 
     def metric_name(self, name: str) -> str:
-        text = self.t(f"metric.{name}")
-        return text if text != f"metric.{name}" else name.replace("_", " ").capitalize()
+        return metric_name(self.tr, name)
 
     def shown_decision(self):  # noqa: ANN201 - Decision | None
         open_now = self.session.open_decisions
@@ -199,12 +202,14 @@ class LiveScene(Scene):
         top = self.regions["top"]
         h = t.line("small") + t.px(10)
         y = top.centery - h // 2
+        tr = self.tr
         items = [
-            ("pause", ("▶ " + self.t("live.resume")) if self.paused else ("‖ " + self.t("live.pause")), "Space"),
+            ("pause", ("▶ " + self._("Resume")) if self.paused else ("‖ " + self._("Pause")), key_name(tr, "Space")),
             ("slower", "−", "-"),
             ("faster", "+", "+"),
-            ("sound", "♪ " + self.t("off" if self.app.sound.muted else "on"), "M"),
-            ("help", self.t("live.help"), "F1"),
+            ("sound", "♪ " + (tr.pgettext("setting", "off") if self.app.sound.muted else tr.pgettext("setting", "on")),
+             "M"),
+            ("help", self._("? Help"), "F1"),
         ]
         x = top.right - t.px(12)
         self.buttons = []
@@ -219,7 +224,7 @@ class LiveScene(Scene):
         chips = self.regions["chips"]
         self.chips = []
         x = chips.x
-        entries = [(None, self.t("live.all"))] + [
+        entries = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
         gap = t.px(6)
         widths = fit_widths([button_width(p, label, "") for _, label in entries],
@@ -271,11 +276,11 @@ class LiveScene(Scene):
                 channel = self.session.channels[post.channel]
                 icon = KIND_ICONS.get(channel.kind, "✉")
                 what = post.subject or post.text
-                self.note(icon, self.t(f"note.inbox.{channel.kind.value}", name=post.name) + self.t("colon") + what,
-                          th.SKY)
+                heading = self._(INBOX_NOTES.get(channel.kind.value, INBOX_NOTES["message"]), name=post.name)
+                self.note(icon, self._("{heading}: {text}", heading=heading, text=what), th.SKY)
                 self.app.sound.play("message")
             if post.author == ORGANISATION:
-                self.note("★", self.t("note.published", channel=self.session.channels[post.channel].name), th.BLUE)
+                self.note("★", self._("Published on {channel}", channel=self.session.channels[post.channel].name), th.BLUE)
 
     def take(self, events: list[Event]) -> None:
         """Turn the engine's events into notes and sounds (posts come from ``_sync_posts``)."""
@@ -283,13 +288,13 @@ class LiveScene(Scene):
             if isinstance(event, DecisionOpened):
                 if self.shown is None or self.shown not in self.session.state.open:
                     self.shown = event.decision.id
-                self.note("⚠", self.t("note.decision", title=event.decision.title), th.ORANGE)
+                self.note("⚠", self._("Decision needed: {title}", title=event.decision.title), th.ORANGE)
                 self.app.sound.play("decision")
             elif isinstance(event, DecisionClosed):
                 self.chosen.pop(event.decision.id, None)
                 if event.option is None:
-                    self.note("✘", self.t("note.timeout", title=event.decision.title,
-                                          label=event.decision.on_timeout.label), th.VERMILLION)
+                    self.note("✘", self._("Time is up on “{title}”: {label}", title=event.decision.title,
+                                          label=timeout_label(event.decision.on_timeout, self.tr.lang)), th.VERMILLION)
                     self.app.sound.play("timeout")
                 if self.shown == event.decision.id:
                     self.shown = self.session.open_decisions[0].id if self.session.open_decisions else None
@@ -307,7 +312,7 @@ class LiveScene(Scene):
         for decision in self.session.open_decisions:
             if self.session.time_left(decision.id) <= 60 and decision.id not in self.warned:
                 self.warned.add(decision.id)
-                self.note("⚠", self.t("note.hurry", title=decision.title), th.VERMILLION)
+                self.note("⚠", self._("One minute left: {title}", title=decision.title), th.VERMILLION)
                 self.app.sound.play("hurry")
 
     def _trending(self) -> None:
@@ -345,7 +350,8 @@ class LiveScene(Scene):
             # One note at a time, so trending chatter does not bury the messages and decisions.
             self._trend_note = session.t
             post = max((session.posts[pid] for pid in fresh), key=lambda p: session.engagement(p)[0])
-            self.note("▲", self.t("note.trending", name=post.name) + self.t("colon") + post.text, th.ORANGE)
+            heading = self._("Trending: {name}", name=post.name)
+            self.note("▲", self._("{heading}: {text}", heading=heading, text=post.text), th.ORANGE)
         self.ever_trending |= self.trending
 
     def finish(self) -> None:
@@ -361,9 +367,9 @@ class LiveScene(Scene):
         if action == "answer" and reply is None:
             replies = self.session.replies_for(post)
             if not replies:
-                self.note("⚠", self.t("note.no_replies"), th.GREY)
+                self.note("⚠", self._("There is no prepared answer for this post."), th.GREY)
                 return
-            self.picker = Picker("reply", self.t("picker.reply", name=post.name),
+            self.picker = Picker("reply", self._("Answer {name}", name=post.name),
                                  [(r.id, r.label, f"« {r.post} »" if r.post else "") for r in replies], post)
             return
         try:
@@ -389,7 +395,7 @@ class LiveScene(Scene):
         except EngineError as exc:
             self.note("⚠", str(exc), th.GREY)
             return
-        self.note("✔", self.t("note.decided", title=decision.title, label=option.label), th.GREEN)
+        self.note("✔", self._("{heading}: {text}", heading=decision.title, text=option.label), th.GREEN)
         self.app.sound.play("tick")
 
     def next_decision(self) -> None:
@@ -437,7 +443,7 @@ class LiveScene(Scene):
         except EngineError as exc:
             self.note("⚠", str(exc), th.GREY)
             return
-        self.note("⚡", self.t("note.fired", id=item_id), th.PURPLE)
+        self.note("⚡", self._("Facilitator brought in “{id}”", id=item_id), th.PURPLE)
 
     def end_round(self) -> None:
         self.take(self.session.end())
@@ -446,15 +452,17 @@ class LiveScene(Scene):
         if kind == "inject":
             items = self.optional_items()
             if not items:
-                self.note("⚠", self.t("note.no_injects"), th.GREY)
+                self.note("⚠", self._("This case has no optional inject left to fire."), th.GREY)
                 return
-            self.picker = Picker("inject", self.t("picker.inject"), items)
+            self.picker = Picker("inject", self._("Fire an inject now (facilitator)"), items)
         elif kind == "end":
-            self.picker = Picker("end", self.t("picker.end"), [("yes", self.t("picker.end_yes"), ""),
-                                                                ("no", self.t("picker.end_no"), "")])
+            self.picker = Picker("end", self._("End the round now?"),
+                                 [("yes", self._("Yes: end it and go to the debrief"), ""),
+                                  ("no", self._("No: keep playing"), "")])
         elif kind == "leave":
-            self.picker = Picker("leave", self.t("picker.leave"), [("yes", self.t("picker.leave_yes"), ""),
-                                                                    ("no", self.t("picker.end_no"), "")])
+            self.picker = Picker("leave", self._("Leave this round?"),
+                                 [("yes", self._("Yes: back to the menu (this round is lost)"), ""),
+                                  ("no", self._("No: keep playing"), "")])
 
     def pick(self, index: int) -> None:
         picker = self.picker
@@ -632,18 +640,18 @@ class LiveScene(Scene):
             draw_button(p, surface, chip)
         feed = self.regions["feed"]
         if not self.feed.posts:
-            p.text(surface, self.t("live.empty"), (feed.x + t.px(10), feed.y + t.px(10)), "body", th.MUTED)
+            p.text(surface, self._("The feed is quiet for now…"), (feed.x + t.px(10), feed.y + t.px(10)), "body", th.MUTED)
         self.feed.draw(surface, self.trending)
         self.panel.draw(surface)
         head = self.regions["inbox_head"]
         focus_mark = "▸ " if self.focus is self.inbox else ""
-        title = f"{focus_mark}✉ {self.t('live.inbox')} ({len(self.inbox.posts)})"
+        title = f"{focus_mark}✉ {self._('Inbox')} ({self.tr.number(len(self.inbox.posts))})"
         r = p.text(surface, title, (head.x, head.y), "head", th.FOCUS if self.focus is self.inbox else th.TEXT)
         if self.unread:
-            p.text(surface, self.t("live.unread", n=self.unread), (r.right + t.px(10), r.centery), "small", th.YELLOW,
+            p.text(surface, self.tr.ngettext("{n} new", "{n} new", self.unread), (r.right + t.px(10), r.centery), "small", th.YELLOW,
                    anchor="midleft")
         if not self.inbox.posts:
-            p.text(surface, self.t("live.inbox_empty"), (head.x, head.bottom + t.px(4)), "small", th.MUTED)
+            p.text(surface, self._("No message yet."), (head.x, head.bottom + t.px(4)), "small", th.MUTED)
         self.inbox.draw(surface, set())
         self.dashboard.draw(surface)
         right = self.regions["right"]
@@ -660,20 +668,21 @@ class LiveScene(Scene):
         pygame.draw.rect(surface, th.PANEL, top)
         pygame.draw.line(surface, th.LINE, top.bottomleft, top.bottomright)
         x = t.px(12)
-        time_text = f"◷ {clock(self.session.t)} / {clock(self.case.duration)}"
+        time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
         r = p.text(surface, time_text, (x, top.centery), "head", th.TEXT, anchor="midleft")
         x = r.right + t.px(16)
-        speed = self.t("live.speed", speed=f"{self.speed:g}")
+        speed = self._("1 s = {speed} s", speed=self.tr.number(self.speed))
         r = p.text(surface, speed, (x, top.centery), "small", th.MUTED, anchor="midleft")
         x = r.right + t.px(16)
         if self.paused:
-            r = p.text(surface, "‖ " + self.t("live.paused"), (x, top.centery), "bold", th.BG, anchor="midleft")
+            paused = "‖ " + self._("PAUSED")
+            r = p.text(surface, paused, (x, top.centery), "bold", th.BG, anchor="midleft")
             pygame.draw.rect(surface, th.YELLOW, r.inflate(t.px(12), t.px(4)), border_radius=t.px(4))
-            p.text(surface, "‖ " + self.t("live.paused"), (x, top.centery), "bold", th.BG, anchor="midleft")
+            p.text(surface, paused, (x, top.centery), "bold", th.BG, anchor="midleft")
         else:
-            r = p.text(surface, "● " + self.t("live.live"), (x, top.centery), "bold", th.GREEN, anchor="midleft")
+            r = p.text(surface, "● " + self._("LIVE"), (x, top.centery), "bold", th.GREEN, anchor="midleft")
         if self.app.settings.demo:
-            r = p.text(surface, self.t("live.demo"), (r.right + t.px(16), top.centery), "small", th.PURPLE,
+            r = p.text(surface, self._("DEMO: a bot plays"), (r.right + t.px(16), top.centery), "small", th.PURPLE,
                        anchor="midleft")
         x = r.right + t.px(20)
         limit = self.regions["top_buttons_x"].x - t.px(12)
@@ -689,9 +698,10 @@ class LiveScene(Scene):
         bottom = self.regions["bottom"]
         pygame.draw.rect(surface, th.PANEL, bottom)
         if self.picker is not None:
-            keys = self.t("keys.picker")
+            keys = self._("1-9 choose · Esc cancel")
         else:
-            keys = self.t("keys.live")
+            keys = self._("↑↓ select · F flag · X dismiss · A answer · 1-9 choose · Enter confirm · Tab feed/inbox · "
+                          "C channel · Space pause · +/− speed · I inject · E end · M sound · F1 help")
         p.text(surface, keys, (t.px(12), bottom.centery), "small", th.MUTED, anchor="midleft",
                width=bottom.w - t.px(24))
 
@@ -740,5 +750,5 @@ class LiveScene(Scene):
                 p.paragraph(surface, detail, (row.x + t.px(36), row.y + t.px(6) + t.line("bold")), inner, "small",
                             th.MUTED, max_lines=3)
         surface.set_clip(None)
-        p.text(surface, self.t("picker.cancel"), (box.x + t.px(16), box.bottom - t.px(10)), "small", th.MUTED,
+        p.text(surface, self._("Press a number or click a line · Esc: cancel"), (box.x + t.px(16), box.bottom - t.px(10)), "small", th.MUTED,
                anchor="bottomleft")

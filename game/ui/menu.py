@@ -1,34 +1,89 @@
 """The case menu: every case found, the broken ones greyed with their errors; team, language, speed.
 
-Cases load one per frame, so a folder of many cases (or a slow disk) never freezes the window,
-and a case that fails validation is listed with its first errors while the others still play.
+Each case folder is listed once, in the interface language when it holds that translation
+(``scenario.fr.yaml``), else in its own. Cases load one per frame, so a folder of many cases (or a
+slow disk) never freezes the window, and a case that fails validation is listed with its first
+error while the others still play. F5 reads every case from disk again, for authors editing one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pygame
 
 from game.engine.diagnostics import CaseError
-from game.engine.loader import case_file, case_files, load_case
+from game.engine.loader import case_file, case_files, check_file, load_case
 from game.engine.model import Case
-from game.ui import strings
+from game.engine.rubric import crisis_name
+from game.i18n import DIFFICULTIES, LANGUAGE_NAMES, LANGUAGES, Translator
 from game.ui import theme as th
 from game.ui.app import SPEEDS
 from game.ui.scene import Scene
 from game.ui.widgets import Button, TextField, button_width, draw_button
 
 
+def read_case(path: Path) -> tuple[Case | None, list[str]]:
+    """The case in ``path`` and, when it cannot be played, its problems as ``FILE:LINE:COL: error: message``."""
+    try:
+        return load_case(path).case, []
+    except CaseError as exc:
+        return None, [str(d) for d in exc.diagnostics] or [f"{path}: cannot be loaded"]
+    except Exception as exc:  # noqa: BLE001 - a case must never take the window down with it
+        return None, [f"{path}: {type(exc).__name__}: {exc}"]
+
+
+def case_problems(path: Path) -> list[str]:
+    """Everything ``crisis-sim validate`` would say about ``path`` (errors and warnings)."""
+    try:
+        return [str(d) for d in check_file(path)]
+    except Exception as exc:  # noqa: BLE001
+        return [f"{path}: {type(exc).__name__}: {exc}"]
+
+
 @dataclass
 class CaseEntry:
-    """One case file in the menu: loaded, broken, or not read yet."""
+    """One case in the menu: a case folder (read in the chosen language) or a file given by name.
 
-    path: Path
+    Attributes:
+        source: The case folder, or a case file named on the command line.
+        path: The file read for the current language.
+    """
+
+    source: Path
+    lang: str = "en"
+    path: Path = field(init=False)
     case: Case | None = None
     problems: list[str] = field(default_factory=list)
     loaded: bool = False
+
+    def __post_init__(self) -> None:
+        self.path = self.file_for(self.lang)
+
+    @property
+    def key(self) -> Path:
+        """What makes two entries the same case: its folder."""
+        folder = self.source if self.source.is_dir() else self.source.parent
+        return folder.resolve()
+
+    def file_for(self, lang: str) -> Path:
+        if not self.source.is_dir():
+            return self.source
+        file = case_file(self.source, lang)
+        if not file.is_file():  # a folder with translations only
+            found = sorted(self.source.glob("scenario*.yaml"))
+            if found:
+                return found[0]
+        return file
+
+    def set_language(self, lang: str) -> None:
+        """Read the case in ``lang`` if its folder has that translation (reloads only if the file changes)."""
+        self.lang = lang
+        path = self.file_for(lang)
+        if path != self.path:
+            self.path, self.case, self.problems, self.loaded = path, None, [], False
 
     @property
     def playable(self) -> bool:
@@ -47,27 +102,23 @@ class CaseEntry:
         if self.loaded:
             return
         self.loaded = True
-        try:
-            self.case = load_case(self.path).case
-        except CaseError as exc:
-            self.problems = [str(d) for d in exc.diagnostics] or [f"{self.path}: cannot be loaded"]
-        except Exception as exc:  # noqa: BLE001 - a case must never take the menu down with it
-            self.problems = [f"{self.path}: {type(exc).__name__}: {exc}"]
+        self.case, self.problems = read_case(self.path)
 
 
-def find_cases(folders: list[Path], extra: Path | None = None) -> list[CaseEntry]:
-    """Every case file in ``folders`` (one sub-folder per case), and ``extra`` first if given."""
+def find_cases(folders: list[Path], extra: Path | None = None, lang: str = "en") -> list[CaseEntry]:
+    """Every case in ``folders`` (one sub-folder per case, listed once whatever its translations),
+    and ``extra`` first if given."""
     entries: list[CaseEntry] = []
     seen: set[Path] = set()
 
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            entries.append(CaseEntry(path))
+    def add(source: Path) -> None:
+        entry = CaseEntry(source, lang)
+        if entry.key not in seen:
+            seen.add(entry.key)
+            entries.append(entry)
 
     if extra is not None:
-        add(case_file(extra))
+        add(extra)
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -76,17 +127,12 @@ def find_cases(folders: list[Path], extra: Path | None = None) -> list[CaseEntry
         except OSError:
             continue
         for file in files:
-            add(file)
+            add(file.parent)
     return entries
 
 
-def format_minutes(seconds: int) -> str:
-    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds // 60} min {seconds % 60} s"
-
-
-def crisis_label(case: Case) -> str:
-    kind = case.crisis.kind.value.replace("_", " ") if case.crisis.kind else ""
-    return f"{case.crisis.cluster.value}{' · ' + kind if kind else ''}"
+def crisis_label(case: Case, tr: Translator) -> str:
+    return crisis_name(case.crisis, tr.lang)
 
 
 class MenuScene(Scene):
@@ -103,10 +149,12 @@ class MenuScene(Scene):
     def __init__(self, app, folders: list[Path], extra: Path | None = None) -> None:  # noqa: ANN001
         super().__init__(app)
         self.folders = folders
-        self.entries = find_cases(folders, extra)
+        self.extra = extra
+        self.entries = find_cases(folders, extra, app.settings.lang)
         self.selected = 0
         self.team = TextField(app.settings.team)
-        self.message = ""
+        # A note in the footer, kept as a function so it follows the language.
+        self.message: Callable[[], str] | None = None
         self.scroll = 0
         self.buttons: list[Button] = []
         self.rows: list[tuple[int, pygame.Rect]] = []
@@ -123,30 +171,57 @@ class MenuScene(Scene):
             entry.load()
 
     def entry_for(self, path: Path) -> CaseEntry:
-        wanted = case_file(path).resolve()
+        wanted = CaseEntry(Path(path), self.app.settings.lang)
         for entry in self.entries:
-            if entry.path.resolve() == wanted:
+            if entry.key == wanted.key:
                 return entry
-        entry = CaseEntry(case_file(path))
-        self.entries.insert(0, entry)
-        return entry
+        self.entries.insert(0, wanted)
+        return wanted
 
     def first_playable(self) -> CaseEntry | None:
         self.finish_loading()
         return next((e for e in self.entries if e.playable), None)
 
     def open(self, entry: CaseEntry) -> None:
-        """Go to the briefing of a case (a broken one only says why it cannot be played)."""
+        """Go to the briefing of a case; a broken one opens on the list of its problems."""
         from game.ui.briefing import BriefingScene
 
         entry.load()
-        if not entry.playable:
-            self.selected = self.entries.index(entry) if entry in self.entries else self.selected
-            self.message = f"{entry.short_name}: " + self.t("menu.broken", n=len(entry.problems))
-            return
-        self.message = ""
+        if entry in self.entries:
+            self.selected = self.entries.index(entry)
         self.app.settings.team = self.team.text.strip()
+        if not entry.playable:
+            n, name = len(entry.problems), entry.short_name
+            self.message = lambda: self._("{file}: {problem}", file=name, problem=self.broken_text(n))
+            self.app.push(BriefingScene(self.app, None, entry.path, case_problems(entry.path) or entry.problems))
+            return
+        self.message = None
         self.app.push(BriefingScene(self.app, entry.case, entry.path))
+
+    def broken_text(self, n: int) -> str:
+        return self.tr.ngettext("⚠ This case cannot be played: {n} problem. Fix it and press F5.",
+                                "⚠ This case cannot be played: {n} problems. Fix them and press F5.", n)
+
+    def reload(self) -> None:
+        """F5: find and read every case again from disk (an author has just edited one)."""
+        current = self.entries[self.selected].key if self.entries else None
+        self.entries = find_cases(self.folders, self.extra, self.app.settings.lang)
+        keys = [e.key for e in self.entries]
+        self.selected = keys.index(current) if current in keys else min(self.selected, max(0, len(keys) - 1))
+        count = len(self.entries)
+        self.message = lambda: self.tr.ngettext("{n} case read again from disk.", "{n} cases read again from disk.",
+                                                count)
+        self._layout_rows()
+
+    def refresh(self, path: Path, case: Case | None, problems: list[str]) -> None:
+        """A screen above read ``path`` again: the menu's entry for it shows the same."""
+        for entry in self.entries:
+            if entry.path.resolve() == path.resolve():
+                entry.case, entry.problems, entry.loaded = case, problems, True
+
+    def language_changed(self) -> None:
+        for entry in self.entries:
+            entry.set_language(self.app.settings.lang)
 
     # --- input -----------------------------------------------------------------------
 
@@ -175,6 +250,8 @@ class MenuScene(Scene):
             self.cycle_language()
         elif key == pygame.K_s:
             self.cycle_speed(1)
+        elif key == pygame.K_F5:
+            self.reload()
         elif key in (pygame.K_ESCAPE, pygame.K_q):
             self.app.running = False
         else:
@@ -208,6 +285,8 @@ class MenuScene(Scene):
             self.app.toggle_projector()
         elif action == "sound":
             self.app.sound.toggle()
+        elif action == "reload":
+            self.reload()
         elif action == "quit":
             self.app.running = False
 
@@ -216,11 +295,9 @@ class MenuScene(Scene):
             self.selected = max(0, min(len(self.entries) - 1, self.selected + step))
 
     def cycle_language(self) -> None:
-        languages = strings.LANGUAGES
         lang = self.app.settings.lang
-        self.app.settings.lang = languages[(languages.index(lang) + 1) % len(languages)] \
-            if lang in languages else languages[0]
-        self.layout(self.app.size)
+        following = LANGUAGES[(LANGUAGES.index(lang) + 1) % len(LANGUAGES)] if lang in LANGUAGES else LANGUAGES[0]
+        self.app.set_language(following)
 
     def cycle_speed(self, step: int) -> None:
         speed = self.app.settings.speed
@@ -248,22 +325,32 @@ class MenuScene(Scene):
         self._layout_rows()
 
     def _settings_buttons(self) -> list[Button]:
-        t, p = self.theme, self.painter
+        t, p, tr = self.theme, self.painter, self.tr
         s = self.app.settings
+
+        def state(on: bool) -> str:
+            return tr.pgettext("setting", "on") if on else tr.pgettext("setting", "off")
+
         x, y = t.px(40), t.px(120)
         h = t.line("body") + t.px(10)
         items = [
-            ("lang", f"{self.t('menu.language')}: {strings.LANGUAGE_NAMES[s.lang]}", "L"),
-            ("speed", self.t("menu.speed", speed=f"{s.speed:g}"), "S"),
-            ("projector", f"{self.t('menu.projector')}: {self.t('on' if s.projector else 'off')}", "F2"),
-            ("sound", f"{self.t('menu.sound')}: {self.t('off' if self.app.sound.muted else 'on')}", "M"),
+            ("lang", self._("Language: {name}", name=LANGUAGE_NAMES[s.lang]), "L"),
+            ("speed", self._("Speed: 1 s = {speed} s", speed=tr.number(s.speed)), "S"),
+            ("projector", self._("Projector type: {state}", state=state(s.projector)), "F2"),
+            ("sound", self._("Sound: {state}", state=state(not self.app.sound.muted)), "M"),
+            ("reload", self._("Reload"), "F5"),
         ]
         buttons = []
         x = t.px(40) + t.px(300) + t.px(16)
-        for action, label, key in items:
-            w = button_width(p, label, key, "body")
+        gap = t.px(10)
+        right = self.app.size[0] - t.px(40)
+        widths = [button_width(p, label, key, "body") for _, label, key in items]
+        if x + sum(widths) + gap * (len(items) - 1) > right:  # a narrow window: the buttons share the row
+            share = max(t.px(60), (right - x - gap * (len(items) - 1)) // len(items))
+            widths = [min(w, share) for w in widths]
+        for (action, label, key), w in zip(items, widths):
             buttons.append(Button(action, label, key, pygame.Rect(x, y, w, h)))
-            x += w + t.px(10)
+            x += w + gap
         return buttons
 
     def _layout_rows(self) -> None:
@@ -294,30 +381,35 @@ class MenuScene(Scene):
         w, h = surface.get_size()
         surface.fill(th.BG)
         p.text(surface, "Crisis Sim", (t.px(40), t.px(24)), "big", th.TEXT)
-        p.text(surface, self.t("menu.tagline"), (t.px(40), t.px(24) + t.line("big")), "body", th.MUTED)
-        p.text(surface, self.t("menu.team"), (t.px(40), t.px(120) - t.line("small") - t.px(2)), "small", th.MUTED)
-        self.team.draw(p, surface, self.team_rect(), self.t("menu.team_placeholder"))
+        p.text(surface, self._("A training game for social-media crisis communication"),
+               (t.px(40), t.px(24) + t.line("big")), "body", th.MUTED)
+        p.text(surface, self._("Team or player name"), (t.px(40), t.px(120) - t.line("small") - t.px(2)), "small",
+               th.MUTED)
+        self.team.draw(p, surface, self.team_rect(), self._("N to type a name"))
         for button in self.buttons:
             draw_button(p, surface, button, "body")
-        p.text(surface, self.t("menu.cases"), (t.px(40), t.px(180) - t.line("head") - t.px(4)), "head", th.TEXT)
+        p.text(surface, self._("Cases"), (t.px(40), t.px(180) - t.line("head") - t.px(4)), "head", th.TEXT)
         if not self.entries:
             folders = ", ".join(str(f) for f in self.folders) or "scenarios/"
-            p.text(surface, self.t("menu.none", folders=folders), (t.px(40), t.px(190)), "body", th.MUTED)
+            p.text(surface, self._("No case found in {folders}.", folders=folders), (t.px(40), t.px(190)), "body",
+                   th.MUTED)
         for index, rect in self.rows:
             self._draw_entry(surface, self.entries[index], rect, index == self.selected)
         if self.scroll > 0:
             p.text(surface, "▲", (w - t.px(30), t.px(180)), "body", th.MUTED)
         if self.rows and self.rows[-1][0] < len(self.entries) - 1:
             p.text(surface, "▼", (w - t.px(30), h - t.px(80)), "body", th.MUTED)
-        footer = self.message or self.t("menu.keys")
-        colour = th.ORANGE if self.message else th.MUTED
+        message = self.message() if self.message else ""
+        footer = message or self._("↑↓ choose a case · Enter open · N team name · L language · S speed · "
+                                   "F5 reload · F2 projector · M sound · F11 full screen · F1 help · Esc quit")
+        colour = th.ORANGE if message else th.MUTED
         p.text(surface, footer, (t.px(40), h - t.px(40)), "small", colour, width=w - t.px(80))
         if self.app.problems:
             p.text(surface, "⚠ " + self.app.problems[0], (t.px(40), h - t.px(22)), "small", th.ORANGE,
                    width=w - t.px(80))
 
     def _draw_entry(self, surface: pygame.Surface, entry: CaseEntry, rect: pygame.Rect, selected: bool) -> None:
-        t, p = self.theme, self.painter
+        t, p, tr = self.theme, self.painter, self.tr
         pad = t.px(12)
         pygame.draw.rect(surface, th.CARD if entry.playable or not entry.loaded else th.CARD_DONE, rect,
                          border_radius=t.px(6))
@@ -328,12 +420,12 @@ class MenuScene(Scene):
         width = rect.w - 2 * pad
         if not entry.loaded:
             p.text(surface, f"{entry.path}", (x, y), "head", th.MUTED, width=width)
-            p.text(surface, self.t("menu.loading"), (x, y + t.line("head")), "small", th.MUTED)
+            p.text(surface, self._("Loading…"), (x, y + t.line("head")), "small", th.MUTED)
             return
         case = entry.case
         if case is None:
             head = p.text(surface, f"⚠ {entry.short_name}", (x, y), "head", th.MUTED, width=width // 2)
-            p.text(surface, self.t("menu.broken", n=len(entry.problems)), (head.right + t.px(12), head.centery),
+            p.text(surface, self.broken_text(len(entry.problems)), (head.right + t.px(12), head.centery),
                    "small", th.ORANGE, anchor="midleft", width=rect.right - pad - head.right - t.px(12))
             y += t.line("head")
             p.paragraph(surface, entry.short_problem, (x, y), width, "small", th.MUTED, max_lines=2)
@@ -341,8 +433,9 @@ class MenuScene(Scene):
         p.text(surface, case.title, (x, y), "head", th.TEXT, width=width)
         y += t.line("head")
         details = " · ".join([
-            case.language.upper(), crisis_label(case), self.t(f"difficulty.{case.difficulty}"),
-            format_minutes(case.duration), self.t("menu.historical" if case.historical else "menu.fictional"),
+            case.language.upper(), crisis_label(case, tr), tr.name(DIFFICULTIES, case.difficulty),
+            tr.duration(case.duration),
+            self._("historical") if case.historical else self._("fictional"),
         ])
         p.text(surface, details, (x, y), "small", th.MUTED, width=width)
         y += t.line("small")

@@ -38,9 +38,14 @@ class Scene:
     def theme(self):  # noqa: ANN201 - the app's Theme
         return self.app.painter.theme
 
-    def t(self, key: str, **values: object) -> str:
-        """The interface's words in the chosen language."""
-        return self.app.t(key, **values)
+    @property
+    def tr(self):  # noqa: ANN201 - the app's game.i18n.Translator
+        """Words (``ngettext``, ``pgettext``), numbers and times in the chosen language."""
+        return self.app.tr
+
+    def _(self, message: str, /, **values: object) -> str:
+        """``message`` (English, the gettext message id) in the chosen language, placeholders filled."""
+        return self.app.tr.gettext(message, **values)
 
     def handle(self, event: pygame.event.Event) -> bool:
         """React to one input event; True when the event was used."""
@@ -53,7 +58,10 @@ class Scene:
         """Draw the scene; must not change its state."""
 
     def layout(self, size: tuple[int, int]) -> None:
-        """The window changed size (or the type size changed): recompute positions and caches."""
+        """The window changed size (or the type size or language changed): recompute positions and caches."""
+
+    def language_changed(self) -> None:
+        """The interface language changed; ``layout`` follows. Drop words kept from before."""
 
     def resume(self) -> None:
         """The scene is on top again."""

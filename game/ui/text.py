@@ -85,7 +85,11 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
     lines: list[str] = []
     space = font.size(" ")[0]
     for paragraph in reflow(text):
-        words = paragraph.split()
+        # Only ordinary spaces break a line: no-break spaces keep "1 234", "50 %" and
+        # "texte :" together, as French typography wants.
+        words = BREAKS.split(paragraph.strip(" \t"))
+        if words == [""]:
+            words = []
         if not words:
             lines.append("")
             continue
@@ -113,6 +117,7 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
     return lines
 
 
+BREAKS = re.compile(r"[ \t]+")
 LIST_ITEM = re.compile(r"^\s*([-•*]|\d+[.)])\s")
 
 

@@ -14,6 +14,20 @@ from game.ui import theme as th
 from game.ui.text import Painter, Sheet, ellipsize
 
 
+def key_name(tr, key: str) -> str:  # noqa: ANN001 - tr is a game.i18n.Translator
+    """A key's name as the keyboard of the language prints it ("Enter" is "Entrée" in French);
+    letters, digits and symbols stay as they are. ``key`` may hold several names and words."""
+    words = {
+        "Enter": tr.pgettext("key", "Enter"),
+        "Esc": tr.pgettext("key", "Esc"),
+        "Space": tr.pgettext("key", "Space"),
+        "PgUp": tr.pgettext("key", "PgUp"),
+        "PgDn": tr.pgettext("key", "PgDn"),
+        "wheel": tr.pgettext("key", "wheel"),
+    }
+    return " ".join(words.get(word, word) for word in key.split(" "))
+
+
 @dataclass
 class Button:
     """A clickable area with a label and the key that does the same.
