@@ -201,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="DIR", help="save a PNG of each screen into DIR (with --demo)")
     parser.add_argument("--fullscreen", action="store_true", help="open full screen")
     parser.add_argument("--projector", action="store_true", help="larger type for a projector")
+    parser.add_argument("--data-dir", metavar="DIR", help="folder of the results database (default: the user's data folder)")
     sub = parser.add_subparsers(dest="command")
 
     play = sub.add_parser("play", help="play a case")
@@ -238,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     from game.authoring.commands import add_commands
 
     add_commands(sub)
+    from game.results.commands import add_commands as add_results_commands
+
+    add_results_commands(sub)
     return parser
 
 

@@ -41,10 +41,12 @@ class CaseHistory:
 def history(store: ResultStore, team: str, case_id: str | None = None) -> list[CaseHistory]:
     """Every case the team played, most recently played first, each with its rounds oldest first."""
     by_case: dict[str, list[StoredSession]] = {}
-    for stored in store.sessions(team=team, case_id=case_id, newest_first=False):
+    latest: dict[str, int] = {}
+    for order, stored in enumerate(store.sessions(team=team, case_id=case_id, newest_first=False)):
         by_case.setdefault(stored.case_id, []).append(stored)
+        latest[stored.case_id] = order
     out = [CaseHistory(cid, rounds[-1].case_title or cid, rounds) for cid, rounds in by_case.items()]
-    return sorted(out, key=lambda h: h.rounds[-1].started_at, reverse=True)
+    return sorted(out, key=lambda h: latest[h.case_id], reverse=True)
 
 
 def teams(store: ResultStore) -> list[tuple[str, int, str]]:

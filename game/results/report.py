@@ -125,7 +125,7 @@ def _page(lang: str, title: str, body: Iterable[str]) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
             + "".join(body)
-            + f'<footer>{esc(word(lang, "report.generated", when=utc_now().replace("T", " ").rstrip("Z")))}'
+            + f'<footer>{esc(word(lang, "report.generated", when=_when(utc_now())))}'
               "</footer></body></html>\n")
 
 
@@ -265,7 +265,8 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:  # noqa: 
 
 
 def _when(stamp: str | None) -> str:
-    return (stamp or "").replace("T", " ").rstrip("Z")
+    """A stored UTC time as people read it: to the minute."""
+    return (stamp or "")[:16].replace("T", " ") + (" UTC" if stamp else "")
 
 
 def _ending_icon(kind: str) -> str:

@@ -155,8 +155,8 @@ def data_dir(given: str | Path | None = None) -> Path:
 
 
 def utc_now() -> str:
-    """Wall-clock time as ISO 8601 UTC to the second (the store's clock, never the engine's)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """Wall-clock time as ISO 8601 UTC to the millisecond (the store's clock, never the engine's)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def pack_log(text: str) -> bytes:

@@ -157,6 +157,28 @@ def all_workshops(store: ResultStore) -> list[Workshop]:
     return [get(store, i) for i in ids]
 
 
+def attach(store: ResultStore, workshop: Workshop, session_ids: Iterable[str] = (), teams: Iterable[str] = ()) -> int:
+    """Put rounds already in the store into the workshop: the rounds named, and the ended rounds
+    of the teams named that are in no workshop yet. Returns how many moved; their teams join."""
+    ids = [store.session(i).id for i in session_ids]
+    team_list = [clean_team(t) for t in teams]
+    with store.transaction() as conn:
+        for team in team_list:
+            ids += [r[0] for r in conn.execute(
+                "SELECT id FROM sessions WHERE team = ? AND case_id = ? AND workshop IS NULL AND status != 'running'",
+                (team, workshop.case_id))]
+        moved = 0
+        for sid in dict.fromkeys(ids):
+            row = conn.execute("SELECT case_id, team FROM sessions WHERE id = ?", (sid,)).fetchone()
+            if row[0] != workshop.case_id:
+                raise StoreError(f"round {sid[:8]} is of case {row[0]!r}, the workshop of {workshop.case_id!r}")
+            conn.execute("UPDATE sessions SET workshop = ? WHERE id = ?", (workshop.id, sid))
+            if row[1]:
+                _add_teams(conn, workshop.id, [row[1]])
+            moved += 1
+    return moved
+
+
 def next_team(store: ResultStore, workshop: Workshop) -> str | None:
     """The first team (in the trainer's order) that has not finished a round yet: teams play in turn."""
     done = {r[0] for r in store._need().execute(
@@ -175,7 +197,8 @@ def ranking(store: ResultStore, workshop: Workshop, count: str = "best") -> list
     """
     if count not in COUNTS:
         raise ValueError(f"count must be one of {COUNTS}")
-    order = {"best": "score DESC, ended_at, id", "first": "ended_at, id", "last": "ended_at DESC, id"}[count]
+    order = {"best": "score DESC, ended_at, rowid", "first": "ended_at, rowid",
+             "last": "ended_at DESC, rowid DESC"}[count]
     rows = store._need().execute(
         f"""SELECT team, id, score, ending, ending_kind, ended_at, breakdown, n FROM (
                 SELECT team, id, score, ending, ending_kind, ended_at, breakdown,

@@ -1,0 +1,201 @@
+"""Debrief reports: the HTML page of a Nestlé round shows every decision and the engine's score,
+everything from a case, a team or a note is escaped, the page needs no other file, and CSV cells
+cannot run as formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.engine.bots import BOTS
+from game.engine.loader import load_case
+from game.results.recording import start
+from game.results.report import cell, csv_rows, round_html, workshop_html, write_csv
+from game.results.store import ResultStore
+
+from conftest import SCENARIOS, TINY
+
+NESTLE = SCENARIOS / "nestle-kitkat-2010"
+
+
+class Text(HTMLParser):
+    """The page's visible text and its tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.tags: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        self.tags.append(tag)
+        if tag in ("style", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):  # noqa: ANN001
+        if tag in ("style", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data):  # noqa: ANN001
+        if not self._skip:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.parts))
+
+
+def page_text(html: str) -> Text:
+    parser = Text()
+    parser.feed(html)
+    return parser
+
+
+def play(store: ResultStore, case, path: Path, seed: int, bot: str = "best", team: str = "Red", **kwargs):  # noqa: ANN001
+    session, recording = start(store, case, path, seed, team=team, **kwargs)
+    player, events = BOTS[bot](seed), []
+    while not session.state.ended:
+        player.act(session, events)
+        events = session.step()
+    return session, recording
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    with ResultStore(tmp_path / "results.db") as s:
+        yield s
+
+
+@pytest.mark.parametrize("bot", ["best", "random", "worst"])
+def test_nestle_report_shows_every_decision_and_the_engines_score(store, bot: str) -> None:
+    loaded = load_case(NESTLE)
+    session, recording = play(store, loaded.case, loaded.path, 9, bot)
+    result = session.result()
+    store.add_note(recording.session_id, 600, "They argue about deleting the comments")
+    html = round_html(store, store.session(recording.session_id))
+    page = page_text(html)
+    text = page.text
+
+    assert f'<div class="score" id="score">{result.score:.1f} ' in html
+    assert f"{result.score:.1f}" in text
+    assert result.decisions, "the Nestlé case has decisions"
+    for number, d in enumerate(result.decisions, 1):
+        assert f"{number}. {d.title}" in text
+        assert d.label in text
+        if d.feedback:
+            assert d.feedback.split(".")[0] in text
+        if d.better:
+            assert d.better["label"] in text
+    # Timing of each decision, the signals, the objectives, the ending, the note on the timeline.
+    assert "opened at" in text and "decided at" in text or "no answer in time" in text
+    assert f"Caught {len(result.signals['caught'])} of" in text
+    for objective in result.objectives:
+        assert objective["text"] in text
+    assert result.ending["title"] in text
+    assert "✎1 · 10:00 They argue about deleting the comments" in text
+    assert "✎1 Observer's note: They argue about deleting the comments" in text
+    for part, points in result.to_json()["breakdown"].items():
+        assert f"{points:.1f} / " in text
+    # One inline chart at least, and nothing fetched from elsewhere.
+    assert "svg" in page.tags
+    assert not re.search(r"<(script|link|img|iframe)\b|src=|url\(|@import", html, re.I)
+    assert set(re.findall(r"https?://[^\"' ]+", html)) <= {"http://www.w3.org/2000/svg"}
+
+
+def test_everything_from_a_case_a_team_or_a_note_is_escaped(store, tiny_case) -> None:
+    evil = "<script>alert('x')</script>"
+    case = tiny_case.model_copy(update={
+        "title": f"Title {evil}",
+        "questions": [f"Question {evil}?"],
+        "decisions": [d.model_copy(update={"title": f"Decision {evil}"}) for d in tiny_case.decisions],
+    })
+    _, recording = play(store, case, TINY / "scenario.yaml", 1, team='Team "><img src=x onerror=alert(1)>')
+    sid = recording.session_id
+    store.add_note(sid, 30, f"note {evil} & more")
+    store.answer(sid, "q1", f"Question {evil}?", f"answer {evil}")
+    html = round_html(store, store.session(sid))
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    text = page_text(html).text
+    assert f"Title {evil}" in text and f"Decision {evil}" in text and f"note {evil} & more" in text
+    assert f"answer {evil}" in text and f"Question {evil}?" in text
+
+
+def test_reflection_answers_and_unanswered_questions_appear(store, tiny_case) -> None:
+    case = tiny_case.model_copy(update={"questions": ["What would you do differently?",
+                                                      "Which signal did you miss?"]})
+    _, recording = play(store, case, TINY / "scenario.yaml", 1)
+    store.answer(recording.session_id, "q2", "Which signal did you miss?", "The reporter's call.\nAnd the boss.")
+    text = page_text(round_html(store, store.session(recording.session_id))).text
+    assert "Reflection" in text
+    assert "What would you do differently? (not answered)" in text
+    assert "Which signal did you miss? The reporter's call. And the boss." in text
+
+
+def test_french_report_and_an_interrupted_round(store) -> None:
+    loaded = load_case(NESTLE, "fr")
+    session, recording = start(store, loaded.case, loaded.path, 3, team="Équipe")
+    player, events = BOTS["best"](3), []
+    while len(session.state.choices) < 2:
+        player.act(session, events)
+        events = session.step()
+    recording.interrupt()
+    text = page_text(round_html(store, store.session(recording.session_id))).text
+    assert "Débriefing" in text and "interrompue" in text and "pas de score" in text
+    for decision in session.state.choices:
+        assert f"{list(session.state.choices).index(decision) + 1}. {decision}" in text
+
+
+def test_history_chart_when_the_team_played_the_case_before(store) -> None:
+    loaded = load_case(NESTLE)
+    for seed, bot in ((1, "worst"), (2, "best")):
+        _, recording = play(store, loaded.case, loaded.path, seed, bot, team="Progress")
+    html = round_html(store, store.session(recording.session_id))
+    assert "Progress on this case" in page_text(html).text
+    assert html.count("<svg") >= 3
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    for dangerous in ("=1+2", "+1", "-2", "@SUM(A1)", "\t=x", "\r=x", '=HYPERLINK("http://x","y")'):
+        assert cell(dangerous).startswith("'")
+    assert cell(-2.5) == -2.5 and cell(7) == 7 and cell("Red") == "Red" and cell(None) == ""
+
+
+def test_csv_export_of_sessions_and_decisions(store, tmp_path: Path, capsys) -> None:
+    loaded = load_case(NESTLE)
+    _, recording = play(store, loaded.case, loaded.path, 4, "random", team="=cmd|' /C calc'!A0")
+    _, other = play(store, loaded.case, loaded.path, 5, "best", team="-Blue")
+    rows = list(csv.DictReader(io.StringIO(write_csv(csv_rows(store, store.sessions(newest_first=False))))))
+    assert [r["team"] for r in rows] == ["'=cmd|' /C calc'!A0", "'-Blue"]
+    assert float(rows[1]["score"]) == store.session(other.session_id).score
+    decisions = list(csv.DictReader(io.StringIO(write_csv(
+        csv_rows(store, [store.session(other.session_id)], "decisions"), "decisions"))))
+    assert [d["decision"] for d in decisions] == [d["decision"] for d in store.decisions(other.session_id)]
+    assert all(d["seconds_taken"].isdigit() for d in decisions)
+
+    out = tmp_path / "rows.csv"
+    code = main(["report", "--data-dir", str(store.path.parent), "--all", "--csv", str(out), "--rows", "decisions"])
+    assert code == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith("session,team,case")
+    html_out = tmp_path / "team.html"
+    assert main(["report", "--data-dir", str(store.path.parent), "--team=-Blue", "--html", str(html_out)]) == 0
+    assert f"{store.session(other.session_id).score:.1f}" in html_out.read_text(encoding="utf-8")
+    capsys.readouterr()
+
+
+def test_workshop_page_is_escaped_and_self_contained(store) -> None:
+    from game.results import workshop as ws
+
+    loaded = load_case(NESTLE)
+    w = ws.create(store, "Workshop <b>1</b>", loaded.case.id, ["<i>A</i>", "B"])
+    play(store, loaded.case, loaded.path, 1, "best", team="<i>A</i>", workshop=w.id)
+    play(store, loaded.case, loaded.path, 2, "worst", team="B", workshop=w.id)
+    html = workshop_html(store, w)
+    assert "<b>1</b>" not in html and "<i>A</i>" not in html and "&lt;i&gt;A&lt;/i&gt;" in html
+    assert not re.search(r"<(script|link|img|iframe)\b|src=|url\(", html, re.I)

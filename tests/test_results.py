@@ -1,0 +1,402 @@
+"""The results store: rounds kept as they are played, survival of a killed process, resume and
+abandon, a locked, read-only or damaged database, history, and the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.engine.bots import BOTS
+from game.engine.loader import load_case
+from game.engine.log import SessionLog
+from game.engine.session import Session
+from game.results.history import history, sparkline
+from game.results.recording import ResumeError, begin, rebuild, resume, start
+from game.results.store import ResultStore, StoreError
+
+from conftest import ROOT, SCENARIOS, TINY
+
+NESTLE = SCENARIOS / "nestle-kitkat-2010"
+
+
+@pytest.fixture(scope="module")
+def nestle():
+    return load_case(NESTLE)
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    with ResultStore(tmp_path / "results.db") as s:
+        yield s
+
+
+def play_out(session: Session, bot: str = "best", stop=None) -> None:  # noqa: ANN001
+    player, events = BOTS[bot](session.seed), []
+    while not session.state.ended:
+        if stop is not None and stop(session):
+            return
+        player.act(session, events)
+        events = session.step()
+
+
+def straight_log(case, path: Path, seed: int, bot: str = "best") -> list[str]:  # noqa: ANN001
+    import io
+
+    stream = io.StringIO()
+    session = Session(case, seed, SessionLog(stream, path))
+    play_out(session, bot)
+    return stream.getvalue().splitlines()
+
+
+# --- a round kept from start to end ---------------------------------------------------------
+
+
+def test_a_finished_round_is_stored_with_its_score_breakdown_ending_and_whole_log(store, nestle) -> None:
+    session, recording = start(store, nestle.case, nestle.path, 7, team="Red team")
+    play_out(session)
+    assert recording.saved
+    stored = store.session(recording.session_id)
+    result = session.result().to_json()
+    assert stored.status == "finished"
+    assert (stored.team, stored.case_id, stored.language, stored.seed) == ("Red team", nestle.case.id, "en", 7)
+    assert stored.score == result["score"]
+    assert stored.breakdown == result["breakdown"]
+    assert stored.ending == result["ending"]["id"]
+    assert stored.result == result
+    assert stored.started_at and stored.ended_at and stored.sim_t == session.t
+    assert store.log_text(stored.id).splitlines() == straight_log(nestle.case, nestle.path, 7)
+    assert [d["decision"] for d in store.decisions(stored.id)] == [d["decision"] for d in result["decisions"]]
+    # The loose lines are gone once the round is packed.
+    assert store.conn.execute("SELECT count(*) FROM log_lines").fetchone()[0] == 0
+
+
+def test_each_input_is_committed_when_it_is_made(tmp_path: Path, nestle) -> None:
+    store = ResultStore(tmp_path / "r.db")
+    session, recording = start(store, nestle.case, nestle.path, 3)
+    play_out(session, stop=lambda s: len(s.state.choices) >= 2)
+    # Another connection (another process would see the same) finds both decisions already.
+    other = sqlite3.connect(tmp_path / "r.db")
+    lines = [json.loads(r[0]) for r in other.execute("SELECT line FROM log_lines ORDER BY seq")]
+    decided = [r["decision"] for r in lines if r.get("type") == "input" and r["kind"] == "decide"]
+    assert decided == list(session.state.choices)
+    other.close()
+    store.close()
+
+
+def test_interrupted_round_resumes_where_it_stopped_and_ends_as_if_never_stopped(tmp_path: Path, nestle) -> None:
+    first = ResultStore(tmp_path / "r.db")
+    session, recording = start(first, nestle.case, nestle.path, 11, team="Blue")
+    play_out(session, stop=lambda s: len(s.state.choices) >= 3)
+    choices, stopped_at = dict(session.state.choices), session.t
+    recording.interrupt()
+    first.close()
+
+    store = ResultStore(tmp_path / "r.db")
+    [waiting] = store.interrupted()
+    assert waiting.id == recording.session_id and waiting.status == "interrupted"
+    resumed, again = resume(store, waiting, nestle.case, nestle.path)
+    assert dict(resumed.state.choices) == choices
+    assert stopped_at - 10 <= resumed.t <= stopped_at
+    play_out(resumed)
+    assert again.saved
+    stored = store.session(waiting.id)
+    assert stored.status == "finished"
+    # Same case, seed and inputs: the resumed round's log and score are the uninterrupted ones.
+    assert store.log_text(stored.id).splitlines() == straight_log(nestle.case, nestle.path, 11)
+    assert stored.score == straight_score(nestle, 11)
+
+
+def test_abandoned_round_keeps_its_decisions_and_cannot_be_resumed(store, nestle) -> None:
+    session, recording = start(store, nestle.case, nestle.path, 5)
+    play_out(session, stop=lambda s: len(s.state.choices) >= 2)
+    recording.abandon()
+    stored = store.session(recording.session_id)
+    assert stored.status == "abandoned" and stored.score is None and stored.ended_at
+    inputs = [r for r in store.log_records(stored.id) if r.get("type") == "input" and r["kind"] == "decide"]
+    assert [r["decision"] for r in inputs] == list(session.state.choices)
+    assert store.interrupted() == []
+    with pytest.raises(ResumeError, match="abandoned"):
+        resume(store, stored, nestle.case, nestle.path)
+
+
+def test_resume_refuses_a_changed_case_file(tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "scenario.yaml").write_text((TINY / "scenario.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    loaded = load_case(folder)
+    store = ResultStore(tmp_path / "r.db")
+    session, recording = start(store, loaded.case, loaded.path, 1)
+    play_out(session, stop=lambda s: s.t >= 200)
+    recording.interrupt()
+    (folder / "scenario.yaml").write_text(loaded.path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    with pytest.raises(ResumeError, match="changed"):
+        resume(store, recording.session_id, load_case(folder).case, folder / "scenario.yaml")
+
+
+def test_rebuild_stops_at_the_last_time_the_log_reached(tiny_case) -> None:
+    import io
+
+    stream = io.StringIO()
+    session = Session(tiny_case, 4, SessionLog(stream))
+    play_out(session, stop=lambda s: s.t >= 300)
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    again = rebuild(tiny_case, 4, records)
+    assert again.t == session.t
+    assert again.state.to_dict() == session.state.to_dict()
+
+
+# --- a process killed mid-round ---------------------------------------------------------------
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    from game.engine.bots import BOTS
+    from game.engine.loader import load_case
+    from game.results.recording import start
+    from game.results.store import ResultStore
+
+    store = ResultStore(sys.argv[1])
+    loaded = load_case(sys.argv[2])
+    session, recording = start(store, loaded.case, loaded.path, 21, team="Killed")
+    bot, events, told = BOTS["best"](21), [], 0
+    while not session.state.ended:
+        bot.act(session, events)
+        events = session.step()
+        if len(session.state.choices) > told:
+            told = len(session.state.choices)
+            print("decided", told, recording.session_id, flush=True)
+        if told >= 3:
+            time.sleep(0.01)  # a person thinking: the kill comes now
+""")
+
+
+def test_a_killed_process_loses_no_decision_and_the_round_resumes(tmp_path: Path, nestle) -> None:
+    db = tmp_path / "data" / "results.db"
+    db.parent.mkdir()
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(NESTLE)], stdout=subprocess.PIPE,
+                             text=True, cwd=ROOT)
+    told = []
+    try:
+        for line in child.stdout:
+            told.append(line.split())
+            if int(told[-1][1]) >= 3:
+                break
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    assert child.returncode == -signal.SIGKILL
+    session_id = told[-1][2]
+
+    store = ResultStore(db)
+    [stopped] = store.interrupted()  # still "running", but its process is gone
+    assert stopped.id == session_id and stopped.status == "running"
+    decided = [r for r in store.log_records(session_id) if r.get("type") == "input" and r["kind"] == "decide"]
+    assert len(decided) >= 3
+    store.close()
+
+    # `crisis-sim resume` rebuilds the round and lets a bot finish it.
+    out = subprocess.run([sys.executable, "-m", "game", "--data-dir", str(db.parent), "resume", session_id[:8],
+                          "--bot", "best"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "resumed at" in out.stderr
+
+    store = ResultStore(db)
+    stored = store.session(session_id)
+    assert stored.status == "finished"
+    after = [r for r in store.log_records(session_id) if r.get("type") == "input" and r["kind"] == "decide"]
+    assert after[: len(decided)] == decided  # every earlier decision is there, unchanged
+    chosen = {d["decision"]: d["option"] for d in store.decisions(session_id)}
+    assert all(chosen[r["decision"]] == r["option"] for r in decided)
+    # The best bot answers at once, so the resumed round is the round it would have played.
+    assert stored.score == straight_score(nestle, 21)
+    store.close()
+
+
+def straight_score(loaded, seed: int) -> float:  # noqa: ANN001
+    session = Session(loaded.case, seed)
+    play_out(session)
+    return session.result().score
+
+
+# --- a database that cannot be used ---------------------------------------------------------
+
+
+def test_a_damaged_database_is_moved_aside_and_a_new_one_started(tmp_path: Path, nestle) -> None:
+    path = tmp_path / "results.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    store = ResultStore(path)
+    assert store.writable and store.moved_aside is not None and store.moved_aside.exists()
+    assert "moved" in store.problem
+    session, recording = start(store, nestle.case, nestle.path, 1)
+    play_out(session)
+    assert recording.saved and store.session(recording.session_id).status == "finished"
+
+
+def test_a_read_only_database_plays_on_without_saving(tmp_path: Path, nestle, monkeypatch) -> None:
+    path = tmp_path / "results.db"
+    ResultStore(path).close()
+    os.chmod(path, 0o444)
+    if os.access(path, os.W_OK):  # root ignores file modes: say the file is read-only as a mount would
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real(p, mode))
+    try:
+        store = ResultStore(path)
+        assert not store.writable and "read-only" in store.problem
+        assert store.available  # history and reports still read it
+        session, recording = start(store, nestle.case, nestle.path, 1)
+        assert recording is None
+        play_out(session)  # the round plays on
+        assert session.result().score > 0
+        store.close()
+    finally:
+        os.chmod(path, 0o644)
+
+
+def test_a_database_that_turns_read_only_mid_round_does_not_crash(tmp_path: Path, nestle) -> None:
+    path = tmp_path / "results.db"
+    store = ResultStore(path)
+    session, recording = start(store, nestle.case, nestle.path, 1)
+    play_out(session, stop=lambda s: s.t >= 60)
+    store.conn.close()
+    store.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    play_out(session)  # every write fails from here on: noted, never raised
+    assert not recording.saved and store.problem
+    recording.note(session.t, "still works")
+    assert recording.notes == [(session.t, "still works")]
+
+
+def test_a_folder_that_cannot_be_created_plays_on_without_saving(tmp_path: Path, tiny_case) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    store = ResultStore(blocker / "sub" / "results.db")
+    assert not store.available and not store.writable and store.problem
+    session, recording = start(store, tiny_case, TINY / "scenario.yaml", 1)
+    assert recording is None
+    play_out(session)
+    with pytest.raises(StoreError):
+        store.sessions()
+
+
+def test_a_locked_database_does_not_crash_the_round_and_catches_up(tmp_path: Path, nestle, monkeypatch) -> None:
+    import game.results.store as store_module
+
+    path = tmp_path / "results.db"
+    store = ResultStore(path)
+    session, recording = start(store, nestle.case, nestle.path, 2)
+    play_out(session, stop=lambda s: s.t >= 100)
+    locker = sqlite3.connect(path, isolation_level=None, timeout=0)
+    locker.execute("BEGIN EXCLUSIVE")
+    store.conn.execute("PRAGMA busy_timeout = 50")
+    play_out(session, stop=lambda s: len(s.state.choices) >= 2)  # inputs while locked: no exception
+    assert store.problem and "locked" in store.problem
+    assert recording.stream.pending  # kept in memory, waiting
+    locker.execute("ROLLBACK")
+    locker.close()
+    play_out(session)
+    assert recording.saved
+    stored = store.session(recording.session_id)
+    assert stored.status == "finished"
+    assert store.log_text(stored.id).splitlines() == straight_log(nestle.case, nestle.path, 2)
+    del store_module
+
+
+def test_a_newer_database_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "results.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    store = ResultStore(path)
+    assert not store.writable and "newer" in store.problem
+
+
+# --- notes, answers, history ----------------------------------------------------------------
+
+
+def test_notes_and_answers_are_kept_with_the_round(store, tiny_case) -> None:
+    session, recording = start(store, tiny_case, TINY / "scenario.yaml", 1, team="T")
+    play_out(session, stop=lambda s: s.t >= 120)
+    recording.note(session.t, "  They hesitate on the recall  ")
+    recording.note(session.t, "   ")
+    play_out(session)
+    store.answer(recording.session_id, "q1", "What would you do differently?", "Answer sooner.")
+    store.answer(recording.session_id, "q1", "What would you do differently?", "Answer much sooner.")
+    [note] = store.notes(recording.session_id)
+    assert (note.t, note.text) == (120, "They hesitate on the recall")
+    [answer] = store.answers(recording.session_id)
+    assert answer.answer == "Answer much sooner."
+
+
+def test_history_per_case_with_progress(store, nestle, tiny_case) -> None:
+    for seed, bot in ((1, "worst"), (2, "random"), (3, "best")):
+        session, _ = start(store, nestle.case, nestle.path, seed, team="Ana")
+        play_out(session, bot)
+    session, _ = start(store, tiny_case, TINY / "scenario.yaml", 1, team="Ana")
+    play_out(session)
+    session, _ = start(store, tiny_case, TINY / "scenario.yaml", 1, team="Ben")
+    play_out(session)
+    lines = history(store, "Ana")
+    assert [h.case_id for h in lines] == ["tiny", nestle.case.id]
+    kitkat = lines[1]
+    assert len(kitkat.rounds) == 3 and kitkat.scores == [r.score for r in kitkat.rounds]
+    assert kitkat.progress == round(kitkat.scores[-1] - kitkat.scores[0], 1) and kitkat.progress > 0
+    assert len(sparkline(kitkat.scores)) == 3
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:  # noqa: ANN001
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_history_note_reflect_abandon(tmp_path: Path, tiny_case, capsys, monkeypatch) -> None:
+    data = str(tmp_path)
+    store = ResultStore(tmp_path / "results.db")
+    session, recording = start(store, tiny_case.model_copy(update={"questions": ["What would you change?"]}),
+                               TINY / "scenario.yaml", 1, team="Cli")
+    play_out(session)
+    second, stopped = start(store, tiny_case, TINY / "scenario.yaml", 2, team="Cli")
+    play_out(second, stop=lambda s: s.t >= 100)
+    stopped.interrupt()
+    store.close()
+
+    code, out, _ = run_cli(["--data-dir", data, "history", "--team", "Cli"], capsys)
+    assert code == 0 and "tiny" in out and "interrupted" in out and recording.session_id[:8] in out
+    code, out, _ = run_cli(["note", "--data-dir", data, "--session", recording.session_id, "--at", "02:30",
+                            "Good call"], capsys)
+    assert code == 0
+    code, out, _ = run_cli(["reflect", "--data-dir", data, recording.session_id, "--answer", "q1=Flag earlier"],
+                           capsys)
+    assert code == 0
+    code, out, _ = run_cli(["resume", "--data-dir", data, "--list"], capsys)
+    assert stopped.session_id[:8] in out
+    code, out, _ = run_cli(["abandon", "--data-dir", data, stopped.session_id[:8]], capsys)
+    assert code == 0 and "abandoned" in out
+    code, out, _ = run_cli(["resume", "--data-dir", data], capsys)
+    assert "No interrupted round" in out
+
+    store = ResultStore(tmp_path / "results.db")
+    assert [(n.t, n.text) for n in store.notes(recording.session_id)] == [(150, "Good call")]
+    assert [(a.question, a.answer) for a in store.answers(recording.session_id)] == [("q1", "Flag earlier")]
+    assert store.session(stopped.session_id).status == "abandoned"
+
+
+def test_cli_reports_a_missing_round_without_a_traceback(tmp_path: Path, capsys) -> None:
+    code, _, err = run_cli(["report", "--data-dir", str(tmp_path), "--last", "--html", str(tmp_path / "x.html")],
+                           capsys)
+    assert code == 1 and "no finished round" in err
+
+
+def test_begin_without_a_store_plays_unsaved(tiny_case) -> None:
+    assert begin(None, tiny_case, None, 1) is None
