@@ -81,6 +81,20 @@ def test_the_catalogue_holds_every_message_of_the_code(lang: str) -> None:
     assert not stale, "in the catalogue but no longer in the code (update with --ignore-obsolete)"
 
 
+def test_no_message_hides_in_an_f_string() -> None:
+    """Babel cannot extract ``_("...")`` written inside an f-string: such words would never be translated."""
+    import tokenize
+
+    call = re.compile(r"""\b(_|gettext|ngettext|pgettext|npgettext)\(\s*['"]""")
+    found = []
+    for path in sorted((ROOT / "game").rglob("*.py")):
+        with path.open("rb") as f:
+            for token in tokenize.tokenize(f.readline):
+                if token.type == tokenize.STRING and re.match(r"[rbuRBU]*[fF]", token.string) and call.search(token.string):
+                    found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert not found, f"move these calls out of the f-string: {found}"
+
+
 @pytest.mark.parametrize("lang", translated_languages())
 def test_the_committed_mo_is_compiled_from_the_po(lang: str) -> None:
     """Fails when someone edited the .po and did not compile: run `pybabel compile` (docs/translating.md)."""

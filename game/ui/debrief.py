@@ -179,12 +179,13 @@ class DebriefScene(PageScene):
         for item in caught:
             post = session.posts.get(item["post"])
             if post:
-                para(f"✔ {self._('caught after {after}', after=tr.duration(item['after']))} — {post.name}: "
-                     f"{post.text}", "small", th.GREEN, indent=t.px(16))
+                when = self._("caught after {after}", after=tr.duration(item["after"]))
+                para(f"✔ {when} — {post.name}: {post.text}", "small", th.GREEN, indent=t.px(16))
         for item in missed:
             post = session.posts.get(item["post"])
             if post:
-                para(f"✘ {self._('missed (at {at})', at=tr.clock(post.t))} — {post.name}: {post.text}", "small",
+                when = self._("missed (at {at})", at=tr.clock(post.t))
+                para(f"✘ {when} — {post.name}: {post.text}", "small",
                      th.ORANGE, indent=t.px(16))
 
         # Objectives.
@@ -226,7 +227,8 @@ class DebriefScene(PageScene):
         pygame.draw.line(surface, th.LINE, (0, self.view.bottom), (w, self.view.bottom))
         if self.max_scroll:
             shown = self.tr.percent(self.scroll / self.max_scroll)
-            p.text(surface, f"↕ {shown} · {self._('↑↓ PgUp PgDn or the wheel to read on')}", (self.view.x, self.view.bottom + t.px(14)),
+            hint = self._("↑↓ PgUp PgDn or the wheel to read on")
+            p.text(surface, f"↕ {shown} · {hint}", (self.view.x, self.view.bottom + t.px(14)),
                    "small", th.MUTED)
         for button in self.buttons:
             draw_button(p, surface, button, "body")

@@ -210,7 +210,8 @@ class FeedView:
         x = chip.right + t.px(10)
         badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20)
         if own:
-            who = p.text(sheet, f"★ {scene._('You')} · {post.name}", (x, y), "bold", th.SKY,
+            you = scene._("You")
+            who = p.text(sheet, f"★ {you} · {post.name}", (x, y), "bold", th.SKY,
                          width=stamp.x - x - t.px(8))
         else:
             who = p.text(sheet, post.name, (x, y), "bold", th.TEXT, width=max(20, stamp.x - x - t.px(8) - badge_w))

@@ -645,7 +645,8 @@ class LiveScene(Scene):
         self.panel.draw(surface)
         head = self.regions["inbox_head"]
         focus_mark = "▸ " if self.focus is self.inbox else ""
-        title = f"{focus_mark}✉ {self._('Inbox')} ({self.tr.number(len(self.inbox.posts))})"
+        inbox = self._("Inbox")
+        title = f"{focus_mark}✉ {inbox} ({self.tr.number(len(self.inbox.posts))})"
         r = p.text(surface, title, (head.x, head.y), "head", th.FOCUS if self.focus is self.inbox else th.TEXT)
         if self.unread:
             p.text(surface, self.tr.ngettext("{n} new", "{n} new", self.unread), (r.right + t.px(10), r.centery), "small", th.YELLOW,
