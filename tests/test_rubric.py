@@ -56,3 +56,47 @@ def test_bolstering_is_a_supplement_and_mixing_deny_is_penalised():  # guideline
 def test_tone_and_length():
     assert tone_fit(Tone.empathetic).score == 1 and tone_fit(Tone.promotional).score < 0.2
     assert length_fit(300, 280).score == 0 and length_fit(120, 280).score == 1
+
+
+def test_an_authors_verdict_replaces_the_strategy_fit_in_the_score_and_the_debrief(tmp_path):
+    """Two instructing messages; one names the customers who complained. Only a verdict tells them apart."""
+    from game.engine.bots import play
+    from game.engine.loader import load_case
+    from game.engine.session import Session
+
+    from conftest import TINY
+
+    leak = (
+        "      - id: leak\n"
+        "        label: Explain the refund and thank the families by name\n"
+        "        strategy: instructing_information\n"
+        "        tone: factual\n"
+        "        channel: page\n"
+        "        post: Bring any pot from batch 42 to a shop for a refund. Thanks to the Smith family for telling us.\n"
+        "        effects: {metrics: {trust: 5}}\n"
+        "        feedback: Naming the people who complained exposes them; privacy first.\n"
+    )
+    text = (TINY / "scenario.yaml").read_text(encoding="utf-8").replace("      - id: inform\n", leak + "      - id: inform\n")
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+    unjudged = load_case(folder).case
+    (folder / "scenario.yaml").write_text(text.replace("privacy first.\n", "privacy first.\n        verdict: poor\n"),
+                                          encoding="utf-8")
+    judged = load_case(folder).case
+
+    def best_choice(case):
+        return {d.decision: d.option for d in play(case, 1, "best").result().decisions}["follow-up"]
+
+    assert best_choice(unjudged) == "leak"  # the strategy alone cannot tell them apart: the first wins
+    assert best_choice(judged) == "inform"
+
+    session = Session(judged, 1)
+    for decision, option in (("statement", "recall"), ("follow-up", "leak")):
+        while decision not in {d.id for d in session.open_decisions}:
+            session.step()
+        session.decide(decision, option)
+    session.end()
+    feedback = {d.decision: d for d in session.result().decisions}["follow-up"]
+    assert feedback.fit == 0 and feedback.why == "Naming the people who complained exposes them; privacy first."
+    assert feedback.better and feedback.better["option"] == "inform"

@@ -141,6 +141,14 @@ class Tone(StrEnum):
     sarcastic = "sarcastic"
 
 
+class Verdict(StrEnum):
+    """An author's judgement of an option, beyond what the SCCT rubric sees."""
+
+    good = "good"
+    fair = "fair"
+    poor = "poor"
+
+
 class Stance(StrEnum):
     """What a persona thinks of the organisation, from worst to best."""
 
@@ -350,6 +358,12 @@ class Option(_Model):
     post: str | None = Field(None, description="The text the organisation publishes.")
     effects: Effects = Field(default_factory=Effects, description="What the choice changes.")
     feedback: str = Field(description="Why this choice works or not, in a trainer's words; shown in the debrief.")
+    verdict: Verdict | None = Field(
+        None,
+        description="Your judgement of this choice (good, fair or poor) when the principle at stake is one the "
+        "SCCT strategy fit cannot see, e.g. next of kin first or no confidential data: it replaces the strategy "
+        "fit in the score, and the debrief explains it with the `feedback`.",
+    )
 
 
 class Timeout(_Model):

@@ -10,10 +10,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from game.engine.model import Option, Strategy, Timeout, Tone
+from game.engine.model import Crisis, Option, Strategy, Timeout, Tone, Verdict
 from game.engine.rubric import (
     POSTURE,
     WEIGHTS,
+    Fit,
     consistency_penalty,
     describe_crisis,
     recommended_posture,
@@ -85,9 +86,19 @@ class Result:
         return json.loads(json.dumps(data))
 
 
+VERDICT_FIT = {Verdict.good: 1.0, Verdict.fair: 0.5, Verdict.poor: 0.0}
+
+
+def option_fit(option: Option, crisis: Crisis, *, posture_covered: bool = False, lang: str = "en") -> Fit:
+    """The option's strategy fit, or the author's verdict, explained by the option's feedback, when given."""
+    if option.verdict is not None:
+        return Fit(VERDICT_FIT[option.verdict], option.feedback)
+    return strategy_fit(option.strategy, crisis, posture_covered=posture_covered, lang=lang)
+
+
 def option_quality(option: Option, session: Session) -> float:
-    """How good an option is by the rubric alone (strategy, tone, length), from 0 to 1."""
-    fit = strategy_fit(option.strategy, session.case.crisis).score
+    """How good an option is by the rubric (strategy or verdict, tone, length), from 0 to 1."""
+    fit = option_fit(option, session.case.crisis).score
     tone = tone_fit(option.tone).score if option.post else 0.7
     limit = session.channels[option.channel].limit if option.channel else None
     length = length_fit(len(option.post), limit).score if option.post else 1.0
@@ -190,12 +201,12 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
             chosen_quality = -1.0
         else:
             option = next(o for o in decision.options if o.id == option_id)
-            fit = strategy_fit(option.strategy, crisis, posture_covered=covered, lang=lang)
+            fit = option_fit(option, crisis, posture_covered=covered, lang=lang)
             label, strategy, feedback = option.label, option.strategy.value, option.feedback
             chosen_quality = option_quality(option, session)
         better = None
         if best.id != option_id and option_quality(best, session) > chosen_quality:
-            better = {"option": best.id, "label": best.label, "why": strategy_fit(best.strategy, crisis, lang=lang).reason,
+            better = {"option": best.id, "label": best.label, "why": option_fit(best, crisis, lang=lang).reason,
                       "feedback": best.feedback}
         result.append(DecisionFeedback(decision_id, decision.title, option_id, label, strategy, taken,
                                        round(fit.score, 3), fit.reason, feedback, better))
