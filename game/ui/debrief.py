@@ -85,7 +85,10 @@ class DebriefScene(PageScene):
         colour, icon = th.ENDING_STYLE.get(r.ending["kind"], (th.GREY, "•"))
         ending_w = width // 2
         ending_text = r.ending["text"]
-        ending_h = t.line("head") * 2 + p.wrapped_height(ending_text, ending_w, "body")
+        kind = tr.name(ENDING_KINDS, r.ending["kind"])
+        ending_head = f"{icon} " + self._("{heading}: {text}", heading=kind, text=r.ending["title"])
+        head_h = p.wrapped_height(ending_head, ending_w, "head", max_lines=2)  # a long title wraps
+        ending_h = t.line("small") + head_h + t.px(4) + p.wrapped_height(ending_text, ending_w, "body")
         score_h = max(t.line("huge") + t.line("small") + t.px(10), ending_h)
 
         def score_block(s: Sheet, y: int) -> None:
@@ -97,10 +100,8 @@ class DebriefScene(PageScene):
                    th.MUTED)
             x = width - ending_w
             p.text(s, self._("How it ended"), (x, y), "small", th.MUTED)
-            kind = tr.name(ENDING_KINDS, r.ending["kind"])
-            head = p.text(s, f"{icon} " + self._("{heading}: {text}", heading=kind, text=r.ending["title"]),
-                          (x, y + t.line("small")), "head", colour, width=ending_w)
-            p.paragraph(s, ending_text, (x, head.bottom + t.px(4)), ending_w, "body", th.TEXT)
+            used = p.paragraph(s, ending_head, (x, y + t.line("small")), ending_w, "head", colour, max_lines=2)
+            p.paragraph(s, ending_text, (x, y + t.line("small") + used + t.px(4)), ending_w, "body", th.TEXT)
 
         items.append((score_h + t.px(20), score_block))
 
@@ -180,12 +181,14 @@ class DebriefScene(PageScene):
             post = session.posts.get(item["post"])
             if post:
                 when = self._("caught after {after}", after=tr.duration(item["after"]))
-                para(f"✔ {when} — {post.name}: {post.text}", "small", th.GREEN, indent=t.px(16))
+                said = self._("{heading}: {text}", heading=post.name, text=post.text)
+                para(f"✔ {when} — {said}", "small", th.GREEN, indent=t.px(16))
         for item in missed:
             post = session.posts.get(item["post"])
             if post:
                 when = self._("missed (at {at})", at=tr.clock(post.t))
-                para(f"✘ {when} — {post.name}: {post.text}", "small",
+                said = self._("{heading}: {text}", heading=post.name, text=post.text)
+                para(f"✘ {when} — {said}", "small",
                      th.ORANGE, indent=t.px(16))
 
         # Objectives.

@@ -16,7 +16,7 @@ from game.ui.widgets import key_name
 # (key, what it does). Key names go through widgets.key_name (Enter is Entrée on a French keyboard).
 PLAYER_KEYS = (
     ("↑ ↓  /  J K", N_("select a post")),
-    ("PgUp PgDn  /  wheel", N_("scroll")),
+    ("PgUp PgDn", N_("scroll (or the mouse wheel)")),
     ("Tab", N_("switch between feed and inbox")),
     ("C  /  Shift+C", N_("next / previous channel")),
     ("F", N_("flag as a real signal")),
@@ -35,7 +35,7 @@ FACILITATOR_KEYS = (
     ("M", N_("sound on / off")),
     ("F2", N_("larger type (projector)")),
     ("F11", N_("full screen")),
-    ("F5", N_("read the case again (menu, briefing)")),
+    ("F5", N_("reload the case (menu, briefing)")),
     ("Esc", N_("close a list / leave the round")),
     ("F1", N_("close this help")),
 )
@@ -68,7 +68,10 @@ class HelpScene(Scene):
         p.text(surface, self._("Keys"), (x, y), "title", th.TEXT)
         y += t.line("title") + t.px(12)
         column = (box.w - t.px(72)) // 2
-        key_w = t.px(170)
+        # The key column is as wide as this language's longest key name (Entrée, PgPréc PgSuiv...).
+        bold = t.font("bold")
+        widest = max(bold.size(key_name(self.tr, key))[0] for key, _ in (*PLAYER_KEYS, *FACILITATOR_KEYS))
+        key_w = min(column // 2, max(t.px(120), widest + t.px(16)))
         for index, (heading, keys) in enumerate(((N_("Players"), PLAYER_KEYS), (N_("Facilitator"), FACILITATOR_KEYS))):
             cx = x + index * (column + t.px(24))
             cy = y

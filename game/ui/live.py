@@ -430,7 +430,8 @@ class LiveScene(Scene):
         for inject in self.case.injects:
             if inject.optional and inject.id not in state.fired:
                 author = session.personas[inject.author].name
-                items.append((inject.id, f"{self.channel_icon(inject.channel)} {author}: {inject.subject or inject.id}",
+                what = self._("{heading}: {text}", heading=author, text=inject.subject or inject.id)
+                items.append((inject.id, f"{self.channel_icon(inject.channel)} {what}",
                               inject.text))
         for decision in self.case.decisions:
             if decision.optional and decision.id not in state.fired:

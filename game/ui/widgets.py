@@ -23,7 +23,6 @@ def key_name(tr, key: str) -> str:  # noqa: ANN001 - tr is a game.i18n.Translato
         "Space": tr.pgettext("key", "Space"),
         "PgUp": tr.pgettext("key", "PgUp"),
         "PgDn": tr.pgettext("key", "PgDn"),
-        "wheel": tr.pgettext("key", "wheel"),
     }
     return " ".join(words.get(word, word) for word in key.split(" "))
 
