@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from game.engine._files import Unreadable, inside, read_limited, sniff_image
 from game.engine._yaml import SourceMap, YamlProblem, load_yaml
 from game.engine.conditions import parse_metric, walk
 from game.engine.diagnostics import CaseError, Diagnostic, Severity
@@ -22,6 +23,11 @@ from game.engine.model import _ID_RE, Case, Condition, Effects, Option
 
 CASE_FILE = "scenario.yaml"
 MAX_FILE_BYTES = 2_000_000
+"""Largest case file. The YAML's own limits (values, nesting, text length) are in ``_yaml``."""
+MAX_IMAGE_BYTES = 2_000_000
+"""Largest image file a case may use."""
+MAX_IMAGE_SIDE = 2048
+"""Widest and tallest image, in pixels: a small file cannot ask a decoder for gigabytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,39 +117,103 @@ def parse_file(file: Path) -> Parsed:
     except ValidationError as exc:
         return Parsed(file, None, list(_map_errors(exc, data, source, name)), data, source)
     diagnostics = _CrossCheck(case, source, name).run()
+    diagnostics += _check_images(case, file.parent, source, name)
     if any(d.severity == "error" for d in diagnostics):
         return Parsed(file, None, diagnostics, data, source)
     return Parsed(file, case, diagnostics, data, source)
 
 
 def _read(file: Path) -> tuple[str, Diagnostic | None]:
+    """The text of a case file, or the one problem that stops it being read."""
     name = str(file)
 
     def fail(code: str, message: str) -> tuple[str, Diagnostic]:
         return "", Diagnostic(name, 0, 0, "error", code, message)
 
-    if file.is_dir():
-        return fail("not-a-file", "this is a folder, not a case file")
+    if file.is_symlink() and not inside(file, file.parent):
+        return fail("outside-folder", "this file is a link to a file outside its folder; copy the case file into the folder")
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail("too-large", f"the file is {size:,} bytes; a case file may be at most {MAX_FILE_BYTES:,}")
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        return fail("file-missing", "no such file" if file.name != CASE_FILE else "no scenario.yaml in this folder")
-    except PermissionError:
-        return fail("unreadable", "permission denied: the file cannot be read")
-    except OSError as exc:
-        return fail("unreadable", f"cannot read the file: {exc.strerror}")
+        raw = read_limited(file, MAX_FILE_BYTES)
+    except Unreadable as exc:
+        if exc.kind == "missing":
+            return fail("file-missing", "no such file" if file.name != CASE_FILE else "no scenario.yaml in this folder")
+        if exc.kind == "folder":
+            return fail("not-a-file", "this is a folder, not a case file")
+        if exc.kind == "special":
+            return fail("not-a-file", "this is a pipe or a device, not a case file")
+        if exc.kind == "too-large":
+            return fail("too-large", f"the file is {exc.size:,} bytes; a case file may be at most {MAX_FILE_BYTES:,}")
+        if exc.kind == "denied":
+            return fail("unreadable", "permission denied: the file cannot be read")
+        return fail("unreadable", f"cannot read the file: {exc.detail}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", Diagnostic(name, 1, 1, "error", "encoding", "the file is not UTF-8 text (it is saved as UTF-16): save it as UTF-8")
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        text = raw.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        line = body.count(b"\n", 0, exc.start) + 1
+        column = len(body[line_start:exc.start].decode("utf-8", "replace")) + 1
         return "", Diagnostic(
-            name, line, column, "error", "encoding", "the file is not UTF-8 text: save it as UTF-8"
+            name, line, column, "error", "encoding",
+            f"the file is not UTF-8 text (byte {body[exc.start]:#04x} here): save it as UTF-8",
         )
     return text, None
+
+
+# --- images -------------------------------------------------------------------------------
+
+
+def _check_images(case: Case, folder: Path, source: SourceMap, name: str) -> list[Diagnostic]:
+    """Every image a case names must be a real PNG or JPEG of a sensible size inside its folder."""
+    wanted: list[tuple[Where, str]] = []
+    if case.organisation.avatar:
+        wanted.append((("organisation", "avatar"), case.organisation.avatar))
+    wanted += [(("personas", i, "avatar"), p.avatar) for i, p in enumerate(case.personas) if p.avatar]
+    wanted += [(("injects", i, "image"), inject.image) for i, inject in enumerate(case.injects) if inject.image]
+    problems: list[Diagnostic] = []
+    checked: dict[str, tuple[str, str] | None] = {}
+    for path, written in wanted:
+        if written not in checked:
+            checked[written] = _image_problem(folder, written)
+        problem = checked[written]
+        if problem is not None:
+            pos = source.find(path)
+            problems.append(Diagnostic(name, pos.line, pos.column, "error", problem[0], f"{path[-1]}: {problem[1]}"))
+    return problems
+
+
+def _image_problem(folder: Path, written: str) -> tuple[str, str] | None:
+    """(code, message) of what is wrong with one image, or None when it is fine."""
+    file = folder / written
+    if not inside(file, folder):
+        return "image-outside", f"{written!r} leads outside the case folder (through a link); images must be inside it"
+    try:
+        data = read_limited(file, MAX_IMAGE_BYTES)
+    except Unreadable as exc:
+        if exc.kind == "missing":
+            return "image-missing", f"no file {written!r} in the case folder"
+        if exc.kind == "too-large":
+            return "image-too-large", f"{written!r} is {exc.size:,} bytes; an image may be at most {MAX_IMAGE_BYTES:,}"
+        if exc.kind in ("folder", "special"):
+            return "image-invalid", f"{written!r} is a {'folder' if exc.kind == 'folder' else 'pipe or device'}, not an image"
+        if exc.kind == "denied":
+            return "image-unreadable", f"{written!r} cannot be read (permission denied)"
+        return "image-unreadable", f"{written!r} cannot be read: {exc.detail}"
+    info = sniff_image(data)
+    if info is None:
+        return "image-invalid", f"{written!r} is not a PNG or JPEG image (its content says otherwise)"
+    named = "png" if written.lower().endswith(".png") else "jpeg"
+    if info.kind != named:
+        right = ".png" if info.kind == "png" else ".jpg"
+        return "image-invalid", f"{written!r} is a {info.kind.upper()} image: name it {right}"
+    if not (0 < info.width <= MAX_IMAGE_SIDE and 0 < info.height <= MAX_IMAGE_SIDE):
+        return "image-too-large", (
+            f"{written!r} is {info.width:,}×{info.height:,} pixels; "
+            f"an image may be at most {MAX_IMAGE_SIDE:,}×{MAX_IMAGE_SIDE:,}"
+        )
+    return None
 
 
 # --- pydantic errors, mapped back to the YAML ---------------------------------------------

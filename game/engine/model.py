@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -75,6 +76,50 @@ Duration = Annotated[
             "examples": ["00:05:00", "90s", "5m"],
         }
     ),
+]
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def check_image_path(value: str) -> str:
+    """An image path as written in a case: relative to the case folder, inside it, PNG or JPEG.
+
+    Only the spelling is checked here (the model never touches the disk); the loader then checks,
+    with the case folder at hand, that the file is inside it after links are followed, exists, is
+    readable and is a real PNG or JPEG of a sensible size.
+
+    Raises:
+        ValueError: saying what to write instead.
+    """
+    if not value.strip():
+        raise ValueError("an empty path: give the image's file, e.g. images/boss.png")
+    if "://" in value or value.startswith(("data:", "mailto:")):
+        raise ValueError(f"{value!r} is a web address: an image must be a file in the case folder")
+    if "\\" in value:
+        raise ValueError(f"{value!r}: write paths with '/', not '\\'")
+    if value.startswith("/") or re.match(r"^[A-Za-z]:", value):
+        raise ValueError(f"{value!r} is an absolute path: give the path from the case folder, e.g. images/boss.png")
+    if ".." in value.split("/"):
+        raise ValueError(f"{value!r} leaves the case folder ('..'): images must be inside the case folder")
+    if not value.lower().endswith(IMAGE_SUFFIXES):
+        raise ValueError(f"{value!r}: only PNG and JPEG images can be used (.png, .jpg, .jpeg)")
+    return value
+
+
+ImagePath = Annotated[
+    str,
+    AfterValidator(check_image_path),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 200,
+            "pattern": r"^(?![/\\])(?![A-Za-z]:)(?!.*://)(?!(.*/)?\.\.(/|$))[^\\]+\.([pP][nN][gG]|[jJ][pP][eE]?[gG])$",
+            "description": "A PNG or JPEG file in the case folder, e.g. \"images/boss.png\".",
+            "examples": ["images/boss.png"],
+        }
+    ),
+    Field(max_length=200),
 ]
 
 
@@ -274,6 +319,9 @@ class Organisation(_Model):
     name: str = Field(description="The organisation the trainee speaks for.")
     handle: str = Field(description="Its account name on the feed, e.g. \"@Nestle\".")
     description: str = Field("", description="One or two sentences for the briefing.")
+    avatar: ImagePath | None = Field(
+        None, description="Picture shown next to the organisation's posts: a PNG or JPEG in the case folder."
+    )
 
 
 class Crisis(_Model):
@@ -300,6 +348,9 @@ class Persona(_Model):
     influence: float = Field(0.5, ge=0, le=1, description="0 to 1: how much their posts move the story.")
     temperament: Temperament = Field(Temperament.measured, description="How readily they react.")
     role: str = Field("", description="Who they are, for the debrief (journalist, activist, customer, boss...).")
+    avatar: ImagePath | None = Field(
+        None, description="Picture shown next to their posts: a PNG or JPEG in the case folder, e.g. images/boss.png."
+    )
 
 
 class Channel(_Model):
@@ -386,6 +437,9 @@ class Inject(_Model):
     subject: str | None = Field(None, description="Subject line, for emails.")
     text: str = Field(min_length=1, description="The message itself.")
     signal: bool = Field(False, description="A real signal the trainee should spot in the noise.")
+    image: ImagePath | None = Field(
+        None, description="A picture attached to the post (a photo, a screenshot): a PNG or JPEG in the case folder."
+    )
     heat: float | None = Field(
         None, ge=0, le=50, description="How much it excites the story (default 3 for a signal, 0.5 otherwise)."
     )
