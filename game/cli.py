@@ -100,7 +100,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"{args.log}: the log is of case {contents.header.get('scenario')!r}, not {loaded.case.id!r}",
               file=sys.stderr)
         return 1
-    session = replay(loaded.case, int(contents.header["seed"]), contents.inputs)
+    try:
+        session = replay(loaded.case, int(contents.header["seed"]), contents.inputs)
+    except LogError as exc:
+        print(f"{args.log}: {exc}", file=sys.stderr)
+        return 1
     result = session.result().to_json()
     expected = contents.result
     if args.json:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -70,14 +70,28 @@ class LiveRecord:
         self.finished = False
         self.closed = False
         self._partial = ""
+        self.also_problem: str | None = None
         self._hold = hold
         self._replace = hold
 
     # --- the stream interface SessionLog uses ------------------------------------------
 
+    def _also(self, action: Callable[[IO[str]], Any]) -> None:
+        # The extra copy (`--log FILE`) may fail (a full disk) without stopping the store's copy.
+        if self.also is None:
+            return
+        try:
+            action(self.also)
+        except (OSError, ValueError) as exc:
+            self.also_problem = f"the log copy cannot be written ({getattr(exc, 'strerror', None) or exc})"
+            also, self.also = self.also, None
+            try:
+                also.close()
+            except (OSError, ValueError):
+                pass
+
     def write(self, text: str) -> int:
-        if self.also is not None:
-            self.also.write(text)
+        self._also(lambda also: also.write(text))
         text = self._partial + text
         *lines, self._partial = text.split("\n")
         for line in lines:
@@ -93,8 +107,7 @@ class LiveRecord:
         return len(text)
 
     def flush(self) -> None:
-        if self.also is not None:
-            self.also.flush()
+        self._also(lambda also: also.flush())
         if self._hold or self.finished or self.closed:
             return
         sim_t = self.session.t if self.session is not None else None
@@ -122,9 +135,8 @@ class LiveRecord:
             self._replace = False
 
     def close(self) -> None:
-        if self.also is not None:
-            self.also.close()
-            self.also = None
+        self._also(lambda also: also.close())
+        self.also = None
         self.flush()
 
     def release(self) -> None:
