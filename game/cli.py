@@ -41,7 +41,12 @@ def _load(path: str, lang: str | None) -> LoadedCase | None:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    loaded = _load(args.case, args.lang)
+    lang = args.lang
+    if lang is None and args.text:
+        from game.i18n import system_language
+
+        lang = system_language()  # a person at a terminal gets their language, like the window
+    loaded = _load(args.case, lang)
     if loaded is None:
         return 1
     from game.engine.session import Session

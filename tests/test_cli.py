@@ -76,3 +76,14 @@ def test_list_shows_cases_and_flags_broken_ones(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Tiny test case" in out and "preventable/human_error_product_harm" in out and "20 min" in out
     assert "INVALID" in out
+
+
+def test_the_terminal_player_follows_the_system_language_unless_told():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    env["LANG"] = "fr_FR.UTF-8"
+    for extra, expected in (([], "Votre rôle"), (["--lang", "en"], "Your role")):
+        run = subprocess.run([sys.executable, "-m", "game", "play", str(TINY), "--text", "--speed", "1000", *extra],
+                             input="q\n", capture_output=True, text=True, env=env, timeout=60)
+        assert expected in run.stdout, run.stdout[:500]
