@@ -203,6 +203,13 @@ class Translator:
         """A name from one of the tables above; an unknown key (a case's own metric) reads as itself."""
         return self.gettext(table[key]) if key in table else str(key).replace("_", " ")
 
+    def metric(self, name: str, case_names: dict[str, str] | None = None) -> str:
+        """A metric's display name: the game's for the core four, the case's own (``metric_names``)
+        for the others, else its id spaced and capitalised."""
+        if case_names and name in case_names:
+            return case_names[name]
+        return self.gettext(METRIC_NAMES[name]) if name in METRIC_NAMES else name.replace("_", " ").capitalize()
+
     def date(self, value: datetime.date | str) -> str:
         """A date as the language writes it in full: ``March 17, 2010`` / ``17 mars 2010``."""
         from babel.dates import format_date

@@ -29,7 +29,7 @@ from game.engine.session import (
     Session,
 )
 from game.engine.state import Post
-from game.i18n import ENDING_KINDS, METRIC_NAMES, OBJECTIVE_STATES, PART_NAMES, N_, Translator, translator
+from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES, N_, Translator, translator
 
 HELP = N_("""Commands (then Enter):
   1, 2, 3...   choose that option in the open decision
@@ -196,7 +196,7 @@ class TextPlayer:
 
     def metrics_line(self) -> str:
         m = self.session.state.metrics
-        parts = [f"{self.tr.name(METRIC_NAMES, name).capitalize()} {self.tr.decimal(value, 0)}"
+        parts = [f"{self.tr.metric(name, self.session.case.metric_names)} {self.tr.decimal(value, 0)}"
                  for name, value in m.items()]
         return f"[{self.tr.clock(self.session.t)}] -- " + " | ".join(parts) + " --"
 

@@ -145,3 +145,10 @@ def test_a_copied_shipped_case_stays_clean(tmp_path):
     target = tmp_path / "nestle"
     shutil.copytree(SCENARIOS / "nestle-kitkat-2010", target)
     assert lint_files(sorted(target.glob("scenario*.yaml"))) == []
+
+
+def test_metric_names_must_name_metrics_of_the_case(tmp_path):
+    path, text = edit(tmp_path, ("metrics: {sentiment: 55", "metric_names: {sentimnet: Mood}  # here\nmetrics: {sentiment: 55"))
+    [problem] = lint_files([path])
+    assert (problem.code, problem.line) == ("unknown-ref", line_of(text, "# here"))
+    assert "did you mean 'sentiment'" in problem.message

@@ -26,7 +26,7 @@ from game.engine.model import Case, Condition, Option, Stance
 PROSE = frozenset({
     "title", "briefing", "role", "description", "summary", "name", "handle", "text", "texts",
     "supportive_texts", "label", "post", "feedback", "prompt", "subject", "language", "sources",
-    "questions",
+    "questions", "metric_names",
 })
 
 Truth = bool | None  # True: always holds; False: never holds; None: depends on the run

@@ -203,7 +203,7 @@ def _image_problem(folder: Path, written: str) -> tuple[str, str] | None:
         return "image-unreadable", f"{written!r} cannot be read: {exc.detail}"
     info = sniff_image(data)
     if info is None:
-        return "image-invalid", f"{written!r} is not a PNG or JPEG image (its content says otherwise)"
+        return "image-invalid", f"{written!r} is not a PNG or JPEG image (its first bytes say it is something else)"
     named = "png" if written.lower().endswith(".png") else "jpeg"
     if info.kind != named:
         right = ".png" if info.kind == "png" else ".jpg"
@@ -395,6 +395,8 @@ class _CrossCheck:
                     )
             if option.post and not option.channel and path[0] == "decisions":
                 self.report((*path, "channel"), "field-missing", "a published `post` needs the `channel` it goes to")
+        for name in case.metric_names:
+            self._ref(name, case.metrics, ("metric_names", name), "metric")
         for path, effects in all_effects(self.case):
             self._effects(effects, path)
         for path, condition in all_conditions(self.case):

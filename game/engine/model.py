@@ -24,6 +24,8 @@ from pydantic import (
 )
 
 FORMAT_VERSION = 1
+MAX_DURATION = 12 * 3600
+"""Longest round, in simulated seconds."""
 
 # --- small types --------------------------------------------------------------------------
 
@@ -97,7 +99,7 @@ def check_image_path(value: str) -> str:
     if "://" in value or value.startswith(("data:", "mailto:")):
         raise ValueError(f"{value!r} is a web address: an image must be a file in the case folder")
     if "\\" in value:
-        raise ValueError(f"{value!r}: write paths with '/', not '\\'")
+        raise ValueError(f"'{value}': write paths with '/', not '\\'")
     if value.startswith("/") or re.match(r"^[A-Za-z]:", value):
         raise ValueError(f"{value!r} is an absolute path: give the path from the case folder, e.g. images/boss.png")
     if ".." in value.split("/"):
@@ -530,7 +532,7 @@ class Dynamics(_Model):
     sentiment_per_post: float = Field(0.3, ge=0, description="Sentiment lost per critical story post.")
     trust_erosion: float = Field(0.15, ge=0, description="Trust lost per minute for each unanswered signal.")
     response_target: Duration = Field(900, description="First public answer within this gets full marks.")
-    max_rate: float = Field(10, gt=0, description="Ceiling on story posts per minute.")
+    max_rate: float = Field(10, gt=0, le=60, description="Ceiling on story posts per minute (at most 60).")
 
 
 class Ending(_Model):
@@ -554,11 +556,16 @@ class Case(_Model):
     historical: bool = Field(True, description="False when the case is fictional but inspired by real events.")
     crisis: Crisis = Field(description="The crisis in the terms of SCCT (Coombs 2007).")
     difficulty: Literal["easy", "medium", "hard"] = Field(description="How hard the case is, shown in the menu.")
-    duration: Duration = Field(description="How long the case lasts in simulated time.")
+    duration: Duration = Field(description="How long the case lasts in simulated time (at most 12 hours).")
     objectives: list[Objective] = Field(min_length=1, description="What the trainee should learn.")
     sources: list[Source] = Field(default_factory=list, description="Where the facts come from.")
     metrics: dict[str, float] = Field(
         description="Starting values, 0 to 100: at least sentiment, visibility, trust and media."
+    )
+    metric_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="Display names of the case's own metrics in the case's language, e.g. families: Familles "
+        "(the four core metrics are named by the game).",
     )
     dynamics: Dynamics = Field(default_factory=Dynamics, description="How the story spreads.")
     personas: list[Persona] = Field(min_length=1, description="The people and organisations who post and call.")
@@ -586,6 +593,14 @@ class Case(_Model):
         if repeated:
             raise ValueError("question id(s) used twice: " + ", ".join(repeated))
         return questions
+
+    @field_validator("duration")
+    @classmethod
+    def _bounded_duration(cls, duration: int) -> int:
+        # A round is a workshop exercise; the bound also keeps a hostile case from running for days.
+        if duration <= 0 or duration > MAX_DURATION:
+            raise ValueError(f"a round lasts more than nothing and at most 12 hours (\"12:00:00\")")
+        return duration
 
     @field_validator("metrics")
     @classmethod

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.ui import theme as th
-from game.i18n import METRIC_NAMES, Translator
+from game.i18n import Translator
 from game.ui.chart import marker, sparkline
 from game.ui.text import Sheet
 
@@ -19,9 +19,9 @@ MAX_WAIT = 8  # frames a redraw may wait for a quieter frame
 HISTORY = 30  # samples in a gauge's graph: the last half hour of simulated time
 
 
-def metric_name(tr: Translator, name: str) -> str:
-    """A metric's name in the chosen language (a case's own extra metric keeps its id, spaced)."""
-    return tr.name(METRIC_NAMES, name) if name in METRIC_NAMES else name.replace("_", " ").capitalize()
+def metric_name(tr: Translator, name: str, case_names: dict[str, str] | None = None) -> str:
+    """A metric's name in the chosen language (a case names its own extra metrics in ``metric_names``)."""
+    return tr.metric(name, case_names)
 
 
 def warning(name: str, value: float) -> bool:
