@@ -18,3 +18,9 @@ def tiny_case():
     from game.engine.loader import load_case
 
     return load_case(TINY).case
+
+
+@pytest.fixture(autouse=True)
+def _results_folder(tmp_path_factory, monkeypatch):  # noqa: ANN001, ANN202
+    """Rounds the tests play are kept in a folder of their own, never in the user's data folder."""
+    monkeypatch.setenv("CRISIS_SIM_DATA_DIR", str(tmp_path_factory.mktemp("results")))

@@ -227,7 +227,7 @@ def _window_resume(args: argparse.Namespace, session_id: str, case_path: Path) -
     except ImportError as exc:
         return _fail(f"the window front end is not available ({exc}); resume with --text")
     args.resume = session_id
-    return run(args, case_path)
+    return run(args, None)  # the window opens on the resumed round (Settings.resume)
 
 
 def cmd_abandon(args: argparse.Namespace) -> int:

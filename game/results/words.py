@@ -106,8 +106,8 @@ EN: dict[str, str] = {
 }
 
 FR: dict[str, str] = {
-    "colon": " : ",
-    "report.title": "Débriefing : {title}",
+    "colon": " : ",
+    "report.title": "Débriefing : {title}",
     "report.generated": "Rapport établi le {when} par Crisis Sim",
     "report.team": "Équipe",
     "report.no_team": "(sans nom)",
@@ -136,22 +136,22 @@ FR: dict[str, str] = {
     "part.tone_and_channel": "Ton et canal",
     "report.timeline": "La crise, minute par minute",
     "report.chart_help": "Chaque indicateur pendant la partie (de 0 à 100). Les lignes pointillées numérotées "
-                         "sont les décisions ; ✎ marque les notes de l’observateur.",
+                         "sont les décisions ; ✎ marque les notes de l’observateur.",
     "report.events": "Chronologie",
     "report.time": "Heure",
     "report.what": "Ce qui s’est passé",
-    "report.signal_in": "Signal : {name}",
-    "report.decision_opened": "Décision {n} ouverte : {title}",
-    "report.decision_made": "Décision {n} : {label}",
-    "report.decision_missed": "Décision {n} : pas de réponse à temps ({label})",
+    "report.signal_in": "Signal : {name}",
+    "report.decision_opened": "Décision {n} ouverte : {title}",
+    "report.decision_made": "Décision {n} : {label}",
+    "report.decision_missed": "Décision {n} : pas de réponse à temps ({label})",
     "report.published": "Publié sur {channel}",
     "report.note": "Note de l’observateur",
-    "report.ended": "Fin de la partie : {title}",
+    "report.ended": "Fin de la partie : {title}",
     "report.decisions": "Décisions",
     "report.no_decisions": "Le cas ne comportait aucune décision.",
     "report.opened": "ouverte à {at}",
     "report.decided": "décidée à {at}, après {took}",
-    "report.timed_out": "pas de réponse à temps : close à {at} après {took}",
+    "report.timed_out": "pas de réponse à temps : close à {at} après {took}",
     "report.choice": "Choix",
     "report.strategy": "Stratégie",
     "report.fit": "Adéquation à cette crise",
@@ -159,7 +159,7 @@ FR: dict[str, str] = {
     "report.better": "Meilleure option",
     "report.best_taken": "La meilleure option a été choisie.",
     "report.signals": "Signaux",
-    "report.signal_summary": "{caught} signal(s) repéré(s) sur {total} ; {false} fausse(s) alerte(s) ; "
+    "report.signal_summary": "{caught} signal(s) repéré(s) sur {total} ; {false} fausse(s) alerte(s) ; "
                              "précision {precision}, rappel {recall}.",
     "report.caught": "Repéré après {after}",
     "report.missed": "Manqué (apparu à {at})",
@@ -175,7 +175,7 @@ FR: dict[str, str] = {
     "report.history": "Progression sur ce cas",
     "report.history_help": "Toutes les parties terminées de cette équipe sur ce cas, de la plus ancienne à la "
                            "plus récente.",
-    "report.unfinished": "Cette partie n’est pas allée à son terme ({status} à {at}) : elle n’a pas de score. "
+    "report.unfinished": "Cette partie n’est pas allée à son terme ({status} à {at}) : elle n’a pas de score. "
                          "Les décisions ci-dessous sont celles prises avant l’arrêt.",
     "report.metric": "Indicateurs",
     "metric.sentiment": "Opinion",
@@ -183,7 +183,7 @@ FR: dict[str, str] = {
     "metric.trust": "Confiance",
     "metric.media": "Médias",
     "report.minutes": "minutes simulées",
-    "workshop.title": "Atelier : {name}",
+    "workshop.title": "Atelier : {name}",
     "workshop.ranking": "Classement",
     "workshop.rank": "Rang",
     "workshop.rounds": "Parties",
@@ -193,11 +193,11 @@ FR: dict[str, str] = {
     "count.first": "première",
     "count.last": "dernière",
     "workshop.spread": "Dispersion des scores",
-    "workshop.spread_text": "{n} équipe(s) : le plus bas {min}, médiane {median}, le plus haut {max} ; "
+    "workshop.spread_text": "{n} équipe(s) : le plus bas {min}, médiane {median}, le plus haut {max} ; "
                             "moyenne {mean}, écart type {stdev}.",
     "workshop.compare": "Les décisions côte à côte",
     "workshop.compare_help": "Ce que chaque équipe a choisi à chaque décision, et en combien de temps. "
-                             "✔ la meilleure option, ◆ une autre option, ✘ pas de réponse à temps ; ⚡ la plus rapide.",
+                             "✔ la meilleure option, ◆ une autre option, ✘ pas de réponse à temps ; ⚡ la plus rapide.",
     "workshop.teams": "Équipes",
     "workshop.no_rounds": "Aucune partie terminée pour l’instant.",
     "csv.session": "partie",

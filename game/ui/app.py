@@ -50,6 +50,9 @@ class Settings:
     screenshot: Path | None = None
     log: Path | None = None
     size: tuple[int, int] = BASE_SIZE
+    data_dir: Path | None = None  # the results folder (--data-dir); None: the user's data folder
+    workshop: str | None = None  # rounds played now belong to this workshop (its id)
+    resume: str | None = None  # `crisis-sim resume ID`: open on that round
 
     @classmethod
     def from_args(cls, args: argparse.Namespace | Any) -> Settings:
@@ -76,6 +79,8 @@ class Settings:
             screenshot=Path(screenshot) if screenshot else None,
             log=Path(log) if log else None,
             size=_window_size(),
+            data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+            resume=getattr(args, "resume", None),
         )
 
 
@@ -281,6 +286,9 @@ class App:
         pygame.image.save(self.window, str(path))
 
     def close(self) -> None:
+        from game.ui.rounds import close_results
+
+        close_results(self)  # a round still running is kept as interrupted, to resume next time
         self.sound.close()
         pygame.display.quit()
 
@@ -318,6 +326,9 @@ def run(args: argparse.Namespace, case: Path | str | None = None) -> int:
             from game.ui.director import take_screenshots
 
             return take_screenshots(app, settings.screenshot, case_path)
+        from game.ui.resume import offer_resume
+
+        offer_resume(app)  # a round that stopped mid-way (a crash, a closed window) is offered first
         return app.loop()
     finally:
         app.close()

@@ -17,6 +17,7 @@ from game.engine.rubric import strategy_name
 from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
+from game.ui.notes import debrief_buttons, debrief_press, debrief_sections
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
 from game.ui.widgets import draw_button, key_name
@@ -37,14 +38,19 @@ class DebriefScene(PageScene):
 
     name = "debrief"
     KEYS = {pygame.K_ESCAPE: "menu", pygame.K_RETURN: "menu", pygame.K_KP_ENTER: "menu",
-            pygame.K_BACKSPACE: "menu", pygame.K_r: "replay"}
+            pygame.K_BACKSPACE: "menu", pygame.K_r: "replay", pygame.K_x: "export", pygame.K_q: "reflect"}
 
-    def __init__(self, app, case: Case, path: Path, session: Session) -> None:  # noqa: ANN001
+    def __init__(self, app, case: Case, path: Path, session: Session, recording=None,  # noqa: ANN001
+                 notes: list[tuple[int, str]] | None = None) -> None:
         super().__init__(app)
         self.case = case
         self.path = path
         self.session = session
         self.result = session.result()
+        # The round in the results store, the observer's notes, the reflection questions (game/ui/notes.py).
+        from game.ui.notes import debrief_setup
+
+        debrief_setup(self, recording, notes)
 
     # --- layout ----------------------------------------------------------------------
 
@@ -52,6 +58,7 @@ class DebriefScene(PageScene):
         self.lay_out_page(size, 60, 1100, [
             ("menu", self._("Back to the menu"), key_name(self.tr, "Esc"), th.GREEN),
             ("replay", self._("Play again"), "R", th.SKY),
+            *debrief_buttons(self),
         ])
 
     def _page(self, width: int) -> Sheet:
@@ -134,6 +141,7 @@ class DebriefScene(PageScene):
             at = state.decided_at.get(feedback.decision)
             if at is not None:
                 marks.append((at, str(number)))
+        marks += [(at, f"✎{number}") for number, (at, _) in enumerate(self.notes, 1)]
         names = {name: self.metric_name(name) for name in state.metrics}
         chart_h = t.px(230)
         items.append((chart_h + t.px(6), lambda s, y: timeline(p, s, pygame.Rect(0, y, width, chart_h),
@@ -198,6 +206,7 @@ class DebriefScene(PageScene):
             word = tr.name(OBJECTIVE_STATES, objective["met"])
             para(f"{mark} [{word}] {objective['text']}", colour=colour, indent=t.px(8))
 
+        debrief_sections(self, heading, para)
         if r.crisis:
             heading(self._("The crisis, in the terms of the theory"))
             para(r.crisis, colour=th.MUTED)
@@ -216,6 +225,8 @@ class DebriefScene(PageScene):
             from game.ui.briefing import BriefingScene
 
             self.app.replace(BriefingScene(self.app, self.case, self.path))
+        else:
+            debrief_press(self, action)
 
     # --- draw ------------------------------------------------------------------------
 

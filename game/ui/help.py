@@ -31,6 +31,7 @@ FACILITATOR_KEYS = (
     ("Space  /  P", N_("pause / resume")),
     ("+  /  −", N_("faster / slower")),
     ("I", N_("fire an optional inject now")),
+    ("N", N_("write an observer's note (timed)")),
     ("E", N_("end the round (debrief)")),
     ("M", N_("sound on / off")),
     ("F2", N_("larger type (projector)")),

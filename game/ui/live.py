@@ -85,14 +85,21 @@ class LiveScene(Scene):
 
     name = "live"
 
-    def __init__(self, app, case: Case, path: Path, seed: int | None = None) -> None:  # noqa: ANN001
+    def __init__(self, app, case: Case, path: Path, seed: int | None = None,  # noqa: ANN001
+                 session: Session | None = None, recording=None) -> None:  # noqa: ANN001
         super().__init__(app)
         self.case = case
         self.path = path
-        # `crisis-sim play CASE --log FILE` keeps the session log of the round (each new round
-        # in the window starts the file again).
-        log = SessionLog.open(app.settings.log, path) if app.settings.log else None
-        self.session = Session(case, app.settings.seed if seed is None else seed, log)
+        # Each round is kept in the results store as it is played (game/ui/rounds.py), and in
+        # `crisis-sim play CASE --log FILE` when asked (each new round in the window starts the
+        # file again); a resumed round comes with its rebuilt session and its recording.
+        if session is None:
+            from game.ui.rounds import record_round
+
+            session, recording = record_round(app, case, path, app.settings.seed if seed is None else seed)
+        self.session = session
+        self.recording = recording
+        self.observer_notes: list[tuple[int, str]] = []  # the facilitator's notes (N): (simulated time, text)
         self.bot = BOTS["best"](self.session.seed) if app.settings.demo else None
         self.last_events: list[Event] = []
         self.paused = False
@@ -357,7 +364,14 @@ class LiveScene(Scene):
     def finish(self) -> None:
         from game.ui.debrief import DebriefScene
 
-        self.app.replace(DebriefScene(self.app, self.case, self.path, self.session))
+        self.app.replace(DebriefScene(self.app, self.case, self.path, self.session, recording=self.recording,
+                                      notes=self.observer_notes))
+
+    def open_note(self) -> None:
+        """N: the facilitator's note, stamped with the simulated time (game/ui/notes.py)."""
+        from game.ui.notes import NoteScene
+
+        self.app.push(NoteScene(self.app, self))
 
     # --- actions (keys and clicks both come here) --------------------------------------
 
@@ -478,6 +492,8 @@ class LiveScene(Scene):
         elif picker.kind == "end" and item == "yes":
             self.end_round()
         elif picker.kind == "leave" and item == "yes":
+            if self.recording is not None:
+                self.recording.abandon()  # left on purpose: kept, but not offered for resuming
             self.app.back_to("menu")
 
     # --- input -----------------------------------------------------------------------
@@ -559,6 +575,8 @@ class LiveScene(Scene):
             self.change_speed(1)
         elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
             self.change_speed(-1)
+        elif key == pygame.K_n:
+            self.open_note()
         elif key == pygame.K_i:
             self.open_picker("inject")
         elif key == pygame.K_e:

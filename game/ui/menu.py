@@ -252,6 +252,10 @@ class MenuScene(Scene):
             self.cycle_speed(1)
         elif key == pygame.K_F5:
             self.reload()
+        elif key in (pygame.K_w, pygame.K_h):
+            from game.ui.workshop import open_results_screen
+
+            open_results_screen(self, "workshop" if key == pygame.K_w else "history")
         elif key in (pygame.K_ESCAPE, pygame.K_q):
             self.app.running = False
         else:
@@ -404,6 +408,9 @@ class MenuScene(Scene):
                                    "F5 reload · F2 projector · M sound · F11 full screen · F1 help · Esc quit")
         colour = th.ORANGE if message else th.MUTED
         p.text(surface, footer, (t.px(40), h - t.px(40)), "small", colour, width=w - t.px(80))
+        from game.ui.workshop import menu_line
+
+        p.text(surface, menu_line(self), (w - t.px(40), h - t.px(58)), "small", th.SKY, anchor="bottomright")
         if self.app.problems:
             p.text(surface, "⚠ " + self.app.problems[0], (t.px(40), h - t.px(22)), "small", th.ORANGE,
                    width=w - t.px(80))

@@ -1,0 +1,100 @@
+"""The window's side of the results store: keeping each round, resuming one, exporting reports.
+
+The store is opened once per window (``--data-dir`` or the user's data folder). A store that
+cannot be written never stops play: the problem is shown and the round plays unsaved. A preview
+played by the demo bot, or the screenshot tour, is not kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.engine.log import SessionLog
+from game.engine.model import Case
+from game.engine.session import Session
+from game.results.recording import Recording, ResumeError, resume_from_disk, start
+from game.results.store import ResultStore, StoreError, StoredSession
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+
+def open_results(app: App) -> ResultStore | None:
+    """The window's results store (None for a demo or the screenshot tour); opened once."""
+    if getattr(app, "_results_opened", False):
+        return app._results  # type: ignore[attr-defined]
+    store = None
+    settings = app.settings
+    if not (settings.demo or settings.screenshot):
+        store = ResultStore.open(getattr(settings, "data_dir", None))
+        if store.problem:
+            app.problems.append(store.problem)
+    app._results, app._results_opened = store, True  # type: ignore[attr-defined]
+    return store
+
+
+def close_results(app: App) -> None:
+    """The window closes: a round still being played is kept as interrupted (it can be resumed)."""
+    live = app.scene("live")
+    recording = getattr(live, "recording", None)
+    if recording is not None and not live.session.state.ended:  # type: ignore[union-attr]
+        recording.interrupt()
+    store = getattr(app, "_results", None)
+    if store is not None:
+        store.close()
+
+
+def record_round(app: App, case: Case, path: Path, seed: int) -> tuple[Session, Recording | None]:
+    """A new round of the case, kept in the store (and in ``--log FILE`` when asked)."""
+    settings = app.settings
+    also = open(settings.log, "w", encoding="utf-8") if settings.log else None  # noqa: SIM115 - closed at the end
+    store = open_results(app)
+    if store is not None and store.writable:
+        session, recording = start(store, case, path, seed, team=settings.team,
+                                   workshop=getattr(settings, "workshop", None), also=also)
+        if recording is not None:
+            return session, recording
+        if store.problem and store.problem not in app.problems:
+            app.problems.append(store.problem)
+    log = SessionLog(also, path, owns_stream=True) if also is not None else None
+    return Session(case, seed, log), None
+
+
+def resume_round(app: App, stored: StoredSession) -> str | None:
+    """Rebuild a stopped round and open the live screen on it; the reason when it cannot be."""
+    from game.ui.live import LiveScene
+
+    store = open_results(app)
+    if store is None:
+        return "no results store"
+    try:
+        session, recording, path = resume_from_disk(store, stored)
+    except (ResumeError, StoreError) as exc:
+        return str(exc)
+    app.settings.team = stored.team
+    live = LiveScene(app, session.case, path, session=session, recording=recording)
+    live.paused = True  # the team gets its bearings before the clock runs again
+    live.observer_notes = list(recording.notes)
+    app.push(live)
+    return None
+
+
+def export_report(app: App, stored_id: str, folder: Path | None = None) -> list[Path]:
+    """Write a round's HTML debrief and CSV rows into ``folder`` (default: the data folder's
+    ``reports``); returns the files written."""
+    from game.results.report import csv_rows, round_html, write_csv
+    from game.results.workshop import export_file_name
+
+    store = open_results(app)
+    if store is None:
+        raise StoreError("no results store")
+    stored = store.session(stored_id)
+    folder = folder or store.path.parent / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = export_file_name(stored).removesuffix(".json")
+    html_path, csv_path = folder / f"{stem}.html", folder / f"{stem}.csv"
+    html_path.write_text(round_html(store, stored, app.settings.lang), encoding="utf-8")
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(write_csv(csv_rows(store, [stored], "decisions"), "decisions"))
+    return [html_path, csv_path]

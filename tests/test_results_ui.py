@@ -1,0 +1,318 @@
+"""The window's side of results: rounds kept as they are played, the facilitator's timed notes,
+reflection answers and the export on the debrief, the resume offer at start, the workshop and
+history screens, and a results folder that cannot be used."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from game.engine.bots import BOTS  # noqa: E402
+from game.engine.loader import load_case  # noqa: E402
+from game.results import workshop as ws  # noqa: E402
+from game.results.recording import start  # noqa: E402
+from game.results.store import ResultStore  # noqa: E402
+from game.ui.app import App, Settings, open_app  # noqa: E402
+from game.ui.resume import offer_resume  # noqa: E402
+
+from conftest import TINY  # noqa: E402
+
+FRAME = 0.25
+QUESTIONS = """
+questions:
+  - What would you do differently?
+  - {id: missed, text: "Which signal did you miss?"}
+"""
+
+
+def key(app: App, k: int, unicode: str = "", mod: int = 0) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode=unicode, scancode=0))
+    app.frame(0.0)
+
+
+def type_text(app: App, text: str) -> None:
+    for ch in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+    app.frame(0.0)
+
+
+def shown(app: App) -> str:
+    return " ".join(app.shown())
+
+
+def run_until(app: App, done, limit: int = 20_000) -> None:  # noqa: ANN001
+    for _ in range(limit):
+        if done():
+            return
+        app.frame(FRAME)
+    raise AssertionError("the condition was never met")
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """The tiny case, with two reflection questions."""
+    folder = tmp_path / "cases" / "tiny"
+    folder.mkdir(parents=True)
+    (folder / "scenario.yaml").write_text((TINY / "scenario.yaml").read_text(encoding="utf-8") + QUESTIONS,
+                                          encoding="utf-8")
+    return folder.parent
+
+
+def make_app(cases: Path, data: Path, **kwargs) -> App:  # noqa: ANN003
+    app = open_app(Settings(scenarios=[cases], lang=kwargs.pop("lang", "en"), data_dir=data, **kwargs))
+    app.scene("menu").finish_loading()
+    app.frame(0.0)
+    return app
+
+
+def start_round(app: App, team: str = "Red") -> None:
+    menu = app.scene("menu")
+    menu.team.text = team
+    app.settings.team = team
+    key(app, pygame.K_RETURN)  # the briefing
+    key(app, pygame.K_RETURN)  # the clock starts
+    assert app.top.name == "live"
+
+
+def test_a_window_round_is_kept_with_its_notes_answers_and_export(cases: Path, data: Path) -> None:
+    app = make_app(cases, data)
+    try:
+        start_round(app)
+        live = app.top
+        assert live.recording is not None
+        run_until(app, lambda: live.session.t >= 120)
+        # The facilitator's note, stamped with the time the field was opened.
+        key(app, pygame.K_n)
+        assert app.top.name == "note"
+        opened_at = app.top.at
+        type_text(app, "Sam's complaint spotted late")
+        app.frame(FRAME)  # the round keeps running under the field
+        key(app, pygame.K_RETURN)
+        assert app.top is live and live.observer_notes == [(opened_at, "Sam's complaint spotted late")]
+        assert "Sam's complaint spotted late" in shown(app)
+        live.bot = BOTS["best"](live.session.seed)  # let the best bot finish the round
+        run_until(app, lambda: app.top.name == "debrief")
+        debrief = app.top
+        store = ResultStore(data / "results.db")
+        stored = store.session(live.recording.session_id)
+        assert stored.status == "finished" and stored.team == "Red"
+        assert stored.score == live.session.result().score
+        assert [(n.t, n.text) for n in store.notes(stored.id)] == [(opened_at, "Sam's complaint spotted late")]
+        text = shown(app)
+        for _ in range(40):
+            key(app, pygame.K_PAGEDOWN)
+            text += " " + shown(app)
+        assert "Observer's notes" in text and "Sam's complaint spotted late" in text
+        assert "Looking back on the round" in text and "What would you do differently?" in text
+
+        # Q: the reflection questions; Enter moves on, the last Enter closes.
+        key(app, pygame.K_q)
+        assert app.top.name == "reflect"
+        type_text(app, "Answer the parent at once")
+        key(app, pygame.K_RETURN)
+        type_text(app, "The reporter")
+        key(app, pygame.K_RETURN)
+        assert app.top is debrief
+        answers = {a.question: a.answer for a in store.answers(stored.id)}
+        assert answers == {"q1": "Answer the parent at once", "missed": "The reporter"}
+
+        # X: the report as HTML and CSV in the data folder.
+        key(app, pygame.K_x)
+        assert len(debrief.exported) == 2 and all(p.exists() for p in debrief.exported)
+        html = debrief.exported[0].read_text(encoding="utf-8")
+        assert f"{stored.score:.1f}" in html and "Answer the parent at once" in html
+        assert "Sam&#x27;s complaint spotted late" in html
+        assert "Report written" in shown(app)
+        store.close()
+    finally:
+        app.close()
+
+
+def test_closing_the_window_mid_round_keeps_it_to_resume_and_leaving_abandons_it(cases: Path, data: Path) -> None:
+    app = make_app(cases, data)
+    start_round(app, "Blue")
+    live = app.top
+    live.bot = BOTS["best"](1)
+    run_until(app, lambda: len(live.session.state.choices) >= 1)
+    decided = dict(live.session.state.choices)
+    closed = live.recording.session_id
+    app.close()
+    with ResultStore(data / "results.db") as store:
+        assert store.session(closed).status == "interrupted"
+
+    app = make_app(cases, data)
+    try:
+        start_round(app, "Green")
+        left = app.top.recording.session_id
+        key(app, pygame.K_ESCAPE)
+        key(app, pygame.K_y)
+        assert app.top.name == "menu"
+        with ResultStore(data / "results.db") as store:
+            assert store.session(left).status == "abandoned"
+            assert [s.id for s in store.interrupted()] == [closed]
+
+        # At the next start, the stopped round is offered; Enter resumes it, paused, decisions kept.
+        offer_resume(app)
+        app.frame(0.0)
+        assert app.top.name == "resume"
+        text = shown(app)
+        assert "A round stopped before its end" in text and "Blue" in text and "after 1 decision" in text
+        key(app, pygame.K_RETURN)
+        resumed = app.top
+        assert resumed.name == "live" and resumed.paused
+        assert dict(resumed.session.state.choices) == decided
+        assert resumed.recording.session_id == closed and app.settings.team == "Blue"
+        key(app, pygame.K_SPACE)
+        resumed.bot = BOTS["best"](1)
+        run_until(app, lambda: app.top.name == "debrief")
+        with ResultStore(data / "results.db") as store:
+            assert store.session(closed).status == "finished"
+            assert store.interrupted() == []
+    finally:
+        app.close()
+
+
+def test_the_offer_can_record_a_stopped_round_as_abandoned(cases: Path, data: Path) -> None:
+    loaded = load_case(cases / "tiny")
+    with ResultStore(data / "results.db") as store:
+        session, recording = start(store, loaded.case, loaded.path, 3, team="Kilo")
+        session.advance(200)
+        recording.interrupt()
+    app = make_app(cases, data)
+    try:
+        offer_resume(app)
+        app.frame(0.0)
+        assert app.top.name == "resume"
+        key(app, pygame.K_a)
+        assert app.top.name == "menu"
+        with ResultStore(data / "results.db") as store:
+            assert store.session(recording.session_id).status == "abandoned"
+    finally:
+        app.close()
+
+
+def test_workshop_screen_ranks_the_teams_and_lets_the_next_one_play(cases: Path, data: Path) -> None:
+    loaded = load_case(cases / "tiny")
+    with ResultStore(data / "results.db") as store:
+        w = ws.create(store, "Tuesday", "tiny", ["Red", "Blue", "Green"], str(cases / "tiny"))
+        for team, bot, seed in (("Red", "worst", 1), ("Blue", "best", 2)):
+            session, _ = start(store, loaded.case, loaded.path, seed, team=team, workshop=w.id)
+            player, events = BOTS[bot](seed), []
+            while not session.state.ended:
+                player.act(session, events)
+                events = session.step()
+        scores = {s.team: s.score for s in ws.ranking(store, w) if s.score is not None}
+    app = make_app(cases, data)
+    try:
+        key(app, pygame.K_w)
+        assert app.top.name == "workshop"
+        text = shown(app)
+        assert "Workshop Tuesday" in text and "Ranking" in text
+        assert text.index("Blue") < text.index("Red") and "not played yet" in text
+        assert f"{scores['Blue']:.1f}" in text and f"{scores['Red']:.1f}" in text
+        assert "Next to play: Green" in text
+        for _ in range(30):
+            key(app, pygame.K_PAGEDOWN)
+            text += " " + shown(app)
+        assert "Spread of the scores" in text and "Decisions side by side" in text
+        key(app, pygame.K_p)  # Green plays: the case's briefing, under the workshop
+        assert app.top.name == "briefing" and app.settings.team == "Green" and app.settings.workshop == w.id
+        key(app, pygame.K_RETURN)
+        assert app.top.recording is not None
+        with ResultStore(data / "results.db") as store:
+            assert store.session(app.top.recording.session_id).workshop == w.id
+    finally:
+        app.close()
+
+
+def test_a_new_workshop_from_the_window(cases: Path, data: Path) -> None:
+    app = make_app(cases, data, lang="fr")
+    try:
+        key(app, pygame.K_w)
+        assert "Pas encore d’atelier" in shown(app)
+        key(app, pygame.K_n)
+        assert app.top.name == "new-workshop"
+        type_text(app, "Atelier du mardi")
+        key(app, pygame.K_TAB)
+        type_text(app, "Rouge, Bleu")
+        key(app, pygame.K_RETURN)
+        assert app.top.name == "workshop" and "Atelier Atelier du mardi" in shown(app)
+        with ResultStore(data / "results.db") as store:
+            assert ws.get(store, "Atelier du mardi").teams == ("Rouge", "Bleu")
+    finally:
+        app.close()
+
+
+def test_history_screen_shows_the_teams_rounds_and_progress(cases: Path, data: Path) -> None:
+    loaded = load_case(cases / "tiny")
+    with ResultStore(data / "results.db") as store:
+        for bot, seed in (("worst", 1), ("best", 2)):
+            session, _ = start(store, loaded.case, loaded.path, seed, team="Ana")
+            player, events = BOTS[bot](seed), []
+            while not session.state.ended:
+                player.act(session, events)
+                events = session.step()
+        rounds = store.sessions(team="Ana", newest_first=False)
+    app = make_app(cases, data)
+    try:
+        app.scene("menu").team.text = "Ana"
+        key(app, pygame.K_h)
+        assert app.top.name == "history"
+        text = shown(app)
+        assert "Rounds of Ana" in text and loaded.case.title in text and "2 rounds" in text
+        assert "progress since the first round" in text
+        for r in rounds:
+            assert f"{r.score:.1f}" in text
+        key(app, pygame.K_ESCAPE)
+        assert app.top.name == "menu"
+    finally:
+        app.close()
+
+
+def test_a_results_folder_that_cannot_be_used_does_not_stop_play(cases: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    app = make_app(cases, blocker / "data")
+    try:
+        start_round(app)
+        live = app.top
+        assert live.recording is None
+        assert any("results" in p or "folder" in p for p in app.problems)
+        key(app, pygame.K_n)
+        type_text(app, "kept in memory")
+        key(app, pygame.K_RETURN)
+        live.bot = BOTS["best"](1)
+        run_until(app, lambda: app.top.name == "debrief")
+        text = shown(app)
+        for _ in range(40):
+            key(app, pygame.K_PAGEDOWN)
+            text += " " + shown(app)
+        assert "kept in memory" in text and "This round was not saved" in text
+        key(app, pygame.K_x)  # no export without a store: nothing happens, nothing breaks
+        assert app.top.name == "debrief"
+    finally:
+        app.close()
+
+
+def test_demo_rounds_are_not_kept(cases: Path, data: Path) -> None:
+    app = make_app(cases, data, demo=True)
+    try:
+        start_round(app)
+        assert app.top.recording is None
+    finally:
+        app.close()
+    assert not (data / "results.db").exists()
