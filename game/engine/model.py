@@ -598,8 +598,10 @@ class Case(_Model):
     @classmethod
     def _bounded_duration(cls, duration: int) -> int:
         # A round is a workshop exercise; the bound also keeps a hostile case from running for days.
-        if duration <= 0 or duration > MAX_DURATION:
-            raise ValueError(f"a round lasts more than nothing and at most 12 hours (\"12:00:00\")")
+        if duration <= 0:
+            raise ValueError("a round must last some time, e.g. \"00:30:00\"")
+        if duration > MAX_DURATION:
+            raise ValueError("a round may last at most 12 hours (\"12:00:00\")")
         return duration
 
     @field_validator("metrics")

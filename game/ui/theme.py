@@ -98,12 +98,29 @@ class Theme:
 _FONT_CACHE: dict[tuple[str | None, int], pygame.font.Font] = {}
 
 
+# What a TrueType or OpenType file starts with. A damaged font can crash SDL_ttf outright (not
+# an exception: the process dies), so a file that does not start like a font is never opened.
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+
+
+def _looks_like_font(path: Path) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(4) in _FONT_MAGIC
+    except OSError:
+        return False
+
+
 def _font_files(problems: list[str]) -> tuple[str | None, str | None]:
     regular, bold = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
     if not regular.is_file():
         problems.append(f"Font missing: {regular}; using pygame's default font.")
         return None, None
-    return str(regular), str(bold) if bold.is_file() else str(regular)
+    if not _looks_like_font(regular):
+        problems.append(f"Font {regular} could not be read (it is not a font file); using the default font.")
+        print(problems[-1], file=sys.stderr)
+        return None, None
+    return str(regular), str(bold) if bold.is_file() and _looks_like_font(bold) else str(regular)
 
 
 def _font(path: str | None, px: int, problems: list[str]) -> pygame.font.Font:
@@ -112,6 +129,7 @@ def _font(path: str | None, px: int, problems: list[str]) -> pygame.font.Font:
     if font is None:
         try:
             font = pygame.font.Font(path, px)
+            font.size("Ag")  # a damaged file may open and fail only when used: fail here instead
         except (OSError, pygame.error) as exc:
             problems.append(f"Font {path} could not be read ({exc}); using the default font.")
             print(problems[-1], file=sys.stderr)
