@@ -39,7 +39,8 @@ def play(store: ResultStore, loaded, team: str, bot: str, seed: int, workshop: s
 
 def counts(store: ResultStore) -> dict[str, int]:
     return {t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("sessions", "decisions", "notes", "answers", "workshops", "workshop_teams", "log_lines")}
+            for t in ("sessions", "session_data", "decisions", "notes", "answers", "workshops", "workshop_teams",
+                      "log_lines")}
 
 
 @pytest.fixture()
@@ -72,7 +73,7 @@ def test_rounds_from_other_machines_are_gathered_once(tmp_path: Path, machines: 
         assert counts(store) == before
 
         # The imported rounds are complete: notes, answers, the log, the result.
-        for stored in store.sessions(workshop=w.id):
+        for stored in store.sessions(workshop=w.id, with_result=True):
             assert stored.origin.startswith("imported:")
             assert [n.text for n in store.notes(stored.id)] == [f"{stored.team} hesitates"]
             assert store.log_text(stored.id).startswith('{"type":"session"')

@@ -51,6 +51,8 @@ class RoundReport:
 
     @classmethod
     def gather(cls, store: ResultStore, stored: StoredSession) -> RoundReport:
+        if stored.result is None and stored.status == "finished":
+            stored = store.session(stored.id)  # a round from a listing comes without its full result
         records = store.log_records(stored.id)
         report = cls(stored, records, store.notes(stored.id), store.answers(stored.id))
         closed: list[dict[str, Any]] = []
@@ -452,6 +454,8 @@ def csv_rows(store: ResultStore, sessions: Sequence[StoredSession], kind: str = 
         if stored.workshop and stored.workshop not in workshops:
             found = store._need().execute("SELECT name FROM workshops WHERE id = ?", (stored.workshop,)).fetchone()
             workshops[stored.workshop] = found[0] if found else stored.workshop
+        if stored.result is None and stored.status == "finished":
+            stored = store.session(stored.id)
         result = stored.result or {}
         if kind == "sessions":
             decisions = result.get("decisions", [])

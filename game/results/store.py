@@ -57,19 +57,25 @@ CREATE TABLE IF NOT EXISTS sessions (
     breakdown   TEXT,
     ending      TEXT,
     ending_kind TEXT,
-    result      TEXT,
     questions   TEXT,
     case_info   TEXT,
-    log         BLOB,
     machine     TEXT,
     pid         INTEGER,
     origin      TEXT NOT NULL DEFAULT 'local'
 );
 CREATE INDEX IF NOT EXISTS sessions_by_team ON sessions (team, case_id, started_at);
-CREATE INDEX IF NOT EXISTS sessions_by_workshop ON sessions (workshop, status, team, score);
+CREATE INDEX IF NOT EXISTS sessions_by_workshop ON sessions (workshop, status, team, score, ended_at);
 CREATE INDEX IF NOT EXISTS sessions_by_case ON sessions (case_id, status, score);
 CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (started_at);
 CREATE INDEX IF NOT EXISTS sessions_by_status ON sessions (status);
+
+-- The heavy parts of a round (its full result and its packed log) live apart, so that listing
+-- and ranking thousands of rounds reads small rows.
+CREATE TABLE IF NOT EXISTS session_data (
+    id     TEXT PRIMARY KEY,
+    result TEXT,
+    log    BLOB
+);
 
 CREATE TABLE IF NOT EXISTS log_lines (
     session TEXT NOT NULL,
@@ -132,7 +138,7 @@ CREATE TABLE IF NOT EXISTS workshop_teams (
 SESSION_COLUMNS = (
     "id", "team", "case_id", "case_title", "case_path", "case_sha256", "language", "seed", "workshop",
     "started_at", "ended_at", "status", "sim_t", "duration", "score", "breakdown", "ending", "ending_kind",
-    "result", "questions", "case_info", "machine", "pid", "origin",
+    "questions", "case_info", "machine", "pid", "origin",
 )
 _SUMMARY = ", ".join(SESSION_COLUMNS)
 
@@ -197,10 +203,10 @@ class StoredSession:
     origin: str = "local"
 
     @classmethod
-    def from_row(cls, row: Sequence[Any]) -> StoredSession:
+    def from_row(cls, row: Sequence[Any], result: str | None = None) -> StoredSession:
         values = dict(zip(SESSION_COLUMNS, row))
         values["breakdown"] = json.loads(values["breakdown"]) if values["breakdown"] else {}
-        values["result"] = json.loads(values["result"]) if values["result"] else None
+        values["result"] = json.loads(result) if result else None
         values["questions"] = json.loads(values["questions"]) if values["questions"] else []
         values["case_info"] = json.loads(values["case_info"]) if values["case_info"] else {}
         return cls(**values)
@@ -486,11 +492,12 @@ class ResultStore:
             self._write_decisions(conn, session_id, result, lines)
             conn.execute(
                 "UPDATE sessions SET status = 'finished', ended_at = ?, score = ?, breakdown = ?, ending = ?, "
-                "ending_kind = ?, result = ?, log = ?, sim_t = coalesce(?, sim_t), pid = NULL WHERE id = ?",
+                "ending_kind = ?, sim_t = coalesce(?, sim_t), pid = NULL WHERE id = ?",
                 (self.now(), result["score"], json.dumps(result["breakdown"]), result["ending"]["id"],
-                 result["ending"].get("kind"), json.dumps(result, ensure_ascii=False), pack_log("\n".join(lines) + "\n"),
-                 sim_t, session_id),
+                 result["ending"].get("kind"), sim_t, session_id),
             )
+            conn.execute("INSERT OR REPLACE INTO session_data (id, result, log) VALUES (?, ?, ?)",
+                         (session_id, json.dumps(result, ensure_ascii=False), pack_log("\n".join(lines) + "\n")))
             conn.execute("DELETE FROM log_lines WHERE session = ?", (session_id,))
 
     def close_unfinished(self, session_id: str, status: str, tail: Sequence[str] = (), sim_t: int | None = None) -> None:
@@ -509,16 +516,15 @@ class ResultStore:
             packed = None
             if status == "abandoned":
                 lines = self._lines(conn, session_id)
-                if not lines:  # already packed (an interrupted round being abandoned twice)
-                    row = conn.execute("SELECT log FROM sessions WHERE id = ?", (session_id,)).fetchone()
-                    packed = row[0] if row else None
-                else:
+                if lines:  # (none: already packed, an interrupted round abandoned twice)
                     packed = pack_log("\n".join(lines) + "\n")
+                    conn.execute("INSERT OR REPLACE INTO session_data (id, result, log) VALUES (?, NULL, ?)",
+                                 (session_id, packed))
                 conn.execute("DELETE FROM log_lines WHERE session = ?", (session_id,))
             conn.execute(
                 "UPDATE sessions SET status = ?, ended_at = coalesce(ended_at, ?), pid = NULL, "
-                "sim_t = coalesce(?, sim_t), log = coalesce(?, log) WHERE id = ? AND status != 'finished'",
-                (status, self.now(), sim_t, packed, session_id),
+                "sim_t = coalesce(?, sim_t) WHERE id = ? AND status != 'finished'",
+                (status, self.now(), sim_t, session_id),
             )
 
     def _next_seq(self, conn: sqlite3.Connection, session_id: str) -> int:
@@ -563,12 +569,16 @@ class ResultStore:
             raise StoreError(f"no round {session_id!r} in {self.path}")
         if len(rows) > 1:
             raise StoreError(f"{session_id!r} names more than one round: give more of its id")
-        return StoredSession.from_row(rows[0])
+        return StoredSession.from_row(rows[0], self._result(rows[0][0]))
+
+    def _result(self, session_id: str) -> str | None:
+        row = self._need().execute("SELECT result FROM session_data WHERE id = ?", (session_id,)).fetchone()
+        return row[0] if row else None
 
     def sessions(self, *, team: str | None = None, case_id: str | None = None, workshop: str | None = None,
                  status: str | Iterable[str] | None = None, limit: int | None = None,
-                 newest_first: bool = True) -> list[StoredSession]:
-        """Rounds matching every filter given."""
+                 newest_first: bool = True, with_result: bool = False) -> list[StoredSession]:
+        """Rounds matching every filter given (``with_result``: with their full results, slower)."""
         where, args = [], []
         if team is not None:
             where.append("team = ?")
@@ -589,10 +599,11 @@ class ResultStore:
         sql += f" ORDER BY started_at {'DESC' if newest_first else 'ASC'}, rowid {'DESC' if newest_first else 'ASC'}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [StoredSession.from_row(r) for r in self._need().execute(sql, args)]
+        rows = self._need().execute(sql, args).fetchall()
+        return [StoredSession.from_row(r, self._result(r[0]) if with_result else None) for r in rows]
 
     def last(self, *, team: str | None = None, finished: bool = True) -> StoredSession:
-        rows = self.sessions(team=team, status="finished" if finished else None, limit=1)
+        rows = self.sessions(team=team, status="finished" if finished else None, limit=1, with_result=True)
         if not rows:
             who = f" for team {team!r}" if team is not None else ""
             raise StoreError(f"no {'finished ' if finished else ''}round{who} in {self.path}")
@@ -601,11 +612,11 @@ class ResultStore:
     def log_text(self, session_id: str) -> str:
         """The session log (JSON lines) of a round, wherever it is kept."""
         conn = self._need()
-        row = conn.execute("SELECT log FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        if row is None:
+        if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
             raise StoreError(f"no round {session_id!r}")
+        row = conn.execute("SELECT log FROM session_data WHERE id = ?", (session_id,)).fetchone()
         lines = self._lines(conn, session_id)
-        packed = unpack_log(row[0])
+        packed = unpack_log(row[0] if row else None)
         if lines:
             return packed + "\n".join(lines) + "\n"
         return packed
@@ -651,7 +662,7 @@ class ResultStore:
     def delete_session(self, session_id: str) -> None:
         with self.transaction() as conn:
             for table, column in (("log_lines", "session"), ("decisions", "session"), ("notes", "session"),
-                                  ("answers", "session"), ("sessions", "id")):
+                                  ("answers", "session"), ("session_data", "id"), ("sessions", "id")):
                 conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (session_id,))
 
     def set_team(self, session_id: str, team: str) -> None:
@@ -702,16 +713,19 @@ class ResultStore:
         values = {c: row.get(c) for c in SESSION_COLUMNS}
         values["origin"] = origin
         values["pid"] = None
-        for name in ("breakdown", "result"):
-            if values[name] is not None and not isinstance(values[name], str):
-                values[name] = json.dumps(values[name], ensure_ascii=False)
+        if values["breakdown"] is not None and not isinstance(values["breakdown"], str):
+            values["breakdown"] = json.dumps(values["breakdown"], ensure_ascii=False)
+        result = row.get("result")
+        if result is not None and not isinstance(result, str):
+            result = json.dumps(result, ensure_ascii=False)
         values["questions"] = json.dumps(row.get("questions") or [], ensure_ascii=False)
         values["case_info"] = json.dumps(row.get("case_info") or {}, ensure_ascii=False)
         values["team"] = values["team"] or ""
         values["sim_t"] = values["sim_t"] or 0
-        columns = [*SESSION_COLUMNS, "log"]
-        conn.execute(f"INSERT INTO sessions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                     [values[c] for c in SESSION_COLUMNS] + [pack_log(log_text)])
+        conn.execute(f"INSERT INTO sessions ({_SUMMARY}) VALUES ({', '.join('?' * len(SESSION_COLUMNS))})",
+                     [values[c] for c in SESSION_COLUMNS])
+        conn.execute("INSERT OR REPLACE INTO session_data (id, result, log) VALUES (?, ?, ?)",
+                     (row["id"], result, pack_log(log_text)))
         if row.get("result"):
             result = row["result"] if isinstance(row["result"], dict) else json.loads(row["result"])
             self._write_decisions(conn, row["id"], result, log_text.splitlines())

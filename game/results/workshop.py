@@ -259,6 +259,8 @@ def export_session(store: ResultStore, stored: StoredSession) -> dict[str, Any]:
     """A round as one self-contained JSON document (for another machine's ``workshop import``)."""
     if stored.status == "running":
         raise StoreError(f"round {stored.short_id} is still being played: export it when it has ended")
+    if stored.result is None and stored.status == "finished":
+        stored = store.session(stored.id)
     workshop = None
     if stored.workshop:
         try:
@@ -267,6 +269,7 @@ def export_session(store: ResultStore, stored: StoredSession) -> dict[str, Any]:
         except StoreError:
             workshop = None
     row = {c: getattr(stored, c) for c in SESSION_COLUMNS if c not in ("pid", "origin")}
+    row["result"] = stored.result
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,

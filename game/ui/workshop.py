@@ -149,8 +149,9 @@ class WorkshopScene(PageScene):
         standings = ws.ranking(self.store, w, self.count)
         points = ws.comparison(self.store, w, self.count)
         spread = ws.spread(s.score for s in standings if s.score is not None)
-        position = f"{self.index + 1}/{len(self.workshops)}"
-        heading(self._("Workshop {name}", name=w.name) + f"  ({position} ←→)", "big", th.TEXT, gap=0)
+        heading(self._("Workshop {name}", name=w.name), "big", th.TEXT, gap=0)
+        if len(self.workshops) > 1:
+            para(f"{self.index + 1}/{len(self.workshops)}  ←→", "small", th.MUTED)
         para(tr.ngettext("Case {case} · {n} team · the {count} of each team counts",
                          "Case {case} · {n} teams · the {count} of each team counts", len(w.teams), case=w.case_id,
                          count=self._(COUNT_WORDS[self.count])), "small", th.MUTED)
