@@ -430,3 +430,10 @@ def test_importing_a_deeply_nested_round_file_is_refused(tmp_path: Path) -> None
     with ResultStore(tmp_path / "results.db") as store:
         report = workshop.import_files(store, [bomb])
     assert report.failed and not report.added
+
+
+def test_every_code_the_corpus_meets_is_documented() -> None:
+    doc = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    codes = {d.code for folder in KINDS for d in check_file(case_file(folder))}
+    assert {"yaml-tag", "yaml-alias", "too-many-items", "image-outside"} <= codes
+    assert [code for code in sorted(codes) if f"`{code}`" not in doc] == []
