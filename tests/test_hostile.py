@@ -437,3 +437,17 @@ def test_every_code_the_corpus_meets_is_documented() -> None:
     codes = {d.code for folder in KINDS for d in check_file(case_file(folder))}
     assert {"yaml-tag", "yaml-alias", "too-many-items", "image-outside"} <= codes
     assert [code for code in sorted(codes) if f"`{code}`" not in doc] == []
+
+
+def test_text_no_font_can_take_is_drawn_as_a_replacement_character() -> None:
+    # Case texts never hold these (the checker refuses them); an imported round's note might.
+    pygame = pytest.importorskip("pygame")
+    from game.ui.text import TextCache
+    from game.ui.theme import Theme
+
+    pygame.font.init()
+    theme, cache = Theme((1280, 720)), TextCache()
+    for text in ("note\x00with a NUL", "lone \ud800 surrogate"):
+        assert cache.line(theme, text, "body", (0, 0, 0)).get_width() > 0
+        wrapped = " ".join(cache.wrap(theme, text, "body", 80))
+        assert "\ufffd" in wrapped and "\x00" not in wrapped and "\ud800" not in wrapped

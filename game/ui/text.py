@@ -40,6 +40,16 @@ class Sheet:
         return self.surface.get_size()
 
 
+# Text that did not come from a checked case (an imported round's notes, a results file) may hold
+# characters no font takes: NUL makes pygame raise, a lone surrogate cannot even be encoded.
+_UNDRAWABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def drawable(text: str) -> str:
+    """``text`` with the characters that would make rendering fail shown as "\ufffd"."""
+    return _UNDRAWABLE.sub("\ufffd", text) if _UNDRAWABLE.search(text) else text
+
+
 class TextCache:
     """Rendered lines keyed by (text, font role, colour); least recently used dropped first."""
 
@@ -59,7 +69,7 @@ class TextCache:
         if surface is not None:
             self._lines.move_to_end(key)
             return surface
-        surface = theme.font(role).render(text, True, colour)
+        surface = theme.font(role).render(drawable(text), True, colour)
         self.renders += 1
         self._lines[key] = surface
         if len(self._lines) > self.limit:
@@ -70,7 +80,7 @@ class TextCache:
         key = (text, role, width)
         lines = self._wraps.get(key)
         if lines is None:
-            lines = tuple(wrap(theme.font(role), text, width))
+            lines = tuple(wrap(theme.font(role), drawable(text), width))
             self._wraps[key] = lines
             if len(self._wraps) > self.limit:
                 self._wraps.popitem(last=False)
