@@ -38,7 +38,7 @@ from game.results.store import ResultStore  # noqa: E402
 CASE = ROOT / "scenarios" / "nestle-kitkat-2010"
 
 
-def sample_rounds(count: int = 8) -> list[tuple[int, list[str], dict]]:
+def sample_rounds(count: int = 8) -> list[tuple[int, list[str], dict]]:  # noqa: UP006
     """(seed, log lines, result) of real playthroughs by every bot."""
     import io
 
@@ -99,11 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--teams", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--samples", type=int, default=8, help="distinct playthroughs the rounds are copies of")
     parser.add_argument("--dir", help="where to put the databases (default: a temporary folder)")
     args = parser.parse_args(argv)
 
     case = load_case(CASE).case
-    rounds = sample_rounds()
+    rounds = sample_rounds(args.samples)
     teams = [f"Team {i:03d}" for i in range(args.teams)]
     log_kb = statistics.mean(len("\n".join(lines)) for _, lines, _ in rounds) / 1024
     inputs = statistics.mean(sum(1 for x in lines if x.startswith('{"type":"input"')) for _, lines, _ in rounds)

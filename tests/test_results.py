@@ -400,3 +400,14 @@ def test_cli_reports_a_missing_round_without_a_traceback(tmp_path: Path, capsys)
 
 def test_begin_without_a_store_plays_unsaved(tiny_case) -> None:
     assert begin(None, tiny_case, None, 1) is None
+
+
+def test_the_benchmark_runs(capsys) -> None:  # noqa: ANN001
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_results", ROOT / "bench" / "bench_results.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--sessions", "12", "--teams", "3", "--repeat", "1", "--samples", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "store, as the game does" in out and "rank the teams" in out
