@@ -316,3 +316,84 @@ def test_demo_rounds_are_not_kept(cases: Path, data: Path) -> None:
     finally:
         app.close()
     assert not (data / "results.db").exists()
+
+
+CHILD = """
+import os, sys, time
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+from pathlib import Path
+import pygame
+from game.engine.bots import BOTS
+from game.ui.app import Settings, open_app
+app = open_app(Settings(scenarios=[Path(sys.argv[1])], lang="en", data_dir=Path(sys.argv[2]), team="Killed"))
+app.scene("menu").finish_loading()
+app.frame(0.0)
+for k in (pygame.K_RETURN, pygame.K_RETURN):
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="", scancode=0))
+    app.frame(0.0)
+live = app.top
+live.bot = BOTS["best"](1)
+told = 0
+while True:
+    app.frame(0.25)
+    if len(live.session.state.choices) > told:
+        told = len(live.session.state.choices)
+        print("decided", told, live.recording.session_id, flush=True)
+    if told >= 2:
+        time.sleep(0.01)
+"""
+
+
+def test_a_killed_window_round_is_offered_and_resumed_with_its_decisions(cases: Path, data: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(cases), str(data)], stdout=subprocess.PIPE,
+                             text=True, cwd=ROOT)
+    told = []
+    try:
+        for line in child.stdout:
+            if line.startswith("decided"):  # (pygame prints its banner first)
+                told.append(line.split())
+                if int(told[-1][1]) >= 2:
+                    break
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    session_id = told[-1][2]
+    with ResultStore(data / "results.db") as store:
+        decided = [r for r in store.log_records(session_id) if r.get("type") == "input" and r["kind"] == "decide"]
+    assert len(decided) >= 2
+    app = make_app(cases, data)
+    try:
+        offer_resume(app)
+        app.frame(0.0)
+        assert app.top.name == "resume" and "Killed" in shown(app)
+        key(app, pygame.K_RETURN)
+        live = app.top
+        assert live.name == "live" and live.recording.session_id == session_id
+        assert [(r["decision"], r["option"]) for r in decided] == \
+            [(d, o) for d, o in live.session.state.choices.items()][: len(decided)]
+    finally:
+        app.close()
+
+
+def test_the_command_line_can_open_the_window_on_a_stopped_round(cases: Path, data: Path) -> None:
+    loaded = load_case(cases / "tiny")
+    with ResultStore(data / "results.db") as store:
+        session, recording = start(store, loaded.case, loaded.path, 3, team="Lima")
+        player, events = BOTS["best"](3), []
+        while not session.state.choices:
+            player.act(session, events)
+            events = session.step()
+        recording.interrupt()
+    app = make_app(cases, data, resume=recording.session_id[:8])
+    try:
+        offer_resume(app)
+        assert app.top.name == "live" and app.top.session.state.choices == session.state.choices
+    finally:
+        app.close()
