@@ -7,6 +7,7 @@ last, and every round with its date, status, score and ending.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 import pygame
@@ -40,7 +41,7 @@ class HistoryScene(PageScene):
         if self.store is not None and self.store.available:
             try:
                 self.teams = [name for name, _, _ in teams(self.store)]
-            except StoreError as exc:
+            except (StoreError, sqlite3.Error) as exc:
                 self.problem = str(exc)
         elif self.store is not None:
             self.problem = self.store.problem or ""
@@ -55,7 +56,7 @@ class HistoryScene(PageScene):
         if self.store is not None and self.store.available:
             try:
                 self.lines = history(self.store, self.team)
-            except StoreError as exc:
+            except (StoreError, sqlite3.Error) as exc:
                 self.problem = str(exc)
 
     def layout(self, size: tuple[int, int]) -> None:

@@ -7,6 +7,7 @@ and opens paused at the point it stopped, with every decision made before.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 import pygame
@@ -34,7 +35,7 @@ def offer_resume(app: App) -> None:
                 app.problems.append(reason)
             return
         stopped = store.interrupted()
-    except StoreError as exc:
+    except (StoreError, sqlite3.Error) as exc:
         app.problems.append(str(exc))
         return
     if stopped:
@@ -61,7 +62,7 @@ class ResumeScene(Scene):
         store = open_results(self.app)
         try:
             records = store.log_records(stored.id) if store else []
-        except StoreError:
+        except (StoreError, sqlite3.Error):
             return 0
         return sum(1 for r in records if r.get("type") == "input" and r.get("kind") == "decide")
 

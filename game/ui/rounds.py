@@ -7,6 +7,7 @@ played by the demo bot, or the screenshot tour, is not kept.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,7 @@ def resume_round(app: App, stored: StoredSession) -> str | None:
         return "no results store"
     try:
         session, recording, path = resume_from_disk(store, stored)
-    except (ResumeError, StoreError) as exc:
+    except (ResumeError, StoreError, sqlite3.Error) as exc:
         return str(exc)
     app.settings.team = stored.team
     live = LiveScene(app, session.case, path, session=session, recording=recording)

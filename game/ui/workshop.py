@@ -8,6 +8,7 @@ round of a team counts, X writes the workshop's page as HTML, Esc goes back.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -90,7 +91,7 @@ class WorkshopScene(PageScene):
         if self.store is not None and self.store.available:
             try:
                 self.workshops = ws.all_workshops(self.store)
-            except StoreError as exc:
+            except (StoreError, sqlite3.Error) as exc:
                 self.message = str(exc)
         wanted = chosen or self.app.settings.workshop
         ids = [w.id for w in self.workshops]
@@ -146,8 +147,13 @@ class WorkshopScene(PageScene):
             if self.message:
                 para(self.message, "small", th.SKY)
             return items
-        standings = ws.ranking(self.store, w, self.count)
-        points = ws.comparison(self.store, w, self.count)
+        try:
+            standings = ws.ranking(self.store, w, self.count)
+            points = ws.comparison(self.store, w, self.count)
+        except (StoreError, sqlite3.Error) as exc:  # a file damaged since it was opened: say so, never crash
+            heading(self._("Workshop {name}", name=w.name), "big", th.TEXT, gap=0)
+            para(self._("Results are not kept on this machine: {why}", why=str(exc)), colour=th.ORANGE)
+            return items
         spread = ws.spread(s.score for s in standings if s.score is not None)
         heading(self._("Workshop {name}", name=w.name), "big", th.TEXT, gap=0)
         if len(self.workshops) > 1:
