@@ -49,14 +49,12 @@ def cmd_play(args: argparse.Namespace) -> int:
     loaded = _load(args.case, lang)
     if loaded is None:
         return 1
-    from game.engine.session import Session
-
     if not (args.headless or args.bot or args.text):
         return _window(args, case=loaded.path)  # the window opens its own log per round
-    log = SessionLog.open(args.log, loaded.path) if args.log else None
     if args.headless or args.bot:
         from game.engine.bots import play
 
+        log = SessionLog.open(args.log, loaded.path) if args.log else None
         session = play(loaded.case, args.seed, args.bot or "silent", log)
         result = session.result()
         if args.json:
@@ -66,15 +64,42 @@ def cmd_play(args: argparse.Namespace) -> int:
 
             print(format_result(result, loaded.case))
         return 0
+    return _play_text(args, loaded)
+
+
+def _play_text(args: argparse.Namespace, loaded: LoadedCase) -> int:
+    """A person plays in the terminal; the round is kept in the results store like a window round."""
+    from game.engine.session import Session
+    from game.results.recording import start
+    from game.results.store import ResultStore
     from game.text_play import StdinCommands, TextPlayer
 
-    session = Session(loaded.case, args.seed, log)
+    copy = None
+    if args.log:
+        try:
+            copy = open(args.log, "w", encoding="utf-8")
+        except OSError as exc:
+            print(f"crisis-sim: cannot write the log {args.log}: {exc.strerror}; the round plays on", file=sys.stderr)
+    store = ResultStore.open(getattr(args, "data_dir", None))
+    session, recording = start(store if store.available else None, loaded.case, loaded.path, args.seed,
+                               team=args.team or "", also=copy)
+    if recording is None:
+        print(f"crisis-sim: this round will not be saved ({store.problem or 'no results store'})", file=sys.stderr)
+        session = Session(loaded.case, args.seed, SessionLog(copy, loaded.path, owns_stream=True) if copy else None)
     player = TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, args.speed or 10.0)
     try:
         player.run()
     except KeyboardInterrupt:
-        print("\nInterrupted: the decisions made so far are in the log." if log else "\nInterrupted.")
+        if recording is not None:
+            recording.interrupt()
+            print("\nInterrupted: the round is kept; `crisis-sim resume` carries on where it stopped.")
+        else:
+            print("\nInterrupted: the decisions made so far are in the log." if copy else "\nInterrupted.")
         return 130
+    finally:
+        if recording is not None and not recording.saved:
+            recording.settle()
+        store.close()
     return 0
 
 
@@ -223,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--speed", type=float, help="simulated seconds per real second (text mode: 10)")
     play.add_argument("--lang", default=argparse.SUPPRESS, help="play the case in this language if translated")
     play.add_argument("--log", help="write the session log (JSON lines) to this file")
+    play.add_argument("--team", help="team or player name the round is stored under (text and window play)")
     play.add_argument("--json", action="store_true", help="print the result as JSON")
     play.set_defaults(func=cmd_play)
 

@@ -87,3 +87,19 @@ def test_the_terminal_player_follows_the_system_language_unless_told():
         run = subprocess.run([sys.executable, "-m", "game", "play", str(TINY), "--text", "--speed", "1000", *extra],
                              input="q\n", capture_output=True, text=True, env=env, timeout=60)
         assert expected in run.stdout, run.stdout[:500]
+
+
+def test_a_terminal_round_is_kept_in_the_results_store(tmp_path):
+    import os
+
+    env = dict(os.environ, CRISIS_SIM_DATA_DIR=str(tmp_path / "data"), LANG="C")
+    run = subprocess.run([sys.executable, "-m", "game", "play", str(TINY), "--text", "--speed", "100000",
+                          "--team", "Blue", "--log", str(tmp_path / "run.jsonl")],
+                         input="", capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    history = subprocess.run([sys.executable, "-m", "game", "history", "--team", "Blue"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert "tiny" in history.stdout and "finished" in history.stdout, history.stdout
+    replay = subprocess.run([sys.executable, "-m", "game", "replay", str(tmp_path / "run.jsonl")],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert replay.returncode == 0, replay.stderr  # the --log copy is a complete log

@@ -81,6 +81,7 @@ class Settings:
             size=_window_size(),
             data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
             resume=getattr(args, "resume", None),
+            team=getattr(args, "team", None) or "",
         )
 
 
