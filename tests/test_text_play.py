@@ -81,3 +81,23 @@ def test_clock_turns_real_time_into_simulated_time():
     assert clock.simulated(10) == 0
     clock.toggle_pause()
     assert clock.slower() == 30 and clock.faster() == 60 and clock.faster() == 120 and clock.faster() == 120
+
+
+def test_a_cases_own_metric_is_shown_by_the_name_the_case_gives_it(tmp_path):
+    from game.engine.loader import load_case
+    from game.ui.dashboard import metric_name
+    from game.i18n import translator
+
+    from conftest import TINY
+
+    text = (TINY / "scenario.fr.yaml").read_text(encoding="utf-8")
+    text = text.replace("metrics: {sentiment: 55, visibility: 10, trust: 65, media: 0}",
+                        "metrics: {sentiment: 55, visibility: 10, trust: 65, media: 0, staff_morale: 70}\n"
+                        "metric_names: {staff_morale: Moral des équipes}")
+    assert "staff_morale" in text
+    (tmp_path / "scenario.yaml").write_text(text, encoding="utf-8")
+    case = load_case(tmp_path).case
+    player = TextPlayer(Session(case, 1), io.StringIO(), iter(()), lambda: 0.0)
+    assert "Moral des équipes 70" in player.metrics_line() and "Confiance 65" in player.metrics_line()
+    assert metric_name(translator("fr"), "staff_morale", case.metric_names) == "Moral des équipes"
+    assert metric_name(translator("fr"), "staff_morale") == "Staff morale"

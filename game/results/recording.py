@@ -212,7 +212,8 @@ def case_info(case: Case) -> dict[str, Any]:
     """What a report needs of the case besides the log: channel and metric names, the organisation."""
     return {"organisation": case.organisation.name,
             "channels": {c.id: c.name for c in case.channels},
-            "objectives": [{"id": o.id, "text": o.text} for o in case.objectives]}
+            "objectives": [{"id": o.id, "text": o.text} for o in case.objectives],
+            "metric_names": dict(case.metric_names)}
 
 
 def begin(store: ResultStore | None, case: Case, case_path: Path | None, seed: int, *, team: str = "",

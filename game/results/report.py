@@ -84,7 +84,9 @@ class RoundReport:
         return report
 
 
-def _metric_name(lang: str, name: str) -> str:
+def _metric_name(lang: str, name: str, case_names: dict[str, str] | None = None) -> str:
+    if case_names and name in case_names:
+        return case_names[name]
     text = word(lang, f"metric.{name}")
     return text if text != f"metric.{name}" else name.replace("_", " ").capitalize()
 
@@ -178,7 +180,7 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:  # noqa: 
     out.append(f"<h2>{esc(w('report.timeline'))}</h2>")
     names = {}
     for _, metrics in report.samples[:1]:
-        names = {name: _metric_name(lang, name) for name in metrics}
+        names = {name: _metric_name(lang, name, s.case_info.get("metric_names")) for name in metrics}
     marks = [(d["opened_at"] + d["seconds_taken"], str(numbers[d["decision"]]), d.get("title", ""))
              for d in report.decisions if d.get("opened_at") is not None]
     note_marks = [(n.t, str(i), n.text) for i, n in enumerate(report.notes, 1)]

@@ -213,7 +213,7 @@ class DebriefScene(PageScene):
         return items
 
     def metric_name(self, name: str) -> str:
-        return metric_name(self.tr, name)
+        return metric_name(self.tr, name, self.case.metric_names)
 
     # --- input -----------------------------------------------------------------------
 

@@ -144,7 +144,7 @@ class LiveScene(Scene):
         return KIND_ICONS.get(channel.kind, "•") if channel else "•"
 
     def metric_name(self, name: str) -> str:
-        return metric_name(self.tr, name)
+        return metric_name(self.tr, name, self.case.metric_names)
 
     def shown_decision(self):  # noqa: ANN201 - Decision | None
         open_now = self.session.open_decisions
