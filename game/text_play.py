@@ -328,7 +328,8 @@ def format_result(result: Result, case: Case) -> str:
               strategy=strategy_name(d.strategy, tr.lang), fit=tr.percent(d.fit), time=tr.duration(d.seconds_taken)),
             72, subsequent_indent="  "))
         lines.append(para(d.feedback))
-        lines.append(para(d.why))
+        if d.why:
+            lines.append(para(d.why))
         if d.better:
             lines.append(para(_("Better: {label}. {why}", label=d.better["label"], why=d.better["why"])))
     signals = result.signals

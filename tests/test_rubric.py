@@ -98,5 +98,6 @@ def test_an_authors_verdict_replaces_the_strategy_fit_in_the_score_and_the_debri
         session.decide(decision, option)
     session.end()
     feedback = {d.decision: d for d in session.result().decisions}["follow-up"]
-    assert feedback.fit == 0 and feedback.why == "Naming the people who complained exposes them; privacy first."
+    assert feedback.fit == 0 and feedback.feedback == "Naming the people who complained exposes them; privacy first."
+    assert feedback.why == ""  # the debrief says it once
     assert feedback.better and feedback.better["option"] == "inform"

@@ -204,6 +204,8 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
             fit = option_fit(option, crisis, posture_covered=covered, lang=lang)
             label, strategy, feedback = option.label, option.strategy.value, option.feedback
             chosen_quality = option_quality(option, session)
+            if option.verdict is not None:
+                fit = Fit(fit.score, "")  # the author's feedback is the reason: do not say it twice
         better = None
         if best.id != option_id and option_quality(best, session) > chosen_quality:
             better = {"option": best.id, "label": best.label, "why": option_fit(best, crisis, lang=lang).reason,
