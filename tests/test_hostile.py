@@ -419,8 +419,6 @@ def test_an_input_the_case_refuses_is_a_log_error(tiny_case, tmp_path: Path) -> 
 # --- gaps found in game/results, left to its owner --------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="game/results/workshop.py import_files does not catch RecursionError "
-                                       "from json.loads (and reads files without a size limit or pipe check)")
 def test_importing_a_deeply_nested_round_file_is_refused(tmp_path: Path) -> None:
     from game.results import workshop
     from game.results.store import ResultStore
@@ -430,6 +428,55 @@ def test_importing_a_deeply_nested_round_file_is_refused(tmp_path: Path) -> None
     with ResultStore(tmp_path / "results.db") as store:
         report = workshop.import_files(store, [bomb])
     assert report.failed and not report.added
+
+
+def test_hostile_round_files_are_refused_one_by_one_and_the_good_one_imported(tmp_path: Path) -> None:
+    from game.results import workshop
+    from game.results.store import ResultStore
+
+    store, sid = _stored_round(tmp_path / "laptop", TINY, "best", "Red")
+    good = workshop.write_export(store, store.session(sid), tmp_path / "in")
+    document = json.loads(good.read_text(encoding="utf-8"))
+    store.close()
+    folder = good.parent
+    files = {"nested": folder / "nested.json", "deep-ok-for-python": folder / "deep.json",
+             "deep-log-line": folder / "deep-log.json", "big": folder / "big.json", "pipe": folder / "pipe.json",
+             "device": Path("/dev/zero"), "bad-ending": folder / "bad-ending.json"}
+    files["nested"].write_text('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    files["deep-ok-for-python"].write_text("[" * 500 + "]" * 500, encoding="utf-8")  # under the recursion limit
+    deep_log = json.loads(json.dumps(document))
+    deep_log["session"]["id"] = "d" * 32
+    deep_log["log"] += '{"type":"note","x":' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    files["deep-log-line"].write_text(json.dumps(deep_log), encoding="utf-8")
+    with open(files["big"], "wb") as handle:  # sparse: refused by its size before anything is read
+        handle.truncate(workshop.MAX_IMPORT_BYTES + 1)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(files["pipe"])  # nobody writes to it: reading it would block forever
+    else:
+        del files["pipe"]
+    if not files["device"].exists():
+        del files["device"]
+    bad_ending = json.loads(json.dumps(document))
+    bad_ending["session"]["id"] = "b" * 32
+    bad_ending["session"]["result"]["ending"]["id"] = {"not": "a text"}
+    files["bad-ending"].write_text(json.dumps(bad_ending), encoding="utf-8")
+
+    with ResultStore(tmp_path / "trainer.db") as trainer:
+        report = workshop.import_files(trainer, [*files.values(), good])
+        assert report.added == [sid]
+        assert len(report.failed) == len(files)
+        why = dict(zip(files, report.failed))
+        for name, path in files.items():
+            assert why[name].startswith(f"{path}:"), why[name]
+        assert "nested more than 40 levels" in why["nested"] and "nested" in why["deep-ok-for-python"]
+        assert "of the session log nests lists or objects more than 40" in why["deep-log-line"]
+        assert f"at most {workshop.MAX_IMPORT_BYTES:,}" in why["big"]
+        if "pipe" in files:
+            assert "pipe or a device" in why["pipe"]
+        if "device" in files:
+            assert "pipe or a device" in why["device"]
+        assert "no valid result" in why["bad-ending"]
+        assert [s.id for s in trainer.sessions()] == [sid]
 
 
 def test_every_code_the_corpus_meets_is_documented() -> None:

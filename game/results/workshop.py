@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import statistics
 import uuid
 from collections.abc import Iterable, Sequence
@@ -18,12 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.engine._files import Unreadable, read_limited
 from game.results.store import SESSION_COLUMNS, ResultStore, StoreError, StoredSession
 
 EXPORT_FORMAT = "crisis-sim/session"
 EXPORT_VERSION = 1
 COUNTS = ("best", "first", "last")
 MAX_TEAM = 60
+MAX_IMPORT_BYTES = 64_000_000
+"""Largest round file ``workshop import`` reads (a round's export is a few hundred kilobytes)."""
+MAX_IMPORT_DEPTH = 40
+"""Deepest nesting of lists and objects in a round file or one of its log lines (an export has about 6)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,10 +336,8 @@ def _check(document: Any, path: Path) -> dict[str, Any]:
     log = document.get("log")
     if not isinstance(log, str) or not log.strip():
         raise bad("the round has no session log")
-    try:
-        header = json.loads(log.split("\n", 1)[0])
-    except json.JSONDecodeError:
-        raise bad("the session log does not start with its header") from None
+    records = _log_records(log, bad)
+    header = records[0] if records else None
     if not isinstance(header, dict) or header.get("type") != "session":
         raise bad("the session log does not start with its header")
     if header.get("scenario") != row["case_id"] or header.get("seed") != row["seed"]:
@@ -341,10 +345,13 @@ def _check(document: Any, path: Path) -> dict[str, Any]:
     if row["status"] == "finished":
         result = row.get("result")
         if isinstance(result, str):
-            result = json.loads(result)
+            result = _loads(result, bad, "the round's result")
         if not isinstance(result, dict) or not isinstance(result.get("score"), (int, float)) \
                 or not isinstance(result.get("ending"), dict) or not isinstance(result.get("decisions"), list) \
-                or not isinstance(result.get("breakdown"), dict):
+                or not isinstance(result.get("breakdown"), dict) \
+                or not all(isinstance(result["ending"].get(k), (str, type(None))) for k in ("id", "kind")) \
+                or not all(isinstance(d, dict) and isinstance(d.get("decision"), str)
+                           and _whole(d.get("seconds_taken")) for d in result["decisions"]):
             raise bad("the finished round has no valid result")
         if result.get("scenario") != row["case_id"]:
             raise bad("the result is of another case than the round")
@@ -366,6 +373,62 @@ def _check(document: Any, path: Path) -> dict[str, Any]:
     return row
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _too_deep(value: Any, limit: int = MAX_IMPORT_DEPTH) -> bool:
+    """Whether lists and objects nest deeper than ``limit`` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _loads(text: str, bad: Any, what: str, torn_ok: bool = False) -> Any:
+    """JSON from a foreign file, within the nesting limit; ``bad(why)`` makes the error.
+
+    ``torn_ok``: text that is cut short gives None instead (a log's last line).
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if torn_ok:
+            return None
+        raise bad(f"{what} is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:  # the decoder met the interpreter's limit first
+        raise bad(f"{what} nests lists or objects more than {MAX_IMPORT_DEPTH} levels deep") from None
+    if _too_deep(value):
+        raise bad(f"{what} nests lists or objects more than {MAX_IMPORT_DEPTH} levels deep")
+    return value
+
+
+def _log_records(log: str, bad: Any) -> list[dict[str, Any]]:
+    """The log's lines, each a JSON object within the nesting limit.
+
+    A last line cut short (the round's process died while writing it) is dropped, as the store does.
+    """
+    lines = [line for line in log.splitlines() if line.strip()]
+    records = []
+    for number, line in enumerate(lines, 1):
+        record = _loads(line, bad, f"line {number} of the session log", torn_ok=number == len(lines) > 1)
+        if record is None and number == len(lines) > 1:
+            break
+        if not isinstance(record, dict):
+            raise bad(f"line {number} of the session log is not a log record")
+        records.append(record)
+    return records
+
+
 def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
     """Replay an imported round against the local case; the reason when it differs, else None."""
     from game.engine.diagnostics import CaseError
@@ -376,7 +439,10 @@ def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
         case = load_case(case_path, row.get("language")).case
     except (CaseError, OSError) as exc:
         return f"the case does not load: {exc}"
-    records = [json.loads(line) for line in log.splitlines() if line.strip()]
+    try:
+        records = _log_records(log, ImportError_)
+    except ImportError_ as exc:
+        return str(exc)
     inputs = [r for r in records if r.get("type") == "input"]
     try:
         session = replay(case, int(row["seed"]), inputs)
@@ -386,6 +452,42 @@ def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
     if row.get("score") is not None and abs(score - float(row["score"])) > 1e-6:
         return f"the replay scores {score}, the file says {row['score']}"
     return None
+
+
+def read_export(path: Path) -> Any:
+    """The JSON document of a round file from another machine, read as untrusted input.
+
+    Only a regular file of at most :data:`MAX_IMPORT_BYTES` is read (a named pipe or a device is
+    refused without blocking), and its lists and objects may nest :data:`MAX_IMPORT_DEPTH` deep.
+
+    Raises:
+        ImportError_: ``FILE: why``.
+    """
+    def bad(why: str) -> ImportError_:
+        return ImportError_(f"{path}: {why}")
+
+    try:
+        raw = read_limited(path, MAX_IMPORT_BYTES)
+    except Unreadable as exc:
+        reason = {
+            "missing": "no such file", "denied": "permission denied", "folder": "it is a folder",
+            "special": "it is a pipe or a device, not a file",
+            "too-large": f"it is {exc.size:,} bytes; a round file may be at most {MAX_IMPORT_BYTES:,}",
+        }.get(exc.kind, exc.detail)
+        raise bad(f"cannot read it ({reason})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise bad(f"cannot read it (not UTF-8 text at byte {exc.start})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise bad(f"not a round export (lists or objects nested more than {MAX_IMPORT_DEPTH} levels deep)") from None
+    if _too_deep(document):
+        raise bad(f"not a round export (lists or objects nested more than {MAX_IMPORT_DEPTH} levels deep)")
+    return document
 
 
 def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: Workshop | None = None,
@@ -401,14 +503,8 @@ def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: W
     for raw in paths:
         path = Path(raw)
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = read_export(path)
             row = _check(document, path)
-        except (OSError, UnicodeDecodeError) as exc:
-            report.failed.append(f"{path}: cannot read it ({exc})")
-            continue
-        except json.JSONDecodeError as exc:
-            report.failed.append(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})")
-            continue
         except ImportError_ as exc:
             report.failed.append(str(exc))
             continue
@@ -427,6 +523,10 @@ def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: W
                     _add_teams(conn, target, [row["team"]])
         except StoreError as exc:
             report.failed.append(f"{path}: {exc}")
+            continue
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, sqlite3.Error) as exc:
+            # Something in the file that the checks above let through: refuse this file, not the import.
+            report.failed.append(f"{path}: the round cannot be stored ({type(exc).__name__}: {exc})")
             continue
         (report.added if added else report.already).append(row["id"])
     return report
