@@ -241,6 +241,32 @@ def test_a_damaged_database_is_moved_aside_and_a_new_one_started(tmp_path: Path,
     assert recording.saved and store.session(recording.session_id).status == "finished"
 
 
+@pytest.mark.parametrize("damage", ["no tables", "a table dropped", "a column missing"])
+def test_a_database_with_its_version_but_not_its_tables_is_moved_aside(tmp_path: Path, nestle, damage: str) -> None:
+    from game.results.store import SCHEMA_VERSION
+
+    path = tmp_path / "results.db"
+    if damage == "no tables":
+        conn = sqlite3.connect(path)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    else:
+        ResultStore(path).close()
+        conn = sqlite3.connect(path)
+        if damage == "a table dropped":
+            conn.execute("DROP TABLE sessions")
+        else:
+            conn.executescript("DROP TABLE notes; CREATE TABLE notes (session TEXT, seq INTEGER)")
+    conn.close()
+    store = ResultStore(path)
+    assert store.moved_aside is not None and store.moved_aside.exists()
+    assert "moved" in store.problem and "tables are missing" in store.problem
+    assert store.sessions() == [] and store.interrupted() == []  # reads work: never an sqlite3 error
+    session, recording = start(store, nestle.case, nestle.path, 1)
+    play_out(session)
+    assert recording.saved and store.session(recording.session_id).status == "finished"
+    store.close()
+
+
 def test_a_read_only_database_plays_on_without_saving(tmp_path: Path, nestle, monkeypatch) -> None:
     path = tmp_path / "results.db"
     ResultStore(path).close()

@@ -231,6 +231,21 @@ class Answer:
     answered_at: str
 
 
+_COLUMNS: dict[str, set[str]] = {}
+
+
+def _missing_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables of the format that the database lacks, or that lack a column."""
+    if not _COLUMNS:
+        model = sqlite3.connect(":memory:")
+        model.executescript(_SCHEMA)
+        for (table,) in model.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            _COLUMNS[table] = {r[1] for r in model.execute(f"PRAGMA table_info({table})")}
+        model.close()
+    return [table for table, columns in _COLUMNS.items()
+            if not columns <= {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}]
+
+
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -324,6 +339,9 @@ class ResultStore:
                     conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")
             elif version == 0:
                 raise StoreError(f"{self.path} is read-only and holds no results yet")
+            missing = _missing_tables(conn)
+            if missing:  # the format's number without its tables: a damaged file, not an empty one
+                raise sqlite3.DatabaseError(f"its tables are missing or incomplete: {', '.join(missing)}")
         except sqlite3.OperationalError as exc:
             conn.close()
             if "locked" in str(exc) or "busy" in str(exc):
