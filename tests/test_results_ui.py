@@ -308,6 +308,32 @@ def test_a_results_folder_that_cannot_be_used_does_not_stop_play(cases: Path, tm
         app.close()
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["kept", "results-unusable"])
+def test_a_log_file_that_cannot_be_opened_does_not_stop_the_round(cases: Path, tmp_path: Path, kept: bool,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # `--log` into a folder that does not exist: said once, and the round plays on (kept or not).
+    data = tmp_path / "data" if kept else tmp_path / "blocker"
+    if not kept:
+        data.write_text("x")  # the results folder cannot be created under a file
+        data = data / "data"
+    app = make_app(cases, data, log=tmp_path / "no-such-folder" / "run.jsonl")
+    try:
+        start_round(app)
+        live = app.top
+        assert (live.recording is not None) is kept
+        problem = live.recording.stream.also_problem if kept else live.session.log.problem
+        assert problem and "no-such-folder" in problem
+        assert capsys.readouterr().err.count("cannot be written") == 1
+        live.bot = BOTS["best"](1)
+        run_until(app, lambda: app.top.name == "debrief")
+        if kept:
+            with ResultStore(data / "results.db") as store:
+                assert store.session(live.recording.session_id).status == "finished"
+    finally:
+        app.close()
+    assert not (tmp_path / "no-such-folder").exists()
+
+
 def test_demo_rounds_are_not_kept(cases: Path, data: Path) -> None:
     app = make_app(cases, data, demo=True)
     try:

@@ -49,16 +49,20 @@ def close_results(app: App) -> None:
 def record_round(app: App, case: Case, path: Path, seed: int) -> tuple[Session, Recording | None]:
     """A new round of the case, kept in the store (and in ``--log FILE`` when asked)."""
     settings = app.settings
-    also = open(settings.log, "w", encoding="utf-8") if settings.log else None  # noqa: SIM115 - closed at the end
+    # A file that cannot be opened (a missing folder, no permission) is reported once, and the
+    # round plays on without it, as when the disk fills up while it is written.
+    log = SessionLog.open(settings.log, path) if settings.log else None
+    also = log.stream if log is not None else None
     store = open_results(app)
     if store is not None and store.writable:
         session, recording = start(store, case, path, seed, team=settings.team,
                                    workshop=getattr(settings, "workshop", None), also=also)
         if recording is not None:
+            if log is not None and log.problem:
+                recording.stream.also_problem = log.problem
             return session, recording
         if store.problem and store.problem not in app.problems:
             app.problems.append(store.problem)
-    log = SessionLog(also, path, owns_stream=True) if also is not None else None
     return Session(case, seed, log), None
 
 
