@@ -15,7 +15,7 @@ from game.i18n import DIFFICULTIES
 from game.ui.menu import case_problems, crisis_label, read_case
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
-from game.ui.widgets import draw_button, key_name
+from game.ui.widgets import key_name
 
 KIND_ICONS = {
     ChannelKind.microblog: "✎",
@@ -191,19 +191,3 @@ class BriefingScene(PageScene):
                 self.press("start")
 
     # --- draw ------------------------------------------------------------------------
-
-    def draw(self, surface: pygame.Surface) -> None:
-        t, p = self.theme, self.painter
-        surface.fill(th.BG)
-        if self.sheet is not None:
-            area = pygame.Rect(0, self.scroll, self.view.w, self.view.h)
-            surface.set_clip(self.view)
-            p.sheet(surface, self.sheet, self.view.topleft, area)
-            surface.set_clip(None)
-        w, h = surface.get_size()
-        pygame.draw.line(surface, th.LINE, (0, self.view.bottom), (w, self.view.bottom))
-        if self.max_scroll:
-            shown = self.tr.percent(self.scroll / self.max_scroll)
-            p.text(surface, "↕ " + shown, (self.view.x, self.view.bottom + t.px(14)), "small", th.MUTED)
-        for button in self.buttons:
-            draw_button(p, surface, button, "body")

@@ -20,7 +20,7 @@ from game.ui.dashboard import metric_name
 from game.ui.notes import debrief_buttons, debrief_press, debrief_sections
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
-from game.ui.widgets import draw_button, key_name
+from game.ui.widgets import key_name
 
 
 OBJECTIVE_MARKS = {True: ("✔", th.GREEN), False: ("✘", th.VERMILLION), None: ("?", th.MUTED)}
@@ -230,19 +230,5 @@ class DebriefScene(PageScene):
 
     # --- draw ------------------------------------------------------------------------
 
-    def draw(self, surface: pygame.Surface) -> None:
-        t, p = self.theme, self.painter
-        surface.fill(th.BG)
-        if self.sheet is not None:
-            surface.set_clip(self.view)
-            p.sheet(surface, self.sheet, self.view.topleft, pygame.Rect(0, self.scroll, self.view.w, self.view.h))
-            surface.set_clip(None)
-        w, _ = surface.get_size()
-        pygame.draw.line(surface, th.LINE, (0, self.view.bottom), (w, self.view.bottom))
-        if self.max_scroll:
-            shown = self.tr.percent(self.scroll / self.max_scroll)
-            hint = self._("↑↓ PgUp PgDn or the wheel to read on")
-            p.text(surface, f"↕ {shown} · {hint}", (self.view.x, self.view.bottom + t.px(14)),
-                   "small", th.MUTED)
-        for button in self.buttons:
-            draw_button(p, surface, button, "body")
+    def scroll_hint(self) -> str:
+        return self._("↑↓ PgUp PgDn or the wheel to read on")

@@ -122,11 +122,6 @@ class HistoryScene(PageScene):
         for x, y in points:
             pygame.draw.circle(surface, th.SKY, (int(x), int(y)), t.px(4))
 
-    def draw(self, surface: pygame.Surface) -> None:
-        from game.ui.workshop import draw_page
-
-        draw_page(self, surface)
-
     def press(self, action: str) -> None:
         if action == "back":
             self.app.pop()

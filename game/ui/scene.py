@@ -90,6 +90,30 @@ class PageScene(Scene):
     def _page(self, width: int):  # noqa: ANN202 - a Sheet
         raise NotImplementedError
 
+    def scroll_hint(self) -> str:
+        """Words shown after the scroll position under a long page (none by default)."""
+        return ""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The page, clipped to its view at the scroll position, the scroll position, and the buttons."""
+        from game.ui import theme as th
+        from game.ui.widgets import draw_button
+
+        t, p = self.theme, self.painter
+        surface.fill(th.BG)
+        if self.sheet is not None:
+            surface.set_clip(self.view)
+            p.sheet(surface, self.sheet, self.view.topleft, pygame.Rect(0, self.scroll, self.view.w, self.view.h))
+            surface.set_clip(None)
+        pygame.draw.line(surface, th.LINE, (0, self.view.bottom), (surface.get_width(), self.view.bottom))
+        if self.max_scroll:
+            shown = "↕ " + self.tr.percent(self.scroll / self.max_scroll)
+            hint = self.scroll_hint()
+            p.text(surface, f"{shown} · {hint}" if hint else shown, (self.view.x, self.view.bottom + t.px(14)),
+                   "small", th.MUTED)
+        for button in self.buttons:
+            draw_button(p, surface, button, "body")
+
     def lay_out_page(self, size: tuple[int, int], margin: int, widest: int,
                      buttons: list[tuple[str, str, str, tuple[int, int, int] | None]]) -> None:
         """Centre the page in a column and line the buttons up under it, from the right.

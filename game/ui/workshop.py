@@ -21,7 +21,7 @@ from game.ui import theme as th
 from game.ui.rounds import open_results
 from game.ui.scene import PageScene, Scene
 from game.ui.text import Sheet
-from game.ui.widgets import TextField, draw_button, key_name
+from game.ui.widgets import TextField, key_name
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -49,23 +49,6 @@ def menu_line(menu: Any) -> str:
             return line
         line = menu._("Workshop {name}: {team} plays", name=w.name, team=menu.app.settings.team or "—") + " · " + line
     return line
-
-
-def draw_page(scene: PageScene, surface: pygame.Surface) -> None:
-    """A page scene's sheet, its scroll position and its buttons (as the debrief draws them)."""
-    t, p = scene.theme, scene.painter
-    surface.fill(th.BG)
-    if scene.sheet is not None:
-        surface.set_clip(scene.view)
-        p.sheet(surface, scene.sheet, scene.view.topleft, pygame.Rect(0, scene.scroll, scene.view.w, scene.view.h))
-        surface.set_clip(None)
-    w, _ = surface.get_size()
-    pygame.draw.line(surface, th.LINE, (0, scene.view.bottom), (w, scene.view.bottom))
-    if scene.max_scroll:
-        shown = scene.tr.percent(scene.scroll / scene.max_scroll)
-        p.text(surface, f"↕ {shown}", (scene.view.x, scene.view.bottom + t.px(14)), "small", th.MUTED)
-    for button in scene.buttons:
-        draw_button(p, surface, button, "body")
 
 
 class WorkshopScene(PageScene):
@@ -258,9 +241,6 @@ class WorkshopScene(PageScene):
             pygame.draw.circle(surface, th.VERMILLION, (x, mid), t.px(6))
             y = mid - t.px(18) - (index % 2) * t.line("small")
             p.text(sheet, team, (x, y), "small", th.TEXT, anchor="midbottom")
-
-    def draw(self, surface: pygame.Surface) -> None:
-        draw_page(self, surface)
 
     # --- input -----------------------------------------------------------------------
 
