@@ -324,6 +324,9 @@ def test_a_log_file_that_cannot_be_opened_does_not_stop_the_round(cases: Path, t
         problem = live.recording.stream.also_problem if kept else live.session.log.problem
         assert problem and "no-such-folder" in problem
         assert capsys.readouterr().err.count("cannot be written") == 1
+        app.frame(FRAME)
+        assert [n.text for n in live.notes if n.text.startswith("Session log not written:")] == \
+            [f"Session log not written: {problem}"]  # and on screen, once
         live.bot = BOTS["best"](1)
         run_until(app, lambda: app.top.name == "debrief")
         if kept:
@@ -332,6 +335,38 @@ def test_a_log_file_that_cannot_be_opened_does_not_stop_the_round(cases: Path, t
     finally:
         app.close()
     assert not (tmp_path / "no-such-folder").exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_live_screen_says_once_when_the_log_or_the_results_stop_saving(cases: Path, data: Path,
+                                                                          lang: str) -> None:
+    import sqlite3
+
+    log_words, store_words = {"en": ("Session log not written:", "Results not saved:"),
+                              "fr": ("Journal de session non écrit\u00a0:", "Résultats non enregistrés\u00a0:")}[lang]
+    app = make_app(cases, data, lang=lang, log=Path("/dev/full"))  # the --log copy fails at its first flush
+    try:
+        start_round(app)
+        live = app.top
+        app.frame(FRAME)
+        told = lambda words: [n.text for n in live.notes if n.text.startswith(words)]  # noqa: E731
+        assert live.recording.stream.also_problem and len(told(log_words)) == 1
+        assert log_words in shown(app)
+        # The database turns read-only mid-round: the next input cannot be saved.
+        store = live.recording.store
+        store.conn.close()
+        store.conn = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        live.bot = BOTS["best"](1)
+        run_until(app, lambda: store.problem is not None)
+        app.frame(FRAME)
+        assert len(told(store_words)) == 1 and store.problem in told(store_words)[0]
+        assert store_words in shown(app)
+        made = len(live.session.state.choices)
+        run_until(app, lambda: len(live.session.state.choices) > made or live.session.state.ended)
+        assert len(told(log_words)) == 1 and len(told(store_words)) == 1  # once, not at every input
+    finally:
+        app.close()
 
 
 def test_demo_rounds_are_not_kept(cases: Path, data: Path) -> None:

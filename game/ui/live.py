@@ -45,6 +45,7 @@ MAX_NOTES = 30
 NOTE_LENGTH = 90
 
 INBOX_NOTES = {"email": N_("Email from {name}"), "phone": N_("Call from {name}"), "message": N_("Message from {name}")}
+SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
 NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
@@ -118,6 +119,9 @@ class LiveScene(Scene):
         self.trending: set[str] = set()
         self.ever_trending: set[str] = set()
         self.warned: set[str] = set()
+        # Saving problems already told (one known before the round was shown on the menu).
+        store_problem = self.recording.store.problem if self.recording is not None else None
+        self.told: set[str] = {store_problem} if store_problem else set()
         self.unread = 0
         self.ended = False
         self.buttons: list[Button] = []
@@ -257,6 +261,7 @@ class LiveScene(Scene):
         for decision_id in [d for d in self.chosen if d not in self.session.state.open]:
             del self.chosen[decision_id]
         self._countdowns()
+        self._saving()
         self._trending()
         self._layout_middle()
         self._layout_buttons()
@@ -314,6 +319,23 @@ class LiveScene(Scene):
             text = text[: NOTE_LENGTH - 1].rstrip() + "…"
         self.notes.append(Note(icon, text, colour, self.session.t))
         del self.notes[:-MAX_NOTES]
+
+    def _saving(self) -> None:
+        """Say once, on screen, when the session log or the results stop being saved.
+
+        The log and the store report their trouble on the terminal, which nobody in the room
+        watches; the round plays on either way.
+        """
+        found = [("log", getattr(self.session.log, "problem", None))]
+        if self.recording is not None:
+            found += [("log", self.recording.stream.also_problem), ("store", self.recording.store.problem)]
+        for kind, problem in found:
+            if problem and problem not in self.told:
+                self.told.add(problem)
+                # Whole, not cut like other notes: the reason and the file's name are the point.
+                self.notes.append(Note("⚠", self._(SAVING_NOTES[kind], why=problem), th.VERMILLION, self.session.t))
+                del self.notes[:-MAX_NOTES]
+                self.app.sound.play("hurry")
 
     def _countdowns(self) -> None:
         for decision in self.session.open_decisions:
