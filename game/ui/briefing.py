@@ -78,13 +78,7 @@ class BriefingScene(PageScene):
     def _page(self, width: int) -> Sheet:
         """The whole briefing as one tall sheet; measured first, then drawn."""
         items = self._items(width) if self.case is not None else self._problem_items(width)
-        height = sum(h for h, _ in items) + self.theme.px(40)
-        sheet = Sheet((width, height), th.BG)
-        y = self.theme.px(24)
-        for h, draw in items:
-            draw(sheet, y)
-            y += h
-        return sheet
+        return self.stack(items, width, top=24)
 
     def _helpers(self, width: int, items: list):  # noqa: ANN202 - (heading, para)
         t, p = self.theme, self.painter

@@ -62,13 +62,7 @@ class DebriefScene(PageScene):
         ])
 
     def _page(self, width: int) -> Sheet:
-        items = self._items(width)
-        sheet = Sheet((width, sum(h for h, _ in items) + self.theme.px(40)), th.BG)
-        y = self.theme.px(20)
-        for h, draw in items:
-            draw(sheet, y)
-            y += h
-        return sheet
+        return self.stack(self._items(width), width, top=20)
 
     def _items(self, width: int):  # noqa: ANN202, C901 - list of (height, draw(sheet, y))
         t, p, r, tr = self.theme, self.painter, self.result, self.tr

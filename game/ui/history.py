@@ -100,12 +100,7 @@ class HistoryScene(PageScene):
                     ending = " · " + tr.name(ENDING_KINDS, r.ending_kind)
                 colour = th.TEXT if r.status == "finished" else th.MUTED
                 text(f"{when}   {score:>6}   {status}{ending}   ({r.short_id})", "body", colour, indent=t.px(12))
-        sheet = Sheet((width, sum(h for h, _ in items) + t.px(40)), th.BG)
-        y = t.px(16)
-        for h, draw in items:
-            draw(sheet, y)
-            y += h
-        return sheet
+        return self.stack(items, width, top=16)
 
     def _chart(self, sheet: Sheet, rect: pygame.Rect, scores: list[float]) -> None:
         t, p = self.theme, self.painter

@@ -90,6 +90,18 @@ class PageScene(Scene):
     def _page(self, width: int):  # noqa: ANN202 - a Sheet
         raise NotImplementedError
 
+    def stack(self, items: list, width: int, top: int) -> object:
+        """One tall sheet of ``(height, draw(sheet, y))`` items, one under the other, ``top`` base pixels down."""
+        from game.ui import theme as th
+        from game.ui.text import Sheet
+
+        sheet = Sheet((width, sum(h for h, _ in items) + self.theme.px(40)), th.BG)
+        y = self.theme.px(top)
+        for h, draw in items:
+            draw(sheet, y)
+            y += h
+        return sheet
+
     def scroll_hint(self) -> str:
         """Words shown after the scroll position under a long page (none by default)."""
         return ""

@@ -96,13 +96,7 @@ class WorkshopScene(PageScene):
         self.lay_out_page(size, 40, 1600, buttons)
 
     def _page(self, width: int) -> Sheet:
-        items = self._items(width)
-        sheet = Sheet((width, sum(h for h, _ in items) + self.theme.px(40)), th.BG)
-        y = self.theme.px(16)
-        for h, draw in items:
-            draw(sheet, y)
-            y += h
-        return sheet
+        return self.stack(self._items(width), width, top=16)
 
     def _items(self, width: int):  # noqa: ANN202, C901 - list of (height, draw(sheet, y))
         t, p, tr = self.theme, self.painter, self.tr
