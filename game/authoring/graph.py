@@ -9,9 +9,9 @@ viewers draw it) or Graphviz.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from game.engine.conditions import condition_items
 from game.engine.model import Case, Condition, Effects
 
 SHAPES = {  # kind: (mermaid brackets, dot shape, dot fill)
@@ -105,7 +105,7 @@ def _effects(graph: Graph, src: str, effects: Effects) -> None:
 
 
 def _condition(graph: Graph, case: Case, condition: Condition, dst: str, negated: bool = False) -> None:
-    for key, value in _tests(condition):
+    for key, value in condition_items(condition):
         prefix = "not " if negated else ""
         if key in ("all", "any"):
             for item in value:
@@ -122,11 +122,6 @@ def _condition(graph: Graph, case: Case, condition: Condition, dst: str, negated
             graph.edge(graph.node(f"m:{value}", "metric", value), dst, prefix.strip(), negated)
         elif key in ("after", "before"):
             graph.edge("start", dst, f"{prefix}{key} {_clock(value)}", negated)
-
-
-def _tests(condition: Condition) -> Iterator[tuple[str, object]]:
-    for name in sorted(condition.model_fields_set):
-        yield Condition.model_fields[name].alias or name, getattr(condition, name)
 
 
 def _clock(seconds: int) -> str:

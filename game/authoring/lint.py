@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from game.engine.conditions import parse_metric
+from game.engine.conditions import condition_items, parse_metric, walk
 from game.engine.diagnostics import Diagnostic, Severity
 from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
-from game.engine.model import Case, Condition, Option, Stance
+from game.engine.model import Case, Condition, Option, Stance, format_duration
 
 # Fields whose text is written anew in each language; everything else must match across versions.
 PROSE = frozenset({
@@ -71,6 +71,9 @@ class Linter:
             for _, effects in all_effects(case) for item in effects.trigger
         }
         self.items = {item.id: item for item in (*case.injects, *case.decisions)}
+        self.chosen = {  # options a later condition waits on ("chose: decision.option")
+            value for _, condition in all_conditions(case) for key, value, _ in walk(condition, ()) if key == "chose"
+        }
         self.possible = self._possible_items()
 
     def report(self, path: Where, code: str, message: str, severity: Severity = "warning") -> None:
@@ -105,7 +108,7 @@ class Linter:
 
     def truth(self, condition: Condition) -> tuple[Truth, str]:
         """Whether a condition always, never or sometimes holds, with the reason when it is settled."""
-        results = [self._leaf(key, value) for key, value in _items(condition)]
+        results = [self._leaf(key, value) for key, value in condition_items(condition)]
         return _all(results)
 
     def _leaf(self, key: str, value: Any) -> tuple[Truth, str]:
@@ -127,11 +130,11 @@ class Linter:
         if key == "after":
             if value <= 0:
                 return True, "the clock is always past 00:00:00"
-            return (False, f"the case ends at {_clock(duration)}") if value > duration else (None, "")
+            return (False, f"the case ends at {format_duration(duration)}") if value > duration else (None, "")
         if key == "before":
             if value <= 0:
                 return False, "the clock is never before 00:00:00"
-            return (True, f"the case ends at {_clock(duration)}") if value > duration else (None, "")
+            return (True, f"the case ends at {format_duration(duration)}") if value > duration else (None, "")
         return None, ""
 
     # -- the rules
@@ -190,20 +193,9 @@ class Linter:
     def _outcome(self, decision: str, option: Option) -> str:
         """What choosing an option changes, apart from the score: its effects and who reacts."""
         ref = f"{decision}.{option.id}"
-        strategies = {option.strategy, *option.also}
-        reactions = tuple(
-            r.id for r in self.case.reactions
-            if (not r.on.strategies or strategies & set(r.on.strategies))
-            and (not r.on.tones or option.tone in r.on.tones)
-            and (not r.on.options or ref in r.on.options)
-        )
-        chosen = any(
-            value == ref
-            for _, condition in all_conditions(self.case)
-            for key, value in _leaves(condition) if key == "chose"
-        )
+        reactions = tuple(r.id for r in self.case.reactions if r.on.matches(option, ref))
         published = option.channel if option.post else None
-        return repr((option.effects.model_dump(), reactions, ref if chosen else None, published))
+        return repr((option.effects.model_dump(), reactions, ref if ref in self.chosen else None, published))
 
     def _unused(self) -> None:
         case = self.case
@@ -246,13 +238,7 @@ class Linter:
     def _reactions(self) -> None:
         options = list(self._option_refs())
         for i, reaction in enumerate(self.case.reactions):
-            on = reaction.on
-            if not any(
-                (not on.strategies or {o.strategy, *o.also} & set(on.strategies))
-                and (not on.tones or o.tone in on.tones)
-                and (not on.options or ref in on.options)
-                for ref, o in options
-            ):
+            if not any(reaction.on.matches(option, ref) for ref, option in options):
                 self.report(("reactions", i, "on"), "reaction-never-fires",
                             f"reaction {reaction.id!r} never fires: no option or reply matches its `on`")
 
@@ -265,22 +251,6 @@ class Linter:
                 yield option.id, option
         for option in self.case.replies:
             yield option.id, option
-
-
-def _items(condition: Condition) -> Iterator[tuple[str, Any]]:
-    for name in condition.model_fields_set:
-        yield Condition.model_fields[name].alias or name, getattr(condition, name)
-
-
-def _leaves(condition: Condition) -> Iterator[tuple[str, Any]]:
-    for key, value in _items(condition):
-        if key in ("all", "any"):
-            for item in value:
-                yield from _leaves(item)
-        elif key == "not":
-            yield from _leaves(value)
-        else:
-            yield key, value
 
 
 def _all(results: Iterable[tuple[Truth, str]]) -> tuple[Truth, str]:
@@ -312,10 +282,6 @@ def _metric_truth(expr: str) -> tuple[Truth, str]:
     if never:
         return False, f"{name} always stays between 0 and 100"
     return None, ""
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 # --- language versions ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from game.authoring.new import case_id
 from game.engine.diagnostics import CaseError, Diagnostic
-from game.engine.model import parse_duration
+from game.engine.model import format_duration, parse_duration
 
 COLUMNS = {
     "time": ("time", "when", "at", "heure", "temps", "horaire", "moment", "h+", "t+"),
@@ -188,7 +188,7 @@ def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
         f"language: {lang}",
         "historical: false  # TODO: true for a real case, with its sources",
         "difficulty: medium",
-        f'duration: "{_clock(duration)}"',
+        f'duration: "{format_duration(duration)}"',
         "",
         "organisation:",
         "  name: The organisation  # TODO",
@@ -224,7 +224,7 @@ def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
     for r in rows:
         out += [
             f"  - id: {_inject_id(r)}  # row {r.line}",
-            f'    at: "{_clock(r.t)}"',
+            f'    at: "{format_duration(r.t)}"',
             f"    channel: {channels[r.channel]}",
             f"    author: {authors[r.author]}",
         ]
@@ -242,12 +242,12 @@ def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
     for r in decisions:
         out += [
             f"  - id: {_decision_id(r)}",
-            f'    at: "{_clock(r.t + 60)}"',
+            f'    at: "{format_duration(r.t + 60)}"',
             f"    title: {q(_short(r.action))}",
             f"    prompt: {q(r.text)}",
             '    time_limit: "00:05:00"',
             "    options:  # TODO: real options, each with its strategy, tone, post, effects and feedback",
-            f"      - id: act",
+            "      - id: act",
             f"        label: {q(r.action)}",
             "        strategy: adjusting_information",
             "        tone: factual",
@@ -323,7 +323,3 @@ def _decision_id(row: Row) -> str:
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

@@ -81,15 +81,16 @@ CONDITIONS: dict[str, Callable[[Any], Check]] = {
 }
 
 
-def _items(condition: Condition) -> Iterator[tuple[str, Any]]:
-    for name in condition.model_fields_set:
-        key = Condition.model_fields[name].alias or name
+def condition_items(condition: Condition) -> Iterator[tuple[str, Any]]:
+    """The tests a condition holds, as ``(key, value)`` by the YAML's key names, in key order."""
+    keys = sorted((Condition.model_fields[name].alias or name, name) for name in condition.model_fields_set)
+    for key, name in keys:
         yield key, getattr(condition, name)
 
 
 def compile_condition(condition: Condition) -> Check:
     """Turn a condition into a function of the run state; several keys must all hold."""
-    checks = [CONDITIONS[key](value) for key, value in sorted(_items(condition))]
+    checks = [CONDITIONS[key](value) for key, value in condition_items(condition)]
     if len(checks) == 1:
         return checks[0]
     return lambda s: all(check(s) for check in checks)
@@ -97,7 +98,7 @@ def compile_condition(condition: Condition) -> Check:
 
 def walk(condition: Condition, path: tuple[str | int, ...]) -> Iterator[tuple[str, Any, tuple[str | int, ...]]]:
     """Every leaf test in a condition as ``(key, value, path)``, for the cross-reference checks."""
-    for key, value in _items(condition):
+    for key, value in condition_items(condition):
         here = (*path, key)
         if key in ("all", "any"):
             for i, item in enumerate(value):

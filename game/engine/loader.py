@@ -19,7 +19,7 @@ from game.engine._files import Unreadable, inside, read_limited, sniff_image
 from game.engine._yaml import SourceMap, YamlProblem, load_yaml
 from game.engine.conditions import parse_metric, walk
 from game.engine.diagnostics import CaseError, Diagnostic, Severity
-from game.engine.model import _ID_RE, Case, Condition, Effects, Option
+from game.engine.model import _ID_RE, Case, Condition, Effects, Option, format_duration
 
 CASE_FILE = "scenario.yaml"
 MAX_FILE_BYTES = 2_000_000
@@ -432,7 +432,7 @@ class _CrossCheck:
         if item.at is not None and item.at > self.case.duration:
             self.report(
                 (*path, "at"), "after-end",
-                f"{item.id!r} is set at {_clock(item.at)}, after the case ends at {_clock(self.case.duration)}",
+                f"{item.id!r} is set at {format_duration(item.at)}, after the case ends at {format_duration(self.case.duration)}",
             )
 
     def _option_exists(self, ref: str) -> bool:
@@ -520,7 +520,3 @@ def all_conditions(case: Case) -> Iterator[tuple[Where, Condition]]:
     for i, objective in enumerate(case.objectives):
         if objective.met_when is not None:
             yield ("objectives", i, "met_when"), objective.met_when
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

@@ -39,6 +39,11 @@ _DURATION_RE = re.compile(r"^(?:(?P<h>\d+)h)?\s*(?:(?P<m>\d+)m(?:in)?)?\s*(?:(?P
 _CLOCK_RE = re.compile(r"^(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)$")
 
 
+def format_duration(seconds: int) -> str:
+    """Seconds as authors write times, ``"HH:MM:SS"`` (the inverse of :func:`parse_duration`)."""
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
 def parse_duration(value: Any) -> int:
     """Turn an author's time (``"00:01:30"``, ``"90s"``, ``"5m"``, ``"1h30m"``) into seconds.
 
@@ -479,6 +484,15 @@ class ReactionTrigger(_Model):
     )
     later_than: Duration | None = Field(None, description="Only answers given this long after the first signal.")
     within: Duration | None = Field(None, description="Only answers given within this time of the first signal.")
+
+    def matches(self, option: Option, ref: str) -> bool:
+        """Whether a message made with ``option`` (``ref``: ``"decision.option"`` or a reply id) triggers
+        the reaction, timing aside (``later_than`` and ``within`` depend on the run)."""
+        return (
+            (not self.strategies or not {option.strategy, *option.also}.isdisjoint(self.strategies))
+            and (not self.tones or option.tone in self.tones)
+            and (not self.options or ref in self.options)
+        )
 
 
 class Reaction(_Model):

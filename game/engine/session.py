@@ -531,12 +531,7 @@ class Session:
 
     def _matches(self, reaction: Reaction, option: Option, ref: str) -> bool:
         state, trigger = self.state, reaction.on
-        strategies = {option.strategy, *option.also}
-        if trigger.strategies and not strategies & set(trigger.strategies):
-            return False
-        if trigger.tones and option.tone not in trigger.tones:
-            return False
-        if trigger.options and ref not in trigger.options:
+        if not trigger.matches(option, ref):
             return False
         since = state.t - (state.first_signal_at if state.first_signal_at is not None else 0)
         if trigger.later_than is not None and since <= trigger.later_than:
