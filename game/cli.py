@@ -27,16 +27,18 @@ def default_scenarios() -> Path:
     return local if local.is_dir() else PACKAGE_SCENARIOS
 
 
-def _print_errors(diagnostics: Sequence[Diagnostic]) -> None:
+def print_errors(diagnostics: Sequence[Diagnostic]) -> None:
+    """Each problem on its own line of standard error, as ``FILE:LINE:COL: severity: message``."""
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
 
 
-def _load(path: str, lang: str | None) -> LoadedCase | None:
+def load_or_report(path: str, lang: str | None) -> LoadedCase | None:
+    """The case, or None after printing its problems."""
     try:
         return load_case(path, lang)
     except CaseError as exc:
-        _print_errors(exc.diagnostics)
+        print_errors(exc.diagnostics)
         return None
 
 
@@ -46,7 +48,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         from game.i18n import system_language
 
         lang = system_language()  # a person at a terminal gets their language, like the window
-    loaded = _load(args.case, lang)
+    loaded = load_or_report(args.case, lang)
     if loaded is None:
         return 1
     if not (args.headless or args.bot or args.text):
@@ -123,7 +125,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not case_path:
         print(f"{args.log}: the log does not name its case; give it with --case", file=sys.stderr)
         return 1
-    loaded = _load(case_path, None)
+    loaded = load_or_report(case_path, None)
     if loaded is None:
         return 1
     if loaded.case.id != contents.header.get("scenario"):

@@ -13,7 +13,7 @@ from typing import TextIO
 from game.authoring.new import case_id
 from game.engine.bots import BOTS
 from game.engine.diagnostics import CaseError
-from game.engine.loader import LoadedCase, load_case
+from game.cli import load_or_report, print_errors
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -75,8 +75,7 @@ def cmd_import_msel(args: argparse.Namespace) -> int:
     try:
         file = import_msel(source, folder, getattr(args, "lang", None) or "en")
     except CaseError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stderr)
+        print_errors(exc.diagnostics)
         return 1
     except FileExistsError as exc:
         print(f"crisis-sim import-msel: {exc}", file=sys.stderr)
@@ -98,8 +97,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         report = simulate(args.case, runs=args.runs, bot=args.bot, seed=args.seed, jobs=jobs,
                           lang=getattr(args, "lang", None), progress=bar)
     except CaseError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stderr)
+        print_errors(exc.diagnostics)
         return 1
     finally:
         if bar:
@@ -114,20 +112,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_graph(args: argparse.Namespace) -> int:
     from game.authoring.graph import to_dot, to_mermaid
 
-    loaded = _load(args.case, getattr(args, "lang", None))
+    loaded = load_or_report(args.case, getattr(args, "lang", None))
     if loaded is None:
         return 1
     print((to_dot if args.format == "dot" else to_mermaid)(loaded.case), end="")
     return 0
-
-
-def _load(path: str, lang: str | None) -> LoadedCase | None:
-    try:
-        return load_case(path, lang)
-    except CaseError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        return None
 
 
 class ProgressBar:
