@@ -1,0 +1,11 @@
+"""Written answers, read openly: which SCCT strategies, which tone, which key points and red lines.
+
+Pure and deterministic (no pygame, no network, no clock). See docs/assessment.md.
+"""
+
+from __future__ import annotations
+
+from game.engine.assess._assess import Assessment, Finding, Point, assess
+from game.engine.assess._cues import Cue, CueSet, load_cues, parse_cues, shipped_cues
+
+__all__ = ["Assessment", "Cue", "CueSet", "Finding", "Point", "assess", "load_cues", "parse_cues", "shipped_cues"]
