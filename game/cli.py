@@ -17,6 +17,7 @@ from typing import Any
 from game.engine.diagnostics import CaseError, Diagnostic
 from game.engine.loader import LoadedCase, case_file, case_files, load_case
 from game.engine.log import LogError, SessionLog, read_log, replay
+from game.engine.scoring import score
 
 PACKAGE_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -58,7 +59,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
         log = SessionLog.open(args.log, loaded.path) if args.log else None
         session = play(loaded.case, args.seed, args.bot or "silent", log)
-        result = session.result()
+        result = score(session)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         else:
@@ -137,7 +138,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except LogError as exc:
         print(f"{args.log}: {exc}", file=sys.stderr)
         return 1
-    result = session.result().to_json()
+    result = score(session).to_json()
     expected = contents.result
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
