@@ -144,3 +144,45 @@ def test_any_text_gets_an_assessment(text: str, lang: str) -> None:
 def test_awkward_texts(text: str) -> None:
     for lang in ("en", "fr"):
         assess(text, lang, post=text)
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stdin: str, *argv: str) -> tuple[int, str, str]:
+    import io
+
+    from game.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(["assess", *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_prints_one_json_object_per_answer(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    code, out, _ = run_cli(monkeypatch, capsys, "We're sorry if anyone was offended.\nNous remboursons tout le monde.\n", "--json", "--channel", "microblog")
+    assert code == 0
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["strategy"] == "excuse" and first["limit"] == 280
+    assert {"strategy", "also", "tone", "evidence"} <= set(first)
+    assert first["evidence"][0]["words"] == "sorry if"
+    assert second["strategy"] == "no_comment"  # read as English: French words are no English cue
+
+
+def test_cli_reads_a_case_language_and_channel(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(monkeypatch, capsys, "Nous sommes désolés, c'est notre faute.\n", "--case", "scenarios/nestle-kitkat-2010", "--lang", "fr", "--channel", "twitter")
+    assert code == 0
+    assert out.startswith("strategy: apology") and "/280" in out
+    assert "\u00abnotre faute\u00bb" in out
+
+
+def test_cli_refuses_a_channel_the_case_lacks(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(monkeypatch, capsys, "x\n", "--case", "scenarios/nestle-kitkat-2010", "--channel", "nope")
+    assert code == 1 and "no channel 'nope'" in err and "Traceback" not in err
+
+
+def test_cli_reports_a_broken_cue_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    bad = tmp_path / "cues.yaml"
+    bad.write_text("language: en\ntones:\n  cheerful: [yay]\n", encoding="utf-8")
+    code, _, err = run_cli(monkeypatch, capsys, "yay\n", "--cues", str(bad))
+    assert code == 1 and err.startswith(f"{bad}:3:3: error: unknown id 'cheerful'")

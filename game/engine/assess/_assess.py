@@ -165,9 +165,15 @@ class _Reading:
     def scan(self, kind: str) -> list[_Hit]:
         table = self.cues.index[kind]
         hits: list[_Hit] = []
-        for i, s in enumerate(self.stems):
+        stems = self.stems
+        n = len(stems)
+        for i, s in enumerate(stems):
             for cue in table.get(s, ()):
-                last = _match(cue.stems, self.stems, i) if len(cue.stems) > 1 else i
+                # Most cues starting with a common word ("we", "nous") fail on their second: check it here.
+                second = cue.stems[1] if len(cue.stems) > 1 else None
+                if second is not None and second != "..." and (i + 1 >= n or stems[i + 1] != second):
+                    continue
+                last = _match(cue.stems, stems, i) if second is not None else i
                 if last < 0:
                     continue
                 if cue.negatable and not any(c in self.cues.negations for c in cue.stems) and self.negated(i):
@@ -185,7 +191,16 @@ class _Reading:
 
 
 def _silence(hits: list[_Hit]) -> list[_Hit]:
-    """Drop hits that an overlapping cue overrides, and hits inside a longer hit of the same label."""
+    """Drop hits that an overlapping cue overrides, and hits inside a longer hit of the same label.
+
+    Two cues of one label on the same words ("désolé" and "désolés" share a stem) count once.
+    """
+    best: dict[tuple[str, int, int], _Hit] = {}
+    for h in hits:
+        key = (h.cue.label, h.first, h.last)
+        if key not in best or h.weight > best[key].weight:
+            best[key] = h
+    hits = list(best.values())
     kept = []
     for h in hits:
         shadowed = any(
@@ -285,17 +300,15 @@ def assess(
         scores[hit.cue.label] = scores.get(hit.cue.label, 0.0) + hit.weight
         evidence.append(reading.finding("strategy", hit.cue.label, hit))
     # Ties go to the strategy named first in the cue file's order of strategies (the file's choice).
-    order = {c.label: n for n, c in reversed(list(enumerate(cues.strategies)))}
-    ranked = sorted(scores, key=lambda s: (-scores[s], order.get(s, 99)))
+    ranked = sorted(scores, key=lambda s: (-scores[s], cues.order[s]))
     strategy = ranked[0] if ranked else "no_comment"
     also = [s for s in ranked[1:] if scores[s] >= cues.min_also and s != "no_comment"]
     tone_scores: dict[str, float] = {}
     for hit in reading.scan("tones"):
         tone_scores[hit.cue.label] = tone_scores.get(hit.cue.label, 0.0) + hit.weight
         evidence.append(reading.finding("tone", hit.cue.label, hit))
-    tone_order = {c.label: n for n, c in reversed(list(enumerate(cues.tones)))}
-    if tone_scores:
-        tone = min(tone_scores, key=lambda t: (-tone_scores[t], tone_order.get(t, 99)))
+    if tone_scores and max(tone_scores.values()) >= cues.min_tone:
+        tone = min(tone_scores, key=lambda t: (-tone_scores[t], cues.order[t]))
     else:
         tone = cues.default_tones.get(strategy, "neutral")
     kp, kp_evidence = _points(reading, key_points, "key_point")

@@ -21,7 +21,7 @@ STRATEGIES = frozenset(s.value for s in Strategy)
 TONES = frozenset(t.value for t in Tone)
 _KEYS = {
     "language", "negations", "negation_window", "contrast", "contrast_weight", "strategies", "tones",
-    "default_tones", "promises", "times", "stopwords", "min_also",
+    "default_tones", "promises", "times", "stopwords", "min_also", "min_tone",
 }
 
 
@@ -63,7 +63,9 @@ class CueSet:
     default_tones: dict[str, str] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
     min_also: float = 1.0
+    min_tone: float = 1.0
     index: dict[str, dict[str, list[Cue]]] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
 
     def build_index(self) -> None:
         """Group each kind's cues by first stem (a post is scanned once per kind)."""
@@ -72,6 +74,9 @@ class CueSet:
             for cue in getattr(self, kind):
                 table.setdefault(cue.stems[0], []).append(cue)
             self.index[kind] = table
+        # Ties go to the id named first in the file (strategies and tones have distinct ids).
+        for n, cue in enumerate(self.strategies + self.tones):
+            self.order.setdefault(cue.label, n)
 
 
 class _Reader:
@@ -180,7 +185,7 @@ def parse_cues(text: str, filename: str) -> CueSet:
     cues.negations = frozenset(s for w in r.words(data, "negations") for s in phrase_stems(w, lang))
     cues.contrast = frozenset(s for w in r.words(data, "contrast") for s in phrase_stems(w, lang))
     cues.stopwords = frozenset(s for w in r.words(data, "stopwords") for s in phrase_stems(w, lang))
-    for name in ("negation_window", "contrast_weight", "min_also"):
+    for name in ("negation_window", "contrast_weight", "min_also", "min_tone"):
         value = data.get(name, getattr(cues, name))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             r.error((name,), "cue-number", f"'{name}' must be a number, at least 0")
