@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from game.cli.common import fail, load_or_report, print_errors
-from game.engine.assess import Assessment, CueSet, Point, assess, load_cues
+from game.engine.assess import Assessment, CueSet, Point, assess, load_cues, points
 from game.engine.diagnostics import CaseError
 from game.engine.model import DEFAULT_MAX_LENGTH, ChannelKind
 
@@ -57,8 +57,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
             if decision is None:
                 return fail(f"no decision '{args.decision}' in {args.case} (decisions: {', '.join(d.id for d in case.decisions)})")
             post = decision.prompt
-            key_points = _points(getattr(decision, "key_points", []), lang)
-            red_lines = _points(getattr(decision, "red_lines", []), lang)
+            key_points = points(decision.key_points, lang)
+            red_lines = points(decision.red_lines, lang)
     elif args.channel:
         if args.channel not in ChannelKind.__members__:
             return fail(f"without --case, --channel is a kind: {', '.join(ChannelKind.__members__)}")
@@ -79,16 +79,6 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else _summary(result))
         sys.stdout.flush()
     return 0
-
-
-def _points(points: list[object], lang: str) -> list[Point]:
-    """Key points or red lines of a decision as the assessor takes them (once the format has them)."""
-    out = []
-    for p in points:
-        words = getattr(p, "words", {}) or {}
-        phrases = words.get(lang, []) if isinstance(words, dict) else list(words)
-        out.append(Point(getattr(p, "id", "?"), tuple(phrases)))
-    return out
 
 
 def _summary(a: Assessment) -> str:
