@@ -16,6 +16,7 @@ import pytest
 
 from game.engine.bots import BOTS
 from game.engine.loader import load_case
+from game.engine.scoring import score
 from game.results import workshop as ws
 from game.results.recording import start
 from game.results.store import ResultStore
@@ -109,7 +110,7 @@ def test_a_window_round_is_kept_with_its_notes_answers_and_export(cases: Path, d
         store = ResultStore(data / "results.db")
         stored = store.session(live.recording.session_id)
         assert stored.status == "finished" and stored.team == "Red"
-        assert stored.score == live.session.result().score
+        assert stored.score == score(live.session).score
         assert [(n.t, n.text) for n in store.notes(stored.id)] == [(opened_at, "Sam's complaint spotted late")]
         text = shown(app)
         for _ in range(40):
