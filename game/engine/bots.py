@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from game.engine.model import Case, Option
+from game.engine.model import Case, Decision, Option
 from game.engine.scoring import option_quality
 from game.engine.session import TICK, DecisionOpened, Driver, Event, PostAdded, Session, Subscriber, run
 
@@ -71,16 +71,27 @@ class _RubricBot:
     def choose(self, session: Session, options: list[Option]) -> Option:
         return self.pick(options, key=lambda o: option_value(o, session))
 
+    writes = False  # the writing bots answer in their own words where a decision takes text
+
     def act(self, session: Session, events: list[Event]) -> None:
         for decision in session.open_decisions:
             if not self.wait or session.time_left(decision.id) <= TICK:
-                session.decide(decision.id, self.choose(session, decision.options).id)
+                option = self.choose(session, decision.options)
+                text = self.text(session, decision, option) if self.writes and decision.responses != "choose" else None
+                if text is not None:
+                    session.write(decision.id, text)
+                else:
+                    session.decide(decision.id, option.id)
         for event in events:
             if isinstance(event, PostAdded) and event.post.author != "organisation":
                 self.triage(session, event)
 
     def triage(self, session: Session, event: PostAdded) -> None:
         raise NotImplementedError
+
+    def text(self, session: Session, decision: Decision, option: Option) -> str | None:
+        """What a writing bot writes: the chosen option's post (None: choose it instead)."""
+        return option.post
 
 
 class BestBot(_RubricBot):
@@ -111,11 +122,32 @@ class WorstBot(_RubricBot):
             session.triage(post.id, "flag")
 
 
+class BestWriter(BestBot):
+    """Writes the best option's post where a decision takes text (``simulate`` measures writing rounds)."""
+
+    writes = True
+
+
+class WorstWriter(WorstBot):
+    """Writes a red line where a decision takes text, else the worst option's post."""
+
+    writes = True
+
+    def text(self, session: Session, decision: Decision, option: Option) -> str | None:
+        for line in decision.red_lines:
+            phrases = line.phrases(session.case.language)
+            if phrases:
+                return phrases[0].replace("...", "").strip()
+        return option.post
+
+
 BOTS: dict[str, Callable[[int], Bot]] = {
     "silent": lambda seed: SilentBot(),
     "random": RandomBot,
     "best": BestBot,
     "worst": WorstBot,
+    "best-writer": BestWriter,
+    "worst-writer": WorstWriter,
 }
 
 

@@ -76,6 +76,12 @@ class DecideInput(_InputLine):
     option: StrictStr
 
 
+class WriteInput(_InputLine):
+    kind: Literal["write"] = "write"
+    decision: StrictStr
+    text: StrictStr
+
+
 class TriageInput(_InputLine):
     kind: Literal["triage"] = "triage"
     post: StrictInt | StrictStr
@@ -92,9 +98,9 @@ class EndInput(_InputLine):
     kind: Literal["end"] = "end"
 
 
-InputLine = DecideInput | TriageInput | FireInput | EndInput
+InputLine = DecideInput | WriteInput | TriageInput | FireInput | EndInput
 INPUT_LINES: dict[str, type[InputLine]] = {
-    "decide": DecideInput, "triage": TriageInput, "fire": FireInput, "end": EndInput,
+    "decide": DecideInput, "write": WriteInput, "triage": TriageInput, "fire": FireInput, "end": EndInput,
 }
 
 
@@ -330,6 +336,8 @@ def apply_input(session: Session, record: dict[str, Any]) -> None:
     kind = record.get("kind")
     if kind == "decide":
         session.decide(record["decision"], record["option"])
+    elif kind == "write":
+        session.write(record["decision"], record["text"])
     elif kind == "triage":
         session.triage(record["post"], record["action"], record.get("reply"))
     elif kind == "fire":

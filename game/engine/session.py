@@ -40,10 +40,12 @@ from game.engine.model import (
     Option,
     Persona,
     Reaction,
+    Responses,
     Stance,
     Temperament,
 )
 from game.engine.state import FRESHNESS, Post, Response, RunState, TriageAction
+from game.engine.assess import Assessment, assess_answer, closest_option
 
 TICK = 10
 """Simulated seconds per engine step."""
@@ -187,6 +189,8 @@ class Session:
         self.injects: dict[str, Inject] = {i.id: i for i in case.injects}
         self.decisions: dict[str, Decision] = {d.id: d for d in case.decisions}
         self.posts: dict[str, Post] = {}
+        # Written answers by decision (rebuilt by replay from the "write" inputs, like everything else).
+        self.written: dict[str, Assessment] = {}
         dyn = case.dynamics
         self._decay_minutes = dyn.decay / 60
         self._decay_per_tick = math.exp(-TICK / dyn.decay)
@@ -291,6 +295,30 @@ class Session:
             raise EngineError(f"decision {decision_id!r} has no option {option_id!r}")
         self._input("decide", decision=decision_id, option=option_id)
         self._close(decision, option)
+        return self._flush()
+
+    def write(self, decision_id: str, text: str) -> list[Event]:
+        """Answer an open decision with a written text (``responses: write`` or ``both``).
+
+        The text is published as the organisation's post on the channel of the decision's first
+        option with one (a channel's limit is hard, as on the real network); the option closest to
+        the assessed text gives the effects and reactions, and the text's own strategy, tone and
+        length are what the score judges.
+        """
+        if decision_id not in self.state.open:
+            raise EngineError(f"decision {decision_id!r} is not open")
+        decision = self.decisions[decision_id]
+        if decision.responses is Responses.choose:
+            raise EngineError(f"decision {decision_id!r} takes a chosen option, not a written answer")
+        channel = next(o.channel for o in decision.options if o.channel)
+        limit = self.channels[channel].limit
+        if limit is not None and len(text) > limit:
+            raise EngineError(f"the answer is {len(text)} characters; {channel} takes {limit}")
+        self._input("write", decision=decision_id, text=text)
+        assessment = assess_answer(text, decision, self.case.language, limit=limit)
+        self.written[decision_id] = assessment
+        option = closest_option(assessment, decision, self.case.language)
+        self._close(decision, option, written=(text, channel, assessment))
         return self._flush()
 
     def triage(self, post_id: str, action: TriageAction, reply_id: str | None = None) -> list[Event]:
@@ -524,7 +552,8 @@ class Session:
                 )
             self._events.append(DecisionOpened(decision, state.t + decision.time_limit))
 
-    def _close(self, decision: Decision, option: Option | None) -> None:
+    def _close(self, decision: Decision, option: Option | None,
+               written: tuple[str, str, Assessment] | None = None) -> None:
         state = self.state
         state.open.pop(decision.id, None)
         state.choices[decision.id] = option.id if option else None
@@ -535,6 +564,11 @@ class Session:
                 Response(state.t, f"{decision.id}.timeout", timeout.strategy.value, None, None, None, False)
             )
             self._apply(timeout.effects)
+        elif written is not None:
+            text, channel, assessment = written
+            published = self._post("organisation", channel, ORGANISATION, self.case.organisation.name,
+                                   self.case.organisation.handle, 0, text, boost=3) if text.strip() else None
+            self._respond(f"{decision.id}.{option.id}", option, channel, published, assessment)
         else:
             published = self._publish(option, option.channel) if option.post and option.channel else None
             self._respond(f"{decision.id}.{option.id}", option, option.channel, published)
@@ -549,18 +583,26 @@ class Session:
             reply_to=reply_to.id if reply_to else None, boost=3,
         )
 
-    def _respond(self, source: str, option: Option, channel: str | None, published: Post | None) -> None:
-        """Record what the organisation did, apply its effects and let the personas react."""
+    def _respond(self, source: str, option: Option, channel: str | None, published: Post | None,
+                 written: Assessment | None = None) -> None:
+        """Record what the organisation did, apply its effects and let the personas react.
+
+        A written answer is recorded with its own strategies, tone and length (what the score
+        judges); the closest option brings its effects and reactions.
+        """
         state = self.state
         if published is not None and state.first_response_at is None:
             state.first_response_at = state.t
-        state.responses.append(
-            Response(
+        if written is not None:
+            response = Response(state.t, source, written.strategy, written.tone, channel, written.length,
+                                published is not None, tuple(written.also))
+        else:
+            response = Response(
                 state.t, source, option.strategy.value, option.tone.value, channel,
                 len(option.post) if option.post else None, published is not None,
                 tuple(s.value for s in option.also),
             )
-        )
+        state.responses.append(response)
         self._apply(option.effects)
         ref = source.removeprefix("reply:").split("@")[0]
         for reaction in self.case.reactions:

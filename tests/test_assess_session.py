@@ -1,0 +1,112 @@
+"""A round with written answers: published as the organisation's post, assessed, scored, replayed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from game.engine.loader import load_case
+from game.engine.log import replay
+from game.engine.scoring import score
+from game.engine.session import EngineError, Session, run
+
+CASE = "scenarios/kryptonite-2004"
+
+
+class Recorder:
+    """Keeps the inputs of a run, as the session log does."""
+
+    def __init__(self) -> None:
+        self.inputs: list[dict[str, Any]] = []
+
+    def on_start(self, session: Session) -> None: ...
+    def on_input(self, t: int, kind: str, fields: dict[str, Any]) -> None:
+        self.inputs.append({"type": "input", "t": t, "kind": kind, **fields})
+    def on_events(self, t: int, events: list) -> None: ...
+    def on_end(self, session: Session) -> None: ...
+
+
+class Writer:
+    """Writes the given texts where a decision takes them, chooses the first option elsewhere."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+    def act(self, session: Session, events: list) -> None:
+        for d in session.open_decisions:
+            if d.id in self.texts:
+                session.write(d.id, self.texts[d.id])
+            else:
+                session.decide(d.id, d.options[0].id)
+
+
+GOOD = {
+    "en": {
+        "forum-thread": "We confirm it: we tested it and the lock can be opened with a pen. We're sorry. Use a second lock meanwhile; we will say more by Friday.",
+        "remedy": "We're sorry. We will exchange every tubular lock free, whatever its age, no receipt needed. Register on this site from Wednesday.",
+    },
+    "fr": {
+        "forum-thread": "Nous confirmons : nous avons testé, l'antivol peut être ouvert avec un stylo. Pardon. En attendant, utilisez un second antivol ; nous en dirons plus vendredi.",
+        "remedy": "Pardon. Nous échangerons gratuitement chaque antivol à clé tubulaire, quel que soit son âge, sans ticket. Inscription sur ce site dès mercredi.",
+    },
+}
+BAD = {"en": {"forum-thread": "That video is fake, staged by a troll. Our locks are perfectly safe."},
+       "fr": {"forum-thread": "Cette vidéo est un canular monté par un troll. Nos antivols sont parfaitement sûrs."}}
+
+
+def play(lang: str, texts: dict[str, str]) -> tuple[Session, Recorder]:
+    recorder = Recorder()
+    session = Session(load_case(CASE, lang).case, seed=3, log=recorder)
+    return run(session, Writer(texts)), recorder
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_written_round_publishes_the_text_and_replays_the_same(lang: str) -> None:
+    session, recorder = play(lang, GOOD[lang])
+    org_posts = [p.text for p in session.feed if p.author == "organisation"]
+    for text in GOOD[lang].values():
+        assert text in org_posts
+    assert session.written["remedy"].key_points == {"free-exchange": True, "no-receipt": True, "how": True}
+    assert session.state.choices["remedy"] == "full"
+    result = score(session)
+    again = replay(session.case, 3, recorder.inputs)
+    assert score(again).score == result.score
+    assert [p.text for p in again.feed] == [p.text for p in session.feed]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_denial_written_scores_below_a_good_answer(lang: str) -> None:
+    good, _ = play(lang, GOOD[lang])
+    bad, _ = play(lang, BAD[lang])
+    assert bad.written["forum-thread"].red_lines["deny-the-video"]
+    assert bad.state.responses[0].strategy == "denial"
+    assert score(bad).score < score(good).score
+
+
+def test_the_channel_limit_is_hard_and_choose_only_decisions_refuse_text() -> None:
+    session = Session(load_case(CASE, "en").case, seed=1)
+    while not session.open_decisions:
+        session.step()
+    decision = session.open_decisions[0]
+    assert decision.id == "forum-thread"
+    with pytest.raises(EngineError, match="characters"):
+        session.write("forum-thread", "x" * 100_000)
+    while "statement" not in {d.id for d in session.open_decisions}:
+        if session.open_decisions and session.open_decisions[0].id == "forum-thread":
+            session.write("forum-thread", "We are looking into it.")
+        session.step()
+    with pytest.raises(EngineError, match="not a written answer"):
+        session.write("statement", "Hello")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_writing_bots_write_and_the_best_writer_beats_the_worst(lang: str) -> None:
+    from game.engine.bots import play as bot_play
+
+    case = load_case(CASE, lang).case
+    best = bot_play(case, 1, "best-writer")
+    worst = bot_play(case, 1, "worst-writer")
+    assert set(best.written) == {"forum-thread", "remedy"}
+    assert any(worst.written[d].red_lines and any(worst.written[d].red_lines.values()) for d in worst.written)
+    assert score(best).score > score(worst).score + 20
