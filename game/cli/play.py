@@ -13,7 +13,7 @@ from game.cli.common import default_scenarios, load_or_report
 from game.engine import bots
 from game.engine.diagnostics import CaseError
 from game.engine.loader import LoadedCase, case_files, load_case
-from game.engine.log import LogError, SessionLog, read_log, replay
+from game.engine.log import LogError, SessionLog, read_log, replay, written_by_other_engine
 from game.engine.scoring import score
 from game.engine.session import Session
 from game.results.recording import start
@@ -135,6 +135,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"{loaded.case.title}: score {result['score']}, ending {result['ending']['id']}")
     if expected is None:
         print(f"{args.log}: the log has no result (the run was interrupted); replayed what it holds",
+              file=sys.stderr)
+        return 0
+    older = written_by_other_engine(contents.header)
+    if expected != result and older:
+        print(f"{args.log}: not compared with its logged result (score {expected.get('score')}): {older}",
               file=sys.stderr)
         return 0
     if expected != result:
