@@ -12,19 +12,19 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
-import argparse  # noqa: E402
-import shutil  # noqa: E402
-import wave  # noqa: E402
-from io import BytesIO  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import shutil
+import wave
+from io import BytesIO
+from pathlib import Path
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
+import pygame
+import pytest
 
-from game.engine.diagnostics import CaseError  # noqa: E402
-from game.engine.loader import load_case  # noqa: E402
-from game.engine.session import Status  # noqa: E402
-from game.ui.app import App, Settings, open_app, run  # noqa: E402
+from game.engine.diagnostics import CaseError
+from game.engine.loader import load_case
+from game.engine.session import Status
+from game.ui.app import App, Settings, open_app, run
 from game.engine.scoring import score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def wheel(app: App, pos: tuple[int, int], y: int) -> None:
     app.frame(0.0)
 
 
-def run_until(app: App, done, limit: int = 20_000) -> None:  # noqa: ANN001
+def run_until(app: App, done, limit: int = 20_000) -> None:
     for _ in range(limit):
         if done():
             return
@@ -518,7 +518,7 @@ def test_every_character_of_the_interface_has_a_glyph() -> None:
     assert (FONTS / "LICENSE").is_file()
 
 
-def _texts(value) -> tuple[str, ...]:  # noqa: ANN001 - a PO message's id or string, plural or not
+def _texts(value) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, (tuple, list)) else (value or "",)
 
 
