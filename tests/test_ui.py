@@ -13,6 +13,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import argparse  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import wave  # noqa: E402
 from io import BytesIO  # noqa: E402
@@ -601,16 +602,25 @@ def test_a_tiny_window_does_not_crash(app: App) -> None:
     assert app.top.name == "debrief"
 
 
-def test_the_benchmark_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_benchmark_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`python3 bench/bench_ui.py` reports the six scenarios and never writes into the user's results."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_ui", ROOT / "bench" / "bench_ui.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     monkeypatch.setattr("sys.argv", ["bench_ui.py", "--frames", "5"])
+    user_data = tmp_path / "user-data"  # stands for the user's results folder
+    monkeypatch.setenv("CRISIS_SIM_DATA_DIR", str(user_data))
     assert bench.main() == 0
     out = capsys.readouterr().out
     assert "p99" in out and "feed at start: 1" in out
+    # All six of issue 12's scenarios, each with its verdict.
+    for size in ("1280x720", "1920x1080", "3840x2160"):
+        for speed in ("1 s = 1 s", "1 s = 120 s"):
+            assert re.search(rf"^{size}, {speed} .*(MET|NOT MET)$", out, re.M), (size, speed)
+    # The bench plays rounds in a folder of its own: nothing lands in the user's results.
+    assert not user_data.exists() or not any(user_data.iterdir())
 
 
 def test_window_round_writes_a_session_log_that_replays(cases: Path, tmp_path: Path) -> None:

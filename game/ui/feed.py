@@ -19,6 +19,7 @@ from game.engine.session import ORGANISATION
 from game.engine.state import Post
 from game.i18n import N_
 from game.ui import theme as th
+from game.ui.scene import KeptPart
 from game.ui.text import Sheet
 from game.ui.widgets import Button, button_width, draw_button
 
@@ -74,6 +75,7 @@ class FeedView:
         self._strip_buttons: dict[tuple, list[Button]] = {}
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.visible: list[tuple[Post, int]] = []  # (post, y on screen) after the last update
+        self.kept = KeptPart()  # the column's pixels stay on the window while nothing in it changes
 
     # --- content ---------------------------------------------------------------------
 
@@ -305,7 +307,26 @@ class FeedView:
             self.visible.append((post, y))
         return drawn
 
+    def pane(self) -> pygame.Rect:
+        """The part of the window the column draws: its cards and the scroll bar beside them."""
+        return pygame.Rect(self.rect.x, self.rect.y, self.rect.w + self.scene.theme.px(8), self.rect.h)
+
+    def _key(self, trending: set[str]) -> tuple:
+        """Everything the column's pixels depend on."""
+        scene = self.scene
+        shown = tuple((post.id, y, id(self.cards.get(post.id)), post.id in trending,
+                       None if self.inbox else scene.session.engagement(post)) for post, y in self.visible)
+        return (tuple(self.rect), self.scroll, self.total, self.selected, scene.focus is self, self.unseen_above,
+                shown, scene.app.settings.lang, id(scene.theme))
+
+    def unchanged(self, clean: bool, trending: set[str]) -> bool:
+        """Whether this frame may leave the column as the window shows it (see ``KeptPart``)."""
+        return self.kept.unchanged(clean, self._key(trending))
+
     def draw(self, surface: pygame.Surface, trending: set[str]) -> None:
+        self.kept.draw(self.scene.painter, lambda: self._draw(surface, trending))
+
+    def _draw(self, surface: pygame.Surface, trending: set[str]) -> None:
         scene = self.scene
         t, p, session = scene.theme, scene.painter, scene.session
         surface.set_clip(self.rect)

@@ -30,10 +30,10 @@ from game.ui import theme as th
 from game.ui.app import SPEEDS
 from game.ui.briefing import KIND_ICONS, channel_colour
 from game.i18n import N_
-from game.ui.dashboard import Dashboard, Note, draw_notes, metric_name
+from game.ui.dashboard import NOTE_FRESH, Dashboard, Note, draw_notes, metric_name
 from game.ui.decision import DecisionPanel
 from game.ui.feed import FeedView
-from game.ui.scene import Scene
+from game.ui.scene import KeptPart, Scene, fill_except
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
 TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
@@ -45,6 +45,9 @@ MAX_NOTES = 30
 NOTE_LENGTH = 90
 
 INBOX_NOTES = {"email": N_("Email from {name}"), "phone": N_("Call from {name}"), "message": N_("Message from {name}")}
+# More than the fastest speed brings per frame (10 posts a simulated second at 1 s = 120 s is
+# 20 a frame at 60 FPS), so the columns never fall behind for long.
+POSTS_PER_FRAME = 40
 SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
 NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
@@ -134,6 +137,8 @@ class LiveScene(Scene):
         self._by_weight: list[tuple[float, str]] = []  # young posts, heaviest first
         self._seen = 0  # posts of session.feed already given to the columns
         self._rebuild = True
+        self._drawn: tuple[int, pygame.Surface] | None = None  # (app frame, window) of the last clean draw
+        self.side = KeptPart()  # the dashboard and the notifications
 
     # --- helpers the parts use --------------------------------------------------------
 
@@ -274,11 +279,15 @@ class LiveScene(Scene):
     def _sync_posts(self) -> None:
         """Give the columns every post the session holds that they have not had yet.
 
-        Posts are read from ``session.feed`` rather than from ``PostAdded`` events because the
-        demo bot's inputs return their events to the bot, not to the screen.
+        At most ``POSTS_PER_FRAME`` a frame. Posts are read from ``session.feed`` rather than
+        from ``PostAdded`` events because the demo bot's inputs return their events to the bot,
+        not to the screen.
         """
         feed = self.session.feed
-        while self._seen < len(feed):
+        # A tick of a busy case brings a hundred posts at once: the columns take them a few
+        # dozen a frame (each needs measuring and a note), so no single frame pays for all.
+        end = min(len(feed), self._seen + POSTS_PER_FRAME)
+        while self._seen < end:
             post = feed[self._seen]
             self._seen += 1
             if self.feed.add(post):
@@ -675,7 +684,21 @@ class LiveScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter
-        surface.fill(th.BG)
+        # The feed is the biggest part of the screen: when the window still shows the one this
+        # scene drew last frame (nothing drawn over it since) and the feed did not change, its
+        # pixels stay as they are and only the rest is drawn again.
+        frames = self.app.frames
+        clean = (self._drawn == (frames - 1, surface) and self.app.top is self and self.picker is None
+                 and bool(self.feed.posts))
+        self._drawn = (frames, surface) if self.app.top is self and self.picker is None else None
+        right = self.regions["right"]
+        notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
+                            right.bottom - right.y - self.dashboard.height() - t.px(12))
+        side_key = (tuple(right), id(self.dashboard.sheet), id(t), self.app.settings.lang,
+                    tuple((id(n), n.age < NOTE_FRESH) for n in self.notes))
+        kept = [self.feed.pane()] if self.feed.unchanged(clean, self.trending) else []
+        kept += [right] if self.side.unchanged(clean, side_key) else []
+        fill_except(surface, kept, th.BG)
         self._draw_top(surface)
         for chip in self.chips:
             draw_button(p, surface, chip)
@@ -695,11 +718,7 @@ class LiveScene(Scene):
         if not self.inbox.posts:
             p.text(surface, self._("No message yet."), (head.x, head.bottom + t.px(4)), "small", th.MUTED)
         self.inbox.draw(surface, set())
-        self.dashboard.draw(surface)
-        right = self.regions["right"]
-        notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
-                            right.bottom - right.y - self.dashboard.height() - t.px(12))
-        draw_notes(self, surface, notes, self.notes)
+        self.side.draw(p, lambda: (self.dashboard.draw(surface), draw_notes(self, surface, notes, self.notes)))
         self._draw_bottom(surface)
         if self.picker is not None:
             self._draw_picker(surface)
