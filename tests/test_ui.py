@@ -637,3 +637,89 @@ def test_window_round_writes_a_session_log_that_replays(cases: Path, tmp_path: P
         assert replay(played.case, 3, contents.inputs).result().to_json() == contents.result
     finally:
         app.close()
+
+
+# --- the feed's focus, its "new posts" strip, and what a frame leaves on the window -----
+
+
+@pytest.fixture
+def busy_round(tmp_path: Path):
+    """The Nestlé round in the window, forty minutes in (a long feed), on the live screen."""
+    loaded = nestle_case()
+    from game.ui.live import LiveScene
+
+    app = App(Settings(scenarios=[], lang="en", size=(1280, 720)))
+    live = LiveScene(app, loaded.case, NESTLE, seed=1)
+    app.push(live)
+    live.session.advance(40 * 60)
+    for _ in range(30):  # the columns take a tick's posts a few dozen a frame
+        app.frame(0.0)
+    assert len(live.feed.posts) > 20
+    yield app, live
+    app.close()
+
+
+def test_new_posts_strip_covers_no_card_and_a_click_goes_to_the_newest(busy_round) -> None:  # noqa: ANN001
+    app, live = busy_round
+    feed = live.feed
+    feed.scroll = feed.top_of(feed.posts[-12].id)  # reading older posts, one of them at the top
+    app.frame(0.0)
+    live.session.advance(10 * 60)
+    for _ in range(30):
+        app.frame(0.0)
+    assert feed.unseen_above > 0
+    strip = feed.badge_rect()
+    assert strip is not None and "new posts above" in shown(app)
+    # Cards show below the strip: no name, handle or line of a post is drawn under it.
+    under = [text for text, rect in app.painter.frame if rect.colliderect(strip) and "new posts above" not in text]
+    assert under == []
+    click(app, strip.center)
+    app.frame(0.0)
+    assert feed.scroll == 0 and feed.unseen_above == 0
+    assert feed.visible[0][0].id == feed.posts[-1].id  # the newest post, at the top
+    assert "new posts above" not in shown(app)
+
+
+def test_tab_back_to_the_feed_selects_a_post_in_view(busy_round) -> None:  # noqa: ANN001
+    app, live = busy_round
+    feed = live.feed
+    key(app, pygame.K_DOWN)  # select the newest post
+    old = feed.selected
+    assert old is not None
+    key(app, pygame.K_TAB)
+    assert live.focus is live.inbox
+    live.session.advance(19 * 60)  # the team works in the inbox for a while
+    for _ in range(30):
+        app.frame(0.0)
+    feed.scroll_by(feed.rect.h * 4)
+    app.frame(0.0)
+    key(app, pygame.K_TAB)
+    assert live.focus is feed
+    assert feed.selected in [p.id for p, _ in feed.visible]  # not the post left far out of view
+    assert feed.selected != old
+
+
+def test_inbox_keeps_a_usable_height_while_a_decision_is_open(busy_round) -> None:  # noqa: ANN001
+    app, live = busy_round
+    decision = next(d for d in live.case.decisions)
+    live.session.fire(decision.id)
+    for _ in range(3):
+        app.frame(0.0)
+    assert live.shown_decision() is not None
+    assert live.inbox.rect.h >= live.regions["middle"].h // 3 - live.theme.line("head") - live.theme.px(16)
+
+
+def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:  # noqa: ANN001
+    """Parts left on the window (feed, dashboard) must be what a full redraw would show."""
+    app, live = busy_round
+    for speed in (1.0, 120.0):
+        app.settings.speed = speed
+        for _ in range(40):
+            app.frame(1 / 60)
+            assert live.feed.kept.keep is False  # consumed by the draw
+        kept = app.window.copy()
+        words = list(app.shown())
+        live._drawn = None  # as after an overlay: everything drawn again
+        app.draw()
+        assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(app.window, "RGB")
+        assert words == app.shown()

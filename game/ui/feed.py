@@ -101,8 +101,10 @@ class FeedView:
         self.bottoms.append(self.total)
         self.total += height
         if keep_view and self.scroll > 0:
-            self.scroll += height  # what the reader is looking at stays where it is
+            # What the reader is looking at stays where it is, below the "new posts" strip.
+            strip = self.badge_height()
             self.unseen_above += 1
+            self.scroll += height + self.badge_height() - strip
         return True
 
     def set_rect(self, rect: pygame.Rect) -> None:
@@ -113,7 +115,32 @@ class FeedView:
 
     @property
     def max_scroll(self) -> int:
-        return max(0, self.total - self.rect.h)
+        return max(0, self.total - self.rect.h + self.badge_height())
+
+    def badge_height(self) -> int:
+        """The strip "▲ N new posts above" takes at the top of the column (cards start below it,
+        so it never covers a name or a handle)."""
+        if not self.unseen_above:
+            return 0
+        return self.scene.theme.line("small") + self.scene.theme.px(12)
+
+    def badge_rect(self) -> pygame.Rect | None:
+        """Where the strip is on screen, when it shows."""
+        h = self.badge_height()
+        return pygame.Rect(self.rect.x, self.rect.y, self.rect.w, h) if h else None
+
+    def to_newest(self) -> None:
+        """Back to the top of the column, the newest post there (a click on the strip)."""
+        self.scroll = 0
+        self.unseen_above = 0
+
+    def focus_in(self) -> None:
+        """The keyboard comes to this column (Tab): keep the selection only if it is in view,
+        else select the newest post shown, never one left far down minutes ago."""
+        shown = [post.id for post, _ in self.visible]
+        if self.selected in shown:
+            return
+        self.selected = shown[0] if shown else (self.posts[-1].id if self.posts else None)
 
     def scroll_by(self, pixels: int) -> None:
         self.scroll = max(0, min(self.max_scroll, self.scroll + pixels))
@@ -291,7 +318,8 @@ class FeedView:
         self.visible = []
         if not self.posts:
             return 0
-        low = self.total - self.scroll - self.rect.h
+        gap = self.badge_height()
+        low = self.total - self.scroll - (self.rect.h - gap)
         high = self.total - self.scroll
         first = max(0, bisect_right(self.bottoms, low) - 1)
         last = bisect_left(self.bottoms, high) - 1
@@ -299,7 +327,7 @@ class FeedView:
         drawn = 0
         for i in range(last, first - 1, -1):
             post = self.posts[i]
-            y = self.rect.y + (self.total - self.bottoms[i] - self.heights[i]) - self.scroll
+            y = self.rect.y + gap + (self.total - self.bottoms[i] - self.heights[i]) - self.scroll
             new = post.id not in self.cards
             if self.card(post, new_allowed=budget > 0) is not None and new:
                 budget -= self.rect.w * self.heights[i]
@@ -308,8 +336,9 @@ class FeedView:
         return drawn
 
     def pane(self) -> pygame.Rect:
-        """The part of the window the column draws: its cards and the scroll bar beside them."""
-        return pygame.Rect(self.rect.x, self.rect.y, self.rect.w + self.scene.theme.px(8), self.rect.h)
+        """The part of the window the column draws: its cards, the focus frame and the scroll bar."""
+        t = self.scene.theme
+        return pygame.Rect(self.rect.x - t.px(4), self.rect.y - t.px(4), self.rect.w + t.px(12), self.rect.h + t.px(8))
 
     def _key(self, trending: set[str]) -> tuple:
         """Everything the column's pixels depend on."""
@@ -329,7 +358,8 @@ class FeedView:
     def _draw(self, surface: pygame.Surface, trending: set[str]) -> None:
         scene = self.scene
         t, p, session = scene.theme, scene.painter, scene.session
-        surface.set_clip(self.rect)
+        gap = self.badge_height()
+        surface.set_clip(pygame.Rect(self.rect.x, self.rect.y + gap, self.rect.w, self.rect.h - gap))
         for post, y in self.visible:
             card = self.cards.get(post.id)
             if card is None:  # drawn in a frame or two
@@ -356,13 +386,19 @@ class FeedView:
                 pygame.draw.rect(surface, th.FOCUS if scene.focus is self else th.MUTED,
                                  (self.rect.x, y, self.rect.w, card.sheet.size[1]), width=max(2, t.px(2)),
                                  border_radius=t.px(4))
-        surface.set_clip(None)
-        if self.unseen_above:
+        strip = self.badge_rect()
+        if strip is not None:
+            surface.set_clip(self.rect)
+            pygame.draw.rect(surface, th.BG, strip)
             label = "▲ " + scene.tr.ngettext("{n} new post above", "{n} new posts above", self.unseen_above)
             r = pygame.Rect((0, 0), t.font("small").size(label))
-            r.midtop = (self.rect.centerx, self.rect.y + t.px(6))
+            r.center = strip.center
             pygame.draw.rect(surface, th.YELLOW, r.inflate(t.px(16), t.px(6)), border_radius=t.px(8))
-            p.text(surface, label, (self.rect.centerx, self.rect.y + t.px(6)), "small", th.BG, anchor="midtop")
+            p.text(surface, label, strip.center, "small", th.BG, anchor="center")
+        surface.set_clip(None)
+        if scene.focus is self:  # the column the keys act on, plainly marked
+            pygame.draw.rect(surface, th.FOCUS, self.rect.inflate(t.px(6), t.px(6)), width=max(2, t.px(2)),
+                             border_radius=t.px(4))
         if self.max_scroll > 0:
             bar_h = max(t.px(20), self.rect.h * self.rect.h // max(1, self.total))
             y = self.rect.y + (self.rect.h - bar_h) * self.scroll // max(1, self.max_scroll)
@@ -372,7 +408,7 @@ class FeedView:
 
     def at(self, pos: tuple[int, int]) -> tuple[Post, str | None] | None:
         """The post under ``pos`` and the triage button there, if any."""
-        if not self.rect.collidepoint(pos):
+        if not self.rect.collidepoint(pos) or (self.badge_rect() or pygame.Rect(0, 0, 0, 0)).collidepoint(pos):
             return None
         for post, y in self.visible:
             card = self.cards.get(post.id)

@@ -200,8 +200,9 @@ class LiveScene(Scene):
         middle = self.regions["middle"]
         header = t.line("head") + t.px(6)
         wanted = self.panel.wanted_height(middle.w)
-        # An open decision may take the whole column but the inbox's title line.
-        min_inbox = header + (t.px(90) if self.shown_decision() is None else 0)
+        # An open decision leaves the inbox a third of the column: a message that arrives while
+        # the team decides must still be readable and answerable.
+        min_inbox = header + max(t.px(90), middle.h // 3)
         panel_h = max(t.px(40), min(wanted, middle.h - min_inbox))
         self.panel.set_rect(pygame.Rect(middle.x, middle.y, middle.w, panel_h))
         inbox_top = middle.y + panel_h + t.px(10)
@@ -592,6 +593,7 @@ class LiveScene(Scene):
             view.scroll = view.max_scroll
         elif key == pygame.K_TAB:
             self.focus = self.inbox if self.focus is self.feed else self.feed
+            self.focus.focus_in()
             if self.focus is self.inbox:
                 self.unread = 0
         elif key in (pygame.K_f, pygame.K_x, pygame.K_a) and selected is not None:
@@ -628,6 +630,10 @@ class LiveScene(Scene):
             self.press(action)
             return True
         for view in (self.feed, self.inbox):
+            strip = view.badge_rect()
+            if strip is not None and strip.collidepoint(pos):
+                view.to_newest()
+                return True
             hit = view.at(pos)
             if hit is not None:
                 post, action = hit
