@@ -234,8 +234,9 @@ class FeedView:
         right = self.rect.w - pad
         # Who, where, when.
         stamp = p.text(sheet, scene.tr.clock(post.t), (right, y + t.line("bold") // 2), "small", th.MUTED, anchor="midright")
+        # A long channel name ("Families' group (2nd Battalion)") is cut, never the author's name.
         chip = p.text(sheet, f"{scene.channel_icon(post.channel)} {channel.name}", (x, y + t.line("bold") // 2),
-                      "small", colour, anchor="midleft")
+                      "small", colour, anchor="midleft", width=(right - x) // 3)
         x = chip.right + t.px(10)
         badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20)
         if own:

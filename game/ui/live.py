@@ -75,6 +75,7 @@ class Picker:
     title: str
     items: list[tuple[str, str, str]]  # (id, label, detail)
     post: Post | None = None
+    revealed: bool = False  # the inject list: what each one says, shown only when the facilitator asks (Tab)
 
 
 class LiveScene(Scene):
@@ -173,8 +174,9 @@ class LiveScene(Scene):
         pad = t.px(12)
         top = t.line("head") + t.px(20)
         bottom = t.line("small") + t.px(12)
-        feed_w = int(w * 0.44)
-        mid_w = int(w * 0.30)
+        # Projector type makes the decision's options wrap: its column gets more of the width.
+        feed_w = int(w * (0.38 if self.app.settings.projector else 0.44))
+        mid_w = int(w * (0.36 if self.app.settings.projector else 0.30))
         right_w = w - feed_w - mid_w - 4 * pad
         feed_x, mid_x = pad, pad + feed_w + pad
         right_x = mid_x + mid_w + pad
@@ -473,15 +475,16 @@ class LiveScene(Scene):
         """The case's optional injects and decisions that have not happened yet."""
         state, session = self.session.state, self.session
         items = []
+        # The label names only who it comes from (the room may see the screen); the detail, what
+        # it says, shows when the facilitator asks for it.
         for inject in self.case.injects:
             if inject.optional and inject.id not in state.fired:
                 author = session.personas[inject.author].name
-                what = self._("{heading}: {text}", heading=author, text=inject.subject or inject.id)
-                items.append((inject.id, f"{self.channel_icon(inject.channel)} {what}",
-                              inject.text))
+                what = self._("{heading}: {text}", heading=author, text=inject.subject) if inject.subject else inject.text
+                items.append((inject.id, f"{self.channel_icon(inject.channel)} {author}", what))
         for decision in self.case.decisions:
             if decision.optional and decision.id not in state.fired:
-                items.append((decision.id, f"⚠ {decision.title}", decision.prompt))
+                items.append((decision.id, "⚠ " + self._("A decision"), decision.title))
         return items
 
     def fire(self, item_id: str) -> None:
@@ -501,7 +504,7 @@ class LiveScene(Scene):
             if not items:
                 self.note("⚠", self._("This case has no optional inject left to fire."), th.GREY)
                 return
-            self.picker = Picker("inject", self._("Fire an inject now (facilitator)"), items)
+            self.picker = Picker("inject", self._("Facilitator: fire an inject"), items)
         elif kind == "end":
             self.picker = Picker("end", self._("End the round now?"),
                                  [("yes", self._("Yes: end it and go to the debrief"), ""),
@@ -553,6 +556,8 @@ class LiveScene(Scene):
                 self.pick(0)
             elif picker.kind in ("end", "leave") and event.key == pygame.K_n:
                 self.picker = None
+            elif picker.kind == "inject" and event.key == pygame.K_TAB:
+                picker.revealed = not picker.revealed
             elif event.key == pygame.K_F1:
                 return False
             return True
@@ -779,6 +784,8 @@ class LiveScene(Scene):
         if picker is None:
             return pygame.Rect(0, 0, 0, 0), []
         w, h = size
+        if picker.kind == "inject":
+            return self._discreet_geometry(size)
         width = min(w - t.px(80), t.px(760))
         inner = width - t.px(70)
         rows_h = [t.line("bold") + (p.wrapped_height(d, inner, "small", 3) if d else 0) + t.px(12)
@@ -793,10 +800,46 @@ class LiveScene(Scene):
             y += rh + t.px(6)
         return box, rows
 
+    def _discreet_geometry(self, size: tuple[int, int]) -> tuple[pygame.Rect, list[pygame.Rect]]:
+        """The inject list: a small box in the bottom corner, one short line per inject."""
+        t = self.theme
+        assert self.picker is not None
+        row_h = t.line("small") + t.px(6)
+        width = min(size[0] // 3, t.px(420))
+        height = t.px(8) + t.line("small") + t.px(4) + row_h * len(self.picker.items) + t.line("small") + t.px(8)
+        bottom = self.regions["bottom"].y - t.px(6)
+        box = pygame.Rect(size[0] - width - t.px(12), max(t.px(4), bottom - height), width, min(height, bottom))
+        y = box.y + t.px(8) + t.line("small") + t.px(4)
+        return box, [pygame.Rect(box.x + t.px(6), y + i * row_h, width - t.px(12), row_h)
+                     for i in range(len(self.picker.items))]
+
+    def _draw_discreet_picker(self, surface: pygame.Surface) -> None:
+        """The facilitator's inject list, small and without shading the room's screen."""
+        t, p = self.theme, self.painter
+        picker = self.picker
+        assert picker is not None
+        box, rows = self._discreet_geometry(surface.get_size())
+        pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(6))
+        pygame.draw.rect(surface, th.LINE, box, width=1, border_radius=t.px(6))
+        inner = box.w - t.px(16)
+        p.text(surface, self._("Facilitator: fire an inject"), (box.x + t.px(8), box.y + t.px(8)), "small", th.MUTED,
+               width=inner)
+        surface.set_clip(box)
+        for number, ((_, label, detail), row) in enumerate(zip(picker.items, rows), 1):
+            words = f"{number}  {label}" + (f" · {detail}" if picker.revealed and detail else "")
+            p.text(surface, words, (row.x + t.px(2), row.centery), "small", th.TEXT, anchor="midleft", width=inner)
+        surface.set_clip(None)
+        hint = self._("1-9 fire · Tab show what they say · Esc cancel")
+        p.text(surface, hint, (box.x + t.px(8), box.bottom - t.px(6)), "small", th.FAINT, anchor="bottomleft",
+               width=inner)
+
     def _draw_picker(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter
         picker = self.picker
         assert picker is not None
+        if picker.kind == "inject":
+            self._draw_discreet_picker(surface)
+            return
         w, h = surface.get_size()
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill(th.SHADE)
