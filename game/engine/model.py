@@ -571,6 +571,12 @@ class Case(_Model):
     crisis: Crisis = Field(description="The crisis in the terms of SCCT (Coombs 2007).")
     difficulty: Literal["easy", "medium", "hard"] = Field(description="How hard the case is, shown in the menu.")
     duration: Duration = Field(description="How long the case lasts in simulated time (at most 12 hours).")
+    plays_in: Duration | None = Field(
+        None,
+        description="How long the round takes in real time at the default speed, e.g. \"00:30:00\" for a "
+                    "45-minute case played in half an hour; without it, simulated time runs at 1 s = 1 s. "
+                    "Decisions still leave the time to read them and talk them over.",
+    )
     objectives: list[Objective] = Field(min_length=1, description="What the trainee should learn.")
     sources: list[Source] = Field(default_factory=list, description="Where the facts come from.")
     metrics: dict[str, float] = Field(
@@ -617,6 +623,12 @@ class Case(_Model):
         if duration > MAX_DURATION:
             raise ValueError("a round may last at most 12 hours (\"12:00:00\")")
         return duration
+
+    @model_validator(mode="after")
+    def _plays_in_shorter(self) -> Case:
+        if self.plays_in is not None and not 0 < self.plays_in <= MAX_DURATION:
+            raise ValueError("plays_in: a round must take some real time, at most 12 hours (\"12:00:00\")")
+        return self
 
     @field_validator("metrics")
     @classmethod
