@@ -707,7 +707,7 @@ def test_inbox_keeps_a_usable_height_while_a_decision_is_open(busy_round) -> Non
     for _ in range(3):
         app.frame(0.0)
     assert live.shown_decision() is not None
-    assert live.inbox.rect.h >= live.regions["middle"].h // 3 - live.theme.line("head") - live.theme.px(16)
+    assert live.inbox.rect.h >= live.regions["middle"].h // 4 - live.theme.px(16)
 
 
 def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:  # noqa: ANN001
@@ -724,3 +724,43 @@ def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:  # n
         app.draw()
         assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(app.window, "RGB")
         assert words == app.shown()
+
+
+def test_long_decision_in_projector_type_keeps_timeout_and_confirm_in_view(busy_round) -> None:  # noqa: ANN001
+    app, live = busy_round
+    app.toggle_projector()
+    decision = max(live.case.decisions, key=lambda d: sum(len(o.label) for o in d.options) + len(d.prompt))
+    live.session.fire(decision.id)
+    live.shown = decision.id
+    for _ in range(3):
+        app.frame(0.0)
+    panel = live.panel
+    assert live.shown_decision() is decision
+    for index in range(len(decision.options)):
+        key(app, getattr(pygame, f"K_{index + 1}"))
+        words = {text: rect for text, rect in app.painter.frame}
+        for start in ("If nobody decides", "✓ Confirm this choice"):
+            rect = next(r for text, r in words.items() if text.startswith(start))
+            assert panel.rect.contains(rect), (start, rect, panel.rect)
+        # The title is shown whole or scrolled away, never cut in half.
+        assert panel.scroll == 0 or panel.scroll >= panel.countdown_y
+        assert panel.centre("confirm") is not None and panel.rect.collidepoint(panel.centre("confirm"))
+    body = app.painter.theme.font("body").get_height()
+    assert body >= 18  # readable from the back of a room at 1280x720
+
+
+def test_inject_list_does_not_show_the_room_what_is_coming(busy_round) -> None:  # noqa: ANN001
+    app, live = busy_round
+    items = live.optional_items()
+    if not items:
+        pytest.skip("no optional inject left in the case")
+    key(app, pygame.K_i)
+    assert live.picker is not None and live.picker.kind == "inject"
+    details = [detail for _, _, detail in items if detail]
+    assert not any(detail[:30] in shown(app) for detail in details)  # what they say stays hidden
+    key(app, pygame.K_TAB)
+    assert any(detail[:20] in shown(app) for detail in details)  # until the facilitator asks
+    box, _ = live.picker_geometry(app.size)
+    assert box.w * box.h < app.size[0] * app.size[1] // 6  # a small box, not a screen-wide modal
+    key(app, pygame.K_ESCAPE)
+    assert live.picker is None

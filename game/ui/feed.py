@@ -209,7 +209,9 @@ class FeedView:
         """The post's card, drawn again if what it shows changed; a new one only if ``new_allowed``."""
         triage = self.scene.session.state.triage.get(post.id)
         i = self.index[post.id]
-        key = (self.rect.w, self.heights[i], triage, self.scene.app.settings.lang)
+        # A trending post makes room for its mark beside the name (drawn again when it starts or
+        # stops trending, a few times a round), so other posts keep their names whole.
+        key = (self.rect.w, self.heights[i], triage, self.scene.app.settings.lang, post.id in self.scene.trending)
         card = self.cards.get(post.id)
         if card is None and not new_allowed:
             return None
@@ -238,7 +240,7 @@ class FeedView:
         chip = p.text(sheet, f"{scene.channel_icon(post.channel)} {channel.name}", (x, y + t.line("bold") // 2),
                       "small", colour, anchor="midleft", width=(right - x) // 3)
         x = chip.right + t.px(10)
-        badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20)
+        badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20) if key[-1] else 0
         if own:
             you = scene._("You")
             who = p.text(sheet, f"★ {you} · {post.name}", (x, y), "bold", th.SKY,
@@ -285,13 +287,19 @@ class FeedView:
         scene = self.scene
         t, p = scene.theme, scene.painter
         bh = self._button_height()
-        specs = []
-        for action, icon, keyname in TRIAGE:
-            label = f"{icon} {scene._(TRIAGE_WORDS[action])}"
-            if done == action:
-                label = f"✓ {scene._(TRIAGE_DONE[action])}"
-            specs.append((action, label, keyname, button_width(p, label, keyname)))
         gap = t.px(6)
+        specs = []
+        for short in (False, True):
+            # In a narrow column (projector type, longer French verbs) the buttons keep their key
+            # and icon only, so the engagement counters beside them still show.
+            specs = []
+            for action, icon, keyname in TRIAGE:
+                label = icon if short else f"{icon} {scene._(TRIAGE_WORDS[action])}"
+                if done == action:
+                    label = f"✓ {scene._(TRIAGE_DONE[action])}"
+                specs.append((action, label, keyname, button_width(p, label, keyname)))
+            if sum(w for *_, w in specs) + 2 * gap <= self.text_width() * 0.6:
+                break
         strip = Sheet((sum(w for *_, w in specs) + gap * (len(specs) - 1), bh), fill)
         buttons = []
         x = 0
@@ -372,8 +380,10 @@ class FeedView:
             if not self.inbox:  # likes on a phone call would mean nothing
                 likes, shares, replies = session.engagement(post)
                 count = scene.tr.compact
-                line = f"♥ {count(likes)}   ⇄ {count(shares)}   ↻ {count(replies)}"
                 room = (card.buttons[0].rect.x if card.buttons else self.rect.w) - cx - t.px(6)
+                line = f"♥ {count(likes)}   ⇄ {count(shares)}   ↻ {count(replies)}"
+                if t.font("small").size(line)[0] > room:  # long button words (French): the counters close up
+                    line = f"♥{count(likes)} ⇄{count(shares)} ↻{count(replies)}"
                 p.text(surface, line, (self.rect.x + cx, y + cy), "small", th.MUTED, anchor="midleft", width=room)
             if post.id in trending:
                 bx, by = card.badge

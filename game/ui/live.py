@@ -202,9 +202,9 @@ class LiveScene(Scene):
         middle = self.regions["middle"]
         header = t.line("head") + t.px(6)
         wanted = self.panel.wanted_height(middle.w)
-        # An open decision leaves the inbox a third of the column: a message that arrives while
+        # An open decision leaves the inbox a quarter of the column: a message that arrives while
         # the team decides must still be readable and answerable.
-        min_inbox = header + max(t.px(90), middle.h // 3)
+        min_inbox = header + max(t.px(90), middle.h // 4)
         panel_h = max(t.px(40), min(wanted, middle.h - min_inbox))
         self.panel.set_rect(pygame.Rect(middle.x, middle.y, middle.w, panel_h))
         inbox_top = middle.y + panel_h + t.px(10)
@@ -246,8 +246,12 @@ class LiveScene(Scene):
         entries = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
         gap = t.px(6)
-        widths = fit_widths([button_width(p, label, "") for _, label in entries],
-                            chips.w - gap * (len(entries) - 1))
+        room = chips.w - gap * (len(entries) - 1)
+        if sum(button_width(p, label, "") for _, label in entries) > room:
+            # Too many channels for their names: the others show their icon, the chosen one its name.
+            entries = [(c, label if c == self.filter else self.channel_icon(c)) if c else (c, label)
+                       for c, label in entries]
+        widths = fit_widths([button_width(p, label, "") for _, label in entries], room)
         for (channel, label), w in zip(entries, widths):
             colour = self.channel_colour(channel) if channel else th.TEXT
             self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, chips.y, w, chips.h),
