@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from game.engine.bots import play
-from game.engine.loader import load_case
+from game.engine.bots import BestBot, play
+from game.engine.loader import case_files, load_case
 from game.engine.log import SessionLog, read_log, replay
-from game.engine.session import TICK, DecisionOpened, EngineError, Session, Status
+from game.engine.session import TICK, DecisionOpened, EngineError, Session, Status, run
 from game.engine.scoring import score
 
 from conftest import ROOT
@@ -205,3 +205,37 @@ def test_every_subscriber_hears_the_inputs_the_events_and_the_end_once(tiny_case
     # What the front end got back is what every subscriber heard, from the first sample to the end.
     assert first.events == second.events == returned
     assert type(returned[-1]).__name__ == "Ended"
+
+
+# --- ending early must not beat playing on (issue 17) ------------------------------------------
+
+SHIPPED = sorted(case_files(ROOT / "scenarios"))
+
+
+class _FirstDecisionThenSilence:
+    """The best bot until it has chosen one option; then nothing (and, if asked, the round ends)."""
+
+    def __init__(self, end: bool) -> None:
+        self.best = BestBot()
+        self.end = end
+
+    def act(self, session, events) -> None:
+        if not any(session.state.choices.values()):
+            self.best.act(session, events)
+        elif self.end:
+            session.end()
+
+
+@pytest.mark.parametrize("file", SHIPPED, ids=[f"{f.parent.name}/{f.name}" for f in SHIPPED])
+def test_ending_early_after_one_good_decision_scores_no_better_than_playing_on_in_silence(file):
+    case = load_case(file).case
+    ended = run(Session(case, 1), _FirstDecisionThenSilence(end=True))
+    silent_on = run(Session(case, 1), _FirstDecisionThenSilence(end=False))
+    early, on = score(ended), score(silent_on)
+    assert early.ended_early_at is not None and early.ended_early_at < case.duration
+    assert early.to_json()["ended_early_at"] == early.ended_early_at  # the debrief can say so
+    assert on.ended_early_at is None and "ended_early_at" not in on.to_json()
+    # The rest of the round was played out: every decision still to come opened and timed out.
+    assert ended.t >= case.duration and set(ended.state.opened_at) >= set(silent_on.state.opened_at)
+    assert early.score <= on.score
+    assert early.score < score(play(case, 1, "best")).score

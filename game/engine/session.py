@@ -332,10 +332,18 @@ class Session:
         return self._flush()
 
     def end(self) -> list[Event]:
-        """End the round now (a facilitator's decision)."""
-        if not self.state.ended:
+        """End the round now (a facilitator's decision).
+
+        Ending early must not dodge what is left of the round: the rest plays out as silence
+        (decisions still to come open and time out, the story runs to the case's end, no inputs)
+        before the round is scored, and ``state.ended_early_at`` says when it was stopped.
+        """
+        state = self.state
+        if not state.ended:
             self._input("end")
-            self._finish()
+            state.ended_early_at = state.t
+            while not state.ended:
+                self._tick()
         return self._flush()
 
     def objectives_met(self) -> dict[str, bool | None]:
