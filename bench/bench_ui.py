@@ -30,11 +30,11 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import pygame  # noqa: E402
+import pygame
 
-from game.engine.loader import load_case  # noqa: E402
-from game.ui.app import SPEEDS, App, Settings  # noqa: E402
-from game.ui.live import LiveScene  # noqa: E402
+from game.engine.loader import load_case
+from game.ui.app import SPEEDS, App, Settings
+from game.ui.live import LiveScene
 
 BUDGET_MS = 1000 / 60
 TARGET_P99_MS = 8.0

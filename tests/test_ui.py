@@ -12,20 +12,20 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
-import argparse  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import wave  # noqa: E402
-from io import BytesIO  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import re
+import shutil
+import wave
+from io import BytesIO
+from pathlib import Path
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
+import pygame
+import pytest
 
-from game.engine.diagnostics import CaseError  # noqa: E402
-from game.engine.loader import load_case  # noqa: E402
-from game.engine.session import Status  # noqa: E402
-from game.ui.app import App, Settings, open_app, run  # noqa: E402
+from game.engine.diagnostics import CaseError
+from game.engine.loader import load_case
+from game.engine.session import Status
+from game.ui.app import App, Settings, open_app, run
 from game.engine.scoring import score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def wheel(app: App, pos: tuple[int, int], y: int) -> None:
     app.frame(0.0)
 
 
-def run_until(app: App, done, limit: int = 20_000) -> None:  # noqa: ANN001
+def run_until(app: App, done, limit: int = 20_000) -> None:
     for _ in range(limit):
         if done():
             return
@@ -519,7 +519,7 @@ def test_every_character_of_the_interface_has_a_glyph() -> None:
     assert (FONTS / "LICENSE").is_file()
 
 
-def _texts(value) -> tuple[str, ...]:  # noqa: ANN001 - a PO message's id or string, plural or not
+def _texts(value) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, (tuple, list)) else (value or "",)
 
 
@@ -660,7 +660,7 @@ def busy_round(tmp_path: Path):
     app.close()
 
 
-def test_new_posts_strip_covers_no_card_and_a_click_goes_to_the_newest(busy_round) -> None:  # noqa: ANN001
+def test_new_posts_strip_covers_no_card_and_a_click_goes_to_the_newest(busy_round) -> None:
     app, live = busy_round
     feed = live.feed
     feed.scroll = feed.top_of(feed.posts[-12].id)  # reading older posts, one of them at the top
@@ -681,7 +681,7 @@ def test_new_posts_strip_covers_no_card_and_a_click_goes_to_the_newest(busy_roun
     assert "new posts above" not in shown(app)
 
 
-def test_tab_back_to_the_feed_selects_a_post_in_view(busy_round) -> None:  # noqa: ANN001
+def test_tab_back_to_the_feed_selects_a_post_in_view(busy_round) -> None:
     app, live = busy_round
     feed = live.feed
     key(app, pygame.K_DOWN)  # select the newest post
@@ -700,7 +700,7 @@ def test_tab_back_to_the_feed_selects_a_post_in_view(busy_round) -> None:  # noq
     assert feed.selected != old
 
 
-def test_inbox_keeps_a_usable_height_while_a_decision_is_open(busy_round) -> None:  # noqa: ANN001
+def test_inbox_keeps_a_usable_height_while_a_decision_is_open(busy_round) -> None:
     app, live = busy_round
     decision = next(d for d in live.case.decisions)
     live.session.fire(decision.id)
@@ -710,7 +710,7 @@ def test_inbox_keeps_a_usable_height_while_a_decision_is_open(busy_round) -> Non
     assert live.inbox.rect.h >= live.regions["middle"].h // 4 - live.theme.px(16)
 
 
-def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:  # noqa: ANN001
+def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:
     """Parts left on the window (feed, dashboard) must be what a full redraw would show."""
     app, live = busy_round
     for speed in (1.0, 120.0):
@@ -726,7 +726,7 @@ def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:  # n
         assert words == app.shown()
 
 
-def test_long_decision_in_projector_type_keeps_timeout_and_confirm_in_view(busy_round) -> None:  # noqa: ANN001
+def test_long_decision_in_projector_type_keeps_timeout_and_confirm_in_view(busy_round) -> None:
     app, live = busy_round
     app.toggle_projector()
     decision = max(live.case.decisions, key=lambda d: sum(len(o.label) for o in d.options) + len(d.prompt))
@@ -749,7 +749,7 @@ def test_long_decision_in_projector_type_keeps_timeout_and_confirm_in_view(busy_
     assert body >= 18  # readable from the back of a room at 1280x720
 
 
-def test_inject_list_does_not_show_the_room_what_is_coming(busy_round) -> None:  # noqa: ANN001
+def test_inject_list_does_not_show_the_room_what_is_coming(busy_round) -> None:
     app, live = busy_round
     items = live.optional_items()
     if not items:

@@ -288,7 +288,7 @@ class FeedView:
         t, p = scene.theme, scene.painter
         bh = self._button_height()
         gap = t.px(6)
-        specs = []
+        specs: list[tuple[str, str, str, int]] = []
         for short in (False, True):
             # In a narrow column (projector type, longer French verbs) the buttons keep their key
             # and icon only, so the engagement counters beside them still show.

@@ -14,7 +14,6 @@ import pygame
 
 from game.engine.bots import BOTS
 from game.engine.model import Case
-from game.engine.log import SessionLog
 from game.engine.session import (
     ORGANISATION,
     DecisionClosed,
@@ -90,8 +89,8 @@ class LiveScene(Scene):
 
     name = "live"
 
-    def __init__(self, app, case: Case, path: Path, seed: int | None = None,  # noqa: ANN001
-                 session: Session | None = None, recording=None) -> None:  # noqa: ANN001
+    def __init__(self, app, case: Case, path: Path, seed: int | None = None,
+                 session: Session | None = None, recording=None) -> None:
         super().__init__(app)
         self.case = case
         self.path = path
@@ -156,7 +155,7 @@ class LiveScene(Scene):
     def metric_name(self, name: str) -> str:
         return metric_name(self.tr, name, self.case.metric_names)
 
-    def shown_decision(self):  # noqa: ANN201 - Decision | None
+    def shown_decision(self):
         open_now = self.session.open_decisions
         if not open_now:
             return None
@@ -249,8 +248,7 @@ class LiveScene(Scene):
         room = chips.w - gap * (len(entries) - 1)
         if sum(button_width(p, label, "") for _, label in entries) > room:
             # Too many channels for their names: the others show their icon, the chosen one its name.
-            entries = [(c, label if c == self.filter else self.channel_icon(c)) if c else (c, label)
-                       for c, label in entries]
+            entries = [(c, label if c is None or c == self.filter else self.channel_icon(c)) for c, label in entries]
         widths = fit_widths([button_width(p, label, "") for _, label in entries], room)
         for (channel, label), w in zip(entries, widths):
             colour = self.channel_colour(channel) if channel else th.TEXT
@@ -733,7 +731,11 @@ class LiveScene(Scene):
         if not self.inbox.posts:
             p.text(surface, self._("No message yet."), (head.x, head.bottom + t.px(4)), "small", th.MUTED)
         self.inbox.draw(surface, set())
-        self.side.draw(p, lambda: (self.dashboard.draw(surface), draw_notes(self, surface, notes, self.notes)))
+        def side() -> None:
+            self.dashboard.draw(surface)
+            draw_notes(self, surface, notes, self.notes)
+
+        self.side.draw(p, side)
         self._draw_bottom(surface)
         if self.picker is not None:
             self._draw_picker(surface)

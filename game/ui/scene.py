@@ -32,15 +32,15 @@ class Scene:
         self.app = app
 
     @property
-    def painter(self):  # noqa: ANN201 - the app's Painter
+    def painter(self):
         return self.app.painter
 
     @property
-    def theme(self):  # noqa: ANN201 - the app's Theme
+    def theme(self):
         return self.app.painter.theme
 
     @property
-    def tr(self):  # noqa: ANN201 - the app's game.i18n.Translator
+    def tr(self):
         """Words (``ngettext``, ``pgettext``), numbers and times in the chosen language."""
         return self.app.tr
 
@@ -92,7 +92,7 @@ class KeptPart:
         self.key = key
         return self.keep
 
-    def draw(self, painter, draw: Callable[[], object]) -> None:  # noqa: ANN001 - the app's Painter
+    def draw(self, painter, draw: Callable[[], object]) -> None:
         """Run ``draw`` unless the part is kept; either way the part's words are on record."""
         if self.keep:
             self.keep = False
@@ -137,7 +137,7 @@ class PageScene(Scene):
         self.view = pygame.Rect(0, 0, 1, 1)
         self.buttons: list = []
 
-    def _page(self, width: int):  # noqa: ANN202 - a Sheet
+    def _page(self, width: int):
         raise NotImplementedError
 
     def stack(self, items: list, width: int, top: int) -> object:
