@@ -242,7 +242,7 @@ class LiveScene(Scene):
         chips = self.regions["chips"]
         self.chips = []
         x = chips.x
-        entries = [(None, self._("All"))] + [
+        entries: list[tuple[str | None, str]] = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
         gap = t.px(6)
         room = chips.w - gap * (len(entries) - 1)
