@@ -103,3 +103,26 @@ def test_a_terminal_round_is_kept_in_the_results_store(tmp_path):
     replay = subprocess.run([sys.executable, "-m", "game", "replay", str(tmp_path / "run.jsonl")],
                             capture_output=True, text=True, env=env, timeout=60)
     assert replay.returncode == 0, replay.stderr  # the --log copy is a complete log
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``crisis-sim ARGS``."""
+    probe = ("import sys, contextlib, io\n"
+             "from game.cli import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+             "    try:\n"
+             f"        main({args!r})\n"
+             "    except SystemExit:\n"
+             "        pass\n"
+             "print('\\n'.join(sys.modules))\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(proc.stdout.split())
+
+
+def test_help_and_validate_do_not_load_the_window():
+    """Start-up stays fast: neither pygame nor the window's screens load for --help or validate."""
+    for args in (["--help"], ["validate", str(TINY)]):
+        loaded = _modules_after(args)
+        assert "game.cli.authoring" in loaded  # the probe really ran the command line
+        window = sorted(m for m in loaded if m.split(".")[0] == "pygame" or m.startswith("game.ui"))
+        assert window == [], f"crisis-sim {' '.join(args)} imported {window}"

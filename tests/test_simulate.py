@@ -53,7 +53,7 @@ def test_a_broken_case_is_reported_not_simulated(tmp_path, capsys):
 def test_the_progress_bar_counts_up_to_every_run():
     import io
 
-    from game.authoring.commands import ProgressBar
+    from game.cli.authoring import ProgressBar
 
     stream = io.StringIO()
     calls = []

@@ -1,5 +1,5 @@
-"""``crisis-sim`` subcommands for results: report, history, resume, abandon, note, reflect, export
-and workshop. :func:`add_commands` adds them to the command line's subparsers.
+"""The results commands of ``crisis-sim``: report, history, resume, abandon, note, reflect, export
+and workshop.
 
 Every command takes ``--data-dir`` (also accepted before the command) to use another results
 folder than the user's data folder.
@@ -10,16 +10,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from game.cli import frontends
+from game.cli.common import fail as _fail
+from game.engine.bots import BOTS
+from game.engine.diagnostics import CaseError
+from game.engine.loader import load_case
 from game.results import workshop as ws
 from game.results.history import history, sparkline, teams
 from game.results.recording import ResumeError, resume_from_disk
 from game.results.report import csv_rows, round_html, workshop_html, write_csv
 from game.results.store import ResultStore, StoredSession, StoreError
 from game.results.svg import clock
+
+if TYPE_CHECKING:
+    from game.cli.common import Subparsers
 
 
 def _store(args: argparse.Namespace) -> ResultStore | None:
@@ -30,11 +37,6 @@ def _store(args: argparse.Namespace) -> ResultStore | None:
     if store.problem:
         print(f"crisis-sim: warning: {store.problem}", file=sys.stderr)
     return store
-
-
-def _fail(message: str) -> int:
-    print(f"crisis-sim: {message}", file=sys.stderr)
-    return 1
 
 
 def _parse_time(text: str) -> int:
@@ -187,31 +189,26 @@ def cmd_resume(args: argparse.Namespace) -> int:
         if args.list:
             return 0
         try:
-            session, recording, case_path = resume_from_disk(store, target, args.case)
+            session, recording, _case_path = resume_from_disk(store, target, args.case)
         except (ResumeError, StoreError) as exc:
             return _fail(str(exc))
         print(f"Round {target.short_id} resumed at {clock(session.t)} with its {len(session.state.choices)} "
               f"decision(s) so far.", file=sys.stderr)
         if args.bot:
-            from game.engine.bots import BOTS
-
             bot, events = BOTS[args.bot](session.seed), []
             while not session.state.ended:
                 bot.act(session, events)
                 events = session.step()
         elif args.text:
-            from game.text_play import StdinCommands, TextPlayer
-
-            player = TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, args.speed or 10.0)
             try:
-                player.run()
+                frontends.terminal(session, args.speed)
             except KeyboardInterrupt:
                 recording.interrupt()
                 print("\nInterrupted: the round is kept; crisis-sim resume carries on.", file=sys.stderr)
                 return 130
         else:
             store.close()
-            return _window_resume(args, target.id, case_path)
+            return frontends.window_resume(args, target.id)
         if not recording.saved:
             recording.settle()
         if recording.saved:
@@ -219,15 +216,6 @@ def cmd_resume(args: argparse.Namespace) -> int:
             print(f"Round {target.short_id} finished: score {_score(result)}, ending {result.ending}")
             return 0
         return _fail(store.problem or "the round could not be stored")
-
-
-def _window_resume(args: argparse.Namespace, session_id: str, case_path: Path) -> int:
-    try:
-        from game.ui.app import run
-    except ImportError as exc:
-        return _fail(f"the window front end is not available ({exc}); resume with --text")
-    args.resume = session_id
-    return run(args, None)  # the window opens on the resumed round (Settings.resume)
 
 
 def cmd_abandon(args: argparse.Namespace) -> int:
@@ -337,9 +325,6 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 def _ws_create(store: ResultStore, args: argparse.Namespace) -> int:
     case_id, case_path = args.case, None
     if Path(args.case).exists():
-        from game.engine.diagnostics import CaseError
-        from game.engine.loader import load_case
-
         try:
             loaded = load_case(args.case)
         except CaseError as exc:
@@ -437,7 +422,7 @@ def _data_dir(parser: argparse.ArgumentParser) -> None:
                         help="the results folder (default: the user's data folder)")
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse's own type
+def add_commands(sub: Subparsers) -> None:
     """Add the results commands to ``crisis-sim``'s subparsers."""
     rep = sub.add_parser("report", help="write a round's debrief as HTML (printable) or rows as CSV")
     _which(rep, all_too=True)
@@ -525,11 +510,3 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - arg
         p.add_argument("--count", choices=list(ws.COUNTS), default="best",
                        help="which round of each team counts (default: its best)")
     wsp.set_defaults(func=cmd_workshop)
-
-
-def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - for `python -m game.results.commands`
-    parser = argparse.ArgumentParser(prog="crisis-sim")
-    parser.add_argument("--data-dir")
-    add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.func(args))

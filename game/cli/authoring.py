@@ -1,4 +1,4 @@
-"""The authors' subcommands of ``crisis-sim``: new, graph, simulate, import-msel."""
+"""The authors' commands of ``crisis-sim``: validate, new, graph, simulate, import-msel, schema."""
 
 from __future__ import annotations
 
@@ -7,16 +7,36 @@ import json
 import os
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from game.authoring.new import case_id
+from game.authoring.graph import to_dot, to_mermaid
+from game.authoring.lint import lint_files
+from game.authoring.msel import import_msel
+from game.authoring.new import NewCaseError, case_id, create_case
+from game.authoring.schema import case_schema
+from game.authoring.simulate import simulate
+from game.cli.common import load_or_report, print_errors
 from game.engine.bots import BOTS
 from game.engine.diagnostics import CaseError
-from game.cli import load_or_report, print_errors
+from game.engine.loader import case_file, case_files
+
+if TYPE_CHECKING:
+    from game.cli.common import Subparsers
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: Subparsers) -> None:
+    """Add the authors' commands."""
+    val = sub.add_parser("validate", help="check cases and report every problem as FILE:LINE:COL")
+    val.add_argument("paths", nargs="+", metavar="PATH")
+    val.add_argument("--format", choices=["text", "json"], default="text")
+    val.add_argument("--strict", action="store_true", help="fail on warnings too")
+    val.set_defaults(func=cmd_validate)
+
+    sch = sub.add_parser("schema", help="print the JSON Schema of the case format (for editors)")
+    sch.set_defaults(func=cmd_schema)
+
     new = sub.add_parser("new", help="create a case folder from a commented template that already plays")
     new.add_argument("name", help="the new case's folder (a bare name goes into ./scenarios when it exists)")
     new.add_argument("--lang", default=argparse.SUPPRESS, help="language of the template: en (default) or fr")
@@ -46,9 +66,45 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     gra.set_defaults(func=cmd_graph)
 
 
-def cmd_new(args: argparse.Namespace) -> int:
-    from game.authoring.new import NewCaseError, create_case
+def _targets(paths: Sequence[str]) -> list[Path]:
+    """The case files that paths name: files, case folders, or folders of cases."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and not (path / "scenario.yaml").exists() and any(path.iterdir()):
+            files += list(case_files(path)) or [case_file(path)]
+        elif path.is_dir():
+            files += sorted(path.glob("scenario*.yaml")) or [case_file(path)]
+        else:
+            files.append(path)
+    return files
 
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Print every problem of the cases; fail on an error (on a warning too with --strict)."""
+    files = _targets(args.paths)
+    diagnostics = lint_files(files)
+    failing = [d for d in diagnostics if d.severity == "error" or args.strict]
+    if args.format == "json":
+        print(json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2))
+    else:
+        for diagnostic in diagnostics:
+            print(diagnostic)
+        if not diagnostics:
+            print(f"{len(files)} case file(s) checked: no problem found.", file=sys.stderr)
+        elif not failing:
+            print(f"{len(diagnostics)} warning(s); --strict would fail on them.", file=sys.stderr)
+    return 1 if failing else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the case format's JSON Schema."""
+    print(json.dumps(case_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Create a case folder from the template."""
     folder = Path(args.name)
     if len(folder.parts) == 1 and Path("scenarios").is_dir():
         folder = Path("scenarios") / folder
@@ -67,8 +123,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import_msel(args: argparse.Namespace) -> int:
-    from game.authoring.msel import import_msel
-
+    """Turn an events list (CSV) into a case skeleton."""
     source = Path(args.csv)
     folder = Path(args.out) if args.out else (
         Path("scenarios") if Path("scenarios").is_dir() else Path()) / case_id(source.stem)
@@ -86,8 +141,7 @@ def cmd_import_msel(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from game.authoring.simulate import simulate
-
+    """Play a case many times headless and print its balance report."""
     if args.runs < 1:
         print("--runs must be at least 1", file=sys.stderr)
         return 2
@@ -110,8 +164,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from game.authoring.graph import to_dot, to_mermaid
-
+    """Print the case's structure as Mermaid or Graphviz."""
     loaded = load_or_report(args.case, getattr(args, "lang", None))
     if loaded is None:
         return 1
@@ -126,11 +179,13 @@ class ProgressBar:
         self.stream, self.width = stream, width
 
     def __call__(self, done: int, total: int) -> None:
+        """Redraw the bar at ``done`` of ``total`` runs."""
         filled = self.width * done // total
         self.stream.write(f"\r[{'#' * filled}{'-' * (self.width - filled)}] {100 * done // total:3d}%  "
                           f"{done}/{total} runs")
         self.stream.flush()
 
     def close(self) -> None:
+        """Clear the bar's line."""
         self.stream.write("\r" + " " * (self.width + 30) + "\r")
         self.stream.flush()

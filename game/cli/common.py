@@ -1,0 +1,45 @@
+"""What every command group shares: printing problems, loading a case, opening the results store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.engine.diagnostics import CaseError, Diagnostic
+from game.engine.loader import LoadedCase, load_case
+
+if TYPE_CHECKING:
+    #: The subparsers object each group's ``add_commands`` receives (argparse has no public name for it).
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+PACKAGE_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def default_scenarios() -> Path:
+    """``./scenarios`` when run from a checkout, else the cases next to the package."""
+    local = Path("scenarios")
+    return local if local.is_dir() else PACKAGE_SCENARIOS
+
+
+def print_errors(diagnostics: Sequence[Diagnostic]) -> None:
+    """Each problem on its own line of standard error, as ``FILE:LINE:COL: severity: message``."""
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+
+
+def load_or_report(path: str, lang: str | None) -> LoadedCase | None:
+    """The case, or None after printing its problems."""
+    try:
+        return load_case(path, lang)
+    except CaseError as exc:
+        print_errors(exc.diagnostics)
+        return None
+
+
+def fail(message: str) -> int:
+    """Print ``crisis-sim: MESSAGE`` on standard error; the exit status of a refused command."""
+    print(f"crisis-sim: {message}", file=sys.stderr)
+    return 1

@@ -1,0 +1,41 @@
+"""The one place that picks a front end: the window (pygame) or the terminal player.
+
+Both are imported only when a round is played, so ``crisis-sim --help``, ``validate`` and the
+results commands never load pygame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.cli.common import fail
+
+if TYPE_CHECKING:
+    from game.engine.session import Session
+
+
+def window(args: argparse.Namespace, case: Path | None = None) -> int:
+    """Open the window on the menu, or on ``case``, or on the round ``args.resume``."""
+    try:
+        from game.ui.app import run  # pygame loads here only: --help and validate stay fast
+    except ImportError as exc:
+        return fail(f"the window front end is not available ({exc}); play in the terminal with "
+                    "`crisis-sim play CASE --text`")
+    return run(args, case)
+
+
+def window_resume(args: argparse.Namespace, session_id: str) -> int:
+    """Open the window directly on the resumed round (the app's ``Settings.resume``)."""
+    args.resume = session_id
+    return window(args, None)
+
+
+def terminal(session: Session, speed: float | None) -> None:
+    """Play ``session`` in the terminal until it ends; KeyboardInterrupt reaches the caller."""
+    from game.text_play import StdinCommands, TextPlayer  # the terminal player only when one plays
+
+    TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, speed or 10.0).run()
