@@ -53,8 +53,10 @@ def lint_files(files: Sequence[Path]) -> list[Diagnostic]:
             diagnostics += _compare_translations(parsed, parse)
     # A test plan's own mistakes show once, not once per language version (Diagnostic's equality
     # looks at the place only, so compare the words too).
-    unique = {(d.file, d.line, d.column, d.code, d.message): d for d in reversed(diagnostics)}
-    return list(reversed(unique.values()))
+    unique: dict[tuple[str, int, int, str, str], Diagnostic] = {}
+    for d in diagnostics:
+        unique.setdefault((d.file, d.line, d.column, d.code, d.message), d)
+    return list(unique.values())
 
 
 # --- one case ------------------------------------------------------------------------------

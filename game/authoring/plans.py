@@ -36,6 +36,7 @@ from typing import Any
 from game.engine._yaml import Position, SourceMap, YamlProblem, load_yaml
 from game.engine.bots import BestBot, WorstBot
 from game.engine.diagnostics import Diagnostic
+from game.engine.log import SessionLog
 from game.engine.model import Case, format_duration, parse_duration
 from game.engine.session import Event, PostAdded, Session
 
@@ -45,7 +46,7 @@ TRIAGE = ("none", "best", "worst")
 OTHERS = ("silent", "best", "worst")
 PATH_FIELDS = ("id", "description", "choices", "triage", "others", "expect")
 EXPECT_FIELDS = ("ending", "score", "objectives")
-MAX_COMBINATIONS = 2000
+MAX_COMBINATIONS = 1000
 """``simulate --paths all`` plays every combination up to this many, a seeded sample beyond."""
 
 
@@ -291,6 +292,9 @@ def choice_problem(case: Case, choice: Choice) -> str | None:
     options = [o.id for o in decision.options]
     if choice.option not in options:
         return f"decision {choice.decision!r} has no option {choice.option!r} (options: {', '.join(options)})"
+    if choice.after >= decision.time_limit:
+        return (f"the choice comes {format_duration(choice.after)} after {choice.decision!r} opens, but it closes "
+                f"after {format_duration(decision.time_limit)}: choose earlier, or leave it out to let it time out")
     return None
 
 
@@ -324,10 +328,10 @@ class PathBot:
                     self.triager.triage(session, event)
 
 
-def play_path(case: Case, path: PathPlan, seed: int) -> tuple[Session, PathRun]:
-    """Play one path on one seed to the end."""
+def play_path(case: Case, path: PathPlan, seed: int, log: SessionLog | None = None) -> tuple[Session, PathRun]:
+    """Play one path on one seed to the end (logged like any round when ``log`` is given)."""
     bot = PathBot(path, seed)
-    session = Session(case, seed)
+    session = Session(case, seed, log)
     events: list[Event] = []
     while not session.state.ended:
         bot.act(session, events)
@@ -459,3 +463,46 @@ def all_combinations(case: Case, seed: int = 1, limit: int = MAX_COMBINATIONS) -
         _, run = play_path(case, PathPlan("combination", choices), seed)
         played.append((choices, run))
     return Combinations(total, played)
+
+
+# --- what differs between two results -------------------------------------------------------
+
+
+def differences(logged: Any, replayed: Any, path: str = "", limit: int = 8) -> list[str]:
+    """The places where two results (as ``Result.to_json()``) differ, most telling first.
+
+    The ending and the score come first, then every other field by its path
+    (``decisions[2].option``, ``responses[0].post``), each as ``logged X, replayed Y``.
+    """
+    found: list[str] = []
+    if not path and isinstance(logged, dict) and isinstance(replayed, dict):
+        for key in ("ending", "score"):
+            if logged.get(key) != replayed.get(key):
+                a, b = logged.get(key), replayed.get(key)
+                if key == "ending":
+                    a, b = (x.get("id") if isinstance(x, dict) else x for x in (a, b))
+                found.append(f"{key}: logged {a!r}, replayed {b!r}")
+        logged = {k: v for k, v in logged.items() if k not in ("ending", "score")}
+        replayed = {k: v for k, v in replayed.items() if k not in ("ending", "score")}
+    _walk_differences(logged, replayed, path, found, limit)
+    return found[:limit] + (["... and more"] if len(found) > limit else [])
+
+
+def _walk_differences(a: Any, b: Any, path: str, found: list[str], limit: int) -> None:
+    if len(found) > limit or a == b:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in [*a, *(k for k in b if k not in a)]:
+            _walk_differences(a.get(key), b.get(key), f"{path}.{key}" if path else str(key), found, limit)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            _walk_differences(x, y, f"{path}[{i}]", found, limit)
+    elif isinstance(a, list) and isinstance(b, list):
+        found.append(f"{path}: logged {len(a)} item(s), replayed {len(b)}")
+    else:
+        found.append(f"{path}: logged {_brief(a)}, replayed {_brief(b)}")
+
+
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
