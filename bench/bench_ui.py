@@ -26,11 +26,11 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import pygame  # noqa: E402
+import pygame
 
-from game.engine.loader import load_case  # noqa: E402
-from game.ui.app import App, Settings  # noqa: E402
-from game.ui.live import LiveScene  # noqa: E402
+from game.engine.loader import load_case
+from game.ui.app import App, Settings
+from game.ui.live import LiveScene
 
 BUDGET_MS = 1000 / 60
 TARGET_P99_MS = 8.0
@@ -73,7 +73,7 @@ def scenario(app: App, live: LiveScene, frames: int, speed: float, scroll: int =
     app.settings.speed = speed
     times = []
     dt = 1 / 60
-    for i in range(frames):
+    for _ in range(frames):
         if scroll:
             if live.feed.scroll >= live.feed.max_scroll - scroll:
                 live.feed.scroll = 0

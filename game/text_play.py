@@ -17,7 +17,7 @@ from typing import Protocol, TextIO
 from game.engine.clock import SimClock
 from game.engine.model import Case
 from game.engine.rubric import strategy_name
-from game.engine.scoring import Result, timeout_label
+from game.engine.scoring import Result, score, timeout_label
 from game.engine.session import (
     DecisionClosed,
     DecisionOpened,
@@ -115,7 +115,7 @@ class TextPlayer:
             if not self.sim_clock.paused and not self.session.state.ended:
                 self.show(self.session.advance(self.sim_clock.simulated(elapsed)))
                 self.countdowns()
-        result = self.session.result()
+        result = score(self.session)
         self.say(format_result(result, self.case))
         return result
 

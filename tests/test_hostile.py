@@ -25,6 +25,7 @@ from game.engine.bots import BOTS, play
 from game.engine.diagnostics import CaseError
 from game.engine.loader import MAX_FILE_BYTES, MAX_IMAGE_BYTES, case_file, check_file, load_case
 from game.engine.log import LogError, SessionLog, read_log, replay
+from game.engine.scoring import score
 
 from conftest import ROOT, TINY
 
@@ -133,7 +134,7 @@ def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     if os.geteuid() == 0:  # root reads anything: make the open fail as it would for anyone else
         real_open = os.open
 
-        def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        def refuse(path, *args, **kwargs):
             if Path(path).name in ("scenario.yaml", "parent.png") and Path(path).parent.name != "case":
                 raise PermissionError(errno.EACCES, "Permission denied", str(path))
             return real_open(path, *args, **kwargs)
@@ -183,7 +184,7 @@ def test_format_strings_in_a_case_are_shown_as_written() -> None:
     assert replies and all(t.startswith("{handle.__init__.__globals__} Dairyco says") for t in replies)
 
 
-def _stored_round(tmp_path: Path, folder: Path, bot: str, team: str):  # noqa: ANN202
+def _stored_round(tmp_path: Path, folder: Path, bot: str, team: str):
     from game.results.recording import start
     from game.results.store import ResultStore
 
@@ -272,7 +273,7 @@ def test_no_sound_device_keeps_the_game_silent(monkeypatch: pytest.MonkeyPatch) 
     pygame = pytest.importorskip("pygame")
     from game.ui import sound
 
-    def no_device(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def no_device(*args, **kwargs):
         raise pygame.error("No available audio device")
 
     monkeypatch.setattr(pygame.mixer, "get_init", lambda: None)
@@ -315,7 +316,7 @@ def test_a_bad_results_database_never_stops_a_round(tmp_path: Path, tiny_case, k
     while not session.state.ended:
         player.act(session, events)
         events = session.step()
-    assert session.result().score == play(tiny_case, 1, "best").result().score
+    assert score(session).score == score(play(tiny_case, 1, "best")).score
     if recording is None or not recording.saved:
         assert store.problem  # it says why the round is not saved
     store.close()
@@ -328,7 +329,7 @@ def test_a_bad_results_database_never_stops_a_round(tmp_path: Path, tiny_case, k
 def test_a_full_disk_while_logging_does_not_stop_the_round(tiny_case, capsys: pytest.CaptureFixture[str]) -> None:
     log = SessionLog.open("/dev/full")
     session = play(tiny_case, 4, "best", log)
-    assert session.state.ended and session.result().score == play(tiny_case, 4, "best").result().score
+    assert session.state.ended and score(session).score == score(play(tiny_case, 4, "best")).score
     assert log.problem and "the disk is full" in log.problem
     assert capsys.readouterr().err.count("the disk is full") == 1  # told once, not at every line
 

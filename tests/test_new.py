@@ -14,6 +14,7 @@ from game.cli import main
 from game.engine._yaml import load_yaml
 from game.engine.bots import play
 from game.engine.loader import load_case
+from game.engine.scoring import score
 
 from conftest import ROOT
 
@@ -24,11 +25,11 @@ def test_new_case_validates_strictly_and_plays_to_every_kind_of_ending(tmp_path,
     (tmp_path / "scenarios").mkdir()
     assert main(["new", "Bakery Crisis", "--lang", lang, "--title", "The mouldy loaf"]) == 0
     folder = tmp_path / "scenarios" / "Bakery Crisis"
-    assert f"Created scenarios/Bakery Crisis/scenario.yaml" in capsys.readouterr().out
+    assert "Created scenarios/Bakery Crisis/scenario.yaml" in capsys.readouterr().out
     assert main(["validate", "--strict", str(folder)]) == 0
     case = load_case(folder).case
     assert (case.id, case.language, case.title) == ("bakery-crisis", lang, "The mouldy loaf")
-    kinds = {play(case, seed, bot).result().ending["kind"] for seed in (1, 2) for bot in ("best", "worst", "silent")}
+    kinds = {score(play(case, seed, bot)).ending["kind"] for seed in (1, 2) for bot in ("best", "worst", "silent")}
     assert kinds == {"success", "mixed", "failure"}
     # no schema above the folder: a copy is written next to the case and the modeline names it
     first = (folder / "scenario.yaml").read_text(encoding="utf-8").splitlines()[0]

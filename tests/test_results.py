@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from game.engine.session import Session
 from game.results.history import history, sparkline
 from game.results.recording import ResumeError, begin, rebuild, resume, start
 from game.results.store import ResultStore, StoreError
+from game.engine.scoring import score
 
 from conftest import ROOT, SCENARIOS, TINY
 
@@ -40,7 +40,7 @@ def store(tmp_path: Path):
         yield s
 
 
-def play_out(session: Session, bot: str = "best", stop=None) -> None:  # noqa: ANN001
+def play_out(session: Session, bot: str = "best", stop=None) -> None:
     player, events = BOTS[bot](session.seed), []
     while not session.state.ended:
         if stop is not None and stop(session):
@@ -49,7 +49,7 @@ def play_out(session: Session, bot: str = "best", stop=None) -> None:  # noqa: A
         events = session.step()
 
 
-def straight_log(case, path: Path, seed: int, bot: str = "best") -> list[str]:  # noqa: ANN001
+def straight_log(case, path: Path, seed: int, bot: str = "best") -> list[str]:
     import io
 
     stream = io.StringIO()
@@ -66,7 +66,7 @@ def test_a_finished_round_is_stored_with_its_score_breakdown_ending_and_whole_lo
     play_out(session)
     assert recording.saved
     stored = store.session(recording.session_id)
-    result = session.result().to_json()
+    result = score(session).to_json()
     assert stored.status == "finished"
     assert (stored.team, stored.case_id, stored.language, stored.seed) == ("Red team", nestle.case.id, "en", 7)
     assert stored.score == result["score"]
@@ -221,10 +221,10 @@ def test_a_killed_process_loses_no_decision_and_the_round_resumes(tmp_path: Path
     store.close()
 
 
-def straight_score(loaded, seed: int) -> float:  # noqa: ANN001
+def straight_score(loaded, seed: int) -> float:
     session = Session(loaded.case, seed)
     play_out(session)
-    return session.result().score
+    return score(session).score
 
 
 # --- a database that cannot be used ---------------------------------------------------------
@@ -281,7 +281,7 @@ def test_a_read_only_database_plays_on_without_saving(tmp_path: Path, nestle, mo
         session, recording = start(store, nestle.case, nestle.path, 1)
         assert recording is None
         play_out(session)  # the round plays on
-        assert session.result().score > 0
+        assert score(session).score > 0
         store.close()
     finally:
         os.chmod(path, 0o644)
@@ -380,7 +380,7 @@ def test_history_per_case_with_progress(store, nestle, tiny_case) -> None:
 # --- the command line -------------------------------------------------------------------------
 
 
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:  # noqa: ANN001
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
     code = main(args)
     out = capsys.readouterr()
     return code, out.out, out.err
@@ -428,7 +428,7 @@ def test_begin_without_a_store_plays_unsaved(tiny_case) -> None:
     assert begin(None, tiny_case, None, 1) is None
 
 
-def test_the_benchmark_runs(capsys) -> None:  # noqa: ANN001
+def test_the_benchmark_runs(capsys) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_results", ROOT / "bench" / "bench_results.py")

@@ -424,6 +424,41 @@ class Option(_Model):
     )
 
 
+class Responses(StrEnum):
+    """How the trainee answers: by choosing a prepared option, by writing, or either."""
+
+    choose = "choose"
+    write = "write"
+    both = "both"
+
+
+class AnswerPoint(_Model):
+    """A key point a written answer should make, or a red line it must never cross.
+
+    The assessor looks for its ``words`` (on word stems, as the cue files; ``...`` stands for a
+    few words). A list holds the phrases of the file's language; a mapping gives them per language
+    (``{en: [...], fr: [...]}``), so a point can be written once for both versions of a case.
+    """
+
+    id: Id
+    label: str = Field(description="What it is, as the debrief names it.")
+    words: list[str] | dict[str, list[str]] = Field(
+        description="Phrases that count: a list in the file's language, or a list per language code."
+    )
+
+    @field_validator("words")
+    @classmethod
+    def _some_words(cls, words: list[str] | dict[str, list[str]]) -> list[str] | dict[str, list[str]]:
+        lists = list(words.values()) if isinstance(words, dict) else [words]
+        if not lists or any(not phrases or any(not p.strip() for p in phrases) for phrases in lists):
+            raise ValueError("give at least one phrase (not empty) for each language")
+        return words
+
+    def phrases(self, lang: str) -> list[str]:
+        """The phrases that count in ``lang``."""
+        return self.words if isinstance(self.words, list) else self.words.get(lang, [])
+
+
 class Timeout(_Model):
     """What happens when nobody decides in time. Silence has consequences."""
 
@@ -472,6 +507,19 @@ class Decision(_Model):
     options: list[Option] = Field(min_length=2, description="The choices.")
     on_timeout: Timeout = Field(description="What happens if nobody chooses in time.")
     optional: bool = Field(False, description="Only opens when triggered by an effect or by the facilitator.")
+    responses: Responses = Field(
+        Responses.choose,
+        description="choose an option, write the answer, or both (either); a written answer is published on the "
+        "channel of the first option that has one, and drives the round through the option closest to it.",
+    )
+    key_points: list[AnswerPoint] = Field(default_factory=list, description="What a good written answer says.")
+    red_lines: list[AnswerPoint] = Field(default_factory=list, description="What a written answer must never say.")
+
+    @model_validator(mode="after")
+    def _written_answers_have_a_channel(self) -> Decision:
+        if self.responses is not Responses.choose and not any(o.channel for o in self.options):
+            raise ValueError(f"responses: {self.responses.value} needs an option with a channel, where the written answer is published")
+        return self
 
 
 class ReactionTrigger(_Model):
@@ -571,6 +619,12 @@ class Case(_Model):
     crisis: Crisis = Field(description="The crisis in the terms of SCCT (Coombs 2007).")
     difficulty: Literal["easy", "medium", "hard"] = Field(description="How hard the case is, shown in the menu.")
     duration: Duration = Field(description="How long the case lasts in simulated time (at most 12 hours).")
+    plays_in: Duration | None = Field(
+        None,
+        description="How long the round takes in real time at the default speed, e.g. \"00:30:00\" for a "
+                    "45-minute case played in half an hour; without it, simulated time runs at 1 s = 1 s. "
+                    "Decisions still leave the time to read them and talk them over.",
+    )
     objectives: list[Objective] = Field(min_length=1, description="What the trainee should learn.")
     sources: list[Source] = Field(default_factory=list, description="Where the facts come from.")
     metrics: dict[str, float] = Field(
@@ -588,6 +642,9 @@ class Case(_Model):
     injects: list[Inject] = Field(default_factory=list, description="Posts, emails and calls on the timeline.")
     decisions: list[Decision] = Field(default_factory=list, description="The choices the team must make.")
     replies: list[Option] = Field(default_factory=list, description="Ways to answer any post without its own replies.")
+    responses: Responses = Field(
+        Responses.choose, description="How answerable posts are answered: choose a reply, write one, or both."
+    )
     reactions: list[Reaction] = Field(default_factory=list, description="How personas answer back.")
     noise: list[NoisePool] = Field(default_factory=list, description="Background posts the signals hide in.")
     story: Story = Field(description="The crowd's chatter about the crisis.")
@@ -617,6 +674,12 @@ class Case(_Model):
         if duration > MAX_DURATION:
             raise ValueError("a round may last at most 12 hours (\"12:00:00\")")
         return duration
+
+    @model_validator(mode="after")
+    def _plays_in_shorter(self) -> Case:
+        if self.plays_in is not None and not 0 < self.plays_in <= MAX_DURATION:
+            raise ValueError("plays_in: a round must take some real time, at most 12 hours (\"12:00:00\")")
+        return self
 
     @field_validator("metrics")
     @classmethod

@@ -1,7 +1,7 @@
 """The debrief: the score and its parts, the ending, the run on a chart, feedback per decision,
 the signals caught and missed, the objectives; then replay or back to the menu.
 
-Everything here comes from ``session.result()``; the page is drawn once into a tall sheet.
+Everything here comes from ``score(session)``; the page is drawn once into a tall sheet.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from game.engine.model import Case
 from game.engine.session import Session
 from game.ui import theme as th
 from game.engine.rubric import strategy_name
+from game.engine.scoring import score
 from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
@@ -40,13 +41,13 @@ class DebriefScene(PageScene):
     KEYS = {pygame.K_ESCAPE: "menu", pygame.K_RETURN: "menu", pygame.K_KP_ENTER: "menu",
             pygame.K_BACKSPACE: "menu", pygame.K_r: "replay", pygame.K_x: "export", pygame.K_q: "reflect"}
 
-    def __init__(self, app, case: Case, path: Path, session: Session, recording=None,  # noqa: ANN001
+    def __init__(self, app, case: Case, path: Path, session: Session, recording=None,
                  notes: list[tuple[int, str]] | None = None) -> None:
         super().__init__(app)
         self.case = case
         self.path = path
         self.session = session
-        self.result = session.result()
+        self.result = score(session)
         # The round in the results store, the observer's notes, the reflection questions (game/ui/notes.py).
         from game.ui.notes import debrief_setup
 
@@ -64,16 +65,16 @@ class DebriefScene(PageScene):
     def _page(self, width: int) -> Sheet:
         return self.stack(self._items(width), width, top=20)
 
-    def _items(self, width: int):  # noqa: ANN202, C901 - list of (height, draw(sheet, y))
+    def _items(self, width: int):
         t, p, r, tr = self.theme, self.painter, self.result, self.tr
         session, state = self.session, self.session.state
         items: list = []
 
-        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 20) -> None:  # noqa: ANN001
+        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 20) -> None:
             items.append((t.px(gap) + t.line(role) + t.px(4),
                           lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour)))
 
-        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:  # noqa: ANN001
+        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:
             h = p.wrapped_height(text, width - indent, role) + t.px(4)
             items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
 
@@ -115,7 +116,7 @@ class DebriefScene(PageScene):
             label = tr.name(PART_NAMES, name)
             h = max(t.line("body"), p.wrapped_height(part.note, note_w, "small")) + t.px(8)
 
-            def row(s: Sheet, y: int, label: str = label, part=part) -> None:  # noqa: ANN001
+            def row(s: Sheet, y: int, label: str = label, part=part) -> None:
                 p.text(s, label, (0, y), "bold", th.TEXT, width=label_w - t.px(8))
                 bar = pygame.Rect(label_w, y + t.px(3), bar_w, t.line("body") - t.px(6))
                 pygame.draw.rect(s.surface, th.CARD, bar, border_radius=t.px(3))

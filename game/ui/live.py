@@ -14,7 +14,6 @@ import pygame
 
 from game.engine.bots import BOTS
 from game.engine.model import Case
-from game.engine.log import SessionLog
 from game.engine.session import (
     ORGANISATION,
     DecisionClosed,
@@ -86,8 +85,8 @@ class LiveScene(Scene):
 
     name = "live"
 
-    def __init__(self, app, case: Case, path: Path, seed: int | None = None,  # noqa: ANN001
-                 session: Session | None = None, recording=None) -> None:  # noqa: ANN001
+    def __init__(self, app, case: Case, path: Path, seed: int | None = None,
+                 session: Session | None = None, recording=None) -> None:
         super().__init__(app)
         self.case = case
         self.path = path
@@ -150,7 +149,7 @@ class LiveScene(Scene):
     def metric_name(self, name: str) -> str:
         return metric_name(self.tr, name, self.case.metric_names)
 
-    def shown_decision(self):  # noqa: ANN201 - Decision | None
+    def shown_decision(self):
         open_now = self.session.open_decisions
         if not open_now:
             return None

@@ -31,15 +31,15 @@ class Scene:
         self.app = app
 
     @property
-    def painter(self):  # noqa: ANN201 - the app's Painter
+    def painter(self):
         return self.app.painter
 
     @property
-    def theme(self):  # noqa: ANN201 - the app's Theme
+    def theme(self):
         return self.app.painter.theme
 
     @property
-    def tr(self):  # noqa: ANN201 - the app's game.i18n.Translator
+    def tr(self):
         """Words (``ngettext``, ``pgettext``), numbers and times in the chosen language."""
         return self.app.tr
 
@@ -87,7 +87,7 @@ class PageScene(Scene):
         self.view = pygame.Rect(0, 0, 1, 1)
         self.buttons: list = []
 
-    def _page(self, width: int):  # noqa: ANN202 - a Sheet
+    def _page(self, width: int):
         raise NotImplementedError
 
     def stack(self, items: list, width: int, top: int) -> object:

@@ -1,0 +1,118 @@
+"""The play layer: a round's pace, its clock, the facilitator's actions and the alerts players see."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.engine.loader import case_files, load_case
+from game.engine.session import DecisionOpened, PostAdded, Session
+from game.play.alerts import DeadlineNear, InjectFired, NoteKept, for_players
+from game.play.pace import pace, reading_time
+from game.play.round import ChoiceRefused, Round
+
+from tests.conftest import SCENARIOS
+
+SHIPPED = list(case_files(SCENARIOS))
+
+
+def run_until(rnd: Round, condition, step: float = 0.5, limit: float = 50_000) -> list:
+    """Tick in steps of ``step`` real seconds until ``condition(items)`` holds; the items seen."""
+    seen: list = []
+    spent = 0.0
+    while not condition(seen):
+        assert spent < limit and not rnd.ended, "the round never got there"
+        seen += rnd.tick(step).items
+        spent += step
+    return seen
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_decision_leaves_its_reading_time_at_the_default_speed(path):
+    case = load_case(path).case
+    figures = pace(case)
+    for decision in case.decisions:
+        # The decision's real length, measured by playing: open it, then let it run out.
+        session = Session(case, seed=1)
+        rnd = Round(session)
+        rnd.fire(decision.id) if decision.optional else None
+        while not (rnd.ended or decision.id in session.state.open or decision.id in session.state.choices):
+            rnd.tick(30.0)
+        if decision.id not in session.state.open:
+            continue  # conditional decision that this silent round never opens
+        spent = 0.0
+        while decision.id in session.state.open:
+            rnd.tick(1.0)
+            spent += 1.0
+        words_time = reading_time(decision)
+        assert spent >= words_time - 10, (decision.id, spent, words_time)  # 10 s: one engine tick at 1 s = 1 s
+        assert dict(figures.decisions)[decision.id] >= words_time - 1e-6
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_default_speed_makes_the_round_last_what_the_briefing_says(path):
+    case = load_case(path).case
+    figures = pace(case)
+    assert figures.round_seconds >= (case.plays_in or case.duration)
+
+
+def test_a_case_that_plays_in_less_time_is_slowed_for_its_decisions(tiny_case):
+    case = tiny_case.model_copy(update={"plays_in": max(60, tiny_case.duration // 20)})
+    rnd = Round(Session(case, seed=1))
+    assert rnd.speed == pytest.approx(case.duration / case.plays_in)
+    items = run_until(rnd, lambda seen: any(isinstance(i, DecisionOpened) for i in seen))
+    decision = next(i for i in items if isinstance(i, DecisionOpened)).decision
+    assert rnd.effective_speed < rnd.speed
+    assert rnd.real_time_left(decision.id) >= reading_time(decision) - 10 / rnd.effective_speed - 1
+
+
+def test_a_closed_decision_refuses_a_choice_instead_of_taking_the_next(tiny_case):
+    session = Session(tiny_case, seed=1)
+    rnd = Round(session, speed=60)
+    run_until(rnd, lambda seen: any(isinstance(i, DecisionOpened) for i in seen))
+    first = session.open_decisions[0]
+    while first.id in session.state.open:
+        rnd.tick(1.0)
+    with pytest.raises(ChoiceRefused, match="already closed"):
+        rnd.decide(first.id, first.options[0].id)
+    assert session.state.choices[first.id] is None
+
+
+def test_a_note_and_an_inject_never_reach_the_players(tiny_case):
+    session = Session(tiny_case, seed=1)
+    rnd = Round(session, speed=30)
+    heard = []
+    rnd.subscribe(heard.append)
+    rnd.tick(5)
+    note = rnd.note("Team froze", by="observer")
+    assert any(isinstance(i, NoteKept) and i.text == "Team froze" for i in note.items)
+    assert for_players(note.items) == []
+    optional = rnd.optional_items()
+    if optional:
+        fired = rnd.fire(optional[0].id, by="facilitator")
+        shown = for_players(fired.items)
+        assert not any(isinstance(i, InjectFired) for i in shown)
+        assert any(isinstance(i, (PostAdded, DecisionOpened)) for i in shown)
+    assert heard[-1].by == ("facilitator" if optional else "observer")
+    assert rnd.notes == [(session.t if not optional else note.items[0].at, "Team froze")]
+
+
+def test_one_minute_left_counts_real_seconds(tiny_case):
+    session = Session(tiny_case, seed=1)
+    rnd = Round(session, speed=120, pace=False)
+    items = run_until(rnd, lambda seen: any(isinstance(i, DeadlineNear) for i in seen), step=0.25)
+    alert = next(i for i in items if isinstance(i, DeadlineNear))
+    assert alert.real_seconds_left <= 60
+    # At 1 s = 120 s a 60-second warning is two real hours of simulated time: it comes at once.
+    assert session.time_left(alert.decision.id) > 60
+
+
+def test_speed_steps_and_pause(tiny_case):
+    rnd = Round(Session(tiny_case, seed=1), speed=1.5)
+    assert rnd.faster().items[0].speed == 2.0
+    assert rnd.slower().items[0].speed == 1.0
+    rnd.pause()
+    t = rnd.session.t
+    rnd.tick(100)
+    assert rnd.session.t == t
+    rnd.resume()
+    assert rnd.speed == 1.0
