@@ -36,9 +36,9 @@ from typing import Any
 from game.engine._yaml import Position, SourceMap, YamlProblem, load_yaml
 from game.engine.bots import BestBot, WorstBot
 from game.engine.diagnostics import Diagnostic
-from game.engine.log import SessionLog
 from game.engine.model import Case, format_duration, parse_duration
-from game.engine.session import Event, PostAdded, Session
+from game.engine.scoring import score
+from game.engine.session import Event, PostAdded, Session, Subscriber, run
 
 PLAN_FILE = "plans.yaml"
 DEFAULT_SEEDS = (1, 2, 3)
@@ -328,15 +328,10 @@ class PathBot:
                     self.triager.triage(session, event)
 
 
-def play_path(case: Case, path: PathPlan, seed: int, log: SessionLog | None = None) -> tuple[Session, PathRun]:
+def play_path(case: Case, path: PathPlan, seed: int, log: Subscriber | None = None) -> tuple[Session, PathRun]:
     """Play one path on one seed to the end (logged like any round when ``log`` is given)."""
-    bot = PathBot(path, seed)
-    session = Session(case, seed, log)
-    events: list[Event] = []
-    while not session.state.ended:
-        bot.act(session, events)
-        events = session.step()
-    result = session.result()
+    session = run(Session(case, seed, log), PathBot(path, seed))
+    result = score(session)
     unopened = tuple(c.decision for c in path.choices if c.decision not in session.state.choices)
     return session, PathRun(path.id, seed, result.score, result.ending["id"], session.objectives_met(), unopened)
 

@@ -100,7 +100,7 @@ def _play_choices(args: argparse.Namespace, loaded: LoadedCase) -> int:
     path = PathPlan("command line", choices, triage="best" if others == "best" else "none", others=others)
     log = SessionLog.open(args.log, loaded.path) if args.log else None
     session, run = play_path(loaded.case, path, args.seed, log)
-    result = session.result()
+    result = score(session)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
