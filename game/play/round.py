@@ -33,7 +33,14 @@ from dataclasses import dataclass
 
 from game.engine.clock import SimClock
 from game.engine.model import Decision
-from game.engine.session import TICK, ORGANISATION, EngineError, Event, PostAdded, Session
+from game.engine.session import (
+    ORGANISATION,
+    TICK,
+    EngineError,
+    Event,
+    PostAdded,
+    Session,
+)
 from game.engine.state import TriageAction
 from game.play.alerts import (
     Alert,
