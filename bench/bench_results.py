@@ -34,6 +34,7 @@ from game.results.history import history  # noqa: E402
 from game.results.recording import case_info, case_questions  # noqa: E402
 from game.results.report import round_html  # noqa: E402
 from game.results.store import ResultStore  # noqa: E402
+from game.engine.scoring import score
 
 CASE = ROOT / "scenarios" / "nestle-kitkat-2010"
 
@@ -48,7 +49,7 @@ def sample_rounds(count: int = 8) -> list[tuple[int, list[str], dict]]:  # noqa:
     for i in range(count):
         stream = io.StringIO()
         session = play(loaded.case, i + 1, bots[i % len(bots)], SessionLog(stream, loaded.path))
-        rounds.append((i + 1, stream.getvalue().splitlines(), session.result().to_json()))
+        rounds.append((i + 1, stream.getvalue().splitlines(), score(session).to_json()))
     return rounds
 
 

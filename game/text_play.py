@@ -17,7 +17,7 @@ from typing import Protocol, TextIO
 
 from game.engine.clock import SimClock
 from game.engine.model import Case
-from game.engine.scoring import Result, timeout_label
+from game.engine.scoring import Result, score, timeout_label
 from game.engine.session import (
     DecisionClosed,
     DecisionOpened,
@@ -235,7 +235,7 @@ class TextPlayer:
             stop = getattr(self.commands, "stop", None)
             if stop is not None:
                 stop()
-        result = self.session.result()
+        result = score(self.session)
         self.say(format_result(result, self.case))
         return result
 

@@ -10,6 +10,7 @@ import pytest
 from game.engine.bots import play
 from game.engine.loader import case_files, check_file, load_case
 from game.engine.log import SessionLog, read_log, replay
+from game.engine.scoring import score
 
 from conftest import ROOT, SCENARIOS
 
@@ -22,7 +23,7 @@ def test_every_shipped_case_is_clean_and_plays(file):
     assert check_file(file) == []
     case = load_case(file).case
     for bot in ("best", "random", "worst", "silent"):
-        result = play(case, 1, bot).result()
+        result = score(play(case, 1, bot))
         assert 0 <= result.score <= 100
         assert result.ending["id"] in {e.id for e in case.endings}
 
@@ -37,7 +38,7 @@ def test_each_case_is_winnable_losable_and_balanced_in_every_language(folder):
     for file in files:
         case = load_case(file).case
         for seed in (1, 2, 3):
-            best, worst, silent = (play(case, seed, bot).result() for bot in ("best", "worst", "silent"))
+            best, worst, silent = (score(play(case, seed, bot)) for bot in ("best", "worst", "silent"))
             assert best.ending["kind"] == "success", (file.name, seed, best.ending)
             assert silent.ending["kind"] == "failure", (file.name, seed, silent.ending)
             assert best.score - worst.score >= 40, (file.name, seed, best.score, worst.score)
@@ -70,9 +71,9 @@ def test_nestle_is_a_real_stream(nestle):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_best_bot_wins_and_silence_loses(nestle, seed):
-    best = play(nestle, seed, "best").result()
-    silent = play(nestle, seed, "silent").result()
-    worst = play(nestle, seed, "worst").result()
+    best = score(play(nestle, seed, "best"))
+    silent = score(play(nestle, seed, "silent"))
+    worst = score(play(nestle, seed, "worst"))
     assert best.ending["kind"] == "success"
     assert silent.ending["kind"] == "failure"
     assert worst.ending["kind"] == "failure"
@@ -89,13 +90,13 @@ def test_nestle_same_seed_same_log_and_replay(nestle, tmp_path):
         logs.append(stream.getvalue())
     assert logs[0] == logs[1]
     path = tmp_path / "nestle.jsonl"
-    original = play(nestle, 42, "random", SessionLog.open(path)).result()
+    original = score(play(nestle, 42, "random", SessionLog.open(path)))
     contents = read_log(path)
-    assert replay(nestle, 42, contents.inputs).result().to_json() == original.to_json() == contents.result
+    assert score(replay(nestle, 42, contents.inputs)).to_json() == original.to_json() == contents.result
 
 
 def test_debrief_explains_each_decision(nestle):
-    result = play(nestle, 5, "worst").result()
+    result = score(play(nestle, 5, "worst"))
     assert result.decisions
     for feedback in result.decisions:
         assert feedback.feedback and feedback.why

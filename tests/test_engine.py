@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 
-from game.engine.bots import play
+from game.engine.bots import BestBot, play
+from game.engine.loader import case_files, load_case
 from game.engine.log import SessionLog, read_log, replay
-from game.engine.session import TICK, DecisionOpened, EngineError, Session, Status
+from game.engine.session import TICK, DecisionOpened, EngineError, Session, Status, run
+from game.engine.scoring import score
+
+from conftest import ROOT
 
 
 def run_log(case, seed, bot):
@@ -22,7 +27,7 @@ def test_same_seed_and_decisions_give_the_same_log_and_score(tiny_case):
     first, log1 = run_log(tiny_case, 11, "random")
     second, log2 = run_log(tiny_case, 11, "random")
     assert log1 == log2
-    assert first.result().score == second.result().score
+    assert score(first).score == score(second).score
     _, other = run_log(tiny_case, 12, "random")
     assert other != log1
 
@@ -30,9 +35,9 @@ def test_same_seed_and_decisions_give_the_same_log_and_score(tiny_case):
 @pytest.mark.parametrize("bot", ["random", "best", "worst", "silent"])
 def test_replaying_a_log_reproduces_the_score(tiny_case, tmp_path, bot):
     path = tmp_path / "run.jsonl"
-    original = play(tiny_case, 4, bot, SessionLog.open(path)).result()
+    original = score(play(tiny_case, 4, bot, SessionLog.open(path)))
     contents = read_log(path)
-    again = replay(tiny_case, contents.header["seed"], contents.inputs).result()
+    again = score(replay(tiny_case, contents.header["seed"], contents.inputs))
     assert again.to_json() == original.to_json() == contents.result
 
 
@@ -95,7 +100,7 @@ def test_facilitator_fires_optional_inject_and_ends_the_round(tiny_case):
     assert session.feed[-1].inject == "boss-worry"
     session.end()
     assert session.status is Status.ENDED
-    assert session.result().ending["id"] == "scandal"
+    assert score(session).ending["id"] == "scandal"
 
 
 def test_engagement_grows_over_simulated_time(tiny_case):
@@ -109,7 +114,7 @@ def test_engagement_grows_over_simulated_time(tiny_case):
 
 
 def test_best_beats_worst_and_silent(tiny_case):
-    scores = {bot: play(tiny_case, 8, bot).result() for bot in ("best", "worst", "silent")}
+    scores = {bot: score(play(tiny_case, 8, bot)) for bot in ("best", "worst", "silent")}
     assert scores["best"].ending["kind"] == "success"
     assert scores["silent"].ending["kind"] == "failure"
     assert scores["best"].score > scores["worst"].score + 20
@@ -117,7 +122,7 @@ def test_best_beats_worst_and_silent(tiny_case):
 
 
 def test_result_json_has_the_contract_fields(tiny_case):
-    data = play(tiny_case, 1, "best").result().to_json()
+    data = score(play(tiny_case, 1, "best")).to_json()
     assert {"scenario", "seed", "score", "breakdown", "ending", "decisions"} <= set(data)
     assert set(data["breakdown"]) == {"outcome", "strategy_fit", "response_time", "signal_detection",
                                       "tone_and_channel"}
@@ -141,3 +146,96 @@ def test_advance_runs_whole_ticks_and_keeps_the_rest(tiny_case):
     assert session.t == TICK * 2
     session.advance(TICK * 0.5)
     assert session.t == TICK * 3
+
+
+# --- golden runs: a shipped case, a seed, inputs, and the exact log they must give ------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.mark.parametrize("name", ["nestle-kitkat-2010", "kryptonite-2004-fr"])
+def test_a_golden_run_replays_to_the_same_log_line_for_line(name):
+    # Any change of the engine's behaviour shows here; on purpose, run tests/golden/regenerate.py.
+    spec = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
+    expected = (GOLDEN / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    assert spec["inputs"] and any(i["kind"] == "decide" for i in spec["inputs"])
+    case = load_case(ROOT / spec["case"], spec["language"]).case
+    stream = io.StringIO()
+    replay(case, spec["seed"], spec["inputs"], SessionLog(stream))
+    got = stream.getvalue().splitlines()
+    for number, (line, want) in enumerate(zip(got, expected), 1):
+        assert line == want, f"{name}.jsonl line {number} differs"
+    assert len(got) == len(expected)
+    assert [json.loads(line) for line in got if line.startswith('{"type":"input"')] == spec["inputs"]
+
+
+class _Listener:
+    """Counts what a session tells its subscribers."""
+
+    def __init__(self) -> None:
+        self.started = self.ended = 0
+        self.inputs: list[tuple[int, str]] = []
+        self.events: list[object] = []
+
+    def on_start(self, session) -> None:
+        self.started += 1
+
+    def on_input(self, t, kind, fields) -> None:
+        self.inputs.append((t, kind))
+
+    def on_events(self, t, events) -> None:
+        self.events += events
+
+    def on_end(self, session) -> None:
+        self.ended += 1
+
+
+def test_every_subscriber_hears_the_inputs_the_events_and_the_end_once(tiny_case):
+    first, second = _Listener(), _Listener()
+    session = Session(tiny_case, seed=4, log=first)
+    session.subscribe(second)
+    returned = []
+    while not session.state.ended:
+        returned += session.step()
+        for decision in session.open_decisions:
+            returned += session.decide(decision.id, decision.options[0].id)
+    for listener in (first, second):
+        assert listener.started == 1 and listener.ended == 1
+        assert [kind for _, kind in listener.inputs] == ["decide"] * len(tiny_case.decisions)
+    # What the front end got back is what every subscriber heard, from the first sample to the end.
+    assert first.events == second.events == returned
+    assert type(returned[-1]).__name__ == "Ended"
+
+
+# --- ending early must not beat playing on (issue 17) ------------------------------------------
+
+SHIPPED = sorted(case_files(ROOT / "scenarios"))
+
+
+class _FirstDecisionThenSilence:
+    """The best bot until it has chosen one option; then nothing (and, if asked, the round ends)."""
+
+    def __init__(self, end: bool) -> None:
+        self.best = BestBot()
+        self.end = end
+
+    def act(self, session, events) -> None:
+        if not any(session.state.choices.values()):
+            self.best.act(session, events)
+        elif self.end:
+            session.end()
+
+
+@pytest.mark.parametrize("file", SHIPPED, ids=[f"{f.parent.name}/{f.name}" for f in SHIPPED])
+def test_ending_early_after_one_good_decision_scores_no_better_than_playing_on_in_silence(file):
+    case = load_case(file).case
+    ended = run(Session(case, 1), _FirstDecisionThenSilence(end=True))
+    silent_on = run(Session(case, 1), _FirstDecisionThenSilence(end=False))
+    early, on = score(ended), score(silent_on)
+    assert early.ended_early_at is not None and early.ended_early_at < case.duration
+    assert early.to_json()["ended_early_at"] == early.ended_early_at  # the debrief can say so
+    assert on.ended_early_at is None and "ended_early_at" not in on.to_json()
+    # The rest of the round was played out: every decision still to come opened and timed out.
+    assert ended.t >= case.duration and set(ended.state.opened_at) >= set(silent_on.state.opened_at)
+    assert early.score <= on.score
+    assert early.score < score(play(case, 1, "best")).score

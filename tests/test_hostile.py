@@ -25,6 +25,7 @@ from game.engine.bots import BOTS, play
 from game.engine.diagnostics import CaseError
 from game.engine.loader import MAX_FILE_BYTES, MAX_IMAGE_BYTES, case_file, check_file, load_case
 from game.engine.log import LogError, SessionLog, read_log, replay
+from game.engine.scoring import score
 
 from conftest import ROOT, TINY
 
@@ -315,7 +316,7 @@ def test_a_bad_results_database_never_stops_a_round(tmp_path: Path, tiny_case, k
     while not session.state.ended:
         player.act(session, events)
         events = session.step()
-    assert session.result().score == play(tiny_case, 1, "best").result().score
+    assert score(session).score == score(play(tiny_case, 1, "best")).score
     if recording is None or not recording.saved:
         assert store.problem  # it says why the round is not saved
     store.close()
@@ -328,7 +329,7 @@ def test_a_bad_results_database_never_stops_a_round(tmp_path: Path, tiny_case, k
 def test_a_full_disk_while_logging_does_not_stop_the_round(tiny_case, capsys: pytest.CaptureFixture[str]) -> None:
     log = SessionLog.open("/dev/full")
     session = play(tiny_case, 4, "best", log)
-    assert session.state.ended and session.result().score == play(tiny_case, 4, "best").result().score
+    assert session.state.ended and score(session).score == score(play(tiny_case, 4, "best")).score
     assert log.problem and "the disk is full" in log.problem
     assert capsys.readouterr().err.count("the disk is full") == 1  # told once, not at every line
 

@@ -201,9 +201,10 @@ def test_system_language(env: dict[str, str], lang: str) -> None:
 def test_the_engine_writes_its_notes_in_the_case_language() -> None:
     from game.engine.bots import play
     from game.engine.loader import load_case
+    from game.engine.scoring import score
 
-    french = play(load_case(TINY_FR).case, 3, "worst").result()
-    english = play(load_case(TINY).case, 3, "worst").result()
+    french = score(play(load_case(TINY_FR).case, 3, "worst"))
+    english = score(play(load_case(TINY).case, 3, "worst"))
     assert french.score == english.score  # the same rules, the same numbers
     fr_json, en_json = french.to_json(), english.to_json()
     assert set(fr_json) == set(en_json)  # the JSON contract does not change with the language
@@ -221,10 +222,10 @@ def test_the_silent_bot_meets_the_default_timeout_label_in_french() -> None:
     from game.engine.bots import play
     from game.engine.loader import load_case
     from game.engine.model import Timeout
-    from game.engine.scoring import DEFAULT_TIMEOUT_LABEL
+    from game.engine.scoring import DEFAULT_TIMEOUT_LABEL, score
 
     assert Timeout.model_fields["label"].default == DEFAULT_TIMEOUT_LABEL
-    result = play(load_case(TINY_FR).case, 1, "silent").result()
+    result = score(play(load_case(TINY_FR).case, 1, "silent"))
     assert result.decisions[0].label == "Pas de décision à temps"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from game.cli import main
 from game.engine.bots import play
 from game.engine.loader import load_case
+from game.engine.scoring import score
 
 from conftest import ROOT
 
@@ -28,7 +29,7 @@ def test_a_french_semicolon_msel_with_clock_times_becomes_a_playable_case(tmp_pa
     assert [(d.id, d.at) for d in case.decisions] == [("action-3", 660), ("action-4", 1560)]
     assert case.injects[1].handled_by == ["action-3"] and case.injects[1].signal
     assert case.decisions[0].options[0].label == "Répondre sans confirmer avant l'information des familles"
-    best, silent = play(case, 1, "best").result(), play(case, 1, "silent").result()
+    best, silent = score(play(case, 1, "best")), score(play(case, 1, "silent"))
     assert best.ending["id"] == "handled" and best.score > silent.score
     text = (out / "scenario.yaml").read_text(encoding="utf-8")
     assert "TODO" in text and "# row 3" in text and "Attendre de voir" in text

@@ -14,6 +14,7 @@ from game.cli import main
 from game.engine._yaml import load_yaml
 from game.engine.bots import play
 from game.engine.loader import load_case
+from game.engine.scoring import score
 
 from conftest import ROOT
 
@@ -28,7 +29,7 @@ def test_new_case_validates_strictly_and_plays_to_every_kind_of_ending(tmp_path,
     assert main(["validate", "--strict", str(folder)]) == 0
     case = load_case(folder).case
     assert (case.id, case.language, case.title) == ("bakery-crisis", lang, "The mouldy loaf")
-    kinds = {play(case, seed, bot).result().ending["kind"] for seed in (1, 2) for bot in ("best", "worst", "silent")}
+    kinds = {score(play(case, seed, bot)).ending["kind"] for seed in (1, 2) for bot in ("best", "worst", "silent")}
     assert kinds == {"success", "mixed", "failure"}
     # no schema above the folder: a copy is written next to the case and the modeline names it
     first = (folder / "scenario.yaml").read_text(encoding="utf-8").splitlines()[0]

@@ -18,6 +18,7 @@ from game.engine.loader import load_case
 from game.results.recording import start
 from game.results.report import cell, csv_rows, round_html, workshop_html, write_csv
 from game.results.store import ResultStore
+from game.engine.scoring import score
 
 from conftest import SCENARIOS, TINY
 
@@ -76,7 +77,7 @@ def store(tmp_path: Path):
 def test_nestle_report_shows_every_decision_and_the_engines_score(store, bot: str) -> None:
     loaded = load_case(NESTLE)
     session, recording = play(store, loaded.case, loaded.path, 9, bot)
-    result = session.result()
+    result = score(session)
     store.add_note(recording.session_id, 600, "They argue about deleting the comments")
     html = round_html(store, store.session(recording.session_id))
     page = page_text(html)

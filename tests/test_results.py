@@ -23,6 +23,7 @@ from game.engine.session import Session
 from game.results.history import history, sparkline
 from game.results.recording import ResumeError, begin, rebuild, resume, start
 from game.results.store import ResultStore, StoreError
+from game.engine.scoring import score
 
 from conftest import ROOT, SCENARIOS, TINY
 
@@ -66,7 +67,7 @@ def test_a_finished_round_is_stored_with_its_score_breakdown_ending_and_whole_lo
     play_out(session)
     assert recording.saved
     stored = store.session(recording.session_id)
-    result = session.result().to_json()
+    result = score(session).to_json()
     assert stored.status == "finished"
     assert (stored.team, stored.case_id, stored.language, stored.seed) == ("Red team", nestle.case.id, "en", 7)
     assert stored.score == result["score"]
@@ -224,7 +225,7 @@ def test_a_killed_process_loses_no_decision_and_the_round_resumes(tmp_path: Path
 def straight_score(loaded, seed: int) -> float:  # noqa: ANN001
     session = Session(loaded.case, seed)
     play_out(session)
-    return session.result().score
+    return score(session).score
 
 
 # --- a database that cannot be used ---------------------------------------------------------
@@ -281,7 +282,7 @@ def test_a_read_only_database_plays_on_without_saving(tmp_path: Path, nestle, mo
         session, recording = start(store, nestle.case, nestle.path, 1)
         assert recording is None
         play_out(session)  # the round plays on
-        assert session.result().score > 0
+        assert score(session).score > 0
         store.close()
     finally:
         os.chmod(path, 0o644)

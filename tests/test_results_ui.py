@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 
 from game.engine.bots import BOTS  # noqa: E402
 from game.engine.loader import load_case  # noqa: E402
+from game.engine.scoring import score  # noqa: E402
 from game.results import workshop as ws  # noqa: E402
 from game.results.recording import start  # noqa: E402
 from game.results.store import ResultStore  # noqa: E402
@@ -111,7 +112,7 @@ def test_a_window_round_is_kept_with_its_notes_answers_and_export(cases: Path, d
         store = ResultStore(data / "results.db")
         stored = store.session(live.recording.session_id)
         assert stored.status == "finished" and stored.team == "Red"
-        assert stored.score == live.session.result().score
+        assert stored.score == score(live.session).score
         assert [(n.t, n.text) for n in store.notes(stored.id)] == [(opened_at, "Sam's complaint spotted late")]
         text = shown(app)
         for _ in range(40):

@@ -6,6 +6,7 @@ import pytest
 
 from game.engine.model import Crisis, Strategy as S, Tone
 from game.engine.rubric import consistency_penalty, length_fit, recommended_posture, strategy_fit, tone_fit
+from game.engine.scoring import score
 
 
 def crisis(cluster, **extra):
@@ -86,7 +87,7 @@ def test_an_authors_verdict_replaces_the_strategy_fit_in_the_score_and_the_debri
     judged = load_case(folder).case
 
     def best_choice(case):
-        return {d.decision: d.option for d in play(case, 1, "best").result().decisions}["follow-up"]
+        return {d.decision: d.option for d in score(play(case, 1, "best")).decisions}["follow-up"]
 
     assert best_choice(unjudged) == "leak"  # the strategy alone cannot tell them apart: the first wins
     assert best_choice(judged) == "inform"
@@ -97,7 +98,7 @@ def test_an_authors_verdict_replaces_the_strategy_fit_in_the_score_and_the_debri
             session.step()
         session.decide(decision, option)
     session.end()
-    feedback = {d.decision: d for d in session.result().decisions}["follow-up"]
+    feedback = {d.decision: d for d in score(session).decisions}["follow-up"]
     assert feedback.fit == 0 and feedback.feedback == "Naming the people who complained exposes them; privacy first."
     assert feedback.why == ""  # the debrief says it once
     assert feedback.better and feedback.better["option"] == "inform"

@@ -62,7 +62,7 @@ def test_silence_and_commands_that_cannot_work(tiny_case):
     assert "boss-worry" in session.state.fired
     assert "No optional inject 'boss-worry' left to fire." in out
     assert result.ending["kind"] == "failure"
-    assert session.t < 120  # ended by the facilitator, long before the 20 minutes
+    assert session.state.ended_early_at < 120  # ended by the facilitator, long before the 20 minutes
 
 
 def test_pause_and_speed_change_the_simulated_clock(tiny_case):

@@ -25,6 +25,7 @@ from game.engine.diagnostics import CaseError  # noqa: E402
 from game.engine.loader import load_case  # noqa: E402
 from game.engine.session import Status  # noqa: E402
 from game.ui.app import App, Settings, open_app, run  # noqa: E402
+from game.engine.scoring import score
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "cases" / "tiny"
@@ -275,7 +276,7 @@ def test_keyboard_playthrough_of_the_tiny_case(app: App) -> None:
     assert debrief.name == "debrief"
 
     # The debrief shows the score the engine computed, the ending and the feedback.
-    result = session.result()
+    result = score(session)
     text = shown(app)
     assert f"{result.score:.0f}" in app.shown()
     assert f"score {result.score:.1f} out of 100" in text
@@ -349,7 +350,7 @@ def test_mouse_playthrough_of_the_tiny_case(app: App) -> None:
 
     run_until(app, lambda: app.top.name == "debrief")
     debrief = app.top
-    result = session.result()
+    result = score(session)
     assert f"score {result.score:.1f} out of 100" in shown(app)
     click(app, next(b for b in debrief.buttons if b.action == "menu").rect.center)
     assert app.top.name == "menu"
@@ -405,7 +406,7 @@ def test_keyboard_playthrough_of_the_nestle_case(tmp_path: Path) -> None:
         assert app.top.name == "debrief"
         assert decided >= 3
         assert sum(1 for a, _ in session.state.triage.values() if a == "flag") >= 1
-        result = session.result()
+        result = score(session)
         assert f"score {result.score:.1f} out of 100" in shown(app)
         assert result.ending["title"] in shown(app)
     finally:
@@ -419,7 +420,7 @@ def test_demo_mode_plays_by_itself(cases: Path) -> None:
         live_session = app.top.session
         assert live_session.state.choices.get("statement") == "recall"  # the best bot's choice
         assert "DEMO" not in shown(app)
-        assert f"score {live_session.result().score:.1f} out of 100" in shown(app)
+        assert f"score {score(live_session).score:.1f} out of 100" in shown(app)
     finally:
         app.close()
 
@@ -623,7 +624,7 @@ def test_window_round_writes_a_session_log_that_replays(cases: Path, tmp_path: P
         run_until(app, lambda: app.top.name == "debrief", limit=5000)
         played = app.top.session
         contents = read_log(log)
-        assert contents.header["seed"] == 3 and contents.result == played.result().to_json()
-        assert replay(played.case, 3, contents.inputs).result().to_json() == contents.result
+        assert contents.header["seed"] == 3 and contents.result == score(played).to_json()
+        assert score(replay(played.case, 3, contents.inputs)).to_json() == contents.result
     finally:
         app.close()

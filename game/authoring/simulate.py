@@ -24,6 +24,7 @@ from typing import Any
 from game.engine.bots import play
 from game.engine.loader import load_case
 from game.engine.model import Case
+from game.engine import scoring
 
 REFERENCE_RUNS = 100
 CHUNK = 25
@@ -44,7 +45,7 @@ class Run:
 
 def play_one(case: Case, bot: str, seed: int) -> Run:
     session = play(case, seed, bot)
-    result = session.result()
+    result = scoring.score(session)
     state = session.state
     return Run(bot, seed, result.score, result.ending["id"], frozenset(state.fired),
                tuple(sorted(state.choices.items())))

@@ -14,6 +14,7 @@ from game.engine import bots
 from game.engine.diagnostics import CaseError
 from game.engine.loader import LoadedCase, case_files, load_case
 from game.engine.log import LogError, SessionLog, read_log, replay
+from game.engine.scoring import score
 from game.engine.session import Session
 from game.results.recording import start
 from game.results.store import ResultStore
@@ -64,7 +65,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.headless or args.bot:
         log = SessionLog.open(args.log, loaded.path) if args.log else None
         session = bots.play(loaded.case, args.seed, args.bot or "silent", log)
-        result = session.result()
+        result = score(session)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         else:
@@ -126,7 +127,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except LogError as exc:
         print(f"{args.log}: {exc}", file=sys.stderr)
         return 1
-    result = session.result().to_json()
+    result = score(session).to_json()
     expected = contents.result
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))

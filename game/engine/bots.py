@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Protocol
-
 from game.engine.model import Case, Option
 from game.engine.scoring import option_quality
-from game.engine.session import TICK, DecisionOpened, Event, PostAdded, Session
+from game.engine.session import TICK, DecisionOpened, Driver, Event, PostAdded, Session, Subscriber, run
 
-
-class Bot(Protocol):
-    def act(self, session: Session, events: list[Event]) -> None:
-        """Look at what just happened and make inputs (decide, triage) on the session."""
+Bot = Driver
+"""A bot is a :class:`~game.engine.session.Driver` with no person behind it."""
 
 
 def option_value(option: Option, session: Session) -> float:
@@ -123,13 +119,8 @@ BOTS: dict[str, Callable[[int], Bot]] = {
 }
 
 
-def play(case: Case, seed: int, bot: Bot | str, log=None) -> Session:  # type: ignore[no-untyped-def]
+def play(case: Case, seed: int, bot: Bot | str, log: Subscriber | None = None) -> Session:
     """Play a whole run with a bot and return the ended session."""
     if isinstance(bot, str):
         bot = BOTS[bot](seed)
-    session = Session(case, seed, log)
-    events: list[Event] = []
-    while not session.state.ended:
-        bot.act(session, events)
-        events = session.step()
-    return session
+    return run(Session(case, seed, log), bot)

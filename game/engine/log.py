@@ -15,14 +15,25 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from game.engine._files import Unreadable, read_limited
 from game.engine.model import Case
+from game.engine.scoring import score
+from game.engine.session import (
+    DecisionClosed,
+    DecisionOpened,
+    EngineError,
+    Event,
+    MetricsSampled,
+    PostAdded,
+    Session,
+    Triaged,
+    run,
+)
 from game.engine.state import STATE_VERSION
-
-if TYPE_CHECKING:
-    from game.engine.session import Event, Session
 
 LOG_FORMAT = 1
 MAX_LOG_BYTES = 64_000_000
@@ -33,25 +44,105 @@ def case_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _event_record(event: Event) -> dict[str, Any]:
-    from game.engine import session as s
+# --- the lines of a log, as pydantic models (written and read through them) -----------------
 
-    if isinstance(event, s.PostAdded):
-        return {"type": "post", **event.post.to_dict()}
-    if isinstance(event, s.DecisionOpened):
-        return {"type": "decision_opened", "decision": event.decision.id, "closes_at": event.closes_at}
-    if isinstance(event, s.DecisionClosed):
-        return {"type": "decision_closed", "decision": event.decision.id,
+
+class _Line(BaseModel):
+    # Logs written by other versions may carry fields this one does not know: keep, don't refuse.
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class HeaderLine(_Line):
+    """The first line: which case, language and seed the round was played with."""
+
+    type: Literal["session"] = "session"
+    format: StrictInt = LOG_FORMAT
+    state_version: StrictInt | None = None
+    scenario: StrictStr | None = None
+    language: StrictStr | None = None
+    seed: StrictInt
+    case: StrictStr | None = None
+    case_sha256: StrictStr | None = None
+
+
+class _InputLine(_Line):
+    type: Literal["input"] = "input"
+    t: Annotated[StrictInt, Field(ge=0)]
+
+
+class DecideInput(_InputLine):
+    kind: Literal["decide"] = "decide"
+    decision: StrictStr
+    option: StrictStr
+
+
+class TriageInput(_InputLine):
+    kind: Literal["triage"] = "triage"
+    post: StrictInt | StrictStr
+    action: StrictStr
+    reply: StrictStr | None = None
+
+
+class FireInput(_InputLine):
+    kind: Literal["fire"] = "fire"
+    item: StrictStr
+
+
+class EndInput(_InputLine):
+    kind: Literal["end"] = "end"
+
+
+InputLine = DecideInput | TriageInput | FireInput | EndInput
+INPUT_LINES: dict[str, type[InputLine]] = {
+    "decide": DecideInput, "triage": TriageInput, "fire": FireInput, "end": EndInput,
+}
+
+
+class ResultLine(_Line):
+    """The last line: the score and its breakdown (``Result.to_json()``)."""
+
+    type: Literal["result"] = "result"
+    t: StrictInt
+    result: dict[str, Any]
+
+
+def _dump(line: _Line) -> dict[str, Any]:
+    return line.model_dump(exclude_none=True)
+
+
+def input_record(t: int, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The log line of an input, as a dict (what :func:`read_log` gives back in ``inputs``)."""
+    return _dump(INPUT_LINES[kind].model_validate({"t": t, **{k: v for k, v in fields.items() if v is not None}}))
+
+
+def event_record(t: int, event: Event) -> dict[str, Any]:
+    """The log line of an event. Written as a plain dict: there is one per post, and they are many."""
+    if isinstance(event, PostAdded):
+        return {"t": t, "type": "post", **event.post.to_dict()}
+    if isinstance(event, DecisionOpened):
+        return {"t": t, "type": "decision_opened", "decision": event.decision.id, "closes_at": event.closes_at}
+    if isinstance(event, DecisionClosed):
+        return {"t": t, "type": "decision_closed", "decision": event.decision.id,
                 "option": event.option.id if event.option else None}
-    if isinstance(event, s.MetricsSampled):
-        return {"type": "metrics", "at": event.t, "metrics": event.metrics}
-    if isinstance(event, s.Triaged):
-        return {"type": "triaged", "post": event.post.id, "action": event.action}
-    return {"type": "ended", "ending": event.ending_id}
+    if isinstance(event, MetricsSampled):
+        return {"t": t, "type": "metrics", "at": event.t, "metrics": event.metrics}
+    if isinstance(event, Triaged):
+        return {"t": t, "type": "triaged", "post": event.post.id, "action": event.action}
+    return {"t": t, "type": "ended", "ending": event.ending_id}
+
+
+def encode(record: dict[str, Any]) -> str:
+    """One log line (without its newline)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 class SessionLog:
     """Writes a session's log to a stream (a file opened by :meth:`open`, or any text stream).
+
+    A :class:`~game.engine.session.Subscriber`: ``session.subscribe(log)`` (or
+    ``Session(case, seed, log)``). Each line goes through :meth:`record` with its dict and its
+    text; a subclass that keeps lines elsewhere (the results store) overrides it instead of
+    parsing what was written.
 
     Writing never stops the round: when the log cannot be written (a full disk, a removed USB
     stick, a folder that cannot be written), ``problem`` says so, the player is told on the
@@ -95,10 +186,14 @@ class SessionLog:
                 pass
 
     def _write(self, record: dict[str, Any]) -> None:
+        self.record(record, encode(record))
+
+    def record(self, record: dict[str, Any], line: str) -> None:
+        """Keep one line (``record`` is its dict, ``line`` its JSON text without the newline)."""
         if self.stream is None:
             return
         try:
-            self.stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            self.stream.write(line + "\n")
         except (OSError, ValueError) as exc:  # ValueError: a closed stream, text that cannot be encoded
             self._fail(exc)
 
@@ -110,30 +205,30 @@ class SessionLog:
         except (OSError, ValueError) as exc:
             self._fail(exc)
 
-    def start(self, session: Session) -> None:
-        header: dict[str, Any] = {
-            "type": "session", "format": LOG_FORMAT, "state_version": STATE_VERSION,
-            "scenario": session.case.id, "language": session.case.language, "seed": session.seed,
-        }
+    # --- the Subscriber protocol -----------------------------------------------------
+
+    def on_start(self, session: Session) -> None:
+        header = HeaderLine(state_version=STATE_VERSION, scenario=session.case.id,
+                            language=session.case.language, seed=session.seed)
         if self.case_path is not None:
-            header["case"] = str(self.case_path.resolve())
+            header.case = str(self.case_path.resolve())
             try:
-                header["case_sha256"] = case_digest(self.case_path)
+                header.case_sha256 = case_digest(self.case_path)
             except OSError:  # the case file went away since it was loaded: the log still works
                 pass
-        self._write(header)
+        self._write(_dump(header))
         self._flush()
 
-    def input(self, t: int, kind: str, fields: dict[str, Any]) -> None:
-        self._write({"type": "input", "t": t, "kind": kind, **{k: v for k, v in fields.items() if v is not None}})
+    def on_input(self, t: int, kind: str, fields: dict[str, Any]) -> None:
+        self._write(input_record(t, kind, fields))
         self._flush()
 
-    def events(self, t: int, events: Iterable[Event]) -> None:
+    def on_events(self, t: int, events: Iterable[Event]) -> None:
         for event in events:
-            self._write({"t": t, **_event_record(event)})
+            self._write(event_record(t, event))
 
-    def finish(self, session: Session) -> None:
-        self._write({"type": "result", "t": session.t, "result": session.result().to_json()})
+    def on_end(self, session: Session) -> None:
+        self._write(_dump(ResultLine(t=session.t, result=score(session).to_json())))
         self._flush()
         if self.owns_stream and self.stream is not None:
             stream, self.stream = self.stream, None
@@ -154,14 +249,6 @@ class LogContents:
     inputs: list[dict[str, Any]]
     result: dict[str, Any] | None
     torn: bool  # the last line was cut short (the process died while writing it)
-
-
-_INPUT_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "decide": {"decision": str, "option": str},
-    "triage": {"post": (int, str), "action": str},
-    "fire": {"item": str},
-    "end": {},
-}
 
 
 def read_log(path: str | Path) -> LogContents:
@@ -202,33 +289,40 @@ def read_log(path: str | Path) -> LogContents:
     header = records[0][1]
     if header.get("format") != LOG_FORMAT:
         raise LogError(f"{path}:1: log format {header.get('format')!r} is not supported (expected {LOG_FORMAT})")
-    if not _whole(header.get("seed")):
-        raise LogError(f"{path}:1: the session header has no seed (a whole number)")
-    inputs: list[dict[str, Any]] = []
-    for number, record in records:
-        if record.get("type") == "input":
-            _check_input(record, f"{path}:{number}")
-            inputs.append(record)
-    result = next((r.get("result") for _, r in records if r.get("type") == "result"), None)
-    if result is not None and not isinstance(result, dict):
-        result = None
+    try:
+        HeaderLine.model_validate(header)
+    except ValidationError as exc:
+        field = exc.errors()[0]["loc"][:1]
+        if field == ("seed",):
+            raise LogError(f"{path}:1: the session header has no seed (a whole number)") from None
+        raise LogError(f"{path}:1: the session header has a bad {field[0] if field else 'field'!r}") from None
+    inputs = [record for number, record in records if record.get("type") == "input"
+              and _check_input(record, f"{path}:{number}")]
+    result = None
+    for _, record in records:
+        if record.get("type") == "result":
+            try:
+                result = ResultLine.model_validate(record).result
+            except ValidationError:
+                result = None
+            break
     return LogContents(header, inputs, result, torn)
 
 
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_input(record: dict[str, Any], where: str) -> None:
-    if not _whole(record.get("t")) or record["t"] < 0:
+def _check_input(record: dict[str, Any], where: str) -> bool:
+    """True for a well-formed input line; a :class:`LogError` saying what is wrong otherwise."""
+    t = record.get("t")
+    if not isinstance(t, int) or isinstance(t, bool) or t < 0:
         raise LogError(f"{where}: an input without its time (t, a whole number)")
-    fields = _INPUT_FIELDS.get(record.get("kind"))  # type: ignore[arg-type]
-    if fields is None:
+    model = INPUT_LINES.get(record.get("kind"))  # type: ignore[arg-type]
+    if model is None:
         raise LogError(f"{where}: unknown input {record.get('kind')!r}")
-    for name, kind in fields.items():
-        value = record.get(name)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise LogError(f"{where}: a {record['kind']!r} input without its {name!r}")
+    try:
+        model.model_validate(record)
+    except ValidationError as exc:
+        name = exc.errors()[0]["loc"][0]
+        raise LogError(f"{where}: a {record['kind']!r} input without its {name!r}") from None
+    return True
 
 
 def apply_input(session: Session, record: dict[str, Any]) -> None:
@@ -246,20 +340,37 @@ def apply_input(session: Session, record: dict[str, Any]) -> None:
         raise LogError(f"unknown input {kind!r}")
 
 
-def replay(case: Case, seed: int, inputs: Iterable[dict[str, Any]], log: SessionLog | None = None) -> Session:
-    """Play a case again with recorded inputs, each at the simulated time it was made."""
-    from game.engine.session import Session
+class ReplayError(LogError):
+    """A recorded input the session refuses (another case, a damaged log)."""
 
-    from game.engine.session import EngineError
+    def __init__(self, record: dict[str, Any], at: int, cause: Exception) -> None:
+        super().__init__(f"the input at t={record.get('t')} cannot be replayed: {cause}")
+        self.record = record
+        self.at = at
+        self.cause = cause
 
-    session = Session(case, seed, log)
-    pending = deque(inputs)
-    while not session.state.ended:
+
+class Replay:
+    """A :class:`~game.engine.session.Driver` making recorded inputs, each at the time it was made."""
+
+    def __init__(self, inputs: Iterable[dict[str, Any]]) -> None:
+        self.pending = deque(inputs)
+
+    def act(self, session: Session, events: list[Event]) -> None:
+        pending = self.pending
         while pending and pending[0]["t"] <= session.t and not session.state.ended:
             record = pending.popleft()
             try:
                 apply_input(session, record)
             except (EngineError, KeyError, TypeError) as exc:
-                raise LogError(f"the input at t={record.get('t')} cannot be replayed: {exc}") from None
-        session.step()
-    return session
+                raise ReplayError(record, session.t, exc) from None
+
+
+def replay(case: Case, seed: int, inputs: Iterable[dict[str, Any]], log: SessionLog | None = None,
+           until: int | None = None) -> Session:
+    """Play a case again with recorded inputs, to its end or to simulated time ``until``.
+
+    Raises:
+        ReplayError: an input the case refuses.
+    """
+    return run(Session(case, seed, log), Replay(inputs), until)

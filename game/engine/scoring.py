@@ -81,11 +81,15 @@ class Result:
     metrics: dict[str, float]
     crisis: str = ""
     responses: list[dict[str, Any]] = field(default_factory=list)
+    ended_early_at: int | None = None
+    """When the facilitator ended the round (the rest then played out as silence); None: played to its end."""
     crisis_reason: Reason | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The result as the command line prints it (``breakdown`` maps each part to its points)."""
         data = asdict(self)
+        if self.ended_early_at is None:
+            del data["ended_early_at"]  # results of rounds played to their end read as before
         data["breakdown"] = {name: part.points for name, part in self.breakdown.items()}
         data["breakdown_notes"] = {name: part.note for name, part in self.breakdown.items()}
         data["breakdown_max"] = {name: part.max for name, part in self.breakdown.items()}
@@ -189,6 +193,7 @@ def score(session: Session) -> Result:
         metrics={k: round(v, 2) for k, v in m.items()},
         crisis=tr.say(crisis_why),
         responses=[asdict(r) for r in state.responses],
+        ended_early_at=state.ended_early_at,
         crisis_reason=crisis_why,
     )
 

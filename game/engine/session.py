@@ -6,7 +6,11 @@ The front ends (terminal, pygame, bots) all drive this one API::
     events = session.advance(30.0)          # simulated seconds; runs whole ticks
     session.decide("takedown", "leave-it")  # while status is AWAITING_DECISION
     session.triage(post_id, "flag")
-    result = session.result()               # once status is ENDED
+    session.subscribe(SessionLog(stream))   # anyone may listen: inputs, events, the end
+    result = score(session)                 # game.engine.scoring, once status is ENDED
+
+Whatever drives a session to its end (a bot, a replayed log, a resumed round) goes through
+:func:`run`.
 
 The engine never reads the wall clock and draws every random number from one seeded
 ``random.Random``: the same case, seed and inputs give the same log and score.
@@ -21,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from game.engine.conditions import compile_condition
 from game.engine.model import (
@@ -40,10 +44,6 @@ from game.engine.model import (
     Temperament,
 )
 from game.engine.state import FRESHNESS, Post, Response, RunState, TriageAction
-
-if TYPE_CHECKING:
-    from game.engine.log import SessionLog
-    from game.engine.scoring import Result
 
 TICK = 10
 """Simulated seconds per engine step."""
@@ -114,6 +114,30 @@ class Ended:
 Event = PostAdded | DecisionOpened | DecisionClosed | MetricsSampled | Triaged | Ended
 
 
+class Subscriber(Protocol):
+    """Whoever listens to a session (its log, the results recorder, a screen).
+
+    The session calls ``on_start`` when the subscriber joins, ``on_input`` for each input before
+    it takes effect, ``on_events`` with what happened after each step or input (the same list the
+    call returns), and ``on_end`` once, after the events of the end.
+    """
+
+    def on_start(self, session: Session) -> None: ...
+
+    def on_input(self, t: int, kind: str, fields: dict[str, Any]) -> None: ...
+
+    def on_events(self, t: int, events: list[Event]) -> None: ...
+
+    def on_end(self, session: Session) -> None: ...
+
+
+class Driver(Protocol):
+    """Makes a session's inputs: a bot, a replayed log."""
+
+    def act(self, session: Session, events: list[Event]) -> None:
+        """Look at what just happened and make inputs (decide, triage, ...) on the session."""
+
+
 _PLACEHOLDER = re.compile(r"\{(org|name|handle)\}")
 
 
@@ -143,11 +167,17 @@ def _poisson(rng: random.Random, mean: float) -> int:
 class Session:
     """One run of a case. See the module docstring for the API."""
 
-    def __init__(self, case: Case, seed: int = 0, log: SessionLog | None = None) -> None:
+    def __init__(self, case: Case, seed: int = 0, log: Subscriber | None = None) -> None:
+        """Args:
+            case: The case to play.
+            seed: Seeds the one random generator of the run.
+            log: A first subscriber (usually the session log); kept as ``session.log``.
+        """
         self.case = case
         self.seed = seed
         self.rng = random.Random(seed)
         self.log = log
+        self.subscribers: list[Subscriber] = []
         self.state = RunState(
             metrics={name: float(value) for name, value in case.metrics.items()},
             stances={p.id: STANCE_ORDER.index(p.stance) for p in case.personas},
@@ -182,8 +212,16 @@ class Session:
         self._noise_pools: list[NoisePool] = []
         self._noise_total = 0.0
         if log is not None:
-            log.start(self)
+            self.subscribe(log)
         self._sample()
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Tell ``subscriber`` of every input, event and the end from now on."""
+        self.subscribers.append(subscriber)
+        subscriber.on_start(self)
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self.subscribers.remove(subscriber)
 
     # --- queries ---------------------------------------------------------------------
 
@@ -294,19 +332,19 @@ class Session:
         return self._flush()
 
     def end(self) -> list[Event]:
-        """End the round now (a facilitator's decision)."""
-        if not self.state.ended:
+        """End the round now (a facilitator's decision).
+
+        Ending early must not dodge what is left of the round: the rest plays out as silence
+        (decisions still to come open and time out, the story runs to the case's end, no inputs)
+        before the round is scored, and ``state.ended_early_at`` says when it was stopped.
+        """
+        state = self.state
+        if not state.ended:
             self._input("end")
-            self._finish()
+            state.ended_early_at = state.t
+            while not state.ended:
+                self._tick()
         return self._flush()
-
-    def result(self) -> Result:
-        """Score, breakdown, ending and feedback; available once the run has ended."""
-        from game.engine.scoring import score
-
-        if not self.state.ended:
-            raise EngineError("the run has not ended yet")
-        return score(self)
 
     def objectives_met(self) -> dict[str, bool | None]:
         """Each objective: met, not met, or None when the case gives no test for it."""
@@ -630,13 +668,32 @@ class Session:
     def _input(self, kind: str, **fields: Any) -> None:
         if self.state.ended:
             raise EngineError("the run has ended")
-        if self.log is not None:
-            self.log.input(self.state.t, kind, fields)
+        for subscriber in self.subscribers:
+            subscriber.on_input(self.state.t, kind, fields)
 
     def _flush(self) -> list[Event]:
         events, self._events = self._events, []
-        if self.log is not None:
-            self.log.events(self.state.t, events)
-            if self.state.ended:
-                self.log.finish(self)
+        if self.subscribers:
+            t, ended = self.state.t, self.state.ended
+            for subscriber in self.subscribers:
+                subscriber.on_events(t, events)
+                if ended:
+                    subscriber.on_end(self)
+            if ended:
+                self.subscribers = []  # the end is told once
         return events
+
+
+def run(session: Session, driver: Driver, until: int | None = None) -> Session:
+    """Let ``driver`` play ``session`` to its end (or to simulated time ``until``), tick by tick.
+
+    The one loop behind bots, replayed logs and resumed rounds: the driver sees the events of
+    the last step (none at first) and makes its inputs, then the clock moves one tick.
+    """
+    events: list[Event] = []
+    while not session.state.ended:
+        driver.act(session, events)
+        if session.state.ended or (until is not None and session.t >= until):
+            break
+        events = session.step()
+    return session

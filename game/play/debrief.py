@@ -10,7 +10,7 @@ API::
     debrief = Debrief.from_result(result, case)      # a live round (case: questions, summary)
     debrief = Debrief.from_json(stored_result_json)  # a stored round (Result.to_json form)
     debrief.score, debrief.parts, debrief.ending, debrief.decisions, debrief.signals,
-    debrief.objectives, debrief.questions, debrief.ended_early
+    debrief.objectives, debrief.questions, debrief.ended_early_at
     words.part_note(part, tr), words.decision_why(d, tr), words.better_why(d, tr),
     words.signal_summary(debrief.signals, tr), words.crisis(debrief, tr)   # see game/play/words.py
 """
@@ -118,7 +118,12 @@ class Debrief:
     crisis_text: str
     summary: str = ""
     questions: tuple[Question, ...] = ()
-    ended_early: bool = False
+    ended_early_at: int | None = None
+    """Simulated time the facilitator ended the round; the rest played out as silence. None: played to its end."""
+
+    @property
+    def ended_early(self) -> bool:
+        return self.ended_early_at is not None
 
     @classmethod
     def from_result(cls, result: Result, case: Case | None = None) -> Debrief:
@@ -169,8 +174,7 @@ class Debrief:
             crisis_text=str(data.get("crisis", "")),
             summary=case.crisis.summary if case is not None and case.crisis.summary else "",
             questions=questions,
-            # The engine marks a round ended before its time (issue 17); older results never were.
-            ended_early=bool(data.get("ended_early") or data.get("stopped_early")),
+            ended_early_at=data.get("ended_early_at"),
         )
 
 

@@ -75,6 +75,7 @@ def signal_note(signals: Signals, tr: Translator, stored: str = "") -> str:
 
 def ended_early(debrief: Debrief, tr: Translator) -> str:
     """What the debrief says of a round the facilitator ended before its time ("" otherwise)."""
-    if not debrief.ended_early:
+    if debrief.ended_early_at is None:
         return ""
-    return tr.gettext("The facilitator ended this round before its time.")
+    return tr.gettext("The round was ended at {at}; the rest of it played out as silence before scoring.",
+                      at=tr.clock(debrief.ended_early_at))

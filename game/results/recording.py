@@ -14,13 +14,12 @@ same inputs, and hands back a live session that carries on logging into the same
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from game.engine.log import SessionLog, apply_input, case_digest
-from game.engine.session import EngineError, Session
+from game.engine.log import ReplayError, SessionLog, case_digest, replay
+from game.engine.session import Session
 from game.results.store import ResultStore, StoreError, StoredSession
 
 if TYPE_CHECKING:
@@ -266,18 +265,10 @@ def rebuild(case: Case, seed: int, records: Sequence[dict[str, Any]], log: Sessi
     """Replay a log's inputs against the case up to the last simulated time it reached."""
     inputs = [r for r in records if r.get("type") == "input"]
     stop = max((int(r.get("t", 0)) for r in records if isinstance(r.get("t", 0), int)), default=0)
-    session = Session(case, seed, log)
-    pending = deque(inputs)
-    while not session.state.ended:
-        while pending and pending[0]["t"] <= session.t and not session.state.ended:
-            try:
-                apply_input(session, pending.popleft())
-            except (EngineError, KeyError) as exc:
-                raise ResumeError(f"the log does not replay against this case at {session.t} s: {exc}") from None
-        if session.state.ended or (not pending and session.t >= stop):
-            break
-        session.step()
-    return session
+    try:
+        return replay(case, seed, inputs, log, until=stop)
+    except ReplayError as exc:
+        raise ResumeError(f"the log does not replay against this case at {exc.at} s: {exc.cause}") from None
 
 
 def resume(store: ResultStore, stored: StoredSession | str, case: Case, case_path: Path | None = None,

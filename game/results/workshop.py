@@ -434,6 +434,7 @@ def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
     from game.engine.diagnostics import CaseError
     from game.engine.loader import load_case
     from game.engine.log import replay
+    from game.engine.scoring import score as score_of
 
     try:
         case = load_case(case_path, row.get("language")).case
@@ -448,7 +449,7 @@ def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
         session = replay(case, int(row["seed"]), inputs)
     except Exception as exc:  # noqa: BLE001 - any failure of a foreign log is a reason to refuse it
         return f"the log does not replay: {exc}"
-    score = session.result().score
+    score = score_of(session).score
     if row.get("score") is not None and abs(score - float(row["score"])) > 1e-6:
         return f"the replay scores {score}, the file says {row['score']}"
     return None

@@ -1,7 +1,7 @@
 """The debrief: the score and its parts, the ending, the run on a chart, feedback per decision,
 the signals caught and missed, the objectives; then replay or back to the menu.
 
-Everything here comes from ``session.result()``; the page is drawn once into a tall sheet.
+Everything here comes from ``score(session)``; the page is drawn once into a tall sheet.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from game.engine.model import Case
 from game.engine.session import Session
 from game.ui import theme as th
 from game.engine.rubric import strategy_name
+from game.engine.scoring import score
 from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
@@ -46,7 +47,7 @@ class DebriefScene(PageScene):
         self.case = case
         self.path = path
         self.session = session
-        self.result = session.result()
+        self.result = score(session)
         # The round in the results store, the observer's notes, the reflection questions (game/ui/notes.py).
         from game.ui.notes import debrief_setup
 
