@@ -165,20 +165,20 @@ def crisis_reason(crisis: Crisis) -> Reason:
     posture = recommended_posture(crisis)
     text = Reason(_CRISIS_OF_CLUSTER[crisis.cluster])
     if crisis.kind:
-        text = Reason.of("{crisis} ({kind})", crisis=text, kind=Reason(KIND_NAMES[crisis.kind]))
+        text = Reason.of(N_("{crisis} ({kind})"), crisis=text, kind=Reason(KIND_NAMES[crisis.kind]))
     if len(intensifiers) == 2:
-        text = Reason.of("{crisis} with {first} and {second}", crisis=text, first=intensifiers[0],
+        text = Reason.of(N_("{crisis} with {first} and {second}"), crisis=text, first=intensifiers[0],
                          second=intensifiers[1])
     elif intensifiers:
-        text = Reason.of("{crisis} with {first}", crisis=text, first=intensifiers[0])
+        text = Reason.of(N_("{crisis} with {first}"), crisis=text, first=intensifiers[0])
     else:
-        text = Reason.of("{crisis} with no intensifier", crisis=text)
+        text = Reason.of(N_("{crisis} with no intensifier"), crisis=text)
     needs = {
         "base": N_("instructing and adjusting information suffice"),
         "diminish": N_("it calls for diminish strategies (excuse, justification) on top of information"),
         "rebuild": N_("it calls for rebuild strategies (apology, compensation) on top of information"),
     }[posture]
-    return Reason.of("{crisis}: {needs} (Coombs 2007).", crisis=text, needs=Reason(needs))
+    return Reason.of(N_("{crisis}: {needs} (Coombs 2007)."), crisis=text, needs=Reason(needs))
 
 
 def describe_crisis(crisis: Crisis, lang: str = "en") -> str:

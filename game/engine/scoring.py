@@ -252,7 +252,7 @@ def _better_why(best: Option, crisis: Crisis, covered: bool, best_quality: float
         return Reason(N_("Of the options offered, it scores best by the rubric (strategy, tone and length); "
                          "any of them beats letting the time run out."))
     return Reason.of(N_("Of the options offered, it scores best by the rubric (strategy, tone and length): "
-                        "{best}% against {chosen}% for the choice made."),
+                        "{best} out of 100, against {chosen} for the choice made."),
                      best=round(best_quality * 100), chosen=round(chosen_quality * 100))
 
 

@@ -36,6 +36,7 @@ from game.engine.model import Decision
 from game.engine.session import (
     ORGANISATION,
     TICK,
+    Ended,
     EngineError,
     Event,
     PostAdded,
@@ -333,4 +334,6 @@ class Round:
         return self._publish([], [NoteKept(moment, text, by)], by)
 
     def end(self, by: str | None = None) -> Update:
-        return self._publish(self.session.end(), by=by)
+        """End the round now. The engine plays the rest out as silence, off screen: of what that
+        produces only the end is published (no decision opens and times out in front of players)."""
+        return self._publish([e for e in self.session.end() if isinstance(e, Ended)], by=by)

@@ -454,7 +454,7 @@ class LiveScene(Scene):
             self.note("⚠", str(exc), th.GREY)
 
     def end_round(self) -> None:
-        self.take(self.session.end())
+        self.take(list(self.round.end().items))  # only the end: the silent rest is played off screen
 
     def open_picker(self, kind: str) -> None:
         if kind == "inject":
