@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from game.authoring.lint import lint_files  # noqa: E402
-from game.authoring.simulate import simulate  # noqa: E402
-from game.engine.loader import case_files  # noqa: E402
+from game.authoring.lint import lint_files
+from game.authoring.simulate import simulate
+from game.engine.loader import case_files
 
 
 def timed(fn, repeat: int) -> float:
@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
     total = runs + 2 * min(runs, 100)
     results = {}
     for jobs in (1, 2):
-        seconds = timed(lambda: simulate(case, runs=runs, jobs=jobs), repeat=3)
+        seconds = timed(lambda jobs=jobs: simulate(case, runs=runs, jobs=jobs), repeat=3)
         results[jobs] = total / seconds
         print(f"  --jobs {jobs}: {seconds:6.2f} s  {results[jobs]:7.1f} runs/s"
               + (f"  ({results[jobs] / jobs:.1f} runs/s per worker)" if jobs > 1 else "  (one core)"))

@@ -19,8 +19,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from game.engine.bots import play  # noqa: E402
-from game.engine.loader import case_file, load_case  # noqa: E402
+from game.engine.bots import play
+from game.engine.loader import case_file, load_case
 
 
 def best_of(fn, repeat: int, number: int) -> float:

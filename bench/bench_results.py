@@ -15,7 +15,6 @@ one round, each run several times (median and worst are printed).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -26,20 +25,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from game.engine.bots import play  # noqa: E402
-from game.engine.loader import load_case  # noqa: E402
-from game.engine.log import SessionLog  # noqa: E402
-from game.results import workshop as ws  # noqa: E402
-from game.results.history import history  # noqa: E402
-from game.results.recording import case_info, case_questions  # noqa: E402
-from game.results.report import round_html  # noqa: E402
-from game.results.store import ResultStore  # noqa: E402
+from game.engine.bots import play
+from game.engine.loader import load_case
+from game.engine.log import SessionLog
+from game.results import workshop as ws
+from game.results.history import history
+from game.results.recording import case_info, case_questions
+from game.results.report import round_html
+from game.results.store import ResultStore
 from game.engine.scoring import score
 
 CASE = ROOT / "scenarios" / "nestle-kitkat-2010"
 
 
-def sample_rounds(count: int = 8) -> list[tuple[int, list[str], dict]]:  # noqa: UP006
+def sample_rounds(count: int = 8) -> list[tuple[int, list[str], dict]]:
     """(seed, log lines, result) of real playthroughs by every bot."""
     import io
 
@@ -53,7 +52,7 @@ def sample_rounds(count: int = 8) -> list[tuple[int, list[str], dict]]:  # noqa:
     return rounds
 
 
-def store_like_the_game(store: ResultStore, rounds, n: int, teams: list[str], workshop: str, case) -> float:  # noqa: ANN001
+def store_like_the_game(store: ResultStore, rounds, n: int, teams: list[str], workshop: str, case) -> float:
     start = time.perf_counter()
     for i in range(n):
         seed, lines, result = rounds[i % len(rounds)]
@@ -72,7 +71,7 @@ def store_like_the_game(store: ResultStore, rounds, n: int, teams: list[str], wo
     return time.perf_counter() - start
 
 
-def import_rounds(store: ResultStore, rounds, n: int, teams: list[str], workshop: str, case) -> float:  # noqa: ANN001
+def import_rounds(store: ResultStore, rounds, n: int, teams: list[str], workshop: str, case) -> float:
     start = time.perf_counter()
     for i in range(n):
         seed, lines, result = rounds[i % len(rounds)]
@@ -86,7 +85,7 @@ def import_rounds(store: ResultStore, rounds, n: int, teams: list[str], workshop
     return time.perf_counter() - start
 
 
-def timed(action, repeat: int) -> tuple[float, float]:  # noqa: ANN001
+def timed(action, repeat: int) -> tuple[float, float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -21,6 +21,6 @@ def tiny_case():
 
 
 @pytest.fixture(autouse=True)
-def _results_folder(tmp_path_factory, monkeypatch):  # noqa: ANN001, ANN202
+def _results_folder(tmp_path_factory, monkeypatch):
     """Rounds the tests play are kept in a folder of their own, never in the user's data folder."""
     monkeypatch.setenv("CRISIS_SIM_DATA_DIR", str(tmp_path_factory.mktemp("results")))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 from game.cli import main
 
@@ -126,3 +129,14 @@ def test_help_and_validate_do_not_load_the_window():
         assert "game.cli.authoring" in loaded  # the probe really ran the command line
         window = sorted(m for m in loaded if m.split(".")[0] == "pygame" or m.startswith("game.ui"))
         assert window == [], f"crisis-sim {' '.join(args)} imported {window}"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux can lack a display")
+def test_no_display_says_so_and_exits():
+    """Over SSH without a display the window is not attempted: a clear message and a failure."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    proc = subprocess.run([sys.executable, "-m", "game"], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=60)
+    assert proc.returncode == 1
+    assert "no display found" in proc.stderr and "--text" in proc.stderr
+    assert "Traceback" not in proc.stderr

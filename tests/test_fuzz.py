@@ -94,9 +94,9 @@ def test_hostile_fragments_give_diagnostics_not_tracebacks(edits):
 
 # --- the session-log reader: whatever a crash or a stranger leaves, a LogError or the log ------
 
-from game.engine.bots import play  # noqa: E402
-from game.engine.loader import load_case  # noqa: E402
-from game.engine.log import LogError, SessionLog, read_log  # noqa: E402
+from game.engine.bots import play
+from game.engine.loader import load_case
+from game.engine.log import LogError, SessionLog, read_log
 
 _LOG = SessionLog(io.StringIO())
 play(load_case(TINY).case, 3, "random", _LOG)

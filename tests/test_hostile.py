@@ -134,7 +134,7 @@ def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     if os.geteuid() == 0:  # root reads anything: make the open fail as it would for anyone else
         real_open = os.open
 
-        def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        def refuse(path, *args, **kwargs):
             if Path(path).name in ("scenario.yaml", "parent.png") and Path(path).parent.name != "case":
                 raise PermissionError(errno.EACCES, "Permission denied", str(path))
             return real_open(path, *args, **kwargs)
@@ -184,7 +184,7 @@ def test_format_strings_in_a_case_are_shown_as_written() -> None:
     assert replies and all(t.startswith("{handle.__init__.__globals__} Dairyco says") for t in replies)
 
 
-def _stored_round(tmp_path: Path, folder: Path, bot: str, team: str):  # noqa: ANN202
+def _stored_round(tmp_path: Path, folder: Path, bot: str, team: str):
     from game.results.recording import start
     from game.results.store import ResultStore
 
@@ -273,7 +273,7 @@ def test_no_sound_device_keeps_the_game_silent(monkeypatch: pytest.MonkeyPatch) 
     pygame = pytest.importorskip("pygame")
     from game.ui import sound
 
-    def no_device(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def no_device(*args, **kwargs):
         raise pygame.error("No available audio device")
 
     monkeypatch.setattr(pygame.mixer, "get_init", lambda: None)

@@ -23,7 +23,7 @@ TINY_FR = TINY / "scenario.fr.yaml"
 NBSP = "\u00a0\u202f"
 
 
-def catalogue(lang: str):  # noqa: ANN201 - a babel Catalog
+def catalogue(lang: str):
     with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as f:
         return read_po(f, locale=lang, domain=DOMAIN)
 

@@ -25,7 +25,7 @@ def test_new_case_validates_strictly_and_plays_to_every_kind_of_ending(tmp_path,
     (tmp_path / "scenarios").mkdir()
     assert main(["new", "Bakery Crisis", "--lang", lang, "--title", "The mouldy loaf"]) == 0
     folder = tmp_path / "scenarios" / "Bakery Crisis"
-    assert f"Created scenarios/Bakery Crisis/scenario.yaml" in capsys.readouterr().out
+    assert "Created scenarios/Bakery Crisis/scenario.yaml" in capsys.readouterr().out
     assert main(["validate", "--strict", str(folder)]) == 0
     case = load_case(folder).case
     assert (case.id, case.language, case.title) == ("bakery-crisis", lang, "The mouldy loaf")

@@ -34,16 +34,16 @@ class Text(HTMLParser):
         self.tags: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         if tag in ("style", "title"):
             self._skip += 1
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if tag in ("style", "title"):
             self._skip -= 1
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         if not self._skip:
             self.parts.append(data)
 
@@ -58,7 +58,7 @@ def page_text(html: str) -> Text:
     return parser
 
 
-def play(store: ResultStore, case, path: Path, seed: int, bot: str = "best", team: str = "Red", **kwargs):  # noqa: ANN001
+def play(store: ResultStore, case, path: Path, seed: int, bot: str = "best", team: str = "Red", **kwargs):
     session, recording = start(store, case, path, seed, team=team, **kwargs)
     player, events = BOTS[bot](seed), []
     while not session.state.ended:
@@ -101,7 +101,7 @@ def test_nestle_report_shows_every_decision_and_the_engines_score(store, bot: st
     assert result.ending["title"] in text
     assert "✎1 · 10:00 They argue about deleting the comments" in text
     assert "✎1 Observer's note: They argue about deleting the comments" in text
-    for part, points in result.to_json()["breakdown"].items():
+    for _part, points in result.to_json()["breakdown"].items():
         assert f"{points:.1f} / " in text
     # One inline chart at least, and nothing fetched from elsewhere.
     assert "svg" in page.tags

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -41,7 +40,7 @@ def store(tmp_path: Path):
         yield s
 
 
-def play_out(session: Session, bot: str = "best", stop=None) -> None:  # noqa: ANN001
+def play_out(session: Session, bot: str = "best", stop=None) -> None:
     player, events = BOTS[bot](session.seed), []
     while not session.state.ended:
         if stop is not None and stop(session):
@@ -50,7 +49,7 @@ def play_out(session: Session, bot: str = "best", stop=None) -> None:  # noqa: A
         events = session.step()
 
 
-def straight_log(case, path: Path, seed: int, bot: str = "best") -> list[str]:  # noqa: ANN001
+def straight_log(case, path: Path, seed: int, bot: str = "best") -> list[str]:
     import io
 
     stream = io.StringIO()
@@ -222,7 +221,7 @@ def test_a_killed_process_loses_no_decision_and_the_round_resumes(tmp_path: Path
     store.close()
 
 
-def straight_score(loaded, seed: int) -> float:  # noqa: ANN001
+def straight_score(loaded, seed: int) -> float:
     session = Session(loaded.case, seed)
     play_out(session)
     return score(session).score
@@ -381,7 +380,7 @@ def test_history_per_case_with_progress(store, nestle, tiny_case) -> None:
 # --- the command line -------------------------------------------------------------------------
 
 
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:  # noqa: ANN001
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
     code = main(args)
     out = capsys.readouterr()
     return code, out.out, out.err
@@ -429,7 +428,7 @@ def test_begin_without_a_store_plays_unsaved(tiny_case) -> None:
     assert begin(None, tiny_case, None, 1) is None
 
 
-def test_the_benchmark_runs(capsys) -> None:  # noqa: ANN001
+def test_the_benchmark_runs(capsys) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_results", ROOT / "bench" / "bench_results.py")

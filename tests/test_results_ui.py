@@ -9,22 +9,21 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
-import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
+import pygame
+import pytest
 
-from game.engine.bots import BOTS  # noqa: E402
-from game.engine.loader import load_case  # noqa: E402
-from game.engine.scoring import score  # noqa: E402
-from game.results import workshop as ws  # noqa: E402
-from game.results.recording import start  # noqa: E402
-from game.results.store import ResultStore  # noqa: E402
-from game.ui.app import App, Settings, open_app  # noqa: E402
-from game.ui.resume import offer_resume  # noqa: E402
+from game.engine.bots import BOTS
+from game.engine.loader import load_case
+from game.engine.scoring import score
+from game.results import workshop as ws
+from game.results.recording import start
+from game.results.store import ResultStore
+from game.ui.app import App, Settings, open_app
+from game.ui.resume import offer_resume
 
-from conftest import TINY  # noqa: E402
+from conftest import TINY
 
 FRAME = 0.25
 QUESTIONS = """
@@ -50,7 +49,7 @@ def shown(app: App) -> str:
     return " ".join(app.shown())
 
 
-def run_until(app: App, done, limit: int = 20_000) -> None:  # noqa: ANN001
+def run_until(app: App, done, limit: int = 20_000) -> None:
     for _ in range(limit):
         if done():
             return
@@ -73,7 +72,7 @@ def cases(tmp_path: Path) -> Path:
     return folder.parent
 
 
-def make_app(cases: Path, data: Path, **kwargs) -> App:  # noqa: ANN003
+def make_app(cases: Path, data: Path, **kwargs) -> App:
     app = open_app(Settings(scenarios=[cases], lang=kwargs.pop("lang", "en"), data_dir=data, **kwargs))
     app.scene("menu").finish_loading()
     app.frame(0.0)

@@ -15,7 +15,7 @@ def test_random_play_reaches_every_ending_of_the_tiny_case_and_the_report_says_s
     text = capsys.readouterr().out
     assert "150 runs with the random bot (seeds 1-150)" in text
     for ending in ("trusted", "bruised", "scandal"):
-        line = next(l for l in text.splitlines() if l.strip().startswith(ending))
+        line = next(row for row in text.splitlines() if row.strip().startswith(ending))
         assert "never reached" not in line and not line.split()[1].startswith("0.0")
     assert "statement.recall" in text and "always" in text  # the best bot always recalls
     assert "Best minus worst:" in text

@@ -12,20 +12,20 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
-import re  # noqa: E402
-import shutil  # noqa: E402
-import string  # noqa: E402
-from pathlib import Path  # noqa: E402
+import re
+import shutil
+import string
+from pathlib import Path
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
-from babel.messages.pofile import read_po  # noqa: E402
+import pygame
+import pytest
+from babel.messages.pofile import read_po
 
-from game.engine.loader import check_file  # noqa: E402
-from game.engine.session import Status  # noqa: E402
-from game.i18n import DOMAIN, LOCALE_DIR, translator  # noqa: E402
-from game.ui.app import App, Settings, open_app  # noqa: E402
-from test_ui import FRAME, TINY, key, run_until, shown  # noqa: E402
+from game.engine.loader import check_file
+from game.engine.session import Status
+from game.i18n import DOMAIN, LOCALE_DIR, translator
+from game.ui.app import App, Settings, open_app
+from test_ui import FRAME, TINY, key, run_until, shown
 
 # English words that French text never uses as whole words.
 ENGLISH = re.compile(r"\b(the|and|of|to|you|your|is|are|with|for|this|it|at|by|from|was|has|not|no|yes|"

@@ -27,7 +27,7 @@ def nestle():
     return load_case(NESTLE)
 
 
-def play(store: ResultStore, loaded, team: str, bot: str, seed: int, workshop: str | None = None) -> str:  # noqa: ANN001
+def play(store: ResultStore, loaded, team: str, bot: str, seed: int, workshop: str | None = None) -> str:
     session, recording = start(store, loaded.case, loaded.path, seed, team=team, workshop=workshop)
     player, events = BOTS[bot](seed), []
     while not session.state.ended:

@@ -77,7 +77,7 @@ def read_msel(path: Path) -> list[Row]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CaseError([Diagnostic(name, 0, 0, "error", "unreadable", f"cannot read the file: {exc.strerror}")])
+        raise CaseError([Diagnostic(name, 0, 0, "error", "unreadable", f"cannot read the file: {exc.strerror}")]) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -173,7 +173,10 @@ def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
     channels = _ids([r.channel for r in rows])
     authors = _ids([r.author for r in rows])
     duration = max(20 * 60, rows[-1].t + 10 * 60)
-    q = lambda text: json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
+
+    def q(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
+
     words = PLACEHOLDERS.get(lang, PLACEHOLDERS["en"])
     out = [
         "# yaml-language-server: $schema=../../case.schema.json",

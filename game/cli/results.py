@@ -27,6 +27,7 @@ from game.results.svg import clock
 
 if TYPE_CHECKING:
     from game.cli.common import Subparsers
+    from game.engine.session import Event
 
 
 def _store(args: argparse.Namespace) -> ResultStore | None:
@@ -195,7 +196,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
         print(f"Round {target.short_id} resumed at {clock(session.t)} with its {len(session.state.choices)} "
               f"decision(s) so far.", file=sys.stderr)
         if args.bot:
-            bot, events = BOTS[args.bot](session.seed), []
+            bot = BOTS[args.bot](session.seed)
+            events: list[Event] = []
             while not session.state.ended:
                 bot.act(session, events)
                 events = session.step()

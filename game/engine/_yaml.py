@@ -185,7 +185,7 @@ class _Builder:
             self.stop(_position(event), "yaml-syntax", "a case file holds one YAML document, but a second one starts here")
         return True, value
 
-    def node(self) -> Any:  # noqa: C901 - one loop over the events, each kind in turn
+    def node(self) -> Any:
         parser = self.parser
         stack: list[_Container] = []
         while True:

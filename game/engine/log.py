@@ -163,7 +163,7 @@ class SessionLog:
         """Write the log to a file, closed when the run ends; a file that cannot be opened is reported, not raised."""
         log = cls(None, case_path, owns_stream=True, name=str(path))
         try:
-            log.stream = open(path, "w", encoding="utf-8")  # noqa: SIM115
+            log.stream = open(path, "w", encoding="utf-8")
         except OSError as exc:
             log._fail(exc)
         return log

@@ -138,7 +138,7 @@ def round_html(store: ResultStore, stored: StoredSession, lang: str | None = Non
     return render_round(RoundReport.gather(store, stored), lang)
 
 
-def render_round(report: RoundReport, lang: str | None = None) -> str:  # noqa: C901 - one page, top to bottom
+def render_round(report: RoundReport, lang: str | None = None) -> str:
     s, result = report.stored, report.result
     lang = lang or s.language
     w = lambda key, **v: word(lang, key, **v)  # noqa: E731

@@ -51,6 +51,9 @@ class Settings:
     log: Path | None = None
     size: tuple[int, int] = BASE_SIZE
     data_dir: Path | None = None  # the results folder (--data-dir); None: the user's data folder
+    # Rounds are kept in the user's data folder only when the command line asks (from_args): an
+    # App built in code (a test, a benchmark) keeps nothing there unless it names a data_dir.
+    keep_results: bool = False
     workshop: str | None = None  # rounds played now belong to this workshop (its id)
     resume: str | None = None  # `crisis-sim resume ID`: open on that round
 
@@ -80,6 +83,7 @@ class Settings:
             log=Path(log) if log else None,
             size=_window_size(),
             data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+            keep_results=True,
             resume=getattr(args, "resume", None),
             team=getattr(args, "team", None) or "",
         )

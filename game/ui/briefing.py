@@ -53,7 +53,7 @@ class BriefingScene(PageScene):
     KEYS = {pygame.K_RETURN: "start", pygame.K_KP_ENTER: "start", pygame.K_F5: "reload",
             pygame.K_ESCAPE: "back", pygame.K_BACKSPACE: "back"}
 
-    def __init__(self, app, case: Case | None, path: Path, problems: list[str] | None = None) -> None:  # noqa: ANN001
+    def __init__(self, app, case: Case | None, path: Path, problems: list[str] | None = None) -> None:
         super().__init__(app)
         self.case = case
         self.path = path
@@ -80,20 +80,20 @@ class BriefingScene(PageScene):
         items = self._items(width) if self.case is not None else self._problem_items(width)
         return self.stack(items, width, top=24)
 
-    def _helpers(self, width: int, items: list):  # noqa: ANN202 - (heading, para)
+    def _helpers(self, width: int, items: list):
         t, p = self.theme, self.painter
 
-        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 18) -> None:  # noqa: ANN001
+        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 18) -> None:
             items.append((t.px(gap) + t.line(role), lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour,
                                                                         width=width)))
 
-        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:  # noqa: ANN001
+        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:
             h = p.wrapped_height(text, width - indent, role) + t.px(6)
             items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
 
         return heading, para
 
-    def _problem_items(self, width: int):  # noqa: ANN202 - list of (height, draw(sheet, y))
+    def _problem_items(self, width: int):
         items: list = []
         heading, para = self._helpers(width, items)
         heading("⚠ " + self._("This case cannot be played"), "title", th.ORANGE, gap=0)
@@ -105,7 +105,7 @@ class BriefingScene(PageScene):
         para(self._("Fix the file and press F5 to read it again; Esc goes back to the menu."), "body", th.MUTED)
         return items
 
-    def _items(self, width: int):  # noqa: ANN202 - list of (height, draw(sheet, y))
+    def _items(self, width: int):
         t, p, case, tr = self.theme, self.painter, self.case, self.tr
         assert case is not None
         items: list = []
@@ -134,7 +134,7 @@ class BriefingScene(PageScene):
             colour = channel_colour(case, channel.id)
             label = f"{icon}  {channel.name}"
 
-            def draw(s: Sheet, y: int, label: str = label, colour=colour, where: str = where) -> None:  # noqa: ANN001
+            def draw(s: Sheet, y: int, label: str = label, colour=colour, where: str = where) -> None:
                 r = p.text(s, label, (t.px(8), y), "bold", colour)
                 p.text(s, f"— {where}", (r.right + t.px(10), y), "body", th.MUTED)
 

@@ -41,7 +41,7 @@ class DebriefScene(PageScene):
     KEYS = {pygame.K_ESCAPE: "menu", pygame.K_RETURN: "menu", pygame.K_KP_ENTER: "menu",
             pygame.K_BACKSPACE: "menu", pygame.K_r: "replay", pygame.K_x: "export", pygame.K_q: "reflect"}
 
-    def __init__(self, app, case: Case, path: Path, session: Session, recording=None,  # noqa: ANN001
+    def __init__(self, app, case: Case, path: Path, session: Session, recording=None,
                  notes: list[tuple[int, str]] | None = None) -> None:
         super().__init__(app)
         self.case = case
@@ -65,16 +65,16 @@ class DebriefScene(PageScene):
     def _page(self, width: int) -> Sheet:
         return self.stack(self._items(width), width, top=20)
 
-    def _items(self, width: int):  # noqa: ANN202, C901 - list of (height, draw(sheet, y))
+    def _items(self, width: int):
         t, p, r, tr = self.theme, self.painter, self.result, self.tr
         session, state = self.session, self.session.state
         items: list = []
 
-        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 20) -> None:  # noqa: ANN001
+        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 20) -> None:
             items.append((t.px(gap) + t.line(role) + t.px(4),
                           lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour)))
 
-        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:  # noqa: ANN001
+        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:
             h = p.wrapped_height(text, width - indent, role) + t.px(4)
             items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
 
@@ -116,7 +116,7 @@ class DebriefScene(PageScene):
             label = tr.name(PART_NAMES, name)
             h = max(t.line("body"), p.wrapped_height(part.note, note_w, "small")) + t.px(8)
 
-            def row(s: Sheet, y: int, label: str = label, part=part) -> None:  # noqa: ANN001
+            def row(s: Sheet, y: int, label: str = label, part=part) -> None:
                 p.text(s, label, (0, y), "bold", th.TEXT, width=label_w - t.px(8))
                 bar = pygame.Rect(label_w, y + t.px(3), bar_w, t.line("body") - t.px(6))
                 pygame.draw.rect(s.surface, th.CARD, bar, border_radius=t.px(3))

@@ -66,7 +66,7 @@ class HistoryScene(PageScene):
         t, p, tr = self.theme, self.painter, self.tr
         items: list = []
 
-        def text(line: str, role: str = "body", colour=th.TEXT, indent: int = 0, gap: int = 0) -> None:  # noqa: ANN001
+        def text(line: str, role: str = "body", colour=th.TEXT, indent: int = 0, gap: int = 0) -> None:
             h = t.px(gap) + p.wrapped_height(line, width - indent, role) + t.px(4)
             items.append((h, lambda s, y: p.paragraph(s, line, (indent, y + t.px(gap)), width - indent, role, colour)))
 
@@ -89,8 +89,8 @@ class HistoryScene(PageScene):
             text(summary, "body", th.MUTED)
             if len(line.scores) > 1:
                 chart_h = t.px(90)
-                items.append((chart_h + t.px(8), lambda s, y, scores=line.scores: self._chart(
-                    s, pygame.Rect(0, y + t.px(4), min(width, t.px(600)), chart_h), scores)))
+                items.append((chart_h + t.px(8), lambda s, y, scores=line.scores, h=chart_h: self._chart(
+                    s, pygame.Rect(0, y + t.px(4), min(width, t.px(600)), h), scores)))
             for r in reversed(line.rounds):
                 when = r.started_at[:16].replace("T", " ")
                 status = self._(STATUS_WORDS.get(r.status, r.status))

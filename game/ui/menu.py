@@ -31,7 +31,7 @@ def read_case(path: Path) -> tuple[Case | None, list[str]]:
         return load_case(path).case, []
     except CaseError as exc:
         return None, [str(d) for d in exc.diagnostics] or [f"{path}: cannot be loaded"]
-    except Exception as exc:  # noqa: BLE001 - a case must never take the window down with it
+    except Exception as exc:
         return None, [f"{path}: {type(exc).__name__}: {exc}"]
 
 
@@ -39,7 +39,7 @@ def case_problems(path: Path) -> list[str]:
     """Everything ``crisis-sim validate`` would say about ``path`` (errors and warnings)."""
     try:
         return [str(d) for d in check_file(path)]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [f"{path}: {type(exc).__name__}: {exc}"]
 
 
@@ -146,7 +146,7 @@ class MenuScene(Scene):
 
     name = "menu"
 
-    def __init__(self, app, folders: list[Path], extra: Path | None = None) -> None:  # noqa: ANN001
+    def __init__(self, app, folders: list[Path], extra: Path | None = None) -> None:
         super().__init__(app)
         self.folders = folders
         self.extra = extra

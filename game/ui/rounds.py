@@ -22,12 +22,14 @@ if TYPE_CHECKING:
 
 
 def open_results(app: App) -> ResultStore | None:
-    """The window's results store (None for a demo or the screenshot tour); opened once."""
+    """The window's results store (None for a demo, the screenshot tour, or an App built in code
+    without a data_dir); opened once."""
     if getattr(app, "_results_opened", False):
         return app._results  # type: ignore[attr-defined]
     store = None
     settings = app.settings
-    if not (settings.demo or settings.screenshot):
+    wanted = settings.keep_results or settings.data_dir is not None
+    if wanted and not (settings.demo or settings.screenshot):
         store = ResultStore.open(getattr(settings, "data_dir", None))
         if store.problem:
             app.problems.append(store.problem)

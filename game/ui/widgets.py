@@ -14,7 +14,7 @@ from game.ui import theme as th
 from game.ui.text import Painter, Sheet, ellipsize
 
 
-def key_name(tr, key: str) -> str:  # noqa: ANN001 - tr is a game.i18n.Translator
+def key_name(tr, key: str) -> str:
     """A key's name as the keyboard of the language prints it ("Enter" is "Entrée" in French);
     letters, digits and symbols stay as they are. ``key`` may hold several names and words."""
     words = {
@@ -120,3 +120,4 @@ class TextField:
         colour = th.TEXT if self.text else th.FAINT
         painter.text(surface, ellipsize(t.font("body"), shown or placeholder, rect.w - t.px(12)),
                      (rect.x + t.px(6), rect.centery), "body", colour, anchor="midleft")
+

@@ -17,9 +17,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from game.engine.bots import play  # noqa: E402
-from game.engine.loader import load_case  # noqa: E402
-from game.engine.log import SessionLog, replay  # noqa: E402
+from game.engine.bots import play
+from game.engine.loader import load_case
+from game.engine.log import SessionLog, replay
 
 # name: (case folder under scenarios/, language, seed, bot that makes the inputs)
 RUNS = {
