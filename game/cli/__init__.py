@@ -20,7 +20,8 @@ from game.cli import frontends
 __all__ = ["GROUPS", "build_parser", "case_schema", "main"]
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS: tuple[str, ...] = ("game.cli.play", "game.cli.authoring", "game.cli.results", "game.cli.host", "game.cli.assess")
+GROUPS: tuple[str, ...] = ("game.cli.play", "game.cli.authoring", "game.cli.results", "game.cli.host",
+                          "game.cli.assess")
 
 
 def build_parser() -> argparse.ArgumentParser:
