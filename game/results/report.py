@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.results import svg
+from game.results import workshop as ws
 from game.results.history import history
 from game.results.store import Answer, Note, ResultStore, StoredSession, utc_now
 from game.results.svg import clock, esc
@@ -358,8 +359,6 @@ def _signals(report: RoundReport, lang: str) -> str:
 
 def workshop_html(store: ResultStore, workshop: Any, count: str = "best", lang: str = "en") -> str:
     """The workshop's ranking, the spread of its scores and its decisions side by side."""
-    from game.results import workshop as ws
-
     w = lambda key, **v: word(lang, key, **v)  # noqa: E731
     standings = ws.ranking(store, workshop, count)
     points = ws.comparison(store, workshop, count)

@@ -31,6 +31,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 SCHEMA_VERSION = 1
 DB_NAME = "results.db"
 ENV_DATA_DIR = "CRISIS_SIM_DATA_DIR"
@@ -155,8 +157,6 @@ def data_dir(given: str | Path | None = None) -> Path:
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_data_dir("crisis-sim", appauthor=False))
 
 

@@ -14,25 +14,26 @@ import pygame
 
 from game.engine.bots import BOTS
 from game.engine.model import Case
+from game.engine.scoring import timeout_label
 from game.engine.session import (
     ORGANISATION,
     DecisionClosed,
     DecisionOpened,
-    EngineError,
     Ended,
+    EngineError,
     Event,
     Session,
 )
-from game.engine.scoring import timeout_label
 from game.engine.state import Post
-from game.ui import theme as th
-from game.ui.app import SPEEDS
-from game.ui.briefing import KIND_ICONS, channel_colour
 from game.i18n import N_
+from game.ui import theme as th
+from game.ui.briefing import KIND_ICONS, channel_colour
 from game.ui.dashboard import Dashboard, Note, draw_notes, metric_name
 from game.ui.decision import DecisionPanel
 from game.ui.feed import FeedView
+from game.ui.rounds import record_round
 from game.ui.scene import Scene
+from game.ui.settings import SPEEDS
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
 TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
@@ -94,8 +95,6 @@ class LiveScene(Scene):
         # `crisis-sim play CASE --log FILE` when asked (each new round in the window starts the
         # file again); a resumed round comes with its rebuilt session and its recording.
         if session is None:
-            from game.ui.rounds import record_round
-
             session, recording = record_round(app, case, path, app.settings.seed if seed is None else seed)
         self.session = session
         self.recording = recording
@@ -383,16 +382,12 @@ class LiveScene(Scene):
         self.ever_trending |= self.trending
 
     def finish(self) -> None:
-        from game.ui.debrief import DebriefScene
-
-        self.app.replace(DebriefScene(self.app, self.case, self.path, self.session, recording=self.recording,
-                                      notes=self.observer_notes))
+        self.app.replace(self.app.new_scene("debrief", self.case, self.path, self.session,
+                                            recording=self.recording, notes=self.observer_notes))
 
     def open_note(self) -> None:
         """N: the facilitator's note, stamped with the simulated time (game/ui/notes.py)."""
-        from game.ui.notes import NoteScene
-
-        self.app.push(NoteScene(self.app, self))
+        self.app.push(self.app.new_scene("note", self))
 
     # --- actions (keys and clicks both come here) --------------------------------------
 
