@@ -20,7 +20,11 @@ from game.cli import frontends
 __all__ = ["GROUPS", "build_parser", "case_schema", "main"]
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS: tuple[str, ...] = ("game.cli.play", "game.cli.authoring", "game.cli.results")
+<<<<<<< HEAD
+GROUPS: tuple[str, ...] = ("game.cli.play", "game.cli.authoring", "game.cli.results", "game.cli.host")
+=======
+GROUPS: tuple[str, ...] = ("game.cli.play", "game.cli.authoring", "game.cli.results", "game.cli.assess")
+>>>>>>> main
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -424,6 +424,41 @@ class Option(_Model):
     )
 
 
+class Responses(StrEnum):
+    """How the trainee answers: by choosing a prepared option, by writing, or either."""
+
+    choose = "choose"
+    write = "write"
+    both = "both"
+
+
+class AnswerPoint(_Model):
+    """A key point a written answer should make, or a red line it must never cross.
+
+    The assessor looks for its ``words`` (on word stems, as the cue files; ``...`` stands for a
+    few words). A list holds the phrases of the file's language; a mapping gives them per language
+    (``{en: [...], fr: [...]}``), so a point can be written once for both versions of a case.
+    """
+
+    id: Id
+    label: str = Field(description="What it is, as the debrief names it.")
+    words: list[str] | dict[str, list[str]] = Field(
+        description="Phrases that count: a list in the file's language, or a list per language code."
+    )
+
+    @field_validator("words")
+    @classmethod
+    def _some_words(cls, words: list[str] | dict[str, list[str]]) -> list[str] | dict[str, list[str]]:
+        lists = list(words.values()) if isinstance(words, dict) else [words]
+        if not lists or any(not phrases or any(not p.strip() for p in phrases) for phrases in lists):
+            raise ValueError("give at least one phrase (not empty) for each language")
+        return words
+
+    def phrases(self, lang: str) -> list[str]:
+        """The phrases that count in ``lang``."""
+        return self.words if isinstance(self.words, list) else self.words.get(lang, [])
+
+
 class Timeout(_Model):
     """What happens when nobody decides in time. Silence has consequences."""
 
@@ -472,6 +507,19 @@ class Decision(_Model):
     options: list[Option] = Field(min_length=2, description="The choices.")
     on_timeout: Timeout = Field(description="What happens if nobody chooses in time.")
     optional: bool = Field(False, description="Only opens when triggered by an effect or by the facilitator.")
+    responses: Responses = Field(
+        Responses.choose,
+        description="choose an option, write the answer, or both (either); a written answer is published on the "
+        "channel of the first option that has one, and drives the round through the option closest to it.",
+    )
+    key_points: list[AnswerPoint] = Field(default_factory=list, description="What a good written answer says.")
+    red_lines: list[AnswerPoint] = Field(default_factory=list, description="What a written answer must never say.")
+
+    @model_validator(mode="after")
+    def _written_answers_have_a_channel(self) -> Decision:
+        if self.responses is not Responses.choose and not any(o.channel for o in self.options):
+            raise ValueError(f"responses: {self.responses.value} needs an option with a channel, where the written answer is published")
+        return self
 
 
 class ReactionTrigger(_Model):
@@ -594,6 +642,9 @@ class Case(_Model):
     injects: list[Inject] = Field(default_factory=list, description="Posts, emails and calls on the timeline.")
     decisions: list[Decision] = Field(default_factory=list, description="The choices the team must make.")
     replies: list[Option] = Field(default_factory=list, description="Ways to answer any post without its own replies.")
+    responses: Responses = Field(
+        Responses.choose, description="How answerable posts are answered: choose a reply, write one, or both."
+    )
     reactions: list[Reaction] = Field(default_factory=list, description="How personas answer back.")
     noise: list[NoisePool] = Field(default_factory=list, description="Background posts the signals hide in.")
     story: Story = Field(description="The crowd's chatter about the crisis.")

@@ -1,0 +1,97 @@
+"""``crisis-sim assess``: read answers from standard input and print how each was read.
+
+For authors and trainers who try texts and tune cue files: one answer per line in, one
+assessment out (a short summary, or with ``--json`` one JSON object a line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from game.cli.common import fail, load_or_report, print_errors
+from game.engine.assess import Assessment, CueSet, Point, assess, load_cues, points
+from game.engine.diagnostics import CaseError
+from game.engine.model import DEFAULT_MAX_LENGTH, ChannelKind
+
+if TYPE_CHECKING:
+    from game.cli.common import Subparsers
+
+
+def add_commands(sub: Subparsers) -> None:
+    """Add the ``assess`` command."""
+    cmd = sub.add_parser("assess", help="read answers (one a line on standard input) and print the strategies, tone and evidence found")
+    cmd.add_argument("--lang", default=argparse.SUPPRESS, choices=["en", "fr"], help="language of the answers (default: the case's, else en)")
+    cmd.add_argument("--channel", metavar="ID", help="a channel of the case (or a kind, e.g. microblog) whose length limit applies")
+    cmd.add_argument("--case", metavar="CASE", help="a case folder or file, for its channels and decisions")
+    cmd.add_argument("--decision", metavar="ID", help="with --case: the decision answered (its prompt's questions, key points, red lines)")
+    cmd.add_argument("--cues", metavar="FILE", help="a cue file of your own instead of the shipped one")
+    cmd.add_argument("--json", action="store_true", help="one JSON object a line")
+    cmd.set_defaults(func=cmd_assess)
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    """Assess each line of standard input."""
+    lang = getattr(args, "lang", None)
+    limit: int | None = None
+    post: str | None = None
+    key_points: list[Point] = []
+    red_lines: list[Point] = []
+    if args.decision and not args.case:
+        return fail("--decision needs --case")
+    if args.case:
+        loaded = load_or_report(args.case, lang)
+        if loaded is None:
+            return 1
+        case = loaded.case
+        lang = lang or case.language
+        if args.channel:
+            channel = next((c for c in case.channels if c.id == args.channel), None)
+            if channel is None:
+                return fail(f"no channel '{args.channel}' in {args.case} (channels: {', '.join(c.id for c in case.channels)})")
+            limit = channel.limit
+        if args.decision:
+            decision = next((d for d in case.decisions if d.id == args.decision), None)
+            if decision is None:
+                return fail(f"no decision '{args.decision}' in {args.case} (decisions: {', '.join(d.id for d in case.decisions)})")
+            post = decision.prompt
+            key_points = points(decision.key_points, lang)
+            red_lines = points(decision.red_lines, lang)
+    elif args.channel:
+        if args.channel not in ChannelKind.__members__:
+            return fail(f"without --case, --channel is a kind: {', '.join(ChannelKind.__members__)}")
+        limit = DEFAULT_MAX_LENGTH.get(ChannelKind(args.channel))
+    lang = lang or "en"
+    cues: CueSet | None = None
+    if args.cues:
+        try:
+            cues = load_cues(args.cues)
+        except CaseError as exc:
+            print_errors(exc.diagnostics)
+            return 1
+        if cues.language != lang:
+            return fail(f"{args.cues} holds {cues.language} cues, the answers are {lang}")
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        result = assess(text, lang, cues=cues, limit=limit, key_points=key_points, red_lines=red_lines, post=post)
+        print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else _summary(result))
+        sys.stdout.flush()
+    return 0
+
+
+def _summary(a: Assessment) -> str:
+    parts = [f"strategy: {a.strategy}" + (f" (also {', '.join(a.also)})" if a.also else ""), f"tone: {a.tone}"]
+    if a.limit:
+        parts.append(f"length: {a.length}/{a.limit}" + (f" ({a.over_limit} over)" if a.over_limit else ""))
+    for kind, found in (("key points", a.key_points), ("red lines", a.red_lines)):
+        if found:
+            parts.append(f"{kind}: " + ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in found.items()))
+    promises = a.promises
+    if promises:
+        parts.append(f"promises: {sum(p.id == 'timed' for p in promises)} timed, {sum(p.id == 'untimed' for p in promises)} without a time")
+    if a.unanswered:
+        parts.append("unanswered: " + " | ".join(a.unanswered))
+    evidence = "; ".join(f"{f.id} \u00ab{f.words}\u00bb" for f in a.evidence if f.kind in ("strategy", "tone"))
+    return "  ".join(parts) + (f"\n  evidence: {evidence}" if evidence else "")

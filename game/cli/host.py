@@ -1,0 +1,82 @@
+"""``crisis-sim host``: the workshop host (issue 15), every team in its own browser."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+from typing import TYPE_CHECKING
+
+from game.cli.common import fail, load_or_report
+
+if TYPE_CHECKING:
+    from game.cli.common import Subparsers
+
+
+def add_commands(sub: Subparsers) -> None:
+    host = sub.add_parser("host", help="host a workshop: each team plays in its own browser")
+    host.add_argument("case", help="the case file or folder")
+    host.add_argument("--workshop", help="the workshop's name in the results (default: the case's id)")
+    host.add_argument("--teams", default="Red,Blue", help="the teams, comma-separated (default: Red,Blue)")
+    host.add_argument("--port", type=int, default=8080, help="the port to listen on (default: 8080)")
+    host.add_argument("--lan", action="store_true", help="listen on this machine's LAN address, not loopback only")
+    host.add_argument("--resume", action="store_true", help="take back the teams' rounds that stopped (host killed)")
+    host.add_argument("--seed", type=int, default=1, help="seed of every team's round (default: 1)")
+    host.set_defaults(func=cmd_host)
+
+
+def lan_address() -> str:
+    """This machine's address on its LAN (the one its default route leaves from; nothing is sent)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 1))  # UDP connect only picks a route
+        return str(probe.getsockname()[0])
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def cmd_host(args: argparse.Namespace) -> int:
+    """Check the case as ``validate`` does, then serve the workshop until Ctrl+C."""
+    loaded = load_or_report(args.case, args.lang)
+    if loaded is None:
+        return 1  # a broken case never starts a host
+    teams = [t.strip() for t in args.teams.split(",") if t.strip()]
+    if not teams:
+        return fail("--teams names no team")
+    from game.host.app import create_app, qr_terminal
+    from game.host.serve import serve
+    from game.host.workshop import HostedWorkshop
+    from game.results.store import ResultStore, StoreError
+
+    store = ResultStore.open(args.data_dir)
+    if not store.available or not store.writable:
+        return fail(f"the host needs a results store it can write: {store.problem}")
+    try:
+        workshop = HostedWorkshop(loaded, store, args.workshop or loaded.case.id, teams, seed=args.seed,
+                                  resume=args.resume)
+    except StoreError as exc:
+        return fail(str(exc))
+    address = lan_address() if args.lan else "127.0.0.1"
+    base = f"http://{address}:{args.port}"
+    print(f"Workshop {workshop.workshop.name!r} · {loaded.case.title}")
+    print("Listening on the LAN address " + address if args.lan else
+          "Listening on this machine only (127.0.0.1); --lan lets other machines join")
+    if workshop.resumable and not args.resume:
+        print(f"Rounds that stopped can be taken back ({', '.join(sorted(workshop.resumable))}): "
+              "start again with --resume")
+    for team in workshop.teams.values():
+        url = f"{base}/team/{team.code}"
+        print(f"\n{team.name}: {url}")
+        print(qr_terminal(url), end="")
+    print(f"\nFacilitator's console (keep it to yourself): {base}/console/{workshop.secret}")
+    try:
+        serve(create_app(workshop), address, args.port)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        return fail(f"cannot listen on {address}:{args.port}: {exc.strerror or exc}")
+    finally:
+        workshop.stop()
+        store.close()
+    return 0

@@ -1,0 +1,272 @@
+"""The workshop host's web app: pages, WebSockets, the host's clock.
+
+Starlette on uvicorn: a small, well-kept ASGI toolkit with WebSockets, static files and Jinja2
+templates built in, and a test client that drives WebSockets without a network.
+
+Routes::
+
+    GET  /team/{code}                 the team's page (join with a player's name)
+    WS   /ws/team/{code}              the team's live view; inputs in, views out
+    GET  /team/{code}/debrief.html    the team's debrief as one self-contained page to keep
+    GET  /console/{secret}            the facilitator's console
+    WS   /ws/console/{secret}         the console's live view; the facilitator's actions in
+    GET  /console/{secret}/report.html  the workshop's report
+
+A wrong code gets a 404 page (or a WebSocket closed with code 4404) that says only that the
+code is not known.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from game.host.protocol import CONSOLE_MESSAGES, MAX_NAME, TEAM_MESSAGES, Flood, Refused, parse
+from game.host.workshop import HostedWorkshop, Team
+from game.i18n import LANGUAGES, Translator
+
+HERE = Path(__file__).resolve().parent
+TICK_SECONDS = 0.25
+"""Real seconds between two clock steps of every round (and the pushes that follow)."""
+
+TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
+
+
+def _lang(request: Request | WebSocket, workshop: HostedWorkshop) -> str:
+    """The page's language: ``?lang=``, else the browser's first known language, else the case's."""
+    asked = request.query_params.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return workshop.case.language if workshop.case.language in LANGUAGES else "en"
+
+
+def _page(name: str, lang: str, **values: Any) -> HTMLResponse:
+    tr = Translator(lang)
+    html = TEMPLATES.get_template(name).render(_=tr.gettext, lang=lang, **values)
+    return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'self'; script-src 'self'; "
+                                       "style-src 'self'; img-src 'self' data:; object-src 'none'",
+                                       "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
+
+
+def _not_found(lang: str) -> HTMLResponse:
+    response = _page("unknown.html", lang)
+    response.status_code = 404
+    return response
+
+
+class Hub:
+    """The open WebSockets of each team and of the console, and the pushes to them."""
+
+    def __init__(self, workshop: HostedWorkshop) -> None:
+        self.workshop = workshop
+        self.teams: dict[str, set[WebSocket]] = {}
+        self.consoles: set[WebSocket] = set()
+        self.dirty: set[str] = set()
+        self.console_dirty = False
+        workshop.listeners.append(self._mark)
+
+    def _mark(self, team: Team | None) -> None:
+        if team is not None:
+            self.dirty.add(team.code)
+        self.console_dirty = True
+
+    async def push(self) -> None:
+        """Send a fresh view to every page whose team changed since the last push."""
+        dirty, self.dirty = self.dirty, set()
+        for code in dirty:
+            team = self.workshop.teams.get(code)
+            sockets = self.teams.get(code)
+            if team is None or not sockets:
+                continue
+            text = json.dumps({"type": "view", "view": self.workshop.team_view(team)})
+            await _send_all(sockets, text)
+        if self.console_dirty and self.consoles:
+            self.console_dirty = False
+            await _send_all(self.consoles, json.dumps({"type": "view", "view": self.workshop.console_view()}))
+
+
+async def _send_all(sockets: set[WebSocket], text: str) -> None:
+    for socket in list(sockets):
+        try:
+            await socket.send_text(text)
+        except Exception:  # noqa: BLE001 - one broken browser never stops the others
+            sockets.discard(socket)
+
+
+def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
+    """The host's ASGI app; ``clock`` False leaves the rounds' time to the caller (tests)."""
+    hub = Hub(workshop)
+
+    async def team_page(request: Request) -> Response:
+        lang = _lang(request, workshop)
+        team = workshop.team(request.path_params["code"])
+        if team is None:
+            return _not_found(lang)
+        return _page("team.html", lang, team=team.name, case=workshop.case, max_name=MAX_NAME)
+
+    async def debrief_page(request: Request) -> Response:
+        lang = _lang(request, workshop)
+        team = workshop.team(request.path_params["code"])
+        if team is None:
+            return _not_found(lang)
+        if team.recording is None or team.round is None or not team.round.ended:
+            return _page("unknown.html", lang, message="the debrief is ready once the round is over")
+        from game.results.report import round_html
+        html = round_html(workshop.store, workshop.store.session(team.recording.session_id), lang)
+        return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="debrief-{team.code[:6]}.html"'})
+
+    async def console_page(request: Request) -> Response:
+        lang = _lang(request, workshop)
+        if not workshop.is_facilitator(request.path_params["secret"]):
+            return _not_found(lang)
+        base = str(request.base_url).rstrip("/")
+        joins = [{"team": t.name, "url": f"{base}/team/{t.code}", "qr": qr_svg(f"{base}/team/{t.code}")}
+                 for t in workshop.teams.values()]
+        return _page("console.html", lang, workshop=workshop.workshop.name, case=workshop.case, joins=joins)
+
+    async def report_page(request: Request) -> Response:
+        lang = _lang(request, workshop)
+        if not workshop.is_facilitator(request.path_params["secret"]):
+            return _not_found(lang)
+        from game.results import workshop as ws
+        from game.results.report import workshop_html
+        return HTMLResponse(workshop_html(workshop.store, ws.get(workshop.store, workshop.workshop.id), lang=lang))
+
+    async def team_socket(socket: WebSocket) -> None:
+        team = workshop.team(socket.path_params["code"])
+        if team is None:
+            await socket.close(code=4404, reason="unknown join code")
+            return
+        await socket.accept()
+        sockets = hub.teams.setdefault(team.code, set())
+        sockets.add(socket)
+        flood = Flood()
+        player = "?"
+        try:
+            await socket.send_text(json.dumps({"type": "view", "view": workshop.team_view(team)}))
+            while True:
+                raw = await socket.receive_text()
+                try:
+                    if not flood.allow(time.monotonic()):
+                        raise Refused("too many messages: wait a moment")
+                    message = parse(raw, TEAM_MESSAGES)
+                    if message["type"] == "hello":
+                        player = message["name"].strip() or "?"
+                        continue
+                    workshop.team_input(team, message, player)
+                except Refused as exc:
+                    await socket.send_text(json.dumps({"type": "refused", "reason": str(exc)}))
+                    continue
+                await hub.push()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            sockets.discard(socket)
+
+    async def console_socket(socket: WebSocket) -> None:
+        if not workshop.is_facilitator(socket.path_params["secret"]):
+            await socket.close(code=4404, reason="unknown console address")
+            return
+        await socket.accept()
+        hub.consoles.add(socket)
+        flood = Flood(rate=20, burst=40, tokens=40)
+        try:
+            await socket.send_text(json.dumps({"type": "view", "view": workshop.console_view()}))
+            while True:
+                raw = await socket.receive_text()
+                try:
+                    if not flood.allow(time.monotonic()):
+                        raise Refused("too many messages: wait a moment")
+                    workshop.console_input(parse(raw, CONSOLE_MESSAGES))
+                except Refused as exc:
+                    await socket.send_text(json.dumps({"type": "refused", "reason": str(exc)}))
+                    continue
+                await hub.push()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            hub.consoles.discard(socket)
+
+    async def run_clock() -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            now = time.monotonic()
+            workshop.tick(now - last)
+            last = now
+            await hub.push()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.loop = asyncio.get_running_loop()
+        task = asyncio.create_task(run_clock()) if clock else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+            workshop.stop()
+
+    app = Starlette(routes=[
+        Route("/team/{code}", team_page),
+        Route("/team/{code}/debrief.html", debrief_page),
+        Route("/console/{secret}", console_page),
+        Route("/console/{secret}/report.html", report_page),
+        WebSocketRoute("/ws/team/{code}", team_socket),
+        WebSocketRoute("/ws/console/{secret}", console_socket),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ], lifespan=lifespan)
+    app.state.hub = hub
+    return app
+
+
+def run_in_host(app: Starlette, action: Callable[[], object], timeout: float = 10.0) -> None:
+    """Run ``action`` on the host's event loop, then push the views (tests and benches driving time)."""
+
+    async def step() -> None:
+        action()
+        await app.state.hub.push()
+
+    asyncio.run_coroutine_threadsafe(step(), app.state.loop).result(timeout)
+
+
+def qr_svg(text: str) -> Any:
+    """``text`` as an inline SVG QR code (drawn on the host: nothing fetched)."""
+    import qrcode
+    import qrcode.image.svg
+
+    from markupsafe import Markup
+
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=6)
+    # Our own drawing of an address we made: the one piece of markup a template takes as is.
+    return Markup(image.to_string(encoding="unicode"))  # noqa: S704
+
+
+def qr_terminal(text: str) -> str:
+    """``text`` as a QR code in text blocks, for the terminal."""
+    import io
+
+    import qrcode
+
+    code = qrcode.QRCode(border=1)
+    code.add_data(text)
+    out = io.StringIO()
+    code.print_ascii(out=out, invert=True)
+    return out.getvalue()

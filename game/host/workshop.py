@@ -1,0 +1,362 @@
+"""The workshop a host runs: one :class:`~game.play.round.Round` per team, their codes, their views.
+
+No rules live here: the rounds are :mod:`game.play` rounds, the scores are
+:func:`game.engine.scoring.score`, the debrief page is :func:`game.results.report.round_html`.
+This module only keeps who may act for which team, turns a round into the JSON a page draws, and
+routes checked inputs (:mod:`game.host.protocol`) to the round.
+
+Codes and the facilitator's secret are kept next to the results store (``host-<workshop>.json``)
+so that a host killed and started again hands out the same join addresses.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.engine.loader import LoadedCase
+from game.engine.scoring import score
+from game.engine.session import DecisionClosed, DecisionOpened, Ended, EngineError, ORGANISATION, Session
+from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players
+from game.play.round import ChoiceRefused, Round
+from game.results import recording as rec
+from game.results import workshop as ws
+from game.results.store import ResultStore, StoreError
+
+from game.host.protocol import CONSOLE_MESSAGES, TEAM_MESSAGES, TRIAGE_ACTIONS, Refused
+
+FEED_SHOWN = 60
+"""Posts a team's page shows (the newest); the whole feed stays on the host."""
+
+NOTIFICATIONS_SHOWN = 12
+INPUTS_SHOWN = 30
+
+
+def new_code() -> str:
+    """A join code: 128 random bits, URL-safe (never guessed during a workshop, or after)."""
+    return secrets.token_urlsafe(16)
+
+
+@dataclass
+class Team:
+    """One team of the workshop: its code, its round once started, who did what."""
+
+    name: str
+    code: str
+    round: Round | None = None
+    recording: rec.Recording | None = None
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def session(self) -> Session | None:
+        return self.round.session if self.round else None
+
+
+class HostedWorkshop:
+    """Every team's round, fed by the host's clock.
+
+    Args:
+        loaded: The case, already validated.
+        store: The results store; rounds are recorded exactly as a window round.
+        name: The workshop's name in the store (created when new).
+        teams: The teams' names.
+        seed: The seed of every team's round (the same crisis for all, so the ranking is fair).
+        resume: Take back the teams' rounds that stopped (a host killed) instead of new ones.
+        keys_dir: Where the codes are kept between runs (default: next to the store).
+    """
+
+    def __init__(self, loaded: LoadedCase, store: ResultStore, name: str, teams: list[str], *,
+                 seed: int = 1, resume: bool = False, keys_dir: Path | None = None) -> None:
+        self.loaded = loaded
+        self.case = loaded.case
+        self.store = store
+        self.seed = seed
+        try:
+            self.workshop = ws.get(store, name)
+            missing = [t for t in teams if ws.clean_team(t) not in self.workshop.teams]
+            if missing:
+                self.workshop = ws.add_teams(store, self.workshop, missing)
+        except StoreError:
+            self.workshop = ws.create(store, name, self.case.id, teams, str(loaded.path))
+        names = [ws.clean_team(t) for t in teams] or list(self.workshop.teams)
+        self.keys_file = (keys_dir or store.path.parent) / f"host-{self.workshop.id}.json"
+        keys = self._load_keys()
+        self.secret: str = keys.get("facilitator") or new_code()
+        codes: dict[str, str] = keys.get("teams", {})
+        self.teams: dict[str, Team] = {}
+        for team in names:
+            code = codes.get(team) or new_code()
+            self.teams[code] = Team(team, code)
+        self._save_keys()
+        self.listeners: list[Callable[[Team | None], None]] = []
+        self.resumable = self._stopped_rounds()
+        if resume:
+            for team in self.teams.values():
+                if team.name in self.resumable:
+                    self._resume(team, self.resumable[team.name])
+
+    # --- keys ------------------------------------------------------------------------
+
+    def _load_keys(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.keys_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _save_keys(self) -> None:
+        data = {"facilitator": self.secret, "teams": {t.name: t.code for t in self.teams.values()}}
+        self.keys_file.parent.mkdir(parents=True, exist_ok=True)
+        self.keys_file.write_text(json.dumps(data), encoding="utf-8")
+        self.keys_file.chmod(0o600)
+
+    def team(self, code: str) -> Team | None:
+        """The team holding ``code`` (compared in constant time), or None."""
+        for known, team in self.teams.items():
+            if secrets.compare_digest(known.encode(), code.encode()):
+                return team
+        return None
+
+    def is_facilitator(self, secret: str) -> bool:
+        return secrets.compare_digest(self.secret.encode(), secret.encode())
+
+    # --- rounds ----------------------------------------------------------------------
+
+    def _stopped_rounds(self) -> dict[str, str]:
+        """Team -> id of its newest round that stopped before its end (to resume)."""
+        out: dict[str, str] = {}
+        for stored in self.store.sessions(workshop=self.workshop.id, status=("running", "interrupted"),
+                                          newest_first=False):
+            out[stored.team] = stored.id
+        return out
+
+    def _attach(self, team: Team, session: Session, recording: rec.Recording | None, paused: bool) -> None:
+        notes = recording.notes if recording else []
+        team.round = Round(session, paused=paused, notes=notes)
+        team.recording = recording
+        team.round.subscribe(lambda update: self._on_update(team, update))
+
+    def _resume(self, team: Team, session_id: str) -> None:
+        try:
+            session, recording = rec.resume(self.store, session_id, self.case, self.loaded.path)
+        except rec.ResumeError:
+            return  # it will start anew; the console shows the team as not started
+        self._attach(team, session, recording, paused=False)
+
+    def start(self, team: Team) -> None:
+        """Start ``team``'s round now (nothing when it runs already)."""
+        if team.round is not None:
+            return
+        session, recording = rec.start(self.store, self.case, self.loaded.path, self.seed,
+                                       team=team.name, workshop=self.workshop.id)
+        self._attach(team, session, recording, paused=False)
+        self._changed(team)
+
+    def tick(self, real_seconds: float) -> None:
+        """Let real time pass for every running round."""
+        for team in self.teams.values():
+            if team.round is not None and not team.round.ended and not team.round.paused:
+                team.round.tick(real_seconds)
+
+    def _on_update(self, team: Team, update: Update) -> None:
+        for item in for_players(update.items):
+            note = _notification(item)
+            if note:
+                team.notifications.append({"t": team.round.session.t if team.round else 0, **note})
+        del team.notifications[:-NOTIFICATIONS_SHOWN]
+        if any(isinstance(i, Ended) for i in update.items) and team.recording is not None:
+            team.recording.settle()
+        self._changed(team)
+
+    def _changed(self, team: Team | None) -> None:
+        for listener in list(self.listeners):
+            listener(team)
+
+    # --- inputs ----------------------------------------------------------------------
+
+    def team_input(self, team: Team, message: dict[str, Any], player: str) -> None:
+        """Apply a checked team message; raises :class:`Refused` with the reason."""
+        kind = message["type"]
+        assert kind in TEAM_MESSAGES
+        rnd = team.round
+        if rnd is None:
+            raise Refused("the round has not started yet")
+        if rnd.ended:
+            raise Refused("the round is over")
+        session = rnd.session
+        try:
+            if kind == "decide":
+                decision = session.decisions.get(message["decision"])
+                if decision is None:
+                    raise Refused(f"unknown decision {message['decision'][:40]!r}")
+                if message["option"] not in {o.id for o in decision.options}:
+                    raise Refused(f"unknown option {message['option'][:40]!r}")
+                rnd.decide(decision.id, message["option"], by=player)
+                what = decision.title
+            elif kind in ("triage", "answer"):
+                post = session.posts.get(message["post"])
+                if post is None:
+                    raise Refused(f"unknown post {message['post'][:40]!r}")
+                if kind == "triage":
+                    if message["action"] not in TRIAGE_ACTIONS:
+                        raise Refused(f"unknown triage action {message['action'][:20]!r}")
+                    rnd.triage(post.id, message["action"], by=player)
+                else:
+                    if message["reply"] not in {o.id for o in session.replies_for(post)}:
+                        raise Refused(f"unknown reply {message['reply'][:40]!r}")
+                    rnd.triage(post.id, "answer", message["reply"], by=player)
+                what = post.text[:80]
+            else:
+                return
+        except (ChoiceRefused, EngineError) as exc:
+            raise Refused(str(exc)) from None
+        team.inputs.append({"t": session.t, "by": player, "kind": kind, "what": what,
+                            "action": message.get("action") or message.get("option") or message.get("reply")})
+        self._changed(team)
+
+    def console_input(self, message: dict[str, Any]) -> None:
+        """Apply a checked facilitator's message (``team`` ``"*"`` for every team)."""
+        kind = message["type"]
+        assert kind in CONSOLE_MESSAGES
+        if message["team"] == "*":
+            targets = list(self.teams.values())
+        else:
+            found = [t for t in self.teams.values() if t.name == message["team"]]
+            if not found:
+                raise Refused(f"unknown team {message['team'][:40]!r}")
+            targets = found
+        for team in targets:
+            if kind == "start":
+                self.start(team)
+                continue
+            rnd = team.round
+            if rnd is None or rnd.ended:
+                if len(targets) == 1:
+                    raise Refused(f"{team.name}: the round is not running")
+                continue
+            try:
+                if kind == "pause":
+                    rnd.pause(by="facilitator")
+                elif kind == "resume":
+                    rnd.resume(by="facilitator")
+                elif kind == "speed":
+                    if not 0.1 <= float(message["speed"]) <= 1000:
+                        raise Refused("a speed is between 0.1 and 1000 simulated seconds per real second")
+                    rnd.set_speed(float(message["speed"]), by="facilitator")
+                elif kind == "fire":
+                    rnd.fire(message["item"], by="facilitator")
+                elif kind == "note":
+                    text = message["text"].strip()
+                    if not text:
+                        raise Refused("an empty note")
+                    rnd.note(text, by="facilitator")
+                    if team.recording is not None:
+                        team.recording.note(rnd.session.t, text)
+                elif kind == "end":
+                    rnd.end(by="facilitator")
+                elif kind == "noise":
+                    raise Refused("turning the noise up or down is not available yet")
+            except (ChoiceRefused, EngineError) as exc:
+                if len(targets) == 1:
+                    raise Refused(str(exc)) from None
+        self._changed(None)
+
+    # --- views -----------------------------------------------------------------------
+
+    def team_view(self, team: Team) -> dict[str, Any]:
+        """What the team's page draws (bounded: the newest posts only)."""
+        base: dict[str, Any] = {"team": team.name, "case": self.case.title, "briefing": self.case.briefing,
+                                "organisation": self.case.organisation.name, "started": team.round is not None}
+        rnd = team.round
+        if rnd is None:
+            return base
+        session = rnd.session
+        inbox = {c.id for c in session.case.channels if c.is_inbox}
+        channels = {c.id: c.name for c in session.case.channels}
+        trending = rnd.trending
+        posts = []
+        for post in session.feed[-FEED_SHOWN:][::-1]:
+            likes, shares, replies = session.engagement(post)
+            posts.append({"id": post.id, "t": post.t, "channel": channels.get(post.channel, post.channel),
+                          "inbox": post.channel in inbox, "own": post.author == ORGANISATION, "name": post.name, "handle": post.handle,
+                          "text": post.text, "subject": post.subject, "likes": likes, "shares": shares,
+                          "replies": replies, "trending": post.id in trending,
+                          "triage": session.state.triage.get(post.id, (None,))[0],
+                          "answers": [{"id": o.id, "label": o.label} for o in session.replies_for(post)]})
+        decisions = [{"id": d.id, "title": d.title, "prompt": d.prompt,
+                      "left": round(rnd.real_time_left(d.id), 1), "left_sim": session.time_left(d.id),
+                      "silence": d.on_timeout.label,
+                      "options": [{"id": o.id, "label": o.label} for o in d.options]}
+                     for d in session.open_decisions]
+        base.update({
+            "t": session.t, "duration": self.case.duration, "paused": rnd.paused, "speed": rnd.effective_speed,
+            "ended": rnd.ended, "metrics": {k: round(v, 1) for k, v in session.state.metrics.items()},
+            "metric_names": dict(self.case.metric_names), "feed": posts, "decisions": decisions,
+            "notifications": team.notifications[::-1], "inputs": team.inputs[-INPUTS_SHOWN:][::-1],
+        })
+        if rnd.ended:
+            base["debrief"] = self.debrief(team)
+        return base
+
+    def debrief(self, team: Team) -> dict[str, Any]:
+        """The team's result as scored by the engine (the same numbers the store keeps)."""
+        assert team.round is not None
+        result = score(team.round.session).to_json()
+        result["questions"] = rec.case_questions(self.case)
+        result["by"] = {i["what"]: i["by"] for i in team.inputs if i["kind"] == "decide"}
+        return result
+
+    def console_view(self) -> dict[str, Any]:
+        """Every team live, and the ranking of the rounds finished."""
+        rows = []
+        for team in self.teams.values():
+            row: dict[str, Any] = {"team": team.name, "started": team.round is not None}
+            rnd = team.round
+            if rnd is not None:
+                state = rnd.session.state
+                row.update({
+                    "t": state.t, "paused": rnd.paused, "speed": rnd.speed, "ended": rnd.ended,
+                    "metrics": {k: round(v, 1) for k, v in state.metrics.items()},
+                    "decided": sum(1 for c in state.choices.values() if c is not None),
+                    "missed": sum(1 for c in state.choices.values() if c is None),
+                    "open": [d.title for d in rnd.session.open_decisions],
+                    "flagged": len(state.flagged),
+                    "score": round(score(rnd.session).score, 1) if rnd.ended else None,
+                    "optional": [{"id": i.id, "title": i.title} for i in rnd.optional_items()],
+                    "notes": [{"t": t, "text": text} for t, text in rnd.notes[-10:]],
+                    "inputs": team.inputs[-10:][::-1],
+                })
+            rows.append(row)
+        ranking = [{"rank": s.rank, "team": s.team, "score": s.score, "ending": s.ending}
+                   for s in ws.ranking(self.store, ws.get(self.store, self.workshop.id))]
+        return {"workshop": self.workshop.name, "case": self.case.title, "teams": rows, "ranking": ranking}
+
+    def stop(self) -> None:
+        """The host is closing: rounds not finished are kept as interrupted, to resume."""
+        for team in self.teams.values():
+            if team.recording is not None and team.round is not None and not team.round.ended:
+                team.recording.interrupt()
+
+
+def _notification(item: Any) -> dict[str, Any] | None:
+    """A players' notification for ``item``, as kind + the author's words (the page words the kind)."""
+    if isinstance(item, DecisionOpened):
+        return {"kind": "decision", "text": item.decision.title}
+    if isinstance(item, DecisionClosed):
+        return {"kind": "closed" if item.option else "missed", "text": item.decision.title}
+    if isinstance(item, DeadlineNear):
+        return {"kind": "deadline", "text": item.decision.title}
+    if isinstance(item, InboxNew):
+        return {"kind": "inbox", "text": item.post.name}
+    if isinstance(item, Trending):
+        return {"kind": "trending", "text": item.post.text[:80]}
+    if isinstance(item, Published):
+        return {"kind": "published", "text": item.post.text[:80]}
+    if isinstance(item, Ended):
+        return {"kind": "ended", "text": ""}
+    return None

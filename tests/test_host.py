@@ -1,0 +1,300 @@
+"""The workshop host over real sockets on 127.0.0.1: codes, checked messages, a whole round,
+reconnecting, the host killed and resumed, hostile markup. Every test stops by itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.sync.client import ClientConnection, connect
+
+from game.engine.loader import load_case
+from game.engine.log import replay
+from game.engine.scoring import score
+from game.host.app import create_app, run_in_host
+from game.host.serve import Running
+from game.host.workshop import HostedWorkshop
+from game.results.store import ResultStore
+
+ROOT = Path(__file__).resolve().parents[1]
+CASE = ROOT / "scenarios" / "nestle-kitkat-2010"
+HOSTILE = ROOT / "tests" / "hostile" / "text-markup"
+
+
+class Host:
+    """A workshop served on a free loopback port, its clock driven by the test (``tick``)."""
+
+    def __init__(self, tmp: Path, case: Path = CASE, teams: tuple[str, ...] = ("Red", "Blue")) -> None:
+        self.store = ResultStore.open(tmp)
+        self.workshop = HostedWorkshop(load_case(case), self.store, "Test workshop", list(teams))
+        self.app = create_app(self.workshop, clock=False)
+        self.server = Running(self.app)
+        self.url = self.server.url
+        self.codes = {t.name: t.code for t in self.workshop.teams.values()}
+
+    def tick(self, seconds: float) -> None:
+        """Let ``seconds`` of real time pass for every round, on the host's own loop."""
+        run_in_host(self.app, lambda: self.workshop.tick(seconds))
+
+    def ws(self, path: str) -> ClientConnection:
+        return connect(self.url.replace("http", "ws") + path, open_timeout=5, close_timeout=2)
+
+    def team(self, name: str) -> ClientConnection:
+        return self.ws(f"/ws/team/{self.codes[name]}")
+
+    def console(self) -> ClientConnection:
+        return self.ws(f"/ws/console/{self.workshop.secret}")
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Iterator[Host]:
+    h = Host(tmp_path)
+    yield h
+    h.server.stop()
+    h.store.close()
+
+
+def recv(sock: ClientConnection) -> dict[str, Any]:
+    return json.loads(sock.recv(timeout=5))
+
+
+def view(sock: ClientConnection) -> dict[str, Any]:
+    """The next view the host pushes; a refusal fails the test with its reason."""
+    message = recv(sock)
+    assert message["type"] == "view", message
+    return message["view"]
+
+
+def until(sock: ClientConnection, wanted: Any) -> dict[str, Any]:
+    """The first view pushed for which ``wanted(view)`` holds (older views are skipped)."""
+    for _ in range(500):
+        seen = view(sock)
+        if wanted(seen):
+            return seen
+    raise AssertionError("the view never came")
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def refusal(sock: ClientConnection, raw: str) -> str:
+    sock.send(raw)
+    message = recv(sock)
+    assert message["type"] == "refused", message
+    return message["reason"]
+
+
+def test_wrong_or_missing_code_opens_nothing(host: Host) -> None:
+    assert get(f"{host.url}/team/{host.codes['Red']}")[0] == 200
+    status, page = get(f"{host.url}/team/not-a-code")
+    assert status == 404 and "not known" in page
+    assert get(f"{host.url}/team/")[0] == 404
+    assert get(f"{host.url}/console/{host.codes['Red']}")[0] == 404  # a team's code is not the console's
+    assert get(f"{host.url}/console/{host.workshop.secret}")[0] == 200
+    from websockets.exceptions import InvalidStatus
+    for path in ("/ws/team/guess", "/ws/console/guess", f"/ws/console/{host.codes['Red']}"):
+        with pytest.raises(InvalidStatus, match="403"):
+            host.ws(path)
+    assert len(host.codes["Red"]) >= 20 and host.codes["Red"] != host.codes["Blue"]
+
+
+def test_malformed_oversized_and_unknown_messages_are_refused_and_change_nothing(host: Host) -> None:
+    with host.console() as console:
+        view(console)
+        console.send(json.dumps({"type": "start", "team": "Red"}))
+        view(console)
+        assert "unknown team" in refusal(console, json.dumps({"type": "pause", "team": "Green"}))
+        assert "wrong type" in refusal(console, json.dumps({"type": "speed", "team": "Red", "speed": "fast"}))
+    host.tick(200)
+    red = host.workshop.teams[host.codes["Red"]]
+    before = len(host.store.log_records(red.recording.session_id))
+    with host.team("Red") as sock:
+        decision = until(sock, lambda v: v.get("decisions"))["decisions"][0]
+        assert "too large" in refusal(sock, json.dumps({"type": "decide", "decision": "x" * 5000, "option": "y"}))
+        assert "not a JSON" in refusal(sock, "{nope")
+        assert "JSON object" in refusal(sock, "[1, 2]")
+        assert "unknown message type" in refusal(sock, json.dumps({"type": "end"}))  # a console action
+        assert "wrong type" in refusal(sock, json.dumps({"type": "decide", "decision": 3, "option": "a"}))
+        assert "missing field" in refusal(sock, json.dumps({"type": "decide", "decision": decision["id"]}))
+        assert "unexpected field" in refusal(sock, json.dumps({"type": "triage", "post": "p", "action": "flag", "x": 1}))
+        assert "unknown decision" in refusal(sock, json.dumps({"type": "decide", "decision": "nope", "option": "a"}))
+        assert "unknown option" in refusal(sock, json.dumps({"type": "decide", "decision": decision["id"], "option": "z"}))
+        assert "unknown post" in refusal(sock, json.dumps({"type": "triage", "post": "nope", "action": "flag"}))
+        assert "triage action" in refusal(sock, json.dumps({"type": "triage", "post": view_post(host), "action": "x"}))
+        assert view_decisions(host) == [decision["id"]]  # still open: nothing was decided
+    assert len(host.store.log_records(red.recording.session_id)) == before  # no input reached the log
+
+
+def view_post(host: Host) -> str:
+    return host.workshop.teams[host.codes["Red"]].session.feed[0].id
+
+
+def view_decisions(host: Host) -> list[str]:
+    return [d.id for d in host.workshop.teams[host.codes["Red"]].session.open_decisions]
+
+
+def test_a_flood_of_messages_is_cut_off(host: Host) -> None:
+    with host.team("Red") as sock:
+        view(sock)
+        for _ in range(60):
+            sock.send(json.dumps({"type": "decide", "decision": "d", "option": "o"}))
+        reasons = [recv(sock)["reason"] for _ in range(60)]
+    assert "too many messages: wait a moment" in reasons
+    assert reasons[0] != reasons[-1]  # the first were read (and refused for what they said)
+
+
+def test_two_teams_play_and_the_store_holds_what_a_headless_replay_gives(host: Host) -> None:
+    with host.console() as console, host.team("Red") as red, host.team("Blue") as blue:
+        view(console), view(red), view(blue)
+        red.send(json.dumps({"type": "hello", "name": "Ana", "lang": "en"}))
+        console.send(json.dumps({"type": "start", "team": "*"}))
+        view(console)
+        host.tick(200)
+        first = until(red, lambda v: v.get("decisions"))
+        decision = first["decisions"][0]
+        red.send(json.dumps({"type": "decide", "decision": decision["id"], "option": decision["options"][1]["id"]}))
+        after = until(red, lambda v: v["inputs"])
+        assert after["inputs"][0]["by"] == "Ana" and after["inputs"][0]["what"] == decision["title"]
+        assert decision["id"] not in [d["id"] for d in after["decisions"]]
+        post = next(p for p in after["feed"] if not p["inbox"] and not p["own"])
+        red.send(json.dumps({"type": "triage", "post": post["id"], "action": "flag"}))
+        assert next(p for p in view(red)["feed"] if p["id"] == post["id"])["triage"] == "flag"
+        # Blue lets its countdown run out.
+        console.send(json.dumps({"type": "pause", "team": "Blue"}))
+        until(console, lambda v: next(t for t in v["teams"] if t["team"] == "Blue").get("paused"))
+        console.send(json.dumps({"type": "resume", "team": "Blue"}))
+        console.send(json.dumps({"type": "note", "team": "Blue", "text": "They hesitate"}))
+        optional = host.workshop.teams[host.codes["Blue"]].round.optional_items()
+        if optional:
+            console.send(json.dumps({"type": "fire", "team": "Blue", "item": optional[0].id}))
+        for _ in range(40):
+            host.tick(60)
+        console.send(json.dumps({"type": "end", "team": "*"}))
+        ranking = until(console, lambda v: all(r["score"] is not None for r in v["ranking"]))["ranking"]
+        assert all(r["rank"] for r in ranking)
+    for team in host.workshop.teams.values():
+        stored = host.store.session(team.recording.session_id)
+        assert stored.status == "finished"
+        records = host.store.log_records(stored.id)
+        again = replay(host.workshop.case, host.workshop.seed, [r for r in records if r.get("type") == "input"])
+        assert score(again).score == pytest.approx(stored.score)
+        assert {r["team"]: r["score"] for r in ranking}[team.name] == pytest.approx(stored.score)
+    blue = host.workshop.teams[host.codes["Blue"]]
+    assert any(c is None for c in blue.session.state.choices.values())  # Blue missed a decision
+    assert [n.text for n in host.store.notes(blue.recording.session_id)] == ["They hesitate"]
+    status, page = get(f"{host.url}/team/{host.codes['Red']}/debrief.html")
+    assert status == 200 and "<html" in page.lower()
+    assert get(f"{host.url}/console/{host.workshop.secret}/report.html")[0] == 200
+
+
+def test_a_reconnecting_page_finds_its_round_where_it_is(host: Host) -> None:
+    run_in_host(host.app, lambda: host.workshop.start(host.workshop.teams[host.codes["Red"]]))
+    host.tick(200)
+    with host.team("Red") as sock:
+        sock.send(json.dumps({"type": "hello", "name": "Ana", "lang": "en"}))
+        decision = until(sock, lambda v: v.get("decisions"))["decisions"][0]
+        sock.send(json.dumps({"type": "decide", "decision": decision["id"], "option": decision["options"][0]["id"]}))
+        t = until(sock, lambda v: v["inputs"])["t"]
+    host.tick(30)  # the clock ran while the page was away
+    with host.team("Red") as sock:
+        back = view(sock)
+    assert back["t"] > t
+    assert back["inputs"][0]["what"] == decision["title"] and back["inputs"][0]["by"] == "Ana"
+
+
+def test_markup_in_a_case_a_team_or_a_note_is_text_on_every_page(tmp_path: Path) -> None:
+    h = Host(tmp_path, HOSTILE, teams=("<script>alert(1)</script>",))
+    try:
+        code = next(iter(h.codes.values()))
+        for url in (f"{h.url}/team/{code}", f"{h.url}/console/{h.workshop.secret}"):
+            status, page = get(url)
+            assert status == 200
+            assert "<script>alert(1)" not in page and "</title><script>" not in page
+            assert "&lt;script&gt;" in page or "&lt;/title&gt;" in page
+        # The pages draw live data with textContent only (no HTML parsing of what the host sends).
+        for js in ("team.js", "console.js"):
+            text = (ROOT / "game" / "host" / "static" / js).read_text()
+            assert "innerHTML =" not in text and "insertAdjacentHTML" not in text
+    finally:
+        h.server.stop()
+        h.store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_the_host_killed_and_started_again_gives_the_rounds_back(tmp_path: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "game", "--data-dir", str(tmp_path), "host", str(CASE), "--workshop", "K",
+               "--teams", "Red", "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def launch(*extra: str) -> tuple[subprocess.Popen[str], str, str]:
+        proc = subprocess.Popen([*command, *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=env)
+        team = console = ""
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 20
+        while not console and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if line.startswith("Red: "):
+                team = line.split("/team/")[1].strip()
+            if "console" in line and "/console/" in line:
+                console = line.split("/console/")[1].strip()
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        return proc, team, console
+
+    url = f"ws://127.0.0.1:{port}"
+    proc, code, secret = launch()
+    try:
+        with connect(f"{url}/ws/console/{secret}", open_timeout=5) as console:
+            view(console)
+            console.send(json.dumps({"type": "start", "team": "Red"}))
+            console.send(json.dumps({"type": "speed", "team": "Red", "speed": 200}))
+            view(console)
+        with connect(f"{url}/ws/team/{code}", open_timeout=5) as sock:
+            v = view(sock)
+            for _ in range(50):
+                if v["decisions"]:
+                    break
+                v = view(sock)
+            decision = v["decisions"][0]
+            sock.send(json.dumps({"type": "decide", "decision": decision["id"], "option": decision["options"][0]["id"]}))
+            t_killed = view(sock)["t"]
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    proc, code2, secret2 = launch("--resume")
+    try:
+        assert (code2, secret2) == (code, secret)  # the same join address
+        with connect(f"{url}/ws/team/{code}", open_timeout=5) as sock:
+            back = view(sock)
+        assert back["started"] and back["t"] >= t_killed
+        assert decision["id"] not in [d["id"] for d in back["decisions"]]  # the decision made is kept
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
