@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from game.engine.diagnostics import CaseError
 from game.engine.loader import load_case
-from game.engine.log import ReplayError, SessionLog, case_digest, replay
+from game.engine.log import ReplayError, SessionLog, case_digest, replay, written_by_other_engine
 from game.engine.session import Session
 from game.results.store import ResultStore, StoredSession, StoreError
 
@@ -291,6 +291,9 @@ def resume(store: ResultStore, stored: StoredSession | str, case: Case, case_pat
     if not records or records[0].get("type") != "session":
         raise ResumeError(f"round {stored.short_id} has no session log to replay")
     header = records[0]
+    older = written_by_other_engine(header)
+    if older:
+        raise ResumeError(f"round {stored.short_id} cannot be resumed: {older}")
     path = Path(case_path) if case_path else None
     if header.get("case_sha256") and path is not None and path.is_file() and case_digest(path) != header["case_sha256"]:
         raise ResumeError(f"the case file {path} changed since round {stored.short_id} started: "

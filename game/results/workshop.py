@@ -22,7 +22,7 @@ from typing import Any
 from game.engine._files import Unreadable, read_limited
 from game.engine.diagnostics import CaseError
 from game.engine.loader import load_case
-from game.engine.log import replay
+from game.engine.log import replay, written_by_other_engine
 from game.engine.scoring import score as score_of
 from game.results.store import SESSION_COLUMNS, ResultStore, StoredSession, StoreError
 
@@ -443,6 +443,9 @@ def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
         records = _log_records(log, ImportError_)
     except ImportError_ as exc:
         return str(exc)
+    older = written_by_other_engine(records[0]) if records else None
+    if older:
+        return f"the round cannot be checked here: {older}"
     inputs = [r for r in records if r.get("type") == "input"]
     try:
         session = replay(case, int(row["seed"]), inputs)

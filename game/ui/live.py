@@ -28,11 +28,11 @@ from game.engine.state import Post
 from game.i18n import N_
 from game.ui import theme as th
 from game.ui.briefing import KIND_ICONS, channel_colour
-from game.ui.dashboard import Dashboard, Note, draw_notes, metric_name
+from game.ui.dashboard import NOTE_FRESH, Dashboard, Note, draw_notes, metric_name
 from game.ui.decision import DecisionPanel
 from game.ui.feed import FeedView
 from game.ui.rounds import record_round
-from game.ui.scene import Scene
+from game.ui.scene import KeptPart, Scene, fill_except
 from game.ui.settings import SPEEDS
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
@@ -45,6 +45,9 @@ MAX_NOTES = 30
 NOTE_LENGTH = 90
 
 INBOX_NOTES = {"email": N_("Email from {name}"), "phone": N_("Call from {name}"), "message": N_("Message from {name}")}
+# More than the fastest speed brings per frame (10 posts a simulated second at 1 s = 120 s is
+# 20 a frame at 60 FPS), so the columns never fall behind for long.
+POSTS_PER_FRAME = 40
 SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
 NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
@@ -72,6 +75,7 @@ class Picker:
     title: str
     items: list[tuple[str, str, str]]  # (id, label, detail)
     post: Post | None = None
+    revealed: bool = False  # the inject list: what each one says, shown only when the facilitator asks (Tab)
 
 
 class LiveScene(Scene):
@@ -132,6 +136,8 @@ class LiveScene(Scene):
         self._by_weight: list[tuple[float, str]] = []  # young posts, heaviest first
         self._seen = 0  # posts of session.feed already given to the columns
         self._rebuild = True
+        self._drawn: tuple[int, pygame.Surface] | None = None  # (app frame, window) of the last clean draw
+        self.side = KeptPart()  # the dashboard and the notifications
 
     # --- helpers the parts use --------------------------------------------------------
 
@@ -166,8 +172,9 @@ class LiveScene(Scene):
         pad = t.px(12)
         top = t.line("head") + t.px(20)
         bottom = t.line("small") + t.px(12)
-        feed_w = int(w * 0.44)
-        mid_w = int(w * 0.30)
+        # Projector type makes the decision's options wrap: its column gets more of the width.
+        feed_w = int(w * (0.38 if self.app.settings.projector else 0.44))
+        mid_w = int(w * (0.36 if self.app.settings.projector else 0.30))
         right_w = w - feed_w - mid_w - 4 * pad
         feed_x, mid_x = pad, pad + feed_w + pad
         right_x = mid_x + mid_w + pad
@@ -193,8 +200,9 @@ class LiveScene(Scene):
         middle = self.regions["middle"]
         header = t.line("head") + t.px(6)
         wanted = self.panel.wanted_height(middle.w)
-        # An open decision may take the whole column but the inbox's title line.
-        min_inbox = header + (t.px(90) if self.shown_decision() is None else 0)
+        # An open decision leaves the inbox a quarter of the column: a message that arrives while
+        # the team decides must still be readable and answerable.
+        min_inbox = header + max(t.px(90), middle.h // 4)
         panel_h = max(t.px(40), min(wanted, middle.h - min_inbox))
         self.panel.set_rect(pygame.Rect(middle.x, middle.y, middle.w, panel_h))
         inbox_top = middle.y + panel_h + t.px(10)
@@ -233,11 +241,14 @@ class LiveScene(Scene):
         chips = self.regions["chips"]
         self.chips = []
         x = chips.x
-        entries = [(None, self._("All"))] + [
+        entries: list[tuple[str | None, str]] = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
         gap = t.px(6)
-        widths = fit_widths([button_width(p, label, "") for _, label in entries],
-                            chips.w - gap * (len(entries) - 1))
+        room = chips.w - gap * (len(entries) - 1)
+        if sum(button_width(p, label, "") for _, label in entries) > room:
+            # Too many channels for their names: the others show their icon, the chosen one its name.
+            entries = [(c, label if c is None or c == self.filter else self.channel_icon(c)) for c, label in entries]
+        widths = fit_widths([button_width(p, label, "") for _, label in entries], room)
         for (channel, label), w in zip(entries, widths):
             colour = self.channel_colour(channel) if channel else th.TEXT
             self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, chips.y, w, chips.h),
@@ -272,11 +283,15 @@ class LiveScene(Scene):
     def _sync_posts(self) -> None:
         """Give the columns every post the session holds that they have not had yet.
 
-        Posts are read from ``session.feed`` rather than from ``PostAdded`` events because the
-        demo bot's inputs return their events to the bot, not to the screen.
+        At most ``POSTS_PER_FRAME`` a frame. Posts are read from ``session.feed`` rather than
+        from ``PostAdded`` events because the demo bot's inputs return their events to the bot,
+        not to the screen.
         """
         feed = self.session.feed
-        while self._seen < len(feed):
+        # A tick of a busy case brings a hundred posts at once: the columns take them a few
+        # dozen a frame (each needs measuring and a note), so no single frame pays for all.
+        end = min(len(feed), self._seen + POSTS_PER_FRAME)
+        while self._seen < end:
             post = feed[self._seen]
             self._seen += 1
             if self.feed.add(post):
@@ -457,15 +472,16 @@ class LiveScene(Scene):
         """The case's optional injects and decisions that have not happened yet."""
         state, session = self.session.state, self.session
         items = []
+        # The label names only who it comes from (the room may see the screen); the detail, what
+        # it says, shows when the facilitator asks for it.
         for inject in self.case.injects:
             if inject.optional and inject.id not in state.fired:
                 author = session.personas[inject.author].name
-                what = self._("{heading}: {text}", heading=author, text=inject.subject or inject.id)
-                items.append((inject.id, f"{self.channel_icon(inject.channel)} {what}",
-                              inject.text))
+                what = self._("{heading}: {text}", heading=author, text=inject.subject) if inject.subject else inject.text
+                items.append((inject.id, f"{self.channel_icon(inject.channel)} {author}", what))
         for decision in self.case.decisions:
             if decision.optional and decision.id not in state.fired:
-                items.append((decision.id, f"⚠ {decision.title}", decision.prompt))
+                items.append((decision.id, "⚠ " + self._("A decision"), decision.title))
         return items
 
     def fire(self, item_id: str) -> None:
@@ -485,7 +501,7 @@ class LiveScene(Scene):
             if not items:
                 self.note("⚠", self._("This case has no optional inject left to fire."), th.GREY)
                 return
-            self.picker = Picker("inject", self._("Fire an inject now (facilitator)"), items)
+            self.picker = Picker("inject", self._("Facilitator: fire an inject"), items)
         elif kind == "end":
             self.picker = Picker("end", self._("End the round now?"),
                                  [("yes", self._("Yes: end it and go to the debrief"), ""),
@@ -537,6 +553,8 @@ class LiveScene(Scene):
                 self.pick(0)
             elif picker.kind in ("end", "leave") and event.key == pygame.K_n:
                 self.picker = None
+            elif picker.kind == "inject" and event.key == pygame.K_TAB:
+                picker.revealed = not picker.revealed
             elif event.key == pygame.K_F1:
                 return False
             return True
@@ -577,6 +595,7 @@ class LiveScene(Scene):
             view.scroll = view.max_scroll
         elif key == pygame.K_TAB:
             self.focus = self.inbox if self.focus is self.feed else self.feed
+            self.focus.focus_in()
             if self.focus is self.inbox:
                 self.unread = 0
         elif key in (pygame.K_f, pygame.K_x, pygame.K_a) and selected is not None:
@@ -613,6 +632,10 @@ class LiveScene(Scene):
             self.press(action)
             return True
         for view in (self.feed, self.inbox):
+            strip = view.badge_rect()
+            if strip is not None and strip.collidepoint(pos):
+                view.to_newest()
+                return True
             hit = view.at(pos)
             if hit is not None:
                 post, action = hit
@@ -669,7 +692,21 @@ class LiveScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter
-        surface.fill(th.BG)
+        # The feed is the biggest part of the screen: when the window still shows the one this
+        # scene drew last frame (nothing drawn over it since) and the feed did not change, its
+        # pixels stay as they are and only the rest is drawn again.
+        frames = self.app.frames
+        clean = (self._drawn == (frames - 1, surface) and self.app.top is self and self.picker is None
+                 and bool(self.feed.posts))
+        self._drawn = (frames, surface) if self.app.top is self and self.picker is None else None
+        right = self.regions["right"]
+        notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
+                            right.bottom - right.y - self.dashboard.height() - t.px(12))
+        side_key = (tuple(right), id(self.dashboard.sheet), id(t), self.app.settings.lang,
+                    tuple((id(n), n.age < NOTE_FRESH) for n in self.notes))
+        kept = [self.feed.pane()] if self.feed.unchanged(clean, self.trending) else []
+        kept += [right] if self.side.unchanged(clean, side_key) else []
+        fill_except(surface, kept, th.BG)
         self._draw_top(surface)
         for chip in self.chips:
             draw_button(p, surface, chip)
@@ -689,11 +726,11 @@ class LiveScene(Scene):
         if not self.inbox.posts:
             p.text(surface, self._("No message yet."), (head.x, head.bottom + t.px(4)), "small", th.MUTED)
         self.inbox.draw(surface, set())
-        self.dashboard.draw(surface)
-        right = self.regions["right"]
-        notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
-                            right.bottom - right.y - self.dashboard.height() - t.px(12))
-        draw_notes(self, surface, notes, self.notes)
+        def side() -> None:
+            self.dashboard.draw(surface)
+            draw_notes(self, surface, notes, self.notes)
+
+        self.side.draw(p, side)
         self._draw_bottom(surface)
         if self.picker is not None:
             self._draw_picker(surface)
@@ -748,6 +785,8 @@ class LiveScene(Scene):
         if picker is None:
             return pygame.Rect(0, 0, 0, 0), []
         w, h = size
+        if picker.kind == "inject":
+            return self._discreet_geometry(size)
         width = min(w - t.px(80), t.px(760))
         inner = width - t.px(70)
         rows_h = [t.line("bold") + (p.wrapped_height(d, inner, "small", 3) if d else 0) + t.px(12)
@@ -762,10 +801,46 @@ class LiveScene(Scene):
             y += rh + t.px(6)
         return box, rows
 
+    def _discreet_geometry(self, size: tuple[int, int]) -> tuple[pygame.Rect, list[pygame.Rect]]:
+        """The inject list: a small box in the bottom corner, one short line per inject."""
+        t = self.theme
+        assert self.picker is not None
+        row_h = t.line("small") + t.px(6)
+        width = min(size[0] // 3, t.px(420))
+        height = t.px(8) + t.line("small") + t.px(4) + row_h * len(self.picker.items) + t.line("small") + t.px(8)
+        bottom = self.regions["bottom"].y - t.px(6)
+        box = pygame.Rect(size[0] - width - t.px(12), max(t.px(4), bottom - height), width, min(height, bottom))
+        y = box.y + t.px(8) + t.line("small") + t.px(4)
+        return box, [pygame.Rect(box.x + t.px(6), y + i * row_h, width - t.px(12), row_h)
+                     for i in range(len(self.picker.items))]
+
+    def _draw_discreet_picker(self, surface: pygame.Surface) -> None:
+        """The facilitator's inject list, small and without shading the room's screen."""
+        t, p = self.theme, self.painter
+        picker = self.picker
+        assert picker is not None
+        box, rows = self._discreet_geometry(surface.get_size())
+        pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(6))
+        pygame.draw.rect(surface, th.LINE, box, width=1, border_radius=t.px(6))
+        inner = box.w - t.px(16)
+        p.text(surface, self._("Facilitator: fire an inject"), (box.x + t.px(8), box.y + t.px(8)), "small", th.MUTED,
+               width=inner)
+        surface.set_clip(box)
+        for number, ((_, label, detail), row) in enumerate(zip(picker.items, rows), 1):
+            words = f"{number}  {label}" + (f" · {detail}" if picker.revealed and detail else "")
+            p.text(surface, words, (row.x + t.px(2), row.centery), "small", th.TEXT, anchor="midleft", width=inner)
+        surface.set_clip(None)
+        hint = self._("1-9 fire · Tab show what they say · Esc cancel")
+        p.text(surface, hint, (box.x + t.px(8), box.bottom - t.px(6)), "small", th.FAINT, anchor="bottomleft",
+               width=inner)
+
     def _draw_picker(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter
         picker = self.picker
         assert picker is not None
+        if picker.kind == "inject":
+            self._draw_discreet_picker(surface)
+            return
         w, h = surface.get_size()
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill(th.SHADE)
