@@ -50,4 +50,4 @@ def window_resume(args: argparse.Namespace, session_id: str) -> int:
 
 def terminal(session: Session, speed: float | None) -> None:
     """Play ``session`` in the terminal until it ends; KeyboardInterrupt reaches the caller."""
-    TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, speed or 10.0).run()
+    TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, speed).run()  # None: the case's pace
