@@ -239,3 +239,60 @@ def test_ending_early_after_one_good_decision_scores_no_better_than_playing_on_i
     assert ended.t >= case.duration and set(ended.state.opened_at) >= set(silent_on.state.opened_at)
     assert early.score <= on.score
     assert early.score < score(play(case, 1, "best")).score
+
+
+# --- logs written by an older engine ----------------------------------------------------------
+
+
+def _older_engine_log(case_dir, tmp_path):
+    """A Nestlé log as engine 1 wrote it: no engine in its header, an early end stopped at once."""
+    case = load_case(case_dir).case
+    stream = io.StringIO()
+    session = Session(case, 5, SessionLog(stream, case_dir / "scenario.yaml"))
+    session.advance(300)
+    session.end()
+    lines = stream.getvalue().splitlines()
+    header = json.loads(lines[0])
+    del header["engine"]
+    result = json.loads(lines[-1])
+    result["result"]["score"] = 71.3  # what engine 1 gave for stopping at 5 minutes
+    file = tmp_path / "old.jsonl"
+    file.write_text("\n".join([json.dumps(header), *lines[1:-1], json.dumps(result)]) + "\n", encoding="utf-8")
+    return file, header, [json.dumps(header), *lines[1:-1]]
+
+
+def test_replaying_an_older_engines_log_says_which_engine_wrote_it(tmp_path, capsys):
+    from game.cli import main
+
+    nestle = ROOT / "scenarios" / "nestle-kitkat-2010"
+    file, _, _ = _older_engine_log(nestle, tmp_path)
+    assert main(["replay", str(file)]) == 0
+    err = capsys.readouterr().err
+    assert "written by engine version 1 and this is engine version 2" in err and "71.3" in err
+    assert "differs" not in err
+    # A log of this engine whose result does not match is still reported as damaged.
+    lines = file.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["engine"] = 2
+    file.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    assert main(["replay", str(file)]) == 1
+    assert "differs from the logged result" in capsys.readouterr().err
+
+
+def test_a_round_stopped_under_an_older_engine_is_not_resumed_and_is_left_as_stored(tmp_path):
+    from game.results.recording import ResumeError, resume, start
+    from game.results.store import ResultStore
+
+    nestle = ROOT / "scenarios" / "nestle-kitkat-2010"
+    case = load_case(nestle).case
+    with ResultStore(tmp_path / "results.db") as store:
+        session, recording = start(store, case, nestle / "scenario.yaml", 5, team="Old")
+        session.advance(300)
+        recording.interrupt()
+        lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in store.log_records(recording.session_id)]
+        header = json.loads(lines[0])
+        del header["engine"]
+        store.replace_lines(recording.session_id, [json.dumps(header), *lines[1:]], 300)
+        with pytest.raises(ResumeError, match="cannot be resumed: it was written by engine version 1"):
+            resume(store, recording.session_id, case, nestle / "scenario.yaml")
+        assert "engine" not in store.log_records(recording.session_id)[0]  # the stored round is left as it was

@@ -13,6 +13,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import argparse
+import re
 import shutil
 import wave
 from io import BytesIO
@@ -602,16 +603,25 @@ def test_a_tiny_window_does_not_crash(app: App) -> None:
     assert app.top.name == "debrief"
 
 
-def test_the_benchmark_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_benchmark_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`python3 bench/bench_ui.py` reports the six scenarios and never writes into the user's results."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_ui", ROOT / "bench" / "bench_ui.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     monkeypatch.setattr("sys.argv", ["bench_ui.py", "--frames", "5"])
+    user_data = tmp_path / "user-data"  # stands for the user's results folder
+    monkeypatch.setenv("CRISIS_SIM_DATA_DIR", str(user_data))
     assert bench.main() == 0
     out = capsys.readouterr().out
     assert "p99" in out and "feed at start: 1" in out
+    # All six of issue 12's scenarios, each with its verdict.
+    for size in ("1280x720", "1920x1080", "3840x2160"):
+        for speed in ("1 s = 1 s", "1 s = 120 s"):
+            assert re.search(rf"^{size}, {speed} .*(MET|NOT MET)$", out, re.M), (size, speed)
+    # The bench plays rounds in a folder of its own: nothing lands in the user's results.
+    assert not user_data.exists() or not any(user_data.iterdir())
 
 
 def test_window_round_writes_a_session_log_that_replays(cases: Path, tmp_path: Path) -> None:
@@ -628,3 +638,129 @@ def test_window_round_writes_a_session_log_that_replays(cases: Path, tmp_path: P
         assert score(replay(played.case, 3, contents.inputs)).to_json() == contents.result
     finally:
         app.close()
+
+
+# --- the feed's focus, its "new posts" strip, and what a frame leaves on the window -----
+
+
+@pytest.fixture
+def busy_round(tmp_path: Path):
+    """The Nestlé round in the window, forty minutes in (a long feed), on the live screen."""
+    loaded = nestle_case()
+    from game.ui.live import LiveScene
+
+    app = App(Settings(scenarios=[], lang="en", size=(1280, 720)))
+    live = LiveScene(app, loaded.case, NESTLE, seed=1)
+    app.push(live)
+    live.session.advance(40 * 60)
+    for _ in range(30):  # the columns take a tick's posts a few dozen a frame
+        app.frame(0.0)
+    assert len(live.feed.posts) > 20
+    yield app, live
+    app.close()
+
+
+def test_new_posts_strip_covers_no_card_and_a_click_goes_to_the_newest(busy_round) -> None:
+    app, live = busy_round
+    feed = live.feed
+    feed.scroll = feed.top_of(feed.posts[-12].id)  # reading older posts, one of them at the top
+    app.frame(0.0)
+    live.session.advance(10 * 60)
+    for _ in range(30):
+        app.frame(0.0)
+    assert feed.unseen_above > 0
+    strip = feed.badge_rect()
+    assert strip is not None and "new posts above" in shown(app)
+    # Cards show below the strip: no name, handle or line of a post is drawn under it.
+    under = [text for text, rect in app.painter.frame if rect.colliderect(strip) and "new posts above" not in text]
+    assert under == []
+    click(app, strip.center)
+    app.frame(0.0)
+    assert feed.scroll == 0 and feed.unseen_above == 0
+    assert feed.visible[0][0].id == feed.posts[-1].id  # the newest post, at the top
+    assert "new posts above" not in shown(app)
+
+
+def test_tab_back_to_the_feed_selects_a_post_in_view(busy_round) -> None:
+    app, live = busy_round
+    feed = live.feed
+    key(app, pygame.K_DOWN)  # select the newest post
+    old = feed.selected
+    assert old is not None
+    key(app, pygame.K_TAB)
+    assert live.focus is live.inbox
+    live.session.advance(19 * 60)  # the team works in the inbox for a while
+    for _ in range(30):
+        app.frame(0.0)
+    feed.scroll_by(feed.rect.h * 4)
+    app.frame(0.0)
+    key(app, pygame.K_TAB)
+    assert live.focus is feed
+    assert feed.selected in [p.id for p, _ in feed.visible]  # not the post left far out of view
+    assert feed.selected != old
+
+
+def test_inbox_keeps_a_usable_height_while_a_decision_is_open(busy_round) -> None:
+    app, live = busy_round
+    decision = next(d for d in live.case.decisions)
+    live.session.fire(decision.id)
+    for _ in range(3):
+        app.frame(0.0)
+    assert live.shown_decision() is not None
+    assert live.inbox.rect.h >= live.regions["middle"].h // 4 - live.theme.px(16)
+
+
+def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:
+    """Parts left on the window (feed, dashboard) must be what a full redraw would show."""
+    app, live = busy_round
+    for speed in (1.0, 120.0):
+        app.settings.speed = speed
+        for _ in range(40):
+            app.frame(1 / 60)
+            assert live.feed.kept.keep is False  # consumed by the draw
+        kept = app.window.copy()
+        words = list(app.shown())
+        live._drawn = None  # as after an overlay: everything drawn again
+        app.draw()
+        assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(app.window, "RGB")
+        assert words == app.shown()
+
+
+def test_long_decision_in_projector_type_keeps_timeout_and_confirm_in_view(busy_round) -> None:
+    app, live = busy_round
+    app.toggle_projector()
+    decision = max(live.case.decisions, key=lambda d: sum(len(o.label) for o in d.options) + len(d.prompt))
+    live.session.fire(decision.id)
+    live.shown = decision.id
+    for _ in range(3):
+        app.frame(0.0)
+    panel = live.panel
+    assert live.shown_decision() is decision
+    for index in range(len(decision.options)):
+        key(app, getattr(pygame, f"K_{index + 1}"))
+        words = {text: rect for text, rect in app.painter.frame}
+        for start in ("If nobody decides", "✓ Confirm this choice"):
+            rect = next(r for text, r in words.items() if text.startswith(start))
+            assert panel.rect.contains(rect), (start, rect, panel.rect)
+        # The title is shown whole or scrolled away, never cut in half.
+        assert panel.scroll == 0 or panel.scroll >= panel.countdown_y
+        assert panel.centre("confirm") is not None and panel.rect.collidepoint(panel.centre("confirm"))
+    body = app.painter.theme.font("body").get_height()
+    assert body >= 18  # readable from the back of a room at 1280x720
+
+
+def test_inject_list_does_not_show_the_room_what_is_coming(busy_round) -> None:
+    app, live = busy_round
+    items = live.optional_items()
+    if not items:
+        pytest.skip("no optional inject left in the case")
+    key(app, pygame.K_i)
+    assert live.picker is not None and live.picker.kind == "inject"
+    details = [detail for _, _, detail in items if detail]
+    assert not any(detail[:30] in shown(app) for detail in details)  # what they say stays hidden
+    key(app, pygame.K_TAB)
+    assert any(detail[:20] in shown(app) for detail in details)  # until the facilitator asks
+    box, _ = live.picker_geometry(app.size)
+    assert box.w * box.h < app.size[0] * app.size[1] // 6  # a small box, not a screen-wide modal
+    key(app, pygame.K_ESCAPE)
+    assert live.picker is None

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from game.authoring.plans import check_plan
 from game.engine.conditions import condition_items, parse_metric, walk
 from game.engine.diagnostics import Diagnostic, Severity
 from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
@@ -47,9 +48,15 @@ def lint_files(files: Sequence[Path]) -> list[Diagnostic]:
         diagnostics += parsed.diagnostics
         if parsed.case is not None:
             diagnostics += Linter(parsed).run()
+            diagnostics += check_plan(parsed.case, file)  # the case's test plan, played on this version
         if parsed.data is not None:
             diagnostics += _compare_translations(parsed, parse)
-    return diagnostics
+    # A test plan's own mistakes show once, not once per language version (Diagnostic's equality
+    # looks at the place only, so compare the words too).
+    unique: dict[tuple[str, int, int, str, str], Diagnostic] = {}
+    for d in diagnostics:
+        unique.setdefault((d.file, d.line, d.column, d.code, d.message), d)
+    return list(unique.values())
 
 
 # --- one case ------------------------------------------------------------------------------

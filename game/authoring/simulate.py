@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.authoring.plans import PathPlan, PathRun, PlanError, check_path, load_plan, plan_file, run_plan
 from game.engine.bots import play
 from game.engine.loader import load_case
 from game.engine.model import Case
@@ -61,6 +62,8 @@ class Report:
     runs: list[Run]
     best: list[Run]
     worst: list[Run]
+    paths: list[tuple[PathPlan, list[PathRun]]] = field(default_factory=list)
+    plan_problem: str = ""
     scores: list[float] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -130,7 +133,17 @@ class Report:
                 "endings": {k: round(v, 4) for k, v in self.endings(self.worst).items()},
             },
             "gap": round(self.gap(), 2),
+            "paths": {path.id: {"runs": [{"seed": r.seed, "score": r.score, "ending": r.ending} for r in runs],
+                                "mean": round(_mean([r.score for r in runs]), 2),
+                                "expected": list(path.expect.endings),
+                                "ok": not self.misses(path, runs)}
+                      for path, runs in self.paths},
         }
+
+    def misses(self, path: PathPlan, runs: list[Run] | list[PathRun]) -> list[str]:
+        """What the path's runs miss of its expectation, in words (empty: as planned)."""
+        return [d.message.split(": ", 1)[-1] for run in runs if isinstance(run, PathRun)
+                for d in check_path(self.case, path, run, "")]
 
     def histogram(self, width: int = 10) -> list[int]:
         """Runs per band of ``width`` points, from 0 to 100 (100 counts in the last band)."""
@@ -173,11 +186,30 @@ class Report:
             for option, share in options.items():
                 note = "always" if share == 1 else "never" if share == 0 else ""
                 lines.append(f"  {decision + '.' + option:<40} {_pct(share):>7}  {note}".rstrip())
+        lines += self.paths_text()
         verdict = "ok" if self.gap() >= 40 else "below 40: good and bad play score too alike"
         lines += ["", f"Best minus worst: {self.gap():.1f} points "
                       f"(best {_mean([r.score for r in self.best]):.1f}, worst {_mean([r.score for r in self.worst]):.1f}); "
                       f"{verdict}"]
         return "\n".join(lines)
+
+
+    def paths_text(self) -> list[str]:
+        if self.plan_problem:
+            return ["", f"Test plan: {self.plan_problem}"]
+        if not self.paths:
+            return []
+        seeds = ", ".join(str(r.seed) for r in self.paths[0][1])
+        lines = ["", f"Test plan paths (seeds {seeds})",
+                 f"  {'path':<24} {'score':>5}   {'endings':<25} expected"]
+        for path, runs in self.paths:
+            endings = Counter(r.ending for r in runs)
+            reached = ", ".join(f"{e} {n}/{len(runs)}" if len(endings) > 1 else e for e, n in endings.items())
+            misses = self.misses(path, runs)
+            lines.append(f"  {path.id:<24} {_mean([r.score for r in runs]):5.1f}   {reached:<25} "
+                         f"{'/'.join(path.expect.endings) or '-'}  {'ok' if not misses else 'MISSED'}")
+            lines += [f"      {m}" for m in dict.fromkeys(misses)]
+        return lines
 
 
 def simulate(
@@ -209,7 +241,19 @@ def simulate(
     by_bot: dict[str, list[Run]] = {}
     for run in sorted(done, key=lambda r: (r.bot, r.seed)):
         by_bot.setdefault(run.bot, []).append(run)
-    return Report(loaded.case, bot, seed, by_bot[bot], by_bot["best"][:references], by_bot["worst"][:references])
+    report = Report(loaded.case, bot, seed, by_bot[bot], by_bot["best"][:references], by_bot["worst"][:references])
+    file = plan_file(loaded.path)
+    if file.is_file():
+        try:
+            plan = load_plan(file, loaded.case)
+        except PlanError as exc:
+            report.plan_problem = f"{file} has {len(exc.diagnostics)} problem(s); run crisis-sim validate"
+        else:
+            runs_by_path: dict[str, list[PathRun]] = {}
+            for run in run_plan(loaded.case, plan):
+                runs_by_path.setdefault(run.path, []).append(run)
+            report.paths = [(p, runs_by_path[p.id]) for p in plan.paths]
+    return report
 
 
 _worker_case: Case | None = None

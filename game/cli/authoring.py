@@ -16,6 +16,7 @@ from game.authoring.lint import lint_files
 from game.authoring.msel import import_msel
 from game.authoring.new import NewCaseError, case_id, create_case
 from game.authoring.schema import case_schema
+from game.authoring.plans import all_combinations
 from game.authoring.simulate import simulate
 from game.cli.common import load_or_report, print_errors
 from game.engine.bots import BOTS
@@ -51,6 +52,8 @@ def add_commands(sub: Subparsers) -> None:
     sim.add_argument("--jobs", type=int, default=1, help="worker processes (default 1; 0: one per CPU)")
     sim.add_argument("--lang", default=argparse.SUPPRESS, help="simulate this language version")
     sim.add_argument("--format", choices=["text", "json"], default="text")
+    sim.add_argument("--paths", choices=["all"], help="also play every combination of choices (a sample of "
+                     "1000 when there are more) and list the endings each reaches")
     sim.set_defaults(func=cmd_simulate)
 
     msel = sub.add_parser("import-msel", help="turn a master scenario events list (CSV) into a case skeleton")
@@ -156,10 +159,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.close()
+    combinations = all_combinations(report.case, args.seed) if args.paths == "all" else None
     if args.format == "json":
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        data = report.to_json()
+        if combinations is not None:
+            data["combinations"] = combinations.to_json()
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(report.to_text())
+        if combinations is not None:
+            print("\n" + combinations.to_text(report.case))
     return 0
 
 

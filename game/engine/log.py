@@ -25,6 +25,7 @@ from game.engine.scoring import score
 from game.engine.session import (
     DecisionClosed,
     DecisionOpened,
+    ENGINE_VERSION,
     EngineError,
     Event,
     MetricsSampled,
@@ -58,6 +59,7 @@ class HeaderLine(_Line):
     type: Literal["session"] = "session"
     format: StrictInt = LOG_FORMAT
     state_version: StrictInt | None = None
+    engine: StrictInt = 1  # logs from before the engine said its version are version 1
     scenario: StrictStr | None = None
     language: StrictStr | None = None
     seed: StrictInt
@@ -208,7 +210,7 @@ class SessionLog:
     # --- the Subscriber protocol -----------------------------------------------------
 
     def on_start(self, session: Session) -> None:
-        header = HeaderLine(state_version=STATE_VERSION, scenario=session.case.id,
+        header = HeaderLine(state_version=STATE_VERSION, engine=ENGINE_VERSION, scenario=session.case.id,
                             language=session.case.language, seed=session.seed)
         if self.case_path is not None:
             header.case = str(self.case_path.resolve())
@@ -237,6 +239,19 @@ class SessionLog:
             except (OSError, ValueError) as exc:
                 self.stream = None
                 self._fail(exc)
+
+
+def written_by_other_engine(header: dict[str, Any]) -> str | None:
+    """Why a log's round cannot be played again the same way here, or None when this engine wrote it.
+
+    A log written by another engine version is not damaged: its inputs, played by this engine,
+    simply make another round. Its stored result stays the one that engine gave.
+    """
+    engine = header.get("engine", 1)
+    if engine == ENGINE_VERSION:
+        return None
+    return (f"it was written by engine version {engine} and this is engine version {ENGINE_VERSION}: "
+            "the same inputs play a different round here")
 
 
 class LogError(ValueError):

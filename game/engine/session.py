@@ -45,6 +45,13 @@ from game.engine.model import (
 )
 from game.engine.state import FRESHNESS, Post, Response, RunState, TriageAction
 
+ENGINE_VERSION = 2
+"""Which engine wrote a log; bumped whenever the same case, seed and inputs would play differently.
+
+1. Until December 2026.
+2. ``end()`` plays the rest of the round out in silence before scoring (issue 17).
+"""
+
 TICK = 10
 """Simulated seconds per engine step."""
 

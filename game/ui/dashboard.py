@@ -130,6 +130,9 @@ class Dashboard:
             self.scene.painter.sheet(surface, self.sheet, self.rect.topleft)
 
 
+NOTE_FRESH = 4.0  # real seconds a notification stays highlighted
+
+
 def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, notes: list[Note]) -> None:
     """Newest first; each with its icon, its words and the simulated time it happened."""
     t, p = scene.theme, scene.painter
@@ -139,7 +142,7 @@ def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, not
     for note in reversed(notes):
         if y > rect.bottom:
             break
-        fresh = note.age < 4.0
+        fresh = note.age < NOTE_FRESH
         box_h = p.wrapped_height(note.text, rect.w - t.px(60), "small") + t.line("small") + t.px(8)
         box = pygame.Rect(rect.x, y, rect.w, box_h)
         pygame.draw.rect(surface, th.CARD if fresh else th.PANEL, box, border_radius=t.px(4))

@@ -10,7 +10,7 @@ from game.engine.model import Decision, Effects
 from game.engine.scoring import timeout_label
 from game.ui import theme as th
 from game.ui.text import Sheet
-from game.ui.widgets import Button, key_name
+from game.ui.widgets import Button, draw_button, key_name
 
 if TYPE_CHECKING:
     from game.ui.live import LiveScene
@@ -43,11 +43,17 @@ class DecisionPanel:
         self.confirm: Button | None = None
         self.countdown_y = 0
         self.scroll = 0
+        # What happens if nobody decides, and the Confirm button: pinned under the options, so a
+        # long decision never hides them below the fold, however far its options scroll.
+        self.footer: Sheet | None = None
+
+    def footer_height(self) -> int:
+        return self.footer.size[1] if self.footer is not None else 0
 
     def wanted_height(self, width: int) -> int:
         """The height the panel needs at ``width`` (drawn at this width to know)."""
         self._refresh(width)
-        return self.sheet.size[1] if self.sheet else 0
+        return (self.sheet.size[1] if self.sheet else 0) + self.footer_height()
 
     def _refresh(self, width: int) -> None:
         scene = self.scene
@@ -66,14 +72,14 @@ class DecisionPanel:
 
     @property
     def max_scroll(self) -> int:
-        return max(0, (self.sheet.size[1] if self.sheet else 0) - self.rect.h)
+        return max(0, (self.sheet.size[1] if self.sheet else 0) - (self.rect.h - self.footer_height()))
 
     def _draw(self, decision: Decision | None, width: int, count: int) -> Sheet:
         scene = self.scene
         t, p, session = scene.theme, scene.painter, scene.session
         pad = t.px(10)
         inner = width - 2 * pad
-        self.options, self.confirm = [], None
+        self.options, self.confirm, self.footer = [], None, None
         if decision is None:
             text = scene._("Watch the feed and the inbox. When someone needs a decision it appears here, with a "
                            "countdown.")
@@ -107,12 +113,9 @@ class DecisionPanel:
                   + (p.wrapped_height(source_text, inner, "small") if source else 0) + t.px(6)
                   + t.line("head") + t.px(10) + t.px(8)  # countdown and its bar
                   + p.wrapped_height(decision.prompt, inner, "body") + t.px(10)
-                  + sum(option_heights) + t.px(6) * len(option_heights)
-                  + p.wrapped_height(timeout_text, inner, "small") + t.px(8)
-                  + t.line("body") + t.px(14) + pad)
+                  + sum(option_heights) + t.px(6) * len(option_heights))
         sheet = Sheet((width, height), th.PANEL)
         surface = sheet.surface
-        pygame.draw.rect(surface, th.ORANGE, (0, 0, width, height), width=max(2, t.px(2)))
         y = pad
         p.text(sheet, "⚠ " + scene._("DECISION"), (pad, y), "bold", th.ORANGE)
         if count > 1:
@@ -147,16 +150,18 @@ class DecisionPanel:
                 p.text(sheet, "✓", (rect.right - t.px(6), rect.y + t.px(6)), "bold", th.YELLOW, anchor="topright")
             self.options.append(Button(f"choose:{number - 1}", option.label, key, rect))
             y += h + t.px(6)
-        y += p.paragraph(sheet, timeout_text, (pad, y), inner, "small", th.ORANGE) + t.px(8)
+        footer_h = t.px(6) + p.wrapped_height(timeout_text, inner, "small") + t.px(8) + t.line("body") + t.px(12) + pad
+        footer = Sheet((width, footer_h), th.PANEL)
+        pygame.draw.line(footer.surface, th.LINE, (pad, 0), (width - pad, 0))
+        y = t.px(6)
+        y += p.paragraph(footer, timeout_text, (pad, y), inner, "small", th.ORANGE) + t.px(8)
         label = scene._("✓ Confirm this choice") if chosen is not None else scene._("Choose an option first")
         enter = key_name(scene.tr, "Enter")
         bw = min(inner, t.font("body").size(label)[0] + t.font("body").size(enter)[0] + t.px(40))
         confirm = Button("confirm", label, enter, pygame.Rect(width - pad - bw, y, bw, t.line("body") + t.px(12)),
                          th.GREEN, enabled=chosen is not None)
-        from game.ui.widgets import draw_button
-
-        draw_button(p, sheet, confirm, "body")
-        self.confirm = confirm
+        draw_button(p, footer, confirm, "body")
+        self.confirm, self.footer = confirm, footer
         return sheet
 
     def update(self) -> None:
@@ -167,8 +172,10 @@ class DecisionPanel:
         t, p = scene.theme, scene.painter
         if self.sheet is None:
             return
-        surface.set_clip(self.rect)
-        area = pygame.Rect(0, self.scroll, self.rect.w, self.rect.h)
+        footer_h = self.footer_height()
+        view = pygame.Rect(self.rect.x, self.rect.y, self.rect.w, self.rect.h - footer_h)
+        surface.set_clip(view)
+        area = pygame.Rect(0, self.scroll, self.rect.w, view.h)
         p.sheet(surface, self.sheet, self.rect.topleft, area)
         decision = scene.shown_decision()
         if decision is not None:
@@ -193,36 +200,55 @@ class DecisionPanel:
             pygame.draw.rect(surface, colour, fill, border_radius=t.px(3))
         if self.max_scroll:
             more = "▼" if self.scroll < self.max_scroll else "▲"
-            p.text(surface, more, (self.rect.right - t.px(6), self.rect.bottom - t.px(4)), "small", th.YELLOW,
+            p.text(surface, more, (view.right - t.px(6), view.bottom - t.px(4)), "small", th.YELLOW,
                    anchor="bottomright")
+        surface.set_clip(self.rect)
+        if self.footer is not None:
+            p.sheet(surface, self.footer, view.bottomleft)
+        if decision is not None:
+            pygame.draw.rect(surface, th.ORANGE, self.rect, width=max(2, t.px(2)))
         surface.set_clip(None)
 
     def reveal(self, *actions: str) -> None:
         """Scroll the panel so that these buttons (an option, the confirm button) are in view."""
         self._refresh(self.rect.w)
-        rects = [b.rect for b in [*self.options, *([self.confirm] if self.confirm else [])] if b.action in actions]
+        # The Confirm button is always in view (pinned under the options); only options scroll.
+        rects = [b.rect for b in self.options if b.action in actions]
         if not rects:
             return
         top = min(r.top for r in rects)
         bottom = max(r.bottom for r in rects) + self.scene.theme.px(8)
-        if bottom - self.scroll > self.rect.h:
-            self.scroll = bottom - self.rect.h
+        view_h = self.rect.h - self.footer_height()
+        if bottom - self.scroll > view_h:
+            self.scroll = bottom - view_h
         if top < self.scroll:
             self.scroll = top
+        if 0 < self.scroll < self.countdown_y:
+            # Never a title cut in half: all of the top if the option fits with it, else none of
+            # it (the countdown then stays pinned at the top).
+            self.scroll = 0 if bottom <= view_h else self.countdown_y
         self.scroll = max(0, min(self.scroll, self.max_scroll))
 
     def at(self, pos: tuple[int, int]) -> str | None:
         """The action under ``pos`` (an option or the confirm button)."""
         if not self.rect.collidepoint(pos):
             return None
+        footer_y = self.rect.bottom - self.footer_height()
+        if pos[1] >= footer_y:
+            confirm = self.confirm
+            hit = confirm is not None and confirm.hit((pos[0] - self.rect.x, pos[1] - footer_y))
+            return confirm.action if hit and confirm is not None else None
         local = (pos[0] - self.rect.x, pos[1] - self.rect.y + self.scroll)
-        for button in [*self.options, *([self.confirm] if self.confirm else [])]:
+        for button in self.options:
             if button.hit(local):
                 return button.action
         return None
 
     def centre(self, action: str) -> tuple[int, int] | None:
-        for button in [*self.options, *([self.confirm] if self.confirm else [])]:
+        if self.confirm is not None and action == self.confirm.action:
+            footer_y = self.rect.bottom - self.footer_height()
+            return self.rect.x + self.confirm.rect.centerx, footer_y + self.confirm.rect.centery
+        for button in self.options:
             if button.action == action:
                 return (self.rect.x + button.rect.centerx, self.rect.y + button.rect.centery - self.scroll)
         return None

@@ -19,6 +19,7 @@ from game.engine.session import ORGANISATION
 from game.engine.state import Post
 from game.i18n import N_
 from game.ui import theme as th
+from game.ui.scene import KeptPart
 from game.ui.text import Sheet
 from game.ui.widgets import Button, button_width, draw_button
 
@@ -74,6 +75,7 @@ class FeedView:
         self._strip_buttons: dict[tuple, list[Button]] = {}
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.visible: list[tuple[Post, int]] = []  # (post, y on screen) after the last update
+        self.kept = KeptPart()  # the column's pixels stay on the window while nothing in it changes
 
     # --- content ---------------------------------------------------------------------
 
@@ -99,8 +101,10 @@ class FeedView:
         self.bottoms.append(self.total)
         self.total += height
         if keep_view and self.scroll > 0:
-            self.scroll += height  # what the reader is looking at stays where it is
+            # What the reader is looking at stays where it is, below the "new posts" strip.
+            strip = self.badge_height()
             self.unseen_above += 1
+            self.scroll += height + self.badge_height() - strip
         return True
 
     def set_rect(self, rect: pygame.Rect) -> None:
@@ -111,7 +115,32 @@ class FeedView:
 
     @property
     def max_scroll(self) -> int:
-        return max(0, self.total - self.rect.h)
+        return max(0, self.total - self.rect.h + self.badge_height())
+
+    def badge_height(self) -> int:
+        """The strip "▲ N new posts above" takes at the top of the column (cards start below it,
+        so it never covers a name or a handle)."""
+        if not self.unseen_above:
+            return 0
+        return self.scene.theme.line("small") + self.scene.theme.px(12)
+
+    def badge_rect(self) -> pygame.Rect | None:
+        """Where the strip is on screen, when it shows."""
+        h = self.badge_height()
+        return pygame.Rect(self.rect.x, self.rect.y, self.rect.w, h) if h else None
+
+    def to_newest(self) -> None:
+        """Back to the top of the column, the newest post there (a click on the strip)."""
+        self.scroll = 0
+        self.unseen_above = 0
+
+    def focus_in(self) -> None:
+        """The keyboard comes to this column (Tab): keep the selection only if it is in view,
+        else select the newest post shown, never one left far down minutes ago."""
+        shown = [post.id for post, _ in self.visible]
+        if self.selected in shown:
+            return
+        self.selected = shown[0] if shown else (self.posts[-1].id if self.posts else None)
 
     def scroll_by(self, pixels: int) -> None:
         self.scroll = max(0, min(self.max_scroll, self.scroll + pixels))
@@ -180,7 +209,9 @@ class FeedView:
         """The post's card, drawn again if what it shows changed; a new one only if ``new_allowed``."""
         triage = self.scene.session.state.triage.get(post.id)
         i = self.index[post.id]
-        key = (self.rect.w, self.heights[i], triage, self.scene.app.settings.lang)
+        # A trending post makes room for its mark beside the name (drawn again when it starts or
+        # stops trending, a few times a round), so other posts keep their names whole.
+        key = (self.rect.w, self.heights[i], triage, self.scene.app.settings.lang, post.id in self.scene.trending)
         card = self.cards.get(post.id)
         if card is None and not new_allowed:
             return None
@@ -205,10 +236,11 @@ class FeedView:
         right = self.rect.w - pad
         # Who, where, when.
         stamp = p.text(sheet, scene.tr.clock(post.t), (right, y + t.line("bold") // 2), "small", th.MUTED, anchor="midright")
+        # A long channel name ("Families' group (2nd Battalion)") is cut, never the author's name.
         chip = p.text(sheet, f"{scene.channel_icon(post.channel)} {channel.name}", (x, y + t.line("bold") // 2),
-                      "small", colour, anchor="midleft")
+                      "small", colour, anchor="midleft", width=(right - x) // 3)
         x = chip.right + t.px(10)
-        badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20)
+        badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20) if key[-1] else 0
         if own:
             you = scene._("You")
             who = p.text(sheet, f"★ {you} · {post.name}", (x, y), "bold", th.SKY,
@@ -255,13 +287,19 @@ class FeedView:
         scene = self.scene
         t, p = scene.theme, scene.painter
         bh = self._button_height()
-        specs = []
-        for action, icon, keyname in TRIAGE:
-            label = f"{icon} {scene._(TRIAGE_WORDS[action])}"
-            if done == action:
-                label = f"✓ {scene._(TRIAGE_DONE[action])}"
-            specs.append((action, label, keyname, button_width(p, label, keyname)))
         gap = t.px(6)
+        specs: list[tuple[str, str, str, int]] = []
+        for short in (False, True):
+            # In a narrow column (projector type, longer French verbs) the buttons keep their key
+            # and icon only, so the engagement counters beside them still show.
+            specs = []
+            for action, icon, keyname in TRIAGE:
+                label = icon if short else f"{icon} {scene._(TRIAGE_WORDS[action])}"
+                if done == action:
+                    label = f"✓ {scene._(TRIAGE_DONE[action])}"
+                specs.append((action, label, keyname, button_width(p, label, keyname)))
+            if sum(w for *_, w in specs) + 2 * gap <= self.text_width() * 0.6:
+                break
         strip = Sheet((sum(w for *_, w in specs) + gap * (len(specs) - 1), bh), fill)
         buttons = []
         x = 0
@@ -289,7 +327,8 @@ class FeedView:
         self.visible = []
         if not self.posts:
             return 0
-        low = self.total - self.scroll - self.rect.h
+        gap = self.badge_height()
+        low = self.total - self.scroll - (self.rect.h - gap)
         high = self.total - self.scroll
         first = max(0, bisect_right(self.bottoms, low) - 1)
         last = bisect_left(self.bottoms, high) - 1
@@ -297,7 +336,7 @@ class FeedView:
         drawn = 0
         for i in range(last, first - 1, -1):
             post = self.posts[i]
-            y = self.rect.y + (self.total - self.bottoms[i] - self.heights[i]) - self.scroll
+            y = self.rect.y + gap + (self.total - self.bottoms[i] - self.heights[i]) - self.scroll
             new = post.id not in self.cards
             if self.card(post, new_allowed=budget > 0) is not None and new:
                 budget -= self.rect.w * self.heights[i]
@@ -305,10 +344,31 @@ class FeedView:
             self.visible.append((post, y))
         return drawn
 
+    def pane(self) -> pygame.Rect:
+        """The part of the window the column draws: its cards, the focus frame and the scroll bar."""
+        t = self.scene.theme
+        return pygame.Rect(self.rect.x - t.px(4), self.rect.y - t.px(4), self.rect.w + t.px(12), self.rect.h + t.px(8))
+
+    def _key(self, trending: set[str]) -> tuple:
+        """Everything the column's pixels depend on."""
+        scene = self.scene
+        shown = tuple((post.id, y, id(self.cards.get(post.id)), post.id in trending,
+                       None if self.inbox else scene.session.engagement(post)) for post, y in self.visible)
+        return (tuple(self.rect), self.scroll, self.total, self.selected, scene.focus is self, self.unseen_above,
+                shown, scene.app.settings.lang, id(scene.theme))
+
+    def unchanged(self, clean: bool, trending: set[str]) -> bool:
+        """Whether this frame may leave the column as the window shows it (see ``KeptPart``)."""
+        return self.kept.unchanged(clean, self._key(trending))
+
     def draw(self, surface: pygame.Surface, trending: set[str]) -> None:
+        self.kept.draw(self.scene.painter, lambda: self._draw(surface, trending))
+
+    def _draw(self, surface: pygame.Surface, trending: set[str]) -> None:
         scene = self.scene
         t, p, session = scene.theme, scene.painter, scene.session
-        surface.set_clip(self.rect)
+        gap = self.badge_height()
+        surface.set_clip(pygame.Rect(self.rect.x, self.rect.y + gap, self.rect.w, self.rect.h - gap))
         for post, y in self.visible:
             card = self.cards.get(post.id)
             if card is None:  # drawn in a frame or two
@@ -320,8 +380,10 @@ class FeedView:
             if not self.inbox:  # likes on a phone call would mean nothing
                 likes, shares, replies = session.engagement(post)
                 count = scene.tr.compact
-                line = f"♥ {count(likes)}   ⇄ {count(shares)}   ↻ {count(replies)}"
                 room = (card.buttons[0].rect.x if card.buttons else self.rect.w) - cx - t.px(6)
+                line = f"♥ {count(likes)}   ⇄ {count(shares)}   ↻ {count(replies)}"
+                if t.font("small").size(line)[0] > room:  # long button words (French): the counters close up
+                    line = f"♥{count(likes)} ⇄{count(shares)} ↻{count(replies)}"
                 p.text(surface, line, (self.rect.x + cx, y + cy), "small", th.MUTED, anchor="midleft", width=room)
             if post.id in trending:
                 bx, by = card.badge
@@ -335,13 +397,19 @@ class FeedView:
                 pygame.draw.rect(surface, th.FOCUS if scene.focus is self else th.MUTED,
                                  (self.rect.x, y, self.rect.w, card.sheet.size[1]), width=max(2, t.px(2)),
                                  border_radius=t.px(4))
-        surface.set_clip(None)
-        if self.unseen_above:
+        strip = self.badge_rect()
+        if strip is not None:
+            surface.set_clip(self.rect)
+            pygame.draw.rect(surface, th.BG, strip)
             label = "▲ " + scene.tr.ngettext("{n} new post above", "{n} new posts above", self.unseen_above)
             r = pygame.Rect((0, 0), t.font("small").size(label))
-            r.midtop = (self.rect.centerx, self.rect.y + t.px(6))
+            r.center = strip.center
             pygame.draw.rect(surface, th.YELLOW, r.inflate(t.px(16), t.px(6)), border_radius=t.px(8))
-            p.text(surface, label, (self.rect.centerx, self.rect.y + t.px(6)), "small", th.BG, anchor="midtop")
+            p.text(surface, label, strip.center, "small", th.BG, anchor="center")
+        surface.set_clip(None)
+        if scene.focus is self:  # the column the keys act on, plainly marked
+            pygame.draw.rect(surface, th.FOCUS, self.rect.inflate(t.px(6), t.px(6)), width=max(2, t.px(2)),
+                             border_radius=t.px(4))
         if self.max_scroll > 0:
             bar_h = max(t.px(20), self.rect.h * self.rect.h // max(1, self.total))
             y = self.rect.y + (self.rect.h - bar_h) * self.scroll // max(1, self.max_scroll)
@@ -351,7 +419,7 @@ class FeedView:
 
     def at(self, pos: tuple[int, int]) -> tuple[Post, str | None] | None:
         """The post under ``pos`` and the triage button there, if any."""
-        if not self.rect.collidepoint(pos):
+        if not self.rect.collidepoint(pos) or (self.badge_rect() or pygame.Rect(0, 0, 0, 0)).collidepoint(pos):
             return None
         for post, y in self.visible:
             card = self.cards.get(post.id)

@@ -6,7 +6,6 @@ Time: each frame the screen passes ``real_dt * speed`` simulated seconds to
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,36 +13,44 @@ import pygame
 
 from game.engine.bots import BOTS
 from game.engine.model import Case
+from game.engine.scoring import timeout_label
 from game.engine.session import (
     ORGANISATION,
     DecisionClosed,
     DecisionOpened,
-    EngineError,
     Ended,
+    EngineError,
     Event,
     Session,
 )
-from game.engine.scoring import timeout_label
 from game.engine.state import Post
-from game.ui import theme as th
-from game.ui.app import SPEEDS
-from game.ui.briefing import KIND_ICONS, channel_colour
 from game.i18n import N_
-from game.ui.dashboard import Dashboard, Note, draw_notes, metric_name
+from game.play.alerts import (
+    Alert,
+    DeadlineNear,
+    Item,
+    SavingFailed,
+    Trending,
+    for_players,
+    inbox_heading,
+)
+from game.play.pace import step_speed
+from game.play.round import Round
+from game.ui import theme as th
+from game.ui.briefing import KIND_ICONS, channel_colour
+from game.ui.dashboard import NOTE_FRESH, Dashboard, Note, draw_notes, metric_name
 from game.ui.decision import DecisionPanel
 from game.ui.feed import FeedView
-from game.ui.scene import Scene
+from game.ui.rounds import record_round
+from game.ui.scene import KeptPart, Scene, fill_except
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
-TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
-TRENDING_MIN_LIKES = 25
-TRENDING_COUNT = 3
-TRENDING_NOTE_EVERY = 120  # simulated seconds between two trending notes
-TRENDING_SCAN = 200  # heaviest young posts looked at
 MAX_NOTES = 30
 NOTE_LENGTH = 90
 
-INBOX_NOTES = {"email": N_("Email from {name}"), "phone": N_("Call from {name}"), "message": N_("Message from {name}")}
+# More than the fastest speed brings per frame (10 posts a simulated second at 1 s = 120 s is
+# 20 a frame at 60 FPS), so the columns never fall behind for long.
+POSTS_PER_FRAME = 40
 SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
 NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
@@ -71,6 +78,7 @@ class Picker:
     title: str
     items: list[tuple[str, str, str]]  # (id, label, detail)
     post: Post | None = None
+    revealed: bool = False  # the inject list: what each one says, shown only when the facilitator asks (Tab)
 
 
 class LiveScene(Scene):
@@ -94,15 +102,17 @@ class LiveScene(Scene):
         # `crisis-sim play CASE --log FILE` when asked (each new round in the window starts the
         # file again); a resumed round comes with its rebuilt session and its recording.
         if session is None:
-            from game.ui.rounds import record_round
-
             session, recording = record_round(app, case, path, app.settings.seed if seed is None else seed)
         self.session = session
         self.recording = recording
         self.observer_notes: list[tuple[int, str]] = []  # the facilitator's notes (N): (simulated time, text)
+        # The clock, the reading rule (game/play/pace.py), one-minute-left, trending and saving alerts.
+        self.round = Round(session, speed=app.settings.speed)
+        if recording is not None:
+            self.round.watch_saving("log", lambda: recording.stream.also_problem)
+            self.round.watch_saving("store", lambda: recording.store.problem)
         self.bot = BOTS["best"](self.session.seed) if app.settings.demo else None
         self.last_events: list[Event] = []
-        self.paused = False
         self.feed_channels = [c.id for c in case.channels if not c.is_inbox]
         self.inbox_channels = {c.id for c in case.channels if c.is_inbox}
         self.filter: str | None = None
@@ -115,24 +125,19 @@ class LiveScene(Scene):
         self.shown: str | None = None
         self.picker: Picker | None = None
         self.notes: list[Note] = []
-        self.trending: set[str] = set()
-        self.ever_trending: set[str] = set()
-        self.warned: set[str] = set()
         # Saving problems already told (one known before the round was shown on the menu).
         store_problem = self.recording.store.problem if self.recording is not None else None
-        self.told: set[str] = {store_problem} if store_problem else set()
+        if store_problem:
+            self.round.told.add(store_problem)
         self.unread = 0
         self.ended = False
         self.buttons: list[Button] = []
         self.chips: list[Button] = []
         self.regions: dict[str, pygame.Rect] = {}
-        self._trend_t = -1
-        self._trend_note = -TRENDING_NOTE_EVERY
-        self._recent = 0  # first post still young enough to trend
-        self._ranked = 0  # posts already in _by_weight
-        self._by_weight: list[tuple[float, str]] = []  # young posts, heaviest first
         self._seen = 0  # posts of session.feed already given to the columns
         self._rebuild = True
+        self._drawn: tuple[int, pygame.Surface] | None = None  # (app frame, window) of the last clean draw
+        self.side = KeptPart()  # the dashboard and the notifications
 
     # --- helpers the parts use --------------------------------------------------------
 
@@ -159,6 +164,22 @@ class LiveScene(Scene):
     def speed(self) -> float:
         return self.app.settings.speed
 
+    @property
+    def paused(self) -> bool:
+        return self.round.paused
+
+    @paused.setter
+    def paused(self, value: bool) -> None:
+        self.round.clock.paused = value
+
+    @property
+    def trending(self) -> set[str]:
+        return self.round.trending
+
+    def real_time_left(self, decision_id: str) -> float:
+        """Real seconds a person has left on an open decision, at the speed the clock runs now."""
+        return self.round.real_time_left(decision_id)
+
     # --- layout ----------------------------------------------------------------------
 
     def layout(self, size: tuple[int, int]) -> None:
@@ -167,8 +188,9 @@ class LiveScene(Scene):
         pad = t.px(12)
         top = t.line("head") + t.px(20)
         bottom = t.line("small") + t.px(12)
-        feed_w = int(w * 0.44)
-        mid_w = int(w * 0.30)
+        # Projector type makes the decision's options wrap: its column gets more of the width.
+        feed_w = int(w * (0.38 if self.app.settings.projector else 0.44))
+        mid_w = int(w * (0.36 if self.app.settings.projector else 0.30))
         right_w = w - feed_w - mid_w - 4 * pad
         feed_x, mid_x = pad, pad + feed_w + pad
         right_x = mid_x + mid_w + pad
@@ -194,8 +216,9 @@ class LiveScene(Scene):
         middle = self.regions["middle"]
         header = t.line("head") + t.px(6)
         wanted = self.panel.wanted_height(middle.w)
-        # An open decision may take the whole column but the inbox's title line.
-        min_inbox = header + (t.px(90) if self.shown_decision() is None else 0)
+        # An open decision leaves the inbox a quarter of the column: a message that arrives while
+        # the team decides must still be readable and answerable.
+        min_inbox = header + max(t.px(90), middle.h // 4)
         panel_h = max(t.px(40), min(wanted, middle.h - min_inbox))
         self.panel.set_rect(pygame.Rect(middle.x, middle.y, middle.w, panel_h))
         inbox_top = middle.y + panel_h + t.px(10)
@@ -234,11 +257,14 @@ class LiveScene(Scene):
         chips = self.regions["chips"]
         self.chips = []
         x = chips.x
-        entries = [(None, self._("All"))] + [
+        entries: list[tuple[str | None, str]] = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
         gap = t.px(6)
-        widths = fit_widths([button_width(p, label, "") for _, label in entries],
-                            chips.w - gap * (len(entries) - 1))
+        room = chips.w - gap * (len(entries) - 1)
+        if sum(button_width(p, label, "") for _, label in entries) > room:
+            # Too many channels for their names: the others show their icon, the chosen one its name.
+            entries = [(c, label if c is None or c == self.filter else self.channel_icon(c)) for c, label in entries]
+        widths = fit_widths([button_width(p, label, "") for _, label in entries], room)
         for (channel, label), w in zip(entries, widths):
             colour = self.channel_colour(channel) if channel else th.TEXT
             self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, chips.y, w, chips.h),
@@ -250,18 +276,21 @@ class LiveScene(Scene):
     def update(self, dt: float) -> None:
         for note in self.notes:
             note.age += dt
-        if not self.ended and not self.paused:
-            if self.bot is not None:
+        self.round.clock.speed = self.speed  # the menu's and the +/- keys' speed is the app's setting
+        alerts: list[Item] = []
+        if not self.ended:
+            if self.bot is not None and not self.paused:
                 self.bot.act(self.session, self.last_events)
-            events = self.session.advance(dt * self.speed)
-            self.last_events = events
+            items = self.round.tick(dt).items
+            events = [i for i in items if not isinstance(i, Alert)]
+            if not self.paused:
+                self.last_events = events
             self.take(events)
+            alerts = [i for i in for_players(items) if isinstance(i, Alert)]
         self._sync_posts()
         for decision_id in [d for d in self.chosen if d not in self.session.state.open]:
             del self.chosen[decision_id]
-        self._countdowns()
-        self._saving()
-        self._trending()
+        self._alerts(alerts)
         self._layout_middle()
         self._layout_buttons()
         busy = self.feed.update() + self.inbox.update()
@@ -273,11 +302,15 @@ class LiveScene(Scene):
     def _sync_posts(self) -> None:
         """Give the columns every post the session holds that they have not had yet.
 
-        Posts are read from ``session.feed`` rather than from ``PostAdded`` events because the
-        demo bot's inputs return their events to the bot, not to the screen.
+        At most ``POSTS_PER_FRAME`` a frame. Posts are read from ``session.feed`` rather than
+        from ``PostAdded`` events because the demo bot's inputs return their events to the bot,
+        not to the screen.
         """
         feed = self.session.feed
-        while self._seen < len(feed):
+        # A tick of a busy case brings a hundred posts at once: the columns take them a few
+        # dozen a frame (each needs measuring and a note), so no single frame pays for all.
+        end = min(len(feed), self._seen + POSTS_PER_FRAME)
+        while self._seen < end:
             post = feed[self._seen]
             self._seen += 1
             if self.feed.add(post):
@@ -287,7 +320,7 @@ class LiveScene(Scene):
                 channel = self.session.channels[post.channel]
                 icon = KIND_ICONS.get(channel.kind, "✉")
                 what = post.subject or post.text
-                heading = self._(INBOX_NOTES.get(channel.kind.value, INBOX_NOTES["message"]), name=post.name)
+                heading = self._(inbox_heading(channel.kind.value), name=post.name)
                 self.note(icon, self._("{heading}: {text}", heading=heading, text=what), th.SKY)
                 self.app.sound.play("message")
             if post.author == ORGANISATION:
@@ -319,80 +352,31 @@ class LiveScene(Scene):
         self.notes.append(Note(icon, text, colour, self.session.t))
         del self.notes[:-MAX_NOTES]
 
-    def _saving(self) -> None:
-        """Say once, on screen, when the session log or the results stop being saved.
-
-        The log and the store report their trouble on the terminal, which nobody in the room
-        watches; the round plays on either way.
-        """
-        found = [("log", getattr(self.session.log, "problem", None))]
-        if self.recording is not None:
-            found += [("log", self.recording.stream.also_problem), ("store", self.recording.store.problem)]
-        for kind, problem in found:
-            if problem and problem not in self.told:
-                self.told.add(problem)
+    def _alerts(self, alerts: list[Item]) -> None:
+        """The round's alerts as notifications: one minute left (real time), trending, saving trouble."""
+        for alert in alerts:
+            if isinstance(alert, DeadlineNear):
+                self.note("⚠", self._("One minute left: {title}", title=alert.decision.title), th.VERMILLION)
+                self.app.sound.play("hurry")
+            elif isinstance(alert, Trending):
+                heading = self._("Trending: {name}", name=alert.post.name)
+                self.note("▲", self._("{heading}: {text}", heading=heading, text=alert.post.text), th.ORANGE)
+            elif isinstance(alert, SavingFailed):
                 # Whole, not cut like other notes: the reason and the file's name are the point.
-                self.notes.append(Note("⚠", self._(SAVING_NOTES[kind], why=problem), th.VERMILLION, self.session.t))
+                # The log and the store report their trouble on the terminal, which nobody in the
+                # room watches; the round plays on either way.
+                self.notes.append(Note("⚠", self._(SAVING_NOTES.get(alert.what, SAVING_NOTES["log"]),
+                                                    why=alert.reason), th.VERMILLION, self.session.t))
                 del self.notes[:-MAX_NOTES]
                 self.app.sound.play("hurry")
 
-    def _countdowns(self) -> None:
-        for decision in self.session.open_decisions:
-            if self.session.time_left(decision.id) <= 60 and decision.id not in self.warned:
-                self.warned.add(decision.id)
-                self.note("⚠", self._("One minute left: {title}", title=decision.title), th.VERMILLION)
-                self.app.sound.play("hurry")
-
-    def _trending(self) -> None:
-        """The few recent posts gaining likes fastest; recomputed once per simulated tick.
-
-        A post's likes grow in proportion to its engagement weight (the story's attention is the
-        same for all), so the recent posts are kept sorted by weight and the first few with
-        enough likes to be noticed are the ones trending. No scan of the whole feed.
-        """
-        session = self.session
-        if session.t == self._trend_t:
-            return
-        self._trend_t = session.t
-        feed, by_weight = session.feed, self._by_weight
-        while self._ranked < len(feed):
-            post = feed[self._ranked]
-            self._ranked += 1
-            if post.author != ORGANISATION and post.channel not in self.inbox_channels:
-                insort(by_weight, (-post.weight, post.id))
-        while self._recent < len(feed) and feed[self._recent].t < session.t - TRENDING_WINDOW:
-            old = feed[self._recent]
-            self._recent += 1
-            i = bisect_left(by_weight, (-old.weight, old.id))
-            if i < len(by_weight) and by_weight[i][1] == old.id:
-                del by_weight[i]
-        trending = []
-        for _, pid in by_weight[:TRENDING_SCAN]:
-            if session.engagement(session.posts[pid])[0] >= TRENDING_MIN_LIKES:
-                trending.append(pid)
-                if len(trending) == TRENDING_COUNT:
-                    break
-        self.trending = set(trending)
-        fresh = self.trending - self.ever_trending
-        if fresh and session.t - self._trend_note >= TRENDING_NOTE_EVERY:
-            # One note at a time, so trending chatter does not bury the messages and decisions.
-            self._trend_note = session.t
-            post = max((session.posts[pid] for pid in fresh), key=lambda p: session.engagement(p)[0])
-            heading = self._("Trending: {name}", name=post.name)
-            self.note("▲", self._("{heading}: {text}", heading=heading, text=post.text), th.ORANGE)
-        self.ever_trending |= self.trending
-
     def finish(self) -> None:
-        from game.ui.debrief import DebriefScene
-
-        self.app.replace(DebriefScene(self.app, self.case, self.path, self.session, recording=self.recording,
-                                      notes=self.observer_notes))
+        self.app.replace(self.app.new_scene("debrief", self.case, self.path, self.session,
+                                            recording=self.recording, notes=self.observer_notes))
 
     def open_note(self) -> None:
         """N: the facilitator's note, stamped with the simulated time (game/ui/notes.py)."""
-        from game.ui.notes import NoteScene
-
-        self.app.push(NoteScene(self.app, self))
+        self.app.push(self.app.new_scene("note", self))
 
     # --- actions (keys and clicks both come here) --------------------------------------
 
@@ -452,37 +436,36 @@ class LiveScene(Scene):
         self.set_filter(options[(i + step) % len(options)])
 
     def change_speed(self, step: int) -> None:
-        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
-        self.app.settings.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
+        self.app.settings.speed = step_speed(self.speed, step)
 
     def toggle_pause(self) -> None:
-        self.paused = not self.paused
+        self.round.toggle_pause()
 
     def optional_items(self) -> list[tuple[str, str, str]]:
         """The case's optional injects and decisions that have not happened yet."""
         state, session = self.session.state, self.session
         items = []
+        # The label names only who it comes from (the room may see the screen); the detail, what
+        # it says, shows when the facilitator asks for it.
         for inject in self.case.injects:
             if inject.optional and inject.id not in state.fired:
                 author = session.personas[inject.author].name
-                what = self._("{heading}: {text}", heading=author, text=inject.subject or inject.id)
-                items.append((inject.id, f"{self.channel_icon(inject.channel)} {what}",
-                              inject.text))
+                what = self._("{heading}: {text}", heading=author, text=inject.subject) if inject.subject else inject.text
+                items.append((inject.id, f"{self.channel_icon(inject.channel)} {author}", what))
         for decision in self.case.decisions:
             if decision.optional and decision.id not in state.fired:
-                items.append((decision.id, f"⚠ {decision.title}", decision.prompt))
+                items.append((decision.id, "⚠ " + self._("A decision"), decision.title))
         return items
 
     def fire(self, item_id: str) -> None:
+        """Bring in an optional item: it arrives as the post, message or decision it is, nothing else."""
         try:
-            self.take(self.session.fire(item_id))
+            self.take([i for i in self.round.fire(item_id).items if not isinstance(i, Alert)])
         except EngineError as exc:
             self.note("⚠", str(exc), th.GREY)
-            return
-        self.note("⚡", self._("Facilitator brought in “{id}”", id=item_id), th.PURPLE)
 
     def end_round(self) -> None:
-        self.take(self.session.end())
+        self.take(list(self.round.end().items))  # only the end: the silent rest is played off screen
 
     def open_picker(self, kind: str) -> None:
         if kind == "inject":
@@ -490,7 +473,7 @@ class LiveScene(Scene):
             if not items:
                 self.note("⚠", self._("This case has no optional inject left to fire."), th.GREY)
                 return
-            self.picker = Picker("inject", self._("Fire an inject now (facilitator)"), items)
+            self.picker = Picker("inject", self._("Facilitator: fire an inject"), items)
         elif kind == "end":
             self.picker = Picker("end", self._("End the round now?"),
                                  [("yes", self._("Yes: end it and go to the debrief"), ""),
@@ -542,6 +525,8 @@ class LiveScene(Scene):
                 self.pick(0)
             elif picker.kind in ("end", "leave") and event.key == pygame.K_n:
                 self.picker = None
+            elif picker.kind == "inject" and event.key == pygame.K_TAB:
+                picker.revealed = not picker.revealed
             elif event.key == pygame.K_F1:
                 return False
             return True
@@ -582,6 +567,7 @@ class LiveScene(Scene):
             view.scroll = view.max_scroll
         elif key == pygame.K_TAB:
             self.focus = self.inbox if self.focus is self.feed else self.feed
+            self.focus.focus_in()
             if self.focus is self.inbox:
                 self.unread = 0
         elif key in (pygame.K_f, pygame.K_x, pygame.K_a) and selected is not None:
@@ -618,6 +604,10 @@ class LiveScene(Scene):
             self.press(action)
             return True
         for view in (self.feed, self.inbox):
+            strip = view.badge_rect()
+            if strip is not None and strip.collidepoint(pos):
+                view.to_newest()
+                return True
             hit = view.at(pos)
             if hit is not None:
                 post, action = hit
@@ -674,7 +664,21 @@ class LiveScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter
-        surface.fill(th.BG)
+        # The feed is the biggest part of the screen: when the window still shows the one this
+        # scene drew last frame (nothing drawn over it since) and the feed did not change, its
+        # pixels stay as they are and only the rest is drawn again.
+        frames = self.app.frames
+        clean = (self._drawn == (frames - 1, surface) and self.app.top is self and self.picker is None
+                 and bool(self.feed.posts))
+        self._drawn = (frames, surface) if self.app.top is self and self.picker is None else None
+        right = self.regions["right"]
+        notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
+                            right.bottom - right.y - self.dashboard.height() - t.px(12))
+        side_key = (tuple(right), id(self.dashboard.sheet), id(t), self.app.settings.lang,
+                    tuple((id(n), n.age < NOTE_FRESH) for n in self.notes))
+        kept = [self.feed.pane()] if self.feed.unchanged(clean, self.trending) else []
+        kept += [right] if self.side.unchanged(clean, side_key) else []
+        fill_except(surface, kept, th.BG)
         self._draw_top(surface)
         for chip in self.chips:
             draw_button(p, surface, chip)
@@ -694,11 +698,11 @@ class LiveScene(Scene):
         if not self.inbox.posts:
             p.text(surface, self._("No message yet."), (head.x, head.bottom + t.px(4)), "small", th.MUTED)
         self.inbox.draw(surface, set())
-        self.dashboard.draw(surface)
-        right = self.regions["right"]
-        notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
-                            right.bottom - right.y - self.dashboard.height() - t.px(12))
-        draw_notes(self, surface, notes, self.notes)
+        def side() -> None:
+            self.dashboard.draw(surface)
+            draw_notes(self, surface, notes, self.notes)
+
+        self.side.draw(p, side)
         self._draw_bottom(surface)
         if self.picker is not None:
             self._draw_picker(surface)
@@ -753,6 +757,8 @@ class LiveScene(Scene):
         if picker is None:
             return pygame.Rect(0, 0, 0, 0), []
         w, h = size
+        if picker.kind == "inject":
+            return self._discreet_geometry(size)
         width = min(w - t.px(80), t.px(760))
         inner = width - t.px(70)
         rows_h = [t.line("bold") + (p.wrapped_height(d, inner, "small", 3) if d else 0) + t.px(12)
@@ -767,10 +773,46 @@ class LiveScene(Scene):
             y += rh + t.px(6)
         return box, rows
 
+    def _discreet_geometry(self, size: tuple[int, int]) -> tuple[pygame.Rect, list[pygame.Rect]]:
+        """The inject list: a small box in the bottom corner, one short line per inject."""
+        t = self.theme
+        assert self.picker is not None
+        row_h = t.line("small") + t.px(6)
+        width = min(size[0] // 3, t.px(420))
+        height = t.px(8) + t.line("small") + t.px(4) + row_h * len(self.picker.items) + t.line("small") + t.px(8)
+        bottom = self.regions["bottom"].y - t.px(6)
+        box = pygame.Rect(size[0] - width - t.px(12), max(t.px(4), bottom - height), width, min(height, bottom))
+        y = box.y + t.px(8) + t.line("small") + t.px(4)
+        return box, [pygame.Rect(box.x + t.px(6), y + i * row_h, width - t.px(12), row_h)
+                     for i in range(len(self.picker.items))]
+
+    def _draw_discreet_picker(self, surface: pygame.Surface) -> None:
+        """The facilitator's inject list, small and without shading the room's screen."""
+        t, p = self.theme, self.painter
+        picker = self.picker
+        assert picker is not None
+        box, rows = self._discreet_geometry(surface.get_size())
+        pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(6))
+        pygame.draw.rect(surface, th.LINE, box, width=1, border_radius=t.px(6))
+        inner = box.w - t.px(16)
+        p.text(surface, self._("Facilitator: fire an inject"), (box.x + t.px(8), box.y + t.px(8)), "small", th.MUTED,
+               width=inner)
+        surface.set_clip(box)
+        for number, ((_, label, detail), row) in enumerate(zip(picker.items, rows), 1):
+            words = f"{number}  {label}" + (f" · {detail}" if picker.revealed and detail else "")
+            p.text(surface, words, (row.x + t.px(2), row.centery), "small", th.TEXT, anchor="midleft", width=inner)
+        surface.set_clip(None)
+        hint = self._("1-9 fire · Tab show what they say · Esc cancel")
+        p.text(surface, hint, (box.x + t.px(8), box.bottom - t.px(6)), "small", th.FAINT, anchor="bottomleft",
+               width=inner)
+
     def _draw_picker(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter
         picker = self.picker
         assert picker is not None
+        if picker.kind == "inject":
+            self._draw_discreet_picker(surface)
+            return
         w, h = surface.get_size()
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill(th.SHADE)

@@ -15,6 +15,7 @@ import pygame
 
 from game.results.recording import case_questions
 from game.ui import theme as th
+from game.ui.rounds import export_report
 from game.ui.scene import Scene
 from game.ui.widgets import TextField, key_name
 
@@ -79,7 +80,9 @@ class NoteScene(Scene):
         live.observer_notes.append((self.at, text))
         if live.recording is not None:
             live.recording.note(self.at, text)
-        live.note("✎", self._("Note kept at {at}: {text}", at=self.tr.clock(self.at), text=text), th.YELLOW)
+        # The facilitator's alone: never a players' notification (issue 17); the round tells its
+        # facilitator-only listeners (the workshop host's console).
+        live.round.note(text, at=self.at)
 
     def draw(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter
@@ -226,8 +229,6 @@ def debrief_press(scene: Any, action: str) -> None:
     if action == "reflect" and scene.questions:
         scene.app.push(ReflectScene(scene.app, scene))
     elif action == "export" and scene.recording is not None and scene.recording.saved:
-        from game.ui.rounds import export_report
-
         try:
             paths = export_report(scene.app, scene.recording.session_id)
         except Exception as exc:

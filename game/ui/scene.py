@@ -8,9 +8,14 @@ may fill render caches but never changes what the scene or the engine holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING
 
 import pygame
+
+from game.ui import theme as th
+from game.ui.text import Sheet
+from game.ui.widgets import Button, button_width, draw_button
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -70,6 +75,55 @@ class Scene:
         """Another scene was pushed over this one."""
 
 
+class KeptPart:
+    """A part of a screen left as the window shows it while what it depends on stays the same.
+
+    Redrawing a 4K window costs milliseconds of pixels per frame; most parts of the live screen
+    change a few times a second at most. The screen says each frame whether the window still
+    holds what it drew last frame (``clean``: nothing drawn over it since), and the part's
+    ``key`` (everything its pixels depend on); an unchanged part is not drawn again, and the
+    words it showed are recorded again for ``App.shown``.
+    """
+
+    def __init__(self) -> None:
+        self.key: Hashable = None
+        self.texts: list[tuple[str, pygame.Rect]] = []
+        self.keep = False
+
+    def unchanged(self, clean: bool, key: Hashable) -> bool:
+        """Whether this frame may leave the part's pixels as they are."""
+        self.keep = clean and key == self.key
+        self.key = key
+        return self.keep
+
+    def draw(self, painter, draw: Callable[[], object]) -> None:
+        """Run ``draw`` unless the part is kept; either way the part's words are on record."""
+        if self.keep:
+            self.keep = False
+            painter.frame.extend(self.texts)
+            return
+        start = len(painter.frame)
+        draw()
+        self.texts = painter.frame[start:]
+
+
+def fill_except(surface: pygame.Surface, holes: Sequence[pygame.Rect], colour: tuple[int, int, int]) -> None:
+    """Fill ``surface`` but the ``holes`` (parts whose pixels stay as they are)."""
+    pieces = [surface.get_rect()]
+    for hole in holes:
+        rest = []
+        for r in pieces:
+            cut = r.clip(hole)
+            if not cut.w or not cut.h:
+                rest.append(r)
+                continue
+            rest += [pygame.Rect(r.x, r.y, r.w, cut.y - r.y), pygame.Rect(r.x, cut.bottom, r.w, r.bottom - cut.bottom),
+                     pygame.Rect(r.x, cut.y, cut.x - r.x, cut.h), pygame.Rect(cut.right, cut.y, r.right - cut.right, cut.h)]
+        pieces = [r for r in rest if r.w > 0 and r.h > 0]
+    for r in pieces:
+        surface.fill(colour, r)
+
+
 class PageScene(Scene):
     """A screen that is one tall page (briefing, debrief) over a row of buttons.
 
@@ -92,9 +146,6 @@ class PageScene(Scene):
 
     def stack(self, items: list, width: int, top: int) -> object:
         """One tall sheet of ``(height, draw(sheet, y))`` items, one under the other, ``top`` base pixels down."""
-        from game.ui import theme as th
-        from game.ui.text import Sheet
-
         sheet = Sheet((width, sum(h for h, _ in items) + self.theme.px(40)), th.BG)
         y = self.theme.px(top)
         for h, draw in items:
@@ -108,9 +159,6 @@ class PageScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         """The page, clipped to its view at the scroll position, the scroll position, and the buttons."""
-        from game.ui import theme as th
-        from game.ui.widgets import draw_button
-
         t, p = self.theme, self.painter
         surface.fill(th.BG)
         if self.sheet is not None:
@@ -136,8 +184,6 @@ class PageScene(Scene):
             widest: The column's greatest width, in base pixels.
             buttons: ``(action, label, key, colour or None)``, the rightmost first.
         """
-        from game.ui.widgets import Button, button_width
-
         t = self.theme
         w, h = size
         footer = t.line("body") + t.px(36)

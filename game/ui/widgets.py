@@ -120,3 +120,4 @@ class TextField:
         colour = th.TEXT if self.text else th.FAINT
         painter.text(surface, ellipsize(t.font("body"), shown or placeholder, rect.w - t.px(12)),
                      (rect.x + t.px(6), rect.centery), "body", colour, anchor="midleft")
+
