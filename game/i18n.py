@@ -23,7 +23,8 @@ from __future__ import annotations
 import datetime
 import gettext
 import os
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,22 @@ class Translator:
                 continue  # a translation with a broken placeholder falls back to the English
         return text
 
+    def say(self, reason: Reason | None) -> str:
+        """``reason`` worded in this language (see :class:`Reason`); "" for None."""
+        if reason is None:
+            return ""
+        if reason.verbatim:
+            text = reason.text
+        else:
+            values = {k: self.say(v) if isinstance(v, Reason)
+                      else self.decimal(v, 0) if isinstance(v, float) else v
+                      for k, v in reason.params.items()}
+            if reason.plural is not None and reason.n is not None:
+                text = self.ngettext(reason.text, reason.plural, reason.n, **values)
+            else:
+                text = self.gettext(reason.text, **values)
+        return text[:1].upper() + text[1:] if reason.capital else text
+
     # --- numbers and times (Babel) -----------------------------------------------------
 
     def number(self, value: float) -> str:
@@ -222,7 +239,62 @@ class Translator:
         return format_date(value, "long", locale=self.lang)
 
 
-@lru_cache(maxsize=None)
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A sentence kept as its message id and parameters, worded in any language when shown.
+
+    The engine's result carries these instead of prose (issue 14), so a stored round can be
+    reported in English or in French. ``text`` is the English message id (gettext's key; an id
+    a catalogue does not know reads as itself, so an old round never loses its words). Values
+    of ``params`` are worded by type: a nested :class:`Reason`, a whole number (``1 234``), a
+    float (no decimals, as the score's notes show gauges), or a text inserted as it is
+    (author-written names and labels are in the case's language already).
+
+    Attributes:
+        text: The message id, or the author's own words when ``verbatim``.
+        params: ``{name}`` placeholders.
+        plural: The plural message id; ``n`` picks the form.
+        n: The count for the plural form.
+        verbatim: Author-written text: never translated.
+        capital: Upper-case the first letter (a name that starts a sentence).
+    """
+
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+    plural: str | None = None
+    n: int | None = None
+    verbatim: bool = False
+    capital: bool = False
+
+    @classmethod
+    def of(cls, text: str, /, **params: Any) -> Reason:
+        return cls(text, params)
+
+    @classmethod
+    def ngettext(cls, singular: str, plural: str, n: int, /, **params: Any) -> Reason:
+        """A sentence whose form depends on ``n`` (named so pybabel extracts both forms)."""
+        return cls(singular, params, plural, n)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text}
+        if self.params:
+            data["params"] = {k: v.to_json() if isinstance(v, Reason) else v for k, v in self.params.items()}
+        for name in ("plural", "n"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        for name in ("verbatim", "capital"):
+            if getattr(self, name):
+                data[name] = True
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reason:
+        params = {k: cls.from_json(v) if isinstance(v, dict) else v for k, v in (data.get("params") or {}).items()}
+        return cls(str(data.get("text", "")), params, data.get("plural"), data.get("n"),
+                   bool(data.get("verbatim")), bool(data.get("capital")))
+
+
+@cache
 def translator(lang: str) -> Translator:
     """The translator of ``lang`` (one per language, catalogues read once)."""
     return Translator(lang if lang in LANGUAGES else "en")

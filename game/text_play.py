@@ -7,29 +7,33 @@ API and prints the events it returns. Its words are in the case's language (a Fr
 
 from __future__ import annotations
 
+import os
 import select
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol, TextIO
 
 from game.engine.clock import SimClock
 from game.engine.model import Case
-from game.engine.rubric import strategy_name
 from game.engine.scoring import Result, score, timeout_label
 from game.engine.session import (
     DecisionClosed,
     DecisionOpened,
-    EngineError,
     Ended,
-    Event,
+    EngineError,
     MetricsSampled,
     PostAdded,
     Session,
 )
 from game.engine.state import Post
-from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES, N_, Translator, translator
+from game.i18n import N_, Translator, translator
+from game.play import words
+from game.play.alerts import DeadlineNear, SavingFailed, for_players, inbox_heading
+from game.play.debrief import Debrief
+from game.play.pace import pace
+from game.play.round import Round
 
 HELP = N_("""Commands (then Enter):
   1, 2, 3...   choose that option in the open decision
@@ -40,7 +44,6 @@ HELP = N_("""Commands (then Enter):
   i            list the optional injects (facilitator); i ID fires one now
   p            pause / resume          + / -   faster / slower
   q            end the round now       h   this help""")
-INBOX_HEADS = {"email": N_("Email from {name}"), "phone": N_("Call from {name}"), "message": N_("Message from {name}")}
 
 
 class Commands(Protocol):
@@ -49,72 +52,189 @@ class Commands(Protocol):
 
 
 class StdinCommands:
-    """Lines from standard input, without blocking the clock."""
+    """Lines from standard input, without blocking the clock.
 
-    def __init__(self, stream: TextIO = sys.stdin) -> None:
+    On a terminal the line being typed is kept on a prompt line of its own at the bottom
+    (:meth:`show` prints above it), so the scrolling feed never cuts into what one types; the
+    round also waits for Enter after the briefing (``interactive``).
+    """
+
+    PROMPT = "> "
+
+    def __init__(self, stream: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
         self.stream = stream
+        self.out = out
         self.closed = False
+        self.buffer = ""
+        self.interactive = _isatty(stream) and _isatty(out)
+        self._saved: list | None = None  # the terminal's settings while we read keys ourselves
+        self._pending = ""
+
+    def start(self) -> None:
+        """Read keys one by one (cbreak, no echo) so the prompt line can be redrawn under the feed."""
+        if not self.interactive or self._saved is not None:
+            return
+        import termios
+        import tty
+
+        fd = self.stream.fileno()
+        self._saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd)
+        attrs = termios.tcgetattr(fd)
+        attrs[3] &= ~termios.ECHO
+        termios.tcsetattr(fd, termios.TCSADRAIN, attrs)
+        self._prompt()
+
+    def stop(self) -> None:
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
+            self._saved = None
+            self.out.write("\r\x1b[K")
+            self.out.flush()
+
+    def show(self, text: str) -> None:
+        """Print ``text`` above the prompt line (or plainly when not on a terminal)."""
+        if self._saved is None:
+            self.out.write(text + "\n")
+        else:
+            self.out.write("\r\x1b[K" + text.replace("\n", "\r\n\x1b[K") + "\r\n")
+            self._prompt()
+            return
+        self.out.flush()
+
+    def _prompt(self) -> None:
+        self.out.write("\r\x1b[K" + self.PROMPT + self.buffer)
+        self.out.flush()
 
     def poll(self, timeout: float) -> str | None:
         if self.closed:
             return None
+        if self._pending:
+            pending, self._pending = self._pending, ""
+            return self._key(pending)
         ready, _, _ = select.select([self.stream], [], [], timeout)
         if not ready:
             return None
-        line = self.stream.readline()
-        if line == "":
+        if self._saved is None:
+            line = self.stream.readline()
+            if line == "":
+                self.closed = True
+                return None
+            return line.strip()
+        return self._key(os.read(self.stream.fileno(), 64).decode("utf-8", "replace"))
+
+    def _key(self, keys: str) -> str | None:
+        if keys == "":
             self.closed = True
             return None
-        return line.strip()
+        for i, key in enumerate(keys):
+            if key in "\r\n":
+                self._pending = keys[i + 1:]  # pasted lines: the rest waits for the next poll
+                line, self.buffer = self.buffer, ""
+                self.out.write("\r\x1b[K" + self.PROMPT + line + "\r\n")
+                self._prompt()
+                return line.strip()
+            if key in "\x7f\b":
+                self.buffer = self.buffer[:-1]
+            elif key == "\x04" and not self.buffer:  # Ctrl-D on an empty line: end of input
+                self.closed = True
+                return None
+            elif key.isprintable():
+                self.buffer += key
+        self._prompt()
+        return None
 
 
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+GRACE = 5.0
+"""Real seconds after a decision ran out during which a bare number is not taken for the next one."""
+
+
+def unquoted(title: str) -> str:
+    """A title without the quotes its author put around it, for messages that quote it themselves
+    (no ``""Did Kryptonite know?""``)."""
+    text = title.strip()
+    if len(text) >= 2 and text[0] in "\"“«'" and text[-1] in "\"”»'":
+        return text[1:-1].strip()
+    return text
 
 
 class TextPlayer:
-    """The terminal front end.
+    """The terminal front end, over a :class:`game.play.round.Round`.
 
     Args:
         session: The run to play.
         out: Where to print.
-        commands: Where typed commands come from.
+        commands: Where typed commands come from (an ``interactive`` one waits for Enter after
+            the briefing and keeps a prompt line, see :class:`StdinCommands`).
         clock: Real time in seconds (``time.monotonic``); tests pass a fake.
-        speed: Simulated seconds per real second.
+        speed: Simulated seconds per real second; None for the case's pace (game/play/pace.py).
     """
 
     def __init__(
-        self, session: Session, out: TextIO, commands: Commands, clock: Callable[[], float], speed: float = 10.0
+        self, session: Session, out: TextIO, commands: Commands, clock: Callable[[], float],
+        speed: float | None = None,
     ) -> None:
         self.session = session
+        self.round = Round(session, speed=speed)
         self.out = out
         self.commands = commands
         self.clock = clock
-        self.sim_clock = SimClock(speed)
         self.width = min(100, shutil.get_terminal_size((100, 24)).columns)
-        self.warned: set[str] = set()
         self.tag_width = min(18, max(len(c.name) for c in session.case.channels))
         self.tr: Translator = translator(session.case.language)
         self._ = self.tr.gettext
+        self.numbers: dict[str, int] = {}  # decision id -> its number as shown ("D2")
+        self.current: str | None = None  # the decision a bare number goes to: the last one shown
+        self.expired_at: float | None = None  # real time the last decision ran out
+
+    @property
+    def sim_clock(self) -> SimClock:
+        return self.round.clock
 
     @property
     def case(self) -> Case:
         return self.session.case
 
     def say(self, text: str = "") -> None:
+        show = getattr(self.commands, "show", None)
+        if show is not None and getattr(self.commands, "out", None) is self.out:
+            show(text)
+            return
         self.out.write(text + "\n")
         self.out.flush()
 
     def run(self) -> Result:
         self.briefing()
-        last = self.clock()
-        while not self.session.state.ended:
-            line = self.commands.poll(0.1)
-            now = self.clock()
-            elapsed, last = now - last, now
-            if line:
-                self.handle(line)
-            if not self.sim_clock.paused and not self.session.state.ended:
-                self.show(self.session.advance(self.sim_clock.simulated(elapsed)))
-                self.countdowns()
+        if getattr(self.commands, "interactive", False):
+            self.say(self._("Press Enter to start the clock."))
+            while self.commands.poll(0.5) is None and not getattr(self.commands, "closed", False):
+                pass
+        start = getattr(self.commands, "start", None)
+        if start is not None:
+            start()
+        try:
+            last = self.clock()  # the clock starts once the briefing is dismissed
+            while not self.session.state.ended:
+                line = self.commands.poll(0.1)
+                now = self.clock()
+                elapsed, last = now - last, now
+                if line:
+                    self.handle(line)
+                if not self.session.state.ended:
+                    self.show(self.round.tick(elapsed).items)
+        finally:
+            stop = getattr(self.commands, "stop", None)
+            if stop is not None:
+                stop()
         result = score(self.session)
         self.say(format_result(result, self.case))
         return result
@@ -133,8 +253,7 @@ class TextPlayer:
             self.say(self.wrap(f"- {objective.text}", indent="  "))
         channels = ", ".join(c.name for c in case.channels)
         self.say(self.wrap(_("You are watching: {channels}.", channels=channels)))
-        self.say(_("The case lasts {duration} of simulated time; 1 real second = {speed} simulated seconds.",
-                   duration=tr.duration(case.duration), speed=tr.number(self.sim_clock.speed)))
+        self.say(self.wrap(pace_text(case, self.round, tr)))
         self.say()
         self.say(_(HELP))
         self.say("-" * self.width)
@@ -148,18 +267,24 @@ class TextPlayer:
 
     # --- output ----------------------------------------------------------------------
 
-    def show(self, events: list[Event]) -> None:
-        for event in events:
-            if isinstance(event, PostAdded):
-                self.say(self.format_post(event.post))
-            elif isinstance(event, DecisionOpened):
-                self.show_decision(event)
-            elif isinstance(event, DecisionClosed) and event.option is None:
-                self.say("!! " + self._('Time is up on "{title}": {label}.', title=event.decision.title,
-                                        label=timeout_label(event.decision.on_timeout, self.tr.lang)))
-            elif isinstance(event, MetricsSampled) and event.t % 300 == 0 and event.t:
+    def show(self, items: Iterable[object]) -> None:
+        for item in for_players(items):
+            if isinstance(item, PostAdded):
+                self.say(self.format_post(item.post))
+            elif isinstance(item, DecisionOpened):
+                self.show_decision(item)
+            elif isinstance(item, DecisionClosed) and item.option is None:
+                self.expired_at = self.clock()
+                self.say("!! " + self._('Time is up on "{title}": {label}.', title=unquoted(item.decision.title),
+                                        label=timeout_label(item.decision.on_timeout, self.tr.lang)))
+            elif isinstance(item, MetricsSampled) and item.t % 300 == 0 and item.t:
                 self.say(self.metrics_line())
-            elif isinstance(event, Ended):
+            elif isinstance(item, DeadlineNear):
+                self.say("!! " + self._('{time} left to decide "{title}".', title=unquoted(item.decision.title),
+                                        time=self.tr.duration(round(item.real_seconds_left))))
+            elif isinstance(item, SavingFailed):
+                self.say("!! " + self._(SAVING_WORDS.get(item.what, SAVING_WORDS["log"]), why=item.reason))
+            elif isinstance(item, Ended):
                 self.say("-" * self.width)
                 self.say(self._("The round is over."))
 
@@ -168,7 +293,7 @@ class TextPlayer:
         stamp = f"[{self.tr.clock(post.t)}] #{post.id[1:]:>3} {channel.name[:self.tag_width]:<{self.tag_width}}"
         if channel.is_inbox:
             subject = f" - {post.subject}" if post.subject else ""
-            what = self._(INBOX_HEADS.get(channel.kind.value, INBOX_HEADS["message"]), name=post.name)
+            what = self._(inbox_heading(channel.kind.value), name=post.name)
             head = f"{stamp} >> {what}{subject}"
             return head + "\n" + self.wrap(post.text, indent=" " * 8)
         who = f"{post.name} {post.handle} ({self.tr.compact(post.followers)})"
@@ -178,21 +303,18 @@ class TextPlayer:
 
     def show_decision(self, event: DecisionOpened) -> None:
         decision = event.decision
+        self.numbers[decision.id] = len(self.numbers) + 1
+        self.current = decision.id
         self.say("*" * self.width)
-        self.say(self._("DECISION: {title}  (you have {time} of simulated time)", title=decision.title,
-                        time=self.tr.duration(decision.time_limit)))
+        self.say(self._("DECISION: {title}  (you have {time}; {simulated} of simulated time)", title=decision.title,
+                        time=self.tr.duration(round(self.round.real_time_left(decision.id))),
+                        simulated=self.tr.duration(decision.time_limit)))
         self.say(self.wrap(decision.prompt))
         for number, option in enumerate(decision.options, 1):
             self.say(self.wrap(f"  {number}) {option.label}", indent=""))
-        self.say(self._("Type the number of your choice. If nobody decides: {label}.", label=timeout_label(decision.on_timeout, self.tr.lang)))
+        self.say(self._("Type the number of your choice. If nobody decides: {label}.",
+                        label=timeout_label(decision.on_timeout, self.tr.lang)))
         self.say("*" * self.width)
-
-    def countdowns(self) -> None:
-        for decision in self.session.open_decisions:
-            left = self.session.time_left(decision.id)
-            if left <= 60 and decision.id not in self.warned:
-                self.warned.add(decision.id)
-                self.say("!! " + self._('One minute left to decide "{title}".', title=decision.title))
 
     def metrics_line(self) -> str:
         m = self.session.state.metrics
@@ -212,7 +334,7 @@ class TextPlayer:
             if command.isdigit():
                 self.choose(int(command))
             elif command in ("f", "x") and args:
-                self.session.triage(self.post_id(args[0]), "flag" if command == "f" else "dismiss")
+                self.round.triage(self.post_id(args[0]), "flag" if command == "f" else "dismiss")
                 number = args[0].lstrip("#p")
                 self.say(_("Post #{number} flagged as a signal.", number=number) if command == "f"
                          else _("Post #{number} dismissed.", number=number))
@@ -225,13 +347,13 @@ class TextPlayer:
             elif command == "o":
                 self.show_open()
             elif command == "p":
-                paused = self.sim_clock.toggle_pause()
-                self.say(_("Paused. Type p to resume.") if paused else _("Resumed."))
+                self.round.toggle_pause()
+                self.say(_("Paused. Type p to resume.") if self.round.paused else _("Resumed."))
             elif command in ("+", "-"):
-                speed = self.sim_clock.faster() if command == "+" else self.sim_clock.slower()
-                self.say(_("Speed: 1 real second = {speed} simulated seconds.", speed=self.tr.number(speed)))
+                self.round.faster() if command == "+" else self.round.slower()
+                self.say(_("Speed: 1 real second = {speed} simulated seconds.", speed=self.tr.number(self.round.speed)))
             elif command == "q":
-                self.show(self.session.end())
+                self.show(self.round.end().items)
             elif command in ("h", "?", "help"):
                 self.say(_(HELP))
             else:
@@ -243,19 +365,42 @@ class TextPlayer:
         return "p" + text.lstrip("#p")
 
     def choose(self, number: int) -> None:
-        open_now = self.session.open_decisions
-        if not open_now:
+        """A bare number goes to the decision last shown, and only while that one is open.
+
+        A number typed for a decision that has just run out is refused, never given to the
+        next one: the player is told, and types it again once they have read the new one.
+        """
+        state = self.session.state
+        current = self.current
+        if current is not None and current not in state.open:
+            title = unquoted(self.session.decisions[current].title)
+            self.say(self._('"{title}" has closed: your choice {number} was not taken.', title=title, number=number))
+            self.current = self.session.open_decisions[-1].id if self.session.open_decisions else None
+            if self.current is not None:
+                self.say(self._('Now open: "{title}". Type o to see its options.',
+                                title=unquoted(self.session.decisions[self.current].title)))
+            return
+        if current is None:
             self.say(self._("No decision is waiting."))
             return
-        decision = open_now[0]
+        if self.expired_at is not None and self.clock() - self.expired_at < GRACE:
+            # A decision just ran out and this one appeared: the number was most likely meant for that one.
+            self.expired_at = None
+            self.say(self._('A decision has just run out, so {number} was not taken for "{title}". '
+                            "Type it again to choose it.", number=number,
+                            title=unquoted(self.session.decisions[current].title)))
+            return
+        decision = self.session.decisions[current]
         if not 1 <= number <= len(decision.options):
             self.say(self._("Choose between 1 and {n}.", n=len(decision.options)))
             return
         option = decision.options[number - 1]
-        self.show(self.session.decide(decision.id, option.id))
+        self.show(self.round.decide(decision.id, option.id).items)
         self.say(self._("You chose: {label}", label=option.label))
         if option.post:
-            self.say(self.wrap(self._('Published: "{post}"', post=option.post), indent="  "))
+            self.say(self.wrap(self._('Published: "{post}"', post=unquoted(option.post)), indent="  "))
+        if self.session.open_decisions and self.current == decision.id:
+            self.current = self.session.open_decisions[-1].id
 
     def answer(self, args: list[str]) -> None:
         post = self.session.posts.get(self.post_id(args[0]))
@@ -265,78 +410,114 @@ class TextPlayer:
         replies = self.session.replies_for(post)
         if len(args) == 1:
             for number, reply in enumerate(replies, 1):
-                self.say(self.wrap(f"  {number}) " + self._('{label}: "{post}"', label=reply.label, post=reply.post or "")))
+                text = self._('{label}: "{post}"', label=reply.label, post=unquoted(reply.post)) if reply.post \
+                    else reply.label
+                self.say(self.wrap(f"  {number}) {text}"))
             self.say(self._("Type a {id} N to answer with one of them.", id=args[0]))
             return
         number = int(args[1]) if args[1].isdigit() else 0
         if not 1 <= number <= len(replies):
             self.say(self._("Choose between 1 and {n}.", n=len(replies)))
             return
-        self.show(self.session.triage(post.id, "answer", replies[number - 1].id))
+        self.show(self.round.triage(post.id, "answer", replies[number - 1].id).items)
 
     def inject(self, args: list[str]) -> None:
         """A facilitator's live inject: list the optional ones, or fire one by id."""
-        optional = [i for i in self.case.injects if i.optional and i.id not in self.session.state.fired]
-        optional += [d for d in self.case.decisions if d.optional and d.id not in self.session.state.fired]
+        optional = self.round.optional_items()
         if not args:
             if not optional:
                 self.say(self._("No optional inject left to fire."))
             for item in optional:
-                self.say(f"  {item.id}: {getattr(item, 'title', None) or item.text[:70]}")
+                self.say(f"  {item.id}: {item.title if item.kind == 'decision' else item.text[:70]}")
             return
         if args[0] not in {item.id for item in optional}:
             self.say(self._("No optional inject '{id}' left to fire. Type i to list them.", id=args[0]))
             return
-        self.show(self.session.fire(args[0]))
+        self.show(self.round.fire(args[0]).items)
 
     def show_open(self) -> None:
         if not self.session.open_decisions:
             self.say(self._("No decision is waiting."))
         for decision in self.session.open_decisions:
-            left = self.session.time_left(decision.id)
-            self.say(self._("{title}: {time} left", title=decision.title, time=self.tr.duration(left)))
+            left = self.round.real_time_left(decision.id)
+            self.say(self._("{title}: {time} left", title=decision.title, time=self.tr.duration(round(left))))
             for number, option in enumerate(decision.options, 1):
                 self.say(f"  {number}) {option.label}")
 
 
-def format_result(result: Result, case: Case) -> str:
-    """The debrief as text: score, breakdown, ending, feedback per decision, signals, objectives.
+SAVING_WORDS = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
-    In the language of the run's case, like the notes the engine wrote into ``result``.
+
+def pace_text(case: Case, rnd: Round, tr: Translator) -> str:
+    """What the briefing says of time: the round's real length, the decisions', and the speed."""
+    figures = pace(case, rnd.speed, paced=rnd.pace)
+    text = tr.gettext("The round takes about {length} of real time ({duration} on the case's clock; "
+                      "1 real second = {speed} simulated seconds).", length=tr.duration(round(figures.round_seconds)),
+                      duration=tr.duration(case.duration), speed=tr.number(rnd.speed))
+    if figures.decisions:
+        low, high = round(figures.shortest_decision), round(figures.longest_decision)
+        if low == high:
+            text += " " + tr.gettext("Each decision stays open {time}.", time=tr.duration(low))
+        else:
+            text += " " + tr.gettext("Decisions stay open {low} to {high}.", low=tr.duration(low),
+                                     high=tr.duration(high))
+    return text
+
+
+def format_result(result: Result, case: Case, lang: str | None = None) -> str:
+    """The debrief as text: score, breakdown, ending, feedback per decision, signals, objectives, questions.
+
+    In ``lang`` (the round's language by default); author-written texts stay as the case has them.
     """
-    tr = translator(result.language)
+    debrief = Debrief.from_result(result, case)
+    tr = translator(lang or result.language)
     _ = tr.gettext
 
     def para(text: str, indent: str = "    ") -> str:
         return textwrap.fill(text, 72, initial_indent=indent, subsequent_indent=indent)
 
     lines = ["=" * 72, _("DEBRIEF - {title}", title=case.title), "=" * 72,
-             _("Score: {score} / 100", score=tr.decimal(result.score, 0)), ""]
-    for name, part in result.breakdown.items():
-        label = tr.name(PART_NAMES, name).capitalize()
-        lines.append(f"  {label:<20} {tr.decimal(part.points, 1):>5} / {part.max}")
-        lines.append(para(part.note, " " * 6))
-    kind = tr.name(ENDING_KINDS, result.ending["kind"]).lower()
-    lines += ["", _("Ending: {title} ({kind})", title=result.ending["title"], kind=kind),
-              textwrap.fill(result.ending["text"], 72), "", textwrap.fill(result.crisis, 72)]
-    if case.crisis.summary:
-        lines += ["", textwrap.fill(case.crisis.summary, 72)]
+             _("Score: {score} / 100", score=tr.decimal(debrief.score, 0))]
+    if debrief.ended_early:
+        lines.append(para(words.ended_early(debrief, tr), ""))
+    lines.append("")
+    for part in debrief.parts:
+        lines.append(f"  {words.part_name(part.name, tr):<20} {tr.decimal(part.points, 1):>5} / {part.max}")
+        lines.append(para(words.part_note(part, tr), " " * 6))
+    lines += ["", _("Ending: {title} ({kind})", title=debrief.ending["title"], kind=words.ending_kind(debrief, tr)),
+              textwrap.fill(debrief.ending["text"], 72), "", textwrap.fill(words.crisis(debrief, tr), 72)]
+    if debrief.summary:
+        lines += ["", textwrap.fill(debrief.summary, 72)]
     lines += ["", _("Your decisions:")]
-    for d in result.decisions:
+    for d in debrief.decisions:
         lines.append(textwrap.fill(
             _("- {title}: {label} [{strategy}, fit {fit}, {time}]", title=d.title, label=d.label,
-              strategy=strategy_name(d.strategy, tr.lang), fit=tr.percent(d.fit), time=tr.duration(d.seconds_taken)),
+              strategy=words.strategy(d, tr), fit=tr.percent(d.fit), time=tr.duration(d.seconds_taken)),
             72, subsequent_indent="  "))
         lines.append(para(d.feedback))
-        if d.why:
-            lines.append(para(d.why))
+        why = words.decision_why(d, tr)
+        if why:
+            lines.append(para(why))
         if d.better:
-            lines.append(para(_("Better: {label}. {why}", label=d.better["label"], why=d.better["why"])))
-    signals = result.signals
-    lines += ["", _("Signals: caught {caught}, missed {missed}, false alarms {false}.", caught=len(signals["caught"]),
-                    missed=len(signals["missed"]), false=signals["false_flags"]), "", _("Objectives:")]
-    for objective in result.objectives:
-        mark = tr.name(OBJECTIVE_STATES, objective["met"])
-        lines.append(textwrap.fill(f"[{mark}] {objective['text']}", 72, initial_indent="  ",
-                                   subsequent_indent="    "))
+            lines.append(para(_("Better: {label}. {why}", label=d.better.label, why=words.better_why(d, tr))))
+    signals = debrief.signals
+    lines += ["", _("Signals: caught {caught}, missed {missed}, false alarms {false}.", caught=len(signals.caught),
+                    missed=len(signals.missed), false=signals.false_count)]
+    for heading, posts in ((N_("Caught:"), signals.caught), (N_("Missed:"), signals.missed),
+                           (N_("False alarms:"), signals.false_alarms)):
+        if posts:
+            lines.append("  " + _(heading))
+            for post in posts:
+                when = f"[{tr.clock(post.t)}] " if post.t is not None else ""
+                lines.append(textwrap.fill(f"{when}#{post.post[1:]} {post.name}: {post.text}", 72,
+                                           initial_indent="    ", subsequent_indent="      "))
+    lines += ["", _("Objectives:")]
+    for objective in debrief.objectives:
+        lines.append(textwrap.fill(f"[{words.objective_state(objective.met, tr)}] {objective.text}", 72,
+                                   initial_indent="  ", subsequent_indent="    "))
+    if debrief.questions:
+        lines += ["", _("To talk over:")]
+        for number, question in enumerate(debrief.questions, 1):
+            lines.append(textwrap.fill(f"{number}. {question.text}", 72, initial_indent="  ",
+                                       subsequent_indent="     "))
     return "\n".join(lines)

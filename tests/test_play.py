@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from game.engine.loader import case_files, load_case
+from game.engine.scoring import score
 from game.engine.session import DecisionOpened, PostAdded, Session
 from game.play.alerts import DeadlineNear, InjectFired, NoteKept, for_players
 from game.play.pace import pace, reading_time
 from game.play.round import ChoiceRefused, Round
-
 from tests.conftest import SCENARIOS
 
 SHIPPED = list(case_files(SCENARIOS))
@@ -116,3 +116,48 @@ def test_speed_steps_and_pause(tiny_case):
     assert rnd.session.t == t
     rnd.resume()
     assert rnd.speed == 1.0
+
+
+def test_a_stored_round_reports_in_both_languages(tiny_case):
+    import json
+
+    from game.engine.bots import play
+    from game.i18n import translator
+    from game.play import words
+    from game.play.debrief import Debrief
+
+    result = score(play(tiny_case, 3, "worst"))
+    stored = json.loads(json.dumps(result.to_json()))  # what the log and the results store keep
+    debrief = Debrief.from_json(stored)
+    english, french = translator("en"), translator("fr")
+    outcome = next(p for p in debrief.parts if p.name == "outcome")
+    assert words.part_note(outcome, english) == result.breakdown["outcome"].note  # the round's own words
+    assert words.part_note(outcome, french).startswith("Opinion finale")
+    assert "Final sentiment" not in words.part_note(outcome, french)
+    assert words.crisis(debrief, french).startswith("Une crise") and words.crisis(debrief, english).startswith("A ")
+    for d in debrief.decisions:
+        if d.reason is not None:
+            assert words.decision_why(d, english) == d.why
+            assert words.decision_why(d, french) != d.why
+    assert "signal" in words.signal_summary(debrief.signals, french)
+
+
+def test_signals_are_listed_by_post_with_one_definition(tiny_case):
+    from game.play.debrief import Debrief
+
+    session = Session(tiny_case, seed=3)
+    rnd = Round(session, speed=60, pace=False)
+    while len([p for p in session.feed if not p.signal]) < 1 or not any(p.signal for p in session.feed):
+        rnd.tick(1)
+    noise = next(p for p in session.feed if not p.signal and p.author != "organisation")
+    signal = next(p for p in session.feed if p.signal)
+    rnd.triage(noise.id, "flag")
+    reply = session.replies_for(signal)[0]
+    rnd.triage(signal.id, "answer", reply.id)
+    rnd.end()
+    debrief = Debrief.from_result(score(session), tiny_case)
+    signals = debrief.signals
+    assert signal.id in [p.post for p in signals.caught]  # answered counts as caught...
+    assert [p.post for p in signals.false_alarms] == [noise.id]  # ...and a flagged noise post is listed
+    assert signals.precision == 0.5  # one real signal among the two posts flagged or answered
+    assert next(p for p in signals.false_alarms).text == noise.text

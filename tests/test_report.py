@@ -20,7 +20,7 @@ from game.results.report import cell, csv_rows, round_html, workshop_html, write
 from game.results.store import ResultStore
 from game.engine.scoring import score
 
-from conftest import SCENARIOS, TINY
+from conftest import ROOT, SCENARIOS, TINY
 
 NESTLE = SCENARIOS / "nestle-kitkat-2010"
 
@@ -200,3 +200,24 @@ def test_workshop_page_is_escaped_and_self_contained(store) -> None:
     html = workshop_html(store, w)
     assert "<b>1</b>" not in html and "<i>A</i>" not in html and "&lt;i&gt;A&lt;/i&gt;" in html
     assert not re.search(r"<(script|link|img|iframe)\b|src=|url\(", html, re.I)
+
+
+def test_pages_from_the_version_1_file_show_markup_in_names_notes_and_answers_as_text(tmp_path: Path) -> None:
+    """Rounds stored by the first released format, with markup typed by people, report as text."""
+    import shutil
+
+    from game.results import workshop as ws
+    from game.results.report import round_html, workshop_html
+
+    shutil.copyfile(ROOT / "tests" / "data" / "stores" / "results-v1.sqlite", tmp_path / "results.db")
+    with ResultStore(tmp_path / "results.db") as store:
+        red = round_html(store, store.session("0a4f831b"))
+        tiny = round_html(store, store.session("20cf0f7c"), "fr")
+        green = round_html(store, store.session("4a5128991"))
+        page = workshop_html(store, ws.get(store, "Lyon, 3 December"))
+    assert "Argued about the &lt;script&gt;alert(1)&lt;/script&gt; apology" in red
+    assert "The allergy forum &lt;i&gt;thread&lt;/i&gt;" in tiny and "Retour sur la partie" in tiny
+    assert "Équipe verte &lt;b&gt;" in green and "Équipe verte &lt;b&gt;" in page
+    for html in (red, tiny, green, page):
+        assert "<script" not in html and "verte <b>" not in html and "<i>thread" not in html
+        assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")

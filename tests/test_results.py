@@ -344,6 +344,20 @@ def test_a_newer_database_is_not_written(tmp_path: Path) -> None:
     assert not store.writable and "newer" in store.problem
 
 
+def test_a_newer_database_with_rounds_is_read_but_not_written(tmp_path: Path, tiny_case) -> None:
+    path = tmp_path / "results.db"
+    with ResultStore(path) as store:
+        session, recording = start(store, tiny_case, TINY / "scenario.yaml", 1, team="T")
+        play_out(session)
+    sqlite3.connect(path).execute("PRAGMA user_version = 99").connection.close()
+    with ResultStore(path) as newer:
+        assert not newer.writable and "newer Crisis Sim" in newer.problem
+        assert [s.team for s in newer.sessions()] == ["T"]
+        second, _ = start(newer, tiny_case, TINY / "scenario.yaml", 2)
+        play_out(second)  # the round plays on, unsaved
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+
+
 # --- notes, answers, history ----------------------------------------------------------------
 
 
@@ -437,3 +451,95 @@ def test_the_benchmark_runs(capsys) -> None:
     assert bench.main(["--sessions", "12", "--teams", "3", "--repeat", "1", "--samples", "2"]) == 0
     out = capsys.readouterr().out
     assert "store, as the game does" in out and "rank the teams" in out
+
+
+# --- the migration ladder: a real file written by the first released format -----------------
+
+V1_FILE = ROOT / "tests" / "data" / "stores" / "results-v1.sqlite"
+V1_ROUNDS = {  # id: (team, case, status), as the landed format-1 code stored them
+    "0a4f831bae7c47509a11d97afdf5f4b6": ("Red team", "nestle-kitkat-2010", "finished"),
+    "9ee7d4b9153b4941ac7b4e3ca87b0072": ("Blue team", "kryptonite-2004", "finished"),
+    "4a51289916334dec80041d04d08818c3": ("Équipe verte <b>", "nestle-kitkat-2010", "finished"),
+    "f7b5b6aa4c704124a7fd57f89c63a808": ("Blue team", "kryptonite-2004", "interrupted"),
+    "20cf0f7cef424d9d8a8b56d90e051851": ("Red team", "tiny", "finished"),
+}
+
+
+def v1_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    path = tmp_path / "results.db"
+    shutil.copyfile(V1_FILE, path)
+    return path
+
+
+def test_a_version_1_database_is_migrated_on_open_and_keeps_every_round_note_and_answer(tmp_path: Path) -> None:
+    from game.results import workshop as ws
+    from game.results.store import SCHEMA_VERSION
+
+    path = v1_copy(tmp_path)
+    with ResultStore(path) as store:
+        assert store.migrated == list(range(2, SCHEMA_VERSION + 1)) and store.writable and store.problem is None
+        assert {s.id: (s.team, s.case_id, s.status) for s in store.sessions()} == V1_ROUNDS
+        red = store.session("0a4f831b")
+        assert red.score is not None and red.result is not None and red.result["score"] == red.score
+        assert store.log_text(red.id).count("\n") > 10 and store.decisions(red.id)
+        assert [(n.t, n.text) for n in store.notes(red.id)] == [
+            (150, "Good first holding statement"), (725, "Argued about the <script>alert(1)</script> apology")]
+        assert [n.text for n in store.notes("9ee7d4b9153b4941ac7b4e3ca87b0072")] == ["Blue team slow on the video"]
+        assert [n.text for n in store.notes("f7b5b6aa4c704124a7fd57f89c63a808")] == ["They waited too long to answer"]
+        assert [(a.question, a.answer) for a in store.answers("20cf0f7cef424d9d8a8b56d90e051851")] == [
+            ("q1", "Answer sooner, with the batch number"), ("q2", "The allergy forum <i>thread</i>")]
+        assert [s.id for s in store.interrupted()] == ["f7b5b6aa4c704124a7fd57f89c63a808"]
+        lyon = ws.get(store, "Lyon, 3 December")
+        assert lyon.teams == ("Red team", "Équipe verte <b>")
+        assert [s.team for s in ws.ranking(store, lyon)] == ["Red team", "Équipe verte <b>"]
+        # The migrated file takes new rounds and new workshops.
+        ws.create(store, "Lyon, 4 December", "tiny", ["Red team"])
+    [backup] = tmp_path.glob("results.db.v1-backup-*")
+    kept = sqlite3.connect(backup)
+    assert kept.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert kept.execute("SELECT count(*) FROM notes").fetchone()[0] == 5
+    kept.close()
+    with ResultStore(path) as again:  # a second open has nothing to do and backs nothing up
+        assert again.migrated == [] and len(again.sessions()) == 5
+    assert len(list(tmp_path.glob("results.db.v1-backup-*"))) == 1
+
+
+def test_a_migration_that_fails_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    from game.results import database
+
+    path = v1_copy(tmp_path)
+    broken = (database.MIGRATIONS[0], [*database.MIGRATIONS[1][:2], "THIS IS NOT SQL"])
+    monkeypatch.setattr(database, "MIGRATIONS", broken)
+    store = ResultStore(path)
+    assert not store.writable and store.problem
+    store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM workshops").fetchone()[0] == 1  # the half-done step rolled back
+    assert "workshops_v2" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+
+
+def test_a_read_only_version_1_database_is_read_without_being_changed(tmp_path: Path) -> None:
+    path = v1_copy(tmp_path)
+    with ResultStore(path, read_only=True) as store:
+        assert len(store.sessions()) == 5 and len(store.notes("0a4f831bae7c47509a11d97afdf5f4b6")) == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+    assert not list(tmp_path.glob("results.db.v1-backup-*"))
+
+
+def test_workshop_names_are_unique_within_an_organisation(store) -> None:
+    store.create_workshop("Induction", "tiny", ["A"], organisation="Comms")
+    store.create_workshop("Induction", "tiny", ["A"], organisation="HR")
+    with pytest.raises(StoreError, match="already"):
+        store.create_workshop("Induction", "tiny", ["B"], organisation="HR")
+
+
+def test_a_store_error_is_all_a_repository_raises(store, monkeypatch) -> None:
+    store.conn.close()  # a connection gone under it: sqlite3.ProgrammingError inside
+    with pytest.raises(StoreError):
+        store.sessions()
+    with pytest.raises(StoreError):
+        store.notes("x")
+    store.conn = None

@@ -101,3 +101,21 @@ def test_a_cases_own_metric_is_shown_by_the_name_the_case_gives_it(tmp_path):
     assert "Moral des équipes 70" in player.metrics_line() and "Confiance 65" in player.metrics_line()
     assert metric_name(translator("fr"), "staff_morale", case.metric_names) == "Moral des équipes"
     assert metric_name(translator("fr"), "staff_morale") == "Staff morale"
+
+
+def test_a_choice_typed_for_a_closed_decision_is_refused(tiny_case):
+    # Nobody answers the statement in time; a "1" typed just after it ran out must not go anywhere.
+    session, result, out = play(tiny_case, [(481, "1"), (600, "q")])
+    assert session.state.choices["statement"] is None
+    assert "was not taken" in out
+    assert all(option is None for option in session.state.choices.values())
+
+
+def test_the_terminal_debrief_lists_signals_and_asks_the_reflection_questions(tiny_case):
+    session, result, out = play(tiny_case, [(60, "f 1"), (600, "q")])
+    debrief = out.split("DEBRIEF", 1)[1]
+    assert "Missed:" in debrief or "Caught:" in debrief
+    for question in tiny_case.questions:
+        text = question if isinstance(question, str) else question.text
+        assert text.split()[0] in debrief
+    assert '""' not in out

@@ -51,4 +51,4 @@ def terminal(session: Session, speed: float | None) -> None:
     """Play ``session`` in the terminal until it ends; KeyboardInterrupt reaches the caller."""
     from game.text_play import StdinCommands, TextPlayer  # the terminal player only when one plays
 
-    TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, speed or 10.0).run()
+    TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, speed).run()  # None: the case's pace

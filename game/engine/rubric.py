@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.model import Cluster, Crisis, CrisisKind, Strategy, Tone
-from game.i18n import N_, translator
+from game.i18n import N_, Reason, translator
 
 WEIGHTS: dict[str, int] = {
     "outcome": 30,
@@ -123,10 +123,22 @@ def crisis_name(crisis: Crisis, lang: str = "en") -> str:
 
 @dataclass(frozen=True, slots=True)
 class Fit:
-    """How well a strategy fits the crisis, from 0 to 1, and the reason in a trainer's words."""
+    """How well a strategy fits the crisis, from 0 to 1, and why: worded in the case's language
+    (``reason``) and kept as a :class:`~game.i18n.Reason` (``why``) for any other language."""
 
     score: float
     reason: str
+    why: Reason | None = None
+
+
+def _fit(score: float, lang: str, text: str, /, **params: object) -> Fit:
+    why = Reason.of(text, **params)
+    return Fit(score, translator(lang).say(why), why)
+
+
+def _strategy(strategy: Strategy) -> Reason:
+    """The strategy's name as the start of a sentence."""
+    return Reason(STRATEGY_NAMES[strategy], capital=True)
 
 
 def recommended_posture(crisis: Crisis) -> str:
@@ -144,29 +156,34 @@ def deny_fits(crisis: Crisis) -> bool:
     return crisis.kind in (CrisisKind.rumour, CrisisKind.challenge) and crisis.accusation_is_false
 
 
-def describe_crisis(crisis: Crisis, lang: str = "en") -> str:
-    """One sentence naming the cluster, the intensifiers and what the crisis calls for, in ``lang``."""
-    _ = translator(lang).gettext
+def crisis_reason(crisis: Crisis) -> Reason:
+    """One sentence naming the cluster, the intensifiers and what the crisis calls for."""
     intensifiers = [
-        _(name) for name, on in ((N_("a history of similar crises"), crisis.crisis_history),
-                                 (N_("a bad prior reputation"), crisis.bad_reputation)) if on
+        Reason(name) for name, on in ((N_("a history of similar crises"), crisis.crisis_history),
+                                      (N_("a bad prior reputation"), crisis.bad_reputation)) if on
     ]
     posture = recommended_posture(crisis)
-    text = _(_CRISIS_OF_CLUSTER[crisis.cluster])
+    text = Reason(_CRISIS_OF_CLUSTER[crisis.cluster])
     if crisis.kind:
-        text += f" ({_(KIND_NAMES[crisis.kind])})"
+        text = Reason.of(N_("{crisis} ({kind})"), crisis=text, kind=Reason(KIND_NAMES[crisis.kind]))
     if len(intensifiers) == 2:
-        text = _("{crisis} with {first} and {second}", crisis=text, first=intensifiers[0], second=intensifiers[1])
+        text = Reason.of(N_("{crisis} with {first} and {second}"), crisis=text, first=intensifiers[0],
+                         second=intensifiers[1])
     elif intensifiers:
-        text = _("{crisis} with {first}", crisis=text, first=intensifiers[0])
+        text = Reason.of(N_("{crisis} with {first}"), crisis=text, first=intensifiers[0])
     else:
-        text = _("{crisis} with no intensifier", crisis=text)
+        text = Reason.of(N_("{crisis} with no intensifier"), crisis=text)
     needs = {
         "base": N_("instructing and adjusting information suffice"),
         "diminish": N_("it calls for diminish strategies (excuse, justification) on top of information"),
         "rebuild": N_("it calls for rebuild strategies (apology, compensation) on top of information"),
     }[posture]
-    return _("{crisis}: {needs} (Coombs 2007).", crisis=text, needs=_(needs))
+    return Reason.of(N_("{crisis}: {needs} (Coombs 2007)."), crisis=text, needs=Reason(needs))
+
+
+def describe_crisis(crisis: Crisis, lang: str = "en") -> str:
+    """:func:`crisis_reason` worded in ``lang``."""
+    return translator(lang).say(crisis_reason(crisis))
 
 
 # Sentences that name the posture the crisis calls for, one per posture so each reads naturally
@@ -202,87 +219,84 @@ def strategy_fit(strategy: Strategy, crisis: Crisis, *, posture_covered: bool = 
         posture_covered: The run also used the strategies the crisis calls for (for example an
             apology elsewhere): information is then the base of a complete response, not a
             response that falls short.
-        lang: The language of the reason (the case's).
+        lang: The language of the worded reason (the case's); ``why`` keeps it for any other.
     """
-    _ = translator(lang).gettext
     posture = POSTURE[strategy]
-    label = strategy_name(strategy, lang)
-    label = label[:1].upper() + label[1:]
+    label = _strategy(strategy)
     if posture == "silence":
-        return Fit(0.0, _("Saying nothing leaves the story to others; every crisis calls at least for information."))
+        return _fit(0.0, lang, N_("Saying nothing leaves the story to others; every crisis calls at least for "
+                                  "information."))
     if posture == "deny":
         if deny_fits(crisis):
-            return Fit(1.0, _("{strategy} fits because the accusation is false (Coombs 2007, guideline 11).",
-                              strategy=label))
-        return Fit(
-            0.0,
-            _("{strategy} only fits a false rumour or an unwarranted challenge; "
-              "here it looks like evasion (Coombs 2007, guideline 11).", strategy=label),
-        )
+            return _fit(1.0, lang, N_("{strategy} fits because the accusation is false (Coombs 2007, guideline 11)."),
+                        strategy=label)
+        return _fit(0.0, lang, N_("{strategy} only fits a false rumour or an unwarranted challenge; "
+                                  "here it looks like evasion (Coombs 2007, guideline 11)."), strategy=label)
     if posture == "bolster":
         if strategy is Strategy.victimage:
             if crisis.cluster is Cluster.victim:
-                return Fit(0.8, _("Victimage fits the victim cluster only, as it does here (guideline 10)."))
-            return Fit(0.1, _("Victimage fits the victim cluster only; here it sounds like self-pity (guideline 10)."))
-        return Fit(
-            0.5, _("{strategy} (bolstering) can supplement a response but is not one on its own (guideline 9).",
-                   strategy=label)
-        )
+                return _fit(0.8, lang, N_("Victimage fits the victim cluster only, as it does here (guideline 10)."))
+            return _fit(0.1, lang, N_("Victimage fits the victim cluster only; here it sounds like self-pity "
+                                      "(guideline 10)."))
+        return _fit(0.5, lang, N_("{strategy} (bolstering) can supplement a response but is not one on its own "
+                                  "(guideline 9)."), strategy=label)
     needed = recommended_posture(crisis)
     if strategy is Strategy.compensation and crisis.serious_harm:
-        return Fit(1.0, _("Compensation is owed whenever victims suffer serious harm (guideline 8)."))
+        return _fit(1.0, lang, N_("Compensation is owed whenever victims suffer serious harm (guideline 8)."))
     if posture == "base":
         if needed == "base":
-            return Fit(1.0, _("Instructing and adjusting information are what this crisis calls for (guideline 3)."))
+            return _fit(1.0, lang, N_("Instructing and adjusting information are what this crisis calls for "
+                                      "(guideline 3)."))
         if posture_covered:
-            return Fit(1.0, _(_COVERED[needed]))
-        return Fit(0.6, _(_BASE_ONLY[needed]))
+            return _fit(1.0, lang, _COVERED[needed])
+        return _fit(0.6, lang, _BASE_ONLY[needed])
     gap = _LEVEL[posture] - _LEVEL[needed]
     if gap == 0:
-        return Fit(1.0, _(_MATCH[posture], strategy=label))
+        return _fit(1.0, lang, _MATCH[posture], strategy=label)
     if gap > 0:
-        return Fit(
-            0.75, _("{strategy} accepts more responsibility than the crisis requires: costly, but not harmful.",
-                    strategy=label)
-        )
-    return Fit(0.35, _(_SHORT[needed], strategy=label))
+        return _fit(0.75, lang, N_("{strategy} accepts more responsibility than the crisis requires: costly, but "
+                                   "not harmful."), strategy=label)
+    return _fit(0.35, lang, _SHORT[needed], strategy=label)
 
 
 def consistency_penalty(postures: set[str], lang: str = "en") -> tuple[float, str]:
     """Multiplier on the strategy score for an inconsistent response, and why (guidelines 9 and 12)."""
-    _ = translator(lang).gettext
+    multiplier, why = consistency(postures)
+    return multiplier, translator(lang).say(why)
+
+
+def consistency(postures: set[str]) -> tuple[float, Reason | None]:
+    """:func:`consistency_penalty` with its reason kept as a :class:`~game.i18n.Reason` (None: consistent)."""
     if "deny" in postures and postures & {"diminish", "rebuild"}:
-        return 0.7, _("Denial was mixed with diminish or rebuild strategies, which erodes the whole response "
-                      "(guideline 12).")
+        return 0.7, Reason(N_("Denial was mixed with diminish or rebuild strategies, which erodes the whole "
+                              "response (guideline 12)."))
     spoken = postures - {"silence"}
     if spoken and spoken <= {"bolster"}:
-        return 0.6, _("Bolstering was used on its own; it only supplements a real response (guideline 9).")
-    return 1.0, ""
+        return 0.6, Reason(N_("Bolstering was used on its own; it only supplements a real response (guideline 9)."))
+    return 1.0, None
 
 
 def tone_fit(tone: Tone, lang: str = "en") -> Fit:
     score, reason = TONE_FIT[tone]
-    return Fit(score, translator(lang).gettext(reason))
+    return _fit(score, lang, reason)
 
 
 def length_fit(length: int, limit: int | None, lang: str = "en") -> Fit:
     """Keep it short on short channels."""
-    _ = translator(lang).gettext
     if limit is None or length <= limit:
-        return Fit(1.0, _("The message fits its channel."))
-    return Fit(0.0, _("The message is {length} characters on a channel that takes {limit}: keep it short.",
-                      length=length, limit=limit))
+        return _fit(1.0, lang, N_("The message fits its channel."))
+    return _fit(0.0, lang, N_("The message is {length} characters on a channel that takes {limit}: keep it short."),
+                length=length, limit=limit)
 
 
 def response_time_fit(delay: int | None, target: int, lang: str = "en") -> Fit:
     """Full marks within the target; nothing at three times the target or never."""
-    tr = translator(lang)
     if delay is None:
-        return Fit(0.0, tr.gettext("The organisation never answered in public."))
+        return _fit(0.0, lang, N_("The organisation never answered in public."))
     minutes = delay // 60
     if delay <= target:
-        return Fit(1.0, tr.gettext("First public answer {minutes} min after the first signal: fast enough.",
-                                   minutes=minutes))
+        return _fit(1.0, lang, N_("First public answer {minutes} min after the first signal: fast enough."),
+                    minutes=minutes)
     score = max(0.0, 1 - (delay - target) / (2 * target))
-    return Fit(score, tr.gettext("First public answer {minutes} min after the first signal; aim for {target} min.",
-                                 minutes=minutes, target=target // 60))
+    return _fit(score, lang, N_("First public answer {minutes} min after the first signal; aim for {target} min."),
+                minutes=minutes, target=target // 60)

@@ -15,18 +15,19 @@ from game.engine.rubric import (
     POSTURE,
     WEIGHTS,
     Fit,
-    consistency_penalty,
-    describe_crisis,
-    recommended_posture,
+    consistency,
+    crisis_reason,
     length_fit,
+    recommended_posture,
     response_time_fit,
     strategy_fit,
     tone_fit,
 )
-from game.i18n import N_, translator
+from game.i18n import N_, Reason, translator
 
 if TYPE_CHECKING:
     from game.engine.session import Session
+    from game.engine.state import Post
 
 # A caught signal earns its timeliness in full when flagged at once, nothing after this long.
 SIGNAL_PATIENCE = 900
@@ -46,6 +47,8 @@ class Part:
     points: float
     max: int
     note: str
+    why: tuple[Reason, ...] = ()
+    """The note's sentences kept as reasons, to word them in any language (``note`` is the case's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,9 @@ class DecisionFeedback:
     fit: float
     why: str
     feedback: str
-    better: dict[str, str] | None = None
+    better: dict[str, Any] | None = None
+    reason: Reason | None = None
+    """``why`` kept as a reason (None when the author's feedback is the reason)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,7 @@ class Result:
     responses: list[dict[str, Any]] = field(default_factory=list)
     ended_early_at: int | None = None
     """When the facilitator ended the round (the rest then played out as silence); None: played to its end."""
+    crisis_reason: Reason | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The result as the command line prints it (``breakdown`` maps each part to its points)."""
@@ -87,6 +93,12 @@ class Result:
         data["breakdown"] = {name: part.points for name, part in self.breakdown.items()}
         data["breakdown_notes"] = {name: part.note for name, part in self.breakdown.items()}
         data["breakdown_max"] = {name: part.max for name, part in self.breakdown.items()}
+        data["breakdown_reasons"] = {name: [r.to_json() for r in part.why] for name, part in self.breakdown.items()}
+        for feedback, decision in zip(self.decisions, data["decisions"]):
+            decision["reason"] = feedback.reason.to_json() if feedback.reason else None
+            if feedback.better and isinstance(feedback.better.get("reason"), Reason):
+                decision["better"]["reason"] = feedback.better["reason"].to_json()
+        data["crisis_reason"] = self.crisis_reason.to_json() if self.crisis_reason else None
         return json.loads(json.dumps(data))
 
 
@@ -96,7 +108,7 @@ VERDICT_FIT = {Verdict.good: 1.0, Verdict.fair: 0.5, Verdict.poor: 0.0}
 def option_fit(option: Option, crisis: Crisis, *, posture_covered: bool = False, lang: str = "en") -> Fit:
     """The option's strategy fit, or the author's verdict, explained by the option's feedback, when given."""
     if option.verdict is not None:
-        return Fit(VERDICT_FIT[option.verdict], option.feedback)
+        return Fit(VERDICT_FIT[option.verdict], option.feedback, Reason(option.feedback, verbatim=True))
     return strategy_fit(option.strategy, crisis, posture_covered=posture_covered, lang=lang)
 
 
@@ -110,45 +122,45 @@ def option_quality(option: Option, session: Session) -> float:
 
 
 def score(session: Session) -> Result:
-    """Score a run that has ended; the notes are in the case's language."""
+    """Score a run that has ended.
+
+    Each part's ``note`` is worded in the case's language; its ``why`` keeps the same sentences
+    as :class:`~game.i18n.Reason` so any renderer can word them in another (game/play/words.py).
+    """
     case, state = session.case, session.state
     crisis = case.crisis
     lang = case.language
     tr = translator(lang)
-    _ = tr.gettext
     parts: dict[str, Part] = {}
+
+    def part(name: str, value: float, *why: Reason | None) -> None:
+        kept = tuple(r for r in why if r is not None)
+        parts[name] = Part(round(WEIGHTS[name] * value, 2), WEIGHTS[name], " ".join(tr.say(r) for r in kept), kept)
 
     m = state.metrics
     outcome = (m["sentiment"] + m["trust"] + (100 - m["visibility"]) + (100 - m["media"])) / 400
-    parts["outcome"] = Part(
-        round(WEIGHTS["outcome"] * outcome, 2), WEIGHTS["outcome"],
-        _("Final sentiment {sentiment}, trust {trust}, visibility {visibility}, media attention {media}.",
-          **{name: tr.decimal(m[name], 0) for name in ("sentiment", "trust", "visibility", "media")}),
-    )
+    part("outcome", outcome, Reason.of(
+        N_("Final sentiment {sentiment}, trust {trust}, visibility {visibility}, media attention {media}."),
+        **{name: float(m[name]) for name in ("sentiment", "trust", "visibility", "media")}))
 
     decisions = _decision_feedback(session, lang)
     if decisions:
         fits = [d.fit for d in decisions]
         postures = {POSTURE[Strategy(r.strategy)] for r in state.responses}
-        multiplier, why = consistency_penalty(postures, lang)
-        value = sum(fits) / len(fits) * multiplier
-        note = _("Average fit of the strategies chosen to the crisis type.") + " " + why
+        multiplier, why = consistency(postures)
+        part("strategy_fit", sum(fits) / len(fits) * multiplier,
+             Reason(N_("Average fit of the strategies chosen to the crisis type.")), why)
     else:
-        value, note = 0.0, _("The case had no decision.")
-    parts["strategy_fit"] = Part(round(WEIGHTS["strategy_fit"] * value, 2), WEIGHTS["strategy_fit"], note.strip())
+        part("strategy_fit", 0.0, Reason(N_("The case had no decision.")))
 
     delay = None
     if state.first_response_at is not None:
         delay = state.first_response_at - (state.first_signal_at or 0)
     timing = response_time_fit(delay, case.dynamics.response_target, lang)
-    parts["response_time"] = Part(
-        round(WEIGHTS["response_time"] * timing.score, 2), WEIGHTS["response_time"], timing.reason
-    )
+    part("response_time", timing.score, timing.why)
 
-    signals = _signals(session, lang)
-    parts["signal_detection"] = Part(
-        round(WEIGHTS["signal_detection"] * signals["score"], 2), WEIGHTS["signal_detection"], signals["note"]
-    )
+    signals = _signals(session)
+    part("signal_detection", signals.pop("score"), *signals.pop("why"))
 
     published = [r for r in state.responses if r.published]
     if published:
@@ -156,19 +168,18 @@ def score(session: Session) -> Result:
         lengths = [length_fit(r.length or 0, _limit(session, r.channel)).score for r in published]
         tone_value = sum(0.7 * tone + 0.3 * length for tone, length in zip(tones, lengths)) / len(published)
         long = lengths.count(0.0)
-        note = tr.ngettext("{n} public message; tone and length judged as a participant's, not an advertiser's.",
-                           "{n} public messages; tone and length judged as a participant's, not an advertiser's.",
-                           len(published))
-        if long:
-            note += " " + tr.ngettext("{n} too long for the channel.", "{n} too long for the channel.", long)
+        part("tone_and_channel", tone_value, Reason.ngettext(
+            "{n} public message; tone and length judged as a participant's, not an advertiser's.",
+            "{n} public messages; tone and length judged as a participant's, not an advertiser's.",
+            len(published)),
+            Reason.ngettext("{n} too long for the channel.", "{n} too long for the channel.", long)
+            if long else None)
     else:
-        tone_value, note = 0.0, _("The organisation published nothing.")
-    parts["tone_and_channel"] = Part(
-        round(WEIGHTS["tone_and_channel"] * tone_value, 2), WEIGHTS["tone_and_channel"], note
-    )
+        part("tone_and_channel", 0.0, Reason(N_("The organisation published nothing.")))
 
     ending = next(e for e in case.endings if e.id == state.ending)
     met = session.objectives_met()
+    crisis_why = crisis_reason(crisis)
     return Result(
         scenario=case.id,
         seed=session.seed,
@@ -177,12 +188,13 @@ def score(session: Session) -> Result:
         breakdown=parts,
         ending={"id": ending.id, "title": ending.title, "kind": ending.kind, "text": ending.text},
         decisions=decisions,
-        signals={k: v for k, v in signals.items() if k not in ("score", "note")},
+        signals=signals,
         objectives=[{"id": o.id, "text": o.text, "met": met[o.id]} for o in case.objectives],
         metrics={k: round(v, 2) for k, v in m.items()},
-        crisis=describe_crisis(crisis, lang),
+        crisis=tr.say(crisis_why),
         responses=[asdict(r) for r in state.responses],
         ended_early_at=state.ended_early_at,
+        crisis_reason=crisis_why,
     )
 
 
@@ -212,23 +224,53 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
             if option.verdict is not None:
                 fit = Fit(fit.score, "")  # the author's feedback is the reason: do not say it twice
         better = None
-        if best.id != option_id and option_quality(best, session) > chosen_quality:
-            better = {"option": best.id, "label": best.label, "why": option_fit(best, crisis, lang=lang).reason,
-                      "feedback": best.feedback}
+        best_quality = option_quality(best, session)
+        if best.id != option_id and best_quality > chosen_quality:
+            why = _better_why(best, crisis, covered, best_quality, chosen_quality)
+            better = {"option": best.id, "label": best.label, "why": translator(lang).say(why),
+                      "feedback": best.feedback, "reason": why}
         result.append(DecisionFeedback(decision_id, decision.title, option_id, label, strategy, taken,
-                                       round(fit.score, 3), fit.reason, feedback, better))
+                                       round(fit.score, 3), fit.reason, feedback, better, fit.why))
     return result
 
 
-def _signals(session: Session, lang: str = "en") -> dict[str, Any]:
+def _post(post: Post) -> dict[str, Any]:
+    return {"post": post.id, "t": post.t, "name": post.name, "handle": post.handle, "channel": post.channel,
+            "text": post.text}
+
+
+def _better_why(best: Option, crisis: Crisis, covered: bool, best_quality: float, chosen_quality: float) -> Reason:
+    """Why the recommended option is better: its fit when it fits in full, else how it compares.
+
+    A reason that criticises the recommended option ("information falls short...") would read
+    as a reason not to choose it (issue 16), so a partial fit says why it is still the best here.
+    """
+    fit = option_fit(best, crisis, posture_covered=covered)
+    if fit.score >= 1 and fit.why is not None:
+        return fit.why
+    if chosen_quality < 0:
+        return Reason(N_("Of the options offered, it scores best by the rubric (strategy, tone and length); "
+                         "any of them beats letting the time run out."))
+    return Reason.of(N_("Of the options offered, it scores best by the rubric (strategy, tone and length): "
+                        "{best} out of 100, against {chosen} for the choice made."),
+                     best=round(best_quality * 100), chosen=round(chosen_quality * 100))
+
+
+def _signals(session: Session) -> dict[str, Any]:
+    """Signals caught, missed and false alarms, by one definition (issue 17).
+
+    A post is *marked* when the team flagged it or answered it. A signal is *caught* when marked;
+    a *false alarm* is a marked post that is not a signal. Precision is caught signals over
+    marked posts, so flags and answers count alike on both sides.
+    """
     state = session.state
-    tr = translator(lang)
     fired = [p for p in state.posts if p.signal]
     caught = [p for p in fired if p.id in state.caught_at]
-    flagged = [pid for pid, (action, _) in state.triage.items() if action == "flag"]
-    true_flags = sum(1 for pid in flagged if session.posts[pid].signal)
-    if flagged:
-        precision = true_flags / len(flagged)
+    marked = [pid for pid, (action, _) in state.triage.items() if action in ("flag", "answer")]
+    false_alarms = [pid for pid in marked if not session.posts[pid].signal]
+    true_marks = len(marked) - len(false_alarms)
+    if marked:
+        precision = true_marks / len(marked)
     else:
         precision = 1.0 if caught else 0.0
     recall = len(caught) / len(fired) if fired else 1.0
@@ -239,22 +281,26 @@ def _signals(session: Session, lang: str = "en") -> dict[str, Any]:
     value = 0.4 * recall + 0.3 * precision + 0.3 * timeliness
     dismissed = [p for p in fired if state.triage.get(p.id, ("", 0))[0] == "dismiss"]
     # Each count decides its own noun's plural ("0 signal repéré" in French, "0 signals" in English).
-    note = tr.gettext(
-        "{caught}; {flags}.",
-        caught=tr.ngettext("{n} signal caught out of {total}", "{n} signals caught out of {total}", len(caught),
-                           total=len(fired)),
-        flags=tr.ngettext("{n} real signal among {flags}", "{n} real signals among {flags}", true_flags,
-                          flags=tr.ngettext("{n} flag", "{n} flags", len(flagged))),
-    )
+    why = [Reason.of(
+        N_("{caught}; {flags}."),
+        caught=Reason.ngettext("{n} signal caught out of {total}", "{n} signals caught out of {total}",
+                               len(caught), total=len(fired)),
+        flags=Reason.ngettext("{n} real signal among {flags}", "{n} real signals among {flags}", true_marks,
+                              flags=Reason.ngettext("{n} post flagged or answered", "{n} posts flagged or answered",
+                                                    len(marked))),
+    )]
     if dismissed:
-        note += " " + tr.ngettext("{n} signal dismissed as noise.", "{n} signals dismissed as noise.",
-                                  len(dismissed))
+        why.append(Reason.ngettext("{n} signal dismissed as noise.", "{n} signals dismissed as noise.",
+                                   len(dismissed)))
     return {
         "score": value,
-        "note": note,
-        "caught": [{"post": p.id, "inject": p.inject, "after": state.caught_at[p.id] - p.t} for p in caught],
-        "missed": [{"post": p.id, "inject": p.inject} for p in fired if p.id not in state.caught_at],
-        "false_flags": len(flagged) - true_flags,
+        "why": why,
+        # Each post with who wrote it and what, so a stored round lists them without its case.
+        "caught": [{**_post(p), "inject": p.inject, "after": state.caught_at[p.id] - p.t,
+                    "how": state.triage[p.id][0]} for p in caught],
+        "missed": [{**_post(p), "inject": p.inject} for p in fired if p.id not in state.caught_at],
+        "false_flags": len(false_alarms),
+        "false_alarms": [{**_post(session.posts[pid]), "how": state.triage[pid][0]} for pid in false_alarms],
         "precision": round(precision, 3),
         "recall": round(recall, 3),
     }

@@ -25,7 +25,7 @@ WORDS_PER_MINUTE = 200
 TALK_SECONDS = 30.0
 _WORD = re.compile(r"\w+")
 
-__all__ = ["SPEEDS", "Pace", "decision_words", "reading_time", "default_speed", "speed_cap", "pace", "step_speed"]
+__all__ = ["SPEEDS", "Pace", "decision_words", "default_speed", "pace", "reading_time", "speed_cap", "step_speed"]
 
 
 def decision_words(decision: Decision) -> int:

@@ -33,7 +33,15 @@ from dataclasses import dataclass
 
 from game.engine.clock import SimClock
 from game.engine.model import Decision
-from game.engine.session import TICK, ORGANISATION, EngineError, Event, PostAdded, Session
+from game.engine.session import (
+    ORGANISATION,
+    TICK,
+    Ended,
+    EngineError,
+    Event,
+    PostAdded,
+    Session,
+)
 from game.engine.state import TriageAction
 from game.play.alerts import (
     Alert,
@@ -326,4 +334,6 @@ class Round:
         return self._publish([], [NoteKept(moment, text, by)], by)
 
     def end(self, by: str | None = None) -> Update:
-        return self._publish(self.session.end(), by=by)
+        """End the round now. The engine plays the rest out as silence, off screen: of what that
+        produces only the end is published (no decision opens and times out in front of players)."""
+        return self._publish([e for e in self.session.end() if isinstance(e, Ended)], by=by)

@@ -46,7 +46,7 @@ def case_questions(case: Case) -> list[dict[str, str]]:
 
 
 class LiveRecord:
-    """A text stream for :class:`SessionLog` that keeps every line in the store.
+    """Where a round's log lines wait to be committed to the store (fed by :class:`RecordingLog`).
 
     Args:
         store: Where the round is kept.
@@ -68,12 +68,11 @@ class LiveRecord:
         self.result: dict[str, Any] | None = None
         self.finished = False
         self.closed = False
-        self._partial = ""
         self.also_problem: str | None = None
         self._hold = hold
         self._replace = hold
 
-    # --- the stream interface SessionLog uses ------------------------------------------
+    # --- what the session log hands over (see RecordingLog) -----------------------------
 
     def _also(self, action: Callable[[IO[str]], Any]) -> None:
         # The extra copy (`--log FILE`) may fail (a full disk) without stopping the store's copy.
@@ -89,21 +88,18 @@ class LiveRecord:
             except (OSError, ValueError):
                 pass
 
-    def write(self, text: str) -> int:
-        self._also(lambda also: also.write(text))
-        text = self._partial + text
-        *lines, self._partial = text.split("\n")
-        for line in lines:
-            if not line:
-                continue
-            if line.startswith('{"type":"input"'):
-                self.inputs.append(json.loads(line))
-            elif line.startswith('{"type":"result"'):
-                self.result = json.loads(line)["result"]
-            self.pending.append(line)
+    def keep(self, record: dict[str, Any], line: str) -> None:
+        """One log line, with the dict the log made it from: inputs and the result are taken
+        from the dict (the session told the log of them), never parsed back from the text."""
+        self._also(lambda also: also.write(line + "\n"))
+        kind = record.get("type")
+        if kind == "input":
+            self.inputs.append(record)
+        elif kind == "result":
+            self.result = record["result"]
+        self.pending.append(line)
         if len(self.pending) >= BATCH and not self._hold:
             self.flush()
-        return len(text)
 
     def flush(self) -> None:
         self._also(lambda also: also.flush())
@@ -145,6 +141,22 @@ class LiveRecord:
         self.flush()
 
 
+class RecordingLog(SessionLog):
+    """The session's log, subscribed to the session, kept line by line in the store: each line
+    reaches :meth:`LiveRecord.keep` with its record, and the log's flushes (after each input and
+    at the end) become the store's commits."""
+
+    def __init__(self, live: LiveRecord, case_path: Path | None) -> None:
+        super().__init__(None, case_path, name="the results database")
+        self.live = live
+
+    def record(self, record: dict[str, Any], line: str) -> None:
+        self.live.keep(record, line)
+
+    def _flush(self) -> None:
+        self.live.flush()
+
+
 class Recording:
     """A round being kept in the store.
 
@@ -157,7 +169,7 @@ class Recording:
         self.store = store
         self.session_id = session_id
         self.stream = stream
-        self.log = SessionLog(stream, case_path)
+        self.log = RecordingLog(stream, case_path)
         self.notes: list[tuple[int, str]] = []
 
     def attach(self, session: Session) -> None:
@@ -303,7 +315,7 @@ def resume(store: ResultStore, stored: StoredSession | str, case: Case, case_pat
     recording = Recording(store, stored.id, stream, path)
     session = rebuild(case, int(header["seed"]), records, recording.log)
     expected = [{k: v for k, v in r.items()} for r in records if r.get("type") == "input"]
-    if stream.inputs != expected:
+    if json.loads(json.dumps(stream.inputs)) != expected:  # (the log's dicts may hold tuples)
         raise ResumeError(f"round {stored.short_id}: the replay did not give back the recorded inputs")
     recording.attach(session)
     recording.notes = [(n.t, n.text) for n in store.notes(stored.id)]

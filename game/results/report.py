@@ -5,22 +5,28 @@ Everything comes from the store: the round's row, its result, its session log (p
 samples, decisions opened and closed), the observer's notes and the reflection answers. The case
 file is not needed, so a round imported from another machine reports the same.
 
-Every text from a case, a team or a note is escaped (:func:`html.escape`); CSV cells that a
-spreadsheet would read as a formula are neutralised.
+The pages are Jinja2 templates (``templates/``) with autoescaping, so every text from a case, a
+team or a note is shown as text; the SVG charts come from :mod:`game.results.svg`, which escapes
+the texts it draws. CSV cells that a spreadsheet would read as a formula are neutralised.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import jinja2
+from markupsafe import Markup
 
 from game.results import svg
 from game.results.history import history
 from game.results.store import Answer, Note, ResultStore, StoredSession, utc_now
-from game.results.svg import clock, esc
+from game.results.svg import clock
 from game.results.words import word
 
 PARTS = ("outcome", "strategy_fit", "response_time", "signal_detection", "tone_and_channel")
@@ -123,14 +129,21 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
 """
 
 
-def _page(lang: str, title: str, body: Iterable[str]) -> str:
-    return ("<!DOCTYPE html>\n"
-            f'<html lang="{esc(lang)}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
-            + "".join(body)
-            + f'<footer>{esc(word(lang, "report.generated", when=_when(utc_now())))}'
-              "</footer></body></html>\n")
+_TEMPLATES = Path(__file__).with_name("templates")
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """Jinja2 with autoescaping on every template: a team name or a note is always text."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
+
+
+def _render(template: str, lang: str, title: str, **values: Any) -> str:
+    w = functools.partial(word, lang)
+    return _environment().get_template(template).render(
+        lang=lang, title=title, css=Markup(CSS), w=w, colon=w("colon"), clock=clock, icon=_ending_icon,
+        generated=_when(utc_now()), **values)
 
 
 def round_html(store: ResultStore, stored: StoredSession, lang: str | None = None) -> str:
@@ -139,133 +152,87 @@ def round_html(store: ResultStore, stored: StoredSession, lang: str | None = Non
 
 
 def render_round(report: RoundReport, lang: str | None = None) -> str:
+    """The page of one round (``lang``: the report's language, by default the round's)."""
     s, result = report.stored, report.result
     lang = lang or s.language
-    w = lambda key, **v: word(lang, key, **v)  # noqa: E731
+    w = functools.partial(word, lang)
     colon = w("colon")
-    out: list[str] = []
-    title = w("report.title", title=s.case_title or s.case_id)
-    out.append(f"<header><h1>{esc(title)}</h1><p class=\"meta\">")
     meta = [(w("report.team"), s.team or w("report.no_team")), (w("report.played"), _when(s.started_at)),
             (w("report.seed"), s.seed), (w("report.language"), s.language), (w("report.round"), s.short_id)]
     if s.status != "finished":
         meta.append((w("report.status"), w(f"status.{s.status}")))
-    out += [f"<span><b>{esc(k)}</b>{esc(colon)}{esc(v)}</span>" for k, v in meta]
-    out.append("</p></header>")
-
     numbers = {d["decision"]: n for n, d in enumerate(report.decisions, 1)}
+    breakdown = []
     if result:
-        ending = result["ending"]
-        kind = ending.get("kind", "")
-        out.append('<section class="headline">'
-                   f'<div><div class="score" id="score">{result["score"]:.1f} <small>{esc(w("report.out_of"))}'
-                   f'</small></div></div><div class="ending"><div class="muted small">{esc(w("report.ending"))}</div>'
-                   f'<div class="kind {esc(kind)}">{esc(_ending_icon(kind))} {esc(w(f"ending.{kind}"))}{esc(colon)}'
-                   f'{esc(ending.get("title", ""))}</div><p>{esc(ending.get("text", ""))}</p></div></section>')
-        out.append(f"<h2>{esc(w('report.breakdown'))}</h2>")
-        notes = result.get("breakdown_notes", {})
-        top = result.get("breakdown_max", {})
-        out.append("<table id=\"breakdown\"><tbody>")
+        notes, top = result.get("breakdown_notes", {}), result.get("breakdown_max", {})
         for name, points in result["breakdown"].items():
             most = float(top.get(name, 0) or 0)
-            out.append(f"<tr><td><b>{esc(_part_name(lang, name))}</b></td>"
-                       f"<td>{svg.meter(float(points), most, _part_name(lang, name))}</td>"
-                       f"<td class=\"num\">{float(points):.1f} / {esc(top.get(name, ''))}</td>"
-                       f"<td class=\"note small\">{esc(notes.get(name, ''))}</td></tr>")
-        out.append("</tbody></table>")
-    else:
-        out.append(f"<p class=\"note\">{esc(w('report.unfinished', status=w(f'status.{s.status}'), at=clock(s.sim_t)))}</p>")
+            breakdown.append({"name": _part_name(lang, name), "points": float(points), "most": top.get(name, ""),
+                              "note": notes.get(name, ""),
+                              "meter": Markup(svg.meter(float(points), most, _part_name(lang, name)))})
 
-    # The crisis over time: the chart, then the timeline of what happened with the metrics.
-    out.append(f"<h2>{esc(w('report.timeline'))}</h2>")
-    names = {}
+    names: dict[str, str] = {}
     for _, metrics in report.samples[:1]:
         names = {name: _metric_name(lang, name, s.case_info.get("metric_names")) for name in metrics}
     marks = [(d["opened_at"] + d["seconds_taken"], str(numbers[d["decision"]]), d.get("title", ""))
              for d in report.decisions if d.get("opened_at") is not None]
     note_marks = [(n.t, str(i), n.text) for i, n in enumerate(report.notes, 1)]
     duration = s.duration or (report.samples[-1][0] if report.samples else 60)
-    out.append(svg.timeline(report.samples, duration, names, marks, note_marks, w("report.timeline"),
-                            w("report.minutes")))
-    out.append(f"<p class=\"note small\">{esc(w('report.chart_help'))}</p>")
-    out.append(_events_table(report, lang, numbers, names))
-
-    # Every decision: timing, choice, feedback, the better option.
-    out.append(f"<h2>{esc(w('report.decisions'))}</h2>")
-    if not report.decisions:
-        out.append(f"<p class=\"muted\">{esc(w('report.no_decisions'))}</p>")
-    for n, d in enumerate(report.decisions, 1):
-        missed = d.get("option") is None
-        cls = "missed" if missed else ("best" if d.get("better") is None else "other")
-        mark = "✘" if missed else ("✔" if d.get("better") is None else "◆")
-        opened = d.get("opened_at")
-        out.append(f'<div class="decision {cls}" id="decision-{esc(d["decision"])}">'
-                   f'<h3><span class="mark">{mark}</span> {n}. {esc(d.get("title", d["decision"]))}</h3>')
-        timing = []
-        if opened is not None:
-            timing.append(w("report.opened", at=clock(opened)))
-            at = clock(opened + d["seconds_taken"])
-            took = duration_text(d["seconds_taken"])
-            timing.append(w("report.timed_out", at=at, took=took) if missed else w("report.decided", at=at, took=took))
-        out.append(f"<p class=\"muted small\">{esc(' · '.join(timing))}</p>")
-        out.append(f"<p><b>{esc(w('report.choice'))}{esc(colon)}</b>{esc(d.get('label', ''))}</p>")
-        if d.get("strategy"):
-            fit = d.get("fit")
-            fit_text = f" · {w('report.fit')}{colon}{fit:.0%}" if isinstance(fit, (int, float)) else ""
-            out.append(f"<p class=\"small\">{esc(w('report.strategy'))}{esc(colon)}"
-                       f"{esc(str(d['strategy']).replace('_', ' '))}{esc(fit_text)}</p>")
-        if d.get("feedback"):
-            out.append(f"<p>{esc(d['feedback'])}</p>")
-        if d.get("why"):
-            out.append(f"<p class=\"muted small\">{esc(d['why'])}</p>")
-        if d.get("better"):
-            better = d["better"]
-            out.append(f"<p class=\"better\">{esc(w('report.better'))}{esc(colon)}{esc(better.get('label', ''))}</p>")
-            why = better.get("feedback") or better.get("why") or ""
-            if why:
-                out.append(f"<p class=\"small\">{esc(why)}</p>")
-        elif result and not missed:
-            out.append(f"<p class=\"small good\">{esc(w('report.best_taken'))}</p>")
-        out.append("</div>")
-
-    if result:
-        out.append(_signals(report, lang))
-        out.append(f"<h2>{esc(w('report.objectives'))}</h2><ul class=\"plain\">")
-        for objective in result.get("objectives", []):
-            met = objective.get("met")
-            mark, cls, key = {True: ("✔", "success", "report.met"), False: ("✘", "failure", "report.not_met")}.get(
-                met, ("?", "muted", "report.discuss"))
-            out.append(f"<li class=\"{cls}\"><span class=\"mark\">{mark}</span> [{esc(w(key))}] "
-                       f"{esc(objective.get('text', ''))}</li>")
-        out.append("</ul>")
-
-    out.append(f"<h2>{esc(w('report.notes'))}</h2>")
-    if report.notes:
-        out.append("<ul class=\"plain\">" + "".join(
-            f"<li><b>✎{i} · {clock(n.t)}</b> {esc(n.text)}</li>" for i, n in enumerate(report.notes, 1)) + "</ul>")
-    else:
-        out.append(f"<p class=\"muted\">{esc(w('report.no_notes'))}</p>")
+    timeline = Markup(svg.timeline(report.samples, duration, names, marks, note_marks, w("report.timeline"),
+                                   w("report.minutes")))
 
     questions = list(s.questions)
     answered = {a.question: a for a in report.answers}
     for a in report.answers:
         if a.question not in {q["id"] for q in questions}:
             questions.append({"id": a.question, "text": a.text})
-    if questions:
-        out.append(f"<h2>{esc(w('report.reflection'))}</h2>")
-        for q in questions:
-            a = answered.get(q["id"])
-            text = a.answer if a else w("report.no_answer")
-            out.append(f"<div class=\"qa\"><div class=\"q\">{esc(q.get('text', q['id']))}</div>"
-                       f"<div class=\"a{'' if a else ' muted'}\">{esc(text)}</div></div>")
-
-    if result and result.get("crisis"):
-        out.append(f"<h2>{esc(w('report.crisis'))}</h2><p class=\"muted\">{esc(result['crisis'])}</p>")
-
+    past_chart = None
     if len(report.past) > 1:
-        out.append(f"<h2>{esc(w('report.history'))}</h2><p class=\"note small\">{esc(w('report.history_help'))}</p>")
-        out.append(svg.scores([(r.started_at[:10], float(r.score or 0)) for r in report.past], w("report.history")))
-    return _page(lang, title, out)
+        past_chart = Markup(svg.scores([(r.started_at[:10], float(r.score or 0)) for r in report.past],
+                                       w("report.history")))
+    return _render(
+        "round.html.j2", lang, w("report.title", title=s.case_title or s.case_id),
+        stored=s, result=result, meta=meta, breakdown=breakdown,
+        ending_kind=result["ending"].get("kind", "") if result else "",
+        timeline=timeline, metric_labels=list(names.values()), events=_events(report, lang, numbers, names),
+        decisions=[_decision_view(d, lang, colon) for d in report.decisions],
+        **(_signals(report, lang) if result else {"signals": [], "signal_summary": ""}),
+        objectives=[_objective_view(o) for o in (result or {}).get("objectives", [])],
+        notes=report.notes,
+        questions=[{"text": q.get("text", q["id"]), "answered": q["id"] in answered,
+                    "answer": answered[q["id"]].answer if q["id"] in answered else w("report.no_answer")}
+                   for q in questions],
+        past_chart=past_chart,
+    )
+
+
+def _decision_view(d: dict[str, Any], lang: str, colon: str) -> dict[str, Any]:
+    """What the page shows of one decision: its mark, timing, choice, feedback, the better option."""
+    w = functools.partial(word, lang)
+    missed = d.get("option") is None
+    timing = []
+    opened = d.get("opened_at")
+    if opened is not None:
+        timing.append(w("report.opened", at=clock(opened)))
+        at, took = clock(opened + d["seconds_taken"]), duration_text(d["seconds_taken"])
+        timing.append(w("report.timed_out", at=at, took=took) if missed else w("report.decided", at=at, took=took))
+    fit = d.get("fit")
+    better = d.get("better") or None
+    return {
+        "id": d["decision"], "title": d.get("title", d["decision"]), "missed": missed, "timing": timing,
+        "css": "missed" if missed else ("best" if d.get("better") is None else "other"),
+        "mark": "✘" if missed else ("✔" if d.get("better") is None else "◆"),
+        "label": d.get("label", ""), "strategy": str(d.get("strategy") or "").replace("_", " "),
+        "fit_text": f" · {w('report.fit')}{colon}{fit:.0%}" if isinstance(fit, (int, float)) else "",
+        "feedback": d.get("feedback"), "why": d.get("why"), "better": better,
+        "better_why": (better.get("feedback") or better.get("why") or "") if better else "",
+    }
+
+
+def _objective_view(objective: dict[str, Any]) -> dict[str, str]:
+    mark, css, key = {True: ("✔", "success", "report.met"), False: ("✘", "failure", "report.not_met")}.get(
+        objective.get("met"), ("?", "muted", "report.discuss"))
+    return {"mark": mark, "css": css, "key": key, "text": objective.get("text", "")}
 
 
 def _when(stamp: str | None) -> str:
@@ -291,9 +258,9 @@ def _sample_at(samples: Sequence[tuple[int, dict[str, float]]], t: int) -> dict[
     return found
 
 
-def _events_table(report: RoundReport, lang: str, numbers: dict[str, int], names: dict[str, str]) -> str:
+def _events(report: RoundReport, lang: str, numbers: dict[str, int], names: dict[str, str]) -> list[dict[str, Any]]:
     """The key moments in time order, each with the metrics at that moment."""
-    w = lambda key, **v: word(lang, key, **v)  # noqa: E731
+    w = functools.partial(word, lang)
     colon = w("colon")
     events: list[tuple[int, int, str, str]] = []  # (t, order, css kind, text)
     channels = report.stored.case_info.get("channels", {})
@@ -321,36 +288,28 @@ def _events_table(report: RoundReport, lang: str, numbers: dict[str, int], names
         events.append((end_t, 5, "end", f"{_ending_icon(ending.get('kind', ''))} "
                                         f"{w('report.ended', title=ending.get('title', ''))}"))
     events.sort(key=lambda e: (e[0], e[1]))
-    head = "".join(f"<th class=\"num\">{esc(label)}</th>" for label in names.values())
-    rows = [f"<table class=\"events\"><thead><tr><th>{esc(w('report.time'))}</th><th>{esc(w('report.what'))}</th>"
-            f"{head}</tr></thead><tbody>"]
-    for t, _, kind, text in events:
-        metrics = _sample_at(report.samples, t)
-        cells = "".join(f"<td class=\"num\">{metrics.get(name, 0):.0f}</td>" for name in names)
-        rows.append(f"<tr class=\"kind-{kind}\"><td class=\"num\">{clock(t)}</td><td>{esc(text)}</td>{cells}</tr>")
-    rows.append("</tbody></table>")
-    return "".join(rows)
+    return [{"t": t, "kind": kind, "text": text,
+             "metrics": [_sample_at(report.samples, t).get(name, 0) for name in names]}
+            for t, _, kind, text in events]
 
 
-def _signals(report: RoundReport, lang: str) -> str:
-    w = lambda key, **v: word(lang, key, **v)  # noqa: E731
-    colon = w("colon")
+def _signals(report: RoundReport, lang: str) -> dict[str, Any]:
+    w = functools.partial(word, lang)
     signals = report.result.get("signals", {}) if report.result else {}
     caught, missed = signals.get("caught", []), signals.get("missed", [])
     summary = w("report.signal_summary", caught=len(caught), total=len(caught) + len(missed),
                 false=signals.get("false_flags", 0), precision=f"{signals.get('precision', 0):.0%}",
                 recall=f"{signals.get('recall', 0):.0%}")
-    out = [f"<h2>{esc(w('report.signals'))}</h2><p>{esc(summary)}</p>", "<ul class=\"plain\">"]
+    items = []
     for item in caught:
         post = report.posts.get(item["post"], {})
-        out.append(f"<li class=\"success\">✔ <b>{esc(w('report.caught', after=duration_text(item['after'])))}</b> — "
-                   f"{esc(post.get('name', ''))}{esc(colon)}{esc(post.get('text', ''))}</li>")
+        items.append({"caught": True, "heading": w("report.caught", after=duration_text(item["after"])),
+                      "name": post.get("name", ""), "text": post.get("text", "")})
     for item in missed:
         post = report.posts.get(item["post"], {})
-        out.append(f"<li class=\"failure\">✘ <b>{esc(w('report.missed', at=clock(post.get('t', 0))))}</b> — "
-                   f"{esc(post.get('name', ''))}{esc(colon)}{esc(post.get('text', ''))}</li>")
-    out.append("</ul>")
-    return "".join(out)
+        items.append({"caught": False, "heading": w("report.missed", at=clock(post.get("t", 0))),
+                      "name": post.get("name", ""), "text": post.get("text", "")})
+    return {"signals": items, "signal_summary": summary}
 
 
 # --- the workshop page ------------------------------------------------------------------
@@ -360,65 +319,33 @@ def workshop_html(store: ResultStore, workshop: Any, count: str = "best", lang: 
     """The workshop's ranking, the spread of its scores and its decisions side by side."""
     from game.results import workshop as ws
 
-    w = lambda key, **v: word(lang, key, **v)  # noqa: E731
+    w = functools.partial(word, lang)
     standings = ws.ranking(store, workshop, count)
     points = ws.comparison(store, workshop, count)
     spread = ws.spread(s.score for s in standings if s.score is not None)
-    title = w("workshop.title", name=workshop.name)
-    out = [f"<header><h1>{esc(title)}</h1><p class=\"meta\"><span><b>{esc(w('report.case'))}</b>{esc(w('colon'))}"
-           f"{esc(workshop.case_id)}</span><span><b>{esc(w('workshop.teams'))}</b>{esc(w('colon'))}"
-           f"{len(workshop.teams)}</span></p></header>",
-           f"<h2>{esc(w('workshop.ranking'))}</h2>",
-           f"<p class=\"note small\">{esc(w('workshop.counted', count=w(f'count.{count}')))}</p>"]
-    head = "".join(f"<th class=\"num\">{esc(_part_name(lang, p))}</th>" for p in PARTS)
-    out.append(f"<table id=\"ranking\"><thead><tr><th class=\"num\">{esc(w('workshop.rank'))}</th>"
-               f"<th>{esc(w('report.team'))}</th><th class=\"num\">{esc(w('report.score'))}</th>{head}"
-               f"<th>{esc(w('report.ending'))}</th><th class=\"num\">{esc(w('workshop.rounds'))}</th></tr></thead><tbody>")
-    for s in standings:
-        if s.score is None:
-            out.append(f"<tr class=\"muted\"><td class=\"num\">–</td><td>{esc(s.team)}</td><td colspan=\"{len(PARTS) + 3}\">"
-                       f"{esc(w('workshop.not_played'))}</td></tr>")
-            continue
-        parts = "".join(f"<td class=\"num\">{float(s.breakdown.get(p, 0)):.1f}</td>" for p in PARTS)
-        kind = s.ending_kind or ""
-        out.append(f"<tr class=\"{'rank1' if s.rank == 1 else ''}\"><td class=\"num\">{s.rank}</td>"
-                   f"<td>{esc(s.team)}</td><td class=\"num score-cell\">{s.score:.1f}</td>{parts}"
-                   f"<td class=\"{esc(kind)}\">{esc(_ending_icon(kind))} {esc(w(f'ending.{kind}') if kind else '')}</td>"
-                   f"<td class=\"num\">{s.rounds}</td></tr>")
-    out.append("</tbody></table>")
-    out.append(f"<h2>{esc(w('workshop.spread'))}</h2>")
-    if spread is None:
-        out.append(f"<p class=\"muted\">{esc(w('workshop.no_rounds'))}</p>")
-    else:
-        out.append(svg.spread([(s.team, s.score) for s in standings if s.score is not None], spread.q1,
-                              spread.median, spread.q3, w("workshop.spread")))
-        text = w("workshop.spread_text", n=spread.n, min=f"{spread.min:.1f}", median=f"{spread.median:.1f}",
-                 max=f"{spread.max:.1f}", mean=f"{spread.mean:.1f}", stdev=f"{spread.stdev:.1f}")
-        out.append(f"<p>{esc(text)}</p>")
-    out.append(f"<h2>{esc(w('workshop.compare'))}</h2><p class=\"note small\">{esc(w('workshop.compare_help'))}</p>")
+    spread_chart = spread_text = None
+    if spread is not None:
+        spread_chart = Markup(svg.spread([(s.team, s.score) for s in standings if s.score is not None], spread.q1,
+                                         spread.median, spread.q3, w("workshop.spread")))
+        spread_text = w("workshop.spread_text", n=spread.n, min=f"{spread.min:.1f}", median=f"{spread.median:.1f}",
+                        max=f"{spread.max:.1f}", mean=f"{spread.mean:.1f}", stdev=f"{spread.stdev:.1f}")
     teams = [s.team for s in standings if s.session_id]
-    if points and teams:
-        out.append("<table id=\"compare\"><thead><tr><th></th>" + "".join(f"<th>{esc(t)}</th>" for t in teams)
-                   + "</tr></thead><tbody>")
-        for n, point in enumerate(points, 1):
-            by_team = {c.team: c for c in point.choices}
-            fastest = point.fastest
-            cells = []
-            for team in teams:
-                c = by_team.get(team)
-                if c is None:
-                    cells.append("<td class=\"muted\">–</td>")
-                    continue
-                mark, cls = ("✘", "failure") if c.option is None else (("✔", "success") if c.best else ("◆", "mixed"))
-                fast = " ⚡" if fastest is not None and c is fastest else ""
-                cells.append(f"<td><span class=\"mark {cls}\">{mark}</span> {esc(c.label)}<br>"
-                             f"<span class=\"muted small\">{esc(duration_text(c.seconds_taken))}{fast}</span></td>")
-            opened = f" <span class=\"muted small\">({clock(point.opened_at)})</span>" if point.opened_at is not None else ""
-            out.append(f"<tr><th>{n}. {esc(point.title)}{opened}</th>{''.join(cells)}</tr>")
-        out.append("</tbody></table>")
-    else:
-        out.append(f"<p class=\"muted\">{esc(w('workshop.no_rounds'))}</p>")
-    return _page(lang, title, out)
+    rows = []
+    for point in points:
+        by_team = {c.team: c for c in point.choices}
+        cells: list[dict[str, Any] | None] = []
+        for team in teams:
+            c = by_team.get(team)
+            if c is None:
+                cells.append(None)
+                continue
+            mark, css = ("✘", "failure") if c.option is None else (("✔", "success") if c.best else ("◆", "mixed"))
+            cells.append({"mark": mark, "css": css, "label": c.label, "took": duration_text(c.seconds_taken),
+                          "fastest": point.fastest is not None and c is point.fastest})
+        rows.append({"title": point.title, "opened_at": point.opened_at, "cells": cells})
+    return _render("workshop.html.j2", lang, w("workshop.title", name=workshop.name), workshop=workshop,
+                   count=count, standings=standings, parts=PARTS, part_names=[_part_name(lang, p) for p in PARTS],
+                   spread_chart=spread_chart, spread_text=spread_text, teams=teams, rows=rows)
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from game.engine._files import Unreadable, read_limited
+from game.results.exports import (
+    EXPORT_FORMAT, EXPORT_VERSION, MAX_TEAM, ExportedAnswer, ExportedNote, ExportedRound, ExportedWorkshop,
+    RoundExport, StoredResult, ValidationError, why_invalid,
+)
 from game.results.store import SESSION_COLUMNS, ResultStore, StoreError, StoredSession
 
-EXPORT_FORMAT = "crisis-sim/session"
-EXPORT_VERSION = 1
 COUNTS = ("best", "first", "last")
-MAX_TEAM = 60
 MAX_IMPORT_BYTES = 64_000_000
 """Largest round file ``workshop import`` reads (a round's export is a few hundred kilobytes)."""
 MAX_IMPORT_DEPTH = 40
@@ -120,46 +121,22 @@ def create(store: ResultStore, name: str, case_id: str, teams: Sequence[str], ca
         team = clean_team(team)
         if team not in cleaned:
             cleaned.append(team)
-    wid = uuid.uuid4().hex
-    with store.transaction() as conn:
-        if conn.execute("SELECT 1 FROM workshops WHERE name = ?", (name,)).fetchone():
-            raise StoreError(f"there is already a workshop called {name!r}")
-        conn.execute("INSERT INTO workshops VALUES (?, ?, ?, ?, ?)", (wid, name, case_id, case_path, store.now()))
-        conn.executemany("INSERT INTO workshop_teams VALUES (?, ?, ?)",
-                         [(wid, team, i) for i, team in enumerate(cleaned)])
+    store.create_workshop(name, case_id, cleaned, case_path)
     return get(store, name)
 
 
 def add_teams(store: ResultStore, workshop: Workshop, teams: Iterable[str]) -> Workshop:
-    with store.transaction() as conn:
-        _add_teams(conn, workshop.id, teams)
+    store.add_workshop_teams(workshop.id, [clean_team(team) for team in teams])
     return get(store, workshop.id)
 
 
-def _add_teams(conn: Any, workshop_id: str, teams: Iterable[str]) -> None:
-    row = conn.execute("SELECT max(position) FROM workshop_teams WHERE workshop = ?", (workshop_id,)).fetchone()
-    position = -1 if row[0] is None else row[0]
-    for team in teams:
-        team = clean_team(team)
-        if not conn.execute("SELECT 1 FROM workshop_teams WHERE workshop = ? AND team = ?",
-                            (workshop_id, team)).fetchone():
-            position += 1
-            conn.execute("INSERT INTO workshop_teams VALUES (?, ?, ?)", (workshop_id, team, position))
-
-
 def get(store: ResultStore, name_or_id: str) -> Workshop:
-    conn = store._need()
-    row = conn.execute("SELECT id, name, case_id, case_path, created_at FROM workshops WHERE name = ? OR id = ?",
-                       (name_or_id, name_or_id)).fetchone()
-    if row is None:
-        raise StoreError(f"no workshop called {name_or_id!r}")
-    teams = tuple(r[0] for r in conn.execute(
-        "SELECT team FROM workshop_teams WHERE workshop = ? ORDER BY position", (row[0],)))
+    row, teams = store.workshop_row(name_or_id)
     return Workshop(*row, teams=teams)
 
 
 def all_workshops(store: ResultStore) -> list[Workshop]:
-    ids = [r[0] for r in store._need().execute("SELECT id FROM workshops ORDER BY created_at DESC, name")]
+    ids = store.workshop_ids()
     return [get(store, i) for i in ids]
 
 
@@ -180,7 +157,7 @@ def attach(store: ResultStore, workshop: Workshop, session_ids: Iterable[str] = 
                 raise StoreError(f"round {sid[:8]} is of case {row[0]!r}, the workshop of {workshop.case_id!r}")
             conn.execute("UPDATE sessions SET workshop = ? WHERE id = ?", (workshop.id, sid))
             if row[1]:
-                _add_teams(conn, workshop.id, [row[1]])
+                store._add_workshop_teams(conn, workshop.id, [clean_team(row[1])])
             moved += 1
     return moved
 
@@ -271,22 +248,20 @@ def export_session(store: ResultStore, stored: StoredSession) -> dict[str, Any]:
     if stored.workshop:
         try:
             w = get(store, stored.workshop)
-            workshop = {"id": w.id, "name": w.name, "case_id": w.case_id}
+            workshop = ExportedWorkshop(id=w.id, name=w.name, case_id=w.case_id)
         except StoreError:
             workshop = None
     row = {c: getattr(stored, c) for c in SESSION_COLUMNS if c not in ("pid", "origin")}
     row["result"] = stored.result
-    return {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "exported_at": store.now(),
-        "session": row,
-        "workshop": workshop,
-        "notes": [{"t": n.t, "text": n.text, "written_at": n.written_at} for n in store.notes(stored.id)],
-        "answers": [{"question": a.question, "text": a.text, "answer": a.answer, "answered_at": a.answered_at}
-                    for a in store.answers(stored.id)],
-        "log": store.log_text(stored.id),
-    }
+    document = RoundExport(
+        format=EXPORT_FORMAT, version=EXPORT_VERSION, exported_at=store.now(), session=ExportedRound(**row),
+        workshop=workshop,
+        notes=[ExportedNote(t=n.t, text=n.text, written_at=n.written_at) for n in store.notes(stored.id)],
+        answers=[ExportedAnswer(question=a.question, text=a.text, answer=a.answer, answered_at=a.answered_at)
+                 for a in store.answers(stored.id)],
+        log=store.log_text(stored.id) or "\n",
+    )
+    return document.model_dump(mode="json")
 
 
 def export_file_name(stored: StoredSession) -> str:
@@ -319,20 +294,13 @@ def _check(document: Any, path: Path) -> dict[str, Any]:
 
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise bad("not a Crisis Sim round export")
-    if document.get("version") != EXPORT_VERSION:
-        raise bad(f"export version {document.get('version')!r} is not supported (expected {EXPORT_VERSION})")
-    row = document.get("session")
-    if not isinstance(row, dict):
-        raise bad("no session in the file")
-    if not isinstance(row.get("id"), str) or not _ID.match(row["id"]):
-        raise bad("the round has no valid id")
-    for name, kind in (("case_id", str), ("seed", int), ("started_at", str), ("status", str)):
-        if not isinstance(row.get(name), kind) or isinstance(row.get(name), bool):
-            raise bad(f"the round's {name} is missing or wrong")
-    if row["status"] not in ("finished", "interrupted", "abandoned"):
+    try:
+        checked = RoundExport.model_validate(document)
+    except ValidationError as exc:
+        raise bad(why_invalid(exc)) from None
+    row = document["session"]
+    if checked.session.status == "running":
         raise bad(f"the round is {row['status']!r}: only ended rounds can be imported")
-    if not isinstance(row.get("team", ""), str) or len(row.get("team") or "") > MAX_TEAM:
-        raise bad("the team name is wrong")
     log = document.get("log")
     if not isinstance(log, str) or not log.strip():
         raise bad("the round has no session log")
@@ -346,13 +314,10 @@ def _check(document: Any, path: Path) -> dict[str, Any]:
         result = row.get("result")
         if isinstance(result, str):
             result = _loads(result, bad, "the round's result")
-        if not isinstance(result, dict) or not isinstance(result.get("score"), (int, float)) \
-                or not isinstance(result.get("ending"), dict) or not isinstance(result.get("decisions"), list) \
-                or not isinstance(result.get("breakdown"), dict) \
-                or not all(isinstance(result["ending"].get(k), (str, type(None))) for k in ("id", "kind")) \
-                or not all(isinstance(d, dict) and isinstance(d.get("decision"), str)
-                           and _whole(d.get("seconds_taken")) for d in result["decisions"]):
-            raise bad("the finished round has no valid result")
+        try:
+            StoredResult.model_validate(result)
+        except ValidationError:
+            raise bad("the finished round has no valid result") from None
         if result.get("scenario") != row["case_id"]:
             raise bad("the result is of another case than the round")
         # The score, breakdown and ending columns are derived from the result, never taken as given.
@@ -360,21 +325,7 @@ def _check(document: Any, path: Path) -> dict[str, Any]:
                "ending": result["ending"].get("id"), "ending_kind": result["ending"].get("kind")}
     else:
         row = {**row, "result": None, "score": None, "breakdown": None, "ending": None, "ending_kind": None}
-    for name in ("notes", "answers"):
-        items = document.get(name, [])
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise bad(f"{name} are not a list")
-    for note in document.get("notes", []):
-        if not isinstance(note.get("t"), int) or not isinstance(note.get("text"), str):
-            raise bad("a note has no time or text")
-    for answer in document.get("answers", []):
-        if not isinstance(answer.get("question"), str) or not isinstance(answer.get("answer"), str):
-            raise bad("an answer has no question or text")
     return row
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _too_deep(value: Any, limit: int = MAX_IMPORT_DEPTH) -> bool:
@@ -524,7 +475,7 @@ def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: W
                 added = store.import_session(row, document["log"], document.get("notes", []),
                                              document.get("answers", []), f"imported:{path.name}", conn=conn)
                 if added and target and row.get("team"):
-                    _add_teams(conn, target, [row["team"]])
+                    store._add_workshop_teams(conn, target, [clean_team(row["team"])])
         except StoreError as exc:
             report.failed.append(f"{path}: {exc}")
             continue
@@ -551,6 +502,6 @@ def _target_workshop(store: ResultStore, conn: Any, row: dict[str, Any], named: 
     wid = named.get("id") if isinstance(named.get("id"), str) and _ID.match(named.get("id", "")) else uuid.uuid4().hex
     if conn.execute("SELECT 1 FROM workshops WHERE id = ?", (wid,)).fetchone():
         wid = uuid.uuid4().hex
-    conn.execute("INSERT INTO workshops VALUES (?, ?, ?, ?, ?)",
+    conn.execute("INSERT INTO workshops (id, name, case_id, case_path, created_at) VALUES (?, ?, ?, ?, ?)",
                  (wid, named["name"].strip(), row["case_id"], None, store.now()))
     return wid

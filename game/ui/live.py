@@ -6,7 +6,6 @@ Time: each frame the screen passes ``real_dt * speed`` simulated seconds to
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,36 +13,40 @@ import pygame
 
 from game.engine.bots import BOTS
 from game.engine.model import Case
+from game.engine.scoring import timeout_label
 from game.engine.session import (
     ORGANISATION,
     DecisionClosed,
     DecisionOpened,
-    EngineError,
     Ended,
+    EngineError,
     Event,
     Session,
 )
-from game.engine.scoring import timeout_label
 from game.engine.state import Post
-from game.ui import theme as th
-from game.ui.app import SPEEDS
-from game.ui.briefing import KIND_ICONS, channel_colour
 from game.i18n import N_
+from game.play.alerts import (
+    Alert,
+    DeadlineNear,
+    Item,
+    SavingFailed,
+    Trending,
+    for_players,
+    inbox_heading,
+)
+from game.play.pace import step_speed
+from game.play.round import Round
+from game.ui import theme as th
+from game.ui.briefing import KIND_ICONS, channel_colour
 from game.ui.dashboard import NOTE_FRESH, Dashboard, Note, draw_notes, metric_name
 from game.ui.decision import DecisionPanel
 from game.ui.feed import FeedView
 from game.ui.scene import KeptPart, Scene, fill_except
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
-TRENDING_WINDOW = 600  # a post can trend during its first ten simulated minutes
-TRENDING_MIN_LIKES = 25
-TRENDING_COUNT = 3
-TRENDING_NOTE_EVERY = 120  # simulated seconds between two trending notes
-TRENDING_SCAN = 200  # heaviest young posts looked at
 MAX_NOTES = 30
 NOTE_LENGTH = 90
 
-INBOX_NOTES = {"email": N_("Email from {name}"), "phone": N_("Call from {name}"), "message": N_("Message from {name}")}
 # More than the fastest speed brings per frame (10 posts a simulated second at 1 s = 120 s is
 # 20 a frame at 60 FPS), so the columns never fall behind for long.
 POSTS_PER_FRAME = 40
@@ -104,9 +107,13 @@ class LiveScene(Scene):
         self.session = session
         self.recording = recording
         self.observer_notes: list[tuple[int, str]] = []  # the facilitator's notes (N): (simulated time, text)
+        # The clock, the reading rule (game/play/pace.py), one-minute-left, trending and saving alerts.
+        self.round = Round(session, speed=app.settings.speed)
+        if recording is not None:
+            self.round.watch_saving("log", lambda: recording.stream.also_problem)
+            self.round.watch_saving("store", lambda: recording.store.problem)
         self.bot = BOTS["best"](self.session.seed) if app.settings.demo else None
         self.last_events: list[Event] = []
-        self.paused = False
         self.feed_channels = [c.id for c in case.channels if not c.is_inbox]
         self.inbox_channels = {c.id for c in case.channels if c.is_inbox}
         self.filter: str | None = None
@@ -119,22 +126,15 @@ class LiveScene(Scene):
         self.shown: str | None = None
         self.picker: Picker | None = None
         self.notes: list[Note] = []
-        self.trending: set[str] = set()
-        self.ever_trending: set[str] = set()
-        self.warned: set[str] = set()
         # Saving problems already told (one known before the round was shown on the menu).
         store_problem = self.recording.store.problem if self.recording is not None else None
-        self.told: set[str] = {store_problem} if store_problem else set()
+        if store_problem:
+            self.round.told.add(store_problem)
         self.unread = 0
         self.ended = False
         self.buttons: list[Button] = []
         self.chips: list[Button] = []
         self.regions: dict[str, pygame.Rect] = {}
-        self._trend_t = -1
-        self._trend_note = -TRENDING_NOTE_EVERY
-        self._recent = 0  # first post still young enough to trend
-        self._ranked = 0  # posts already in _by_weight
-        self._by_weight: list[tuple[float, str]] = []  # young posts, heaviest first
         self._seen = 0  # posts of session.feed already given to the columns
         self._rebuild = True
         self._drawn: tuple[int, pygame.Surface] | None = None  # (app frame, window) of the last clean draw
@@ -164,6 +164,22 @@ class LiveScene(Scene):
     @property
     def speed(self) -> float:
         return self.app.settings.speed
+
+    @property
+    def paused(self) -> bool:
+        return self.round.paused
+
+    @paused.setter
+    def paused(self, value: bool) -> None:
+        self.round.clock.paused = value
+
+    @property
+    def trending(self) -> set[str]:
+        return self.round.trending
+
+    def real_time_left(self, decision_id: str) -> float:
+        """Real seconds a person has left on an open decision, at the speed the clock runs now."""
+        return self.round.real_time_left(decision_id)
 
     # --- layout ----------------------------------------------------------------------
 
@@ -261,18 +277,21 @@ class LiveScene(Scene):
     def update(self, dt: float) -> None:
         for note in self.notes:
             note.age += dt
-        if not self.ended and not self.paused:
-            if self.bot is not None:
+        self.round.clock.speed = self.speed  # the menu's and the +/- keys' speed is the app's setting
+        alerts: list[Item] = []
+        if not self.ended:
+            if self.bot is not None and not self.paused:
                 self.bot.act(self.session, self.last_events)
-            events = self.session.advance(dt * self.speed)
-            self.last_events = events
+            items = self.round.tick(dt).items
+            events = [i for i in items if not isinstance(i, Alert)]
+            if not self.paused:
+                self.last_events = events
             self.take(events)
+            alerts = [i for i in for_players(items) if isinstance(i, Alert)]
         self._sync_posts()
         for decision_id in [d for d in self.chosen if d not in self.session.state.open]:
             del self.chosen[decision_id]
-        self._countdowns()
-        self._saving()
-        self._trending()
+        self._alerts(alerts)
         self._layout_middle()
         self._layout_buttons()
         busy = self.feed.update() + self.inbox.update()
@@ -302,7 +321,7 @@ class LiveScene(Scene):
                 channel = self.session.channels[post.channel]
                 icon = KIND_ICONS.get(channel.kind, "✉")
                 what = post.subject or post.text
-                heading = self._(INBOX_NOTES.get(channel.kind.value, INBOX_NOTES["message"]), name=post.name)
+                heading = self._(inbox_heading(channel.kind.value), name=post.name)
                 self.note(icon, self._("{heading}: {text}", heading=heading, text=what), th.SKY)
                 self.app.sound.play("message")
             if post.author == ORGANISATION:
@@ -334,68 +353,23 @@ class LiveScene(Scene):
         self.notes.append(Note(icon, text, colour, self.session.t))
         del self.notes[:-MAX_NOTES]
 
-    def _saving(self) -> None:
-        """Say once, on screen, when the session log or the results stop being saved.
-
-        The log and the store report their trouble on the terminal, which nobody in the room
-        watches; the round plays on either way.
-        """
-        found = [("log", getattr(self.session.log, "problem", None))]
-        if self.recording is not None:
-            found += [("log", self.recording.stream.also_problem), ("store", self.recording.store.problem)]
-        for kind, problem in found:
-            if problem and problem not in self.told:
-                self.told.add(problem)
+    def _alerts(self, alerts: list[Item]) -> None:
+        """The round's alerts as notifications: one minute left (real time), trending, saving trouble."""
+        for alert in alerts:
+            if isinstance(alert, DeadlineNear):
+                self.note("⚠", self._("One minute left: {title}", title=alert.decision.title), th.VERMILLION)
+                self.app.sound.play("hurry")
+            elif isinstance(alert, Trending):
+                heading = self._("Trending: {name}", name=alert.post.name)
+                self.note("▲", self._("{heading}: {text}", heading=heading, text=alert.post.text), th.ORANGE)
+            elif isinstance(alert, SavingFailed):
                 # Whole, not cut like other notes: the reason and the file's name are the point.
-                self.notes.append(Note("⚠", self._(SAVING_NOTES[kind], why=problem), th.VERMILLION, self.session.t))
+                # The log and the store report their trouble on the terminal, which nobody in the
+                # room watches; the round plays on either way.
+                self.notes.append(Note("⚠", self._(SAVING_NOTES.get(alert.what, SAVING_NOTES["log"]),
+                                                    why=alert.reason), th.VERMILLION, self.session.t))
                 del self.notes[:-MAX_NOTES]
                 self.app.sound.play("hurry")
-
-    def _countdowns(self) -> None:
-        for decision in self.session.open_decisions:
-            if self.session.time_left(decision.id) <= 60 and decision.id not in self.warned:
-                self.warned.add(decision.id)
-                self.note("⚠", self._("One minute left: {title}", title=decision.title), th.VERMILLION)
-                self.app.sound.play("hurry")
-
-    def _trending(self) -> None:
-        """The few recent posts gaining likes fastest; recomputed once per simulated tick.
-
-        A post's likes grow in proportion to its engagement weight (the story's attention is the
-        same for all), so the recent posts are kept sorted by weight and the first few with
-        enough likes to be noticed are the ones trending. No scan of the whole feed.
-        """
-        session = self.session
-        if session.t == self._trend_t:
-            return
-        self._trend_t = session.t
-        feed, by_weight = session.feed, self._by_weight
-        while self._ranked < len(feed):
-            post = feed[self._ranked]
-            self._ranked += 1
-            if post.author != ORGANISATION and post.channel not in self.inbox_channels:
-                insort(by_weight, (-post.weight, post.id))
-        while self._recent < len(feed) and feed[self._recent].t < session.t - TRENDING_WINDOW:
-            old = feed[self._recent]
-            self._recent += 1
-            i = bisect_left(by_weight, (-old.weight, old.id))
-            if i < len(by_weight) and by_weight[i][1] == old.id:
-                del by_weight[i]
-        trending = []
-        for _, pid in by_weight[:TRENDING_SCAN]:
-            if session.engagement(session.posts[pid])[0] >= TRENDING_MIN_LIKES:
-                trending.append(pid)
-                if len(trending) == TRENDING_COUNT:
-                    break
-        self.trending = set(trending)
-        fresh = self.trending - self.ever_trending
-        if fresh and session.t - self._trend_note >= TRENDING_NOTE_EVERY:
-            # One note at a time, so trending chatter does not bury the messages and decisions.
-            self._trend_note = session.t
-            post = max((session.posts[pid] for pid in fresh), key=lambda p: session.engagement(p)[0])
-            heading = self._("Trending: {name}", name=post.name)
-            self.note("▲", self._("{heading}: {text}", heading=heading, text=post.text), th.ORANGE)
-        self.ever_trending |= self.trending
 
     def finish(self) -> None:
         from game.ui.debrief import DebriefScene
@@ -467,11 +441,10 @@ class LiveScene(Scene):
         self.set_filter(options[(i + step) % len(options)])
 
     def change_speed(self, step: int) -> None:
-        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
-        self.app.settings.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
+        self.app.settings.speed = step_speed(self.speed, step)
 
     def toggle_pause(self) -> None:
-        self.paused = not self.paused
+        self.round.toggle_pause()
 
     def optional_items(self) -> list[tuple[str, str, str]]:
         """The case's optional injects and decisions that have not happened yet."""
@@ -490,15 +463,14 @@ class LiveScene(Scene):
         return items
 
     def fire(self, item_id: str) -> None:
+        """Bring in an optional item: it arrives as the post, message or decision it is, nothing else."""
         try:
-            self.take(self.session.fire(item_id))
+            self.take([i for i in self.round.fire(item_id).items if not isinstance(i, Alert)])
         except EngineError as exc:
             self.note("⚠", str(exc), th.GREY)
-            return
-        self.note("⚡", self._("Facilitator brought in “{id}”", id=item_id), th.PURPLE)
 
     def end_round(self) -> None:
-        self.take(self.session.end())
+        self.take(list(self.round.end().items))  # only the end: the silent rest is played off screen
 
     def open_picker(self, kind: str) -> None:
         if kind == "inject":

@@ -79,7 +79,9 @@ class NoteScene(Scene):
         live.observer_notes.append((self.at, text))
         if live.recording is not None:
             live.recording.note(self.at, text)
-        live.note("✎", self._("Note kept at {at}: {text}", at=self.tr.clock(self.at), text=text), th.YELLOW)
+        # The facilitator's alone: never a players' notification (issue 17); the round tells its
+        # facilitator-only listeners (the workshop host's console).
+        live.round.note(text, at=self.at)
 
     def draw(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter

@@ -1,0 +1,81 @@
+"""The debrief's words in any language: one home for every renderer (terminal, window, host, report).
+
+Each function takes a :class:`~game.i18n.Translator` for the language to show. What the engine
+decided is kept as reasons (:class:`~game.i18n.Reason`) and worded here; a round stored before
+reasons existed shows the prose it was stored with.
+"""
+
+from __future__ import annotations
+
+from game.engine.rubric import strategy_name
+from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES, Reason, Translator
+from game.play.debrief import Debrief, DecisionReview, PartScore, Signals
+
+
+def _say(reasons: tuple[Reason, ...] | list[Reason], tr: Translator, stored: str) -> str:
+    return " ".join(tr.say(r) for r in reasons) if reasons else stored
+
+
+def part_name(name: str, tr: Translator) -> str:
+    """"Outcome", "Strategy fit"... ("Résultat"...)."""
+    return tr.name(PART_NAMES, name).capitalize()
+
+
+def part_note(part: PartScore, tr: Translator) -> str:
+    """Why the part scored what it did."""
+    return _say(part.reasons, tr, part.note)
+
+
+def decision_why(decision: DecisionReview, tr: Translator) -> str:
+    """Why the choice fits or not ("" when the author's feedback is the reason)."""
+    return tr.say(decision.reason) if decision.reason is not None else decision.why
+
+
+def better_why(decision: DecisionReview, tr: Translator) -> str:
+    """Why the recommended option is better: the author's feedback on it, else the rubric's reason."""
+    better = decision.better
+    if better is None:
+        return ""
+    if better.feedback:
+        return better.feedback
+    return tr.say(better.reason) if better.reason is not None else better.why
+
+
+def strategy(decision: DecisionReview, tr: Translator) -> str:
+    return strategy_name(decision.strategy, tr.lang)
+
+
+def crisis(debrief: Debrief, tr: Translator) -> str:
+    """The crisis in the terms of SCCT, and what it calls for."""
+    return tr.say(debrief.crisis_reason) if debrief.crisis_reason is not None else debrief.crisis_text
+
+
+def ending_kind(debrief: Debrief, tr: Translator) -> str:
+    return tr.name(ENDING_KINDS, debrief.ending.get("kind", "")).lower()
+
+
+def objective_state(met: bool | None, tr: Translator) -> str:
+    return tr.name(OBJECTIVE_STATES, met)
+
+
+def signal_summary(signals: Signals, tr: Translator) -> str:
+    """One line: caught out of the total, false alarms, precision and recall."""
+    return tr.gettext(
+        "{caught}, {false} (precision {precision}, recall {recall}).",
+        caught=tr.ngettext("{n} signal caught out of {total}", "{n} signals caught out of {total}",
+                           len(signals.caught), total=signals.total),
+        false=tr.ngettext("with {n} false alarm", "with {n} false alarms", signals.false_count),
+        precision=tr.percent(signals.precision), recall=tr.percent(signals.recall))
+
+
+def signal_note(signals: Signals, tr: Translator, stored: str = "") -> str:
+    """The signal part's note (caught, real signals among the posts marked, dismissed)."""
+    return _say(signals.reasons, tr, stored)
+
+
+def ended_early(debrief: Debrief, tr: Translator) -> str:
+    """What the debrief says of a round the facilitator ended before its time ("" otherwise)."""
+    if debrief.ended_early_at is None:
+        return ""
+    return tr.gettext("The round was ended at {at}; the rest of it played out as silence before scoring.",
+                      at=tr.clock(debrief.ended_early_at))

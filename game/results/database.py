@@ -1,0 +1,465 @@
+"""The results database itself: opening it, recovering from a file that is not usable, and the
+migration ladder that brings a file of any earlier format up to this program's.
+
+A file is never changed behind the trainer's back: before a migration the file is copied
+beside itself (``results.db.v1-backup-<time>``), then each step runs in its own transaction and
+sets ``PRAGMA user_version`` as its last statement, so a killed process leaves the file at one
+step or the next, never between. A file written by a newer program is opened read-only: its
+results can be read and reported, and this round is not saved there (the message says so).
+
+The repositories (:mod:`game.results.repositories`) build on :class:`Database` and only ever
+raise :class:`StoreError`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Self
+
+DB_NAME = "results.db"
+ENV_DATA_DIR = "CRISIS_SIM_DATA_DIR"
+BUSY_TIMEOUT_MS = 2000
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked (the message says why, in the trainer's words)."""
+
+
+def data_dir(given: str | Path | None = None) -> Path:
+    """The folder the results live in: ``--data-dir``, else ``$CRISIS_SIM_DATA_DIR``, else the
+    user's data folder for the game (found by platformdirs)."""
+    if given:
+        return Path(given).expanduser()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("crisis-sim", appauthor=False))
+
+
+def utc_now() -> str:
+    """Wall-clock time as ISO 8601 UTC to the millisecond (the store's clock, never the engine's)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def pack_log(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack_log(blob: bytes | None) -> str:
+    return zlib.decompress(blob).decode("utf-8") if blob else ""
+
+
+# --- the migration ladder ---------------------------------------------------------------------
+# MIGRATIONS[n] takes a file from format n to format n + 1. Never edit a step that has shipped:
+# add one. Format 1 is the first released one (tests/data/stores/results-v1.sqlite was written
+# by it); step 0 creates it in an empty file.
+
+_V1 = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id          TEXT PRIMARY KEY,
+    team        TEXT NOT NULL DEFAULT '',
+    case_id     TEXT NOT NULL,
+    case_title  TEXT NOT NULL DEFAULT '',
+    case_path   TEXT,
+    case_sha256 TEXT,
+    language    TEXT NOT NULL DEFAULT 'en',
+    seed        INTEGER NOT NULL,
+    workshop    TEXT,
+    started_at  TEXT NOT NULL,
+    ended_at    TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('running', 'finished', 'interrupted', 'abandoned')),
+    sim_t       INTEGER NOT NULL DEFAULT 0,
+    duration    INTEGER,
+    score       REAL,
+    breakdown   TEXT,
+    ending      TEXT,
+    ending_kind TEXT,
+    questions   TEXT,
+    case_info   TEXT,
+    machine     TEXT,
+    pid         INTEGER,
+    origin      TEXT NOT NULL DEFAULT 'local'
+);
+CREATE INDEX IF NOT EXISTS sessions_by_team ON sessions (team, case_id, started_at);
+CREATE INDEX IF NOT EXISTS sessions_by_workshop ON sessions (workshop, status, team, score, ended_at);
+CREATE INDEX IF NOT EXISTS sessions_by_case ON sessions (case_id, status, score);
+CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (started_at);
+CREATE INDEX IF NOT EXISTS sessions_by_status ON sessions (status);
+CREATE TABLE IF NOT EXISTS session_data (
+    id     TEXT PRIMARY KEY,
+    result TEXT,
+    log    BLOB
+);
+CREATE TABLE IF NOT EXISTS log_lines (
+    session TEXT NOT NULL,
+    seq     INTEGER NOT NULL,
+    line    TEXT NOT NULL,
+    PRIMARY KEY (session, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS decisions (
+    session       TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    decision      TEXT NOT NULL,
+    title         TEXT NOT NULL DEFAULT '',
+    option        TEXT,
+    label         TEXT NOT NULL DEFAULT '',
+    strategy      TEXT,
+    opened_at     INTEGER,
+    decided_at    INTEGER,
+    seconds_taken INTEGER,
+    fit           REAL,
+    better        TEXT,
+    PRIMARY KEY (session, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS decisions_by_decision ON decisions (decision);
+CREATE TABLE IF NOT EXISTS notes (
+    session    TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    t          INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    written_at TEXT NOT NULL,
+    PRIMARY KEY (session, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS answers (
+    session     TEXT NOT NULL,
+    question    TEXT NOT NULL,
+    text        TEXT NOT NULL DEFAULT '',
+    answer      TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (session, question)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS workshops (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    case_id    TEXT NOT NULL,
+    case_path  TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS workshop_teams (
+    workshop TEXT NOT NULL,
+    team     TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (workshop, team)
+) WITHOUT ROWID
+"""
+
+# Format 2: a workshop belongs to an organisation ('' on a trainer's own laptop), and its name
+# is unique within that organisation, so that one shared database can hold two departments'
+# "Induction, March" (SQLite cannot drop a UNIQUE constraint, hence the rebuild).
+_V2 = """
+CREATE TABLE workshops_v2 (
+    id           TEXT PRIMARY KEY,
+    organisation TEXT NOT NULL DEFAULT '',
+    name         TEXT NOT NULL,
+    case_id      TEXT NOT NULL,
+    case_path    TEXT,
+    created_at   TEXT NOT NULL,
+    UNIQUE (organisation, name)
+);
+INSERT INTO workshops_v2 (id, organisation, name, case_id, case_path, created_at)
+    SELECT id, '', name, case_id, case_path, created_at FROM workshops;
+DROP TABLE workshops;
+ALTER TABLE workshops_v2 RENAME TO workshops
+"""
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+MIGRATIONS: tuple[Sequence[str], ...] = (_statements(_V1), _statements(_V2))
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_COLUMNS: dict[str, set[str]] = {}
+
+
+def _missing_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables of the current format that the database lacks, or that lack a column."""
+    if not _COLUMNS:
+        model = sqlite3.connect(":memory:", isolation_level=None)
+        for steps in MIGRATIONS:
+            for statement in steps:
+                model.execute(statement)
+        for (table,) in model.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            _COLUMNS[table] = {r[1] for r in model.execute(f"PRAGMA table_info({table})")}
+        model.close()
+    return [table for table, columns in _COLUMNS.items()
+            if not columns <= {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}]
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> list[int]:
+    """Bring the file up to :data:`SCHEMA_VERSION`, one transaction per step; returns the steps run.
+
+    Each step checks the version again inside its write transaction, so two programs opening
+    the same old file at once migrate it once. An existing file (version 1 or more) is backed
+    up first, when ``path`` is given.
+    """
+    done: list[int] = []
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return done
+    if path is not None and version > 0:
+        backup(conn, path, version)
+    for step in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != step:
+                conn.execute("ROLLBACK")
+                continue  # another program ran this step meanwhile
+            for statement in MIGRATIONS[step]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        done.append(step + 1)
+    return done
+
+
+def backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the whole file (consistently, with SQLite's backup API) before it is migrated."""
+    target = path.with_name(f"{path.name}.v{version}-backup-{time.strftime('%Y%m%d-%H%M%S')}")
+    copy = sqlite3.connect(target)
+    try:
+        conn.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to keep or send
+    finally:
+        copy.close()
+    return target
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    except OSError:
+        return False
+    return True
+
+
+class Database:
+    """One SQLite results file, opened for the game.
+
+    Args:
+        path: The SQLite file (created with its folder if missing).
+        now: Wall clock for the timestamps (tests pass a fixed one).
+        durable: Commit with a full sync, so a machine that loses power loses no commit (the
+            benchmark turns it off to measure the rest).
+        read_only: Never write (reports and listings).
+
+    Opening never raises: on trouble, :attr:`problem` says what happened and :attr:`writable`
+    turns false when saving has to stop.
+    """
+
+    def __init__(self, path: str | Path, *, now: Callable[[], str] = utc_now, durable: bool = True,
+                 read_only: bool = False) -> None:
+        import platform
+
+        self.path = Path(path)
+        self.now = now
+        self.problem: str | None = None
+        self.moved_aside: Path | None = None
+        self.migrated: list[int] = []
+        self.writable = not read_only
+        self.machine = platform.node() or "unknown"
+        self._durable = durable
+        self.conn: sqlite3.Connection | None = None
+        self._open()
+
+    # --- opening, and what to do when the file is not usable -------------------------------
+
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._fail_open(f"cannot create the results folder {self.path.parent} ({exc.strerror or exc})")
+            return
+        exists = self.path.exists()
+        if exists and (not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK)):
+            self.writable = False
+            self.problem = f"{self.path} is read-only: results can be read but this round will not be saved"
+        elif not exists and not os.access(self.path.parent, os.W_OK):
+            self._fail_open(f"{self.path.parent} is read-only: results will not be saved")
+            return
+        try:
+            self._connect()
+        except sqlite3.DatabaseError as exc:
+            if self._damaged(exc):
+                self._move_aside(exc)
+            else:
+                self._fail_open(f"cannot open {self.path} ({exc}): results will not be saved")
+
+    def _connect(self) -> None:
+        if self.writable:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        else:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if self.writable:
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError:
+                    pass  # another process holds it in another mode, or a filesystem without WAL: fine
+                conn.execute(f"PRAGMA synchronous = {'FULL' if self._durable else 'OFF'}")
+                conn.execute("PRAGMA foreign_keys = OFF")
+            if version > SCHEMA_VERSION:
+                # A newer program's file: read it (its tables only grew), never write to it.
+                if self.writable:
+                    conn.close()
+                    conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                           isolation_level=None, check_same_thread=False)
+                self.writable = False
+                self.problem = (f"{self.path} was written by a newer Crisis Sim (format {version}, this one "
+                                f"knows {SCHEMA_VERSION}): its results can be read, but this round will not "
+                                "be saved there; update the game")
+                self.conn = conn
+                return
+            if version == 0 and not self.writable:
+                raise StoreError(f"{self.path} is read-only and holds no results yet")
+            if version < SCHEMA_VERSION and self.writable:
+                self.migrated = migrate(conn, self.path if version > 0 else None)
+            elif version < SCHEMA_VERSION:
+                # An older file we may not change: migrate a copy in memory and read that.
+                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                conn.backup(memory)
+                conn.close()
+                conn = memory
+                migrate(conn)
+            missing = _missing_tables(conn)
+            if missing:  # the format's number without its tables: a damaged file, not an empty one
+                raise sqlite3.DatabaseError(f"its tables are missing or incomplete: {', '.join(missing)}")
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                # Another game holds the file: read what we can, save nothing this time.
+                self.writable = False
+                self.problem = f"{self.path} is locked by another program: results will not be saved"
+                self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                            isolation_level=None, check_same_thread=False)
+                return
+            raise
+        except StoreError as exc:
+            conn.close()
+            self._fail_open(str(exc))
+            return
+        except BaseException:
+            conn.close()
+            raise
+        self.conn = conn
+
+    @staticmethod
+    def _damaged(exc: sqlite3.DatabaseError) -> bool:
+        text = str(exc).lower()
+        return not isinstance(exc, sqlite3.OperationalError) or "malformed" in text or "not a database" in text
+
+    def _move_aside(self, exc: Exception) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        try:
+            os.replace(self.path, target)
+            for suffix in ("-wal", "-shm", "-journal"):
+                extra = self.path.with_name(self.path.name + suffix)
+                if extra.exists():
+                    os.replace(extra, target.with_name(target.name + suffix))
+        except OSError as move_error:
+            self._fail_open(f"{self.path} is damaged ({exc}) and cannot be moved aside ({move_error}): "
+                            "results will not be saved")
+            return
+        self.moved_aside = target
+        self.problem = f"{self.path} was damaged ({exc}); it was moved to {target.name} and a new one started"
+        try:
+            self._connect()
+        except sqlite3.DatabaseError as again:
+            self._fail_open(f"cannot start a new {self.path} ({again}): results will not be saved")
+
+    def _fail_open(self, message: str) -> None:
+        self.problem = message
+        self.writable = False
+        self.conn = None
+
+    @property
+    def available(self) -> bool:
+        """True when the file could be opened (for reading at least)."""
+        return self.conn is not None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- low level ---------------------------------------------------------------------
+
+    def _need(self, write: bool = False) -> sqlite3.Connection:
+        if self.conn is None:
+            raise StoreError(self.problem or f"{self.path}: no results database")
+        if write and not self.writable:
+            raise StoreError(self.problem or f"{self.path} is read-only")
+        return self.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is stored, or nothing."""
+        conn = self._need(write=True)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(self._explain(exc)) from exc
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise StoreError(self._explain(exc)) from exc
+
+    def _explain(self, exc: sqlite3.Error) -> str:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return f"{self.path} is locked by another program"
+        if "readonly" in text or "read-only" in text:
+            self.writable = False
+            return f"{self.path} is read-only"
+        return f"{self.path}: {text}"
+
+    def safely(self, action: Callable[[], Any], what: str) -> Any:
+        """Run a write for the game: on failure, note the problem and carry on (returns None)."""
+        try:
+            result = action()
+        except (StoreError, sqlite3.Error) as exc:
+            message = exc.args[0] if isinstance(exc, StoreError) else self._explain(exc)
+            self.problem = f"{what}: {message}"
+            return None
+        return result
+
