@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from game.engine.assess import Point, assess, shipped_cues  # noqa: E402
-from game.engine.assess._text import stem  # noqa: E402
+from game.engine.assess import Point, assess, shipped_cues
+from game.engine.assess._text import stem
 
 GOAL_MS = 5.0
 

@@ -155,26 +155,26 @@ class Translator:
 
     def number(self, value: float) -> str:
         """A whole number with the language's grouping: ``1,234`` / ``1 234`` (narrow no-break space)."""
-        from babel.numbers import format_decimal
+        from babel.numbers import format_decimal  # Babel loads on first use: --help and validate stay fast
 
         return format_decimal(value, format="#,##0.##", locale=self.lang)
 
     def decimal(self, value: float, digits: int = 1) -> str:
         """A number with exactly ``digits`` decimals: ``90.9`` / ``90,9``."""
-        from babel.numbers import format_decimal
+        from babel.numbers import format_decimal  # Babel loads on first use: --help and validate stay fast
 
         pattern = "#,##0." + "0" * digits if digits > 0 else "#,##0"
         return format_decimal(value, format=pattern, locale=self.lang, decimal_quantization=True)
 
     def percent(self, fraction: float) -> str:
         """``0.5`` as ``50%`` / ``50 %``."""
-        from babel.numbers import format_percent
+        from babel.numbers import format_percent  # Babel loads on first use: --help and validate stay fast
 
         return format_percent(fraction, locale=self.lang)
 
     def compact(self, value: int) -> str:
         """A count in a few characters: ``1.2K`` / ``1,2 k``."""
-        from babel.numbers import format_compact_decimal
+        from babel.numbers import format_compact_decimal  # Babel loads on first use: --help and validate stay fast
 
         digits = 1 if abs(value) < 10_000 or 1_000_000 <= abs(value) < 10_000_000 else 0
         return format_compact_decimal(value, locale=self.lang, fraction_digits=digits)
@@ -190,7 +190,7 @@ class Translator:
         The pattern is itself a message, so each catalogue chooses it (``HH:mm:ss`` in
         English, ``H 'h' mm`` in French: ``14 h 05``); Babel applies it.
         """
-        from babel.dates import format_time
+        from babel.dates import format_time  # Babel loads on first use: --help and validate stay fast
 
         seconds = max(0, int(seconds))
         hours, rest = divmod(seconds, 3600)
@@ -229,7 +229,7 @@ class Translator:
 
     def date(self, value: datetime.date | str) -> str:
         """A date as the language writes it in full: ``March 17, 2010`` / ``17 mars 2010``."""
-        from babel.dates import format_date
+        from babel.dates import format_date  # Babel loads on first use: --help and validate stay fast
 
         if isinstance(value, str):
             try:

@@ -9,6 +9,8 @@ import shlex
 from importlib import resources
 from pathlib import Path
 
+from game.authoring.schema import case_schema
+
 TEMPLATE_LANGUAGES = ("en", "fr")
 SCHEMA = "case.schema.json"
 
@@ -59,7 +61,5 @@ def _schema_reference(folder: Path) -> str:
     for parent in (folder, *folder.parents):
         if (parent / SCHEMA).is_file():
             return Path(os.path.relpath(parent / SCHEMA, folder)).as_posix()
-    from game.authoring.schema import case_schema  # only when a case folder lacks the schema
-
     (folder / SCHEMA).write_text(json.dumps(case_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return SCHEMA

@@ -380,8 +380,8 @@ def check_plan(case: Case, case_file: Path) -> list[Diagnostic]:
         return exc.diagnostics
     paths = {p.id: p for p in plan.paths}
     diagnostics: list[Diagnostic] = []
-    for run in run_plan(case, plan):
-        diagnostics += check_path(case, paths[run.path], run, str(file))
+    for outcome in run_plan(case, plan):
+        diagnostics += check_path(case, paths[outcome.path], outcome, str(file))
     return _merge_seeds(diagnostics)
 
 
@@ -422,8 +422,8 @@ class Combinations:
             runs = [(c, r) for c, r in self.played if r.ending == ending.id]
             lines.append(f"  {ending.id:<18} {counts[ending.id]:>6}  ({ending.kind})"
                          + ("  never reached" if not runs else ""))
-            for choices, run in sorted(runs, key=lambda cr: -cr[1].score)[:1]:
-                lines.append(f"      e.g. {format_choices(choices)}  -> {run.score:.1f}")
+            for choices, outcome in sorted(runs, key=lambda cr: -cr[1].score)[:1]:
+                lines.append(f"      e.g. {format_choices(choices)}  -> {outcome.score:.1f}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:

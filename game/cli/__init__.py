@@ -20,8 +20,14 @@ from game.cli import frontends
 __all__ = ["GROUPS", "build_parser", "case_schema", "main"]
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS: tuple[str, ...] = ("game.cli.play", "game.cli.authoring", "game.cli.results", "game.cli.host",
-                          "game.cli.assess")
+# One group a line, so that helpers adding groups at the same time do not conflict.
+GROUPS: tuple[str, ...] = (
+    "game.cli.play",
+    "game.cli.authoring",
+    "game.cli.results",
+    "game.cli.assess",
+    "game.cli.host",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.cli.common import fail
+from game.text_play import StdinCommands, TextPlayer
 
 if TYPE_CHECKING:
     from game.engine.session import Session
@@ -49,6 +50,4 @@ def window_resume(args: argparse.Namespace, session_id: str) -> int:
 
 def terminal(session: Session, speed: float | None) -> None:
     """Play ``session`` in the terminal until it ends; KeyboardInterrupt reaches the caller."""
-    from game.text_play import StdinCommands, TextPlayer  # the terminal player only when one plays
-
     TextPlayer(session, sys.stdout, StdinCommands(), time.monotonic, speed).run()  # None: the case's pace

@@ -16,9 +16,9 @@ from game.engine.loader import LoadedCase, case_files, load_case
 from game.engine.log import LogError, SessionLog, read_log, replay, written_by_other_engine
 from game.engine.scoring import score
 from game.engine.session import Session
+from game.i18n import system_language
 from game.results.recording import start
 from game.results.store import ResultStore
-from game.i18n import system_language
 from game.text_play import format_result
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -255,8 +255,6 @@ def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
 
 
 def _unwrap(annotation: Any) -> Any:
-    from typing import get_args
-
     for arg in (annotation, *get_args(annotation)):
         if isinstance(arg, type) and issubclass(arg, BaseModel):
             return arg

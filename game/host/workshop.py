@@ -89,9 +89,9 @@ class HostedWorkshop:
         self.secret: str = keys.get("facilitator") or new_code()
         codes: dict[str, str] = keys.get("teams", {})
         self.teams: dict[str, Team] = {}
-        for team in names:
-            code = codes.get(team) or new_code()
-            self.teams[code] = Team(team, code)
+        for team_name in names:
+            code = codes.get(team_name) or new_code()
+            self.teams[code] = Team(team_name, code)
         self._save_keys()
         self.listeners: list[Callable[[Team | None], None]] = []
         self.resumable = self._stopped_rounds()

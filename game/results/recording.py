@@ -18,9 +18,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from game.engine.diagnostics import CaseError
+from game.engine.loader import load_case
 from game.engine.log import ReplayError, SessionLog, case_digest, replay, written_by_other_engine
 from game.engine.session import Session
-from game.results.store import ResultStore, StoreError, StoredSession
+from game.results.store import ResultStore, StoredSession, StoreError
 
 if TYPE_CHECKING:
     from game.engine.model import Case
@@ -328,9 +330,6 @@ def resume(store: ResultStore, stored: StoredSession | str, case: Case, case_pat
 def resume_from_disk(store: ResultStore, stored: StoredSession | str, case_path: str | Path | None = None,
                      also: IO[str] | None = None) -> tuple[Session, Recording, Path]:
     """:func:`resume`, loading the case from the path the round was played from (or the one given)."""
-    from game.engine.diagnostics import CaseError
-    from game.engine.loader import load_case
-
     if isinstance(stored, str):
         stored = store.session(stored)
     raw = case_path or stored.case_path

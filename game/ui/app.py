@@ -8,95 +8,43 @@ Wall-clock time is read here only (pygame's clock) and reaches the engine only a
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pygame
 
-from game.i18n import LANGUAGES, Translator, system_language, translator
+from game.i18n import LANGUAGES, Translator, translator
+from game.ui.briefing import BriefingScene
+from game.ui.debrief import DebriefScene
+from game.ui.director import take_screenshots
+from game.ui.help import HelpScene
+from game.ui.history import HistoryScene
+from game.ui.live import LiveScene
+from game.ui.menu import MenuScene
+from game.ui.notes import NoteScene, ReflectScene
+from game.ui.resume import ResumeScene, offer_resume
+from game.ui.rounds import close_results
 from game.ui.scene import Scene
+from game.ui.settings import DEFAULT_SPEED, DEMO_SPEED, SPEEDS, Settings, default_scenarios
 from game.ui.sound import Cues
 from game.ui.text import Painter
-from game.ui.theme import BASE_SIZE, Theme
+from game.ui.theme import Theme
+from game.ui.workshop import NewWorkshopScene, WorkshopScene
 
-PACKAGE_SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
-SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
-DEFAULT_SPEED = 20.0
-DEMO_SPEED = 60.0
+__all__ = ["DEFAULT_SPEED", "DEMO_SPEED", "SCREENS", "SPEEDS", "App", "Settings", "default_scenarios", "open_app",
+           "run"]
+
+#: Every screen by name. A screen goes to another by asking the app for it by name
+#: (``app.push(app.new_scene("briefing", case, path))``), never by importing it, so the screens
+#: do not import each other in a circle (as Tuxemon's state manager keeps its states).
+SCREENS: dict[str, type[Scene]] = {
+    scene.name: scene
+    for scene in (MenuScene, BriefingScene, LiveScene, DebriefScene, NoteScene, ReflectScene, HelpScene,
+                  HistoryScene, WorkshopScene, NewWorkshopScene, ResumeScene)
+}
+
 MAX_FRAME = 0.25  # a stall (window dragged, machine busy) never jumps the simulation further
-
-
-def default_scenarios() -> Path:
-    """``./scenarios`` when it exists, else the cases shipped next to the package."""
-    local = Path("scenarios")
-    return local if local.is_dir() else PACKAGE_SCENARIOS
-
-
-@dataclass
-class Settings:
-    """What the menu lets a trainer choose, and what the command line asked for."""
-
-    scenarios: list[Path] = field(default_factory=list)
-    lang: str = "en"
-    team: str = ""
-    speed: float = DEFAULT_SPEED
-    projector: bool = False
-    fullscreen: bool = False
-    demo: bool = False
-    seed: int = 1
-    screenshot: Path | None = None
-    log: Path | None = None
-    size: tuple[int, int] = BASE_SIZE
-    data_dir: Path | None = None  # the results folder (--data-dir); None: the user's data folder
-    # Rounds are kept in the user's data folder only when the command line asks (from_args): an
-    # App built in code (a test, a benchmark) keeps nothing there unless it names a data_dir.
-    keep_results: bool = False
-    workshop: str | None = None  # rounds played now belong to this workshop (its id)
-    resume: str | None = None  # `crisis-sim resume ID`: open on that round
-
-    @classmethod
-    def from_args(cls, args: argparse.Namespace | Any) -> Settings:
-        folders = []
-        given = getattr(args, "scenarios", None)
-        if given:
-            folders.append(Path(given))
-        default = default_scenarios()
-        if default.is_dir() and all(default.resolve() != f.resolve() for f in folders if f.exists()):
-            folders.append(default)
-        lang = getattr(args, "lang", None) or system_language()
-        speed = getattr(args, "speed", None)
-        demo = bool(getattr(args, "demo", False))
-        screenshot = getattr(args, "screenshot", None)
-        log = getattr(args, "log", None)
-        return cls(
-            scenarios=folders,
-            lang=lang if lang in LANGUAGES else "en",
-            speed=float(speed) if speed else (DEMO_SPEED if demo else DEFAULT_SPEED),
-            projector=bool(getattr(args, "projector", False)),
-            fullscreen=bool(getattr(args, "fullscreen", False)),
-            demo=demo,
-            seed=int(getattr(args, "seed", 1) or 1),
-            screenshot=Path(screenshot) if screenshot else None,
-            log=Path(log) if log else None,
-            size=_window_size(),
-            data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
-            keep_results=True,
-            resume=getattr(args, "resume", None),
-            team=getattr(args, "team", None) or "",
-        )
-
-
-def _window_size() -> tuple[int, int]:
-    """``CRISIS_SIM_WINDOW=1920x1080`` opens (or screenshots) at another size."""
-    raw = os.environ.get("CRISIS_SIM_WINDOW", "")
-    try:
-        w, h = (int(v) for v in raw.lower().split("x"))
-        return max(640, w), max(360, h)
-    except ValueError:
-        return BASE_SIZE
 
 
 class App:
@@ -173,6 +121,10 @@ class App:
     @property
     def top(self) -> Scene | None:
         return self.stack[-1] if self.stack else None
+
+    def new_scene(self, name: str, *args: Any, **kwargs: Any) -> Scene:
+        """A new screen called ``name`` (a key of :data:`SCREENS`) for this window."""
+        return SCREENS[name](self, *args, **kwargs)
 
     def scene(self, name: str) -> Scene | None:
         """The scene called ``name`` on the stack, if any."""
@@ -251,12 +203,10 @@ class App:
             self.sound.toggle()
 
     def toggle_help(self) -> None:
-        from game.ui.help import HelpScene
-
         if self.top is not None and self.top.name == "help":
             self.pop()
         else:
-            self.push(HelpScene(self))
+            self.push(self.new_scene("help"))
 
     def _from_base(self) -> list[Scene]:
         """The scenes that show: the top one and, under overlays, the ones they cover."""
@@ -291,8 +241,6 @@ class App:
         pygame.image.save(self.window, str(path))
 
     def close(self) -> None:
-        from game.ui.rounds import close_results
-
         close_results(self)  # a round still running is kept as interrupted, to resume next time
         self.sound.close()
         pygame.display.quit()
@@ -300,8 +248,6 @@ class App:
 
 def open_app(settings: Settings, case: Path | None = None) -> App:
     """A window on the menu (and the case's briefing when one was given)."""
-    from game.ui.menu import MenuScene
-
     app = App(settings)
     menu = MenuScene(app, settings.scenarios, extra=case)
     app.push(menu)
@@ -328,11 +274,7 @@ def run(args: argparse.Namespace, case: Path | str | None = None) -> int:
         return 1
     try:
         if settings.screenshot is not None:
-            from game.ui.director import take_screenshots
-
             return take_screenshots(app, settings.screenshot, case_path)
-        from game.ui.resume import offer_resume
-
         offer_resume(app)  # a round that stopped mid-way (a crash, a closed window) is offered first
         return app.loop()
     finally:

@@ -156,9 +156,7 @@ class BriefingScene(PageScene):
 
     def press(self, action: str) -> None:
         if action == "start" and self.case is not None:
-            from game.ui.live import LiveScene
-
-            self.app.replace(LiveScene(self.app, self.case, self.path))
+            self.app.replace(self.app.new_scene("live", self.case, self.path))
         elif action == "reload":
             self.reload()
         elif action == "back":

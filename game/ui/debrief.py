@@ -11,18 +11,17 @@ from pathlib import Path
 import pygame
 
 from game.engine.model import Case
-from game.engine.session import Session
-from game.ui import theme as th
 from game.engine.rubric import strategy_name
 from game.engine.scoring import score
+from game.engine.session import Session
 from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES
+from game.ui import theme as th
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
-from game.ui.notes import debrief_buttons, debrief_press, debrief_sections
+from game.ui.notes import debrief_buttons, debrief_press, debrief_sections, debrief_setup
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
 from game.ui.widgets import key_name
-
 
 OBJECTIVE_MARKS = {True: ("✔", th.GREEN), False: ("✘", th.VERMILLION), None: ("?", th.MUTED)}
 
@@ -49,8 +48,6 @@ class DebriefScene(PageScene):
         self.session = session
         self.result = score(session)
         # The round in the results store, the observer's notes, the reflection questions (game/ui/notes.py).
-        from game.ui.notes import debrief_setup
-
         debrief_setup(self, recording, notes)
 
     # --- layout ----------------------------------------------------------------------
@@ -217,9 +214,7 @@ class DebriefScene(PageScene):
             self.app.back_to("menu")
             pygame.display.set_caption("Crisis Sim")
         elif action == "replay":
-            from game.ui.briefing import BriefingScene
-
-            self.app.replace(BriefingScene(self.app, self.case, self.path))
+            self.app.replace(self.app.new_scene("briefing", self.case, self.path))
         else:
             debrief_press(self, action)
 

@@ -10,7 +10,7 @@ from game.engine.model import Decision, Effects
 from game.engine.scoring import timeout_label
 from game.ui import theme as th
 from game.ui.text import Sheet
-from game.ui.widgets import Button, key_name
+from game.ui.widgets import Button, draw_button, key_name
 
 if TYPE_CHECKING:
     from game.ui.live import LiveScene
@@ -160,8 +160,6 @@ class DecisionPanel:
         bw = min(inner, t.font("body").size(label)[0] + t.font("body").size(enter)[0] + t.px(40))
         confirm = Button("confirm", label, enter, pygame.Rect(width - pad - bw, y, bw, t.line("body") + t.px(12)),
                          th.GREEN, enabled=chosen is not None)
-        from game.ui.widgets import draw_button
-
         draw_button(p, footer, confirm, "body")
         self.confirm, self.footer = confirm, footer
         return sheet

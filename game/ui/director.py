@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
 from game.engine.bots import BOTS
-from game.ui.app import App
+from game.ui.debrief import DebriefScene
+from game.ui.live import LiveScene
+from game.ui.menu import MenuScene
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 FRAME = 0.25  # real seconds per frame of the tour
 
@@ -23,10 +29,6 @@ def _post_key(key: int) -> None:
 
 def take_screenshots(app: App, folder: Path, case: Path | None = None) -> int:
     """Save menu, briefing, live (a decision open), help, debrief (two pages) into ``folder``."""
-    from game.ui.debrief import DebriefScene
-    from game.ui.live import LiveScene
-    from game.ui.menu import MenuScene
-
     app.settings.demo = False  # the bot waits until the live screenshot is taken
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []

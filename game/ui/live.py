@@ -41,6 +41,7 @@ from game.ui.briefing import KIND_ICONS, channel_colour
 from game.ui.dashboard import NOTE_FRESH, Dashboard, Note, draw_notes, metric_name
 from game.ui.decision import DecisionPanel
 from game.ui.feed import FeedView
+from game.ui.rounds import record_round
 from game.ui.scene import KeptPart, Scene, fill_except
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
@@ -101,8 +102,6 @@ class LiveScene(Scene):
         # `crisis-sim play CASE --log FILE` when asked (each new round in the window starts the
         # file again); a resumed round comes with its rebuilt session and its recording.
         if session is None:
-            from game.ui.rounds import record_round
-
             session, recording = record_round(app, case, path, app.settings.seed if seed is None else seed)
         self.session = session
         self.recording = recording
@@ -372,16 +371,12 @@ class LiveScene(Scene):
                 self.app.sound.play("hurry")
 
     def finish(self) -> None:
-        from game.ui.debrief import DebriefScene
-
-        self.app.replace(DebriefScene(self.app, self.case, self.path, self.session, recording=self.recording,
-                                      notes=self.observer_notes))
+        self.app.replace(self.app.new_scene("debrief", self.case, self.path, self.session,
+                                            recording=self.recording, notes=self.observer_notes))
 
     def open_note(self) -> None:
         """N: the facilitator's note, stamped with the simulated time (game/ui/notes.py)."""
-        from game.ui.notes import NoteScene
-
-        self.app.push(NoteScene(self.app, self))
+        self.app.push(self.app.new_scene("note", self))
 
     # --- actions (keys and clicks both come here) --------------------------------------
 

@@ -20,9 +20,10 @@ from game.engine.model import Case
 from game.engine.rubric import crisis_name
 from game.i18n import DIFFICULTIES, LANGUAGE_NAMES, LANGUAGES, Translator
 from game.ui import theme as th
-from game.ui.app import SPEEDS
 from game.ui.scene import Scene
+from game.ui.settings import SPEEDS
 from game.ui.widgets import Button, TextField, button_width, draw_button
+from game.ui.workshop import menu_line, open_results_screen
 
 
 def read_case(path: Path) -> tuple[Case | None, list[str]]:
@@ -184,8 +185,6 @@ class MenuScene(Scene):
 
     def open(self, entry: CaseEntry) -> None:
         """Go to the briefing of a case; a broken one opens on the list of its problems."""
-        from game.ui.briefing import BriefingScene
-
         entry.load()
         if entry in self.entries:
             self.selected = self.entries.index(entry)
@@ -193,10 +192,11 @@ class MenuScene(Scene):
         if not entry.playable:
             n, name = len(entry.problems), entry.short_name
             self.message = lambda: self._("{file}: {problem}", file=name, problem=self.broken_text(n))
-            self.app.push(BriefingScene(self.app, None, entry.path, case_problems(entry.path) or entry.problems))
+            self.app.push(self.app.new_scene("briefing", None, entry.path,
+                                             case_problems(entry.path) or entry.problems))
             return
         self.message = None
-        self.app.push(BriefingScene(self.app, entry.case, entry.path))
+        self.app.push(self.app.new_scene("briefing", entry.case, entry.path))
 
     def broken_text(self, n: int) -> str:
         return self.tr.ngettext("⚠ This case cannot be played: {n} problem. Fix it and press F5.",
@@ -253,8 +253,6 @@ class MenuScene(Scene):
         elif key == pygame.K_F5:
             self.reload()
         elif key in (pygame.K_w, pygame.K_h):
-            from game.ui.workshop import open_results_screen
-
             open_results_screen(self, "workshop" if key == pygame.K_w else "history")
         elif key in (pygame.K_ESCAPE, pygame.K_q):
             self.app.running = False
@@ -408,8 +406,6 @@ class MenuScene(Scene):
                                    "F5 reload · F2 projector · M sound · F11 full screen · F1 help · Esc quit")
         colour = th.ORANGE if message else th.MUTED
         p.text(surface, footer, (t.px(40), h - t.px(40)), "small", colour, width=w - t.px(80))
-        from game.ui.workshop import menu_line
-
         p.text(surface, menu_line(self), (w - t.px(40), h - t.px(58)), "small", th.SKY, anchor="bottomright")
         if self.app.problems:
             p.text(surface, "⚠ " + self.app.problems[0], (t.px(40), h - t.px(22)), "small", th.ORANGE,

@@ -15,6 +15,7 @@ import pygame
 
 from game.results.recording import case_questions
 from game.ui import theme as th
+from game.ui.rounds import export_report
 from game.ui.scene import Scene
 from game.ui.widgets import TextField, key_name
 
@@ -228,8 +229,6 @@ def debrief_press(scene: Any, action: str) -> None:
     if action == "reflect" and scene.questions:
         scene.app.push(ReflectScene(scene.app, scene))
     elif action == "export" and scene.recording is not None and scene.recording.saved:
-        from game.ui.rounds import export_report
-
         try:
             paths = export_report(scene.app, scene.recording.session_id)
         except Exception as exc:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from game.engine.log import SessionLog
 from game.engine.model import Case
 from game.engine.session import Session
 from game.results.recording import Recording, ResumeError, resume_from_disk, start
-from game.results.store import ResultStore, StoreError, StoredSession
+from game.results.report import csv_rows, round_html, write_csv
+from game.results.store import ResultStore, StoredSession, StoreError
+from game.results.workshop import export_file_name
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -70,8 +72,6 @@ def record_round(app: App, case: Case, path: Path, seed: int) -> tuple[Session, 
 
 def resume_round(app: App, stored: StoredSession) -> str | None:
     """Rebuild a stopped round and open the live screen on it; the reason when it cannot be."""
-    from game.ui.live import LiveScene
-
     store = open_results(app)
     if store is None:
         return "no results store"
@@ -80,7 +80,7 @@ def resume_round(app: App, stored: StoredSession) -> str | None:
     except (ResumeError, StoreError, sqlite3.Error) as exc:
         return str(exc)
     app.settings.team = stored.team
-    live = LiveScene(app, session.case, path, session=session, recording=recording)
+    live: Any = app.new_scene("live", session.case, path, session=session, recording=recording)
     live.paused = True  # the team gets its bearings before the clock runs again
     live.observer_notes = list(recording.notes)
     app.push(live)
@@ -90,9 +90,6 @@ def resume_round(app: App, stored: StoredSession) -> str | None:
 def export_report(app: App, stored_id: str, folder: Path | None = None) -> list[Path]:
     """Write a round's HTML debrief and CSV rows into ``folder`` (default: the data folder's
     ``reports``); returns the files written."""
-    from game.results.report import csv_rows, round_html, write_csv
-    from game.results.workshop import export_file_name
-
     store = open_results(app)
     if store is None:
         raise StoreError("no results store")

@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.ui import theme as th
+from game.ui.text import Sheet
+from game.ui.widgets import Button, button_width, draw_button
+
 if TYPE_CHECKING:
     from game.ui.app import App
 
@@ -142,9 +146,6 @@ class PageScene(Scene):
 
     def stack(self, items: list, width: int, top: int) -> object:
         """One tall sheet of ``(height, draw(sheet, y))`` items, one under the other, ``top`` base pixels down."""
-        from game.ui import theme as th
-        from game.ui.text import Sheet
-
         sheet = Sheet((width, sum(h for h, _ in items) + self.theme.px(40)), th.BG)
         y = self.theme.px(top)
         for h, draw in items:
@@ -158,9 +159,6 @@ class PageScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         """The page, clipped to its view at the scroll position, the scroll position, and the buttons."""
-        from game.ui import theme as th
-        from game.ui.widgets import draw_button
-
         t, p = self.theme, self.painter
         surface.fill(th.BG)
         if self.sheet is not None:
@@ -186,8 +184,6 @@ class PageScene(Scene):
             widest: The column's greatest width, in base pixels.
             buttons: ``(action, label, key, colour or None)``, the rightmost first.
         """
-        from game.ui.widgets import Button, button_width
-
         t = self.theme
         w, h = size
         footer = t.line("body") + t.px(36)

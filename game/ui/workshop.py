@@ -9,6 +9,7 @@ round of a team counts, X writes the workshop's page as HTML, Esc goes back.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -31,10 +32,8 @@ COUNT_WORDS = {"best": N_("best round"), "first": N_("first round"), "last": N_(
 
 def open_results_screen(menu: Any, which: str) -> None:
     """W and H on the menu."""
-    from game.ui.history import HistoryScene
-
     menu.app.settings.team = menu.team.text.strip()
-    menu.app.push(WorkshopScene(menu.app, menu) if which == "workshop" else HistoryScene(menu.app))
+    menu.app.push(WorkshopScene(menu.app, menu) if which == "workshop" else menu.app.new_scene("history"))
 
 
 def menu_line(menu: Any) -> str:
@@ -281,8 +280,6 @@ class WorkshopScene(PageScene):
             self.menu.message = lambda: self._("The case {case} is not in the menu's folders", case=w.case_id)
 
     def _case_entry(self, w: ws.Workshop) -> Any:
-        from pathlib import Path
-
         self.menu.finish_loading()
         for entry in self.menu.entries:
             case = getattr(entry, "case", None)

@@ -39,7 +39,7 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=2)
-def _stemmer(lang: str) -> snowballstemmer.stemmer:  # type: ignore[name-defined]
+def _stemmer(lang: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(LANGUAGES[lang])
 
 
