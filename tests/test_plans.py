@@ -174,3 +174,8 @@ def test_every_combination_lists_the_endings_it_reaches():
     text = sample.to_text(case)
     assert "a seeded sample of 40 played" in text and "e.g. " in text
     assert all_combinations(case, seed=1, limit=40).to_json() == sample.to_json()  # same seed, same sample
+
+
+def test_validate_prints_its_summary_on_standard_output(capsys):
+    assert main(["validate", str(KRYPTONITE)]) == 0
+    assert "2 case file(s) checked: no problem found." in capsys.readouterr().out

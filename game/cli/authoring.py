@@ -94,9 +94,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for diagnostic in diagnostics:
             print(diagnostic)
         if not diagnostics:
-            print(f"{len(files)} case file(s) checked: no problem found.", file=sys.stderr)
+            print(f"{len(files)} case file(s) checked: no problem found.")
         elif not failing:
-            print(f"{len(diagnostics)} warning(s); --strict would fail on them.", file=sys.stderr)
+            print(f"{len(diagnostics)} warning(s); --strict would fail on them.")
     return 1 if failing else 0
 
 
