@@ -99,7 +99,7 @@ def test_nestle_report_shows_every_decision_and_the_engines_score(store, bot: st
     for objective in result.objectives:
         assert objective["text"] in text
     assert result.ending["title"] in text
-    assert "✎1 · 10:00 They argue about deleting the comments" in text
+    assert "✎1 · 00:10:00 They argue about deleting the comments" in text
     assert "✎1 Observer's note: They argue about deleting the comments" in text
     for _part, points in result.to_json()["breakdown"].items():
         assert f"{points:.1f} / " in text

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from game.engine.conditions import condition_items
 from game.engine.model import Case, Condition, Effects
+from game.timefmt import format_time
 
 SHAPES = {  # kind: (mermaid brackets, dot shape, dot fill)
     "start": (("([", "])"), "oval", "#e0e0e0"),
@@ -46,14 +47,14 @@ class Graph:
 def build(case: Case) -> Graph:
     """The graph of a case."""
     graph = Graph()
-    start = graph.node("start", "start", f"start ({_clock(0)})")
+    start = graph.node("start", "start", f"start ({format_time(0)})")
     for inject in case.injects:
         graph.node(f"e:{inject.id}", "signal" if inject.signal else "inject",
-                   f"{_clock(inject.at) + ' ' if inject.at is not None else ''}{inject.id}"
+                   f"{format_time(inject.at) + ' ' if inject.at is not None else ''}{inject.id}"
                    f"{' (optional)' if inject.optional else ''}")
     for decision in case.decisions:
         graph.node(f"e:{decision.id}", "decision",
-                   f"{_clock(decision.at) + ' ' if decision.at is not None else ''}{decision.id}"
+                   f"{format_time(decision.at) + ' ' if decision.at is not None else ''}{decision.id}"
                    f"{' (optional)' if decision.optional else ''}")
         for option in decision.options:
             graph.node(f"o:{decision.id}.{option.id}", "option", f"{option.id}: {option.strategy.value}")
@@ -99,7 +100,7 @@ def _effects(graph: Graph, src: str, effects: Effects) -> None:
         graph.edge(src, graph.node(f"f:{flag}", "flag", flag), "clears", dashed=True)
     for item in effects.trigger:
         target, delay = (item, None) if isinstance(item, str) else (item.inject, item.after)
-        graph.edge(src, f"e:{target}", "triggers" + (f" +{_clock(delay)}" if delay else ""))
+        graph.edge(src, f"e:{target}", "triggers" + (f" +{format_time(delay)}" if delay else ""))
     for target in effects.cancel:
         graph.edge(src, f"e:{target}", "cancels", dashed=True)
 
@@ -121,11 +122,9 @@ def _condition(graph: Graph, case: Case, condition: Condition, dst: str, negated
         elif key == "metric":
             graph.edge(graph.node(f"m:{value}", "metric", value), dst, prefix.strip(), negated)
         elif key in ("after", "before"):
-            graph.edge("start", dst, f"{prefix}{key} {_clock(value)}", negated)
+            graph.edge("start", dst, f"{prefix}{key} {format_time(value)}", negated)
 
 
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}" + (f":{seconds % 60:02d}" if seconds % 60 else "")
 
 
 # --- output ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from game.engine.loader import LoadedCase, case_files, load_case
 from game.engine.log import LogError, SessionLog, read_log, replay, written_by_other_engine
 from game.engine.scoring import score
 from game.engine.session import Session
-from game.i18n import system_language
+from game.i18n import system_language, translator
 from game.results.recording import start
 from game.results.store import ResultStore
 from game.text_play import format_result
@@ -203,7 +203,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                          f"run crisis-sim validate {file}", ""))
             continue
         crisis = case.crisis.cluster.value + (f"/{case.crisis.kind.value}" if case.crisis.kind else "")
-        minutes = f"{case.duration // 60} min"
+        minutes = translator("en").duration(case.duration)  # the command line speaks English
         rows.append((str(file.parent if file.name == "scenario.yaml" else file), case.language, case.title,
                      crisis, minutes))
     if not rows:

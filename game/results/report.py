@@ -26,15 +26,15 @@ from markupsafe import Markup
 from game.results import svg
 from game.results.history import history
 from game.results.store import Answer, Note, ResultStore, StoredSession, utc_now
-from game.results.svg import clock
+from game.i18n import translator
+from game.timefmt import format_time as clock
 from game.results.words import word
 
 PARTS = ("outcome", "strategy_fit", "response_time", "signal_detection", "tone_and_channel")
 
 
-def duration_text(seconds: int | float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+def duration_text(seconds: int | float, lang: str = "en") -> str:
+    return translator(lang).duration(int(seconds))
 
 
 @dataclass
@@ -214,7 +214,7 @@ def _decision_view(d: dict[str, Any], lang: str, colon: str) -> dict[str, Any]:
     opened = d.get("opened_at")
     if opened is not None:
         timing.append(w("report.opened", at=clock(opened)))
-        at, took = clock(opened + d["seconds_taken"]), duration_text(d["seconds_taken"])
+        at, took = clock(opened + d["seconds_taken"]), duration_text(d["seconds_taken"], lang)
         timing.append(w("report.timed_out", at=at, took=took) if missed else w("report.decided", at=at, took=took))
     fit = d.get("fit")
     better = d.get("better") or None
@@ -303,7 +303,7 @@ def _signals(report: RoundReport, lang: str) -> dict[str, Any]:
     items = []
     for item in caught:
         post = report.posts.get(item["post"], {})
-        items.append({"caught": True, "heading": w("report.caught", after=duration_text(item["after"])),
+        items.append({"caught": True, "heading": w("report.caught", after=duration_text(item["after"], lang)),
                       "name": post.get("name", ""), "text": post.get("text", "")})
     for item in missed:
         post = report.posts.get(item["post"], {})
@@ -340,7 +340,7 @@ def workshop_html(store: ResultStore, workshop: Any, count: str = "best", lang: 
                 cells.append(None)
                 continue
             mark, css = ("✘", "failure") if c.option is None else (("✔", "success") if c.best else ("◆", "mixed"))
-            cells.append({"mark": mark, "css": css, "label": c.label, "took": duration_text(c.seconds_taken),
+            cells.append({"mark": mark, "css": css, "label": c.label, "took": duration_text(c.seconds_taken, lang),
                           "fastest": point.fastest is not None and c is point.fastest})
         rows.append({"title": point.title, "opened_at": point.opened_at, "cells": cells})
     return _render("workshop.html.j2", lang, w("workshop.title", name=workshop.name), workshop=workshop,

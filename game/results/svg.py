@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from game.timefmt import format_time as clock
+
 OKABE_ITO = {"orange": "#E69F00", "sky": "#2F8FC9", "green": "#009E73", "yellow": "#C9B800",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#777777"}
 METRIC_STYLE = {
@@ -46,13 +48,6 @@ def marker(shape: str, x: float, y: float, colour: str, r: float = 3.5) -> str:
         pts = f"{_n(x)},{_n(y - r - 1)} {_n(x + r + 1)},{_n(y)} {_n(x)},{_n(y + r + 1)} {_n(x - r - 1)},{_n(y)}"
         return f'<polygon points="{pts}" fill="{colour}"/>'
     return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{colour}"/>'
-
-
-def clock(seconds: int | float) -> str:
-    seconds = int(seconds)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def timeline(samples: Sequence[tuple[int, dict[str, float]]], duration: int, names: dict[str, str],
