@@ -28,6 +28,7 @@ from game.engine.session import (
     ENGINE_VERSION,
     EngineError,
     Event,
+    MAX_NOISE,
     MetricsSampled,
     PostAdded,
     Session,
@@ -96,13 +97,19 @@ class FireInput(_InputLine):
     item: StrictStr
 
 
+class NoiseInput(_InputLine):
+    kind: Literal["noise"] = "noise"
+    factor: Annotated[float, Field(ge=0, le=MAX_NOISE)]
+
+
 class EndInput(_InputLine):
     kind: Literal["end"] = "end"
 
 
-InputLine = DecideInput | WriteInput | TriageInput | FireInput | EndInput
+InputLine = DecideInput | WriteInput | TriageInput | FireInput | NoiseInput | EndInput
 INPUT_LINES: dict[str, type[InputLine]] = {
-    "decide": DecideInput, "write": WriteInput, "triage": TriageInput, "fire": FireInput, "end": EndInput,
+    "decide": DecideInput, "write": WriteInput, "triage": TriageInput, "fire": FireInput, "noise": NoiseInput,
+    "end": EndInput,
 }
 
 
@@ -357,6 +364,8 @@ def apply_input(session: Session, record: dict[str, Any]) -> None:
         session.triage(record["post"], record["action"], record.get("reply"))
     elif kind == "fire":
         session.fire(record["item"])
+    elif kind == "noise":
+        session.set_noise(record["factor"])
     elif kind == "end":
         session.end()
     else:

@@ -67,6 +67,10 @@ TEMPERAMENT_CHANCE = {
     Temperament.volatile: 1.5,
 }
 ORGANISATION = "organisation"
+NOISE_CALM, NOISE_NORMAL, NOISE_STORM = 0.0, 1.0, 3.0
+"""Noise factors a facilitator is offered (:meth:`Session.set_noise`): no filler, the case's, a storm."""
+MAX_NOISE = 5.0
+"""Largest noise factor: five times the case's filler is already more than a team can read."""
 MAX_BRANCHING = 0.95
 SPREAD_MEMORY = 900
 VISIBILITY_RELAX = 1 - math.exp(-TICK / 180)
@@ -366,6 +370,24 @@ class Session:
         self._fire(item_id, forced=True)
         return self._flush()
 
+    def set_noise(self, factor: float) -> list[Event]:
+        """Turn the background noise (the case's ``noise:`` pools) up or down from now on.
+
+        ``factor`` multiplies every pool's rate: ``NOISE_CALM`` (0) silences the filler,
+        ``NOISE_NORMAL`` (1) is the case as written, ``NOISE_STORM`` (3) a storm of posts; any number
+        from 0 to ``MAX_NOISE`` (5). The story, injects and reactions are not touched, so the gauges
+        keep their meaning; only the haystack the signals hide in grows or shrinks. Logged as an
+        input, so replay and resume play the same round.
+
+        Raises:
+            EngineError: ``factor`` is not a number from 0 to ``MAX_NOISE``, or the run has ended.
+        """
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor <= MAX_NOISE:
+            raise EngineError(f"a noise factor is a number from 0 (calm) to {MAX_NOISE:g} (storm), not {factor!r}")
+        self._input("noise", factor=float(factor))
+        self.state.noise = float(factor)
+        return self._flush()
+
     def end(self) -> list[Event]:
         """End the round now (a facilitator's decision).
 
@@ -472,7 +494,7 @@ class Session:
         pools, total = self._noise_pools, self._noise_total
         if not pools:
             return
-        for _ in range(_poisson(rng, total * TICK / 60)):
+        for _ in range(_poisson(rng, total * self.state.noise * TICK / 60)):
             pick = rng.random() * total
             for pool in pools:
                 pick -= pool.rate

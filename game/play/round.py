@@ -15,6 +15,7 @@ API::
     round.pause(by) / resume(by) / toggle_pause(by) / faster(by) / slower(by) / set_speed(s, by)
     round.optional_items()                   # the facilitator's injects and decisions not yet fired
     round.fire(item_id, by)                  # players see only the post/decision it makes
+    round.set_noise(factor, by)              # the filler's rate x factor: 0 calm, 1 normal, 3 storm (max 5)
     round.note(text, by=None, at=None)       # the facilitator's note: a NoteKept alert, facilitator only
     round.end(by)
     round.real_time_left(decision_id)        # real seconds at the speed the clock runs now
@@ -326,6 +327,10 @@ class Round:
         if item_id not in {item.id for item in self.optional_items()}:
             raise ChoiceRefused(f"no optional inject {item_id!r} left to fire")
         return self._publish(self.session.fire(item_id), [InjectFired(item_id, by)], by)
+
+    def set_noise(self, factor: float, by: str | None = None) -> Update:
+        """Turn this team's background noise up or down (:meth:`Session.set_noise`; ValueError when out of range)."""
+        return self._publish(self.session.set_noise(factor), by=by)
 
     def note(self, text: str, by: str | None = None, at: int | None = None) -> Update:
         """Keep the facilitator's note at ``at`` (now by default); it never reaches the players."""
