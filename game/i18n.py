@@ -186,7 +186,7 @@ class Translator:
         text = self.number(abs(value))
         return ("+" if value > 0 else "−" if value < 0 else "") + text
 
-    def clock(self, seconds: int) -> str:
+    def clock(self, seconds: float) -> str:
         """A time on the case's simulated clock, as the language writes clock times.
 
         The pattern is itself a message, so each catalogue chooses it (``HH:mm:ss`` in English
@@ -205,7 +205,7 @@ class Translator:
         except (ValueError, KeyError):
             return format_time(moment, "HH:mm:ss", locale=self.lang)
 
-    def duration(self, seconds: int) -> str:
+    def duration(self, seconds: float) -> str:
         """A length of time: ``4 min 30 s``, ``2 min``, ``45 s``, ``1 h 05``."""
         hours, minutes, secs = split(seconds)
         if hours:
@@ -233,10 +233,12 @@ class Translator:
 
         if isinstance(value, str):
             try:
-                value = datetime.date.fromisoformat(value)
+                day = datetime.date.fromisoformat(value)
             except ValueError:
-                return value
-        return format_date(value, "long", locale=self.lang)
+                return value  # not a date (an author's "spring 2010"): shown as written
+        else:
+            day = value
+        return format_date(day, "long", locale=self.lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,9 @@ printed in grey still reads.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from game.timefmt import format_time as clock
+from game.timefmt import format_time
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#2F8FC9", "green": "#009E73", "yellow": "#C9B800",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#777777"}
@@ -52,7 +52,8 @@ def marker(shape: str, x: float, y: float, colour: str, r: float = 3.5) -> str:
 
 def timeline(samples: Sequence[tuple[int, dict[str, float]]], duration: int, names: dict[str, str],
              decisions: Sequence[tuple[int, str, str]] = (), notes: Sequence[tuple[int, str, str]] = (),
-             label: str = "", axis: str = "min", width: int = 920, height: int = 300) -> str:
+             label: str = "", axis: str = "min", width: int = 920, height: int = 300,
+             clock: Callable[[float], str] = format_time) -> str:
     """Each metric over the round, decisions as numbered dashed lines, notes as ✎ marks.
 
     Args:
@@ -63,6 +64,7 @@ def timeline(samples: Sequence[tuple[int, dict[str, float]]], duration: int, nam
         notes: ``(t, number, text)`` for each observer's note.
         label: The chart's accessible description.
         axis: The unit word under the x axis.
+        clock: Writes a time in the chart's language (the report passes its translator's).
     """
     left, right, top, bottom = 40, 120, 22, 34
     w, h = width - left - right, height - top - bottom
