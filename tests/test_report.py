@@ -124,7 +124,7 @@ def test_everything_from_a_case_a_team_or_a_note_is_escaped(store, tiny_case) ->
     store.answer(sid, "q1", f"Question {evil}?", f"answer {evil}")
     html = round_html(store, store.session(sid))
     assert "<script" not in html.lower() and "<img" not in html.lower()
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html  # markupsafe's escaping, as Jinja2's
     text = page_text(html).text
     assert f"Title {evil}" in text and f"Decision {evil}" in text and f"note {evil} & more" in text
     assert f"answer {evil}" in text and f"Question {evil}?" in text
@@ -280,3 +280,29 @@ def test_workshop_page_names_the_case_and_each_sub_scores_maximum(store) -> None
     for name, part in result.breakdown.items():
         label = name.replace("_", " ").capitalize()
         assert f"{label} / {part.max}" in text, label
+
+
+def test_every_chart_shows_hostile_text_as_text() -> None:
+    """Names, titles, notes and labels with markup in them stay text in every chart: each chart is
+    well-formed XML whose texts and attributes read back exactly as typed."""
+    import xml.etree.ElementTree as ET
+
+    from game.results import svg
+
+    evil = '"><script>alert(1)</script><svg onload="x" & \''
+    charts = [
+        svg.timeline([(0, {"sentiment": 50.0}), (60, {"sentiment": 60.0})], 120, {"sentiment": evil},
+                     [(30, "1", evil)], [(40, "2", evil)], label=evil, axis=evil, clock=lambda t: evil),
+        svg.scores([(evil, 50.0), ("b", 60.0)], evil),
+        svg.spread([(evil, 40.0), ("b", 60.0)], 45.0, 50.0, 55.0, evil),
+        svg.meter(3.0, 10.0, evil),
+    ]
+    for chart in charts:
+        root = ET.fromstring(str(chart))
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert not [e for e in root.iter() if e.tag.endswith("script") or "onload" in e.attrib]
+        texts = [e.text or "" for e in root.iter()] + list(root.attrib.values())
+        assert any(evil in text for text in texts)
+    timeline = ET.fromstring(str(charts[0]))
+    titles = [e.text for e in timeline.iter("{http://www.w3.org/2000/svg}title")]
+    assert f"1. {evil} ({evil})" in titles and f"✎ 2 ({evil}): {evil}" in titles

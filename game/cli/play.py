@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from game.cli import frontends
 from game.cli.common import default_scenarios, load_or_report
+from game.authoring.plans import PathPlan, choice_problem, differences, parse_choices, play_path
 from game.engine import bots
 from game.engine.diagnostics import CaseError
 from game.engine.loader import LoadedCase, case_files, load_case
@@ -81,8 +82,6 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def _play_choices(args: argparse.Namespace, loaded: LoadedCase) -> int:
     """Play one path given on the command line, headless, and print its result."""
-    from game.authoring.plans import PathPlan, choice_problem, parse_choices, play_path
-
     try:
         choices = parse_choices(args.choices)
     except ValueError as exc:
@@ -179,8 +178,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 0
     if expected != result:
-        from game.authoring.plans import differences
-
         print(f"{args.log}: the replay differs from the logged result:", file=sys.stderr)
         for line in differences(expected, result):
             print(f"  {line}", file=sys.stderr)
