@@ -23,6 +23,7 @@ from game.engine.session import (
     DecisionOpened,
     Ended,
     EngineError,
+    ORGANISATION,
     MetricsSampled,
     PostAdded,
     Session,
@@ -312,7 +313,9 @@ class TextPlayer:
             what = self._(inbox_heading(channel.kind.value), name=post.name)
             head = f"{stamp} >> {what}{subject}"
             return head + "\n" + self.wrap(post.text, indent=" " * 8)
-        who = f"{post.name} {post.handle} ({self.tr.compact(post.followers)})"
+        # The organisation's own posts show no follower count (its audience is not modelled: it would read "(0)").
+        count = "" if post.author == ORGANISATION else f" ({self.tr.compact(post.followers)})"
+        who = f"{post.name} {post.handle}{count}"
         reply = " " + self._("replying to #{id}", id=post.reply_to[1:]) if post.reply_to else ""
         body = f"{stamp} {who}{reply}: {post.text}"
         return textwrap.fill(body, self.width, subsequent_indent=" " * 8)
