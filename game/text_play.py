@@ -259,7 +259,7 @@ class TextPlayer:
         self.say(self.wrap(_("Your role: {role}", role=case.role)))
         self.say(_("Objectives:"))
         for objective in case.objectives:
-            self.say(self.wrap(f"- {objective.text}", indent="  "))
+            self.say(self.wrap(f"- {objective.for_players}", indent="  "))
         channels = ", ".join(c.name for c in case.channels)
         self.say(self.wrap(_("You are watching: {channels}.", channels=channels)))
         self.say(self.wrap(pace_text(case, self.round, tr)))
