@@ -77,7 +77,7 @@ class StdinCommands:
         """Read keys one by one (cbreak, no echo) so the prompt line can be redrawn under the feed."""
         if not self.interactive or self._saved is not None:
             return
-        import termios
+        import termios  # POSIX only (no termios on Windows), and only for an interactive terminal
         import tty
 
         fd = self.stream.fileno()
@@ -90,7 +90,7 @@ class StdinCommands:
 
     def stop(self) -> None:
         if self._saved is not None:
-            import termios
+            import termios  # POSIX only, as in start()
 
             termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
             self._saved = None
