@@ -2,7 +2,9 @@
 and workshop.
 
 Every command takes ``--data-dir`` (also accepted before the command) to use another results
-folder than the user's data folder.
+folder than the user's data folder, and ``--store URL`` (or ``$CRISIS_SIM_STORE``) to use an
+organisation's PostgreSQL server or another SQLite file. ``store copy`` moves a trainer's results
+from one store to another.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.cli import frontends
+from game.cli.common import add_store_option, open_results
 from game.cli.common import fail as _fail
 from game.engine.bots import BOTS
 from game.engine.diagnostics import CaseError
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 
 
 def _store(args: argparse.Namespace) -> ResultStore | None:
-    store = ResultStore.open(getattr(args, "data_dir", None))
+    store = open_results(args)
     if not store.available:
         print(f"crisis-sim: {store.problem}", file=sys.stderr)
         return None
@@ -422,6 +425,7 @@ WORKSHOP_ACTIONS = {"create": _ws_create, "add-team": _ws_add, "add-rounds": _ws
 def _data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
                         help="the results folder (default: the user's data folder)")
+    add_store_option(parser)
 
 
 def add_commands(sub: Subparsers) -> None:
