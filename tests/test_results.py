@@ -450,15 +450,18 @@ def test_begin_without_a_store_plays_unsaved(tiny_case) -> None:
     assert begin(None, tiny_case, None, 1) is None
 
 
-def test_the_benchmark_runs(capsys) -> None:
+def test_the_benchmark_runs(where: str, backend: str, capsys) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_results", ROOT / "bench" / "bench_results.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    assert bench.main(["--sessions", "12", "--teams", "3", "--repeat", "1", "--samples", "2"]) == 0
+    given = ["--pg", where] if backend == "postgresql" else ["--dir", str(Path(where).parent)]
+    assert bench.main(["--sessions", "12", "--teams", "3", "--played", "4", "--writers-rounds", "2", "--repeat", "1",
+                       "--samples", "2", "--backends", backend, *given]) == 0
     out = capsys.readouterr().out
-    assert "store, as the game does" in out and "rank the teams" in out
+    assert "store, as the game does" in out and "rank the teams" in out and "four writers at once" in out
+    assert f"{backend:<11} four writers" in out
 
 
 # --- the migration ladder: a real file written by the first released format -----------------
