@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 # The results backends (a SQLite file, a throwaway PostgreSQL cluster) for any test that takes `where`.
-from results_backends import backend, pg_cluster, time_bound, where  # noqa: F401
+from results_backends import backend, own_cluster, pg_cluster, time_bound, where  # noqa: F401
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

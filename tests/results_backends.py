@@ -4,7 +4,7 @@ The cluster is made by the fixture itself, once per test run, in a temporary fol
 on 127.0.0.1 only (and on a unix socket in that folder), and removed at the end. PostgreSQL's
 programs refuse to run as root, so as root they run as ``nobody``. Without the server programs
 (Debian's ``postgresql`` package; ``.ci/run`` installs it) the PostgreSQL half skips with one
-line saying so.
+line saying so (and fails instead where ``CRISIS_SIM_REQUIRE_POSTGRES`` is set, as in CI).
 
 Each test gets a store location of its own: a new file, or a new schema in the cluster's
 database (``?options=-csearch_path=...``), so tests never see each other's rounds.
@@ -133,7 +133,25 @@ def pg_cluster() -> Iterator[Cluster]:
     """The session's throwaway PostgreSQL cluster (skips, saying why, when it cannot start)."""
     cluster, why = start_cluster()
     if cluster is None:
-        pytest.skip(why)
+        skip_or_fail(why)
+    yield cluster
+    remove_cluster(cluster)
+
+
+def skip_or_fail(why: str) -> None:
+    """Skip the PostgreSQL half, saying why, except where it must run (``.ci/run`` sets
+    ``CRISIS_SIM_REQUIRE_POSTGRES``)."""
+    if os.environ.get("CRISIS_SIM_REQUIRE_POSTGRES"):
+        pytest.fail(f"{why} (CRISIS_SIM_REQUIRE_POSTGRES is set: these tests must run)", pytrace=False)
+    pytest.skip(why)
+
+
+@pytest.fixture()
+def own_cluster() -> Iterator[Cluster]:
+    """A cluster of the test's own, that it may stop and start (the session's one is shared)."""
+    cluster, why = start_cluster()
+    if cluster is None:
+        skip_or_fail(why)
     yield cluster
     remove_cluster(cluster)
 

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,10 +23,10 @@ from game.engine.session import Session
 from game.results import workshop as ws
 from game.results.postgres import PostgresStore
 from game.results.recording import resume, start
-from game.results.store import ResultStore, open_store
+from game.results.store import ResultStore, StoreError, open_store
 
 from conftest import ROOT, SCENARIOS, TINY
-from results_backends import Cluster, remove_cluster, start_cluster
+from results_backends import Cluster
 
 NESTLE = SCENARIOS / "nestle-kitkat-2010"
 pytestmark = pytest.mark.usefixtures("time_bound")
@@ -123,16 +122,6 @@ def test_four_programs_record_rounds_into_one_database_at_once(pg_cluster: Clust
 
 
 # --- a server that goes away mid-round and comes back ---------------------------------------
-
-
-@pytest.fixture()
-def own_cluster() -> Iterator[Cluster]:
-    """A cluster this test may stop and start (the session's one is shared)."""
-    cluster, why = start_cluster()
-    if cluster is None:
-        pytest.skip(why)
-    yield cluster
-    remove_cluster(cluster)
 
 
 def test_a_server_that_goes_away_mid_round_loses_nothing_when_it_comes_back(own_cluster: Cluster, tmp_path: Path,
@@ -281,6 +270,40 @@ def test_a_newer_postgresql_database_is_read_but_not_written(pg_cluster: Cluster
         second, recording = start(newer, tiny_case, TINY / "scenario.yaml", 2)
         assert recording is None
         play_out(second)
+
+
+# --- the set-up docs/results.md gives the IT team ---------------------------------------------
+
+
+def docs_sql_blocks() -> list[list[str]]:
+    text = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    section = text[text.index("### Setting it up"):text.index("### When the server")]
+    blocks = [b.split("```", 1)[0] for b in section.split("```sql\n")[1:]]
+    return [[s.strip() for s in block.split(";\n") if s.strip()] for block in blocks]
+
+
+def test_the_roles_of_the_docs_let_trainers_record_but_not_change_the_tables(pg_cluster: Cluster, tmp_path: Path,
+                                                                              tiny_case) -> None:
+    import psycopg
+
+    as_superuser, in_database = docs_sql_blocks()
+    with psycopg.connect(pg_cluster.url, autocommit=True) as admin:
+        for statement in as_superuser:
+            admin.execute(statement)
+    base = f"postgresql://{{}}@127.0.0.1:{pg_cluster.port}/training"
+    with psycopg.connect(base.format(pg_cluster.user), autocommit=True) as admin:
+        for statement in in_database:
+            admin.execute(statement)
+    with open_store(base.format("crisis_sim"), tmp_path) as owner:  # the IT team's first open
+        assert owner.migrated == [1, 2] and owner.problem is None
+    with open_store(base.format("crisis_sim_trainer"), tmp_path) as trainer:
+        assert trainer.available and trainer.writable and trainer.migrated == [], trainer.problem
+        session, recording = start(trainer, tiny_case, TINY / "scenario.yaml", 1, team="Red")
+        play_out(session)
+        assert recording.saved and trainer.session(recording.session_id).status == "finished"
+        trainer.create_workshop("Induction", "tiny", ["Red"])
+        with pytest.raises(StoreError, match="may not"):
+            trainer.conn.execute("DROP TABLE sessions")
 
 
 # --- store copy -----------------------------------------------------------------------------

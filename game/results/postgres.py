@@ -247,6 +247,10 @@ class PostgresStore(ResultStore):
         return self.conn is not None
 
     def close(self) -> None:
+        """Close the connection, after one more try at sending what the spool holds (a round
+        that ended while the server was away goes now if the server is back)."""
+        if self._spooling and self.writable:
+            self.retry()
         if self.conn is not None:
             self.conn.close()
             self.conn = None

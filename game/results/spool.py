@@ -65,6 +65,7 @@ class Spool:
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA secure_delete = ON")  # a call sent is overwritten, not left in a free page
             conn.execute(_TABLE)
             self._conn = conn
         return self._conn
