@@ -77,7 +77,7 @@ class _Connection:
         try:
             return self.raw.execute(POSTGRES.sql(sql) if params else sql, list(params) if params else None)
         except psycopg.Error as exc:
-            raise StoreError(self.store._explain(exc)) from exc
+            raise StoreError(self.store._explain(exc, self.raw)) from exc
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         import psycopg
@@ -88,7 +88,7 @@ class _Connection:
             with self.raw.cursor() as cursor:
                 cursor.executemany(POSTGRES.sql(sql), rows)
         except psycopg.Error as exc:
-            raise StoreError(self.store._explain(exc)) from exc
+            raise StoreError(self.store._explain(exc, self.raw)) from exc
 
     def close(self) -> None:
         self.raw.close()
@@ -224,11 +224,15 @@ class PostgresStore(ResultStore):
                 conn.execute(f"DELETE FROM {VERSION_TABLE}")
                 conn.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (step + 1,))
                 conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 try:
                     conn.execute("ROLLBACK")
                 except StoreError:
                     pass
+                if isinstance(exc, StoreError):
+                    raise StoreError(f"{self.where} could not be brought up to results format {step + 1} "
+                                     f"({str(exc).removeprefix(self.where + ': ')}); "
+                                     "nothing was changed, and this round will not be saved there") from exc
                 raise
             done.append(step + 1)
         return done
@@ -291,12 +295,12 @@ class PostgresStore(ResultStore):
             raise
         conn.execute("COMMIT")
 
-    def _explain(self, exc: Exception) -> str:
+    def _explain(self, exc: Exception, raw: psycopg.Connection[Any] | None = None) -> str:
         import psycopg
 
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        if self._lost() or isinstance(exc, psycopg.OperationalError) and self.conn is not None and \
-                self.conn.raw.broken:
+        if raw.closed or raw.broken if raw is not None else self._lost():
+            # The server went away (or the network did): the game's writes go to the spool.
             self._unreachable(first)
             return self.problem or first
         if isinstance(exc, psycopg.errors.UniqueViolation):

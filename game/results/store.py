@@ -1,4 +1,5 @@
-"""The results store: every round played, kept in one SQLite file in the user's data folder.
+"""The results store: every round played, kept in one SQLite file in the user's data folder, or
+on an organisation's PostgreSQL server (:func:`open_store`, :mod:`game.results.postgres`).
 
 A round is a row of ``sessions`` from the moment its clock starts. While it runs, its session
 log goes line by line into ``log_lines``: each input (a decision, a triage, a facilitator's
