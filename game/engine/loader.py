@@ -357,8 +357,10 @@ class _CrossCheck:
             self._ref(inject.channel, self.channels, (*here, "channel"), "channel")
             self._ref(inject.author, self.personas, (*here, "author"), "persona")
             self._timing(inject, here)
-            for j, decision in enumerate(inject.handled_by):
-                self._ref(decision, self.options, (*here, "handled_by", j), "decision")
+            for j, ref in enumerate(inject.handled_by):
+                decision, _, option = ref.partition(".")
+                if self.decision(decision, (*here, "handled_by", j)) and option:
+                    self.option(decision, option, (*here, "handled_by", j))
             self._unique((*here, "replies"), inject.replies)
         for i, decision in enumerate(case.decisions):
             here = ("decisions", i)

@@ -507,8 +507,10 @@ class Inject(_Model):
     heat: float | None = Field(
         None, ge=0, le=50, description="How much it excites the story (default 3 for a signal, 0.5 otherwise)."
     )
-    handled_by: list[Id] = Field(
-        default_factory=list, description="Decisions that answer this signal; until then it feeds the story."
+    handled_by: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)?$")]] = Field(
+        default_factory=list,
+        description="What answers this signal, until when it feeds the story: a decision (any of its options but a "
+        "no_comment one) or \"decision.option\" (only that option).",
     )
     replies: list[Option] = Field(default_factory=list, description="Ways to answer this post (else the case's `replies`).")
     effects: Effects = Field(default_factory=Effects, description="Applied when it fires.")
