@@ -15,7 +15,6 @@ import textwrap
 from collections.abc import Callable, Iterable
 from typing import Protocol, TextIO
 
-from game.engine.clock import SimClock
 from game.engine.model import Case, Decision, Responses
 from game.engine.scoring import Result, score, timeout_label
 from game.engine.session import (
@@ -30,7 +29,7 @@ from game.engine.session import (
 from game.engine.state import Post
 from game.i18n import N_, Translator, translator
 from game.play import words
-from game.play.alerts import DeadlineNear, SavingFailed, for_players, inbox_heading
+from game.play.alerts import DeadlineNear, Item, SavingFailed, for_players, inbox_heading
 from game.play.debrief import Debrief, WrittenReview
 from game.play.pace import pace
 from game.play.round import Round
@@ -211,10 +210,6 @@ class TextPlayer:
         self.expired_at: float | None = None  # real time the last decision ran out
 
     @property
-    def sim_clock(self) -> SimClock:
-        return self.round.clock
-
-    @property
     def case(self) -> Case:
         return self.session.case
 
@@ -281,7 +276,7 @@ class TextPlayer:
 
     # --- output ----------------------------------------------------------------------
 
-    def show(self, items: Iterable[object]) -> None:
+    def show(self, items: Iterable[Item]) -> None:
         for item in for_players(items):
             if isinstance(item, PostAdded):
                 self.say(self.format_post(item.post))

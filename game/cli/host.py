@@ -7,6 +7,7 @@ import socket
 from typing import TYPE_CHECKING
 
 from game.cli.common import add_store_option, fail, load_or_report, open_results
+from game.results.store import StoreError
 
 if TYPE_CHECKING:
     from game.cli.common import Subparsers
@@ -45,10 +46,10 @@ def cmd_host(args: argparse.Namespace) -> int:
     teams = [t.strip() for t in args.teams.split(",") if t.strip()]
     if not teams:
         return fail("--teams names no team")
+    # The web server (Starlette, uvicorn, qrcode) loads only for this command: --help stays fast.
     from game.host.app import create_app, qr_terminal
     from game.host.serve import serve
     from game.host.workshop import HostedWorkshop
-    from game.results.store import StoreError
 
     store = open_results(args)
     if not store.available or not store.writable:
