@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
-from game.engine.bots import BOTS
 from game.engine.loader import load_case
 from game.engine.log import SessionLog
 from game.engine.session import Session
@@ -25,6 +24,7 @@ from game.results.store import ResultStore, StoreError, open_store
 from game.engine.scoring import score
 
 from conftest import ROOT, SCENARIOS, TINY
+from results_play import play_out, straight_log, straight_score
 
 # The tests that take `store` or `where` run twice: on a SQLite file and on the throwaway
 # PostgreSQL cluster of results_backends (fixtures in conftest). Those about a SQLite file itself (damaged, read-only,
@@ -43,24 +43,6 @@ def store(where: str, tmp_path: Path):
     with open_store(where, tmp_path) as s:
         assert s.available and s.writable, s.problem
         yield s
-
-
-def play_out(session: Session, bot: str = "best", stop=None) -> None:
-    player, events = BOTS[bot](session.seed), []
-    while not session.state.ended:
-        if stop is not None and stop(session):
-            return
-        player.act(session, events)
-        events = session.step()
-
-
-def straight_log(case, path: Path, seed: int, bot: str = "best") -> list[str]:
-    import io
-
-    stream = io.StringIO()
-    session = Session(case, seed, SessionLog(stream, path))
-    play_out(session, bot)
-    return stream.getvalue().splitlines()
 
 
 # --- a round kept from start to end ---------------------------------------------------------
@@ -226,12 +208,6 @@ def test_a_killed_process_loses_no_decision_and_the_round_resumes(where: str, tm
     # The best bot answers at once, so the resumed round is the round it would have played.
     assert stored.score == straight_score(nestle, 21)
     store.close()
-
-
-def straight_score(loaded, seed: int) -> float:
-    session = Session(loaded.case, seed)
-    play_out(session)
-    return score(session).score
 
 
 # --- a database that cannot be used ---------------------------------------------------------

@@ -16,10 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from game.engine.bots import BOTS
 from game.engine.loader import load_case
-from game.engine.log import SessionLog
-from game.engine.session import Session
 from game.results import workshop as ws
 from game.results.postgres import PostgresStore
 from game.results.recording import resume, start
@@ -27,6 +24,7 @@ from game.results.store import ResultStore, StoreError, open_store
 
 from conftest import ROOT, SCENARIOS, TINY
 from results_backends import Cluster
+from results_play import play_out, straight_log, straight_score
 
 NESTLE = SCENARIOS / "nestle-kitkat-2010"
 pytestmark = pytest.mark.usefixtures("time_bound")
@@ -35,24 +33,6 @@ pytestmark = pytest.mark.usefixtures("time_bound")
 @pytest.fixture(scope="module")
 def nestle():
     return load_case(NESTLE)
-
-
-def play_out(session: Session, bot: str = "best", stop=None) -> None:
-    player, events = BOTS[bot](session.seed), []
-    while not session.state.ended:
-        if stop is not None and stop(session):
-            return
-        player.act(session, events)
-        events = session.step()
-
-
-def straight_log(loaded, seed: int, bot: str = "best") -> list[str]:
-    import io
-
-    stream = io.StringIO()
-    session = Session(loaded.case, seed, SessionLog(stream, loaded.path))
-    play_out(session, bot)
-    return stream.getvalue().splitlines()
 
 
 def decided(store: ResultStore, session_id: str) -> list[str]:
@@ -115,7 +95,7 @@ def test_four_programs_record_rounds_into_one_database_at_once(pg_cluster: Clust
             stored = store.session(session_id)
             # Each round is whole and is its own: its team, its seed, its log line for line.
             assert (stored.team, stored.seed, stored.status) == (team, seed, "finished")
-            assert store.log_text(session_id).splitlines() == straight_log(nestle, seed)
+            assert store.log_text(session_id).splitlines() == straight_log(nestle.case, nestle.path, seed)
             assert [n.text for n in store.notes(session_id)] == [f"{team} note {seed}"]
     assert store.conn.execute("SELECT count(*) FROM log_lines").fetchone()[0] == 0
     store.close()
@@ -141,7 +121,7 @@ def test_a_server_that_goes_away_mid_round_loses_nothing_when_it_comes_back(own_
     assert recording.saved and store.spool.count() == 0 and store.problem is None
     stored = store.session(recording.session_id)
     assert stored.status == "finished"
-    assert store.log_text(stored.id).splitlines() == straight_log(nestle, 5)
+    assert store.log_text(stored.id).splitlines() == straight_log(nestle.case, nestle.path, 5)
     assert [n.text for n in store.notes(stored.id)] == ["noted while the server was away"]
     store.close()
 
@@ -200,14 +180,6 @@ def test_a_round_played_while_the_server_is_down_and_killed_is_sent_and_resumed(
     assert recording.saved
     assert store.session(session_id).score == straight_score(nestle, 8)
     store.close()
-
-
-def straight_score(loaded, seed: int) -> float:
-    from game.engine.scoring import score
-
-    session = Session(loaded.case, seed)
-    play_out(session)
-    return score(session).score
 
 
 def test_a_server_that_cannot_be_reached_at_open_says_so_and_the_round_plays_on(tmp_path: Path, tiny_case) -> None:
