@@ -76,7 +76,7 @@ class StdinCommands:
         """Read keys one by one (cbreak, no echo) so the prompt line can be redrawn under the feed."""
         if not self.interactive or self._saved is not None:
             return
-        import termios
+        import termios  # POSIX only (no termios on Windows), and only for an interactive terminal
         import tty
 
         fd = self.stream.fileno()
@@ -89,7 +89,7 @@ class StdinCommands:
 
     def stop(self) -> None:
         if self._saved is not None:
-            import termios
+            import termios  # POSIX only, as in start()
 
             termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
             self._saved = None
@@ -259,7 +259,7 @@ class TextPlayer:
         self.say(self.wrap(_("Your role: {role}", role=case.role)))
         self.say(_("Objectives:"))
         for objective in case.objectives:
-            self.say(self.wrap(f"- {objective.text}", indent="  "))
+            self.say(self.wrap(f"- {objective.for_players}", indent="  "))
         channels = ", ".join(c.name for c in case.channels)
         self.say(self.wrap(_("You are watching: {channels}.", channels=channels)))
         self.say(self.wrap(pace_text(case, self.round, tr)))

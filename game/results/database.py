@@ -14,6 +14,7 @@ raise :class:`StoreError`.
 from __future__ import annotations
 
 import os
+import platform
 import sqlite3
 import time
 import zlib
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 
 from game.results.dialect import SQLITE, Dialect
+
+import platformdirs
 
 DB_NAME = "results.db"
 ENV_DATA_DIR = "CRISIS_SIM_DATA_DIR"
@@ -42,8 +45,6 @@ def data_dir(given: str | Path | None = None) -> Path:
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_data_dir("crisis-sim", appauthor=False))
 
 
@@ -283,8 +284,6 @@ class Database:
 
     def __init__(self, path: str | Path, *, now: Callable[[], str] = utc_now, durable: bool = True,
                  read_only: bool = False) -> None:
-        import platform
-
         self.path = Path(path)
         self.where = str(self.path)  # how messages name the store
         self.now = now
