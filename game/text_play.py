@@ -22,6 +22,7 @@ from game.engine.session import (
     DecisionOpened,
     Ended,
     EngineError,
+    ORGANISATION,
     MetricsSampled,
     PostAdded,
     Session,
@@ -76,7 +77,7 @@ class StdinCommands:
         """Read keys one by one (cbreak, no echo) so the prompt line can be redrawn under the feed."""
         if not self.interactive or self._saved is not None:
             return
-        import termios
+        import termios  # POSIX only (no termios on Windows), and only for an interactive terminal
         import tty
 
         fd = self.stream.fileno()
@@ -89,7 +90,7 @@ class StdinCommands:
 
     def stop(self) -> None:
         if self._saved is not None:
-            import termios
+            import termios  # POSIX only, as in start()
 
             termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
             self._saved = None
@@ -307,7 +308,9 @@ class TextPlayer:
             what = self._(inbox_heading(channel.kind.value), name=post.name)
             head = f"{stamp} >> {what}{subject}"
             return head + "\n" + self.wrap(post.text, indent=" " * 8)
-        who = f"{post.name} {post.handle} ({self.tr.compact(post.followers)})"
+        # The organisation's own posts show no follower count (its audience is not modelled: it would read "(0)").
+        count = "" if post.author == ORGANISATION else f" ({self.tr.compact(post.followers)})"
+        who = f"{post.name} {post.handle}{count}"
         reply = " " + self._("replying to #{id}", id=post.reply_to[1:]) if post.reply_to else ""
         body = f"{stamp} {who}{reply}: {post.text}"
         return textwrap.fill(body, self.width, subsequent_indent=" " * 8)
