@@ -306,3 +306,51 @@ def test_every_chart_shows_hostile_text_as_text() -> None:
     timeline = ET.fromstring(str(charts[0]))
     titles = [e.text for e in timeline.iter("{http://www.w3.org/2000/svg}title")]
     assert f"1. {evil} ({evil})" in titles and f"✎ 2 ({evil}): {evil}" in titles
+
+
+
+def written_round(store: ResultStore, lang: str, remedy: str) -> tuple[str, object]:
+    """Kryptonite played with a written answer to "What do we offer owners?" (the first option
+    elsewhere); as soon as it is published the facilitator, Ana, ticks its "how" key point, as
+    the host's console can. Returns the round's page and the case."""
+    case = load_case(SCENARIOS / "kryptonite-2004", lang).case
+    session, recording = start(store, case, SCENARIOS / "kryptonite-2004", 3, team="Red")
+    while not session.state.ended:
+        for d in session.open_decisions:
+            if d.id == "remedy":
+                session.write("remedy", remedy)
+                session.override("remedy", key_points={"how": True}, by="Ana")
+            else:
+                session.decide(d.id, d.options[0].id)
+        session.step()
+    return round_html(store, store.session(recording.session_id)), case
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_written_answer_shows_its_marked_phrases_what_was_missing_the_best_answer_and_who_changed_what(
+        store, lang: str) -> None:
+    hostile = "<script>alert(1)</script>"
+    remedy = {"en": f"We're sorry. {hostile} We will exchange every tubular lock free.",
+              "fr": f"Pardon. {hostile} Nous échangerons gratuitement chaque antivol à clé tubulaire."}[lang]
+    html, case = written_round(store, lang, remedy)
+    assert hostile not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    start_at = html.index('id="decision-remedy"')
+    section = html[start_at:html.index('<div class="decision', start_at + 1)]
+    text = page_text(section).text
+    # The phrase that made the apology is marked, titled with what it means in SCCT terms.
+    phrase, meaning = {"en": ("sorry", "apology: takes full responsibility"),
+                       "fr": ("Pardon", "excuses publiques\xa0: assume")}[lang]
+    assert re.search(rf'<mark title="{re.escape(meaning)}[^"]*">{phrase}</mark>', section), section
+    decision = next(d for d in case.decisions if d.id == "remedy")
+    labels = {p.id: p.label for p in decision.key_points}
+    missing, changed = {"en": ("Missing", "changed by Ana"), "fr": ("Manque", "modifié par Ana")}[lang]
+    assert f"{missing} ✘ {labels['no-receipt']}" in text, text
+    # Ana's tick is said beside the key point and in the list of changes.
+    assert f"{labels['how']} {changed}" in text and text.count(changed) >= 2
+    best = {"en": "The authored best answer", "fr": "La meilleure réponse écrite par l'auteur"}[lang]
+    assert any(f"{best}{colon}{o.label} {' '.join(o.post.split())}" in text
+               for o in decision.options if o.post for colon in (": ", " : ")), text
+    # The handout names the missing point and the change too, before the appendix.
+    handout = page_text(html[:html.index('id="appendix"')]).text
+    assert labels["no-receipt"] in handout and {"en": "1 finding changed by a person",
+                                                "fr": "1 constat modifié par une personne"}[lang] in handout

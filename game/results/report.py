@@ -21,6 +21,7 @@ timeline, the decisions in full, the signals, notes and reflection) from a new p
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 from collections.abc import Sequence
@@ -33,7 +34,8 @@ from markupsafe import Markup
 
 from game.i18n import ENDING_KINDS, N_, Translator, translator
 from game.play import words
-from game.play.debrief import Debrief, DecisionReview
+from game.engine.rubric import strategy_meaning, strategy_name, tone_name
+from game.play.debrief import Change, Debrief, DecisionReview, PointReview, WrittenReview
 from game.results import svg
 from game.results import workshop as ws
 from game.results.history import history
@@ -88,6 +90,26 @@ class RoundReport:
 
 
 @dataclass(frozen=True, slots=True)
+class WrittenView:
+    """A written answer as the page shows it: the trainee's text cut into segments, each either
+    plain (``meaning`` None) or a phrase the assessment read with what it stood for. The template
+    escapes every segment, so the trainee's text is only ever text."""
+
+    segments: list[tuple[str, str | None]]
+    strategies: list[tuple[str, str]]  # (name, what it means in SCCT terms), the primary first
+    tone: str
+    said: list[tuple[str, str, str]]  # key points made: (label, the words that made it, who changed it)
+    missing: list[tuple[str, str, str]]
+    crossed: list[tuple[str, str, str]]  # red lines crossed: (label, the words that crossed it, who changed it)
+    unanswered: list[str]
+    closest_label: str
+    best_label: str
+    best_post: str
+    changes: list[str]  # each finding a person changed: "Changed by Ana: red line ...: crossed"
+    length: str
+
+
+@dataclass(frozen=True, slots=True)
 class DecisionView:
     """One decision as the page shows it, worded in the report's language."""
 
@@ -105,6 +127,7 @@ class DecisionView:
     better_label: str
     better_why: str
     scored: bool
+    written: WrittenView | None = None
 
     @property
     def css(self) -> str:
@@ -219,10 +242,62 @@ def _decision_view(number: int, d: DecisionReview, opened: int | None, tr: Trans
                               strategy=words.strategy(d, tr), fit=tr.percent(d.fit))
     why = words.decision_why(d, tr)
     return DecisionView(
-        number, d.decision, d.title or d.decision, d.label, missed, opened,
-        opened + d.seconds_taken if opened is not None else None, _timing(tr, missed, opened, d.seconds_taken),
+        number, d.decision, d.title or d.decision, tr.gettext("your own answer") if d.written else d.label, missed,
+        opened, opened + d.seconds_taken if opened is not None else None, _timing(tr, missed, opened, d.seconds_taken),
         strategy, d.feedback, "" if why == d.feedback else why, d.better.label if d.better else "",
-        words.better_why(d, tr), scored=True)
+        words.better_why(d, tr), scored=True, written=_written_view(d.written, tr) if d.written else None)
+
+
+def _segments(written: WrittenReview, tr: Translator) -> list[tuple[str, str | None]]:
+    """The text cut at the phrases the assessment read (overlapping phrases are one segment,
+    whose meaning names each finding in it); plain text between them has no meaning."""
+    spans: list[list[Any]] = []  # [start, end, meanings]
+    for mark in sorted(written.marks, key=lambda m: (m.start, m.end)):
+        meaning = words.mark_meaning(mark, written, tr)
+        if spans and mark.start < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], mark.end)
+            if meaning not in spans[-1][2]:
+                spans[-1][2].append(meaning)
+        else:
+            spans.append([mark.start, mark.end, [meaning]])
+    text, at = written.text, 0
+    out: list[tuple[str, str | None]] = []
+    for start, end, meanings in spans:
+        if start > at:
+            out.append((text[at:start], None))
+        out.append((text[start:end], "; ".join(meanings)))
+        at = end
+    if at < len(text):
+        out.append((text[at:], None))
+    return out
+
+
+def _written_view(written: WrittenReview, tr: Translator) -> WrittenView:
+    """A written answer worded in the report's language (the case's labels stay as written)."""
+    ids = [written.strategy, *(m.id for m in written.marks if m.kind == "strategy")]
+    strategies = [(strategy_name(s, tr.lang), strategy_meaning(s, tr.lang)) for s in dict.fromkeys(ids) if s]
+    changed_by = {(c.finding, c.id): _changed_by(c, tr) for c in written.changed}
+
+    def points(found: Sequence[PointReview], finding: str) -> list[tuple[str, str, str]]:
+        return [(p.label, p.words or "", changed_by.get((finding, p.id), "")) for p in found]
+
+    length = (tr.gettext("{n} of {limit} characters", n=written.length, limit=written.limit) if written.limit
+              else tr.ngettext("{n} character", "{n} characters", written.length))
+    return WrittenView(
+        segments=_segments(written, tr), strategies=strategies,
+        tone=tone_name(written.tone, tr.lang) if written.tone else "",
+        said=points([p for p in written.key_points if p.found], "key_point"),
+        missing=points(written.missing, "key_point"), crossed=points(written.crossed, "red_line"),
+        unanswered=list(written.unanswered), closest_label=written.closest_label, best_label=written.best_label,
+        best_post=written.best_post, length=length,
+        changes=[tr.gettext("{who}{colon}{change}", who=_changed_by(c, tr), colon=tr.gettext(": "),
+                            change=words.change_text(dataclasses.replace(c, by=None), written, tr))
+                 for c in written.changed])
+
+
+def _changed_by(change: Change, tr: Translator) -> str:
+    """"changed by Ana" (or by the facilitator, when the change was not signed)."""
+    return tr.gettext("changed by {who}", who=change.by) if change.by else tr.gettext("changed by the facilitator")
 
 
 def _timing(tr: Translator, missed: bool, opened: int | None, took: int) -> str:
