@@ -6,6 +6,8 @@ The front ends (terminal, pygame, bots) all drive this one API::
     events = session.advance(30.0)          # simulated seconds (whole seconds; the rest is kept)
     session.decide("takedown", "leave-it")  # while status is AWAITING_DECISION
     session.triage(post_id, "flag")
+    session.write("statement", text)        # a written answer (responses: write | both)
+    session.override("statement", strategy="apology", key_points={"refund": True}, by="Ana")
     session.set_noise(3)                    # a facilitator's storm of background posts
     session.subscribe(SessionLog(stream))   # anyone may listen: inputs, events, the end
     result = score(session)                 # game.engine.scoring, once status is ENDED
@@ -65,7 +67,7 @@ from game.engine.state import (
     StoryPost,
     TriageAction,
 )
-from game.engine.assess import Assessment, assess_answer, closest_option
+from game.engine.assess import Assessment, Override, assess_answer, check_override, closest_option
 
 ENGINE_VERSION = 3
 """Which engine wrote a log; bumped whenever the same case, seed and inputs would play differently.
@@ -304,6 +306,8 @@ class Session:
         self.posts = PostIndex(self.state.posts)
         # Written answers by decision (rebuilt by replay from the "write" inputs, like everything else).
         self.written: dict[str, Assessment] = {}
+        # The facilitator's corrections of those answers' findings, by decision ("override" inputs).
+        self.overrides: dict[str, Override] = {}
         dyn, story = case.dynamics, case.story
         self._random = self.rng.random
         self._decay = float(dyn.decay)
@@ -470,6 +474,36 @@ class Session:
         self._close(decision, option, written=(text, channel, assessment))
         self._after_input()
         return self._flush()
+
+    def override(self, decision_id: str, *, strategy: str | None = None,
+                 key_points: dict[str, bool] | None = None, red_lines: dict[str, bool] | None = None,
+                 by: str | None = None) -> None:
+        """The facilitator's last word on a written answer: its primary strategy, a key point
+        said or not, a red line crossed or not. Only the score follows (the round's effects were
+        the closest option's when the answer was published).
+
+        An input like any other, logged and replayed; unlike the others it is also taken after
+        the end (the debrief is where a trainer reads the text): the log then gets the input and
+        the new result (the assess helper's addition, issue 11).
+        """
+        if decision_id not in self.written:
+            raise EngineError(f"decision {decision_id!r} has no written answer to correct")
+        change = Override(strategy, dict(key_points or {}), dict(red_lines or {}), by)
+        try:
+            check_override(change, self.decisions[decision_id])
+        except ValueError as exc:
+            raise EngineError(str(exc)) from None
+        fields = {"decision": decision_id, "strategy": strategy, "key_points": key_points or None,
+                  "red_lines": red_lines or None, "by": by}
+        if self.state.ended:
+            if self.log is not None:
+                self.log.on_input(self.state.t, "override", fields)
+        else:
+            self._input("override", **fields)
+        previous = self.overrides.get(decision_id)
+        self.overrides[decision_id] = previous.then(change) if previous else change
+        if self.state.ended and self.log is not None:
+            self.log.on_end(self)  # the result changed: the log's last result line is the new one
 
     def triage(self, post_id: str, action: TriageAction, reply_id: str | None = None) -> list[Event]:
         """Flag a post as a signal, dismiss it, or answer it with one of ``replies_for(post)``."""
