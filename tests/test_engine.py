@@ -428,3 +428,18 @@ def test_once_the_team_switches_comments_off_nobody_posts_on_the_facebook_page()
         assert [p for p in public if p.t < closed_at]  # fans were posting there before
         assert not [p for p in public if p.t > closed_at]
         assert [p for p in session.feed if p.kind == "story" and p.t > closed_at]  # the story goes on elsewhere
+
+
+@pytest.mark.parametrize("bot", ["random", "best", "worst", "silent"])
+def test_a_bot_woken_by_the_event_clock_plays_the_round_it_plays_stepped_tick_by_tick(bot):
+    from game.engine.bots import BOTS
+
+    case = load_case(ROOT / "scenarios" / "nestle-kitkat-2010").case
+    for seed in (1, 2):
+        woken, stepped = io.StringIO(), io.StringIO()
+        play(case, seed, bot, SessionLog(woken))
+        session, player, events = Session(case, seed, SessionLog(stepped)), BOTS[bot](seed), []
+        while not session.state.ended:
+            player.act(session, events)
+            events = session.step()
+        assert woken.getvalue() == stepped.getvalue()

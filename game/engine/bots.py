@@ -34,6 +34,11 @@ def option_value(option: Option, session: Session) -> float:
     return option_quality(option, session) + 0.004 * swing
 
 
+def _on_tick(t: int) -> int:
+    """The first multiple of ``TICK`` from ``t``: bots act on the tick, woken or stepped alike."""
+    return -(-t // TICK) * TICK
+
+
 class SilentBot:
     def act(self, session: Session, events: list[Event]) -> None:
         return None
@@ -86,8 +91,9 @@ class RandomBot:
                 session.decide(decision.id, rng.choice(decision.options).id)
 
     def wake(self, session: Session) -> Wake:
-        plans = [self.plans[d] for d in session.state.open if d in self.plans]
-        return Wake(min(plans, default=None), self.next_post, decisions=True)
+        # A decision its own input opened is planned at the next tick, as it would be stepped.
+        plans = [self.plans.get(d, session.t + 1) for d in session.state.open]
+        return Wake(_on_tick(min(plans)) if plans else None, self.next_post, decisions=True)
 
 
 class _RubricBot:
@@ -117,8 +123,14 @@ class _RubricBot:
 
     def wake(self, session: Session) -> Wake:
         """At every inject and decision (signals are injects); a waiting bot also at its deadlines."""
-        at = min((session.closes_at(d) - TICK for d in session.state.open), default=None) if self.wait else None
-        return Wake(at, None, True)
+        # Waiting: at the last tick before each deadline; else at the next tick, for a decision
+        # its own input opened.
+        due = [session.closes_at(d) - TICK if self.wait else session.t + 1 for d in session.state.open]
+        return Wake(_on_tick(min(due)) if due else None, self.watch(session), True)
+
+    def watch(self, session: Session) -> int | None:
+        """The feed length to be woken at: None, as only injects (woken for anyway) matter."""
+        return None
 
     def triage(self, session: Session, event: PostAdded) -> None:
         raise NotImplementedError
@@ -147,6 +159,9 @@ class WorstBot(_RubricBot):
     def __init__(self, seed: int = 0) -> None:
         super().__init__(min, wait=True)
         self.rng = random.Random(f"worst-bot:{seed}")
+
+    def watch(self, session: Session) -> int | None:
+        return len(session.feed) + 1  # it flags noise too: every post, on its tick
 
     def triage(self, session: Session, event: PostAdded) -> None:
         post = event.post

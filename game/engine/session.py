@@ -588,9 +588,10 @@ class Session:
         """Play everything that happens up to and including simulated second ``limit``.
 
         With ``posts``, stop early once the feed holds that many posts; with ``items``, once an
-        inject or decision has come in (with ``decisions``, a decision); either way only after the
-        rest of that same second, so an input made then sees what a person (or a replay) would see
-        at that second.
+        inject or decision has come in (with ``decisions``, a decision); either way at the end of
+        that ``TICK`` (the next multiple of ten seconds), so a bot woken that way acts exactly when
+        it would have, stepped tick by tick (``step``), and sees what a person (or a replay) would
+        see at that second.
         """
         state, queue, feed, ceil = self.state, self._queue, self.state.posts, math.ceil
         limit = min(limit, self.case.duration)
@@ -613,27 +614,29 @@ class Session:
                 else:
                     self._noise_post(x)
                 if posts is not None and len(feed) >= posts:
-                    limit, posts = stamp, None
+                    limit, posts = min(limit, -(-stamp // TICK) * TICK), None
             if due > limit:
                 break
             state.t = due
+            seen = len(state.fired) if items else len(state.opened_at)
             if queue and queue[0][0] == due:
                 _, _, kind, payload = heapq.heappop(queue)
-                came = self._happen(kind, payload)
-                if came and (items or (decisions and payload in self.decisions)):
-                    limit = due
+                self._happen(kind, payload)
                 if self._conditional:
                     self._check_conditions()
             else:
                 self._gauge()
+            if ((items or decisions) and seen != (len(state.fired) if items else len(state.opened_at))
+                    or posts is not None and len(feed) >= posts):
+                limit, posts = min(limit, -(-due // TICK) * TICK), None
         if not state.ended:
             state.t = max(state.t, limit)
 
-    def _happen(self, kind: str, payload: Any) -> bool:
-        """One scheduled thing; True when an inject or decision came in."""
+    def _happen(self, kind: str, payload: Any) -> None:
+        """One scheduled thing."""
         if kind == "fire":
-            return self._fire(payload)
-        if kind == "arm":
+            self._fire(payload)
+        elif kind == "arm":
             item = self.injects.get(payload) or self.decisions[payload]
             self._conditional.append((item, self._index.checks[payload]))
         elif kind == "reaction":
@@ -644,7 +647,6 @@ class Session:
                 self._close(self.decisions[decision_id], None)
         elif kind == "pools":
             self._refresh_noise()
-        return False
 
     def _check_conditions(self) -> None:
         state = self.state
