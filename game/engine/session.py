@@ -240,8 +240,20 @@ class _CaseIndex:
         self.noise_authors = {pool.id: [self.speakers[a] for a in pool.authors] for pool in case.noise}
         self.noise_bounds = sorted({b for p in case.noise for b in (p.start, (p.end + 1) if p.end is not None else None)
                                     if b is not None and b > 0})
+        self._reactions = case.reactions
+        self._reacting: dict[tuple[int, str], list[Reaction]] = {}
         self.initial_metrics = {name: float(value) for name, value in case.metrics.items()}
         self.initial_stances = {p.id: STANCE_ORDER.index(p.stance) for p in case.personas}
+
+
+    def reactions_to(self, option: Option, ref: str) -> list[Reaction]:
+        """The reactions a message made with ``option`` (``ref``: ``decision.option`` or a reply id)
+        triggers, timing aside; the same for every run, so worked out once."""
+        key = (id(option), ref)
+        found = self._reacting.get(key)
+        if found is None:
+            found = self._reacting[key] = [r for r in self._reactions if r.on.matches(option, ref)]
+        return found
 
 
 _INDEXES: dict[int, _CaseIndex] = {}
@@ -260,7 +272,7 @@ class _Deck:
     """Draws a pool's texts (or authors) without repetition: each comes back only once all the
     others have been drawn, and never twice in a row across rounds.
 
-    Hot paths call ``deck.draw(random)`` with the session's bound ``rng.random``.
+    Hot paths pop ``cards`` themselves (``cards.pop() if cards else deck.refill(random)``).
     """
 
     __slots__ = ("size", "cards", "last")
@@ -268,19 +280,21 @@ class _Deck:
     def __init__(self, size: int) -> None:
         self.size, self.cards, self.last = size, [], -1
 
+    def refill(self, random_: Callable[[], float]) -> int:
+        """Shuffle a new round (Fisher-Yates on the session's ``random``) and draw its first card."""
+        cards = self.cards
+        cards[:] = range(self.size)
+        for i in range(len(cards) - 1, 0, -1):
+            j = int(random_() * (i + 1))
+            cards[i], cards[j] = cards[j], cards[i]
+        if cards[-1] == self.last and len(cards) > 1:  # the last card of a round never opens the next
+            cards[0], cards[-1] = cards[-1], cards[0]
+        self.last = cards[0]
+        return cards.pop()
+
     def draw(self, random_: Callable[[], float]) -> int:
         cards = self.cards
-        if not cards:  # a new round of cards; the one drawn last may not come first
-            cards[:] = [i for i in range(self.size) if i != self.last] if self.size > 1 else [0]
-            card = cards.pop(int(random_() * len(cards)))
-            cards.append(self.last) if self.last >= 0 and self.size > 1 else None
-        else:
-            i = int(random_() * len(cards))
-            card = cards[i]
-            cards[i] = cards[-1]
-            cards.pop()
-        self.last = card
-        return card
+        return cards.pop() if cards else self.refill(random_)
 
 
 class Session:
@@ -533,7 +547,9 @@ class Session:
             channel = post.channel
             published = self._publish(reply, channel, reply_to=post)
             self._respond(f"reply:{reply.id}@{post_id}", reply, channel, published)
-        self._after_input()
+            self._after_input()
+        elif action == "flag" and self._conditional:
+            self._check_conditions()  # a condition may wait for this flag
         return self._flush()
 
     def fire(self, item_id: str) -> list[Event]:
@@ -622,7 +638,9 @@ class Session:
             if queue and queue[0][0] == due:
                 _, _, kind, payload = heapq.heappop(queue)
                 self._happen(kind, payload)
-                if self._conditional:
+                # Conditions are looked at after what decides the story (an inject, a deadline)
+                # and at each gauge step; a reply's small effects wait for the next of those.
+                if self._conditional and kind != "reaction" and kind != "pools":
                     self._check_conditions()
             else:
                 self._gauge()
@@ -721,8 +739,11 @@ class Session:
                 texts, deck = self._supportive, self._supportive_deck
             else:
                 texts, deck = self._critical, self._critical_deck
-            text = texts[deck.draw(random_)]
-            member = self._crowd.draw(random_)
+            cards = deck.cards
+            text = texts[cards.pop() if cards else deck.refill(random_)]
+            crowd = self._crowd
+            cards = crowd.cards
+            member = cards.pop() if cards else crowd.refill(random_)
             channels = self._story_channels
             channel = channels[int(random_() * len(channels))] if len(channels) > 1 else channels[0]
             self._lean_post(StoryPost, channel, self._index.crowd[member], text, self._index.crowd_virality[member])
@@ -954,8 +975,8 @@ class Session:
         if published is not None and not public:
             return
         ref = source.removeprefix("reply:").split("@")[0]
-        for reaction in self.case.reactions:
-            if self._matches(reaction, option, ref):
+        for reaction in self._index.reactions_to(option, ref):
+            if self._in_time(reaction):
                 self._schedule_reactions(reaction, published)
 
     def _close_channel(self, channel: str) -> None:
@@ -965,10 +986,9 @@ class Session:
         self._story_channels = [c for c in story if c not in self._closed] or story
         self._refresh_noise()
 
-    def _matches(self, reaction: Reaction, option: Option, ref: str) -> bool:
+    def _in_time(self, reaction: Reaction) -> bool:
+        """Whether now is within the reaction's ``later_than`` and ``within`` of the first signal."""
         state, trigger = self.state, reaction.on
-        if not trigger.matches(option, ref):
-            return False
         since = state.t - (state.first_signal_at if state.first_signal_at is not None else 0)
         if trigger.later_than is not None and since <= trigger.later_than:
             return False
