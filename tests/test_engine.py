@@ -11,7 +11,7 @@ import pytest
 from game.engine.bots import BestBot, play
 from game.engine.loader import case_files, load_case
 from game.engine.log import SessionLog, read_log, replay
-from game.engine.session import ENGINE_VERSION, TICK, DecisionOpened, EngineError, Session, Status, run
+from game.engine.session import ENGINE_VERSION, DecisionOpened, EngineError, Session, Status, run
 from game.engine.scoring import score
 
 from conftest import ROOT

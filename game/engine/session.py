@@ -272,7 +272,7 @@ class _Deck:
     """Draws a pool's texts (or authors) without repetition: each comes back only once all the
     others have been drawn, and never twice in a row across rounds.
 
-    Hot paths pop ``cards`` themselves (``cards.pop() if cards else deck.refill(random)``).
+    ``draw`` takes the session's bound ``rng.random``: one C call to pick a card, no shuffling.
     """
 
     __slots__ = ("size", "cards", "last")
@@ -281,20 +281,23 @@ class _Deck:
         self.size, self.cards, self.last = size, [], -1
 
     def refill(self, random_: Callable[[], float]) -> int:
-        """Shuffle a new round (Fisher-Yates on the session's ``random``) and draw its first card."""
-        cards = self.cards
-        cards[:] = range(self.size)
-        for i in range(len(cards) - 1, 0, -1):
-            j = int(random_() * (i + 1))
-            cards[i], cards[j] = cards[j], cards[i]
-        if cards[-1] == self.last and len(cards) > 1:  # the last card of a round never opens the next
-            cards[0], cards[-1] = cards[-1], cards[0]
-        self.last = cards[0]
-        return cards.pop()
+        """Start a new round of cards and draw its first, which is not the previous round's last."""
+        cards, last = self.cards, self.last
+        cards[:] = [i for i in range(self.size) if i != last] or [last]
+        card = cards.pop(int(random_() * len(cards)))
+        if 0 <= last != card:
+            cards.append(last)
+        self.last = card if not cards else -1
+        return card
 
     def draw(self, random_: Callable[[], float]) -> int:
         cards = self.cards
-        return cards.pop() if cards else self.refill(random_)
+        if cards:
+            card = cards.pop(int(random_() * len(cards)))
+            if not cards:
+                self.last = card
+            return card
+        return self.refill(random_)
 
 
 class Session:
@@ -333,6 +336,7 @@ class Session:
         self._cheers = bool(story.supportive_texts)
         self._critical_deck, self._supportive_deck = _Deck(len(story.texts)), _Deck(len(story.supportive_texts))
         self._story_channels = story.channels
+        self._crowd_speakers, self._crowd_virality = index.crowd, index.crowd_virality
         self._cancelled_seen = 0
         self._unanswered = 0
         self._closed: set[str] = set()  # channels the organisation closed to the public (PAGE_CLOSED)
@@ -739,14 +743,19 @@ class Session:
                 texts, deck = self._supportive, self._supportive_deck
             else:
                 texts, deck = self._critical, self._critical_deck
-            cards = deck.cards
-            text = texts[cards.pop() if cards else deck.refill(random_)]
-            crowd = self._crowd
-            cards = crowd.cards
-            member = cards.pop() if cards else crowd.refill(random_)
+            text = texts[deck.draw(random_)]
+            member = self._crowd.draw(random_)
             channels = self._story_channels
             channel = channels[int(random_() * len(channels))] if len(channels) > 1 else channels[0]
-            self._lean_post(StoryPost, channel, self._index.crowd[member], text, self._index.crowd_virality[member])
+            # _lean_post, inlined (the same arithmetic, in the same order of draws).
+            t = state.t
+            fresh = math.exp(t / FRESHNESS)
+            posts = state.posts
+            post = StoryPost(len(posts) + 1, t, channel, self._crowd_speakers[member], text,
+                             self._crowd_virality[member] * (0.4 + 1.2 * random_()) * fresh,
+                             state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - 1 / fresh))
+            posts.append(post)
+            self._events.append(post)
             # Each post provokes `branching` more on average, spread over the kernel's life; kept
             # below 1 so the story, however hot, burns out once nobody feeds it. The crowd
             # saturates: the lower sentiment is, the less one more critical post moves it.

@@ -49,6 +49,7 @@ class Post:
     """
 
     __slots__ = ("n", "t", "channel", "speaker", "template", "weight", "attention0", "_text")
+    _text: str  # set when the text is first read (or at once, for a text that is no template)
     kind: PostKind
     signal: bool = False
     inject: str | None = None
