@@ -60,8 +60,8 @@ def build(case: Case) -> Graph:
     for inject in case.injects:
         _timing(graph, case, inject.id, inject.at, inject.when, start)
         _effects(graph, f"e:{inject.id}", inject.effects)
-        for decision in inject.handled_by:
-            graph.edge(f"e:{inject.id}", f"e:{decision}", "handled by", dashed=True)
+        for ref in inject.handled_by:
+            graph.edge(f"e:{inject.id}", f"o:{ref}" if "." in ref else f"e:{ref}", "handled by", dashed=True)
     for decision in case.decisions:
         key = f"e:{decision.id}"
         _timing(graph, case, decision.id, decision.at, decision.when, start)

@@ -264,6 +264,27 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+def _places() -> dict[type[BaseModel], str]:
+    """Each part of the format by the name authors know it by, found from the field that holds it."""
+    places: dict[type[BaseModel], str] = {Case: "the top level of the case"}
+    todo: list[type[BaseModel]] = [Case]
+    while todo:
+        model = todo.pop()
+        for name, info in model.model_fields.items():
+            inner = _unwrap(info.annotation)
+            if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in places:
+                places[inner] = info.alias or name
+                todo.append(inner)
+    places[Option] = "options and replies"
+    return places
+
+
+def _allowed_in(field: str) -> str:
+    """Where in the format a field name is allowed (``"injects, decisions, options..."``), or ""."""
+    found = [place for model, place in _places().items() if field in _field_names(model)]
+    return ", ".join(found)
+
+
 def _field_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
@@ -290,7 +311,9 @@ def _message(error: Any, field: str, path: tuple[str | int, ...]) -> str:
     if kind == "extra_forbidden":
         model = _model_at(path[:-1])
         hint = _suggest(field, _field_names(model)) if model else ""
-        return f"unknown field '{field}'{hint}"
+        places = _allowed_in(field)
+        where = f"; here it is not, but it is allowed in: {places}" if places else ""
+        return f"unknown field '{field}'{hint}{where}"
     if kind == "enum":
         expected = [e.strip(" '") for e in ctx.get("expected", "").replace(" or ", ", ").split(",")]
         return f"{field}: {value!r} is not one of: {', '.join(expected)}{_suggest(str(value), expected)}"
@@ -357,8 +380,10 @@ class _CrossCheck:
             self._ref(inject.channel, self.channels, (*here, "channel"), "channel")
             self._ref(inject.author, self.personas, (*here, "author"), "persona")
             self._timing(inject, here)
-            for j, decision in enumerate(inject.handled_by):
-                self._ref(decision, self.options, (*here, "handled_by", j), "decision")
+            for j, ref in enumerate(inject.handled_by):
+                decision, _, option = ref.partition(".")
+                if self.decision(decision, (*here, "handled_by", j)) and option:
+                    self.option(decision, option, (*here, "handled_by", j))
             self._unique((*here, "replies"), inject.replies)
         for i, decision in enumerate(case.decisions):
             here = ("decisions", i)
@@ -386,11 +411,15 @@ class _CrossCheck:
             if option.channel:
                 self._ref(option.channel, self.channels, (*path, "channel"), "channel")
                 limit = self.channels[option.channel].limit if option.channel in self.channels else None
-                if limit and option.post and len(option.post) > limit:
-                    self.report(
-                        (*path, "post"), "too-long",
-                        f"post is {len(option.post)} characters; {option.channel} takes {limit}",
-                    )
+                texts = [((*path, "post"), option.post)] + [
+                    ((*path, "variants", j, "post"), v.post) for j, v in enumerate(option.variants)
+                ]
+                for where, text in texts:
+                    if limit and text and len(text) > limit:
+                        self.report(where, "too-long", f"post is {len(text)} characters; {option.channel} takes {limit}")
+            if option.variants and not option.post:
+                self.report((*path, "variants"), "field-missing",
+                            "post variants need the option's own `post`, published when no variant's `when` holds")
             if option.post and not option.channel and path[0] == "decisions":
                 self.report((*path, "channel"), "field-missing", "a published `post` needs the `channel` it goes to")
         for name in case.metric_names:
@@ -513,3 +542,14 @@ def all_conditions(case: Case) -> Iterator[tuple[Where, Condition]]:
     for i, objective in enumerate(case.objectives):
         if objective.met_when is not None:
             yield ("objectives", i, "met_when"), objective.met_when
+    for path, option in all_options(case):
+        if option.when is not None:
+            yield (*path, "when"), option.when
+        for j, variant in enumerate(option.variants):
+            yield (*path, "variants", j, "when"), variant.when
+    for kind, holders in (("channels", case.channels), ("noise", case.noise)):
+        for i, holder in enumerate(holders):
+            if holder.when is not None:
+                yield (kind, i, "when"), holder.when
+    if case.story.supportive_when is not None:
+        yield ("story", "supportive_when"), case.story.supportive_when

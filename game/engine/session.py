@@ -42,6 +42,7 @@ from game.engine.model import (
     STANCE_ORDER,
     Case,
     Channel,
+    Condition,
     Decision,
     Effects,
     Inject,
@@ -52,6 +53,7 @@ from game.engine.model import (
     Reaction,
     Responses,
     Stance,
+    Strategy,
     Temperament,
 )
 from game.engine.state import (
@@ -240,6 +242,23 @@ class _CaseIndex:
         self.noise_authors = {pool.id: [self.speakers[a] for a in pool.authors] for pool in case.noise}
         self.noise_bounds = sorted({b for p in case.noise for b in (p.start, (p.end + 1) if p.end is not None else None)
                                     if b is not None and b > 0})
+        # For each inject, the options that answer it, by decision: those `handled_by` names, a bare
+        # decision meaning every option but a no_comment one (saying nothing does not answer a signal).
+        self.answers: dict[str, dict[str, set[str]]] = {}
+        for inject in case.injects:
+            answers = self.answers[inject.id] = {}
+            for ref in inject.handled_by:
+                decision, _, option = ref.partition(".")
+                answers.setdefault(decision, set()).update(
+                    [option] if option else
+                    [o.id for o in self.decisions[decision].options if o.strategy is not Strategy.no_comment])
+        options = [o for d in case.decisions for o in d.options] + [o for i in case.injects for o in i.replies]
+        self.conditional_options = any(o.when is not None or o.variants for o in [*options, *case.replies]) \
+            or any(c.when is not None for c in case.channels)
+        self.conditional_noise = any(p.when is not None for p in case.noise) or any(c.when for c in case.channels)
+        # The `when` of options, post variants, channels, noise pools and supportive chatter, compiled
+        # on first use (by the condition's identity: the case keeps every condition alive).
+        self.tests: dict[int, Callable[[RunState], bool]] = {}
         self._reactions = case.reactions
         self._reacting: dict[tuple[int, str], list[Reaction]] = {}
         self.initial_metrics = {name: float(value) for name, value in case.metrics.items()}
@@ -319,7 +338,10 @@ class Session:
         self.personas = index.personas
         self.channels = index.channels
         self.injects = index.injects
-        self.decisions = index.decisions
+        # A decision with `when:` options is offered as it opens (Session._offer), so this run keeps its own.
+        self.decisions = dict(index.decisions) if index.conditional_options else index.decisions
+        self._conditional_options, self._conditional_noise = index.conditional_options, index.conditional_noise
+        self._answers, self._tests = index.answers, index.tests
         self.posts = PostIndex(self.state.posts)
         # Written answers by decision (rebuilt by replay from the "write" inputs, like everything else).
         self.written: dict[str, Assessment] = {}
@@ -408,10 +430,43 @@ class Session:
         return self.state.posts
 
     def replies_for(self, post: Post) -> list[Option]:
-        """The ways the trainee may answer a post."""
+        """The ways the trainee may answer a post now (a reply's `when` must hold; variants resolved)."""
         if post.inject and self.injects[post.inject].replies:
-            return self.injects[post.inject].replies
-        return self.case.replies
+            replies = self.injects[post.inject].replies
+        else:
+            replies = self.case.replies
+        if not self._conditional_options:
+            return replies
+        return [offered for option in replies if (offered := self._offered(option)) is not None]
+
+    def channel_open(self, channel_id: str) -> bool:
+        """Whether a channel is open: always, unless its `when` does not hold yet."""
+        return self._holds(self.channels[channel_id].when)
+
+    def _holds(self, condition: Condition | None) -> bool:
+        if condition is None:
+            return True
+        check = self._tests.get(id(condition))
+        if check is None:
+            check = self._tests[id(condition)] = compile_condition(condition)
+        return check(self.state)
+
+    def _offered(self, option: Option) -> Option | None:
+        """The option as offered now: None when its `when` (or its channel's) does not hold; else with
+        the post of the first variant whose `when` holds."""
+        if not self._holds(option.when) or (option.channel and not self.channel_open(option.channel)):
+            return None
+        for variant in option.variants:
+            if self._holds(variant.when):
+                return option.model_copy(update={"post": variant.post})
+        return option
+
+    def _offer(self, decision: Decision) -> Decision:
+        """The decision as it opens: only the options whose `when` holds now, posts resolved."""
+        options = [offered for option in decision.options if (offered := self._offered(option)) is not None]
+        if len(options) == len(decision.options) and all(a is b for a, b in zip(options, decision.options)):
+            return decision
+        return decision.model_copy(update={"options": options})
 
     @property
     def attention(self) -> float:
@@ -481,7 +536,9 @@ class Session:
         decision = self.decisions[decision_id]
         if decision.responses is Responses.choose:
             raise EngineError(f"decision {decision_id!r} takes a chosen option, not a written answer")
-        channel = next(o.channel for o in decision.options if o.channel)
+        channel = next((o.channel for o in decision.options if o.channel), None)
+        if channel is None:  # the options offered have none: the decision as written has one
+            channel = next(o.channel for d in self.case.decisions if d.id == decision_id for o in d.options if o.channel)
         limit = self.channels[channel].limit
         if limit is not None and len(text) > limit:
             raise EngineError(f"the answer is {len(text)} characters; {channel} takes {limit}")
@@ -644,8 +701,8 @@ class Session:
                 self._happen(kind, payload)
                 # Conditions are looked at after what decides the story (an inject, a deadline)
                 # and at each gauge step; a reply's small effects wait for the next of those.
-                if self._conditional and kind != "reaction" and kind != "pools":
-                    self._check_conditions()
+                if kind != "reaction" and kind != "pools":
+                    self._look_at_conditions()
             else:
                 self._gauge()
             if ((items or decisions) and seen != (len(state.fired) if items else len(state.opened_at))
@@ -683,8 +740,19 @@ class Session:
     def _after_input(self) -> None:
         """An input may settle a signal or meet a condition: both take effect at once."""
         self._update_pressing()
+        self._look_at_conditions()
+
+    def _look_at_conditions(self) -> None:
+        """Fire what waits for a condition that now holds; in a case whose noise pools or channels
+        have ``when:``, start or stop those pools."""
         if self._conditional:
             self._check_conditions()
+        if self._conditional_noise:
+            t = self.state.t
+            pools = [p for p in self.case.noise if p.start <= t and (p.end is None or t <= p.end)
+                     and p.channel not in self._closed and self._holds(p.when) and self.channel_open(p.channel)]
+            if pools != self._noise_pools:
+                self._refresh_noise()
 
     # --- the story: a self-exciting process drawn by thinning --------------------------
 
@@ -739,6 +807,8 @@ class Session:
             metrics = state.metrics
             sentiment = metrics["sentiment"]
             positive = self._cheers and random_() < (sentiment - 45) / 70
+            if positive and self._conditional_noise and not self._holds(self.case.story.supportive_when):
+                positive = False
             if positive:
                 texts, deck = self._supportive, self._supportive_deck
             else:
@@ -751,11 +821,12 @@ class Session:
             t = state.t
             fresh = math.exp(t / FRESHNESS)
             posts = state.posts
-            post = StoryPost(len(posts) + 1, t, channel, self._crowd_speakers[member], text,
-                             self._crowd_virality[member] * (0.4 + 1.2 * random_()) * fresh,
-                             state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - 1 / fresh))
-            posts.append(post)
-            self._events.append(post)
+            weight = self._crowd_virality[member] * (0.4 + 1.2 * random_()) * fresh
+            if not self._conditional_noise or self.channel_open(channel):  # else the talk goes on elsewhere
+                post = StoryPost(len(posts) + 1, t, channel, self._crowd_speakers[member], text, weight,
+                                 state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - 1 / fresh))
+                posts.append(post)
+                self._events.append(post)
             # Each post provokes `branching` more on average, spread over the kernel's life; kept
             # below 1 so the story, however hot, burns out once nobody feeds it. The crowd
             # saturates: the lower sentiment is, the less one more critical post moves it.
@@ -785,8 +856,8 @@ class Session:
         """Public signals nobody has answered yet (an unanswered email is not seen by the public);
         they add to the story's rate and erode trust."""
         state = self.state
-        pressing = [inject for inject in self._pressing
-                    if inject.id not in state.answered and not any(state.choices.get(d) for d in inject.handled_by)]
+        pressing = [inject for inject in self._pressing if inject.id not in state.answered
+                    and not any(state.choices.get(d) in self._answers[inject.id].get(d, ()) for d in state.choices)]
         if len(pressing) != len(self._pressing):
             self._set_pressing(pressing)
 
@@ -805,6 +876,8 @@ class Session:
         t = self.state.t
         self._noise_pools = [p for p in self.case.noise if p.start <= t and (p.end is None or t <= p.end)
                              and p.channel not in self._closed]
+        if self._conditional_noise:
+            self._noise_pools = [p for p in self._noise_pools if self._holds(p.when) and self.channel_open(p.channel)]
         self._noise_rate = sum(p.rate for p in self._noise_pools) * self.state.noise
         rate = self._noise_rate / 60
         self._noise_next = t + self.rng.expovariate(rate) if rate > 0 else _INF
@@ -870,8 +943,7 @@ class Session:
             self._set_spread(1.0 + (state.spread - 1.0) * keep)
             self._lam_int = self._u_int = 0.0
         self._gauge_t = t
-        if self._conditional:
-            self._check_conditions()
+        self._look_at_conditions()
         if t >= self.case.duration:
             self._finish()
             return
@@ -918,6 +990,9 @@ class Session:
             self._apply(inject.effects)
         else:
             decision = self.decisions[item_id]
+            if self._conditional_options:
+                # Front ends, decide() and the score all read the options through self.decisions.
+                decision = self.decisions[item_id] = self._offer(decision)
             state.open[item_id] = state.opened_at[item_id] = state.t
             self._schedule(state.t + decision.time_limit, "timeout", (item_id, state.t))
             if decision.channel:
@@ -981,6 +1056,8 @@ class Session:
         self._apply(option.effects)
         if channel is not None and PAGE_CLOSED in option.effects.set_flags:
             self._close_channel(channel)
+        elif public and channel in self._closed:
+            self._close_channel(channel, reopen=True)  # the organisation speaks there again: it is open
         if published is not None and not public:
             return
         ref = source.removeprefix("reply:").split("@")[0]
@@ -988,9 +1065,13 @@ class Session:
             if self._in_time(reaction):
                 self._schedule_reactions(reaction, published)
 
-    def _close_channel(self, channel: str) -> None:
-        """The public can no longer post on ``channel``: its noise stops, the story moves elsewhere."""
-        self._closed.add(channel)
+    def _close_channel(self, channel: str, reopen: bool = False) -> None:
+        """The public can no longer post on ``channel`` (or can again): its noise stops, the story
+        moves elsewhere."""
+        if reopen:
+            self._closed.discard(channel)
+        else:
+            self._closed.add(channel)
         story = self.case.story.channels
         self._story_channels = [c for c in story if c not in self._closed] or story
         self._refresh_noise()
