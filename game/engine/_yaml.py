@@ -337,11 +337,11 @@ class _Builder:
                     return 0
                 return number
             if _FLOAT_RE.match(value):
-                number = float(value.replace("_", ""))
-                if not math.isfinite(number):
+                real = float(value.replace("_", ""))
+                if not math.isfinite(real):
                     self.problem(position, "number-too-large", f"the number {_short(value)} is too large")
                     return 0.0
-                return number
+                return real
         if _NULL_RE.match(value):
             return None
         return value
