@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import statistics
 import uuid
 from collections.abc import Iterable, Sequence
@@ -20,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from game.engine._files import Unreadable, read_limited
+from game.engine.diagnostics import CaseError
+from game.engine.loader import load_case
+from game.engine.log import replay, written_by_other_engine
+from game.engine.scoring import score as score_of
 from game.results.exports import (
     EXPORT_FORMAT, EXPORT_VERSION, MAX_TEAM, ExportedAnswer, ExportedNote, ExportedRound, ExportedWorkshop,
     RoundExport, StoredResult, ValidationError, why_invalid,
@@ -187,7 +190,7 @@ def ranking(store: ResultStore, workshop: Workshop, count: str = "best") -> list
                 SELECT team, id, score, ending, ending_kind, ended_at, breakdown,
                        count(*) OVER (PARTITION BY team) AS n,
                        row_number() OVER (PARTITION BY team ORDER BY {order}) AS pick
-                FROM sessions WHERE workshop = ? AND status = 'finished')
+                FROM sessions WHERE workshop = ? AND status = 'finished') AS counted
             WHERE pick = 1 ORDER BY score DESC, ended_at, team""",
         (workshop.id,),
     ).fetchall()
@@ -382,11 +385,6 @@ def _log_records(log: str, bad: Any) -> list[dict[str, Any]]:
 
 def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
     """Replay an imported round against the local case; the reason when it differs, else None."""
-    from game.engine.diagnostics import CaseError
-    from game.engine.loader import load_case
-    from game.engine.log import replay, written_by_other_engine
-    from game.engine.scoring import score as score_of
-
     try:
         case = load_case(case_path, row.get("language")).case
     except (CaseError, OSError) as exc:
@@ -479,7 +477,7 @@ def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: W
         except StoreError as exc:
             report.failed.append(f"{path}: {exc}")
             continue
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, sqlite3.Error) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, *store.errors) as exc:
             # Something in the file that the checks above let through: refuse this file, not the import.
             report.failed.append(f"{path}: the round cannot be stored ({type(exc).__name__}: {exc})")
             continue
