@@ -86,7 +86,8 @@ def mark_meaning(mark: Mark, written: WrittenReview, tr: Translator) -> str:
     responsibility... (a rebuild strategy)", "key point: A free exchange", "red line: ..."."""
     labels = {p.id: p.label for p in (*written.key_points, *written.red_lines)}
     if mark.kind == "strategy":
-        return f"{strategy_name(mark.id, tr.lang)}{tr.gettext(': ')}{strategy_meaning(mark.id, tr.lang)}"
+        colon = tr.gettext(": ")  # French puts a space before it
+        return f"{strategy_name(mark.id, tr.lang)}{colon}{strategy_meaning(mark.id, tr.lang)}"
     if mark.kind == "tone":
         return tr.gettext("tone: {tone}", tone=tone_name(mark.id, tr.lang))
     if mark.kind == "key_point":
