@@ -26,13 +26,14 @@ from game.ui.notes import NoteScene, ReflectScene
 from game.ui.resume import ResumeScene, offer_resume
 from game.ui.rounds import close_results
 from game.ui.scene import Scene
-from game.ui.settings import DEFAULT_SPEED, DEMO_SPEED, SPEEDS, Settings, default_scenarios
+from game.ui.settings import DEMO_SPEED, SPEEDS, Settings, default_scenarios
 from game.ui.sound import Cues
 from game.ui.text import Painter
 from game.ui.theme import Theme
+from game.ui.widgets import TextField
 from game.ui.workshop import NewWorkshopScene, WorkshopScene
 
-__all__ = ["DEFAULT_SPEED", "DEMO_SPEED", "SCREENS", "SPEEDS", "App", "Settings", "default_scenarios", "open_app",
+__all__ = ["DEMO_SPEED", "SCREENS", "SPEEDS", "App", "Settings", "default_scenarios", "open_app",
            "run"]
 
 #: Every screen by name. A screen goes to another by asking the app for it by name
@@ -182,13 +183,18 @@ class App:
             return
         if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
             self.mouse = event.pos
-        for scene in reversed(list(self.stack)):
-            if scene.handle(event):
-                return
-            if not scene.overlay:
-                break
-        if event.type == pygame.KEYDOWN:
-            self.global_key(event)
+        # A text field the key opens must not get the text the key types next (TextField.key_text).
+        TextField.key_text = getattr(event, "unicode", "") if event.type == pygame.KEYDOWN else ""
+        try:
+            for scene in reversed(list(self.stack)):
+                if scene.handle(event):
+                    return
+                if not scene.overlay:
+                    break
+            if event.type == pygame.KEYDOWN:
+                self.global_key(event)
+        finally:
+            TextField.key_text = ""
 
     def global_key(self, event: pygame.event.Event) -> None:
         """Keys that work on every screen when the screen itself did not use them."""

@@ -12,6 +12,7 @@ import pygame
 from game.engine.model import Case, ChannelKind
 from game.ui import theme as th
 from game.i18n import DIFFICULTIES
+from game.play.pace import pace
 from game.ui.menu import case_problems, crisis_label, read_case
 from game.ui.scene import PageScene
 from game.ui.text import Sheet
@@ -140,8 +141,8 @@ class BriefingScene(PageScene):
 
             items.append((t.line("bold") + t.px(4), draw))
         heading(self._("Time"))
-        speed = self.app.settings.speed
-        real = int(round(case.duration / speed))
+        figures = pace(case, self.app.settings.speed)  # the case's own pace when no speed was chosen
+        speed, real = figures.speed, int(round(figures.round_seconds))
         para(self._("The case lasts {duration} of simulated time. At this speed one real second is {speed} simulated "
                     "seconds, so the round takes about {real}. The facilitator can pause or change the speed at any "
                     "time.", duration=tr.duration(case.duration), speed=tr.number(speed), real=tr.duration(real)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import pygame
@@ -179,7 +180,9 @@ class DecisionPanel:
         p.sheet(surface, self.sheet, self.rect.topleft, area)
         decision = scene.shown_decision()
         if decision is not None:
-            left = scene.session.time_left(decision.id)
+            # What a person has: real seconds at the speed the clock runs now (the reading rule
+            # slows it while a decision is open), and that speed beside it.
+            left = scene.real_time_left(decision.id)
             pad = t.px(10)
             y = self.rect.y + self.countdown_y - self.scroll
             if y < self.rect.y + pad:
@@ -191,12 +194,16 @@ class DecisionPanel:
                 p.text(surface, "▲", (self.rect.right - t.px(8), y), "small", th.YELLOW, anchor="topright")
             urgent = left <= 60
             colour = th.VERMILLION if urgent else th.YELLOW
-            text = ("⚠ " if urgent else "◷ ") + scene._("{time} left to decide", time=scene.tr.duration(left))
-            p.text(surface, text, (self.rect.x + pad, y), "head", colour)
+            text = ("⚠ " if urgent else "◷ ") + scene._("{time} left to decide", time=scene.tr.duration(math.ceil(left)))
+            r = p.text(surface, text, (self.rect.x + pad, y), "head", colour)
+            speed = scene._("1 s = {speed} s", speed=scene.tr.number(round(scene.running_speed, 1)))
+            right = self.rect.right - pad - (t.px(16) if self.max_scroll else 0)  # the ▲/▼ scroll mark
+            if right - r.right - t.px(12) >= t.font("small").size(speed)[0]:
+                p.text(surface, speed, (right, r.centery), "small", th.MUTED, anchor="midright")
             bar = pygame.Rect(self.rect.x + pad, y + t.line("head") + t.px(2), self.rect.w - 2 * pad, t.px(8))
             pygame.draw.rect(surface, th.CARD, bar, border_radius=t.px(3))
             fill = bar.copy()
-            fill.w = int(bar.w * left / max(1, decision.time_limit))
+            fill.w = int(bar.w * scene.session.time_left(decision.id) / max(1, decision.time_limit))
             pygame.draw.rect(surface, colour, fill, border_radius=t.px(3))
         if self.max_scroll:
             more = "▼" if self.scroll < self.max_scroll else "▲"

@@ -34,7 +34,7 @@ from game.play.alerts import (
     for_players,
     inbox_heading,
 )
-from game.play.pace import step_speed
+from game.play.pace import default_speed, step_speed
 from game.play.round import Round
 from game.ui import theme as th
 from game.ui.briefing import KIND_ICONS, channel_colour
@@ -162,7 +162,13 @@ class LiveScene(Scene):
 
     @property
     def speed(self) -> float:
-        return self.app.settings.speed
+        """The speed chosen: the menu's or the +/- keys' (the app's setting), else the case's own pace."""
+        return self.app.settings.speed or default_speed(self.case)
+
+    @property
+    def running_speed(self) -> float:
+        """The speed the clock runs at now: the chosen one, slowed while a decision needs its reading time."""
+        return self.round.effective_speed
 
     @property
     def paused(self) -> bool:
@@ -194,7 +200,8 @@ class LiveScene(Scene):
         right_w = w - feed_w - mid_w - 4 * pad
         feed_x, mid_x = pad, pad + feed_w + pad
         right_x = mid_x + mid_w + pad
-        chips_h = t.line("small") + t.px(12)
+        rows = len(self._chip_rows(feed_w))
+        chips_h = rows * (t.line("small") + t.px(12)) + (rows - 1) * t.px(6)
         self.regions = {
             "top": pygame.Rect(0, 0, w, top),
             "chips": pygame.Rect(feed_x, top + t.px(8), feed_w, chips_h),
@@ -256,20 +263,40 @@ class LiveScene(Scene):
         self.regions["top_buttons_x"] = pygame.Rect(x, 0, 0, 0)
         chips = self.regions["chips"]
         self.chips = []
-        x = chips.x
+        row_h = t.line("small") + t.px(12)
+        for number, row in enumerate(self._chip_rows(chips.w)):
+            x = chips.x
+            y = chips.y + number * (row_h + t.px(6))
+            for channel, label, w in row:
+                colour = self.channel_colour(channel) if channel else th.TEXT
+                self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, y, w, row_h),
+                                         colour, active=self.filter == channel))
+                x += w + t.px(6)
+
+    def _chip_rows(self, width: int) -> list[list[tuple[str | None, str, int]]]:
+        """The channel filter chips in rows of ``width``: ``(channel or None for all, label, width)``.
+
+        Every channel's name whole, on one row or two (issue 17: "Nestlé Fa…"). A case with too
+        many channels for two rows shows their icons, and the chosen channel's name.
+        """
+        p, gap = self.painter, self.theme.px(6)
         entries: list[tuple[str | None, str]] = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
-        gap = t.px(6)
-        room = chips.w - gap * (len(entries) - 1)
-        if sum(button_width(p, label, "") for _, label in entries) > room:
-            # Too many channels for their names: the others show their icon, the chosen one its name.
-            entries = [(c, label if c is None or c == self.filter else self.channel_icon(c)) for c, label in entries]
+        rows: list[list[tuple[str | None, str, int]]] = [[]]
+        used = 0
+        for channel, label in entries:
+            w = min(button_width(p, label, ""), width)
+            if rows[-1] and used + gap + w > width:
+                rows.append([])
+                used = 0
+            rows[-1].append((channel, label, w))
+            used += (gap if used else 0) + w
+        if len(rows) <= 2:
+            return rows
+        entries = [(c, label if c is None or c == self.filter else self.channel_icon(c)) for c, label in entries]
+        room = width - gap * (len(entries) - 1)
         widths = fit_widths([button_width(p, label, "") for _, label in entries], room)
-        for (channel, label), w in zip(entries, widths):
-            colour = self.channel_colour(channel) if channel else th.TEXT
-            self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, chips.y, w, chips.h),
-                                     colour, active=self.filter == channel))
-            x += w + gap
+        return [[(c, label, w) for (c, label), w in zip(entries, widths)]]
 
     # --- the clock and the engine's events --------------------------------------------
 
@@ -716,7 +743,7 @@ class LiveScene(Scene):
         time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
         r = p.text(surface, time_text, (x, top.centery), "head", th.TEXT, anchor="midleft")
         x = r.right + t.px(16)
-        speed = self._("1 s = {speed} s", speed=self.tr.number(self.speed))
+        speed = self._("1 s = {speed} s", speed=self.tr.number(round(self.running_speed, 1)))
         r = p.text(surface, speed, (x, top.centery), "small", th.MUTED, anchor="midleft")
         x = r.right + t.px(16)
         if self.paused:

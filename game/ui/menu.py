@@ -302,9 +302,11 @@ class MenuScene(Scene):
         self.app.set_language(following)
 
     def cycle_speed(self, step: int) -> None:
+        """The case's own pace (None), then each speed of :data:`SPEEDS`, and round again."""
         speed = self.app.settings.speed
-        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
-        self.app.settings.speed = SPEEDS[(index + step) % len(SPEEDS)]
+        choices: list[float | None] = [None, *SPEEDS]
+        index = 0 if speed is None else 1 + min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
+        self.app.settings.speed = choices[(index + step) % len(choices)]
 
     # --- update and draw -------------------------------------------------------------
 
@@ -337,7 +339,8 @@ class MenuScene(Scene):
         h = t.line("body") + t.px(10)
         items = [
             ("lang", self._("Language: {name}", name=LANGUAGE_NAMES[s.lang]), "L"),
-            ("speed", self._("Speed: 1 s = {speed} s", speed=tr.number(s.speed)), "S"),
+            ("speed", self._("Speed: the case's pace") if s.speed is None else
+             self._("Speed: 1 s = {speed} s", speed=tr.number(s.speed)), "S"),
             ("projector", self._("Projector type: {state}", state=state(s.projector)), "F2"),
             ("sound", self._("Sound: {state}", state=state(not self.app.sound.muted)), "M"),
             ("reload", self._("Reload"), "F5"),

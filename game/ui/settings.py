@@ -14,7 +14,6 @@ from game.ui.theme import BASE_SIZE
 
 PACKAGE_SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
-DEFAULT_SPEED = 20.0
 DEMO_SPEED = 60.0
 
 
@@ -31,7 +30,9 @@ class Settings:
     scenarios: list[Path] = field(default_factory=list)
     lang: str = "en"
     team: str = ""
-    speed: float = DEFAULT_SPEED
+    # Simulated seconds per real second; None: the case's own pace (game/play/pace.py: the round lasts
+    # what its briefing announces and every decision leaves its reading time), as in the terminal.
+    speed: float | None = None
     projector: bool = False
     fullscreen: bool = False
     demo: bool = False
@@ -63,7 +64,7 @@ class Settings:
         return cls(
             scenarios=folders,
             lang=lang if lang in LANGUAGES else "en",
-            speed=float(speed) if speed else (DEMO_SPEED if demo else DEFAULT_SPEED),
+            speed=float(speed) if speed else (DEMO_SPEED if demo else None),
             projector=bool(getattr(args, "projector", False)),
             fullscreen=bool(getattr(args, "fullscreen", False)),
             demo=demo,
