@@ -110,3 +110,65 @@ def test_writing_bots_write_and_the_best_writer_beats_the_worst(lang: str) -> No
     assert set(best.written) == {"forum-thread", "remedy"}
     assert any(worst.written[d].red_lines and any(worst.written[d].red_lines.values()) for d in worst.written)
     assert score(best).score > score(worst).score + 20
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_same_answer_crossing_a_red_line_scores_lower(lang: str) -> None:
+    crossing = {"troll": {"en": " Some of the noise comes from a troll.", "fr": " Une partie du bruit vient d'un troll."}}
+    clean, _ = play(lang, GOOD[lang])
+    dirty, _ = play(lang, {**GOOD[lang], "forum-thread": GOOD[lang]["forum-thread"] + crossing["troll"][lang]})
+    assert dirty.written["forum-thread"].red_lines["blame-owners"]
+    assert not clean.written["forum-thread"].red_lines["blame-owners"]
+    clean_result, dirty_result = score(clean), score(dirty)
+    clean_review = next(d for d in clean_result.decisions if d.decision == "forum-thread")
+    dirty_review = next(d for d in dirty_result.decisions if d.decision == "forum-thread")
+    assert dirty_review.fit == 0 < clean_review.fit
+    assert dirty_review.written["red_lines"][1] == {
+        "id": "blame-owners", "label": dirty.decisions["forum-thread"].red_lines[1].label, "found": True,
+        "words": "troll"}
+    assert dirty_result.breakdown["strategy_fit"].points < clean_result.breakdown["strategy_fit"].points
+    assert dirty_result.score < clean_result.score
+
+
+def test_a_written_review_shows_the_text_what_was_missing_and_the_best_answer() -> None:
+    texts = {**GOOD["en"], "remedy": "We're sorry. We will exchange every tubular lock free."}
+    session, _ = play("en", texts)
+    review = next(d for d in score(session).decisions if d.decision == "remedy").written
+    assert review["text"] == texts["remedy"]
+    assert [(p["id"], p["found"]) for p in review["key_points"]] == [("free-exchange", True), ("no-receipt", False),
+                                                                      ("how", False)]
+    assert review["rating"]["key_points"] == pytest.approx(1 / 3, abs=1e-3)
+    assert review["best"]["post"] == next(o.post for o in session.decisions["remedy"].options if o.id == review["best"]["option"])
+    assert any(f["kind"] == "strategy" and f["id"] == "apology" and texts["remedy"][slice(*f["spans"][0])] == f["words"]
+               for f in review["evidence"])
+
+
+def test_a_facilitator_override_changes_the_score_and_survives_replay(tmp_path) -> None:
+    from game.engine.log import SessionLog, read_log
+
+    path = tmp_path / "round.jsonl"
+    case = load_case(CASE, "en").case
+    session = run(Session(case, seed=3, log=SessionLog.open(path)), Writer(GOOD["en"]))
+    before = score(session)
+    # The trainer reads a red line the words did not show, in the debrief, after the end.
+    session.override("forum-thread", red_lines={"blame-owners": True}, key_points={"when": False}, by="Ana")
+    after = score(session)
+    assert after.score < before.score
+    review = next(d for d in after.decisions if d.decision == "forum-thread")
+    assert review.fit == 0
+    assert {(c["finding"], c["id"], c["now"], c["by"]) for c in review.written["changed"]} == {
+        ("red_line", "blame-owners", True, "Ana"), ("key_point", "when", False, "Ana")}
+    contents = read_log(path)
+    assert contents.inputs[-1]["kind"] == "override"
+    assert contents.result is not None and contents.result["score"] == after.score
+    assert score(replay(case, 3, contents.inputs)).score == after.score
+    without = [i for i in contents.inputs if i["kind"] != "override"]
+    assert score(replay(case, 3, without)).score == before.score
+    # A strategy the trainer reads instead changes the fit the same way, and is said as changed.
+    session.override("remedy", strategy="denial", by="Ana")
+    changed = next(d for d in score(session).decisions if d.decision == "remedy")
+    assert changed.strategy == "denial" and changed.written["detected"]["strategy"] != "denial"
+    with pytest.raises(EngineError, match="no red line"):
+        session.override("remedy", red_lines={"nothing-like-it": True})
+    with pytest.raises(EngineError, match="no written answer"):
+        session.override("statement", strategy="apology")

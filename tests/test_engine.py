@@ -296,3 +296,59 @@ def test_a_round_stopped_under_an_older_engine_is_not_resumed_and_is_left_as_sto
         with pytest.raises(ResumeError, match="cannot be resumed: it was written by engine version 1"):
             resume(store, recording.session_id, case, nestle / "scenario.yaml")
         assert "engine" not in store.log_records(recording.session_id)[0]  # the stored round is left as it was
+
+
+class _NoiseAt:
+    """A facilitator who turns a team's noise to ``factor`` at ``t`` and otherwise stays silent."""
+
+    def __init__(self, t: int, factor: float) -> None:
+        self.t, self.factor, self.done = t, factor, False
+
+    def act(self, session: Session, events: list) -> None:
+        if not self.done and session.t >= self.t:
+            self.done = True
+            session.set_noise(self.factor)
+
+
+def _noise_between(session: Session, start: int, end: int) -> int:
+    return sum(1 for p in session.feed if p.kind == "noise" and start <= p.t < end)
+
+
+def test_a_noise_storm_floods_the_feed_calm_empties_it_and_replay_gives_the_same_round(tmp_path):
+    case = load_case(ROOT / "scenarios" / "nestle-kitkat-2010").case
+    rounds = {}
+    for name, factor in (("calm", 0), ("normal", 1), ("storm", 3)):
+        path = tmp_path / f"{name}.jsonl"
+        session = run(Session(case, 5, SessionLog.open(path)), _NoiseAt(600, factor))
+        contents = read_log(path)
+        assert [i for i in contents.inputs if i["kind"] == "noise"] == [
+            {"type": "input", "t": 600, "kind": "noise", "factor": float(factor)}]
+        again = io.StringIO()
+        replay(case, 5, contents.inputs, SessionLog(again))
+        assert again.getvalue() == path.read_text(encoding="utf-8")
+        rounds[name] = session
+    before = {name: _noise_between(s, 0, 600) for name, s in rounds.items()}
+    assert before["calm"] == before["normal"] == before["storm"] > 0  # the same round until the facilitator acts
+    during = {name: _noise_between(s, 600, 2400) for name, s in rounds.items()}
+    assert during["calm"] == 0
+    assert during["storm"] > 2 * during["normal"] > 0
+
+
+@pytest.mark.parametrize("factor", [-1, 5.5, float("nan"), "3", True, None])
+def test_a_noise_factor_out_of_range_is_refused_and_changes_nothing(tiny_case, factor):
+    session = Session(tiny_case, 1)
+    with pytest.raises(EngineError, match="noise factor is a number from 0"):
+        session.set_noise(factor)
+    assert session.state.noise == 1.0
+
+
+def test_the_facilitators_round_passes_the_noise_factor_to_its_session(tiny_case):
+    from game.play.round import Round
+
+    seen = []
+    round_ = Round(Session(tiny_case, 1))
+    round_.subscribe(seen.append)
+    update = round_.set_noise(3, by="facilitator")
+    assert round_.session.state.noise == 3.0 and update.by == "facilitator" and seen == [update]
+    with pytest.raises(ValueError):
+        round_.set_noise(9)

@@ -28,6 +28,7 @@ from game.engine.session import (
     ENGINE_VERSION,
     EngineError,
     Event,
+    MAX_NOISE,
     MetricsSampled,
     PostAdded,
     Session,
@@ -91,18 +92,35 @@ class TriageInput(_InputLine):
     reply: StrictStr | None = None
 
 
+class OverrideInput(_InputLine):
+    """The facilitator's correction of a written answer's findings (see ``Session.override``)."""
+
+    kind: Literal["override"] = "override"
+    decision: StrictStr
+    strategy: StrictStr | None = None
+    key_points: dict[StrictStr, bool] | None = None
+    red_lines: dict[StrictStr, bool] | None = None
+    by: StrictStr | None = None
+
+
 class FireInput(_InputLine):
     kind: Literal["fire"] = "fire"
     item: StrictStr
+
+
+class NoiseInput(_InputLine):
+    kind: Literal["noise"] = "noise"
+    factor: Annotated[float, Field(ge=0, le=MAX_NOISE)]
 
 
 class EndInput(_InputLine):
     kind: Literal["end"] = "end"
 
 
-InputLine = DecideInput | WriteInput | TriageInput | FireInput | EndInput
+InputLine = DecideInput | WriteInput | TriageInput | FireInput | NoiseInput | EndInput | OverrideInput
 INPUT_LINES: dict[str, type[InputLine]] = {
-    "decide": DecideInput, "write": WriteInput, "triage": TriageInput, "fire": FireInput, "end": EndInput,
+    "decide": DecideInput, "write": WriteInput, "triage": TriageInput, "fire": FireInput, "noise": NoiseInput,
+    "end": EndInput, "override": OverrideInput,
 }
 
 
@@ -176,6 +194,12 @@ class SessionLog:
             log._fail(exc)
         return log
 
+    def _reopen(self) -> None:
+        try:
+            self.stream = open(self.name, "a", encoding="utf-8")
+        except OSError as exc:
+            self._fail(exc)
+
     def _fail(self, exc: Exception) -> None:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             reason = "the disk is full"
@@ -228,6 +252,8 @@ class SessionLog:
         self._flush()
 
     def on_input(self, t: int, kind: str, fields: dict[str, Any]) -> None:
+        if self.stream is None and self.owns_stream and self.problem is None:
+            self._reopen()  # a facilitator's override after the end (Session.override)
         self._write(input_record(t, kind, fields))
         self._flush()
 
@@ -321,12 +347,11 @@ def read_log(path: str | Path) -> LogContents:
               and _check_input(record, f"{path}:{number}")]
     result = None
     for _, record in records:
-        if record.get("type") == "result":
+        if record.get("type") == "result":  # the last one: an override after the end adds a new one
             try:
                 result = ResultLine.model_validate(record).result
             except ValidationError:
                 result = None
-            break
     return LogContents(header, inputs, result, torn)
 
 
@@ -357,8 +382,13 @@ def apply_input(session: Session, record: dict[str, Any]) -> None:
         session.triage(record["post"], record["action"], record.get("reply"))
     elif kind == "fire":
         session.fire(record["item"])
+    elif kind == "noise":
+        session.set_noise(record["factor"])
     elif kind == "end":
         session.end()
+    elif kind == "override":
+        session.override(record["decision"], strategy=record.get("strategy"), key_points=record.get("key_points"),
+                         red_lines=record.get("red_lines"), by=record.get("by"))
     else:
         raise LogError(f"unknown input {kind!r}")
 
@@ -396,4 +426,14 @@ def replay(case: Case, seed: int, inputs: Iterable[dict[str, Any]], log: Session
     Raises:
         ReplayError: an input the case refuses.
     """
-    return run(Session(case, seed, log), Replay(inputs), until)
+    driver = Replay(inputs)
+    session = run(Session(case, seed, log), driver, until)
+    if session.state.ended:
+        # The facilitator's overrides made in the debrief come after the end (Session.override).
+        for record in driver.pending:
+            if record.get("kind") == "override":
+                try:
+                    apply_input(session, record)
+                except (EngineError, KeyError, TypeError) as exc:
+                    raise ReplayError(record, session.t, exc) from None
+    return session

@@ -10,7 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from game.engine.model import Crisis, Option, Strategy, Timeout, Tone, Verdict
+from game.engine.assess import Assessment, TextRating, changes, overridden, rate_text
+from game.engine.model import Crisis, Decision, Option, Strategy, Timeout, Tone, Verdict
 from game.engine.rubric import (
     POSTURE,
     WEIGHTS,
@@ -65,6 +66,8 @@ class DecisionFeedback:
     better: dict[str, Any] | None = None
     reason: Reason | None = None
     """``why`` kept as a reason (None when the author's feedback is the reason)."""
+    written: dict[str, Any] | None = None
+    """A written answer: its text, how it was read and rated, the authored best answer (see :func:`written_review`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,8 @@ class Result:
         data["breakdown_max"] = {name: part.max for name, part in self.breakdown.items()}
         data["breakdown_reasons"] = {name: [r.to_json() for r in part.why] for name, part in self.breakdown.items()}
         for feedback, decision in zip(self.decisions, data["decisions"]):
+            if feedback.written is None:
+                del decision["written"]  # chosen options read as before
             decision["reason"] = feedback.reason.to_json() if feedback.reason else None
             if feedback.better and isinstance(feedback.better.get("reason"), Reason):
                 decision["better"]["reason"] = feedback.better["reason"].to_json()
@@ -146,7 +151,7 @@ def score(session: Session) -> Result:
     decisions = _decision_feedback(session, lang)
     if decisions:
         fits = [d.fit for d in decisions]
-        postures = {POSTURE[Strategy(r.strategy)] for r in state.responses}
+        postures = {POSTURE[Strategy(s)] for s in _strategies(session, also=False)}
         multiplier, why = consistency(postures)
         part("strategy_fit", sum(fits) / len(fits) * multiplier,
              Reason(N_("Average fit of the strategies chosen to the crisis type.")), why)
@@ -204,18 +209,29 @@ def _limit(session: Session, channel: str | None) -> int | None:
 
 def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedback]:
     state, crisis = session.state, session.case.crisis
-    used = {POSTURE[Strategy(s)] for r in state.responses for s in (r.strategy, *r.also)}
+    used = {POSTURE[Strategy(s)] for s in _strategies(session)}
     covered = recommended_posture(crisis) in used
     result = []
     for decision_id, option_id in state.choices.items():
         decision = session.decisions[decision_id]
         best = max(decision.options, key=lambda o: option_quality(o, session))
         taken = state.decided_at[decision_id] - state.opened_at[decision_id]
+        written = None
         if option_id is None:
             timeout = decision.on_timeout
             fit = strategy_fit(timeout.strategy, crisis, lang=lang)
             label, strategy, feedback = timeout_label(timeout, lang), timeout.strategy.value, timeout.feedback
             chosen_quality = -1.0
+        elif decision_id in session.written:
+            # A written answer: the text itself is rated; the closest option only brought the effects.
+            option = next(o for o in decision.options if o.id == option_id)
+            detected = session.written[decision_id]
+            read = overridden(detected, session.overrides.get(decision_id))
+            rating = rate_text(read, crisis, lang, decision=decision, posture_covered=covered)
+            fit = Fit(rating.score, translator(lang).say(rating.why), rating.why)
+            label, strategy, feedback = read.text, read.strategy, option.feedback
+            chosen_quality = rating.score
+            written = written_review(session, decision, detected, read, rating, best, option)
         else:
             option = next(o for o in decision.options if o.id == option_id)
             fit = option_fit(option, crisis, posture_covered=covered, lang=lang)
@@ -230,8 +246,59 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
             better = {"option": best.id, "label": best.label, "why": translator(lang).say(why),
                       "feedback": best.feedback, "reason": why}
         result.append(DecisionFeedback(decision_id, decision.title, option_id, label, strategy, taken,
-                                       round(fit.score, 3), fit.reason, feedback, better, fit.why))
+                                       round(fit.score, 3), fit.reason, feedback, better, fit.why, written))
     return result
+
+
+def _strategies(session: Session, also: bool = True) -> list[str]:
+    """The strategies of every response (with their ``also`` ones), written answers as the
+    facilitator corrected them."""
+    out = []
+    for r in session.state.responses:
+        decision_id = r.source.split(".")[0]
+        if decision_id in session.overrides and decision_id in session.written and not r.source.startswith("reply:"):
+            read = overridden(session.written[decision_id], session.overrides[decision_id])
+            out += [read.strategy, *(read.also if also else ())]
+        else:
+            out += [r.strategy, *(r.also if also else ())]
+    return out
+
+
+def written_review(session: Session, decision: Decision, detected: Assessment, read: Assessment,
+                   rating: TextRating, best: Option, closest: Option) -> dict[str, Any]:
+    """What the debrief shows of a written answer, as plain data (stored with the result).
+
+    ``text`` and ``evidence`` (each finding with its character spans in the text, the words and
+    the cue); ``strategy``/``also``/``tone`` as read (after the facilitator's corrections) and
+    ``detected`` as the assessor found them; ``key_points`` and ``red_lines`` with their labels,
+    whether said or crossed and the words; ``rating`` (each part 0-1); ``closest`` (the option
+    that brought the effects); ``best`` (the authored best answer, its post); ``changed`` (the
+    findings a person changed, with who).
+    """
+    def listed(points: list[Any], found: dict[str, bool], kind: str) -> list[dict[str, Any]]:
+        words = {f.id: f.words for f in read.evidence if f.kind == kind}
+        return [{"id": p.id, "label": p.label, "found": bool(found.get(p.id)), "words": words.get(p.id)}
+                for p in points]
+
+    return {
+        "text": read.text,
+        "strategy": read.strategy,
+        "also": list(read.also),
+        "tone": read.tone,
+        "detected": {"strategy": detected.strategy, "also": list(detected.also), "tone": detected.tone},
+        "evidence": [f.to_dict() for f in read.evidence],
+        "key_points": listed(decision.key_points, read.key_points, "key_point"),
+        "red_lines": listed(decision.red_lines, read.red_lines, "red_line"),
+        "length": read.length,
+        "limit": read.limit,
+        "unanswered": list(read.unanswered),
+        "promises": {"timed": sum(f.id == "timed" for f in read.promises),
+                     "untimed": sum(f.id == "untimed" for f in read.promises)},
+        "rating": rating.to_json(),
+        "closest": {"option": closest.id, "label": closest.label},
+        "best": {"option": best.id, "label": best.label, "post": best.post or ""},
+        "changed": changes(detected, session.overrides.get(decision.id)),
+    }
 
 
 def _post(post: Post) -> dict[str, Any]:

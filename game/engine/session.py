@@ -6,6 +6,8 @@ The front ends (terminal, pygame, bots) all drive this one API::
     events = session.advance(30.0)          # simulated seconds; runs whole ticks
     session.decide("takedown", "leave-it")  # while status is AWAITING_DECISION
     session.triage(post_id, "flag")
+    session.write("statement", text)        # a written answer (responses: write | both)
+    session.override("statement", strategy="apology", key_points={"refund": True}, by="Ana")
     session.subscribe(SessionLog(stream))   # anyone may listen: inputs, events, the end
     result = score(session)                 # game.engine.scoring, once status is ENDED
 
@@ -45,7 +47,7 @@ from game.engine.model import (
     Temperament,
 )
 from game.engine.state import FRESHNESS, Post, Response, RunState, TriageAction
-from game.engine.assess import Assessment, assess_answer, closest_option
+from game.engine.assess import Assessment, Override, assess_answer, check_override, closest_option
 
 ENGINE_VERSION = 2
 """Which engine wrote a log; bumped whenever the same case, seed and inputs would play differently.
@@ -67,6 +69,10 @@ TEMPERAMENT_CHANCE = {
     Temperament.volatile: 1.5,
 }
 ORGANISATION = "organisation"
+NOISE_CALM, NOISE_NORMAL, NOISE_STORM = 0.0, 1.0, 3.0
+"""Noise factors a facilitator is offered (:meth:`Session.set_noise`): no filler, the case's, a storm."""
+MAX_NOISE = 5.0
+"""Largest noise factor: five times the case's filler is already more than a team can read."""
 MAX_BRANCHING = 0.95
 SPREAD_MEMORY = 900
 VISIBILITY_RELAX = 1 - math.exp(-TICK / 180)
@@ -198,6 +204,8 @@ class Session:
         self.posts: dict[str, Post] = {}
         # Written answers by decision (rebuilt by replay from the "write" inputs, like everything else).
         self.written: dict[str, Assessment] = {}
+        # The facilitator's corrections of those answers' findings, by decision ("override" inputs).
+        self.overrides: dict[str, Override] = {}
         dyn = case.dynamics
         self._decay_minutes = dyn.decay / 60
         self._decay_per_tick = math.exp(-TICK / dyn.decay)
@@ -328,6 +336,36 @@ class Session:
         self._close(decision, option, written=(text, channel, assessment))
         return self._flush()
 
+    def override(self, decision_id: str, *, strategy: str | None = None,
+                 key_points: dict[str, bool] | None = None, red_lines: dict[str, bool] | None = None,
+                 by: str | None = None) -> None:
+        """The facilitator's last word on a written answer: its primary strategy, a key point
+        said or not, a red line crossed or not. Only the score follows (the round's effects were
+        the closest option's when the answer was published).
+
+        An input like any other, logged and replayed; unlike the others it is also taken after
+        the end (the debrief is where a trainer reads the text): the log then gets the input and
+        the new result (the assess helper's addition, issue 11).
+        """
+        if decision_id not in self.written:
+            raise EngineError(f"decision {decision_id!r} has no written answer to correct")
+        change = Override(strategy, dict(key_points or {}), dict(red_lines or {}), by)
+        try:
+            check_override(change, self.decisions[decision_id])
+        except ValueError as exc:
+            raise EngineError(str(exc)) from None
+        fields = {"decision": decision_id, "strategy": strategy, "key_points": key_points or None,
+                  "red_lines": red_lines or None, "by": by}
+        if self.state.ended:
+            if self.log is not None:
+                self.log.on_input(self.state.t, "override", fields)
+        else:
+            self._input("override", **fields)
+        previous = self.overrides.get(decision_id)
+        self.overrides[decision_id] = previous.then(change) if previous else change
+        if self.state.ended and self.log is not None:
+            self.log.on_end(self)  # the result changed: the log's last result line is the new one
+
     def triage(self, post_id: str, action: TriageAction, reply_id: str | None = None) -> list[Event]:
         """Flag a post as a signal, dismiss it, or answer it with one of ``replies_for(post)``."""
         post = self.posts.get(post_id)
@@ -364,6 +402,24 @@ class Session:
             raise EngineError(f"no inject or decision {item_id!r}")
         self._input("fire", item=item_id)
         self._fire(item_id, forced=True)
+        return self._flush()
+
+    def set_noise(self, factor: float) -> list[Event]:
+        """Turn the background noise (the case's ``noise:`` pools) up or down from now on.
+
+        ``factor`` multiplies every pool's rate: ``NOISE_CALM`` (0) silences the filler,
+        ``NOISE_NORMAL`` (1) is the case as written, ``NOISE_STORM`` (3) a storm of posts; any number
+        from 0 to ``MAX_NOISE`` (5). The story, injects and reactions are not touched, so the gauges
+        keep their meaning; only the haystack the signals hide in grows or shrinks. Logged as an
+        input, so replay and resume play the same round.
+
+        Raises:
+            EngineError: ``factor`` is not a number from 0 to ``MAX_NOISE``, or the run has ended.
+        """
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor <= MAX_NOISE:
+            raise EngineError(f"a noise factor is a number from 0 (calm) to {MAX_NOISE:g} (storm), not {factor!r}")
+        self._input("noise", factor=float(factor))
+        self.state.noise = float(factor)
         return self._flush()
 
     def end(self) -> list[Event]:
@@ -472,7 +528,7 @@ class Session:
         pools, total = self._noise_pools, self._noise_total
         if not pools:
             return
-        for _ in range(_poisson(rng, total * TICK / 60)):
+        for _ in range(_poisson(rng, total * self.state.noise * TICK / 60)):
             pick = rng.random() * total
             for pool in pools:
                 pick -= pool.rate

@@ -91,6 +91,7 @@ class RunState:
     first_response_at: int | None = None
     ended: bool = False
     ending: str | None = None
+    noise: float = 1.0  # the facilitator's noise factor (Session.set_noise)
     ended_early_at: int | None = None  # when the round was ended before its time (then played out in silence)
 
     def to_dict(self) -> dict[str, Any]:

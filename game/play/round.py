@@ -11,10 +11,13 @@ API::
     round.subscribe(listener)                # listener(Update) gets every update, whoever made the input
     update = round.tick(real_seconds)        # advance; Update(items=(events and alerts...), by=None)
     round.decide(decision_id, option_id, by="Ana")   # raises ChoiceRefused for a closed decision
+    round.write(decision_id, text, by=None)  # a written answer (responses: write | both)
+    round.override(decision_id, strategy=..., key_points={...}, red_lines={...}, by="Ana")  # also after the end
     round.triage(post_id, "flag" | "dismiss" | "answer", reply_id=None, by=None)
     round.pause(by) / resume(by) / toggle_pause(by) / faster(by) / slower(by) / set_speed(s, by)
     round.optional_items()                   # the facilitator's injects and decisions not yet fired
     round.fire(item_id, by)                  # players see only the post/decision it makes
+    round.set_noise(factor, by)              # the filler's rate x factor: 0 calm, 1 normal, 3 storm (max 5)
     round.note(text, by=None, at=None)       # the facilitator's note: a NoteKept alert, facilitator only
     round.end(by)
     round.real_time_left(decision_id)        # real seconds at the speed the clock runs now
@@ -298,14 +301,30 @@ class Round:
 
     # --- inputs ----------------------------------------------------------------------
 
-    def decide(self, decision_id: str, option_id: str, by: str | None = None) -> Update:
-        """Choose ``option_id`` in ``decision_id``; a closed decision is refused, never redirected."""
+    def _still_open(self, decision_id: str) -> None:
         if decision_id not in self.session.state.open:
             decision = self.session.decisions.get(decision_id)
             if decision is not None and decision_id in self.session.state.choices:
                 raise ChoiceRefused(f"“{decision.title}” has already closed")
             raise ChoiceRefused(f"decision {decision_id!r} is not open")
+
+    def decide(self, decision_id: str, option_id: str, by: str | None = None) -> Update:
+        """Choose ``option_id`` in ``decision_id``; a closed decision is refused, never redirected."""
+        self._still_open(decision_id)
         return self._publish(self.session.decide(decision_id, option_id), by=by)
+
+    def write(self, decision_id: str, text: str, by: str | None = None) -> Update:
+        """Answer ``decision_id`` with a written text (``responses: write | both``), published as the
+        organisation's post; a closed decision is refused, a text over a microblog's limit too
+        (EngineError, saying the count)."""
+        self._still_open(decision_id)
+        return self._publish(self.session.write(decision_id, text), by=by)
+
+    def override(self, decision_id: str, *, strategy: str | None = None, key_points: dict[str, bool] | None = None,
+                 red_lines: dict[str, bool] | None = None, by: str | None = None) -> None:
+        """The facilitator's correction of a written answer's findings, during the round or in the
+        debrief after it (:meth:`Session.override`); score the session again to see it."""
+        self.session.override(decision_id, strategy=strategy, key_points=key_points, red_lines=red_lines, by=by)
 
     def triage(self, post_id: str, action: TriageAction, reply_id: str | None = None,
                by: str | None = None) -> Update:
@@ -326,6 +345,10 @@ class Round:
         if item_id not in {item.id for item in self.optional_items()}:
             raise ChoiceRefused(f"no optional inject {item_id!r} left to fire")
         return self._publish(self.session.fire(item_id), [InjectFired(item_id, by)], by)
+
+    def set_noise(self, factor: float, by: str | None = None) -> Update:
+        """Turn this team's background noise up or down (:meth:`Session.set_noise`; ValueError when out of range)."""
+        return self._publish(self.session.set_noise(factor), by=by)
 
     def note(self, text: str, by: str | None = None, at: int | None = None) -> Update:
         """Keep the facilitator's note at ``at`` (now by default); it never reaches the players."""

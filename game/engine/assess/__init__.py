@@ -7,9 +7,19 @@ from __future__ import annotations
 
 from game.engine.assess._assess import Assessment, Finding, Point, assess
 from game.engine.assess._cues import Cue, CueSet, load_cues, parse_cues, shipped_cues
-from game.engine.assess._round import TextRating, assess_answer, closest_option, points, rate_text
+from game.engine.assess._round import (
+    Override,
+    TextRating,
+    assess_answer,
+    changes,
+    check_override,
+    closest_option,
+    overridden,
+    points,
+    rate_text,
+)
 
 __all__ = [
-    "Assessment", "Cue", "CueSet", "Finding", "Point", "TextRating", "assess", "assess_answer", "closest_option",
-    "load_cues", "parse_cues", "points", "rate_text", "shipped_cues",
+    "Assessment", "Cue", "CueSet", "Finding", "Override", "Point", "TextRating", "assess", "assess_answer", "changes",
+    "check_override", "closest_option", "load_cues", "overridden", "parse_cues", "points", "rate_text", "shipped_cues",
 ]

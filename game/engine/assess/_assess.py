@@ -72,6 +72,7 @@ class Assessment:
         limit: The channel's limit, if any.
         unanswered: Questions of the answered post the text does not take up.
         promises: Promise findings (``timed`` or ``untimed``).
+        text: The text assessed (the spans point into it).
     """
 
     strategy: str
@@ -84,6 +85,7 @@ class Assessment:
     length: int = 0
     limit: int | None = None
     unanswered: list[str] = field(default_factory=list)
+    text: str = ""
 
     @property
     def over_limit(self) -> int:
@@ -326,4 +328,5 @@ def assess(
         length=length,
         limit=limit,
         unanswered=_unanswered(post, reading) if post else [],
+        text=text,
     )

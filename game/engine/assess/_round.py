@@ -7,11 +7,12 @@ like a choice), and the rating for the score (so the score judges what was writt
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from game.engine.assess._assess import Assessment, Point, assess
 from game.engine.model import AnswerPoint, Crisis, Decision, Option, Strategy, Tone, Verdict
 from game.engine.rubric import Fit, length_fit, strategy_fit, tone_fit
+from game.i18n import N_, Reason
 
 
 def points(items: Sequence[AnswerPoint], lang: str) -> list[Point]:
@@ -61,8 +62,8 @@ def closest_option(assessment: Assessment, decision: Decision, lang: str) -> Opt
 class TextRating:
     """How a written answer rates, each part from 0 to 1 with its reason.
 
-    ``score`` is 0 when a red line is crossed; otherwise the weighted mean of strategy fit (2),
-    key points said (2), tone (1) and length (1).
+    ``score`` is 0 when a red line is crossed (saying what must never be said undoes the rest);
+    otherwise the weighted mean of strategy fit (2), key points said (2), tone (1) and length (1).
     """
 
     strategy: Fit
@@ -70,6 +71,9 @@ class TextRating:
     red_lines_crossed: tuple[str, ...]
     tone: Fit
     length: Fit
+    key_points_said: int = 0
+    key_points_total: int = 0
+    red_line_labels: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:
@@ -77,14 +81,110 @@ class TextRating:
             return 0.0
         return (2 * self.strategy.score + 2 * self.key_points + self.tone.score + self.length.score) / 6
 
+    @property
+    def why(self) -> Reason:
+        """Why the text rates as it does, as one sentence (or two) to word in any language."""
+        if self.red_lines_crossed:
+            return Reason.ngettext(
+                "The answer crosses a red line ({lines}): it earns nothing for this decision.",
+                "The answer crosses {n} red lines ({lines}): it earns nothing for this decision.",
+                len(self.red_lines_crossed), lines=", ".join(self.red_line_labels or self.red_lines_crossed))
+        strategy = self.strategy.why or Reason(self.strategy.reason, verbatim=True)
+        if not self.key_points_total:
+            return strategy
+        return Reason.of(N_("{strategy} {points}"), strategy=strategy, points=Reason.of(
+            N_("Key points made: {said} of {total}."), said=self.key_points_said, total=self.key_points_total))
 
-def rate_text(assessment: Assessment, crisis: Crisis, lang: str = "en") -> TextRating:
-    """Rate the text itself against the crisis and the decision's key points and red lines."""
+    def to_json(self) -> dict[str, object]:
+        return {"score": round(self.score, 3), "strategy": round(self.strategy.score, 3),
+                "key_points": round(self.key_points, 3), "tone": round(self.tone.score, 3),
+                "length": round(self.length.score, 3), "red_lines_crossed": list(self.red_lines_crossed)}
+
+
+def rate_text(assessment: Assessment, crisis: Crisis, lang: str = "en", *, decision: Decision | None = None,
+              posture_covered: bool = False) -> TextRating:
+    """Rate the text itself against the crisis and the decision's key points and red lines.
+
+    ``decision`` names the red lines crossed by their labels; ``posture_covered`` is as in
+    :func:`~game.engine.rubric.strategy_fit` (the run used elsewhere what the crisis calls for).
+    """
     said = assessment.key_points
+    crossed = tuple(k for k, v in assessment.red_lines.items() if v)
+    labels = {p.id: p.label for p in decision.red_lines} if decision is not None else {}
     return TextRating(
-        strategy=strategy_fit(Strategy(assessment.strategy), crisis, lang=lang),
+        strategy=strategy_fit(Strategy(assessment.strategy), crisis, posture_covered=posture_covered, lang=lang),
         key_points=sum(said.values()) / len(said) if said else 1.0,
-        red_lines_crossed=tuple(k for k, v in assessment.red_lines.items() if v),
+        red_lines_crossed=crossed,
         tone=tone_fit(Tone(assessment.tone), lang),
         length=length_fit(assessment.length, assessment.limit, lang),
+        key_points_said=sum(said.values()),
+        key_points_total=len(said),
+        red_line_labels=tuple(labels.get(k, k) for k in crossed),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A facilitator's corrections of one written answer's findings (the last word is theirs).
+
+    Attributes:
+        strategy: The primary strategy the facilitator reads in the text (None: as detected).
+        key_points: Key point id -> said, where the facilitator decided.
+        red_lines: Red line id -> crossed, where the facilitator decided.
+        by: Who changed them, as the facilitator gave their name.
+    """
+
+    strategy: str | None = None
+    key_points: dict[str, bool] = field(default_factory=dict)
+    red_lines: dict[str, bool] = field(default_factory=dict)
+    by: str | None = None
+
+    def then(self, later: Override) -> Override:
+        """This override with a later one on top (the later one wins where both decide)."""
+        return Override(later.strategy or self.strategy, {**self.key_points, **later.key_points},
+                        {**self.red_lines, **later.red_lines}, later.by or self.by)
+
+
+def check_override(override: Override, decision: Decision) -> None:
+    """Raise ValueError naming what the override refers to that the decision does not have."""
+    if override.strategy is not None and override.strategy not in Strategy.__members__:
+        raise ValueError(f"no strategy {override.strategy!r}")
+    for kind, given, known in (("key point", override.key_points, decision.key_points),
+                               ("red line", override.red_lines, decision.red_lines)):
+        unknown = sorted(set(given) - {p.id for p in known})
+        if unknown:
+            raise ValueError(f"decision {decision.id!r} has no {kind} {unknown[0]!r}")
+
+
+def overridden(assessment: Assessment, override: Override | None) -> Assessment:
+    """The assessment as the facilitator corrected it (itself when there is no override).
+
+    A strategy the facilitator gives becomes the primary one; the detected primary joins the
+    others, so the debrief still shows what the words suggested.
+    """
+    if override is None:
+        return assessment
+    strategy = override.strategy or assessment.strategy
+    also = list(assessment.also)
+    if strategy != assessment.strategy:
+        also = [s for s in [assessment.strategy, *also] if s not in (strategy, "no_comment")]
+    return replace(assessment, strategy=strategy, also=also,
+                   key_points={**assessment.key_points, **override.key_points},
+                   red_lines={**assessment.red_lines, **override.red_lines})
+
+
+def changes(assessment: Assessment, override: Override | None) -> list[dict[str, object]]:
+    """The findings a person changed: each with what was detected and what it is now."""
+    if override is None:
+        return []
+    out: list[dict[str, object]] = []
+    if override.strategy and override.strategy != assessment.strategy:
+        out.append({"finding": "strategy", "id": override.strategy, "detected": assessment.strategy,
+                    "now": override.strategy, "by": override.by})
+    for kind, given, found in (("key_point", override.key_points, assessment.key_points),
+                               ("red_line", override.red_lines, assessment.red_lines)):
+        for point, value in given.items():
+            if found.get(point) != value:
+                out.append({"finding": kind, "id": point, "detected": found.get(point, False), "now": value,
+                            "by": override.by})
+    return out
