@@ -8,8 +8,8 @@ import pytest
 
 from game.engine.diagnostics import CaseError
 from game.engine.loader import check_file, load_case
-from game.engine.model import Case, CONDITION_KEYS
-from game.engine.conditions import CONDITIONS
+from game.engine.model import Case, CONDITION_KEYS, Effects
+from game.engine.conditions import CONDITIONS, EFFECTS, explain_effects
 
 from conftest import TINY
 
@@ -143,8 +143,22 @@ def test_missing_file_and_folder(tmp_path):
     assert "a folder, not a case file" in str(check_file(tmp_path / "dir.yaml")[0])
 
 
-def test_every_condition_key_has_an_evaluator():
+def test_every_condition_key_and_effect_has_one_registry_entry():
     assert set(CONDITION_KEYS) == set(CONDITIONS)
+    assert set(Effects.model_fields) == set(EFFECTS)
+
+
+def test_the_effects_registry_checks_and_explains_what_an_effect_names(tmp_path):
+    text = (TINY / "scenario.yaml").read_text(encoding="utf-8")
+    effects = "effects: {metrics: {trust: 5}}"
+    assert effects in text
+    bad = text.replace(effects, "effects: {metrics: {trusst: 5}, cancel: [nowhere]}", 1)
+    (tmp_path / "scenario.yaml").write_text(bad, encoding="utf-8")
+    found = [(d.code, d.message) for d in check_file(tmp_path / "scenario.yaml")]
+    assert ("unknown-ref", "unknown metric 'trusst' (did you mean 'trust'?)") in found
+    assert ("unknown-ref", "unknown inject or decision 'nowhere'") in found
+    assert explain_effects(Effects(metrics={"trust": 5}, set_flags=["recalled"], spread=0.5)) == \
+        "trust +5; sets recalled; spread ×0.5"
 
 
 def test_tiny_case_is_clean():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.engine.conditions import condition_items
+from game.engine.conditions import EFFECTS, effect_items, sources
 from game.engine.model import Case, Condition, Effects
 
 SHAPES = {  # kind: (mermaid brackets, dot shape, dot fill)
@@ -93,35 +93,19 @@ def _timing(graph: Graph, case: Case, item: str, at: int | None, when: Condition
 
 
 def _effects(graph: Graph, src: str, effects: Effects) -> None:
-    for flag in effects.set_flags:
-        graph.edge(src, graph.node(f"f:{flag}", "flag", flag), "sets")
-    for flag in effects.clear_flags:
-        graph.edge(src, graph.node(f"f:{flag}", "flag", flag), "clears", dashed=True)
-    for item in effects.trigger:
-        target, delay = (item, None) if isinstance(item, str) else (item.inject, item.after)
-        graph.edge(src, f"e:{target}", "triggers" + (f" +{_clock(delay)}" if delay else ""))
-    for target in effects.cancel:
-        graph.edge(src, f"e:{target}", "cancels", dashed=True)
+    for name, value in effect_items(effects):
+        for key, kind, label, words, dashed in EFFECTS[name].draw(value):
+            if kind:
+                graph.node(key, kind, label)
+            graph.edge(src, key, words, dashed)
 
 
-def _condition(graph: Graph, case: Case, condition: Condition, dst: str, negated: bool = False) -> None:
-    for key, value in condition_items(condition):
-        prefix = "not " if negated else ""
-        if key in ("all", "any"):
-            for item in value:
-                _condition(graph, case, item, dst, negated)
-        elif key == "not":
-            _condition(graph, case, value, dst, not negated)
-        elif key == "flag":
-            graph.edge(graph.node(f"f:{value}", "flag", value), dst, f"{prefix}flag", negated)
-        elif key == "chose":
-            graph.edge(f"o:{value}", dst, f"{prefix}chosen", negated)
-        elif key in ("decided", "timed_out", "fired", "flagged", "answered"):
-            graph.edge(f"e:{value}", dst, f"{prefix}{key.replace('_', ' ')}", negated)
-        elif key == "metric":
-            graph.edge(graph.node(f"m:{value}", "metric", value), dst, prefix.strip(), negated)
-        elif key in ("after", "before"):
-            graph.edge("start", dst, f"{prefix}{key} {_clock(value)}", negated)
+def _condition(graph: Graph, case: Case, condition: Condition, dst: str) -> None:
+    for source, negated in sources(condition):
+        if source.kind:
+            graph.node(source.key, source.kind, source.label)
+        words = f"not {source.edge}".strip() if negated else source.edge
+        graph.edge(source.key, dst, words, negated)
 
 
 def _clock(seconds: int) -> str:

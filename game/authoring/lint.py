@@ -13,15 +13,15 @@ open, a metric beyond 0-100). ``crisis-sim simulate`` reports what actually happ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from game.authoring.plans import check_plan
-from game.engine.conditions import condition_items, parse_metric, walk
-from game.engine.diagnostics import Diagnostic, Severity
+from game.engine.conditions import Truth, explain, explain_effects, walk
+from game.engine.diagnostics import Diagnostic, make
 from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
-from game.engine.model import Case, Condition, Option, Stance, format_duration
+from game.engine.model import Case, Condition, Option, Stance
 
 # Fields whose text is written anew in each language; everything else must match across versions.
 PROSE = frozenset({
@@ -30,7 +30,6 @@ PROSE = frozenset({
     "questions", "metric_names",
 })
 
-Truth = bool | None  # True: always holds; False: never holds; None: depends on the run
 
 
 def lint_files(files: Sequence[Path]) -> list[Diagnostic]:
@@ -83,9 +82,9 @@ class Linter:
         }
         self.possible = self._possible_items()
 
-    def report(self, path: Where, code: str, message: str, severity: Severity = "warning") -> None:
+    def report(self, path: Where, code: str, message: str) -> None:
         pos = self.source.find(path)
-        self.problems.append(Diagnostic(self.name, pos.line, pos.column, severity, code, message))
+        self.problems.append(make(self.name, pos.line, pos.column, code, message))
 
     def run(self) -> list[Diagnostic]:
         self._conditions()
@@ -113,36 +112,21 @@ class Linter:
             possible = still
         return possible
 
+    # The linter's side of the registry of conditions (game.engine.conditions.Reasoner).
+
+    @property
+    def duration(self) -> int:
+        return self.case.duration
+
+    def sets_flag(self, flag: str) -> bool:
+        return flag in self.flags
+
+    def can_happen(self, item: str) -> bool:
+        return item in self.possible
+
     def truth(self, condition: Condition) -> tuple[Truth, str]:
         """Whether a condition always, never or sometimes holds, with the reason when it is settled."""
-        results = [self._leaf(key, value) for key, value in condition_items(condition)]
-        return _all(results)
-
-    def _leaf(self, key: str, value: Any) -> tuple[Truth, str]:
-        duration = self.case.duration
-        if key == "all":
-            return _all([self.truth(c) for c in value])
-        if key == "any":
-            return _any([self.truth(c) for c in value])
-        if key == "not":
-            truth, why = self.truth(value)
-            return (None if truth is None else not truth), why
-        if key == "flag":
-            return (None, "") if value in self.flags else (False, f"nothing sets flag {value!r}")
-        if key == "metric":
-            return _metric_truth(value)
-        if key in ("chose", "decided", "timed_out", "fired", "flagged", "answered"):
-            item = value.split(".", 1)[0]
-            return (None, "") if item in self.possible else (False, f"{item!r} can never happen")
-        if key == "after":
-            if value <= 0:
-                return True, "the clock is always past 00:00:00"
-            return (False, f"the case ends at {format_duration(duration)}") if value > duration else (None, "")
-        if key == "before":
-            if value <= 0:
-                return False, "the clock is never before 00:00:00"
-            return (True, f"the case ends at {format_duration(duration)}") if value > duration else (None, "")
-        return None, ""
+        return explain(condition, self)
 
     # -- the rules
 
@@ -193,8 +177,10 @@ class Linter:
                 continue
             outcomes = {self._outcome(decision.id, option) for option in decision.options}
             if len(outcomes) == 1:
+                shared = explain_effects(decision.options[0].effects)
                 self.report(("decisions", i, "options"), "same-outcome",
-                            f"every option of {decision.id!r} leads to the same state: give them different "
+                            f"every option of {decision.id!r} leads to the same state"
+                            f"{f' ({shared})' if shared else ''}: give them different "
                             "effects, or make a later condition or reaction depend on the choice")
 
     def _outcome(self, decision: str, option: Option) -> str:
@@ -258,37 +244,6 @@ class Linter:
                 yield option.id, option
         for option in self.case.replies:
             yield option.id, option
-
-
-def _all(results: Iterable[tuple[Truth, str]]) -> tuple[Truth, str]:
-    results = list(results)
-    for truth, why in results:
-        if truth is False:
-            return False, why
-    if all(truth for truth, _ in results):
-        return True, "; ".join(why for _, why in results if why)
-    return None, ""
-
-
-def _any(results: Iterable[tuple[Truth, str]]) -> tuple[Truth, str]:
-    results = list(results)
-    for truth, why in results:
-        if truth is True:
-            return True, why
-    if all(truth is False for truth, _ in results):
-        return False, "; ".join(why for _, why in results if why)
-    return None, ""
-
-
-def _metric_truth(expr: str) -> tuple[Truth, str]:
-    name, op, n = parse_metric(expr)
-    always = {"<": n > 100, "<=": n >= 100, ">": n < 0, ">=": n <= 0, "==": False, "!=": not 0 <= n <= 100}[op]
-    never = {"<": n <= 0, "<=": n < 0, ">": n >= 100, ">=": n > 100, "==": not 0 <= n <= 100, "!=": False}[op]
-    if always:
-        return True, f"{name} always stays between 0 and 100"
-    if never:
-        return False, f"{name} always stays between 0 and 100"
-    return None, ""
 
 
 # --- language versions ---------------------------------------------------------------------

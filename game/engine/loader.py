@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from game.engine._files import Unreadable, inside, read_limited, sniff_image
 from game.engine._yaml import SourceMap, YamlProblem, load_yaml
-from game.engine.conditions import parse_metric, walk
-from game.engine.diagnostics import CaseError, Diagnostic, Severity
+from game.engine.conditions import check_condition, check_effects
+from game.engine.diagnostics import CaseError, Diagnostic, make
 from game.engine.model import _ID_RE, Case, Condition, Effects, Option, format_duration
 
 CASE_FILE = "scenario.yaml"
@@ -338,9 +338,9 @@ class _CrossCheck:
             flag for _, effects in all_effects(self.case) for flag in effects.set_flags
         }
 
-    def report(self, path: tuple[str | int, ...], code: str, message: str, severity: Severity = "error") -> None:
+    def report(self, path: tuple[str | int, ...], code: str, message: str) -> None:
         pos = self.source.find(path)
-        self.problems.append(Diagnostic(self.name, pos.line, pos.column, severity, code, message))
+        self.problems.append(make(self.name, pos.line, pos.column, code, message))
 
     def run(self) -> list[Diagnostic]:
         case = self.case
@@ -389,16 +389,16 @@ class _CrossCheck:
                 if limit and option.post and len(option.post) > limit:
                     self.report(
                         (*path, "post"), "too-long",
-                        f"post is {len(option.post)} characters; {option.channel} takes {limit}", "warning",
+                        f"post is {len(option.post)} characters; {option.channel} takes {limit}",
                     )
             if option.post and not option.channel and path[0] == "decisions":
                 self.report((*path, "channel"), "field-missing", "a published `post` needs the `channel` it goes to")
         for name in case.metric_names:
             self._ref(name, case.metrics, ("metric_names", name), "metric")
         for path, effects in all_effects(self.case):
-            self._effects(effects, path)
+            check_effects(effects, self, path)
         for path, condition in all_conditions(self.case):
-            self._condition(condition, path)
+            check_condition(condition, self, path)
         self._endings()
         return self.problems
 
@@ -426,7 +426,7 @@ class _CrossCheck:
 
     def _timing(self, item: Any, path: tuple[str | int, ...]) -> None:
         if item.at is None and item.when is None and not item.optional:
-            self.report(path, "never-fires", f"{item.id!r} never happens: give `at`, `when`, or `optional: true`")
+            self.report(path, "no-timing", f"{item.id!r} never happens: give `at`, `when`, or `optional: true`")
         if item.at is not None and item.at > self.case.duration:
             self.report(
                 (*path, "at"), "after-end",
@@ -439,31 +439,26 @@ class _CrossCheck:
             return option in self.options.get(decision, ())
         return ref in self.replies
 
-    def _effects(self, effects: Effects, path: tuple[str | int, ...]) -> None:
-        for name in effects.metrics:
-            self._ref(name, self.case.metrics, (*path, "metrics", name), "metric")
-        for i, item in enumerate(effects.trigger):
-            target = item if isinstance(item, str) else item.inject
-            self._ref(target, self.events, (*path, "trigger", i), "inject or decision")
-        for i, target in enumerate(effects.cancel):
-            self._ref(target, self.events, (*path, "cancel", i), "inject or decision")
+    # The checks the registries of conditions and effects call (game.engine.conditions).
 
-    def _condition(self, condition: Condition, path: tuple[str | int, ...]) -> None:
-        for key, value, here in walk(condition, path):
-            if key == "metric":
-                self._ref(parse_metric(value)[0], self.case.metrics, here, "metric")
-            elif key == "chose":
-                decision, option = value.split(".", 1)
-                if self._ref(decision, self.options, here, "decision"):
-                    self._ref(option, self.options[decision], here, f"option of {decision!r}:")
-            elif key in ("decided", "timed_out"):
-                self._ref(value, self.options, here, "decision")
-            elif key == "fired":
-                self._ref(value, self.events, here, "inject or decision")
-            elif key in ("flagged", "answered"):
-                self._ref(value, self.injects, here, "inject")
-            elif key == "flag" and value not in self.flags_set:
-                self.report(here, "flag-never-set", f"no option or inject ever sets flag {value!r}", "warning")
+    def metric(self, name: str, path: Where) -> None:
+        self._ref(name, self.case.metrics, path, "metric")
+
+    def decision(self, decision: str, path: Where) -> bool:
+        return self._ref(decision, self.options, path, "decision")
+
+    def option(self, decision: str, option: str, path: Where) -> None:
+        self._ref(option, self.options[decision], path, f"option of {decision!r}:")
+
+    def event(self, item: str, path: Where) -> None:
+        self._ref(item, self.events, path, "inject or decision")
+
+    def inject(self, inject: str, path: Where) -> None:
+        self._ref(inject, self.injects, path, "inject")
+
+    def flag(self, flag: str, path: Where) -> None:
+        if flag not in self.flags_set:
+            self.report(path, "flag-never-set", f"no option or inject ever sets flag {flag!r}")
 
     def _endings(self) -> None:
         endings = self.case.endings
