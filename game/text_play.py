@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol, TextIO
 
 from game.engine.clock import SimClock
-from game.engine.model import Case
+from game.engine.model import Case, Decision, Responses
 from game.engine.scoring import Result, score, timeout_label
 from game.engine.session import (
     DecisionClosed,
@@ -31,12 +31,13 @@ from game.engine.state import Post
 from game.i18n import N_, Translator, translator
 from game.play import words
 from game.play.alerts import DeadlineNear, SavingFailed, for_players, inbox_heading
-from game.play.debrief import Debrief
+from game.play.debrief import Debrief, WrittenReview
 from game.play.pace import pace
 from game.play.round import Round
 
 HELP = N_("""Commands (then Enter):
   1, 2, 3...   choose that option in the open decision
+  w TEXT       publish your own answer to it, when it takes one
   f 12         flag post #12 as a real signal
   x 12         dismiss post #12 as noise
   a 12         see the ways to answer post #12; a 12 2 answers with the second one
@@ -69,6 +70,8 @@ class StdinCommands:
         self.interactive = _isatty(stream) and _isatty(out)
         self._saved: list | None = None  # the terminal's settings while we read keys ourselves
         self._pending = ""
+        self.limit: int | None = None  # the channel's limit while a written answer can be typed
+        self.writing = False  # a written answer can be typed now ("w TEXT"): the prompt counts its characters
 
     def start(self) -> None:
         """Read keys one by one (cbreak, no echo) so the prompt line can be redrawn under the feed."""
@@ -104,8 +107,16 @@ class StdinCommands:
             return
         self.out.flush()
 
+    def _answer(self) -> str | None:
+        """The written answer being typed ("w TEXT"), or None when the line is another command."""
+        return self.buffer[2:] if self.writing and self.buffer[:2].lower() == "w " else None
+
     def _prompt(self) -> None:
-        self.out.write("\r\x1b[K" + self.PROMPT + self.buffer)
+        answer = self._answer()
+        counter = ""
+        if answer is not None:
+            counter = f"[{len(answer)}/{self.limit}] " if self.limit else f"[{len(answer)}] "
+        self.out.write("\r\x1b[K" + counter + self.PROMPT + self.buffer)
         self.out.flush()
 
     def poll(self, timeout: float) -> str | None:
@@ -142,6 +153,9 @@ class StdinCommands:
                 self.closed = True
                 return None
             elif key.isprintable():
+                answer = self._answer()
+                if answer is not None and self.limit and len(answer) >= self.limit:
+                    continue  # a microblog's limit is hard, as on the real network: the key is not taken
                 self.buffer += key
         self._prompt()
         return None
@@ -236,7 +250,7 @@ class TextPlayer:
             if stop is not None:
                 stop()
         result = score(self.session)
-        self.say(format_result(result, self.case))
+        self.say(format_result(result, self.case, underline=_isatty(self.out)))
         return result
 
     def briefing(self) -> None:
@@ -275,6 +289,8 @@ class TextPlayer:
                 self.show_decision(item)
             elif isinstance(item, DecisionClosed) and item.option is None:
                 self.expired_at = self.clock()
+                if self.current == item.decision.id:
+                    self.counter(None)
                 self.say("!! " + self._('Time is up on "{title}": {label}.', title=unquoted(item.decision.title),
                                         label=timeout_label(item.decision.on_timeout, self.tr.lang)))
             elif isinstance(item, MetricsSampled) and item.t % 300 == 0 and item.t:
@@ -310,11 +326,31 @@ class TextPlayer:
                         time=self.tr.duration(round(self.round.real_time_left(decision.id))),
                         simulated=self.tr.duration(decision.time_limit)))
         self.say(self.wrap(decision.prompt))
-        for number, option in enumerate(decision.options, 1):
-            self.say(self.wrap(f"  {number}) {option.label}", indent=""))
-        self.say(self._("Type the number of your choice. If nobody decides: {label}.",
-                        label=timeout_label(decision.on_timeout, self.tr.lang)))
+        timeout = timeout_label(decision.on_timeout, self.tr.lang)
+        if decision.responses is not Responses.write:
+            for number, option in enumerate(decision.options, 1):
+                self.say(self.wrap(f"  {number}) {option.label}", indent=""))
+        if decision.responses is not Responses.choose:
+            channel = self.session.channels[channel_of(decision)]
+            where = (self._("{channel}, {limit} characters at most", channel=channel.name, limit=channel.limit)
+                     if channel.limit else channel.name)
+            self.say(self.wrap(self._("Write your own answer: w followed by your text, then Enter ({where}). "
+                                      "It is published as the organisation's post.", where=where)))
+        if decision.responses is Responses.both:
+            self.say(self._("Or type the number of your choice. If nobody decides: {label}.", label=timeout))
+        elif decision.responses is Responses.choose:
+            self.say(self._("Type the number of your choice. If nobody decides: {label}.", label=timeout))
+        else:
+            self.say(self._("If nobody answers: {label}.", label=timeout))
         self.say("*" * self.width)
+        self.counter(decision)
+
+    def counter(self, decision: Decision | None) -> None:
+        """Let the prompt count the characters of a written answer to ``decision`` (None: none now)."""
+        if isinstance(self.commands, StdinCommands):
+            writable = decision is not None and decision.responses is not Responses.choose
+            self.commands.writing = writable
+            self.commands.limit = self.session.channels[channel_of(decision)].limit if writable and decision else None
 
     def metrics_line(self) -> str:
         m = self.session.state.metrics
@@ -333,6 +369,8 @@ class TextPlayer:
         try:
             if command.isdigit():
                 self.choose(int(command))
+            elif command == "w":
+                self.write(line.strip()[1:].strip())
             elif command in ("f", "x") and args:
                 self.round.triage(self.post_id(args[0]), "flag" if command == "f" else "dismiss")
                 number = args[0].lstrip("#p")
@@ -364,33 +402,44 @@ class TextPlayer:
     def post_id(self, text: str) -> str:
         return "p" + text.lstrip("#p")
 
-    def choose(self, number: int) -> None:
-        """A bare number goes to the decision last shown, and only while that one is open.
+    def target(self, closed: str, ran_out: str, **values: object) -> Decision | None:
+        """The decision a bare number or a written answer goes to: the one last shown, and only
+        while it is open (None, the player told why: ``closed`` or ``ran_out`` with ``values``).
 
-        A number typed for a decision that has just run out is refused, never given to the
+        An input typed for a decision that has just run out is refused, never given to the
         next one: the player is told, and types it again once they have read the new one.
         """
         state = self.session.state
         current = self.current
         if current is not None and current not in state.open:
             title = unquoted(self.session.decisions[current].title)
-            self.say(self._('"{title}" has closed: your choice {number} was not taken.', title=title, number=number))
+            self.say(self._(closed, title=title, **values))
             self.current = self.session.open_decisions[-1].id if self.session.open_decisions else None
             if self.current is not None:
                 self.say(self._('Now open: "{title}". Type o to see its options.',
                                 title=unquoted(self.session.decisions[self.current].title)))
-            return
+                self.counter(self.session.decisions[self.current])
+            return None
         if current is None:
             self.say(self._("No decision is waiting."))
-            return
+            return None
         if self.expired_at is not None and self.clock() - self.expired_at < GRACE:
-            # A decision just ran out and this one appeared: the number was most likely meant for that one.
+            # A decision just ran out and this one appeared: the input was most likely meant for that one.
             self.expired_at = None
-            self.say(self._('A decision has just run out, so {number} was not taken for "{title}". '
-                            "Type it again to choose it.", number=number,
-                            title=unquoted(self.session.decisions[current].title)))
+            self.say(self._(ran_out, title=unquoted(self.session.decisions[current].title), **values))
+            return None
+        return self.session.decisions[current]
+
+    def choose(self, number: int) -> None:
+        """A bare number chooses that option of the decision last shown (see :meth:`target`)."""
+        decision = self.target(N_('"{title}" has closed: your choice {number} was not taken.'),
+                               N_('A decision has just run out, so {number} was not taken for "{title}". '
+                                  "Type it again to choose it."), number=number)
+        if decision is None:
             return
-        decision = self.session.decisions[current]
+        if decision.responses is Responses.write:
+            self.say(self._("This decision takes a written answer: type w followed by your text."))
+            return
         if not 1 <= number <= len(decision.options):
             self.say(self._("Choose between 1 and {n}.", n=len(decision.options)))
             return
@@ -399,8 +448,34 @@ class TextPlayer:
         self.say(self._("You chose: {label}", label=option.label))
         if option.post:
             self.say(self.wrap(self._('Published: "{post}"', post=unquoted(option.post)), indent="  "))
+        self.next_current(decision)
+
+    def next_current(self, decision: Decision) -> None:
         if self.session.open_decisions and self.current == decision.id:
             self.current = self.session.open_decisions[-1].id
+        self.counter(self.session.decisions[self.current] if self.current in self.session.state.open else None)
+
+    def write(self, text: str) -> None:
+        """Publish a written answer to the decision last shown (see :meth:`target`)."""
+        decision = self.target(N_('"{title}" has closed: your answer was not published.'),
+                               N_('A decision has just run out, so your answer was not published for "{title}". '
+                                  "Type it again to publish it."))
+        if decision is None:
+            return
+        if decision.responses is Responses.choose:
+            self.say(self._("This decision takes one of its options: type its number."))
+            return
+        if not text:
+            self.say(self._("Type w followed by your answer."))
+            return
+        channel = self.session.channels[channel_of(decision)]
+        if channel.limit and len(text) > channel.limit:
+            self.say(self._("Your answer is {length} characters; {channel} takes {limit}. Shorten it and type it "
+                            "again.", length=len(text), channel=channel.name, limit=channel.limit))
+            return
+        self.show(self.round.write(decision.id, text).items)
+        self.say(self.wrap(self._('Published on {channel}: "{post}"', channel=channel.name, post=text), indent="  "))
+        self.next_current(decision)
 
     def answer(self, args: list[str]) -> None:
         post = self.session.posts.get(self.post_id(args[0]))
@@ -445,6 +520,11 @@ class TextPlayer:
                 self.say(f"  {number}) {option.label}")
 
 
+def channel_of(decision: Decision) -> str:
+    """The channel a written answer to ``decision`` is published on (its first option's, as the engine does)."""
+    return next(o.channel for o in decision.options if o.channel)
+
+
 SAVING_WORDS = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
 
@@ -464,10 +544,12 @@ def pace_text(case: Case, rnd: Round, tr: Translator) -> str:
     return text
 
 
-def format_result(result: Result, case: Case, lang: str | None = None) -> str:
+def format_result(result: Result, case: Case, lang: str | None = None, *, underline: bool = False) -> str:
     """The debrief as text: score, breakdown, ending, feedback per decision, signals, objectives, questions.
 
     In ``lang`` (the round's language by default); author-written texts stay as the case has them.
+    The phrases the assessor read in a written answer are in [brackets], or underlined
+    (``underline``, for a terminal).
     """
     debrief = Debrief.from_result(result, case)
     tr = translator(lang or result.language)
@@ -491,14 +573,20 @@ def format_result(result: Result, case: Case, lang: str | None = None) -> str:
     lines += ["", _("Your decisions:")]
     for d in debrief.decisions:
         lines.append(textwrap.fill(
-            _("- {title}: {label} [{strategy}, fit {fit}, {time}]", title=d.title, label=d.label,
+            _("- {title}: {label} [{strategy}, fit {fit}, {time}]", title=d.title,
+              label=_("your own answer") if d.written else d.label,
               strategy=words.strategy(d, tr), fit=tr.percent(d.fit), time=tr.duration(d.seconds_taken)),
             72, subsequent_indent="  "))
-        lines.append(para(d.feedback))
+        if d.written:
+            lines += written_lines(d.written, tr, underline)
+        if d.feedback:
+            lines.append(para(d.feedback))
         why = words.decision_why(d, tr)
         if why:
             lines.append(para(why))
-        if d.better:
+        if d.better and d.written and d.written.best_post:
+            lines.append(para(words.better_why(d, tr)))  # the best answer is shown above, with its label
+        elif d.better:
             lines.append(para(_("Better: {label}. {why}", label=d.better.label, why=words.better_why(d, tr))))
     signals = debrief.signals
     lines += ["", _("Signals: caught {caught}, missed {missed}, false alarms {false}.", caught=len(signals.caught),
@@ -521,3 +609,36 @@ def format_result(result: Result, case: Case, lang: str | None = None) -> str:
             lines.append(textwrap.fill(f"{number}. {question.text}", 72, initial_indent="  ",
                                        subsequent_indent="     "))
     return "\n".join(lines)
+
+
+UNDERLINE = ("\x1b[4m", "\x1b[24m")
+
+
+def written_lines(written: WrittenReview, tr: Translator, underline: bool = False) -> list[str]:
+    """A written answer in the terminal's debrief: the text with what was read marked, what each
+    phrase means, the key points missing, the red lines crossed, what a person changed, and the
+    authored best answer beside it."""
+    _ = tr.gettext
+    before, after = UNDERLINE if underline else ("[", "]")
+
+    def para(text: str, indent: str = "    ") -> str:
+        return textwrap.fill(text, 72, initial_indent=indent, subsequent_indent=indent)
+
+    lines = ["    " + _("Your text, with the phrases the assessment read marked:"),
+             para(f'"{written.marked(before, after)}"', "      ")]
+    for mark in written.marks:
+        lines.append(para(f"{before}{mark.words}{after} {words.mark_meaning(mark, written, tr)}", "      "))
+    if written.missing:
+        lines.append(para(_("Missing: {points}.", points="; ".join(p.label for p in written.missing))))
+    if written.crossed:
+        lines.append(para(_("Red lines crossed: {lines}.", lines="; ".join(p.label for p in written.crossed))))
+    if written.unanswered:
+        lines.append(para(_("Questions of the decision not taken up: {questions}", questions=" ".join(written.unanswered))))
+    if written.closest_label:
+        lines.append(para(_("It played like the prepared answer: {label}.", label=written.closest_label)))
+    for change in written.changed:
+        lines.append(para(_("Changed by the facilitator: {change}.", change=words.change_text(change, written, tr))))
+    if written.best_post:
+        lines.append(para(_('The authored best answer ({label}): "{post}"', label=written.best_label,
+                            post=written.best_post)))
+    return lines

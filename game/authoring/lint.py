@@ -13,15 +13,17 @@ open, a metric beyond 0-100). ``crisis-sim simulate`` reports what actually happ
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from game.authoring.plans import check_plan
-from game.engine.conditions import Truth, explain, explain_effects, walk
+from game.engine.conditions import Truth, compile_condition, explain, explain_effects, parse_metric, walk
 from game.engine.diagnostics import Diagnostic, make
 from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
-from game.engine.model import Case, Condition, Option, Stance
+from game.engine.model import Case, Condition, Decision, Option, Stance, format_duration
+from game.engine.state import RunState
 
 # Fields whose text is written anew in each language; everything else must match across versions.
 PROSE = frozenset({
@@ -68,6 +70,7 @@ class Linter:
         assert parsed.case is not None and parsed.source is not None
         self.case: Case = parsed.case
         self.source = parsed.source
+        self.data = parsed.data
         self.name = str(parsed.file)
         self.problems: list[Diagnostic] = []
         case = self.case
@@ -90,6 +93,7 @@ class Linter:
         self._conditions()
         self._endings()
         self._same_outcome()
+        self._offers()
         self._unused()
         self._lengths()
         self._reactions()
@@ -145,6 +149,14 @@ class Linter:
                     self.report(path, "condition-never-true",
                                 f"objective {objective.id!r} can never be met ({why})")
                 continue
+            if kind not in ("injects", "decisions") or len(path) > 3:
+                # An option's, a post variant's, a channel's, a noise pool's or the story's `when`.
+                what = _show(path, self.data)
+                if truth:
+                    self.report(path, "condition-always-true", f"{what} always holds ({why}): remove it")
+                else:
+                    self.report(path, "condition-never-true", f"{what} never holds ({why})")
+                continue
             item = self.items[getattr(self.case, kind)[index].id]  # type: ignore[index]
             if truth:
                 self.report(path, "condition-always-true",
@@ -182,6 +194,25 @@ class Linter:
                             f"every option of {decision.id!r} leads to the same state"
                             f"{f' ({shared})' if shared else ''}: give them different "
                             "effects, or make a later condition or reaction depend on the choice")
+
+    def _offers(self) -> None:
+        """Every decision must offer at least two options in every state it can open in."""
+        for i, decision in enumerate(self.case.decisions):
+            if decision.id not in self.possible or all(o.when is None for o in decision.options):
+                continue
+            tests = [o.when for o in decision.options if o.when is not None]
+            opens = compile_condition(decision.when) if decision.when is not None else None
+            checks = {o.id: compile_condition(o.when) for o in decision.options if o.when is not None}
+            for state, said in _states(self.case, decision, [*tests, *([decision.when] if decision.when else [])]):
+                if opens is not None and not opens(state):
+                    continue
+                offered = [o.id for o in decision.options if o.id not in checks or checks[o.id](state)]
+                if len(offered) < 2:
+                    only = f"only {offered[0]!r}" if offered else "no option"
+                    self.report(("decisions", i, "options"), "too-few-options",
+                                f"when {said or 'it opens'}, {decision.id!r} offers {only}: a decision needs at "
+                                "least two options on every path (loosen a `when`, or add an option without one)")
+                    break
 
     def _outcome(self, decision: str, option: Option) -> str:
         """What choosing an option changes, apart from the score: its effects and who reacts."""
@@ -244,6 +275,81 @@ class Linter:
                 yield option.id, option
         for option in self.case.replies:
             yield option.id, option
+
+
+MAX_STATES = 4096
+"""Combinations of the tests a decision's conditions make that the two-options rule tries."""
+
+
+def _states(case: Case, decision: Decision, conditions: list[Condition]) -> Iterator[tuple[RunState, str]]:
+    """Run states that tell the tests of ``conditions`` apart, each with its words.
+
+    Each decision a test names is unopened, answered with each option a test names (or another
+    one), or timed out; each flag, inject and decision is set or not; each metric and the clock
+    take values on both sides of every number they are compared with. Nothing is tried when
+    the combinations are too many (the rule errs on the side of silence).
+    """
+    choices: dict[str, set[str]] = {}
+    flags: set[str] = set()
+    happened: dict[str, set[str]] = {"fired": set(), "flagged": set(), "answered": set()}
+    bounds: dict[str, set[float]] = {}
+    times: set[int] = {decision.at or 0}
+    for condition in conditions:
+        for key, value, _ in walk(condition, ()):
+            if key == "chose":
+                d, o = value.split(".", 1)
+                choices.setdefault(d, set()).add(o)
+            elif key in ("decided", "timed_out"):
+                choices.setdefault(value, set())
+            elif key == "flag":
+                flags.add(value)
+            elif key in happened:
+                happened[key].add(value)
+            elif key == "metric":
+                name, _, number = parse_metric(value)
+                bounds.setdefault(name, set()).update(
+                    min(100.0, max(0.0, number + step)) for step in (-1, 0, 1))
+            elif key in ("after", "before"):
+                times.update(t for t in (value - 1, value) if t >= (decision.at or 0))
+    options = {d.id: [o.id for o in d.options] for d in case.decisions}
+    axes: list[list[tuple[str, str, Any, str]]] = []  # per axis: (kind, name, value, words)
+    for d, named in sorted(choices.items()):
+        values = [("choice", d, "-", f"{d!r} has not opened"), ("choice", d, None, f"{d!r} timed out")]
+        values += [("choice", d, o, f"{d}.{o} was chosen") for o in sorted(named)]
+        others = [o for o in options.get(d, []) if o not in named]
+        if others:
+            said = f"{d}.{others[0]} was chosen" if len(others) == 1 else f"{d} was answered otherwise"
+            values.append(("choice", d, others[0], said))
+        axes.append(values)
+    axes += [[("flag", f, False, ""), ("flag", f, True, f"flag {f!r} is set")] for f in sorted(flags)]
+    for key, ids in happened.items():
+        axes += [[(key, i, False, ""), (key, i, True, f"{i!r} was {key}")] for i in sorted(ids)]
+    axes += [[("metric", m, v, f"{m} is {v:g}") for v in sorted(vs)] for m, vs in sorted(bounds.items())]
+    axes.append([("t", "", t, f"the clock reads {format_duration(t)}") for t in sorted(times)])
+    total = 1
+    for axis in axes:
+        total *= len(axis)
+    if total > MAX_STATES:
+        return
+    for combination in itertools.product(*axes):
+        state = RunState(metrics={k: float(v) for k, v in case.metrics.items()}, stances={})
+        words = []
+        for kind, name, value, said in combination:
+            if kind == "choice":
+                if value != "-":
+                    state.choices[name] = value
+                    state.fired.add(name)
+            elif kind == "flag" and value:
+                state.flags.add(name)
+            elif kind == "metric":
+                state.metrics[name] = value
+            elif kind == "t":
+                state.t = value
+            elif value:
+                getattr(state, kind).add(name)
+            if said and (kind != "t" or len(times) > 1):
+                words.append(said)
+        yield state, ", ".join(words)
 
 
 # --- language versions ---------------------------------------------------------------------

@@ -96,6 +96,7 @@ class PathRun:
     ending: str
     objectives: dict[str, bool | None]
     unopened: tuple[str, ...]  # decisions the path chose in that never opened
+    unoffered: tuple[str, ...] = ()  # "decision.option" choices whose `when` did not hold when it opened
 
 
 class PlanError(Exception):
@@ -311,6 +312,7 @@ class PathBot:
         triage = {"best": BestBot, "worst": WorstBot}.get(path.triage)
         self.triager = triage(seed) if triage else None
         self.opened: dict[str, int] = {}
+        self.unoffered: list[str] = []
 
     def act(self, session: Session, events: list[Event]) -> None:
         for decision in session.open_decisions:
@@ -321,7 +323,10 @@ class PathBot:
                 continue
             opened = session.closes_at(decision.id) - decision.time_limit
             if session.t >= opened + choice.after:
-                session.decide(decision.id, choice.option)
+                if any(o.id == choice.option for o in decision.options):
+                    session.decide(decision.id, choice.option)
+                elif f"{decision.id}.{choice.option}" not in self.unoffered:
+                    self.unoffered.append(f"{decision.id}.{choice.option}")  # not offered: the decision times out
         if self.triager is not None:
             for event in events:
                 if isinstance(event, PostAdded) and event.post.author != "organisation":
@@ -330,10 +335,12 @@ class PathBot:
 
 def play_path(case: Case, path: PathPlan, seed: int, log: Subscriber | None = None) -> tuple[Session, PathRun]:
     """Play one path on one seed to the end (logged like any round when ``log`` is given)."""
-    session = run(Session(case, seed, log), PathBot(path, seed))
+    bot = PathBot(path, seed)
+    session = run(Session(case, seed, log), bot)
     result = score(session)
     unopened = tuple(c.decision for c in path.choices if c.decision not in session.state.choices)
-    return session, PathRun(path.id, seed, result.score, result.ending["id"], session.objectives_met(), unopened)
+    return session, PathRun(path.id, seed, result.score, result.ending["id"], session.objectives_met(), unopened,
+                            tuple(bot.unoffered))
 
 
 def check_path(case: Case, path: PathPlan, run: PathRun, file: str) -> Iterator[Diagnostic]:
@@ -351,6 +358,11 @@ def check_path(case: Case, path: PathPlan, run: PathRun, file: str) -> Iterator[
         yield Diagnostic(file, pos.line, pos.column, "error", "plan-missed",
                          f"path {path.id!r} on seed {run.seed} ({case.language}): decision {decision!r} never opened, "
                          "so this choice was never made")
+    for ref in run.unoffered:
+        pos = choices[ref.split(".", 1)[0]].where
+        yield Diagnostic(file, pos.line, pos.column, "error", "plan-missed",
+                         f"path {path.id!r} on seed {run.seed} ({case.language}): option {ref!r} was not offered "
+                         "(its `when` did not hold when the decision opened), so the decision timed out")
     if expect.endings and run.ending not in expect.endings:
         yield missed("ending", f"reached the ending {run.ending!r}, expected {' or '.join(map(repr, expect.endings))} "
                                f"(score {run.score:.1f})")

@@ -169,6 +169,10 @@ CODES: dict[str, Code] = {
                              _case("    when: {decided: first-answer}\n    text: You", "    when: {metric: \"trust > 100\"}\n    text: You")),
     "same-outcome": Code("warning", "every option of a decision leads to the same state: the choice does not matter",
                          _case("effects: {metrics: {sentiment: -6}}\n", "effects: {metrics: {trust: 6}}\n")),
+    "too-few-options": Code("warning", "a decision that offers fewer than two options on some path (its options' "
+                                       "`when` leave one or none)",
+                            _case("        label: Post a discount on cakes\n",
+                                  "        when: {chose: first-answer.apologise}\n        label: Post a discount on cakes\n")),
     "persona-unused": Code("warning", "a persona nothing uses: no inject, decision, noise pool or reaction names it, "
                                       "and no reaction targets its stance (a stance-wide reaction counts as using "
                                       "every persona of that stance)",

@@ -386,11 +386,15 @@ class _CrossCheck:
             if option.channel:
                 self._ref(option.channel, self.channels, (*path, "channel"), "channel")
                 limit = self.channels[option.channel].limit if option.channel in self.channels else None
-                if limit and option.post and len(option.post) > limit:
-                    self.report(
-                        (*path, "post"), "too-long",
-                        f"post is {len(option.post)} characters; {option.channel} takes {limit}",
-                    )
+                texts = [((*path, "post"), option.post)] + [
+                    ((*path, "variants", j, "post"), v.post) for j, v in enumerate(option.variants)
+                ]
+                for where, text in texts:
+                    if limit and text and len(text) > limit:
+                        self.report(where, "too-long", f"post is {len(text)} characters; {option.channel} takes {limit}")
+            if option.variants and not option.post:
+                self.report((*path, "variants"), "field-missing",
+                            "post variants need the option's own `post`, published when no variant's `when` holds")
             if option.post and not option.channel and path[0] == "decisions":
                 self.report((*path, "channel"), "field-missing", "a published `post` needs the `channel` it goes to")
         for name in case.metric_names:
@@ -513,3 +517,14 @@ def all_conditions(case: Case) -> Iterator[tuple[Where, Condition]]:
     for i, objective in enumerate(case.objectives):
         if objective.met_when is not None:
             yield ("objectives", i, "met_when"), objective.met_when
+    for path, option in all_options(case):
+        if option.when is not None:
+            yield (*path, "when"), option.when
+        for j, variant in enumerate(option.variants):
+            yield (*path, "variants", j, "when"), variant.when
+    for kind, holders in (("channels", case.channels), ("noise", case.noise)):
+        for i, holder in enumerate(holders):
+            if holder.when is not None:
+                yield (kind, i, "when"), holder.when
+    if case.story.supportive_when is not None:
+        yield ("story", "supportive_when"), case.story.supportive_when

@@ -367,6 +367,11 @@ class Channel(_Model):
     max_length: int | None = Field(
         None, gt=0, description="Longest post the channel takes; microblogs default to 280 characters."
     )
+    when: Condition | None = Field(
+        None,
+        description="Open only once this holds, e.g. an account the organisation opens by a choice: until then "
+        "no chatter or noise appears on it and no option publishes on it.",
+    )
 
     @property
     def limit(self) -> int | None:
@@ -404,16 +409,33 @@ class Source(_Model):
 # --- what happens -------------------------------------------------------------------------
 
 
+class PostVariant(_Model):
+    """Another text for an option's post, published when its condition holds."""
+
+    when: Condition = Field(description="When this text is the one published (tested when the decision opens).")
+    post: str = Field(min_length=1, description="The text published instead of the option's `post`.")
+
+
 class Option(_Model):
     """One choice in a decision, or one way of answering a post."""
 
     id: Id
+    when: Condition | None = Field(
+        None,
+        description="Offered only when this holds: tested when the decision opens (for a reply, when the post is "
+        "answered); an option that does not hold is neither shown nor available.",
+    )
     label: str = Field(description="The choice as the trainee reads it.")
     strategy: Strategy = Field(description="The SCCT response strategy this choice uses.")
     also: list[Strategy] = Field(default_factory=list, description="Supplementary strategies, e.g. ingratiation.")
     tone: Tone = Field(Tone.neutral, description="How the message sounds.")
     channel: Id | None = Field(None, description="Where the organisation's message is published, if anywhere.")
     post: str | None = Field(None, description="The text the organisation publishes.")
+    variants: list[PostVariant] = Field(
+        default_factory=list,
+        description="Other texts for the post by condition, e.g. {when: {chose: staff.fire}, post: \"...they no "
+        "longer work for us...\"}: the first whose `when` holds is published instead of `post`.",
+    )
     effects: Effects = Field(default_factory=Effects, description="What the choice changes.")
     feedback: str = Field(description="Why this choice works or not, in a trainer's words; shown in the debrief.")
     verdict: Verdict | None = Field(
@@ -568,6 +590,7 @@ class NoisePool(_Model):
     authors: list[Id] = Field(default_factory=list, description="Personas who post them (default: the crowd).")
     start: Duration = Field(0, description="From when.")
     end: Duration | None = Field(None, description="Until when (default: the end).")
+    when: Condition | None = Field(None, description="Only while this holds (tested as the posts come).")
 
 
 class Story(_Model):
@@ -577,6 +600,11 @@ class Story(_Model):
     texts: list[str] = Field(min_length=1, description="Critical chatter; {org} is filled in.")
     supportive_texts: list[str] = Field(
         default_factory=list, description="Chatter once sentiment recovers above 50."
+    )
+    supportive_when: Condition | None = Field(
+        None,
+        description="Supportive chatter only while this holds too, e.g. {decided: first-answer}: nobody praises "
+        "an answer before there is one.",
     )
 
 

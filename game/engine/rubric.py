@@ -82,6 +82,30 @@ STRATEGY_NAMES: dict[Strategy, str] = {
     Strategy.adjusting_information: N_("adjusting information"),
     Strategy.no_comment: N_("no comment"),
 }
+# What each strategy does, in the theory's terms (Coombs 2007, Table 1), for the debrief of a
+# written answer: each phrase the assessor read is shown with what its strategy means.
+STRATEGY_MEANINGS: dict[Strategy, str] = {
+    Strategy.attack_accuser: N_("confronts whoever says something is wrong (a deny strategy)"),
+    Strategy.denial: N_("says there is no crisis (a deny strategy)"),
+    Strategy.scapegoat: N_("blames someone outside the organisation (a deny strategy)"),
+    Strategy.excuse: N_("plays down the organisation's responsibility: no intent, no control (a diminish strategy)"),
+    Strategy.justification: N_("plays down the harm the crisis did (a diminish strategy)"),
+    Strategy.compensation: N_("offers the victims money or something else (a rebuild strategy)"),
+    Strategy.apology: N_("takes full responsibility and asks for forgiveness (a rebuild strategy)"),
+    Strategy.reminder: N_("recalls the organisation's past good works (bolstering)"),
+    Strategy.ingratiation: N_("praises the stakeholders (bolstering)"),
+    Strategy.victimage: N_("says the organisation is a victim of the crisis too (bolstering)"),
+    Strategy.instructing_information: N_("tells people what to do to protect themselves (the base of every response)"),
+    Strategy.adjusting_information: N_("helps people cope: what happened, what is being done, concern for "
+                                       "them (the base of every response)"),
+    Strategy.no_comment: N_("says nothing of substance: the story is left to others"),
+}
+TONE_NAMES: dict[Tone, str] = {
+    Tone.empathetic: N_("empathetic"), Tone.factual: N_("factual"), Tone.humble: N_("humble"),
+    Tone.neutral: N_("neutral"), Tone.humorous: N_("humorous"), Tone.corporate: N_("corporate"),
+    Tone.promotional: N_("promotional"), Tone.defensive: N_("defensive"), Tone.hostile: N_("hostile"),
+    Tone.sarcastic: N_("sarcastic"),
+}
 CLUSTER_NAMES: dict[Cluster, str] = {
     Cluster.victim: N_("victim"),
     Cluster.accidental: N_("accidental"),
@@ -112,6 +136,22 @@ def strategy_name(strategy: Strategy | str, lang: str = "en") -> str:
         return translator(lang).gettext(STRATEGY_NAMES[Strategy(strategy)])
     except ValueError:
         return str(strategy).replace("_", " ")
+
+
+def strategy_meaning(strategy: Strategy | str, lang: str = "en") -> str:
+    """What ``strategy`` does in SCCT terms, in ``lang`` ("" for an unknown id)."""
+    try:
+        return translator(lang).gettext(STRATEGY_MEANINGS[Strategy(strategy)])
+    except ValueError:
+        return ""
+
+
+def tone_name(tone: Tone | str, lang: str = "en") -> str:
+    """A tone's name in ``lang`` ("promotional", "promotionnel")."""
+    try:
+        return translator(lang).gettext(TONE_NAMES[Tone(tone)])
+    except ValueError:
+        return str(tone)
 
 
 def crisis_name(crisis: Crisis, lang: str = "en") -> str:

@@ -229,7 +229,8 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
             read = overridden(detected, session.overrides.get(decision_id))
             rating = rate_text(read, crisis, lang, decision=decision, posture_covered=covered)
             fit = Fit(rating.score, translator(lang).say(rating.why), rating.why)
-            label, strategy, feedback = read.text, read.strategy, option.feedback
+            # The closest option's feedback speaks of that option's words, not of the text: left out.
+            label, strategy, feedback = read.text, read.strategy, ""
             chosen_quality = rating.score
             written = written_review(session, decision, detected, read, rating, best, option)
         else:

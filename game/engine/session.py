@@ -34,6 +34,7 @@ from game.engine.model import (
     STANCE_ORDER,
     Case,
     Channel,
+    Condition,
     Decision,
     Effects,
     Inject,
@@ -223,6 +224,13 @@ class Session:
             self._schedule(item.at or 0, "arm" if item.when is not None else "fire", item.id)
         self._endings = [(e, compile_condition(e.when) if e.when else None) for e in case.endings]
         self._objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
+        # The `when` of options, post variants, channels, noise pools and supportive chatter, compiled on
+        # first use (by the condition's identity: the case keeps every condition alive).
+        self._tests: dict[int, Callable[[RunState], bool]] = {}
+        options = [o for d in case.decisions for o in d.options] + [o for i in case.injects for o in i.replies]
+        self._conditional_options = any(o.when is not None or o.variants for o in [*options, *case.replies]) \
+            or any(c.when is not None for c in case.channels)
+        self._conditional_noise = any(p.when is not None for p in case.noise) or any(c.when for c in case.channels)
         self._events: list[Event] = []
         self._pressing: list[Inject] = []  # public signals not answered yet (derived from the state)
         self._pressing_version: tuple[int, int, int] = (0, 0, 0)
@@ -270,10 +278,43 @@ class Session:
         return self.state.posts
 
     def replies_for(self, post: Post) -> list[Option]:
-        """The ways the trainee may answer a post."""
+        """The ways the trainee may answer a post now (a reply's `when` must hold; variants resolved)."""
         if post.inject and self.injects[post.inject].replies:
-            return self.injects[post.inject].replies
-        return self.case.replies
+            replies = self.injects[post.inject].replies
+        else:
+            replies = self.case.replies
+        if not self._conditional_options:
+            return replies
+        return [offered for option in replies if (offered := self._offered(option)) is not None]
+
+    def channel_open(self, channel_id: str) -> bool:
+        """Whether a channel is open: always, unless its `when` does not hold yet."""
+        return self._holds(self.channels[channel_id].when)
+
+    def _holds(self, condition: Condition | None) -> bool:
+        if condition is None:
+            return True
+        check = self._tests.get(id(condition))
+        if check is None:
+            check = self._tests[id(condition)] = compile_condition(condition)
+        return check(self.state)
+
+    def _offered(self, option: Option) -> Option | None:
+        """The option as offered now: None when its `when` (or its channel's) does not hold; else with
+        the post of the first variant whose `when` holds."""
+        if not self._holds(option.when) or (option.channel and not self.channel_open(option.channel)):
+            return None
+        for variant in option.variants:
+            if self._holds(variant.when):
+                return option.model_copy(update={"post": variant.post})
+        return option
+
+    def _offer(self, decision: Decision) -> Decision:
+        """The decision as it opens: only the options whose `when` holds now, posts resolved."""
+        options = [offered for option in decision.options if (offered := self._offered(option)) is not None]
+        if len(options) == len(decision.options) and all(a is b for a, b in zip(options, decision.options)):
+            return decision
+        return decision.model_copy(update={"options": options})
 
     def engagement(self, post: Post) -> tuple[int, int, int]:
         return post.engagement(self.state.attention)
@@ -325,7 +366,9 @@ class Session:
         decision = self.decisions[decision_id]
         if decision.responses is Responses.choose:
             raise EngineError(f"decision {decision_id!r} takes a chosen option, not a written answer")
-        channel = next(o.channel for o in decision.options if o.channel)
+        channel = next((o.channel for o in decision.options if o.channel), None)
+        if channel is None:  # the options offered have none: the decision as written has one
+            channel = next(o.channel for d in self.case.decisions if d.id == decision_id for o in d.options if o.channel)
         limit = self.channels[channel].limit
         if limit is not None and len(text) > limit:
             raise EngineError(f"the answer is {len(text)} characters; {channel} takes {limit}")
@@ -492,11 +535,16 @@ class Session:
         supportive = 0
         if count:
             cheer = (metrics["sentiment"] - 45) / 70 if story.supportive_texts else 0.0
+            if cheer > 0 and not self._holds(story.supportive_when):
+                cheer = 0.0
             members = rng.choices(self.case.crowd, k=count)
             channels = rng.choices(story.channels, k=count)
             for member, channel in zip(members, channels):
                 positive = rng.random() < cheer
                 text = rng.choice(story.supportive_texts if positive else story.texts)
+                if self._conditional_noise and not self.channel_open(channel):
+                    supportive += positive  # the talk goes on elsewhere: a channel not open yet shows none of it
+                    continue
                 self._post("story", channel, f"crowd:{member.handle}", member.name, member.handle,
                            member.followers, self._text(text, member.name, member.handle))
                 supportive += positive
@@ -526,6 +574,9 @@ class Session:
         if t >= self._noise_until:
             self._refresh_noise(t)
         pools, total = self._noise_pools, self._noise_total
+        if self._conditional_noise:
+            pools = [p for p in pools if self._holds(p.when) and self.channel_open(p.channel)]
+            total = sum(p.rate for p in pools)
         if not pools:
             return
         for _ in range(_poisson(rng, total * self.state.noise * TICK / 60)):
@@ -604,6 +655,9 @@ class Session:
             self._apply(inject.effects)
         else:
             decision = self.decisions[item_id]
+            if self._conditional_options:
+                # Front ends, decide() and the score all read the options through self.decisions.
+                decision = self.decisions[item_id] = self._offer(decision)
             state.open[item_id] = state.opened_at[item_id] = state.t
             if decision.channel:
                 author = self.personas.get(decision.author or "")

@@ -11,6 +11,8 @@ API::
     debrief = Debrief.from_json(stored_result_json)  # a stored round (Result.to_json form)
     debrief.score, debrief.parts, debrief.ending, debrief.decisions, debrief.signals,
     debrief.objectives, debrief.questions, debrief.ended_early_at
+    review.written                                   # a written answer (WrittenReview) or None:
+    review.written.marked("[", "]"), .marks, .missing, .crossed, .changed, .best_post
     words.part_note(part, tr), words.decision_why(d, tr), words.better_why(d, tr),
     words.signal_summary(debrief.signals, tr), words.crisis(debrief, tr)   # see game/play/words.py
 """
@@ -48,6 +50,113 @@ class Better:
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """A phrase of a written answer the assessor read: where it is and what it showed.
+
+    ``kind`` is ``strategy``, ``tone``, ``key_point``, ``red_line`` or ``promise``; ``id`` the
+    strategy, tone, key point, red line, or ``timed``/``untimed`` promise it counts for.
+    """
+
+    start: int
+    end: int
+    kind: str
+    id: str
+    words: str
+    cue: str
+
+
+@dataclass(frozen=True, slots=True)
+class PointReview:
+    """A key point (said or not) or a red line (crossed or not) of a written answer."""
+
+    id: str
+    label: str
+    found: bool
+    words: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A finding a person changed: what the assessor read (``detected``) and what it is now."""
+
+    finding: str  # strategy, key_point or red_line
+    id: str
+    detected: str | bool | None
+    now: str | bool
+    by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReview:
+    """A written answer in the debrief: the trainee's own text, how it was read, what it lacked,
+    the red lines it crossed, what a person changed, and the authored best answer beside it."""
+
+    text: str
+    strategy: str
+    also: tuple[str, ...]
+    tone: str
+    detected_strategy: str
+    marks: tuple[Mark, ...]
+    key_points: tuple[PointReview, ...]
+    red_lines: tuple[PointReview, ...]
+    length: int
+    limit: int | None
+    unanswered: tuple[str, ...]
+    rating: dict[str, Any]
+    closest_label: str
+    best_option: str
+    best_label: str
+    best_post: str
+    changed: tuple[Change, ...]
+
+    @property
+    def missing(self) -> tuple[PointReview, ...]:
+        """The key points the answer did not make."""
+        return tuple(p for p in self.key_points if not p.found)
+
+    @property
+    def crossed(self) -> tuple[PointReview, ...]:
+        """The red lines the answer crossed."""
+        return tuple(p for p in self.red_lines if p.found)
+
+    def marked(self, before: str = "[", after: str = "]") -> str:
+        """The text with each phrase the assessor read between ``before`` and ``after``
+        (overlapping phrases are marked once, as one)."""
+        spans: list[list[int]] = []
+        for start, end in sorted((m.start, m.end) for m in self.marks):
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+        out, at = [], 0
+        for start, end in spans:
+            out += [self.text[at:start], before, self.text[start:end], after]
+            at = end
+        return "".join(out) + self.text[at:]
+
+    @classmethod
+    def from_json(cls, w: dict[str, Any]) -> WrittenReview:
+        def point(p: dict[str, Any]) -> PointReview:
+            return PointReview(str(p.get("id", "")), str(p.get("label", "")), bool(p.get("found")), p.get("words"))
+
+        best, closest = w.get("best") or {}, w.get("closest") or {}
+        return cls(
+            text=str(w.get("text", "")), strategy=str(w.get("strategy", "")), also=tuple(w.get("also") or ()),
+            tone=str(w.get("tone", "")), detected_strategy=str((w.get("detected") or {}).get("strategy", "")),
+            marks=tuple(Mark(int(f["spans"][0][0]), int(f["spans"][0][1]), str(f.get("kind", "")), str(f.get("id", "")),
+                             str(f.get("words", "")), str(f.get("cue", ""))) for f in w.get("evidence") or [] if f.get("spans")),
+            key_points=tuple(point(p) for p in w.get("key_points") or []),
+            red_lines=tuple(point(p) for p in w.get("red_lines") or []),
+            length=int(w.get("length", 0)), limit=w.get("limit"), unanswered=tuple(w.get("unanswered") or ()),
+            rating=dict(w.get("rating") or {}), closest_label=str(closest.get("label", "")),
+            best_option=str(best.get("option", "")), best_label=str(best.get("label", "")),
+            best_post=str(best.get("post", "")),
+            changed=tuple(Change(str(c.get("finding", "")), str(c.get("id", "")), c.get("detected"), c.get("now", False),
+                                 c.get("by")) for c in w.get("changed") or []),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class DecisionReview:
     """One decision: what was chosen (None: time ran out), how well it fits, and the author's feedback."""
 
@@ -62,6 +171,8 @@ class DecisionReview:
     why: str
     feedback: str
     better: Better | None
+    written: WrittenReview | None = None
+    """The trainee's own text, when they wrote instead of choosing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +301,7 @@ def _decision(d: dict[str, Any]) -> DecisionReview:
         better=Better(str(better.get("option", "")), str(better.get("label", "")),
                       Reason.from_json(better["reason"]) if isinstance(better.get("reason"), dict) else None,
                       str(better.get("why", "")), str(better.get("feedback", ""))) if better else None,
+        written=WrittenReview.from_json(d["written"]) if isinstance(d.get("written"), dict) else None,
     )
 
 

@@ -7,9 +7,9 @@ reasons existed shows the prose it was stored with.
 
 from __future__ import annotations
 
-from game.engine.rubric import strategy_name
-from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES, Reason, Translator
-from game.play.debrief import Debrief, DecisionReview, PartScore, Signals
+from game.engine.rubric import strategy_meaning, strategy_name, tone_name
+from game.i18n import ENDING_KINDS, N_, OBJECTIVE_STATES, PART_NAMES, Reason, Translator
+from game.play.debrief import Change, Debrief, DecisionReview, Mark, PartScore, Signals, WrittenReview
 
 
 def _say(reasons: tuple[Reason, ...] | list[Reason], tr: Translator, stored: str) -> str:
@@ -79,3 +79,35 @@ def ended_early(debrief: Debrief, tr: Translator) -> str:
         return ""
     return tr.gettext("The round was ended at {at}; the rest of it played out as silence before scoring.",
                       at=tr.clock(debrief.ended_early_at))
+
+
+def mark_meaning(mark: Mark, written: WrittenReview, tr: Translator) -> str:
+    """What a phrase the assessor read in a written answer means: "apology: takes full
+    responsibility... (a rebuild strategy)", "key point: A free exchange", "red line: ..."."""
+    labels = {p.id: p.label for p in (*written.key_points, *written.red_lines)}
+    if mark.kind == "strategy":
+        return f"{strategy_name(mark.id, tr.lang)}: {strategy_meaning(mark.id, tr.lang)}"
+    if mark.kind == "tone":
+        return tr.gettext("tone: {tone}", tone=tone_name(mark.id, tr.lang))
+    if mark.kind == "key_point":
+        return tr.gettext("key point: {label}", label=labels.get(mark.id, mark.id))
+    if mark.kind == "red_line":
+        return tr.gettext("red line crossed: {label}", label=labels.get(mark.id, mark.id))
+    if mark.kind == "promise":
+        return tr.gettext(N_("a promise with a time") if mark.id == "timed" else N_("a promise without a time: say when"))
+    return mark.id
+
+
+def change_text(change: Change, written: WrittenReview, tr: Translator) -> str:
+    """One finding a person changed, said plainly: "Ana: red line Blame the owners: crossed"."""
+    labels = {p.id: p.label for p in (*written.key_points, *written.red_lines)}
+    if change.finding == "strategy":
+        text = tr.gettext("strategy {detected} read as {now}", detected=strategy_name(str(change.detected), tr.lang),
+                          now=strategy_name(str(change.now), tr.lang))
+    else:
+        template = {("key_point", True): N_("key point {label}: said"),
+                    ("key_point", False): N_("key point {label}: not said"),
+                    ("red_line", True): N_("red line {label}: crossed"),
+                    ("red_line", False): N_("red line {label}: not crossed")}[(change.finding, bool(change.now))]
+        text = tr.gettext(template, label=labels.get(change.id, change.id))
+    return f"{change.by}: {text}" if change.by else text

@@ -17,7 +17,7 @@ from game.engine.assess._text import Word, phrase_stems, words
 
 Span = tuple[int, int]
 _SENTENCE_END = re.compile(r"[.!?;:\n]+")
-_QUESTION = re.compile(r"[^.!?\n]*\?")
+_QUESTION = re.compile(r"(?:[^.!?\n]|\.(?=\w))*\?")  # a dot inside a word ("bikeforums.net") ends nothing
 # Times written with digits need no cue: "24h", "17:00", "48 heures", "3 dec", "12/03".
 _DIGIT_TIME = re.compile(r"\b\d{1,2}\s?(?:h\d{0,2}|:\d\d)\b|\b\d+\s?(?:hours?|hrs?|heures?|minutes?|days?|jours?|semaines?|weeks?)\b|\b\d{1,2}/\d{1,2}\b", re.I)
 _GAP = 3  # words a "..." in a cue may stand for

@@ -1,0 +1,95 @@
+"""A written round in the terminal player: typed answers published, counted, and debriefed."""
+
+from __future__ import annotations
+
+import io
+
+from game.engine.loader import load_case
+from game.engine.session import Session
+from game.text_play import StdinCommands, TextPlayer, format_result
+
+CASE = "scenarios/kryptonite-2004"
+FORUM = ("We confirm it: we tested it and the lock can be opened with a pen. We're sorry. "
+         "Some of the noise comes from a troll.")
+REMEDY = "We will exchange every tubular lock free. Register on this site from Wednesday."
+
+
+class Typist:
+    """Types a line for each decision once it is open (and on the fake clock, a little later)."""
+
+    def __init__(self, session: Session, lines: dict[str, list[str]]) -> None:
+        self.session = session
+        self.lines = {k: list(v) for k, v in lines.items()}
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def poll(self, timeout: float) -> str | None:
+        self.now += timeout
+        for decision in self.session.open_decisions:
+            waiting = self.lines.get(decision.id)
+            if waiting:
+                return waiting.pop(0)
+        return None
+
+
+def test_a_written_round_in_the_terminal_and_its_debrief() -> None:
+    case = load_case(CASE, "en").case
+    session = Session(case, seed=3)
+    typist = Typist(session, {
+        "forum-thread": ["w " + "x" * 1600, "w " + FORUM],   # too long for the forum first: refused, typed again
+        "statement": ["w Hello", "1"],                       # a choose-only decision refuses a text
+        "press": ["1"], "remedy": ["w " + REMEDY], "blogger": ["1"], "widen": ["1"], "announce": ["1"],
+        "ship-order": ["1"],
+    })
+    out = io.StringIO()
+    result = TextPlayer(session, out, typist, typist.clock, speed=60).run()
+    text = " ".join(out.getvalue().split())  # lines wrap where the terminal's width says
+    assert "Write your own answer: w followed by your text" in text and "Bike Forums, 1,500 characters at most" in text
+    assert "Your answer is 1,600 characters; Bike Forums takes 1,500." in text
+    assert "This decision takes one of its options: type its number." in text
+    assert f'Published on Bike Forums: "{FORUM}"' in text
+    assert FORUM in [p.text for p in session.feed if p.author == "organisation"]
+    # The debrief: the text marked, what each phrase means, what was missing, the red line, the best answer.
+    assert "- Did Kryptonite know?" not in text  # (titles are the case's; the line below names it)
+    assert "your own answer [" in text
+    assert "We're [sorry]" in text
+    assert "[sorry] apology: takes full responsibility and asks for forgiveness (a rebuild strategy)" in text
+    assert "[troll] red line crossed: Blame the owners or the forum" in text
+    assert "Red lines crossed: Blame the owners or the forum." in text
+    assert "Missing: No receipt needed, whatever the lock's age." in text
+    best = next(o for o in case.decisions[3].options if o.id == "full")
+    assert f'The authored best answer ({best.label}): "{best.post.split("-")[0]}' in text  # wrapped at hyphens
+    assert "It played like the prepared answer:" in text
+    forum = next(d for d in result.decisions if d.decision == "forum-thread")
+    assert forum.fit == 0 and forum.written["red_lines"][1]["found"]
+
+
+def test_the_debrief_says_what_the_facilitator_changed_and_underlines_on_a_terminal() -> None:
+    case = load_case(CASE, "en").case
+    session = Session(case, seed=3)
+    typist = Typist(session, {"forum-thread": ["w We are sorry. Use a second lock meanwhile."]})
+    TextPlayer(session, io.StringIO(), typist, typist.clock, speed=600).run()
+    session.override("forum-thread", strategy="excuse", key_points={"confirm": True}, by="Ana")
+    from game.engine.scoring import score
+
+    text = " ".join(format_result(score(session), case, underline=True).split())
+    assert "Changed by the facilitator: Ana: strategy apology read as excuse." in text
+    assert "Changed by the facilitator: Ana: key point Confirm that the locks can be opened: said." in text
+    assert "We are \x1b[4msorry\x1b[24m" in text
+    french = " ".join(format_result(score(session), case, lang="fr").split())
+    assert "Modifié par l’animateur" in french
+
+
+def test_the_prompt_counts_the_characters_and_a_microblog_limit_is_hard() -> None:
+    out = io.StringIO()
+    commands = StdinCommands(io.StringIO(), out)
+    commands.writing, commands.limit = True, 10
+    assert commands._key("w " + "x" * 25) is None
+    assert commands.buffer == "w " + "x" * 10
+    assert out.getvalue().endswith("[10/10] > w xxxxxxxxxx")
+    assert commands._key("\n") == "w xxxxxxxxxx"
+    commands.writing = False  # no written answer to type now: no counter, no limit
+    commands._key("w " + "y" * 12)
+    assert out.getvalue().rsplit("\r\x1b[K", 1)[-1] == "> w " + "y" * 12

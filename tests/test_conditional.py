@@ -1,0 +1,125 @@
+"""Options, replies, post variants, channels, noise pools and chatter that depend on the run (issue 16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.authoring.lint import lint_files
+from game.engine.loader import load_case
+from game.engine.session import EngineError, Session, Status
+
+CASE = Path(__file__).parent / "cases" / "conditional"
+TEXT = (CASE / "scenario.yaml").read_text(encoding="utf-8")
+
+
+def play(first: str | None, seed: int = 3) -> Session:
+    """Answer the first decision with ``first`` (None: let it time out); stop when the follow-up opens."""
+    session = Session(load_case(CASE).case, seed)
+    while session.status is not Status.ENDED:
+        open_ids = [d.id for d in session.open_decisions]
+        if "follow-up" in open_ids:
+            return session
+        if "first-answer" in open_ids and first is not None:
+            session.decide("first-answer", first)
+        session.step()
+    raise AssertionError("the follow-up never opened")
+
+
+def follow_up(session: Session):
+    return next(d for d in session.open_decisions if d.id == "follow-up")
+
+
+def test_an_option_with_when_is_offered_only_when_it_holds() -> None:
+    after_apology = play("apologise")
+    assert [o.id for o in follow_up(after_apology).options] == ["instruct", "promo", "blog-update"]
+    after_denial = play("deny")
+    assert [o.id for o in follow_up(after_denial).options] == ["instruct", "promo"]
+    with pytest.raises(EngineError, match="no option 'blog-update'"):
+        after_denial.decide("follow-up", "blog-update")
+
+
+def test_a_post_variant_replaces_the_post_when_its_condition_holds() -> None:
+    denial = play("deny")
+    denial.decide("follow-up", "instruct")
+    published = [p.text for p in denial.feed if p.author == "organisation"]
+    assert published[-1].startswith("Worried about your bread?")
+    apology = play("apologise")
+    apology.decide("follow-up", "instruct")
+    assert [p.text for p in apology.feed if p.author == "organisation"][-1].startswith("Bought bread from batch 17?")
+
+
+def test_a_channel_opened_by_a_choice_carries_nothing_before_it() -> None:
+    for first, opens in (("apologise", True), ("deny", False)):
+        session = play(first)
+        session.decide("follow-up", "blog-update" if opens else "promo")
+        while session.status is not Status.ENDED:
+            session.step()
+        blog = [p for p in session.feed if p.channel == "blog"]
+        assert bool(blog) is opens
+        if opens:  # the blog's noise pool waits for its `when` and its channel
+            assert min(p.t for p in blog) >= session.state.decided_at["first-answer"]
+
+
+def test_a_reply_with_when_is_offered_only_once_it_holds() -> None:
+    session = play("apologise")
+    customer_post = next(p for p in session.feed if p.inject == "mould-photo")
+    assert "refund-link" in [r.id for r in session.replies_for(customer_post)]
+    early = Session(load_case(CASE).case, 3)
+    while not any(p.inject == "mould-photo" for p in early.feed):
+        early.step()
+    photo = next(p for p in early.feed if p.inject == "mould-photo")
+    assert [r.id for r in early.replies_for(photo)] == ["thanks"]
+    with pytest.raises(EngineError, match="no reply 'refund-link'"):
+        early.triage(photo.id, "answer", "refund-link")
+
+
+def test_supportive_chatter_waits_for_its_condition() -> None:
+    case = load_case(CASE).case
+    supportive = set(case.story.supportive_texts)
+    fill = {t.replace("{org}", case.organisation.name) for t in supportive}
+    session = Session(case.model_copy(update={"metrics": {**case.metrics, "sentiment": 95}}), 5)
+    while session.status is not Status.ENDED:
+        session.step()  # silence: first-answer times out, nothing ever apologises
+    assert not [p for p in session.feed if p.kind == "story" and p.text in fill]
+
+
+def check(tmp_path: Path, old: str, new: str) -> list[tuple[str, int, int, str]]:
+    assert old in TEXT, old
+    text = TEXT.replace(old, new, 1)
+    (tmp_path / "scenario.yaml").write_text(text, encoding="utf-8")
+    return [(d.code, d.line, d.column, d.message) for d in lint_files([tmp_path / "scenario.yaml"])]
+
+
+def line_of(text: str, marker: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if marker in line)
+
+
+def test_a_when_naming_nothing_is_an_error_at_its_place(tmp_path: Path) -> None:
+    old = "        when: {chose: first-answer.apologise}   # only offered"
+    found = check(tmp_path, old, "        when: {chose: first-answer.apologize}   # only offered")
+    line = line_of(TEXT, "# only offered after the apology")
+    assert ("unknown-ref", line, 23) == found[0][:3]  # at the value of `chose`
+    assert "did you mean 'apologise'" in found[0][3]
+
+
+def test_variants_without_a_post_are_an_error(tmp_path: Path) -> None:
+    old = "        post: Bought bread from batch 17? Bring it, or the receipt, to any Crumb & Co shop for a full refund.\n"
+    found = check(tmp_path, old, "")
+    assert [c for c, *_ in found] == ["field-missing"]
+    assert found[0][1] == line_of(TEXT, "variants:   # the first")
+
+
+def test_a_decision_left_with_one_option_on_some_path_is_reported(tmp_path: Path) -> None:
+    found = check(tmp_path, "        label: Post a discount on cakes\n",
+                  "        when: {chose: first-answer.apologise}\n        label: Post a discount on cakes\n")
+    assert [(c, line) for c, line, *_ in found] == [("too-few-options", line_of(TEXT, "- id: instruct"))]
+    assert "first-answer.deny was chosen" in found[0][3] or "'first-answer' timed out" in found[0][3]
+
+
+def test_an_option_when_that_never_holds_is_reported(tmp_path: Path) -> None:
+    found = check(tmp_path, "        when: {chose: first-answer.apologise}   # only offered",
+                  "        when: {flag: nobody-sets-it}   # only offered")
+    codes = [c for c, *_ in found]
+    assert "flag-never-set" in codes and "condition-never-true" in codes
