@@ -831,3 +831,72 @@ def test_without_a_speed_the_window_keeps_the_cases_pace_and_counts_real_time(ca
         assert live.real_time_left(decision.id) > session.time_left(decision.id) / 120.0
     finally:
         app.close()
+
+
+# --- a written answer (issue 11) --------------------------------------------------------
+
+
+KRYPTONITE = ROOT / "scenarios" / "kryptonite-2004"
+
+
+def test_a_written_round_in_the_window_publishes_the_text_and_debriefs_it(tmp_path: Path) -> None:
+    from game.engine.bots import BOTS
+    from game.ui.live import LiveScene
+
+    loaded = load_case(KRYPTONITE)
+    app = App(Settings(scenarios=[], lang="en", speed=20.0, data_dir=tmp_path / "data"))
+    try:
+        live = LiveScene(app, loaded.case, KRYPTONITE, seed=1)
+        app.push(live)
+        session = live.session
+        run_until(app, lambda: "forum-thread" in session.state.open)
+        live.shown = "forum-thread"
+        app.frame(0.0)
+        assert "Write your own answer" in shown(app)  # responses: both, beside the prepared options
+        press_typing(app, pygame.K_w, "w")
+        draft = live.drafts["forum-thread"]
+        assert live.writing and draft.text == ""  # the W that opened the field is not typed
+        assert draft.limit == session.channels["forum"].limit  # the channel the answer is published on
+        # The field takes no more than the channel does (a hard limit, as on the real network).
+        type_keys(app, "x" * (draft.limit + 5))
+        assert len(draft.text) == draft.limit
+        assert f"{app.tr.number(draft.limit)} / {app.tr.number(draft.limit)}" in shown(app)
+        draft.text = ""
+        text = "We have tested it: the locks can be opened with a pen. Stop using them; we will replace every lock."
+        type_keys(app, text)  # keys that are shortcuts elsewhere (F, X, A, 1...) only type
+        assert draft.text == text and not session.state.triage
+        assert f"{len(text)} / {app.tr.number(draft.limit)}" in shown(app)
+        key(app, pygame.K_RETURN, frames=5)
+        assert "forum-thread" in session.state.choices and not live.writing
+        ours = [p for p in session.feed if p.author == "organisation"]
+        assert [p.text for p in ours] == [text]
+        assert text in shown(app)  # in the feed, as the organisation's post
+
+        live.bot = BOTS["best"](session.seed)
+        run_until(app, lambda: app.top.name == "debrief")
+        words = shown(app)
+        for _ in range(40):
+            key(app, pygame.K_PAGEDOWN)
+            words += " " + shown(app)
+        assert f"You wrote: “{text}”" in words
+        assert "✔ said: Confirm that the locks can be opened" in words
+        assert "The authored best answer" in words
+    finally:
+        app.close()
+
+
+def test_every_screen_is_found_by_its_name_and_the_menu_needs_few_of_them(cases: Path) -> None:
+    import subprocess
+    import sys
+
+    from game.ui.app import SCREENS, screen
+
+    assert all(screen(name).name == name for name in SCREENS)
+    # Start-up (issue 12): the menu opens without importing the live screen or the debrief.
+    probe = ("import sys; from pathlib import Path; from game.ui.app import Settings, open_app; "
+             f"app = open_app(Settings(scenarios=[Path({str(cases)!r})])); app.frame(0.0); "
+             "print(sorted(m for m in ('game.ui.live', 'game.ui.debrief', 'game.ui.director') if m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), CRISIS_SIM_DATA_DIR=str(cases.parent / "data"))
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120,
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

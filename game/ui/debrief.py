@@ -153,7 +153,10 @@ class DebriefScene(PageScene):
                           p.text(s, f"{n}.  {mark}  {d.title}", (0, y + t.px(10)), "bold", colour, width=width)))
             chose = self._("No decision in time: {label}", label=d.label) if missed else \
                 self._("You chose: {label}", label=d.label)
-            para(chose, indent=t.px(28))
+            if d.written:
+                self._written(para, d.written)
+            else:
+                para(chose, indent=t.px(28))
             meta = self._("Strategy: {strategy} · fit to this crisis {fit} · decided after {took}",
                           strategy=strategy_name(d.strategy, tr.lang), fit=tr.percent(d.fit),
                           took=tr.duration(d.seconds_taken))
@@ -203,6 +206,26 @@ class DebriefScene(PageScene):
             heading(self._("The crisis, in the terms of the theory"))
             para(r.crisis, colour=th.MUTED)
         return items
+
+    def _written(self, para, written: dict) -> None:
+        """A written answer in the debrief: the trainee's own text, how it was read (strategy, the
+        key points said or missing, the red lines crossed) and the authored best answer beside it."""
+        t, tr = self.theme, self.tr
+        para(self._("You wrote: “{text}”", text=written["text"]), "body", th.SKY, indent=t.px(28))
+        para(self._("Read as: {strategy}", strategy=strategy_name(written["strategy"], tr.lang)), "small", th.MUTED,
+             indent=t.px(28))
+        for point in written.get("key_points", []):
+            if point["found"]:
+                para(self._("✔ said: {point}", point=point["label"]), "small", th.GREEN, indent=t.px(48))
+            else:
+                para(self._("✘ missing: {point}", point=point["label"]), "small", th.ORANGE, indent=t.px(48))
+        for line in written.get("red_lines", []):
+            if line["found"]:
+                para(self._("⚠ red line crossed: {line}", line=line["label"]), "small", th.VERMILLION,
+                     indent=t.px(48))
+        best = written.get("best") or {}
+        if best.get("post"):
+            para(self._("The authored best answer: “{post}”", post=best["post"]), "small", th.TEXT, indent=t.px(48))
 
     def metric_name(self, name: str) -> str:
         return metric_name(self.tr, name, self.case.metric_names)

@@ -76,6 +76,17 @@ class FeedView:
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.visible: list[tuple[Post, int]] = []  # (post, y on screen) after the last update
         self.kept = KeptPart()  # the column's pixels stay on the window while nothing in it changes
+        self._counts: dict[tuple[str, int], str] = {}  # engagement counters as words: Babel is slow per call
+
+    def compact(self, n: int) -> str:
+        """``n`` as the counters show it (``1.2K``, ``1,2 k``), formatted once per language."""
+        key = (self.scene.app.settings.lang, n)
+        words = self._counts.get(key)
+        if words is None:
+            if len(self._counts) > 20_000:
+                self._counts.clear()
+            words = self._counts[key] = self.scene.tr.compact(n)
+        return words
 
     # --- content ---------------------------------------------------------------------
 
@@ -246,7 +257,7 @@ class FeedView:
             details = [persona.role if persona and persona.role else post.handle]
         else:
             followers = scene.tr.ngettext("{count} follower", "{count} followers", post.followers,
-                                          count=scene.tr.compact(post.followers))
+                                          count=self.compact(post.followers))
             details = [f"{post.handle} · {followers}", post.handle]
         name = name if own else post.name
         chip_w, name_w, detail = self._header_widths(chip_text, name, details, stamp.x - x - t.px(8) - badge_w)
@@ -405,7 +416,7 @@ class FeedView:
             cx, cy = card.counters
             if not self.inbox:  # likes on a phone call would mean nothing
                 likes, shares, replies = session.engagement(post)
-                count = scene.tr.compact
+                count = self.compact
                 room = (card.buttons[0].rect.x if card.buttons else self.rect.w) - cx - t.px(6)
                 line = f"♥ {count(likes)}   ⇄ {count(shares)}   ↻ {count(replies)}"
                 if t.font("small").size(line)[0] > room:  # long button words (French): the counters close up
