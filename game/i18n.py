@@ -28,6 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from game.timefmt import split
+
 DOMAIN = "crisis_sim"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES: tuple[str, ...] = ("en", "fr")
@@ -184,30 +186,28 @@ class Translator:
         text = self.number(abs(value))
         return ("+" if value > 0 else "−" if value < 0 else "") + text
 
-    def clock(self, seconds: int) -> str:
+    def clock(self, seconds: float) -> str:
         """A time on the case's simulated clock, as the language writes clock times.
 
-        The pattern is itself a message, so each catalogue chooses it (``HH:mm:ss`` in
-        English, ``H 'h' mm`` in French: ``14 h 05``); Babel applies it.
+        The pattern is itself a message, so each catalogue chooses it (``HH:mm:ss`` in English
+        and in French, as CLDR's medium time); Babel applies it.
         """
         from babel.dates import format_time  # Babel loads on first use: --help and validate stay fast
 
-        seconds = max(0, int(seconds))
-        hours, rest = divmod(seconds, 3600)
-        moment = datetime.time(hours % 24, rest // 60, rest % 60)
+        hours, minutes, secs = split(seconds)
+        moment = datetime.time(hours % 24, minutes, secs)
         # TRANSLATORS: a CLDR time pattern (H hours, mm minutes, ss seconds, text in quotes) for the
-        # simulated clock; French writes "H 'h' mm" (14 h 05).
+        # simulated clock. Keep the seconds: a round lasts minutes, and a clock without them looks
+        # frozen (French: "HH:mm:ss", CLDR's medium time).
         pattern = self._catalogue.pgettext("clock pattern", "HH:mm:ss")
         try:
             return format_time(moment, pattern, locale=self.lang)
         except (ValueError, KeyError):
             return format_time(moment, "HH:mm:ss", locale=self.lang)
 
-    def duration(self, seconds: int) -> str:
+    def duration(self, seconds: float) -> str:
         """A length of time: ``4 min 30 s``, ``2 min``, ``45 s``, ``1 h 05``."""
-        seconds = max(0, int(seconds))
-        hours, rest = divmod(seconds, 3600)
-        minutes, secs = divmod(rest, 60)
+        hours, minutes, secs = split(seconds)
         if hours:
             return self.gettext("{h} h {mm}", h=hours, mm=f"{minutes:02d}")
         if minutes and secs:
@@ -233,10 +233,12 @@ class Translator:
 
         if isinstance(value, str):
             try:
-                value = datetime.date.fromisoformat(value)
+                day = datetime.date.fromisoformat(value)
             except ValueError:
-                return value
-        return format_date(value, "long", locale=self.lang)
+                return value  # not a date (an author's "spring 2010"): shown as written
+        else:
+            day = value
+        return format_date(day, "long", locale=self.lang)
 
 
 @dataclass(frozen=True, slots=True)

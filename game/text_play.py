@@ -15,7 +15,6 @@ import textwrap
 from collections.abc import Callable, Iterable
 from typing import Protocol, TextIO
 
-from game.engine.clock import SimClock
 from game.engine.model import Case, Decision, Responses
 from game.engine.scoring import Result, score, timeout_label
 from game.engine.session import (
@@ -209,10 +208,6 @@ class TextPlayer:
         self.numbers: dict[str, int] = {}  # decision id -> its number as shown ("D2")
         self.current: str | None = None  # the decision a bare number goes to: the last one shown
         self.expired_at: float | None = None  # real time the last decision ran out
-
-    @property
-    def sim_clock(self) -> SimClock:
-        return self.round.clock
 
     @property
     def case(self) -> Case:

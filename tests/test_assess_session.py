@@ -172,3 +172,45 @@ def test_a_facilitator_override_changes_the_score_and_survives_replay(tmp_path) 
         session.override("remedy", red_lines={"nothing-like-it": True})
     with pytest.raises(EngineError, match="no written answer"):
         session.override("statement", strategy="apology")
+
+
+OPSEC = "scenarios/armed-forces-opsec"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_inspired_opsec_case_takes_written_answers_with_its_red_lines(lang: str) -> None:
+    from game.engine.bots import play as bot_play
+
+    case = load_case(OPSEC, lang).case
+    both = {d.id: d for d in case.decisions if d.responses.value == "both"}
+    assert set(both) == {"first-word", "geotag", "families"}
+    assert all(d.key_points and d.red_lines for d in both.values())
+    # The author's best first post makes every key point; the same post naming the sergeant
+    # crosses the red line of a name before the next of kin, and scores lower.
+    holding = next(o.post for o in both["first-word"].options if o.id == "holding")
+    naming = {"en": " Sgt. Luka Varenne was killed.", "fr": " Le sergent Luka Varenne a été tué."}[lang]
+    clean, _ = run_opsec(lang, holding)
+    named, _ = run_opsec(lang, holding + naming)
+    assert all(clean.written["first-word"].key_points.values())
+    assert clean.written["first-word"].strategy == "adjusting_information"
+    assert named.written["first-word"].red_lines["name-before-kin"]
+    assert named.state.choices["first-word"] == "confirm-all"  # the poor option's effects: the name is out
+    assert score(named).score < score(clean).score
+    best, worst = bot_play(case, 1, "best-writer"), bot_play(case, 1, "worst-writer")
+    assert set(best.written) == set(both)
+    assert score(best).score > score(worst).score
+
+
+def run_opsec(lang: str, first_word: str) -> tuple[Session, Recorder]:
+    recorder = Recorder()
+    session = Session(load_case(OPSEC, lang).case, seed=2, log=recorder)
+    return run(session, Writer({"first-word": first_word})), recorder
+
+
+def test_a_microblog_answer_over_its_limit_is_refused() -> None:
+    session = Session(load_case(OPSEC, "en").case, seed=1)
+    while "first-word" not in session.state.open:
+        session.step()
+    with pytest.raises(EngineError, match="281 characters; micro takes 280"):
+        session.write("first-word", "x" * 281)
+    session.write("first-word", "x" * 280)

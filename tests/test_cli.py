@@ -140,3 +140,37 @@ def test_no_display_says_so_and_exits():
     assert proc.returncode == 1
     assert "no display found" in proc.stderr and "--text" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_note_reads_times_as_the_case_format_does(tmp_path, tiny_case, capsys):
+    """`note --at 12:30` is refused as ambiguous with the case format's own message; a full
+    HH:MM:SS time is kept at that second."""
+    from game.engine.bots import BOTS
+    from pydantic import TypeAdapter
+
+    from game.engine.model import Duration
+    from game.results.recording import start
+    from game.results.store import ResultStore
+
+    store = ResultStore(tmp_path / "results.db")
+    session, recording = start(store, tiny_case, TINY / "scenario.yaml", 1, team="Clock")
+    player, events = BOTS["best"](1), []
+    while not session.state.ended:
+        player.act(session, events)
+        events = session.step()
+    store.close()
+    data = str(tmp_path)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused:
+        main(["note", "--data-dir", data, "--session", recording.session_id, "--at", "12:30", "Late"])
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    with pytest.raises(ValueError) as in_case:
+        TypeAdapter(Duration).validate_python("12:30")  # how a case's `at:` reads
+    case_message = "'12:30' is ambiguous: write \"00:12:30\" for 12 min 30 s, or \"12:30:00\" for 12 h 30 min"
+    assert case_message in err and case_message in str(in_case.value)
+    assert "Traceback" not in err
+    assert main(["note", "--data-dir", data, "--session", recording.session_id, "--at", "00:12:30", "Late"]) == 0
+    assert "Note at 00:12:30 added" in capsys.readouterr().out
+    with ResultStore(tmp_path / "results.db") as reopened:
+        assert [(n.t, n.text) for n in reopened.notes(recording.session_id)] == [(750, "Late")]

@@ -123,3 +123,35 @@ def test_an_option_when_that_never_holds_is_reported(tmp_path: Path) -> None:
                   "        when: {flag: nobody-sets-it}   # only offered")
     codes = [c for c, *_ in found]
     assert "flag-never-set" in codes and "condition-never-true" in codes
+
+
+SILENCE = """      - id: silence
+        label: Say nothing for now
+        strategy: no_comment
+        feedback: Silence is not an answer.
+      - id: deny
+"""
+
+
+def _trust_after_silence(tmp_path: Path, handled_by: str) -> float:
+    text = TEXT.replace("      - id: deny\n", SILENCE, 1)
+    text = text.replace("    handled_by: [first-answer]", f"    handled_by: {handled_by}", 1)
+    (tmp_path / "scenario.yaml").write_text(text, encoding="utf-8")
+    session = Session(load_case(tmp_path).case, 4)
+    while session.status is not Status.ENDED:
+        if any(d.id == "first-answer" for d in session.open_decisions):
+            session.decide("first-answer", "silence")
+        session.step()
+    return session.state.metrics["trust"]
+
+
+def test_a_no_comment_option_does_not_answer_a_signal_unless_named(tmp_path: Path) -> None:
+    by_default = _trust_after_silence(tmp_path, "[first-answer]")
+    named = _trust_after_silence(tmp_path, "[first-answer.silence]")
+    assert named > by_default + 1  # the unanswered photo kept eroding trust
+
+
+def test_handled_by_naming_an_unknown_option_is_an_error(tmp_path: Path) -> None:
+    found = check(tmp_path, "    handled_by: [first-answer]", "    handled_by: [first-answer.apologize]")
+    assert found[0][:3] == ("unknown-ref", line_of(TEXT, "handled_by: [first-answer]"), 18)
+    assert "did you mean 'apologise'" in found[0][3]

@@ -228,7 +228,7 @@ def test_markup_in_a_case_a_team_or_a_note_is_text_on_every_page(tmp_path: Path)
             assert "<script>alert(1)" not in page and "</title><script>" not in page
             assert "&lt;script&gt;" in page or "&lt;/title&gt;" in page
         # The pages draw live data with textContent only (no HTML parsing of what the host sends).
-        for js in ("team.js", "console.js"):
+        for js in ("common.js", "team.js", "console.js"):
             text = (ROOT / "game" / "host" / "static" / js).read_text()
             assert "innerHTML =" not in text and "insertAdjacentHTML" not in text
     finally:

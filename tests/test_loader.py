@@ -171,3 +171,23 @@ def test_yaml_syntax_error_names_where_the_construct_started(tmp_path):
     [problem] = check_file(write(tmp_path, text))
     assert f"flow sequence started on line {line_of(text, 'text: [What')}" in str(problem)
     assert str(problem).startswith(f"{tmp_path / 'scenario.yaml'}:{line_of(text, 'text: [What') + 1}:")
+
+
+def _problems(tmp_path, old, new):
+    assert old in SOURCE, old
+    (tmp_path / "scenario.yaml").write_text(SOURCE.replace(old, new, 1), encoding="utf-8")
+    return [str(d) for d in check_file(tmp_path / "scenario.yaml")]
+
+
+def test_an_unknown_field_says_where_it_is_allowed(tmp_path):
+    found = _problems(tmp_path, "  - id: boss-worry\n", "  - id: boss-worry\n    variants: []\n")
+    line = SOURCE.splitlines().index("  - id: boss-worry") + 2
+    assert found == [f"{tmp_path / 'scenario.yaml'}:{line}:5: error: unknown field 'variants'; here it is not, "
+                     "but it is allowed in: options and replies"]
+
+
+def test_a_colon_in_an_unquoted_text_gets_the_quoting_hint(tmp_path):
+    role = next(line for line in SOURCE.splitlines() if line.startswith("role: "))
+    found = _problems(tmp_path, role, "role: Note: you answer the phone")
+    assert len(found) == 1 and "mapping values are not allowed" in found[0]
+    assert "a text that contains ': ' must be quoted" in found[0]

@@ -70,3 +70,42 @@ def test_bad_rows_are_reported_with_line_and_column_and_nothing_is_written(tmp_p
     csv.write_text("when,who,what\n1,2,3\n", encoding="utf-8")
     assert main(["import-msel", str(csv), "--out", str(out)]) == 1
     assert "no column for channel, author, text" in capsys.readouterr().err
+
+
+def test_blank_signal_cells_own_actions_and_internal_emails(tmp_path):
+    csv = tmp_path / "events.csv"
+    csv.write_text(
+        "time,channel,author,text,expected action,signal,own action\n"
+        "00:00,Twitter,Ann,Your van hit my car.,,yes,\n"
+        "00:05,Twitter,Bob,Saw it too.,,,\n"
+        "00:10,Email,Boss,Can we say anything yet?,Brief the boss,,\n"
+        "00:20,Twitter,Comms team,We are sorry about the accident and are talking to Ann.,,,x\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "van"
+    assert main(["import-msel", str(csv), "--out", str(out)]) == 0
+    case = load_case(out).case
+    assert [(i.text, i.signal) for i in case.injects] == [
+        ("Your van hit my car.", True), ("Saw it too.", False), ("Can we say anything yet?", False)]
+    email, own = case.decisions
+    # the email is answered by email, from the decision that arrives on it
+    assert (email.channel, email.author, email.options[0].channel) == ("email", "boss", "email")
+    # the organisation's own action is a decision at its time whose first option publishes it
+    assert own.at == 1200 and own.options[0].channel == "twitter"
+    assert own.options[0].post == "We are sorry about the accident and are talking to Ann."
+    assert "comms-team" not in {p.id for p in case.personas}
+    # outside the project, the schema is copied next to the case and the modeline names the copy
+    assert (out / "case.schema.json").is_file()
+    assert (out / "scenario.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=case.schema.json")
+
+
+def test_the_skeletons_placeholders_are_warnings_and_fail_strict(tmp_path, capsys):
+    out = tmp_path / "opsec"
+    assert main(["import-msel", str(FRENCH), "--out", str(out), "--lang", "fr"]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(out)]) == 0
+    assert main(["validate", "--strict", str(out)]) == 1
+    report = capsys.readouterr().out
+    text = (out / "scenario.yaml").read_text(encoding="utf-8").splitlines()
+    briefing = next(n for n, line in enumerate(text, 1) if line.startswith("briefing: |"))
+    assert f"scenario.yaml:{briefing}:11: warning: briefing is still a placeholder (TODO)" in report

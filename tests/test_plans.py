@@ -87,7 +87,7 @@ def test_a_missed_score_band_and_objective_are_each_reported_where_written(tmp_p
     found = {(d.line, d.code): d.message for d in check_plan(load_case(folder).case, folder / "scenario.yaml")}
     score_line, _ = _line_of(plans, "score: [60, 70]")
     objective_line, _ = _line_of(plans, "objectives: {listen: true")
-    assert "scored 38.0, outside the band 60-70" in found[(score_line, "plan-missed")]
+    assert "scored 37.0, outside the band 60-70" in found[(score_line, "plan-missed")]
     assert "objective 'listen' was not met, expected met" in found[(objective_line, "plan-missed")]
     assert len(found) == 2
 

@@ -94,12 +94,14 @@ def test_nestle_report_shows_every_decision_and_the_engines_score(store, bot: st
         if d.better:
             assert d.better["label"] in text
     # Timing of each decision, the signals, the objectives, the ending, the note on the timeline.
-    assert "opened at" in text and "decided at" in text or "no answer in time" in text
-    assert f"Caught {len(result.signals['caught'])} of" in text
+    timings = re.findall(r"opened at \d\d:\d\d:\d\d · (decided at|no answer in time)", text)
+    assert timings == ["no answer in time" if d.option is None else "decided at" for d in result.decisions]
+    caught = len(result.signals["caught"])
+    assert f"{caught} signal{'s' if caught != 1 else ''} caught out of {caught + len(result.signals['missed'])}" in text
     for objective in result.objectives:
         assert objective["text"] in text
     assert result.ending["title"] in text
-    assert "✎1 · 10:00 They argue about deleting the comments" in text
+    assert "✎1 · 00:10:00 They argue about deleting the comments" in text
     assert "✎1 Observer's note: They argue about deleting the comments" in text
     for _part, points in result.to_json()["breakdown"].items():
         assert f"{points:.1f} / " in text
@@ -122,7 +124,7 @@ def test_everything_from_a_case_a_team_or_a_note_is_escaped(store, tiny_case) ->
     store.answer(sid, "q1", f"Question {evil}?", f"answer {evil}")
     html = round_html(store, store.session(sid))
     assert "<script" not in html.lower() and "<img" not in html.lower()
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html  # markupsafe's escaping, as Jinja2's
     text = page_text(html).text
     assert f"Title {evil}" in text and f"Decision {evil}" in text and f"note {evil} & more" in text
     assert f"answer {evil}" in text and f"Question {evil}?" in text
@@ -221,3 +223,86 @@ def test_pages_from_the_version_1_file_show_markup_in_names_notes_and_answers_as
     for html in (red, tiny, green, page):
         assert "<script" not in html and "verte <b>" not in html and "<i>thread" not in html
         assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+
+
+def test_a_stored_english_round_reports_in_english_and_in_french(store) -> None:
+    """The report words the stored reasons in the language asked for: an English round's page in
+    French has French notes, headings and times, and no English sentence of the engine's."""
+    loaded = load_case(NESTLE)
+    session, recording = play(store, loaded.case, loaded.path, 5, "best", team="Bilingue")
+    result = score(session)
+    stored = store.session(recording.session_id)
+    english = page_text(round_html(store, stored)).text
+    french = page_text(round_html(store, stored, "fr")).text
+    assert "Final sentiment" in english and "Where the points came from" in english
+    assert "Final sentiment" not in french and "Opinion finale" in french
+    assert "Where the points came from" not in french and "D’où viennent les points" in french
+    assert "signaux repérés sur" in french and "signals caught out of" not in french
+    # Author-written words stay as the case has them, in both.
+    for d in result.decisions:
+        assert d.title in english and d.title in french
+
+
+def test_the_printed_debrief_starts_with_a_one_page_handout(store) -> None:
+    """Score, sub-scores out of their maximum, the key lessons and each decision with the better
+    option come first; the minute-by-minute timeline and the rest start a new printed page."""
+    loaded = load_case(NESTLE)
+    session, recording = play(store, loaded.case, loaded.path, 9, "random")
+    result = score(session)
+    html = round_html(store, store.session(recording.session_id))
+    start, appendix = html.index('<section class="handout"'), html.index('<section class="appendix"')
+    handout = page_text(html[start:appendix]).text
+    assert f"{result.score:.1f} out of 100" in handout and "Key lessons" in handout
+    for name, part in result.breakdown.items():
+        assert f"{part.points:.1f} / {part.max}" in handout, name
+    for objective in result.objectives:
+        assert objective["text"] in handout
+    assert [d.title for d in result.decisions if d.better]  # the random bot misses some best options
+    for number, d in enumerate(result.decisions, 1):
+        assert f"{number}. {d.title}" in handout
+        if d.better:
+            assert f"Better option: {d.better['label']}" in handout
+    for appendix_only in ('class="events"', 'class="chart"', 'class="decision '):
+        assert appendix_only not in html[start:appendix] and appendix_only in html[appendix:]
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert re.search(r"@media print \{.*\.appendix \{ break-before: page; \}", style, re.S)
+
+
+def test_workshop_page_names_the_case_and_each_sub_scores_maximum(store) -> None:
+    from game.results import workshop as ws
+
+    loaded = load_case(NESTLE)
+    w = ws.create(store, "Friday", loaded.case.id, ["A", "B"])
+    session, _ = play(store, loaded.case, loaded.path, 1, "best", team="A", workshop=w.id)
+    result = score(session)
+    text = page_text(workshop_html(store, w)).text
+    assert f"Case : {loaded.case.title}" in text and f"Case : {loaded.case.id}" not in text
+    for name, part in result.breakdown.items():
+        label = name.replace("_", " ").capitalize()
+        assert f"{label} / {part.max}" in text, label
+
+
+def test_every_chart_shows_hostile_text_as_text() -> None:
+    """Names, titles, notes and labels with markup in them stay text in every chart: each chart is
+    well-formed XML whose texts and attributes read back exactly as typed."""
+    import xml.etree.ElementTree as ET
+
+    from game.results import svg
+
+    evil = '"><script>alert(1)</script><svg onload="x" & \''
+    charts = [
+        svg.timeline([(0, {"sentiment": 50.0}), (60, {"sentiment": 60.0})], 120, {"sentiment": evil},
+                     [(30, "1", evil)], [(40, "2", evil)], label=evil, axis=evil, clock=lambda t: evil),
+        svg.scores([(evil, 50.0), ("b", 60.0)], evil),
+        svg.spread([(evil, 40.0), ("b", 60.0)], 45.0, 50.0, 55.0, evil),
+        svg.meter(3.0, 10.0, evil),
+    ]
+    for chart in charts:
+        root = ET.fromstring(str(chart))
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert not [e for e in root.iter() if e.tag.endswith("script") or "onload" in e.attrib]
+        texts = [e.text or "" for e in root.iter()] + list(root.attrib.values())
+        assert any(evil in text for text in texts)
+    timeline = ET.fromstring(str(charts[0]))
+    titles = [e.text for e in timeline.iter("{http://www.w3.org/2000/svg}title")]
+    assert f"1. {evil} ({evil})" in titles and f"✎ 2 ({evil}): {evil}" in titles

@@ -413,7 +413,7 @@ def test_cli_history_note_reflect_abandon(tmp_path: Path, tiny_case, capsys, mon
 
     code, out, _ = run_cli(["--data-dir", data, "history", "--team", "Cli"], capsys)
     assert code == 0 and "tiny" in out and "interrupted" in out and recording.session_id[:8] in out
-    code, out, _ = run_cli(["note", "--data-dir", data, "--session", recording.session_id, "--at", "02:30",
+    code, out, _ = run_cli(["note", "--data-dir", data, "--session", recording.session_id, "--at", "00:02:30",
                             "Good call"], capsys)
     assert code == 0
     code, out, _ = run_cli(["reflect", "--data-dir", data, recording.session_id, "--answer", "q1=Flag earlier"],

@@ -136,7 +136,7 @@ def test_a_window_round_is_kept_with_its_notes_answers_and_export(cases: Path, d
         assert len(debrief.exported) == 2 and all(p.exists() for p in debrief.exported)
         html = debrief.exported[0].read_text(encoding="utf-8")
         assert f"{stored.score:.1f}" in html and "Answer the parent at once" in html
-        assert "Sam&#x27;s complaint spotted late" in html
+        assert "Sam&#39;s complaint spotted late" in html
         assert "Report written" in shown(app)
         store.close()
     finally:

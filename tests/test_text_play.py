@@ -114,7 +114,10 @@ def test_a_choice_typed_for_a_closed_decision_is_refused(tiny_case):
 def test_the_terminal_debrief_lists_signals_and_asks_the_reflection_questions(tiny_case):
     session, result, out = play(tiny_case, [(60, "f 1"), (600, "q")])
     debrief = out.split("DEBRIEF", 1)[1]
-    assert "Missed:" in debrief or "Caught:" in debrief
+    # Post 1 (flagged) is noise, the parent's post a minute in is the signal: one false alarm, one miss.
+    assert not result.signals["caught"] and len(result.signals["missed"]) == 1
+    assert "Caught:" not in debrief
+    assert "Missed:\n    [00:01:00] #2 Sam Parent" in debrief and "False alarms:\n    [00:00:40] #1 Lou" in debrief
     for question in tiny_case.questions:
         text = question if isinstance(question, str) else question.text
         assert text.split()[0] in debrief

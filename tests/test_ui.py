@@ -97,12 +97,11 @@ def shown(app: App) -> str:
 
 
 def nestle_case():
-    if not (NESTLE / "scenario.yaml").is_file():
-        pytest.skip("the Nestlé case is not in scenarios/ yet")
+    """The shipped Nestlé case; a missing or broken case fails the test that needs it (never a skip)."""
     try:
         return load_case(NESTLE)
     except CaseError as exc:
-        pytest.skip(f"the Nestlé case does not validate yet: {exc.diagnostics[0]}")
+        pytest.fail(f"the shipped Nestlé case does not load: {exc.diagnostics[0]}")
 
 
 @pytest.fixture
@@ -151,8 +150,8 @@ def test_menu_lists_cases_and_greys_a_broken_one_with_its_error(app: App) -> Non
     key(app, pygame.K_RETURN)
     assert app.top.name == "briefing" and app.top.case is None
     assert "This case cannot be played" in shown(app)
-    assert any(line.endswith("broken/scenario.yaml:3:1: error: did not find expected ',' or ']'") or
-               "broken/scenario.yaml:3:1: error: did not find expected" in line for line in app.shown())
+    assert any(line.endswith("broken/scenario.yaml:3:1: error: did not find expected ',' or ']'")
+               for line in app.shown()), app.shown()
     key(app, pygame.K_RETURN)  # Enter cannot start a broken case
     assert app.top.name == "briefing"
     key(app, pygame.K_ESCAPE)
@@ -286,8 +285,8 @@ def test_keyboard_playthrough_of_the_tiny_case(app: App) -> None:
     key(app, pygame.K_MINUS)
     assert live.speed == speed
     key(app, pygame.K_i)
-    assert "What is going on with the yoghurt?" in shown(app) or "boss-worry" in shown(app) or \
-        "The CEO" in shown(app)
+    # The picker names the optional inject by who sends it; what it says stays hidden (issue 17).
+    assert "Facilitator: fire an inject" in shown(app) and "The CEO" in shown(app), shown(app)
     key(app, pygame.K_1)
     assert "boss-worry" in session.state.fired
 
@@ -327,7 +326,7 @@ def test_keyboard_playthrough_of_the_tiny_case(app: App) -> None:
     assert "You chose: Post a discount code" in text
     assert "Better: Explain how to get a refund" in text
     key(app, pygame.K_END)
-    assert "Signals" in shown(app) or "Objectives" in shown(app)
+    assert "Objectives" in shown(app), shown(app)  # the end of the debrief
 
     # Replay goes back to the briefing; Esc from there to the menu.
     key(app, pygame.K_r)
@@ -788,8 +787,7 @@ def test_long_decision_in_projector_type_keeps_timeout_and_confirm_in_view(busy_
 def test_inject_list_does_not_show_the_room_what_is_coming(busy_round) -> None:
     app, live = busy_round
     items = live.optional_items()
-    if not items:
-        pytest.skip("no optional inject left in the case")
+    assert items, "the Nestlé case has optional injects forty minutes in"
     key(app, pygame.K_i)
     assert live.picker is not None and live.picker.kind == "inject"
     details = [detail for _, _, detail in items if detail]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from game.engine.conditions import EFFECTS, effect_items, sources
 from game.engine.model import Case, Condition, Effects
+from game.timefmt import format_time
 
 SHAPES = {  # kind: (mermaid brackets, dot shape, dot fill)
     "start": (("([", "])"), "oval", "#e0e0e0"),
@@ -46,22 +47,22 @@ class Graph:
 def build(case: Case) -> Graph:
     """The graph of a case."""
     graph = Graph()
-    start = graph.node("start", "start", f"start ({_clock(0)})")
+    start = graph.node("start", "start", f"start ({format_time(0)})")
     for inject in case.injects:
         graph.node(f"e:{inject.id}", "signal" if inject.signal else "inject",
-                   f"{_clock(inject.at) + ' ' if inject.at is not None else ''}{inject.id}"
+                   f"{format_time(inject.at) + ' ' if inject.at is not None else ''}{inject.id}"
                    f"{' (optional)' if inject.optional else ''}")
     for decision in case.decisions:
         graph.node(f"e:{decision.id}", "decision",
-                   f"{_clock(decision.at) + ' ' if decision.at is not None else ''}{decision.id}"
+                   f"{format_time(decision.at) + ' ' if decision.at is not None else ''}{decision.id}"
                    f"{' (optional)' if decision.optional else ''}")
         for option in decision.options:
             graph.node(f"o:{decision.id}.{option.id}", "option", f"{option.id}: {option.strategy.value}")
     for inject in case.injects:
         _timing(graph, case, inject.id, inject.at, inject.when, start)
         _effects(graph, f"e:{inject.id}", inject.effects)
-        for decision in inject.handled_by:
-            graph.edge(f"e:{inject.id}", f"e:{decision}", "handled by", dashed=True)
+        for ref in inject.handled_by:
+            graph.edge(f"e:{inject.id}", f"o:{ref}" if "." in ref else f"e:{ref}", "handled by", dashed=True)
     for decision in case.decisions:
         key = f"e:{decision.id}"
         _timing(graph, case, decision.id, decision.at, decision.when, start)
@@ -108,8 +109,6 @@ def _condition(graph: Graph, case: Case, condition: Condition, dst: str) -> None
         graph.edge(source.key, dst, words, negated)
 
 
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}" + (f":{seconds % 60:02d}" if seconds % 60 else "")
 
 
 # --- output ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ open, a metric beyond 0-100). ``crisis-sim simulate`` reports what actually happ
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ class Linter:
         self._unused()
         self._lengths()
         self._reactions()
+        self._placeholders()
         return sorted(self.problems, key=lambda d: (d.line, d.column))
 
     # -- what can happen at all
@@ -266,6 +268,15 @@ class Linter:
                 self.report(("reactions", i, "on"), "reaction-never-fires",
                             f"reaction {reaction.id!r} never fires: no option or reply matches its `on`")
 
+    def _placeholders(self) -> None:
+        """Texts still marked TODO (a skeleton from ``new`` or ``import-msel``): warnings, errors under --strict."""
+        for path, value in _flatten(self.data):
+            if isinstance(value, str):
+                found = PLACEHOLDER.search(value)
+                if found:
+                    self.report(path, "placeholder-text",
+                                f"{_show(path, self.data)} is still a placeholder ({found[0]}): write the real text")
+
     def _option_refs(self) -> Iterator[tuple[str, Option]]:
         for decision in self.case.decisions:
             for option in decision.options:
@@ -276,6 +287,9 @@ class Linter:
         for option in self.case.replies:
             yield option.id, option
 
+
+PLACEHOLDER = re.compile(r"\b(?:TODO|TBD|FIXME)\b")
+"""Words that mark a text as not written yet."""
 
 MAX_STATES = 4096
 """Combinations of the tests a decision's conditions make that the two-options rule tries."""

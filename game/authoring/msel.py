@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from game.authoring.new import case_id
+from game.authoring.new import case_id, schema_reference
 from game.engine.diagnostics import CaseError, Diagnostic
 from game.engine.model import format_duration, parse_duration
 
@@ -35,6 +35,7 @@ COLUMNS = {
                "réponse attendue", "reponse attendue"),
     "subject": ("subject", "objet", "sujet", "title", "titre"),
     "signal": ("signal", "key", "clé", "cle", "important"),
+    "own": ("own action", "by us", "our action", "organisation", "organization", "action propre", "nous"),
 }
 REQUIRED = ("time", "channel", "author", "text")
 KINDS = [  # (words in the channel's name, kind)
@@ -53,6 +54,10 @@ PLACEHOLDERS = {
     "fr": {"expected": "L'action attendue : ", "wait": "Attendre de voir"},
 }
 YES = {"yes", "y", "true", "1", "x", "oui", "o", "vrai"}
+OURSELVES = {"organisation", "organization", "the organisation", "the organization", "us", "we", "ourselves",
+             "l'organisation", "nous"}
+"""Author cells that mark a row as the organisation's own action (as does a yes in an ``own action`` column)."""
+INBOX = {"email", "phone", "message"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,7 @@ class Row:
     action: str
     subject: str
     signal: bool
+    own: bool = False  # the organisation's own action: a decision whose first option does it
 
 
 def read_msel(path: Path) -> list[Row]:
@@ -121,9 +127,13 @@ def read_msel(path: Path) -> list[Row]:
     if not rows:
         raise CaseError([Diagnostic(name, 2, 1, "error", "msel-empty", "no event rows under the header")])
     start = min(seconds for _, seconds, _ in rows) if clock else 0
+    # A blank signal cell is not a signal; without a signal column, a row with an expected action is one.
+    has_signal = "signal" in columns
     return [
         Row(line, int(seconds - start), v["channel"], v["author"], v["text"], v.get("action", ""),
-            v.get("subject", ""), v.get("signal", "").lower() in YES or bool(v.get("action")))
+            v.get("subject", ""),
+            v["signal"].lower() in YES if has_signal else bool(v.get("action")),
+            v.get("own", "").lower() in YES or v["author"].lower() in OURSELVES)
         for line, seconds, v in sorted(rows, key=lambda r: (r[1], r[0]))
     ]
 
@@ -168,10 +178,15 @@ def channel_kind(name: str) -> str:
     return "social_page"
 
 
-def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
-    """The YAML text of a case built from the rows, with TODO comments where the author works."""
+def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en", schema: str = "../../case.schema.json") -> str:
+    """The YAML text of a case built from the rows, with TODO comments where the author works.
+
+    Each row is an inject, and each expected action a decision a minute later whose placeholder
+    options answer on the row's channel (an email is answered by email, not in public). A row of the
+    organisation's own action is a decision at its time whose first option does what the row says.
+    """
     channels = _ids([r.channel for r in rows])
-    authors = _ids([r.author for r in rows])
+    authors = _ids([r.author for r in rows if not r.own])
     duration = max(20 * 60, rows[-1].t + 10 * 60)
 
     def q(text: str) -> str:
@@ -179,7 +194,7 @@ def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
 
     words = PLACEHOLDERS.get(lang, PLACEHOLDERS["en"])
     out = [
-        "# yaml-language-server: $schema=../../case.schema.json",
+        f"# yaml-language-server: $schema={schema}",
         f"# Imported from {Path(source).name} by `crisis-sim import-msel`: one inject per row, one decision per",
         "# expected action. It validates and plays as it is; now make it a case (see docs/authoring.md):",
         "# write the briefing, the SCCT classification, real options with their feedback, noise, endings.",
@@ -208,7 +223,7 @@ def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
         "  - id: answer-every-action",
         "    text: Take each expected action in time.  # TODO",
     ]
-    decisions = [r for r in rows if r.action]
+    decisions = [r for r in rows if r.action or r.own]
     if decisions:
         out.append("    met_when: {all: [" + ", ".join(f"{{decided: {_decision_id(r)}}}" for r in decisions) + "]}")
     out += [
@@ -223,8 +238,9 @@ def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
     out += ["crowd:", '  - {name: A member of the public, handle: "@someone"}  # TODO more people', "", "channels:"]
     for name, cid in channels.items():
         out.append(f"  - {{id: {cid}, kind: {channel_kind(name)}, name: {q(name)}}}")
-    out += ["", "injects:"]
-    for r in rows:
+    injects = [r for r in rows if not r.own]
+    out += ["", "injects:" if injects else "injects: []"]
+    for r in injects:
         out += [
             f"  - id: {_inject_id(r)}  # row {r.line}",
             f'    at: "{format_duration(r.t)}"',
@@ -238,26 +254,38 @@ def skeleton(rows: list[Row], ident: str, source: str, lang: str = "en") -> str:
             out.append("    signal: true")
         if r.action:
             out.append(f"    handled_by: [{_decision_id(r)}]")
+    if not authors:
+        out[out.index("personas:") + 1:out.index("personas:") + 1] = [
+            '  - {id: colleague, name: A colleague, handle: "@colleague", followers: 0}  # TODO'
+        ]
     if decisions:
         out += ["", "decisions:"]
     public = next((cid for name, cid in channels.items() if channel_kind(name) in ("microblog", "social_page")),
-                  next(iter(channels.values())))
+                  next((cid for name, cid in channels.items() if channel_kind(name) not in INBOX),
+                       next(iter(channels.values()))))
     for r in decisions:
+        channel = channels[r.channel]
+        inbox = channel_kind(r.channel) in INBOX
+        action = r.text if r.own else r.action
         out += [
             f"  - id: {_decision_id(r)}",
-            f'    at: "{format_duration(r.t + 60)}"',
-            f"    title: {q(_short(r.action))}",
-            f"    prompt: {q(r.text)}",
+            f'    at: "{format_duration(r.t if r.own else r.t + 60)}"',
+        ]
+        if inbox and not r.own:  # the request arrives where the row came from, from its author
+            out += [f"    author: {authors[r.author]}", f"    channel: {channel}"]
+        out += [
+            f"    title: {q(_short(action))}",
+            f"    prompt: {q('TODO: the situation, and the question.' if r.own else r.text)}",
             '    time_limit: "00:05:00"',
             "    options:  # TODO: real options, each with its strategy, tone, post, effects and feedback",
             "      - id: act",
-            f"        label: {q(r.action)}",
+            f"        label: {q(action)}",
             "        strategy: adjusting_information",
             "        tone: factual",
-            f"        channel: {public}",
-            "        post: TODO the message you publish.",
+            f"        channel: {channel}",
+            f"        post: {q(r.text) if r.own else 'TODO the message you send.' if inbox else 'TODO the message you publish.'}",
             "        effects: {metrics: {trust: 5}, spread: 0.8}",
-            f"        feedback: {q(words['expected'] + r.action)}",
+            f"        feedback: {q(words['expected'] + action)}",
             "      - id: wait",
             f"        label: {q(words['wait'])}",
             "        strategy: no_comment",
@@ -300,7 +328,8 @@ def import_msel(csv_path: Path, folder: Path, lang: str = "en") -> Path:
     if file.exists():
         raise FileExistsError(f"{file} already exists: nothing was overwritten")
     folder.mkdir(parents=True, exist_ok=True)
-    file.write_text(skeleton(rows, case_id(folder.resolve().name), str(csv_path), lang), encoding="utf-8")
+    schema = schema_reference(folder)  # the project's schema above the folder, or a copy next to the case
+    file.write_text(skeleton(rows, case_id(folder.resolve().name), str(csv_path), lang, schema), encoding="utf-8")
     return file
 
 

@@ -45,7 +45,7 @@ def create_case(folder: Path, lang: str = "en", title: str | None = None) -> Pat
     text = resources.files("game.authoring").joinpath(f"templates/case.{lang}.yaml").read_text(encoding="utf-8")
     ident = case_id(folder.resolve().name)
     values = {
-        "__SCHEMA__": _schema_reference(folder),
+        "__SCHEMA__": schema_reference(folder),
         "__ID__": ident,
         "__TITLE__": (title or ident.replace("-", " ").capitalize()).replace('"', "'"),
         "__FOLDER__": shlex.quote(str(folder)),
@@ -56,7 +56,8 @@ def create_case(folder: Path, lang: str = "en", title: str | None = None) -> Pat
     return file
 
 
-def _schema_reference(folder: Path) -> str:
+def schema_reference(folder: Path) -> str:
+    """How a case in ``folder`` names the JSON Schema: the project's when one is above, else a copy written here."""
     folder = folder.resolve()
     for parent in (folder, *folder.parents):
         if (parent / SCHEMA).is_file():

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from game.engine.diagnostics import CaseError, Diagnostic
 from game.engine.loader import LoadedCase, load_case
+from game.timefmt import parse_time
 
 if TYPE_CHECKING:
     #: The subparsers object each group's ``add_commands`` receives (argparse has no public name for it).
@@ -37,6 +38,18 @@ def load_or_report(path: str, lang: str | None) -> LoadedCase | None:
     except CaseError as exc:
         print_errors(exc.diagnostics)
         return None
+
+
+def time_argument(text: str) -> int:
+    """An argument that is a simulated time, read by the one parser the case format uses too.
+
+    Raises:
+        argparse.ArgumentTypeError: the parser's message (argparse shows only this kind's).
+    """
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def fail(message: str) -> int:

@@ -7,6 +7,7 @@ import socket
 from typing import TYPE_CHECKING
 
 from game.cli.common import fail, load_or_report
+from game.results.store import ResultStore, StoreError
 
 if TYPE_CHECKING:
     from game.cli.common import Subparsers
@@ -44,10 +45,10 @@ def cmd_host(args: argparse.Namespace) -> int:
     teams = [t.strip() for t in args.teams.split(",") if t.strip()]
     if not teams:
         return fail("--teams names no team")
+    # The web server (Starlette, uvicorn, qrcode) loads only for this command: --help stays fast.
     from game.host.app import create_app, qr_terminal
     from game.host.serve import serve
     from game.host.workshop import HostedWorkshop
-    from game.results.store import ResultStore, StoreError
 
     store = ResultStore.open(args.data_dir)
     if not store.available or not store.writable:

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from game.cli import frontends
 from game.cli.common import default_scenarios, load_or_report
+from game.authoring.plans import PathPlan, choice_problem, differences, parse_choices, play_path
 from game.engine import bots
 from game.engine.diagnostics import CaseError
 from game.engine.loader import LoadedCase, case_files, load_case
 from game.engine.log import LogError, SessionLog, read_log, replay, written_by_other_engine
 from game.engine.scoring import score
 from game.engine.session import Session
-from game.i18n import system_language
+from game.i18n import system_language, translator
 from game.results.recording import start
 from game.results.store import ResultStore
 from game.text_play import format_result
@@ -81,8 +82,6 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def _play_choices(args: argparse.Namespace, loaded: LoadedCase) -> int:
     """Play one path given on the command line, headless, and print its result."""
-    from game.authoring.plans import PathPlan, choice_problem, parse_choices, play_path
-
     try:
         choices = parse_choices(args.choices)
     except ValueError as exc:
@@ -179,8 +178,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 0
     if expected != result:
-        from game.authoring.plans import differences
-
         print(f"{args.log}: the replay differs from the logged result:", file=sys.stderr)
         for line in differences(expected, result):
             print(f"  {line}", file=sys.stderr)
@@ -203,7 +200,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                          f"run crisis-sim validate {file}", ""))
             continue
         crisis = case.crisis.cluster.value + (f"/{case.crisis.kind.value}" if case.crisis.kind else "")
-        minutes = f"{case.duration // 60} min"
+        minutes = translator("en").duration(case.duration)  # the command line speaks English
         rows.append((str(file.parent if file.name == "scenario.yaml" else file), case.language, case.title,
                      crisis, minutes))
     if not rows:

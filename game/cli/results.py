@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from game.cli import frontends
 from game.cli.common import fail as _fail
+from game.cli.common import time_argument
 from game.engine.bots import BOTS
 from game.engine.diagnostics import CaseError
 from game.engine.loader import load_case
@@ -23,7 +24,8 @@ from game.results.history import history, sparkline, teams
 from game.results.recording import ResumeError, resume_from_disk
 from game.results.report import csv_rows, round_html, workshop_html, write_csv
 from game.results.store import ResultStore, StoredSession, StoreError
-from game.results.svg import clock
+from game.timefmt import FORMS
+from game.timefmt import format_time as clock
 
 if TYPE_CHECKING:
     from game.cli.common import Subparsers
@@ -38,17 +40,6 @@ def _store(args: argparse.Namespace) -> ResultStore | None:
     if store.problem:
         print(f"crisis-sim: warning: {store.problem}", file=sys.stderr)
     return store
-
-
-def _parse_time(text: str) -> int:
-    """``12:30`` (minutes:seconds), ``1:02:03`` or a number of seconds."""
-    parts = text.strip().split(":")
-    if not all(p.isdigit() for p in parts) or not 1 <= len(parts) <= 3:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a time: write MM:SS, H:MM:SS or seconds")
-    seconds = 0
-    for part in parts:
-        seconds = seconds * 60 + int(part)
-    return seconds
 
 
 def _pick(store: ResultStore, args: argparse.Namespace, many: bool = False) -> list[StoredSession]:
@@ -461,7 +452,7 @@ def add_commands(sub: Subparsers) -> None:
 
     note = sub.add_parser("note", help="add an observer's note to a round at a simulated time")
     note.add_argument("--session", help="the round (default: the latest)")
-    note.add_argument("--at", type=_parse_time, required=True, help="simulated time: MM:SS, H:MM:SS or seconds")
+    note.add_argument("--at", type=time_argument, required=True, help=f"simulated time: {FORMS}")
     note.add_argument("text")
     _data_dir(note)
     note.set_defaults(func=cmd_note)

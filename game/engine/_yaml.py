@@ -337,11 +337,11 @@ class _Builder:
                     return 0
                 return number
             if _FLOAT_RE.match(value):
-                number = float(value.replace("_", ""))
-                if not math.isfinite(number):
+                real = float(value.replace("_", ""))
+                if not math.isfinite(real):
                     self.problem(position, "number-too-large", f"the number {_short(value)} is too large")
                     return 0.0
-                return number
+                return real
         if _NULL_RE.match(value):
             return None
         return value
@@ -395,6 +395,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
         source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
         if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "tab" in message:
             message += "; use spaces, not tabs, to indent"
+        elif "mapping values are not allowed" in message:
+            message += "; a text that contains ': ' must be quoted, e.g. summary: \"Note: it was our fault\""
         elif "\ufeff" in source_line:
             message += "; a stray byte-order mark (an invisible U+FEFF, often from pasting two files together) is on this line"
         # Problems found before the syntax error (a tag, an alias) come first, as in the file.

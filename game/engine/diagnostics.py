@@ -184,6 +184,10 @@ CODES: dict[str, Code] = {
                      _case("texts: [\"Mould in", "texts: [\"" + "Long. " * 50 + "\", \"Mould in")),
     "reaction-never-fires": Code("warning", "no option or reply matches the reaction's `on`",
                                  _case("on: {strategies: [denial]}", "on: {strategies: [scapegoat]}")),
+    "placeholder-text": Code("warning", "a text still marked TODO, TBD or FIXME (as `crisis-sim import-msel` leaves "
+                                        "them): write it; `--strict` makes it an error",
+                             _case("  description: A regional bakery chain with forty shops.",
+                                   "  description: TODO say who they are.")),
     "translation-missing": Code("warning", "a key another language version has and this one lacks",
                                 Example("file", "scenario.yaml has `format: 1`, scenario.fr.yaml lacks it")),
     "translation-differs": Code("warning", "a value other than prose differs between language versions",

@@ -264,6 +264,27 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+def _places() -> dict[type[BaseModel], str]:
+    """Each part of the format by the name authors know it by, found from the field that holds it."""
+    places: dict[type[BaseModel], str] = {Case: "the top level of the case"}
+    todo: list[type[BaseModel]] = [Case]
+    while todo:
+        model = todo.pop()
+        for name, info in model.model_fields.items():
+            inner = _unwrap(info.annotation)
+            if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in places:
+                places[inner] = info.alias or name
+                todo.append(inner)
+    places[Option] = "options and replies"
+    return places
+
+
+def _allowed_in(field: str) -> str:
+    """Where in the format a field name is allowed (``"injects, decisions, options..."``), or ""."""
+    found = [place for model, place in _places().items() if field in _field_names(model)]
+    return ", ".join(found)
+
+
 def _field_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
@@ -290,7 +311,9 @@ def _message(error: Any, field: str, path: tuple[str | int, ...]) -> str:
     if kind == "extra_forbidden":
         model = _model_at(path[:-1])
         hint = _suggest(field, _field_names(model)) if model else ""
-        return f"unknown field '{field}'{hint}"
+        places = _allowed_in(field)
+        where = f"; here it is not, but it is allowed in: {places}" if places else ""
+        return f"unknown field '{field}'{hint}{where}"
     if kind == "enum":
         expected = [e.strip(" '") for e in ctx.get("expected", "").replace(" or ", ", ").split(",")]
         return f"{field}: {value!r} is not one of: {', '.join(expected)}{_suggest(str(value), expected)}"
@@ -357,8 +380,10 @@ class _CrossCheck:
             self._ref(inject.channel, self.channels, (*here, "channel"), "channel")
             self._ref(inject.author, self.personas, (*here, "author"), "persona")
             self._timing(inject, here)
-            for j, decision in enumerate(inject.handled_by):
-                self._ref(decision, self.options, (*here, "handled_by", j), "decision")
+            for j, ref in enumerate(inject.handled_by):
+                decision, _, option = ref.partition(".")
+                if self.decision(decision, (*here, "handled_by", j)) and option:
+                    self.option(decision, option, (*here, "handled_by", j))
             self._unique((*here, "replies"), inject.replies)
         for i, decision in enumerate(case.decisions):
             here = ("decisions", i)

@@ -360,7 +360,7 @@ def _check_input(record: dict[str, Any], where: str) -> bool:
     t = record.get("t")
     if not isinstance(t, int) or isinstance(t, bool) or t < 0:
         raise LogError(f"{where}: an input without its time (t, a whole number)")
-    model = INPUT_LINES.get(record.get("kind"))  # type: ignore[arg-type]
+    model = INPUT_LINES.get(str(record.get("kind")))
     if model is None:
         raise LogError(f"{where}: unknown input {record.get('kind')!r}")
     try:

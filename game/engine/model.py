@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from game.timefmt import JSON_PATTERN, format_time, parse_time
+
 FORMAT_VERSION = 1
 MAX_DURATION = 12 * 3600
 """Longest round, in simulated seconds."""
@@ -35,41 +37,10 @@ Id = Annotated[
     Field(pattern=_ID_RE, max_length=64, description="A short name: lower-case letters, digits, '-' and '_'."),
 ]
 
-_DURATION_RE = re.compile(r"^(?:(?P<h>\d+)h)?\s*(?:(?P<m>\d+)m(?:in)?)?\s*(?:(?P<s>\d+)s)?$")
-_CLOCK_RE = re.compile(r"^(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)$")
-
-
-def format_duration(seconds: int) -> str:
-    """Seconds as authors write times, ``"HH:MM:SS"`` (the inverse of :func:`parse_duration`)."""
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def parse_duration(value: Any) -> int:
-    """Turn an author's time (``"00:01:30"``, ``"90s"``, ``"5m"``, ``"1h30m"``) into seconds.
-
-    Raises:
-        ValueError: with a message that shows the accepted forms.
-    """
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"expected a time such as \"00:05:00\" or \"5m\", got {value!r}")
-    if isinstance(value, int):
-        raise ValueError(
-            f"a bare number ({value}) is ambiguous as a time: write \"{value}s\" or \"{value}m\" or \"HH:MM:SS\""
-        )
-    text = value.strip()
-    clock = _CLOCK_RE.match(text)
-    if clock:
-        return int(clock["h"]) * 3600 + int(clock["m"]) * 60 + int(clock["s"])
-    match = _DURATION_RE.match(text)
-    if text and match and any(match.groupdict().values()):
-        return sum(int(match[k] or 0) * f for k, f in (("h", 3600), ("m", 60), ("s", 1)))
-    short = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
-    if short:
-        a, b = short.groups()
-        raise ValueError(
-            f"{text!r} is ambiguous: write \"00:{int(a):02d}:{b}\" for {a} min {b} s, or \"{int(a):02d}:{b}:00\" for {a} h {b} min"
-        )
-    raise ValueError(f"{text!r} is not a time: write \"HH:MM:SS\" (e.g. \"00:05:00\") or \"90s\", \"5m\", \"1h30m\"")
+# The one time parser and formatter live in game.timefmt; the case format keeps its
+# historical names for them.
+format_duration = format_time
+parse_duration = parse_time
 
 
 Duration = Annotated[
@@ -78,7 +49,7 @@ Duration = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^(\d{1,2}:[0-5]\d:[0-5]\d|(\d+h)?\s*(\d+m(in)?)?\s*(\d+s)?)$",
+            "pattern": JSON_PATTERN,
             "description": "A simulated time: \"HH:MM:SS\" or \"90s\", \"5m\", \"1h30m\".",
             "examples": ["00:05:00", "90s", "5m"],
         }
@@ -507,8 +478,10 @@ class Inject(_Model):
     heat: float | None = Field(
         None, ge=0, le=50, description="How much it excites the story (default 3 for a signal, 0.5 otherwise)."
     )
-    handled_by: list[Id] = Field(
-        default_factory=list, description="Decisions that answer this signal; until then it feeds the story."
+    handled_by: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)?$")]] = Field(
+        default_factory=list,
+        description="What answers this signal, until when it feeds the story: a decision (any of its options but a "
+        "no_comment one) or \"decision.option\" (only that option).",
     )
     replies: list[Option] = Field(default_factory=list, description="Ways to answer this post (else the case's `replies`).")
     effects: Effects = Field(default_factory=Effects, description="Applied when it fires.")

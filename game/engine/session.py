@@ -45,6 +45,7 @@ from game.engine.model import (
     Reaction,
     Responses,
     Stance,
+    Strategy,
     Temperament,
 )
 from game.engine.state import FRESHNESS, Post, Response, RunState, TriageAction
@@ -230,6 +231,16 @@ class Session:
         options = [o for d in case.decisions for o in d.options] + [o for i in case.injects for o in i.replies]
         self._conditional_options = any(o.when is not None or o.variants for o in [*options, *case.replies]) \
             or any(c.when is not None for c in case.channels)
+        # For each inject, the options that answer it, by decision: those `handled_by` names, a bare decision
+        # meaning every option but a no_comment one (saying nothing does not answer a signal).
+        self._answers: dict[str, dict[str, set[str]]] = {}
+        for inject in case.injects:
+            answers = self._answers[inject.id] = {}
+            for ref in inject.handled_by:
+                decision, _, option = ref.partition(".")
+                answers.setdefault(decision, set()).update(
+                    [option] if option else
+                    [o.id for o in self.decisions[decision].options if o.strategy is not Strategy.no_comment])
         self._conditional_noise = any(p.when is not None for p in case.noise) or any(c.when for c in case.channels)
         self._events: list[Event] = []
         self._pressing: list[Inject] = []  # public signals not answered yet (derived from the state)
@@ -607,7 +618,8 @@ class Session:
         if version != self._pressing_version:
             self._pressing = [
                 inject for inject in self._pressing
-                if inject.id not in state.answered and not any(state.choices.get(d) for d in inject.handled_by)
+                if inject.id not in state.answered
+                and not any(state.choices.get(d) in self._answers[inject.id].get(d, ()) for d in state.choices)
             ]
             self._pressing_version = (len(state.answered), len(state.choices), len(self._pressing))
         return len(self._pressing)

@@ -334,7 +334,8 @@ class HostedWorkshop:
             rows.append(row)
         ranking = [{"rank": s.rank, "team": s.team, "score": s.score, "ending": s.ending}
                    for s in ws.ranking(self.store, ws.get(self.store, self.workshop.id))]
-        return {"workshop": self.workshop.name, "case": self.case.title, "teams": rows, "ranking": ranking}
+        return {"workshop": self.workshop.name, "case": self.case.title, "metric_names": dict(self.case.metric_names),
+                "teams": rows, "ranking": ranking}
 
     def stop(self) -> None:
         """The host is closing: rounds not finished are kept as interrupted, to resume."""

@@ -42,25 +42,27 @@ class DeadlineNear(Alert):
 
 
 @dataclass(frozen=True, slots=True)
-class Trending(Alert):
-    """A post has begun trending (at most one alert every two simulated minutes)."""
+class PostAlert(Alert):
+    """An alert about one post of the feed or an inbox (the three kinds below)."""
 
     post: Post
 
 
 @dataclass(frozen=True, slots=True)
-class InboxNew(Alert):
+class Trending(PostAlert):
+    """A post has begun trending (at most one alert every two simulated minutes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InboxNew(PostAlert):
     """A message arrived in an inbox channel; ``kind`` picks the heading (:func:`inbox_heading`)."""
 
-    post: Post
     kind: str
 
 
 @dataclass(frozen=True, slots=True)
-class Published(Alert):
+class Published(PostAlert):
     """The organisation published a post (a decision's or a reply's)."""
-
-    post: Post
 
 
 @dataclass(frozen=True, slots=True)

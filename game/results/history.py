@@ -21,7 +21,7 @@ class CaseHistory:
 
     @property
     def scores(self) -> list[float]:
-        return [r.score for r in self.finished]  # type: ignore[misc]
+        return [r.score for r in self.finished if r.score is not None]
 
     @property
     def best(self) -> float | None:

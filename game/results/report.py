@@ -5,9 +5,16 @@ Everything comes from the store: the round's row, its result, its session log (p
 samples, decisions opened and closed), the observer's notes and the reflection answers. The case
 file is not needed, so a round imported from another machine reports the same.
 
-The pages are Jinja2 templates (``templates/``) with autoescaping, so every text from a case, a
-team or a note is shown as text; the SVG charts come from :mod:`game.results.svg`, which escapes
-the texts it draws. CSV cells that a spreadsheet would read as a formula are neutralised.
+The words come from the one home every debrief uses: the result is read into a typed
+:class:`~game.play.debrief.Debrief`, worded by :mod:`game.play.words` and gettext in the report's
+language, so a round played in English reports in French with French notes. The pages are
+Jinja2 templates (``templates/``) with autoescaping, so every text from a case, a team or a note
+is shown as text; the SVG charts come from :mod:`game.results.svg`, whose templates escape too.
+CSV cells that a spreadsheet would read as a formula are neutralised.
+
+A round's page prints as a one-page handout (score, sub-scores out of their maximum, the key
+lessons, each decision with the better option) followed by the appendix (the minute-by-minute
+timeline, the decisions in full, the signals, notes and reflection) from a new page.
 """
 
 from __future__ import annotations
@@ -23,18 +30,20 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from game.i18n import ENDING_KINDS, N_, Translator, translator
+from game.play import words
+from game.play.debrief import Debrief, DecisionReview
 from game.results import svg
+from game.results import workshop as ws
 from game.results.history import history
 from game.results.store import Answer, Note, ResultStore, StoredSession, utc_now
-from game.results.svg import clock
-from game.results.words import word
 
 PARTS = ("outcome", "strategy_fit", "response_time", "signal_detection", "tone_and_channel")
-
-
-def duration_text(seconds: int | float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+STATUS_NAMES = {"finished": N_("finished"), "interrupted": N_("interrupted"), "abandoned": N_("abandoned"),
+                "running": N_("in progress")}
+OBJECTIVE_CSS = {True: "success", False: "failure", None: "muted"}
+OBJECTIVE_MARKS = {True: "✔", False: "✘", None: "?"}
+COUNT_NAMES = {"best": N_("best"), "first": N_("first"), "last": N_("last")}
 
 
 @dataclass
@@ -45,7 +54,7 @@ class RoundReport:
     records: list[dict[str, Any]]
     notes: list[Note]
     answers: list[Answer]
-    decisions: list[dict[str, Any]] = field(default_factory=list)
+    closed: list[dict[str, Any]] = field(default_factory=list)
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)
     opened: dict[str, int] = field(default_factory=dict)
@@ -61,7 +70,6 @@ class RoundReport:
             stored = store.session(stored.id)  # a round from a listing comes without its full result
         records = store.log_records(stored.id)
         report = cls(stored, records, store.notes(stored.id), store.answers(stored.id))
-        closed: list[dict[str, Any]] = []
         for record in records:
             kind = record.get("type")
             if kind == "post":
@@ -71,79 +79,58 @@ class RoundReport:
             elif kind == "decision_opened":
                 report.opened.setdefault(record["decision"], int(record["t"]))
             elif kind == "decision_closed":
-                closed.append(record)
-        if stored.result:
-            report.decisions = [dict(d) for d in stored.result.get("decisions", [])]
-        else:
-            # An unfinished round: the decisions closed before it stopped, from the log.
-            for record in closed:
-                opened = report.opened.get(record["decision"], record["t"])
-                report.decisions.append({"decision": record["decision"], "title": record["decision"],
-                                         "option": record.get("option"), "label": record.get("option") or "—",
-                                         "strategy": "", "seconds_taken": record["t"] - opened, "fit": None,
-                                         "why": "", "feedback": "", "better": None})
-        for d in report.decisions:
-            d["opened_at"] = report.opened.get(d["decision"])
+                report.closed.append(record)
         if stored.status == "finished":
             for line in history(store, stored.team, stored.case_id):
                 report.past = [r for r in line.finished if r.started_at <= stored.started_at]
         return report
 
 
-def _metric_name(lang: str, name: str, case_names: dict[str, str] | None = None) -> str:
-    if case_names and name in case_names:
-        return case_names[name]
-    text = word(lang, f"metric.{name}")
-    return text if text != f"metric.{name}" else name.replace("_", " ").capitalize()
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    """One decision as the page shows it, worded in the report's language."""
+
+    number: int
+    id: str
+    title: str
+    label: str
+    missed: bool
+    opened_at: int | None
+    closed_at: int | None
+    timing: str
+    strategy: str
+    feedback: str
+    why: str
+    better_label: str
+    better_why: str
+    scored: bool
+
+    @property
+    def css(self) -> str:
+        return "missed" if self.missed else ("other" if self.better_label else "best")
+
+    @property
+    def mark(self) -> str:
+        return "✘" if self.missed else ("◆" if self.better_label else "✔")
 
 
-CSS = """
-:root { --ink:#1d2330; --muted:#5b6472; --rule:#d5d9e0; --good:#007a59; --warn:#a86400; --bad:#b34700; }
-* { box-sizing: border-box; }
-body { font: 15px/1.5 "DejaVu Sans", "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--ink);
-       max-width: 980px; margin: 0 auto; padding: 28px 32px 48px; background: #fff; }
-h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 30px 0 10px; padding-bottom: 4px;
-     border-bottom: 2px solid var(--rule); } h3 { font-size: 16px; margin: 0 0 4px; }
-.meta { color: var(--muted); margin: 0 0 18px; } .meta span { margin-right: 18px; white-space: nowrap; }
-.headline { display: flex; gap: 32px; align-items: flex-start; flex-wrap: wrap; }
-.score { font-size: 64px; font-weight: bold; line-height: 1; } .score small { font-size: 18px; color: var(--muted); }
-.ending { flex: 1; min-width: 280px; } .ending .kind { font-weight: bold; }
-.success { color: var(--good); } .mixed { color: var(--warn); } .failure { color: var(--bad); }
-.note, .muted { color: var(--muted); } .small { font-size: 13px; }
-table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top;
-        padding: 5px 8px; border-bottom: 1px solid var(--rule); } th { font-size: 13px; color: var(--muted); }
-td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.kind-note td { background: #fff8d6; } tr.kind-decision td { background: #eef5fb; }
-.decision { border-left: 4px solid var(--rule); padding: 6px 0 6px 14px; margin: 14px 0; break-inside: avoid; }
-.decision.best { border-color: var(--good); } .decision.other { border-color: var(--warn); }
-.decision.missed { border-color: var(--bad); } .decision p { margin: 3px 0; }
-.better { color: var(--good); font-weight: bold; }
-ul.plain { list-style: none; padding-left: 0; } ul.plain li { margin: 4px 0; }
-.qa { margin: 10px 0; break-inside: avoid; } .qa .q { font-weight: bold; } .qa .a { white-space: pre-wrap; margin: 2px 0 0 14px; }
-svg.chart, svg.bars { display: block; margin: 6px 0; }
-.rank1 { font-weight: bold; } .mark { font-weight: bold; }
-footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
-@page { size: A4; margin: 14mm; }
-@media print { body { padding: 0; max-width: none; font-size: 12px; } h2 { break-after: avoid; }
-               tr, .qa, .decision, svg { break-inside: avoid; } a { color: inherit; text-decoration: none; } }
-"""
-
-
-_TEMPLATES = Path(__file__).with_name("templates")
+CSS_FILE = Path(__file__).with_name("templates") / "report.css"
 
 
 @functools.cache
 def _environment() -> jinja2.Environment:
     """Jinja2 with autoescaping on every template: a team name or a note is always text."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(CSS_FILE.parent), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def _render(template: str, lang: str, title: str, **values: Any) -> str:
-    w = functools.partial(word, lang)
+def _render(template: str, tr: Translator, title: str, **values: Any) -> str:
+    """A page in ``tr``'s language: ``_`` and ``ngettext`` translate in the template, ``clock``
+    and ``number`` write times and numbers as the language does."""
     return _environment().get_template(template).render(
-        lang=lang, title=title, css=Markup(CSS), w=w, colon=w("colon"), clock=clock, icon=_ending_icon,
-        generated=_when(utc_now()), **values)
+        lang=tr.lang, title=title, css=Markup(CSS_FILE.read_text(encoding="utf-8")), _=tr.gettext,
+        ngettext=tr.ngettext, clock=tr.clock, decimal=tr.decimal, icon=_ending_icon,
+        colon=tr.gettext(": "), generated=_when(utc_now()), **values)
 
 
 def round_html(store: ResultStore, stored: StoredSession, lang: str | None = None) -> str:
@@ -153,33 +140,31 @@ def round_html(store: ResultStore, stored: StoredSession, lang: str | None = Non
 
 def render_round(report: RoundReport, lang: str | None = None) -> str:
     """The page of one round (``lang``: the report's language, by default the round's)."""
-    s, result = report.stored, report.result
-    lang = lang or s.language
-    w = functools.partial(word, lang)
-    colon = w("colon")
-    meta = [(w("report.team"), s.team or w("report.no_team")), (w("report.played"), _when(s.started_at)),
-            (w("report.seed"), s.seed), (w("report.language"), s.language), (w("report.round"), s.short_id)]
+    s = report.stored
+    tr = translator(lang or s.language)
+    _ = tr.gettext
+    debrief = Debrief.from_json(report.result) if report.result else None
+    meta = [(_("Team"), s.team or _("(no name)")), (_("Played"), _when(s.started_at)), (_("Seed"), str(s.seed)),
+            (_("Language"), s.language), (_("Round"), s.short_id)]
     if s.status != "finished":
-        meta.append((w("report.status"), w(f"status.{s.status}")))
-    numbers = {d["decision"]: n for n, d in enumerate(report.decisions, 1)}
-    breakdown = []
-    if result:
-        notes, top = result.get("breakdown_notes", {}), result.get("breakdown_max", {})
-        for name, points in result["breakdown"].items():
-            most = float(top.get(name, 0) or 0)
-            breakdown.append({"name": _part_name(lang, name), "points": float(points), "most": top.get(name, ""),
-                              "note": notes.get(name, ""),
-                              "meter": Markup(svg.meter(float(points), most, _part_name(lang, name)))})
+        meta.append((_("Status"), tr.name(STATUS_NAMES, s.status)))
+    parts = []
+    if debrief is not None:
+        for part in debrief.parts:
+            name = words.part_name(part.name, tr)
+            parts.append({"name": name, "points": tr.decimal(part.points, 1), "most": tr.number(part.max),
+                          "note": words.part_note(part, tr),
+                          "meter": Markup(svg.meter(part.points, float(part.max), name))})
+    decisions = _decisions(report, debrief, tr)
 
     names: dict[str, str] = {}
-    for _, metrics in report.samples[:1]:
-        names = {name: _metric_name(lang, name, s.case_info.get("metric_names")) for name in metrics}
-    marks = [(d["opened_at"] + d["seconds_taken"], str(numbers[d["decision"]]), d.get("title", ""))
-             for d in report.decisions if d.get("opened_at") is not None]
+    for _t, metrics in report.samples[:1]:
+        names = {name: tr.metric(name, s.case_info.get("metric_names")) for name in metrics}
+    marks = [(d.closed_at, str(d.number), d.title) for d in decisions if d.closed_at is not None]
     note_marks = [(n.t, str(i), n.text) for i, n in enumerate(report.notes, 1)]
     duration = s.duration or (report.samples[-1][0] if report.samples else 60)
-    timeline = Markup(svg.timeline(report.samples, duration, names, marks, note_marks, w("report.timeline"),
-                                   w("report.minutes")))
+    timeline = Markup(svg.timeline(report.samples, duration, names, marks, note_marks,
+                                   _("The crisis, minute by minute"), _("simulated minutes"), clock=tr.clock))
 
     questions = list(s.questions)
     answered = {a.question: a for a in report.answers}
@@ -189,50 +174,65 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
     past_chart = None
     if len(report.past) > 1:
         past_chart = Markup(svg.scores([(r.started_at[:10], float(r.score or 0)) for r in report.past],
-                                       w("report.history")))
+                                       _("Progress on this case")))
+    ending_kind = debrief.ending.get("kind", "") if debrief else ""
     return _render(
-        "round.html.j2", lang, w("report.title", title=s.case_title or s.case_id),
-        stored=s, result=result, meta=meta, breakdown=breakdown,
-        ending_kind=result["ending"].get("kind", "") if result else "",
-        timeline=timeline, metric_labels=list(names.values()), events=_events(report, lang, numbers, names),
-        decisions=[_decision_view(d, lang, colon) for d in report.decisions],
-        **(_signals(report, lang) if result else {"signals": [], "signal_summary": ""}),
-        objectives=[_objective_view(o) for o in (result or {}).get("objectives", [])],
-        notes=report.notes,
+        "round.html.j2", tr, _("Debrief: {title}", title=s.case_title or s.case_id),
+        stored=s, debrief=debrief, meta=meta, parts=parts,
+        status=tr.name(STATUS_NAMES, s.status), stopped_at=tr.clock(s.sim_t),
+        ending_kind=ending_kind, ending_name=tr.name(ENDING_KINDS, ending_kind) if ending_kind else "",
+        ended_early=words.ended_early(debrief, tr) if debrief else "",
+        crisis=words.crisis(debrief, tr) if debrief else "",
+        objectives=[{"css": OBJECTIVE_CSS[o.met], "mark": OBJECTIVE_MARKS[o.met],
+                     "state": words.objective_state(o.met, tr), "text": o.text}
+                    for o in (debrief.objectives if debrief else ())],
+        timeline=timeline, metric_labels=list(names.values()), events=_events(report, tr, decisions, names),
+        decisions=decisions, **_signals(report, debrief, tr), notes=report.notes,
         questions=[{"text": q.get("text", q["id"]), "answered": q["id"] in answered,
-                    "answer": answered[q["id"]].answer if q["id"] in answered else w("report.no_answer")}
+                    "answer": answered[q["id"]].answer if q["id"] in answered else _("(not answered)")}
                    for q in questions],
         past_chart=past_chart,
     )
 
 
-def _decision_view(d: dict[str, Any], lang: str, colon: str) -> dict[str, Any]:
-    """What the page shows of one decision: its mark, timing, choice, feedback, the better option."""
-    w = functools.partial(word, lang)
-    missed = d.get("option") is None
-    timing = []
-    opened = d.get("opened_at")
-    if opened is not None:
-        timing.append(w("report.opened", at=clock(opened)))
-        at, took = clock(opened + d["seconds_taken"]), duration_text(d["seconds_taken"])
-        timing.append(w("report.timed_out", at=at, took=took) if missed else w("report.decided", at=at, took=took))
-    fit = d.get("fit")
-    better = d.get("better") or None
-    return {
-        "id": d["decision"], "title": d.get("title", d["decision"]), "missed": missed, "timing": timing,
-        "css": "missed" if missed else ("best" if d.get("better") is None else "other"),
-        "mark": "✘" if missed else ("✔" if d.get("better") is None else "◆"),
-        "label": d.get("label", ""), "strategy": str(d.get("strategy") or "").replace("_", " "),
-        "fit_text": f" · {w('report.fit')}{colon}{fit:.0%}" if isinstance(fit, (int, float)) else "",
-        "feedback": d.get("feedback"), "why": d.get("why"), "better": better,
-        "better_why": (better.get("feedback") or better.get("why") or "") if better else "",
-    }
+def _decisions(report: RoundReport, debrief: Debrief | None, tr: Translator) -> list[DecisionView]:
+    """Each decision worded: from the result when the round was scored, else from the log (the
+    decisions closed before an unfinished round stopped)."""
+    if debrief is not None:
+        return [_decision_view(n, d, report.opened.get(d.decision), tr) for n, d in enumerate(debrief.decisions, 1)]
+    views = []
+    for n, record in enumerate(report.closed, 1):
+        opened = report.opened.get(record["decision"], record["t"])
+        option = record.get("option")
+        views.append(DecisionView(n, record["decision"], record["decision"], option or "—", option is None, opened,
+                                  record["t"], _timing(tr, option is None, opened, record["t"] - opened), "", "", "",
+                                  "", "", scored=False))
+    return views
 
 
-def _objective_view(objective: dict[str, Any]) -> dict[str, str]:
-    mark, css, key = {True: ("✔", "success", "report.met"), False: ("✘", "failure", "report.not_met")}.get(
-        objective.get("met"), ("?", "muted", "report.discuss"))
-    return {"mark": mark, "css": css, "key": key, "text": objective.get("text", "")}
+def _decision_view(number: int, d: DecisionReview, opened: int | None, tr: Translator) -> DecisionView:
+    missed = d.option is None
+    strategy = ""
+    if d.strategy:
+        strategy = tr.gettext("Strategy{colon}{strategy} · fit to this crisis{colon}{fit}", colon=tr.gettext(": "),
+                              strategy=words.strategy(d, tr), fit=tr.percent(d.fit))
+    why = words.decision_why(d, tr)
+    return DecisionView(
+        number, d.decision, d.title or d.decision, d.label, missed, opened,
+        opened + d.seconds_taken if opened is not None else None, _timing(tr, missed, opened, d.seconds_taken),
+        strategy, d.feedback, "" if why == d.feedback else why, d.better.label if d.better else "",
+        words.better_why(d, tr), scored=True)
+
+
+def _timing(tr: Translator, missed: bool, opened: int | None, took: int) -> str:
+    if opened is None:
+        return ""
+    at, took_text = tr.clock(opened + took), tr.duration(took)
+    if missed:
+        return tr.gettext("opened at {opened} · no answer in time: closed at {at} after {took}",
+                          opened=tr.clock(opened), at=at, took=took_text)
+    return tr.gettext("opened at {opened} · decided at {at}, after {took}", opened=tr.clock(opened), at=at,
+                      took=took_text)
 
 
 def _when(stamp: str | None) -> str:
@@ -244,11 +244,6 @@ def _ending_icon(kind: str) -> str:
     return {"success": "✔", "mixed": "◆", "failure": "✘"}.get(kind, "•")
 
 
-def _part_name(lang: str, name: str) -> str:
-    text = word(lang, f"part.{name}")
-    return text if text != f"part.{name}" else name.replace("_", " ")
-
-
 def _sample_at(samples: Sequence[tuple[int, dict[str, float]]], t: int) -> dict[str, float]:
     found: dict[str, float] = samples[0][1] if samples else {}
     for at, metrics in samples:
@@ -258,77 +253,89 @@ def _sample_at(samples: Sequence[tuple[int, dict[str, float]]], t: int) -> dict[
     return found
 
 
-def _events(report: RoundReport, lang: str, numbers: dict[str, int], names: dict[str, str]) -> list[dict[str, Any]]:
+def _events(report: RoundReport, tr: Translator, decisions: Sequence[DecisionView],
+            names: dict[str, str]) -> list[dict[str, Any]]:
     """The key moments in time order, each with the metrics at that moment."""
-    w = functools.partial(word, lang)
-    colon = w("colon")
+    _ = tr.gettext
     events: list[tuple[int, int, str, str]] = []  # (t, order, css kind, text)
     channels = report.stored.case_info.get("channels", {})
     for post in report.posts.values():
         if post.get("signal"):
-            events.append((post["t"], 1, "signal", f"⚑ {w('report.signal_in', name=post.get('name', ''))}{colon}"
-                                                    f"{post.get('text', '')}"))
+            events.append((post["t"], 1, "signal", "⚑ " + _("Signal: {name}: {text}", name=post.get("name", ""),
+                                                              text=post.get("text", ""))))
         elif post.get("kind") == "organisation":
             channel = channels.get(post.get("channel", ""), post.get("channel", ""))
-            events.append((post["t"], 3, "published", f"★ {w('report.published', channel=channel)}"
-                                                       f"{colon}{post.get('text', '')}"))
-    for d in report.decisions:
-        n = numbers[d["decision"]]
-        if d.get("opened_at") is None:
+            events.append((post["t"], 3, "published", "★ " + _("Published on {channel}: {text}", channel=channel,
+                                                                 text=post.get("text", ""))))
+    for d in decisions:
+        if d.opened_at is None or d.closed_at is None:
             continue
-        events.append((d["opened_at"], 2, "decision", f"⚠ {w('report.decision_opened', n=n, title=d.get('title', ''))}"))
-        key = "report.decision_missed" if d.get("option") is None else "report.decision_made"
-        events.append((d["opened_at"] + d["seconds_taken"], 2, "decision", f"{'✘' if d.get('option') is None else '✔'} "
-                       f"{w(key, n=n, label=d.get('label', ''))}"))
+        events.append((d.opened_at, 2, "decision", "⚠ " + _("Decision {n} opens: {title}", n=d.number,
+                                                               title=d.title)))
+        text = (_("Decision {n}: no answer in time ({label})", n=d.number, label=d.label) if d.missed
+                else _("Decision {n}: {label}", n=d.number, label=d.label))
+        events.append((d.closed_at, 2, "decision", ("✘ " if d.missed else "✔ ") + text))
     for i, note in enumerate(report.notes, 1):
-        events.append((note.t, 4, "note", f"✎{i} {w('report.note')}{colon}{note.text}"))
+        events.append((note.t, 4, "note", f"✎{i} " + _("Observer's note: {text}", text=note.text)))
     if report.result:
-        ending = report.result["ending"]
+        ending = report.result.get("ending") or {}
         end_t = report.samples[-1][0] if report.samples else report.stored.sim_t
         events.append((end_t, 5, "end", f"{_ending_icon(ending.get('kind', ''))} "
-                                        f"{w('report.ended', title=ending.get('title', ''))}"))
+                                        + _("End of the round: {title}", title=ending.get("title", ""))))
     events.sort(key=lambda e: (e[0], e[1]))
     return [{"t": t, "kind": kind, "text": text,
              "metrics": [_sample_at(report.samples, t).get(name, 0) for name in names]}
-            for t, _, kind, text in events]
+            for t, _order, kind, text in events]
 
 
-def _signals(report: RoundReport, lang: str) -> dict[str, Any]:
-    w = functools.partial(word, lang)
-    signals = report.result.get("signals", {}) if report.result else {}
-    caught, missed = signals.get("caught", []), signals.get("missed", [])
-    summary = w("report.signal_summary", caught=len(caught), total=len(caught) + len(missed),
-                false=signals.get("false_flags", 0), precision=f"{signals.get('precision', 0):.0%}",
-                recall=f"{signals.get('recall', 0):.0%}")
+def _signals(report: RoundReport, debrief: Debrief | None, tr: Translator) -> dict[str, Any]:
+    """The signals caught, missed and the false alarms, each with its post, by the debrief's one definition."""
+    if debrief is None:
+        return {"signals": [], "signal_summary": ""}
     items = []
-    for item in caught:
-        post = report.posts.get(item["post"], {})
-        items.append({"caught": True, "heading": w("report.caught", after=duration_text(item["after"])),
-                      "name": post.get("name", ""), "text": post.get("text", "")})
-    for item in missed:
-        post = report.posts.get(item["post"], {})
-        items.append({"caught": False, "heading": w("report.missed", at=clock(post.get("t", 0))),
-                      "name": post.get("name", ""), "text": post.get("text", "")})
-    return {"signals": items, "signal_summary": summary}
+    groups = ((debrief.signals.caught, "caught"), (debrief.signals.missed, "missed"),
+              (debrief.signals.false_alarms, "false"))
+    for posts, kind in groups:
+        for item in posts:
+            post = report.posts.get(item.post, {})
+            t = item.t if item.t is not None else post.get("t", 0)
+            if kind == "caught":
+                heading = tr.gettext("Caught after {after}", after=tr.duration(item.after or 0))
+            elif kind == "missed":
+                heading = tr.gettext("Missed (appeared at {at})", at=tr.clock(t))
+            else:
+                heading = tr.gettext("False alarm (at {at})", at=tr.clock(t))
+            items.append({"kind": kind, "heading": heading, "name": item.name or post.get("name", ""),
+                          "text": item.text or post.get("text", "")})
+    return {"signals": items, "signal_summary": words.signal_summary(debrief.signals, tr)}
 
 
 # --- the workshop page ------------------------------------------------------------------
 
 
 def workshop_html(store: ResultStore, workshop: Any, count: str = "best", lang: str = "en") -> str:
-    """The workshop's ranking, the spread of its scores and its decisions side by side."""
-    from game.results import workshop as ws
-
-    w = functools.partial(word, lang)
+    """The workshop's ranking (each sub-score out of its maximum), the spread of its scores and
+    its decisions side by side."""
+    tr = translator(lang)
+    _ = tr.gettext
     standings = ws.ranking(store, workshop, count)
     points = ws.comparison(store, workshop, count)
     spread = ws.spread(s.score for s in standings if s.score is not None)
+    rounds = store.sessions(workshop=workshop.id, newest_first=False)
+    case_title = next((r.case_title for r in rounds if r.case_title), workshop.case_id)
+    maxima: dict[str, Any] = {}
+    for standing in standings:
+        if standing.session_id and not maxima:
+            maxima = (store.session(standing.session_id).result or {}).get("breakdown_max") or {}
     spread_chart = spread_text = None
     if spread is not None:
         spread_chart = Markup(svg.spread([(s.team, s.score) for s in standings if s.score is not None], spread.q1,
-                                         spread.median, spread.q3, w("workshop.spread")))
-        spread_text = w("workshop.spread_text", n=spread.n, min=f"{spread.min:.1f}", median=f"{spread.median:.1f}",
-                        max=f"{spread.max:.1f}", mean=f"{spread.mean:.1f}", stdev=f"{spread.stdev:.1f}")
+                                         spread.median, spread.q3, _("Spread of the scores")))
+        spread_text = tr.ngettext(
+            "{n} team: lowest {min}, median {median}, highest {max}; mean {mean}, standard deviation {stdev}.",
+            "{n} teams: lowest {min}, median {median}, highest {max}; mean {mean}, standard deviation {stdev}.",
+            spread.n, min=tr.decimal(spread.min), median=tr.decimal(spread.median), max=tr.decimal(spread.max),
+            mean=tr.decimal(spread.mean), stdev=tr.decimal(spread.stdev))
     teams = [s.team for s in standings if s.session_id]
     rows = []
     for point in points:
@@ -340,12 +347,15 @@ def workshop_html(store: ResultStore, workshop: Any, count: str = "best", lang: 
                 cells.append(None)
                 continue
             mark, css = ("✘", "failure") if c.option is None else (("✔", "success") if c.best else ("◆", "mixed"))
-            cells.append({"mark": mark, "css": css, "label": c.label, "took": duration_text(c.seconds_taken),
+            cells.append({"mark": mark, "css": css, "label": c.label, "took": tr.duration(c.seconds_taken),
                           "fastest": point.fastest is not None and c is point.fastest})
         rows.append({"title": point.title, "opened_at": point.opened_at, "cells": cells})
-    return _render("workshop.html.j2", lang, w("workshop.title", name=workshop.name), workshop=workshop,
-                   count=count, standings=standings, parts=PARTS, part_names=[_part_name(lang, p) for p in PARTS],
-                   spread_chart=spread_chart, spread_text=spread_text, teams=teams, rows=rows)
+    parts = [{"id": p, "name": words.part_name(p, tr), "most": tr.number(int(maxima[p])) if p in maxima else ""}
+             for p in PARTS]
+    return _render("workshop.html.j2", tr, _("Workshop: {name}", name=workshop.name), workshop=workshop,
+                   case_title=case_title, count=tr.name(COUNT_NAMES, count), standings=standings, parts=parts,
+                   spread_chart=spread_chart, spread_text=spread_text, teams=teams, rows=rows,
+                   ending_names={k: tr.name(ENDING_KINDS, k) for k in ENDING_KINDS})
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -5,20 +5,11 @@
   const W = JSON.parse(document.getElementById("words").innerHTML);
   const code = location.pathname.split("/")[2];
   const $ = (id) => document.getElementById(id);
-  let socket = null, player = sessionStorage.getItem("player") || "", view = null, retry = 500;
-  let announced = new Set();
+  const {el, clock, fill} = Common;
+  let player = sessionStorage.getItem("player") || "", view = null;
+  const announced = new Set();
+  const DONE = {flag: W.flagged, dismiss: W.dismissed, answer: W.answered};
 
-  function el(tag, attrs, ...kids) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "class") node.className = v; else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v);
-    }
-    for (const kid of kids) node.append(kid && kid.nodeType ? kid : document.createTextNode(kid == null ? "" : String(kid)));
-    return node;
-  }
-  function clock(t) { const m = Math.floor(t / 60), s = t % 60; return m + ":" + String(s).padStart(2, "0"); }
-  function send(msg) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(msg)); }
   function say(text, urgent) { const r = $(urgent ? "live-assertive" : "live-polite"); r.textContent = ""; r.textContent = text; }
 
   function post(p) {
@@ -28,13 +19,13 @@
     li.append(el("p", {class: "text"}, p.text));
     const counts = el("p", {class: "counts"}, `${p.likes} ${W.likes} · ${p.shares} ${W.shares} · ${p.replies} ${W.replies}`);
     if (p.trending) counts.append(el("span", {class: "badge"}, "▲ " + W.trending));
-    if (p.triage) counts.append(el("span", {class: "badge done"}, "✓ " + (W[p.triage + (p.triage === "flag" ? "ged" : p.triage === "dismiss" ? "ed" : "ed")] || p.triage)));
+    if (p.triage) counts.append(el("span", {class: "badge done"}, "✓ " + (DONE[p.triage] || p.triage)));
     li.append(counts);
     if (!p.triage && !p.own && !view.ended) {
       const acts = el("div", {class: "actions"});
-      acts.append(el("button", {type: "button", onclick: () => send({type: "triage", post: p.id, action: "flag"})}, W.flag));
-      acts.append(el("button", {type: "button", onclick: () => send({type: "triage", post: p.id, action: "dismiss"})}, W.dismiss));
-      for (const a of p.answers) acts.append(el("button", {type: "button", onclick: () => send({type: "answer", post: p.id, reply: a.id})}, W.answer + ": " + a.label));
+      acts.append(el("button", {type: "button", "data-key": "flag " + p.id, onclick: () => send({type: "triage", post: p.id, action: "flag"})}, W.flag));
+      acts.append(el("button", {type: "button", "data-key": "dismiss " + p.id, onclick: () => send({type: "triage", post: p.id, action: "dismiss"})}, W.dismiss));
+      for (const a of p.answers) acts.append(el("button", {type: "button", "data-key": "answer " + p.id + " " + a.id, onclick: () => send({type: "answer", post: p.id, reply: a.id})}, W.answer + ": " + a.label));
       li.append(acts);
     }
     return li;
@@ -47,8 +38,7 @@
     $("briefing").hidden = v.started && !v.ended ? true : v.ended;
     if (!v.started) return;
     $("clock").textContent = clock(v.t) + " / " + clock(v.duration) + (v.paused ? " · " + W.paused : "");
-    const decisions = $("decision-list");
-    decisions.replaceChildren();
+    const decisions = [];
     for (const d of v.decisions) {
       const box = el("fieldset", {class: "decision"});
       box.append(el("legend", {}, d.title));
@@ -56,14 +46,15 @@
       const urgent = d.left <= 60;
       box.append(el("p", {class: "countdown" + (urgent ? " urgent" : "")}, (urgent ? "⚠ " : "⏱ ") + clock(Math.max(0, Math.round(d.left))) + " " + W.left));
       box.append(el("p", {class: "silence"}, W.silence + " " + d.silence));
-      for (const o of d.options) box.append(el("button", {type: "button", class: "option", onclick: () => send({type: "decide", decision: d.id, option: o.id})}, o.label));
-      decisions.append(box);
+      for (const o of d.options) box.append(el("button", {type: "button", class: "option", "data-key": "decide " + d.id + " " + o.id, onclick: () => send({type: "decide", decision: d.id, option: o.id})}, o.label));
+      decisions.push(box);
     }
-    if (!v.decisions.length) decisions.append(el("p", {class: "muted"}, "—"));
+    if (!v.decisions.length) decisions.push(el("p", {class: "muted"}, W.none));
+    fill($("decision-list"), decisions);
     const metrics = $("metrics"); metrics.replaceChildren();
     for (const [k, val] of Object.entries(v.metrics)) { metrics.append(el("dt", {}, v.metric_names[k] || k)); metrics.append(el("dd", {}, val)); }
-    $("feed-list").replaceChildren(...v.feed.filter((p) => !p.inbox).map(post));
-    $("inbox-list").replaceChildren(...v.feed.filter((p) => p.inbox).map(post));
+    fill($("feed-list"), v.feed.filter((p) => !p.inbox).map(post));
+    fill($("inbox-list"), v.feed.filter((p) => p.inbox).map(post));
     $("input-list").replaceChildren(...v.inputs.map((i) => el("li", {}, clock(i.t) + " · " + i.by + " · " + i.what + (i.action ? " → " + i.action : ""))));
     $("notifications").replaceChildren(...v.notifications.map((n) => el("li", {class: n.kind}, (W[n.kind] || n.kind) + (n.text ? ": " + n.text : ""))));
     for (const n of v.notifications) {
@@ -94,21 +85,15 @@
     $("keep").href = location.pathname + "/debrief.html";
   }
 
-  function connect() {
-    const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/team/" + code;
-    socket = new WebSocket(url);
-    socket.onopen = () => { retry = 500; $("connection").textContent = W.connected; if (player) send({type: "hello", name: player, lang: document.documentElement.lang}); };
-    socket.onmessage = (e) => {
-      const msg = JSON.parse(e.data);
+  const host = Common.connect("/ws/team/" + code, {
+    open() { $("connection").textContent = W.connected; if (player) host.send({type: "hello", name: player, lang: document.documentElement.lang}); },
+    message(msg) {
       if (msg.type === "view") { $("refused").textContent = ""; draw(msg.view); }
       else if (msg.type === "refused") $("refused").textContent = msg.reason;
-    };
-    socket.onclose = (e) => {
-      if (e.code === 4404) { $("connection").textContent = e.reason; return; }
-      $("connection").textContent = W.reconnecting;
-      setTimeout(connect, retry); retry = Math.min(retry * 2, 5000);
-    };
-  }
+    },
+    lost(reason) { $("connection").textContent = reason || W.reconnecting; },
+  });
+  const send = host.send;
 
   $("join-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -119,5 +104,4 @@
     send({type: "hello", name: player, lang: document.documentElement.lang});
   });
   if (player) $("join").hidden = true;
-  connect();
 })();

@@ -1,0 +1,63 @@
+// What the team's page and the console share: nodes built from text (never HTML, so nothing a
+// case or a name contains runs as script), the clock, redrawing without losing the user's place,
+// and the WebSocket that reconnects by itself.
+"use strict";
+const Common = (function () {
+  function el(tag, attrs, ...kids) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") node.className = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const kid of kids) node.append(kid && kid.nodeType ? kid : document.createTextNode(kid == null ? "" : String(kid)));
+    return node;
+  }
+
+  function clock(t) { const m = Math.floor(t / 60), s = Math.floor(t % 60); return m + ":" + String(s).padStart(2, "0"); }
+
+  function edited(field) {
+    if (field.tagName === "SELECT") return field.selectedIndex >= 0 && !field.options[field.selectedIndex].defaultSelected;
+    return field.value !== field.defaultValue;
+  }
+
+  // The host pushes a fresh view several times a second: replacing the nodes would throw away
+  // the keyboard focus and whatever the user was typing. Elements with a data-key keep both.
+  function fill(container, nodes) {
+    const active = document.activeElement;
+    const focused = active && container.contains(active) ? active.dataset.key : null;
+    const caret = focused && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    const typed = new Map();
+    for (const field of container.querySelectorAll("input[data-key], textarea[data-key], select[data-key]")) {
+      if (edited(field)) typed.set(field.dataset.key, field.value);
+    }
+    container.replaceChildren(...nodes);
+    for (const [key, value] of typed) {
+      const field = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
+      if (field) { field.value = value; field.dispatchEvent(new Event("input")); }
+    }
+    if (focused) {
+      const back = container.querySelector(`[data-key="${CSS.escape(focused)}"]`);
+      if (back) { back.focus(); if (caret && typeof back.setSelectionRange === "function") back.setSelectionRange(...caret); }
+    }
+  }
+
+  // One socket to the host, opened again after a loss (0.5 s, then doubling up to 5 s), never
+  // after the host said the address is unknown (4404). handlers: open(), message(msg), lost(reason).
+  function connect(path, handlers) {
+    let socket = null, retry = 500;
+    function open() {
+      socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + path);
+      socket.onopen = () => { retry = 500; if (handlers.open) handlers.open(); };
+      socket.onmessage = (e) => handlers.message(JSON.parse(e.data));
+      socket.onclose = (e) => {
+        if (handlers.lost) handlers.lost(e.code === 4404 ? e.reason : null);
+        if (e.code !== 4404) { setTimeout(open, retry); retry = Math.min(retry * 2, 5000); }
+      };
+    }
+    open();
+    return { send(msg) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(msg)); } };
+  }
+
+  return { el, clock, fill, connect };
+})();

@@ -1,0 +1,185 @@
+"""The workshop host in a real browser: Debian's chromium driven by Playwright, on 127.0.0.1.
+
+Two teams and the facilitator play the tiny case through the pages (clicks and keys): one team
+triages and decides, the other lets a countdown run out while the facilitator pauses it, fires an
+inject and keeps a note from the console; both reach their debriefs, and the scores on the pages,
+in the console's ranking and in the store are what a headless replay of each stored log gives.
+axe-core audits every page on the way (no serious or critical violation).
+
+The host's clock is driven by the test (``Host.tick``), so the round's 20 simulated minutes take
+a few real seconds and the test stops by itself. ``HOST_SCREENSHOTS=DIR`` also saves what the
+pages look like at each step (the README's pictures come from there).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from game.engine.log import replay
+from game.engine.scoring import score
+from tests.test_host import Host
+
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright (python) is not installed")
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "cases" / "tiny"
+AXE = ROOT / "tests" / "data" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = os.environ.get("HOST_SCREENSHOTS")
+SIZES = {"laptop": (1280, 800), "tablet": (820, 1180)}
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (apt-get install chromium)")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def audit(page: Any, where: str) -> None:
+    """axe-core on ``page``: no serious or critical violation (each one named in the failure)."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{where}: " + "; ".join(bad)
+
+
+def shot(page: Any, name: str) -> None:
+    """Save ``page`` as DIR/host-NAME-SIZE.png at each size when HOST_SCREENSHOTS=DIR is set."""
+    if not SHOTS:
+        return
+    size = page.viewport_size
+    for label, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(Path(SHOTS) / f"host-{name}-{label}.png"), full_page=False)
+    page.set_viewport_size(size)
+
+
+def wait_text(page: Any, selector: str, pattern: str) -> None:
+    """Wait (5 s at most) until ``selector``'s text matches ``pattern``."""
+    playwright.expect(page.locator(selector)).to_contain_text(re.compile(pattern), timeout=5000)
+
+
+def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path, browser: Any) -> None:
+    host = Host(tmp_path, TINY, teams=("Red", "Blue"))
+    # The pages run under the host's CSP (script-src 'self'); axe is injected as a test tool.
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    try:
+        pages = {name: context.new_page() for name in ("Red", "Blue", "console")}
+        errors: list[str] = []
+        for page in pages.values():
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+        console = pages["console"]
+        console.goto(f"{host.url}/console/{host.workshop.secret}")
+        wait_text(console, "#teams", "Red · not started")
+        audit(console, "console before the start")
+
+        for name, player in (("Red", "Ana"), ("Blue", "Bo")):
+            page = pages[name]
+            page.goto(f"{host.url}/team/{host.codes[name]}")
+            page.get_by_label("Your name").fill(player)
+            page.keyboard.press("Enter")  # the join form, by keyboard
+            playwright.expect(page.locator("#join")).to_be_hidden()
+            playwright.expect(page.locator("#briefing")).to_be_visible()
+        audit(pages["Red"], "team page, briefing")
+        shot(pages["Red"], "briefing")
+
+        console.get_by_role("button", name="Start all").click()
+        wait_text(console, "#teams", r"Red · 0:00")
+        host.tick(200)  # the statement decision opens at 3:00
+        red, blue = pages["Red"], pages["Blue"]
+        for page in (red, blue):
+            wait_text(page, "#decision-list", "First public answer")
+            playwright.expect(page.locator("#briefing")).to_be_hidden()
+
+        # Red flags the complaint with the mouse and answers the decision by keyboard alone.
+        complaint = red.locator("#feed-list li", has_text="My son reacted")
+        complaint.get_by_role("button", name="Flag").click()
+        playwright.expect(complaint).to_contain_text("Flagged")
+        audit(red, "team page, live round")
+        shot(red, "live")
+        option = red.get_by_role("button", name="Apologise and recall the batch")
+        option.focus()
+        host.tick(1)  # a push while the player is on the option keeps the focus where it is
+        assert red.evaluate("document.activeElement.textContent") == "Apologise and recall the batch"
+        red.keyboard.press("Enter")
+        wait_text(red, "#input-list", "Ana · First public answer → recall")
+        host.tick(10)  # the follow-up opens on the next engine tick (10 s)
+        wait_text(red, "#decision-list", "Follow-up")
+
+        # The facilitator pauses Blue: Blue's clock stops while Red's runs.
+        blue_card = console.locator(".teamcard", has_text="Blue ·")
+        blue_card.get_by_role("button", name="Pause").click()
+        wait_text(blue, "#clock", "Paused")
+        blue_t = host.workshop.teams[host.codes["Blue"]].session.t
+        host.tick(30)
+        assert host.workshop.teams[host.codes["Blue"]].session.t == blue_t
+        audit(console, "console, live")
+        shot(console, "console")
+        blue_card = console.locator(".teamcard", has_text="Blue ·")
+        blue_card.get_by_role("button", name="Resume").click()
+        wait_text(console, ".teamcard:has-text('Blue ·') h3", r"Blue · \d+:\d\d")
+        # ... fires the optional inject to Blue and keeps a note on Blue, by keyboard.
+        blue_card = console.locator(".teamcard", has_text="Blue ·")
+        blue_card.get_by_label("Fire · Blue").select_option("boss-worry")
+        blue_card.get_by_role("button", name="Fire").click()
+        wait_text(blue, "#inbox-list", "What is going on with the yoghurt")
+        note = console.locator(".teamcard", has_text="Blue ·").get_by_label("Keep note · Blue")
+        note.fill("They hesitate")
+        host.tick(1)  # a push while the facilitator types keeps the text typed
+        note.press("Enter")
+        wait_text(console, ".teamcard:has-text('Blue ·')", "They hesitate")
+
+        # Red decides the follow-up; Blue lets its countdown run out.
+        red.get_by_role("button", name="Explain how to get a refund").click()
+        wait_text(red, "#input-list", "Follow-up → inform")
+        host.tick(300)
+        wait_text(blue, "#notifications", "No decision in time: First public answer")
+        host.tick(700)  # to the end of the round (20:00)
+        wait_text(red, "#debrief", "Debrief")
+        for page in (red, blue):
+            playwright.expect(page.locator("#debrief")).to_be_visible()
+            playwright.expect(page.locator("#round")).to_be_hidden()
+        audit(red, "team page, debrief")
+        shot(red, "debrief")
+        wait_text(console, "#ranking", r"#1 .* · \d+\.\d")
+        audit(console, "console, rounds over")
+
+        stored_scores = {}
+        for team in host.workshop.teams.values():
+            stored = host.store.session(team.recording.session_id)
+            assert stored.status == "finished"
+            inputs = [r for r in host.store.log_records(stored.id) if r.get("type") == "input"]
+            again = replay(host.workshop.case, host.workshop.seed, inputs)
+            assert score(again).score == pytest.approx(stored.score)
+            stored_scores[team.name] = stored.score
+            page_score = pages[team.name].locator("#score").inner_text()
+            assert page_score == f"Score: {stored.score:.1f} / 100"
+        for line in console.locator("#ranking li").all_inner_texts():
+            team_name = line.split(" ")[1]
+            assert line.endswith(f"{stored_scores[team_name]:.1f}")
+        red_state = host.workshop.teams[host.codes["Red"]].session.state
+        blue_state = host.workshop.teams[host.codes["Blue"]].session.state
+        assert red_state.choices == {"statement": "recall", "follow-up": "inform"}
+        assert red_state.flagged == {"complaint"}  # the signal Red flagged (the engine keeps inject ids)
+        assert blue_state.choices.get("statement") is None  # Blue's countdown ran out
+        assert [n.text for n in host.store.notes(host.workshop.teams[host.codes["Blue"]].recording.session_id)] == [
+            "They hesitate"]
+        assert stored_scores["Red"] > stored_scores["Blue"]
+        assert not errors, errors
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()
