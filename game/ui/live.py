@@ -141,6 +141,7 @@ class LiveScene(Scene):
         self.regions: dict[str, pygame.Rect] = {}
         self._seen = 0  # posts of session.feed already given to the columns
         self._owed = 0.0  # real seconds not yet given to the round (see _real_step)
+        self._deferred = False  # the last frame ran a tick and left its posts for this one
         self._rebuild = True
         self._drawn: tuple[int, pygame.Surface] | None = None  # (app frame, window) of the last clean draw
         # Parts of the window left as they are while what they show stays the same (KeptPart):
@@ -314,6 +315,7 @@ class LiveScene(Scene):
             note.age += dt
         self.round.clock.speed = self.speed  # the menu's and the +/- keys' speed is the app's setting
         alerts: list[Item] = []
+        ticked_at = self.session.t
         if not self.ended:
             if self.bot is not None and not self.paused:
                 self.bot.act(self.session, self.last_events)
@@ -323,7 +325,13 @@ class LiveScene(Scene):
                 self.last_events = events
             self.take(events)
             alerts = [i for i in for_players(items) if isinstance(i, Alert)]
-        self._sync_posts()
+        # The frame that ran an engine tick has paid for it: the columns take its posts from the
+        # next frame on (never two frames in a row without), so the tick's frame stays short.
+        if self.session.t != ticked_at and not self._deferred:
+            self._deferred = True
+        else:
+            self._deferred = False
+            self._sync_posts()
         for decision_id in [d for d in self.chosen if d not in self.session.state.open]:
             del self.chosen[decision_id]
         for decision_id in [d for d in self.drafts if d not in self.session.state.open]:
@@ -335,7 +343,7 @@ class LiveScene(Scene):
         self._layout_middle()
         self._layout_buttons()
         busy = self.feed.update() + self.inbox.update()
-        self.dashboard.update(busy=busy > 0)
+        self.dashboard.update(busy=busy > 0 or self._deferred)
         self.panel.update()
         if self.ended and self.app.top is self:
             self.finish()
