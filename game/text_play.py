@@ -29,7 +29,7 @@ from game.engine.session import (
 from game.engine.state import Post
 from game.i18n import N_, Translator, translator
 from game.play import words
-from game.play.alerts import DeadlineNear, SavingFailed, for_players, inbox_heading
+from game.play.alerts import DeadlineNear, Item, SavingFailed, for_players, inbox_heading
 from game.play.debrief import Debrief, WrittenReview
 from game.play.pace import pace
 from game.play.round import Round
@@ -259,7 +259,7 @@ class TextPlayer:
         self.say(self.wrap(_("Your role: {role}", role=case.role)))
         self.say(_("Objectives:"))
         for objective in case.objectives:
-            self.say(self.wrap(f"- {objective.text}", indent="  "))
+            self.say(self.wrap(f"- {objective.for_players}", indent="  "))
         channels = ", ".join(c.name for c in case.channels)
         self.say(self.wrap(_("You are watching: {channels}.", channels=channels)))
         self.say(self.wrap(pace_text(case, self.round, tr)))
@@ -276,7 +276,7 @@ class TextPlayer:
 
     # --- output ----------------------------------------------------------------------
 
-    def show(self, items: Iterable[object]) -> None:
+    def show(self, items: Iterable[Item]) -> None:
         for item in for_players(items):
             if isinstance(item, PostAdded):
                 self.say(self.format_post(item.post))

@@ -26,7 +26,7 @@ def test_the_report_counts_what_it_played():
     report = simulate(TINY, runs=60, bot="random")
     data = report.to_json()
     assert data["runs"] == 60 and sum(data["score"]["histogram"]) == 60
-    assert abs(sum(data["endings"].values()) - 1) < 1e-9
+    assert abs(sum(data["endings"].values()) - 1) < 1e-3  # each share is rounded to 4 decimals
     p = data["score"]["percentiles"]
     assert data["score"]["min"] <= p["p5"] <= p["p50"] <= p["p95"] <= data["score"]["max"]
     assert data["reached"]["complaint"] == 1.0 and data["reached"]["boss-worry"] == 0.0  # optional, never fired

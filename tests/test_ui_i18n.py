@@ -206,14 +206,13 @@ def test_f5_shows_what_an_edit_broke_and_plays_once_fixed(tmp_path: Path) -> Non
         key(app, pygame.K_RETURN)  # a broken case does not start
         assert app.top is briefing
         key(app, pygame.K_F1)
-        assert "reload the case (menu, briefing)" in shown(app)
+        assert "read the case again from disk" in shown(app)  # F1 shows the briefing's own keys
         key(app, pygame.K_F1)
 
         # Back in the menu, which keeps working and shows the problem too.
         key(app, pygame.K_ESCAPE)
         assert app.top is menu
-        assert "cannot be played" in shown(app) and "unknown persona" in shown(app).lower() or \
-            problems[0].split(": error: ")[1][:20] in shown(app)
+        assert "cannot be played" in shown(app) and "unknown persona" in shown(app).lower(), shown(app)
         key(app, pygame.K_DOWN)
         key(app, pygame.K_l)
         key(app, pygame.K_l)

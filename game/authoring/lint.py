@@ -14,12 +14,16 @@ open, a metric beyond 0-100). ``crisis-sim simulate`` reports what actually happ
 from __future__ import annotations
 
 import itertools
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 from game.authoring.plans import check_plan
+from game.engine.bots import play
 from game.engine.conditions import Truth, compile_condition, explain, explain_effects, parse_metric, walk
 from game.engine.diagnostics import Diagnostic, make
 from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
@@ -30,7 +34,7 @@ from game.engine.state import RunState
 PROSE = frozenset({
     "title", "briefing", "role", "description", "summary", "name", "handle", "text", "texts",
     "supportive_texts", "label", "post", "feedback", "prompt", "subject", "language", "sources",
-    "questions", "metric_names",
+    "questions", "metric_names", "player",
 })
 
 
@@ -90,6 +94,11 @@ class Linter:
         pos = self.source.find(path)
         self.problems.append(make(self.name, pos.line, pos.column, code, message))
 
+    def report_at(self, path: Where, code: str, message: str) -> Diagnostic:
+        """A diagnostic at ``path``, returned rather than kept (for the rules outside this class)."""
+        pos = self.source.find(path)
+        return make(self.name, pos.line, pos.column, code, message)
+
     def run(self) -> list[Diagnostic]:
         self._conditions()
         self._endings()
@@ -99,6 +108,7 @@ class Linter:
         self._lengths()
         self._reactions()
         self._placeholders()
+        self.problems += content_warnings(self.case, self.report_at)  # feed content: see the end of this file
         return sorted(self.problems, key=lambda d: (d.line, d.column))
 
     # -- what can happen at all
@@ -440,3 +450,103 @@ def _show(path: Where, data: Any) -> str:
         else:
             parts.append(part)
     return ".".join(parts).replace(".[", "[") or "the case"
+
+
+# --- feed content: answers that fit the post, a feed that does not repeat itself --------------
+
+# A noise text should not come back within this many minutes of its last appearance: a trainer
+# reading the feed notices the same sentence sooner than that (issue 17: "the feed repeats
+# itself after ten minutes").
+NOISE_GAP_MINUTES = 10
+# The crowd's chatter repeats the talk of the day, so it may come back sooner; it is measured in
+# the busiest round, one where nobody answers (the ``silent`` bot, seed 1).
+CHATTER_GAP_MINUTES = 3
+# Two texts this similar (0 to 1, after normalising case, accents, punctuation and {org}) read as
+# the same post.
+SAME_TEXT_RATIO = 0.9
+
+Report = Callable[[Where, str, str], Diagnostic]
+
+
+def content_warnings(case: Case, report: Report) -> list[Diagnostic]:
+    """Warnings about what the trainee reads and answers, rather than about the case's logic.
+
+    - ``signal-generic-replies``: a signal with no replies of its own and no ``handled_by``
+      decision, so that the only ways to answer it are the case-wide replies (the leaked memo
+      answered with a palm-oil statement);
+    - ``pool-too-small``: a noise pool, or the story's chatter, with too few texts for its rate
+      and the case's duration, so that the feed repeats itself;
+    - ``noise-repeats-signal``: a noise or chatter text equal, or nearly, to a signal's text, so
+      that flagging it is counted as a false alarm.
+    """
+    return [*_generic_replies_only(case, report), *_small_pools(case, report), *_noise_like_signals(case, report)]
+
+
+def _generic_replies_only(case: Case, report: Report) -> Iterator[Diagnostic]:
+    generic = ", ".join(repr(r.id) for r in case.replies)
+    for i, inject in enumerate(case.injects):
+        if inject.signal and not inject.replies and not inject.handled_by:
+            if generic:
+                why = f"only the case-wide replies ({generic}) answer it"
+            else:
+                why = "nothing answers it"
+            yield report(("injects", i), "signal-generic-replies",
+                         f"signal {inject.id!r} has no `replies` of its own and no `handled_by`: {why}; "
+                         "write replies that answer this post")
+
+
+def _small_pools(case: Case, report: Report) -> Iterator[Diagnostic]:
+    duration = case.duration / 60
+    for i, pool in enumerate(case.noise):
+        active = ((pool.end if pool.end is not None else case.duration) - pool.start) / 60
+        needed = math.ceil(pool.rate * min(NOISE_GAP_MINUTES, max(active, 0)))
+        if len(pool.texts) < needed:
+            gap = len(pool.texts) / pool.rate
+            yield report(("noise", i), "pool-too-small",
+                         f"noise {pool.id!r}: {len(pool.texts)} texts at {pool.rate:g} a minute, so each comes "
+                         f"back about every {gap:.1f} minutes: write at least {needed} texts, or lower the rate")
+    if not case.story.texts or duration <= 0:
+        return
+    busiest = play(case, 1, "silent").feed
+    supportive = {_normal(t, case) for t in case.story.supportive_texts}
+    chatter = [p for p in busiest if p.kind == "story"]
+    counts = {
+        "texts": sum(_normal(p.text, case) not in supportive for p in chatter),
+        "supportive_texts": sum(_normal(p.text, case) in supportive for p in chatter),
+    }
+    for field, posts in counts.items():
+        texts = getattr(case.story, field)
+        needed = math.ceil(posts / duration * CHATTER_GAP_MINUTES)
+        if texts and len(texts) < needed:
+            yield report(("story", field), "pool-too-small",
+                         f"story {field}: {len(texts)} texts for about {posts} chatter posts in a round where nobody "
+                         f"answers, so each comes back about {len(texts) * duration / posts:.1f} minutes later: "
+                         f"write at least {needed} texts")
+
+
+def _noise_like_signals(case: Case, report: Report) -> Iterator[Diagnostic]:
+    signals = [(inject.id, _normal(inject.text, case)) for inject in case.injects if inject.signal]
+    if not signals:
+        return
+    places: list[tuple[Where, str]] = [
+        (("noise", i, "texts", j), text) for i, pool in enumerate(case.noise) for j, text in enumerate(pool.texts)
+    ]
+    places += [(("story", field, j), text) for field in ("texts", "supportive_texts")
+               for j, text in enumerate(getattr(case.story, field))]
+    for path, text in places:
+        mine = _normal(text, case)
+        for signal_id, theirs in signals:
+            if mine and (mine == theirs or SequenceMatcher(None, mine, theirs).ratio() >= SAME_TEXT_RATIO):
+                kind = "noise" if path[0] == "noise" else "chatter"
+                yield report(path, "noise-repeats-signal",
+                             f"this {kind} text repeats signal {signal_id!r}: flagging it would count as a false "
+                             "alarm, and the signal loses its surprise; write another text")
+                break
+
+
+def _normal(text: str, case: Case) -> str:
+    """A text as a reader compares it: {org} filled in, no case, accents or punctuation."""
+    text = text.replace("{org}", case.organisation.name)
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
+    return " ".join(text.split())

@@ -34,7 +34,8 @@ def add_commands(sub: Subparsers) -> None:
     mode.add_argument("--text", action="store_true", help="play in the terminal")
     mode.add_argument("--headless", action="store_true", help="no person: a bot plays")
     play.add_argument("--bot", choices=["random", "best", "worst", "silent"], help="which bot plays (headless)")
-    play.add_argument("--seed", type=int, default=1, help="random seed (same seed, same run)")
+    play.add_argument("--seed", type=int, default=None,
+                      help="random seed (same seed, same run; default 1, and in the window a new one each solo round)")
     play.add_argument("--speed", type=float, help="simulated seconds per real second (text mode: 10)")
     play.add_argument("--lang", default=argparse.SUPPRESS, help="play the case in this language if translated")
     play.add_argument("--log", help="write the session log (JSON lines) to this file")
@@ -58,6 +59,10 @@ def add_commands(sub: Subparsers) -> None:
 
 def cmd_play(args: argparse.Namespace) -> int:
     """Play a case in the window (default), the terminal (--text) or headless by a bot."""
+    # The window draws a new seed for each solo round unless one was asked for (game/ui/settings.py).
+    args.seed_given = args.seed is not None
+    if args.seed is None:
+        args.seed = 1
     lang = args.lang
     if lang is None and args.text:
         lang = system_language()  # a person at a terminal gets their language, like the window

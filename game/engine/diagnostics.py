@@ -184,6 +184,19 @@ CODES: dict[str, Code] = {
                      _case("texts: [\"Mould in", "texts: [\"" + "Long. " * 50 + "\", \"Mould in")),
     "reaction-never-fires": Code("warning", "no option or reply matches the reaction's `on`",
                                  _case("on: {strategies: [denial]}", "on: {strategies: [scapegoat]}")),
+    # the linter's warnings about feed content (game/authoring/lint.py, content_warnings)
+    "signal-generic-replies": Code("warning", "a signal with no `replies` of its own and no `handled_by`: only the "
+                                              "case-wide replies, written for other posts, answer it",
+                                   _case("    handled_by: [first-answer]", "")),
+    "pool-too-small": Code("warning", "the feed repeats itself: a noise pool with fewer texts than it posts in 10 "
+                                      "minutes, or story chatter that comes back within 3 minutes of a round "
+                                      "where nobody answers",
+                           _case("    rate: 1.5                 # posts per simulated minute", "    rate: 6")),
+    "noise-repeats-signal": Code("warning", "a noise or chatter text that is a signal's text again, or nearly "
+                                            "(case, accents and punctuation aside): flagging it is a false alarm",
+                                 _case("      - Is the Riverside shop open on Sundays?",
+                                       '      - "found mould in a @CrumbCo loaf I bought yesterday! My kids nearly '
+                                       'ate it... not happy"')),
     "placeholder-text": Code("warning", "a text still marked TODO, TBD or FIXME (as `crisis-sim import-msel` leaves "
                                         "them): write it; `--strict` makes it an error",
                              _case("  description: A regional bakery chain with forty shops.",

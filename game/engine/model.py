@@ -361,8 +361,17 @@ class CrowdMember(_Model):
 
 class Objective(_Model):
     id: Id
-    text: str = Field(description="A learning objective, shown in the briefing and checked in the debrief.")
+    text: str = Field(description="A learning objective, as the debrief checks it (and the briefing shows it, "
+                                   "unless `player` words it for the players).")
+    player: str | None = Field(None, description="The objective as the players read it in the briefing, when "
+                                                 "`text` would give the answer away (\"Say plainly where the oil "
+                                                 "comes from\" rather than naming the supplier).")
     met_when: Condition | None = Field(None, description="When the objective counts as met.")
+
+    @property
+    def for_players(self) -> str:
+        """What the briefing shows: the players' wording if the case has one."""
+        return self.player or self.text
 
 
 class Question(_Model):

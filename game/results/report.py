@@ -9,7 +9,8 @@ The words come from the one home every debrief uses: the result is read into a t
 :class:`~game.play.debrief.Debrief`, worded by :mod:`game.play.words` and gettext in the report's
 language, so a round played in English reports in French with French notes. The pages are
 Jinja2 templates (``templates/``) with autoescaping, so every text from a case, a team or a note
-is shown as text; the SVG charts come from :mod:`game.results.svg`, whose templates escape too.
+is shown as text; the SVG charts come from :mod:`game.results.svg`, which writes all its markup through one
+escaping function.
 CSV cells that a spreadsheet would read as a formula are neutralised.
 
 A round's page prints as a one-page handout (score, sub-scores out of their maximum, the key
@@ -114,23 +115,23 @@ class DecisionView:
         return "✘" if self.missed else ("◆" if self.better_label else "✔")
 
 
-CSS_FILE = Path(__file__).with_name("templates") / "report.css"
+TEMPLATES = Path(__file__).with_name("templates")
+"""The pages, and ``report.css`` they include (printed: the handout on one page, then the appendix)."""
 
 
 @functools.cache
 def _environment() -> jinja2.Environment:
     """Jinja2 with autoescaping on every template: a team name or a note is always text."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(CSS_FILE.parent), autoescape=True,
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
 def _render(template: str, tr: Translator, title: str, **values: Any) -> str:
     """A page in ``tr``'s language: ``_`` and ``ngettext`` translate in the template, ``clock``
-    and ``number`` write times and numbers as the language does."""
+    and ``decimal`` write times and numbers as the language does."""
     return _environment().get_template(template).render(
-        lang=tr.lang, title=title, css=Markup(CSS_FILE.read_text(encoding="utf-8")), _=tr.gettext,
-        ngettext=tr.ngettext, clock=tr.clock, decimal=tr.decimal, icon=_ending_icon,
-        colon=tr.gettext(": "), generated=_when(utc_now()), **values)
+        lang=tr.lang, title=title, _=tr.gettext, ngettext=tr.ngettext, clock=tr.clock, decimal=tr.decimal,
+        icon=_ending_icon, colon=tr.gettext(": "), generated=_when(utc_now()), **values)
 
 
 def round_html(store: ResultStore, stored: StoredSession, lang: str | None = None) -> str:

@@ -15,6 +15,7 @@ from game.i18n import DIFFICULTIES
 from game.play.pace import pace
 from game.ui.menu import case_problems, crisis_label, read_case
 from game.ui.scene import PageScene
+from game.ui.settings import round_seed
 from game.ui.text import Sheet
 from game.ui.widgets import key_name
 
@@ -61,6 +62,9 @@ class BriefingScene(PageScene):
         self.problems = list(problems or [])
         self.demo_wait = 4.0
         self.reloaded = False
+        # The feed's seed, drawn now so that the briefing can show it: a new one for each solo
+        # round, the same for a workshop's teams (settings.round_seed); kept with the round.
+        self.seed = round_seed(app.settings)
         self._caption()
 
     def _caption(self) -> None:
@@ -85,8 +89,9 @@ class BriefingScene(PageScene):
         t, p = self.theme, self.painter
 
         def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 18) -> None:
-            items.append((t.px(gap) + t.line(role), lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour,
-                                                                        width=width)))
+            # A long title wraps rather than losing its end ("… (2010)") in large type.
+            h = p.wrapped_height(text, width, role)
+            items.append((t.px(gap) + h, lambda s, y: p.paragraph(s, text, (0, y + t.px(gap)), width, role, colour)))
 
         def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:
             h = p.wrapped_height(text, width - indent, role) + t.px(6)
@@ -126,8 +131,13 @@ class BriefingScene(PageScene):
         heading(self._("The situation"))
         para(case.briefing.strip())
         heading(self._("Your objectives"))
-        for objective in case.objectives:
-            para("•  " + objective.text, indent=t.px(8))
+        if self.app.settings.hide_objectives:
+            para(self._("The facilitator keeps the objectives for the debrief: find out what matters as you play."),
+                 colour=th.MUTED)
+        else:
+            # The players' wording when the case has one: the debrief's may give the answers away.
+            for objective in case.objectives:
+                para("•  " + objective.for_players, indent=t.px(8))
         heading(self._("The channels you will watch"))
         for channel in case.channels:
             icon = KIND_ICONS.get(channel.kind, "•")
@@ -142,10 +152,21 @@ class BriefingScene(PageScene):
             items.append((t.line("bold") + t.px(4), draw))
         heading(self._("Time"))
         figures = pace(case, self.app.settings.speed)  # the case's own pace when no speed was chosen
-        speed, real = figures.speed, int(round(figures.round_seconds))
+        speed, real = figures.speed, int(round(figures.round_seconds))  # decisions' reading time included
         para(self._("The case lasts {duration} of simulated time. At this speed one real second is {speed} simulated "
                     "seconds, so the round takes about {real}. The facilitator can pause or change the speed at any "
                     "time.", duration=tr.duration(case.duration), speed=tr.number(speed), real=tr.duration(real)))
+        settings = self.app.settings
+        if settings.seed is not None:
+            seed_text = self._("This round's feed: seed {seed}, as asked on the command line.", seed=str(self.seed))
+        elif settings.workshop is not None:
+            seed_text = self._("This round's feed: seed {seed}, the same for every team of the workshop.",
+                               seed=str(self.seed))
+        else:
+            seed_text = self._("This round's feed: seed {seed}. Each round draws a new one, so the feed is never "
+                               "learnt by heart; the seed is kept with the round, and a replay plays it again.",
+                               seed=str(self.seed))
+        para(seed_text, "small", th.MUTED)
         heading(self._("How to play"))
         para(self._("Posts arrive in the feed, messages in the inbox. Flag the real signals (F), dismiss the noise "
                     "(X), answer a post when an answer helps (A). When a decision opens, choose an option (1-9 or a "
@@ -157,7 +178,7 @@ class BriefingScene(PageScene):
 
     def press(self, action: str) -> None:
         if action == "start" and self.case is not None:
-            self.app.replace(self.app.new_scene("live", self.case, self.path))
+            self.app.replace(self.app.new_scene("live", self.case, self.path, self.seed))
         elif action == "reload":
             self.reload()
         elif action == "back":

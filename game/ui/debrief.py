@@ -1,7 +1,9 @@
 """The debrief: the score and its parts, the ending, the run on a chart, feedback per decision,
-the signals caught and missed, the objectives; then replay or back to the menu.
+the signals caught, missed and falsely flagged, the objectives; then replay or back to the menu.
 
-Everything here comes from ``score(session)``; the page is drawn once into a tall sheet.
+Everything here comes from the play layer's typed :class:`~game.play.debrief.Debrief` of
+``score(session)``, worded by :mod:`game.play.words` (the chart reads the session's samples);
+the page is drawn once into a tall sheet.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from pathlib import Path
 
 import pygame
 
+from collections.abc import Callable
+
 from game.engine.model import Case
-from game.engine.rubric import strategy_name
 from game.engine.scoring import score
 from game.engine.session import Session
-from game.i18n import ENDING_KINDS, OBJECTIVE_STATES, PART_NAMES
+from game.i18n import ENDING_KINDS
+from game.play import words
+from game.play.debrief import Debrief, WrittenReview
 from game.ui import theme as th
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
@@ -24,6 +29,28 @@ from game.ui.text import Sheet
 from game.ui.widgets import key_name
 
 OBJECTIVE_MARKS = {True: ("✔", th.GREEN), False: ("✘", th.VERMILLION), None: ("?", th.MUTED)}
+
+
+def merge_marks(marks: list[tuple[int, str]], end: int, plot_width: int,
+                label_width: Callable[[str], int]) -> list[tuple[int, str]]:
+    """Chart marks whose labels would overlap, joined into one label ("3 ✎1" rather than "3✎1").
+
+    Args:
+        marks: ``(t, label)``: decisions and the observer's notes.
+        end: The chart's last second (its right edge).
+        plot_width: Width of the plotting area in pixels.
+        label_width: Width of a label's box in pixels.
+    """
+    merged: list[tuple[int, str]] = []
+    for at, label in sorted(marks):
+        if merged:
+            first, joined = merged[-1]
+            gap = (at - first) / end * plot_width if end else 0
+            if gap < (label_width(joined) + label_width(label)) / 2:
+                merged[-1] = (first, f"{joined} {label}")
+                continue
+        merged.append((at, label))
+    return merged
 
 
 class DebriefScene(PageScene):
@@ -47,6 +74,9 @@ class DebriefScene(PageScene):
         self.path = path
         self.session = session
         self.result = score(session)
+        # What the page shows, typed and worded by the play layer like every other debrief
+        # (terminal, host, report): game/play/debrief.py and game/play/words.py.
+        self.debrief = Debrief.from_result(self.result, case)
         # The round in the results store, the observer's notes, the reflection questions (game/ui/notes.py).
         debrief_setup(self, recording, notes)
 
@@ -63,13 +93,15 @@ class DebriefScene(PageScene):
         return self.stack(self._items(width), width, top=20)
 
     def _items(self, width: int):
-        t, p, r, tr = self.theme, self.painter, self.result, self.tr
-        session, state = self.session, self.session.state
+        t, p, d, tr = self.theme, self.painter, self.debrief, self.tr
+        state = self.session.state
         items: list = []
 
         def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 20) -> None:
-            items.append((t.px(gap) + t.line(role) + t.px(4),
-                          lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour)))
+            # Headings wrap: a long case title in projector type keeps its end (no cut mid-word).
+            h = p.wrapped_height(text, width, role)
+            items.append((t.px(gap) + h + t.px(4),
+                          lambda s, y: p.paragraph(s, text, (0, y + t.px(gap)), width, role, colour)))
 
         def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:
             h = p.wrapped_height(text, width - indent, role) + t.px(4)
@@ -77,25 +109,29 @@ class DebriefScene(PageScene):
 
         team = self.app.settings.team
         heading(self._("Debrief: {title}", title=self.case.title), "title", th.TEXT, gap=0)
-        if team:
-            para(self._("Team: {team}", team=team), "small", th.MUTED)
+        line = self._("Team: {team}", team=team) + " · " if team else ""
+        para(line + self._("feed seed {seed} (kept with the round: a replay plays the same feed)", seed=str(d.seed)), "small",
+             th.MUTED)
+        early = words.ended_early(d, tr)
+        if early:
+            para("⏹ " + early, "small", th.ORANGE)
 
         # The score and the ending side by side.
-        colour, icon = th.ENDING_STYLE.get(r.ending["kind"], (th.GREY, "•"))
+        colour, icon = th.ENDING_STYLE.get(d.ending.get("kind", ""), (th.GREY, "•"))
         ending_w = width // 2
-        ending_text = r.ending["text"]
-        kind = tr.name(ENDING_KINDS, r.ending["kind"])
-        ending_head = f"{icon} " + self._("{heading}: {text}", heading=kind, text=r.ending["title"])
+        ending_text = d.ending.get("text", "")
+        kind = tr.name(ENDING_KINDS, d.ending.get("kind", ""))
+        ending_head = f"{icon} " + self._("{heading}: {text}", heading=kind, text=d.ending.get("title", ""))
         head_h = p.wrapped_height(ending_head, ending_w, "head", max_lines=2)  # a long title wraps
         ending_h = t.line("small") + head_h + t.px(4) + p.wrapped_height(ending_text, ending_w, "body")
         score_h = max(t.line("huge") + t.line("small") + t.px(10), ending_h)
 
         def score_block(s: Sheet, y: int) -> None:
             y += t.px(14)
-            big = p.text(s, tr.decimal(r.score, 0), (0, y), "huge", th.TEXT)
+            big = p.text(s, tr.decimal(d.score, 0), (0, y), "huge", th.TEXT)
             p.text(s, self._("/ 100"), (big.right + t.px(8), big.bottom - t.px(12)), "head", th.MUTED,
                    anchor="bottomleft")
-            p.text(s, self._("score {score} out of 100", score=tr.decimal(r.score, 1)), (0, big.bottom), "small",
+            p.text(s, self._("score {score} out of 100", score=tr.decimal(d.score, 1)), (0, big.bottom), "small",
                    th.MUTED)
             x = width - ending_w
             p.text(s, self._("How it ended"), (x, y), "small", th.MUTED)
@@ -104,16 +140,21 @@ class DebriefScene(PageScene):
 
         items.append((score_h + t.px(20), score_block))
 
-        # The breakdown: a bar per part, with the rubric's note.
+        # The breakdown: a bar per part, with the rubric's note. The label column is as wide as
+        # this language's longest part name, so "Détection des signaux" is not cut in large type.
         heading(self._("Where the points came from"))
-        label_w = t.px(200)
+        bold = t.font("bold")
+        label_w = min(width // 3, max(t.px(200), max((bold.size(words.part_name(x.name, tr))[0] for x in d.parts),
+                                                      default=0) + t.px(12)))
         bar_w = t.px(220)
-        note_w = width - label_w - bar_w - t.px(110)
-        for name, part in r.breakdown.items():
-            label = tr.name(PART_NAMES, name)
-            h = max(t.line("body"), p.wrapped_height(part.note, note_w, "small")) + t.px(8)
+        score_w = t.font("body").size("00,0 / 00")[0] + t.px(16)
+        note_w = width - label_w - bar_w - score_w - t.px(16)
+        for part in d.parts:
+            label = words.part_name(part.name, tr)
+            note = words.part_note(part, tr)
+            h = max(t.line("body"), p.wrapped_height(note, note_w, "small")) + t.px(8)
 
-            def row(s: Sheet, y: int, label: str = label, part=part) -> None:
+            def row(s: Sheet, y: int, label: str = label, part=part, note: str = note) -> None:
                 p.text(s, label, (0, y), "bold", th.TEXT, width=label_w - t.px(8))
                 bar = pygame.Rect(label_w, y + t.px(3), bar_w, t.line("body") - t.px(6))
                 pygame.draw.rect(s.surface, th.CARD, bar, border_radius=t.px(3))
@@ -122,20 +163,22 @@ class DebriefScene(PageScene):
                 pygame.draw.rect(s.surface, th.SKY, fill, border_radius=t.px(3))
                 p.text(s, f"{tr.decimal(part.points, 1)} / {tr.number(part.max)}", (bar.right + t.px(8), y), "body",
                        th.TEXT)
-                p.paragraph(s, part.note, (width - note_w, y), note_w, "small", th.MUTED)
+                p.paragraph(s, note, (width - note_w, y), note_w, "small", th.MUTED)
 
             items.append((h, row))
 
-        # The run on a chart, decisions marked with their numbers.
+        # The run on a chart, decisions marked with their numbers, observer's notes with ✎.
         heading(self._("The run, minute by minute"))
         marks = []
-        for number, feedback in enumerate(r.decisions, 1):
-            at = state.decided_at.get(feedback.decision)
+        for number, review in enumerate(d.decisions, 1):
+            at = state.decided_at.get(review.decision)
             if at is not None:
                 marks.append((at, str(number)))
         marks += [(at, f"✎{number}") for number, (at, _) in enumerate(self.notes, 1)]
         names = {name: self.metric_name(name) for name in state.metrics}
         chart_h = t.px(230)
+        end = max(self.case.duration, state.samples[-1][0] if state.samples else 1, 1)
+        marks = merge_marks(marks, end, width - t.px(130), lambda text: t.font("small").size(text)[0] + t.px(10))
         items.append((chart_h + t.px(6), lambda s, y: timeline(p, s, pygame.Rect(0, y, width, chart_h),
                                                                  state.samples, self.case.duration, names, marks)))
         para(self._("Numbered dashed lines are your decisions (numbers as in the list below). Sentiment and trust: "
@@ -143,89 +186,81 @@ class DebriefScene(PageScene):
 
         # Feedback per decision.
         heading(self._("Your decisions"))
-        if not r.decisions:
+        if not d.decisions:
             para(self._("The case had no decision."), colour=th.MUTED)
-        for number, d in enumerate(r.decisions, 1):
-            missed = d.option is None
-            mark = "✘" if missed else ("✔" if d.better is None else "◆")
-            colour = th.VERMILLION if missed else (th.GREEN if d.better is None else th.ORANGE)
-            items.append((t.px(10) + t.line("bold"), lambda s, y, n=number, d=d, mark=mark, colour=colour:
-                          p.text(s, f"{n}.  {mark}  {d.title}", (0, y + t.px(10)), "bold", colour, width=width)))
-            chose = self._("No decision in time: {label}", label=d.label) if missed else \
-                self._("You chose: {label}", label=d.label)
-            if d.written:
-                self._written(para, d.written)
+        for number, review in enumerate(d.decisions, 1):
+            missed = review.option is None
+            mark = "✘" if missed else ("✔" if review.better is None else "◆")
+            colour = th.VERMILLION if missed else (th.GREEN if review.better is None else th.ORANGE)
+            heading(f"{number}.  {mark}  {review.title}", "bold", colour, gap=10)
+            chose = self._("No decision in time: {label}", label=review.label) if missed else \
+                self._("You chose: {label}", label=review.label)
+            if review.written is not None:
+                self._written(para, review.written)
             else:
                 para(chose, indent=t.px(28))
             meta = self._("Strategy: {strategy} · fit to this crisis {fit} · decided after {took}",
-                          strategy=strategy_name(d.strategy, tr.lang), fit=tr.percent(d.fit),
-                          took=tr.duration(d.seconds_taken))
+                          strategy=words.strategy(review, tr), fit=tr.percent(review.fit),
+                          took=tr.duration(review.seconds_taken))
             para(meta, "small", th.MUTED, indent=t.px(28))
-            if d.feedback:
-                para(d.feedback, indent=t.px(28))
-            if d.why:
-                para(d.why, "small", th.MUTED, indent=t.px(28))
-            if d.better:
-                para(self._("Better: {label}", label=d.better["label"]), "bold", th.GREEN, indent=t.px(28))
-                why = d.better.get("feedback") or d.better.get("why", "")
-                if why:
-                    para(why, "small", th.TEXT, indent=t.px(48))
+            if review.feedback:
+                para(review.feedback, indent=t.px(28))
+            why = words.decision_why(review, tr)
+            if why:
+                para(why, "small", th.MUTED, indent=t.px(28))
+            if review.better:
+                para(self._("Better: {label}", label=review.better.label), "bold", th.GREEN, indent=t.px(28))
+                better_why = words.better_why(review, tr)
+                if better_why:
+                    para(better_why, "small", th.TEXT, indent=t.px(48))
 
-        # Signals.
+        # Signals: caught, missed and false alarms, each post by its author and words.
         heading(self._("Signals"))
-        signals = r.signals
-        caught, missed = signals["caught"], signals["missed"]
-        para(self._("{caught}, {false} (precision {precision}, recall {recall}).",
-                    caught=tr.ngettext("{n} signal caught out of {total}", "{n} signals caught out of {total}",
-                                       len(caught), total=len(caught) + len(missed)),
-                    false=tr.ngettext("with {n} false alarm", "with {n} false alarms", signals["false_flags"]),
-                    precision=tr.percent(signals["precision"]), recall=tr.percent(signals["recall"])))
-        for item in caught:
-            post = session.posts.get(item["post"])
-            if post:
-                when = self._("caught after {after}", after=tr.duration(item["after"]))
-                said = self._("{heading}: {text}", heading=post.name, text=post.text)
-                para(f"✔ {when} — {said}", "small", th.GREEN, indent=t.px(16))
-        for item in missed:
-            post = session.posts.get(item["post"])
-            if post:
-                when = self._("missed (at {at})", at=tr.clock(post.t))
-                said = self._("{heading}: {text}", heading=post.name, text=post.text)
-                para(f"✘ {when} — {said}", "small",
-                     th.ORANGE, indent=t.px(16))
+        signals = d.signals
+        para(words.signal_summary(signals, tr))
+        for post in signals.caught:
+            when = self._("caught after {after}", after=tr.duration(post.after or 0))
+            said = self._("{heading}: {text}", heading=post.name, text=post.text)
+            para(f"✔ {when} — {said}", "small", th.GREEN, indent=t.px(16))
+        for post in signals.missed:
+            when = self._("missed (at {at})", at=tr.clock(post.t or 0))
+            said = self._("{heading}: {text}", heading=post.name, text=post.text)
+            para(f"✘ {when} — {said}", "small", th.ORANGE, indent=t.px(16))
+        for post in signals.false_alarms:
+            when = self._("false alarm (at {at})", at=tr.clock(post.t or 0))
+            said = self._("{heading}: {text}", heading=post.name, text=post.text)
+            para(f"◆ {when} — {said}", "small", th.MUTED, indent=t.px(16))
 
-        # Objectives.
+        # Objectives, as the debrief words them (the briefing may have shown the players' wording).
         heading(self._("Objectives"))
-        for objective in r.objectives:
-            mark, colour = OBJECTIVE_MARKS[objective["met"]]
-            word = tr.name(OBJECTIVE_STATES, objective["met"])
-            para(f"{mark} [{word}] {objective['text']}", colour=colour, indent=t.px(8))
+        for objective in d.objectives:
+            mark, colour = OBJECTIVE_MARKS[objective.met]
+            word = words.objective_state(objective.met, tr)
+            para(f"{mark} [{word}] {objective.text}", colour=colour, indent=t.px(8))
 
         debrief_sections(self, heading, para)
-        if r.crisis:
+        crisis = words.crisis(d, tr)
+        if crisis:
             heading(self._("The crisis, in the terms of the theory"))
-            para(r.crisis, colour=th.MUTED)
+            para(crisis, colour=th.MUTED)
         return items
 
-    def _written(self, para, written: dict) -> None:
-        """A written answer in the debrief: the trainee's own text, how it was read (strategy, the
-        key points said or missing, the red lines crossed) and the authored best answer beside it."""
-        t, tr = self.theme, self.tr
-        para(self._("You wrote: “{text}”", text=written["text"]), "body", th.SKY, indent=t.px(28))
-        para(self._("Read as: {strategy}", strategy=strategy_name(written["strategy"], tr.lang)), "small", th.MUTED,
-             indent=t.px(28))
-        for point in written.get("key_points", []):
-            if point["found"]:
-                para(self._("✔ said: {point}", point=point["label"]), "small", th.GREEN, indent=t.px(48))
+    def _written(self, para: Callable[..., None], written: WrittenReview) -> None:
+        """A written answer (issue 11): the trainee's own text with the phrases the assessment read
+        between brackets, the key points said or missing, the red lines crossed, and the authored
+        best answer beside it (small addition by the ui helper)."""
+        t = self.theme
+        para(self._("You wrote: “{text}”", text=written.marked("[", "]")), "body", th.SKY, indent=t.px(28))
+        for point in written.key_points:
+            if point.found:
+                para(self._("✔ said: {point}", point=point.label), "small", th.GREEN, indent=t.px(48))
             else:
-                para(self._("✘ missing: {point}", point=point["label"]), "small", th.ORANGE, indent=t.px(48))
-        for line in written.get("red_lines", []):
-            if line["found"]:
-                para(self._("⚠ red line crossed: {line}", line=line["label"]), "small", th.VERMILLION,
-                     indent=t.px(48))
-        best = written.get("best") or {}
-        if best.get("post"):
-            para(self._("The authored best answer: “{post}”", post=best["post"]), "small", th.TEXT, indent=t.px(48))
+                para(self._("✘ missing: {point}", point=point.label), "small", th.ORANGE, indent=t.px(48))
+        for line in written.crossed:
+            para(self._("⚠ red line crossed: {line}", line=line.label), "small", th.VERMILLION, indent=t.px(48))
+        if written.best_post:
+            para(self._("The authored best answer: “{post}”", post=written.best_post), "small", th.TEXT,
+                 indent=t.px(48))
 
     def metric_name(self, name: str) -> str:
         return metric_name(self.tr, name, self.case.metric_names)

@@ -1,7 +1,10 @@
-"""F1: the keys for players and facilitators, over whatever screen is showing.
+"""F1: the keys of the screen it is opened on, over that screen.
 
-It is an overlay: the screen under it keeps running and still gets the keys the help does not
-use, so a facilitator can pause, change speed or fire an inject with the help open.
+On the live screen it shows the players' and the facilitator's keys; on the menu, the briefing,
+the debrief and the results screens, the keys those screens take, beside the keys every screen
+takes (F1, F2, F11, M). It is an overlay: the screen under it keeps running and still gets the
+keys the help does not use, so a facilitator can pause, change speed or fire an inject with the
+help open.
 """
 
 from __future__ import annotations
@@ -41,10 +44,92 @@ FACILITATOR_KEYS = (
     ("F1", N_("close this help")),
 )
 
+EVERY_SCREEN_KEYS = (
+    ("F1", N_("close this help")),
+    ("F2", N_("larger type (projector)")),
+    ("F11", N_("full screen")),
+    ("M", N_("sound on / off")),
+)
+MENU_KEYS = (
+    ("↑ ↓  /  J K", N_("choose a case")),
+    ("Enter", N_("open its briefing")),
+    ("N", N_("type the team's or player's name")),
+    ("L", N_("next language")),
+    ("S  /  Shift+S", N_("faster / slower (the round's real length is shown)")),
+    ("O", N_("show or hide the objectives in the briefing")),
+    ("W", N_("workshops")),
+    ("H", N_("history of a team's rounds")),
+    ("F5", N_("read every case again from disk")),
+    ("Esc  /  Q", N_("quit")),
+)
+PAGE_KEYS = (
+    ("↑ ↓  /  J K", N_("scroll")),
+    ("PgUp PgDn", N_("scroll a page (or the mouse wheel)")),
+    ("Home  /  End", N_("top / bottom of the page")),
+)
+BRIEFING_KEYS = (
+    ("Enter", N_("start the round (the clock starts)")),
+    ("F5", N_("read the case again from disk")),
+    ("Esc", N_("back to the menu")),
+    *PAGE_KEYS,
+)
+DEBRIEF_KEYS = (
+    ("Enter  /  Esc", N_("back to the menu")),
+    ("R", N_("play the case again")),
+    ("Q", N_("answer the reflection questions")),
+    ("X", N_("write the debrief as HTML and CSV")),
+    *PAGE_KEYS,
+)
+WORKSHOP_KEYS = (
+    ("← →", N_("previous / next workshop")),
+    ("P", N_("the next team plays the workshop's case")),
+    ("N", N_("new workshop on the case selected in the menu")),
+    ("C", N_("which round of a team counts")),
+    ("X", N_("write the workshop's page as HTML")),
+    ("Esc", N_("back to the menu")),
+    *PAGE_KEYS,
+)
+HISTORY_KEYS = (
+    ("← →", N_("previous / next team")),
+    ("Esc", N_("back to the menu")),
+    *PAGE_KEYS,
+)
+RESUME_KEYS = (
+    ("↑ ↓", N_("choose a round")),
+    ("Enter", N_("resume it (it opens paused)")),
+    ("A", N_("record it as abandoned")),
+    ("Esc", N_("decide later")),
+)
+
+# Each screen's keys: (its title, then the columns of (heading, keys)).
+SCREEN_KEYS: dict[str, tuple[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]]] = {
+    "live": (N_("Keys"), ((N_("Players"), PLAYER_KEYS), (N_("Facilitator"), FACILITATOR_KEYS))),
+    "menu": (N_("Keys of the menu"), ((N_("This screen"), MENU_KEYS), (N_("Every screen"), EVERY_SCREEN_KEYS))),
+    "briefing": (N_("Keys of the briefing"),
+                 ((N_("This screen"), BRIEFING_KEYS), (N_("Every screen"), EVERY_SCREEN_KEYS))),
+    "debrief": (N_("Keys of the debrief"), ((N_("This screen"), DEBRIEF_KEYS), (N_("Every screen"), EVERY_SCREEN_KEYS))),
+    "workshop": (N_("Keys of the workshops"),
+                 ((N_("This screen"), WORKSHOP_KEYS), (N_("Every screen"), EVERY_SCREEN_KEYS))),
+    "history": (N_("Keys of the history"), ((N_("This screen"), HISTORY_KEYS), (N_("Every screen"), EVERY_SCREEN_KEYS))),
+    "resume": (N_("Keys of this screen"), ((N_("This screen"), RESUME_KEYS), (N_("Every screen"), EVERY_SCREEN_KEYS))),
+}
+
+
+def keys_for(screen: str | None) -> tuple[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]]:
+    """The title and the columns of keys for the screen called ``screen`` (the live screen's when unknown)."""
+    return SCREEN_KEYS.get(screen or "live", SCREEN_KEYS["live"])
+
 
 class HelpScene(Scene):
+    """The keys of the screen under it: the one on top of the stack when F1 was pressed."""
+
     name = "help"
     overlay = True
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        under = app.top
+        self.screen = under.name if under is not None else None
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key in (pygame.K_F1, pygame.K_ESCAPE):
@@ -66,23 +151,25 @@ class HelpScene(Scene):
         pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(10))
         pygame.draw.rect(surface, th.YELLOW, box, width=max(2, t.px(2)), border_radius=t.px(10))
         x, y = box.x + t.px(24), box.y + t.px(18)
-        p.text(surface, self._("Keys"), (x, y), "title", th.TEXT)
+        title, columns = keys_for(self.screen)
+        p.text(surface, self._(title), (x, y), "title", th.TEXT)
         y += t.line("title") + t.px(12)
         column = (box.w - t.px(72)) // 2
         # The key column is as wide as this language's longest key name (Entrée, PgPréc PgSuiv...).
         bold = t.font("bold")
-        widest = max(bold.size(key_name(self.tr, key))[0] for key, _ in (*PLAYER_KEYS, *FACILITATOR_KEYS))
+        widest = max(bold.size(key_name(self.tr, key))[0] for _, keys in columns for key, _ in keys)
         key_w = min(column // 2, max(t.px(120), widest + t.px(16)))
-        for index, (heading, keys) in enumerate(((N_("Players"), PLAYER_KEYS), (N_("Facilitator"), FACILITATOR_KEYS))):
+        for index, (heading, keys) in enumerate(columns):
             cx = x + index * (column + t.px(24))
             cy = y
             p.text(surface, self._(heading), (cx, cy), "head", th.ORANGE)
             cy += t.line("head") + t.px(6)
             for key, what in keys:
                 p.text(surface, key_name(self.tr, key), (cx, cy), "bold", th.YELLOW, width=key_w - t.px(6))
-                p.text(surface, self._(what), (cx + key_w, cy), "body", th.TEXT, width=column - key_w)
-                cy += t.line("body") + t.px(6)
-        live = self.app.scene("live")
+                # A long description wraps onto a second line rather than losing its end (projector type).
+                used = p.paragraph(surface, self._(what), (cx + key_w, cy), column - key_w, "body", th.TEXT, max_lines=2)
+                cy += max(t.line("body"), used) + t.px(6)
+        live = self.app.scene("live") if self.screen == "live" else None
         if live is not None:
             items = live.optional_items()  # type: ignore[attr-defined]
             cy = box.bottom - t.px(16) - t.line("small") * (min(3, len(items)) + 1)

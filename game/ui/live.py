@@ -42,7 +42,7 @@ from game.ui.briefing import KIND_ICONS, channel_colour
 from game.ui.dashboard import NOTE_FRESH, Dashboard, Note, draw_notes, metric_name
 from game.ui.decision import SOFT_LIMIT, DecisionPanel, answer_channel, takes_writing
 from game.ui.feed import FeedView
-from game.ui.rounds import record_round
+from game.ui.rounds import record_round, remember_speed
 from game.ui.scene import KeptPart, Scene, fill_except
 from game.ui.widgets import Button, TextField, button_width, draw_button, key_name
 
@@ -388,10 +388,11 @@ class LiveScene(Scene):
                 icon = KIND_ICONS.get(channel.kind, "✉")
                 what = post.subject or post.text
                 heading = self._(inbox_heading(channel.kind.value), name=post.name)
-                self.note(icon, self._("{heading}: {text}", heading=heading, text=what), th.SKY)
+                self.note(icon, self._("{heading}: {text}", heading=heading, text=what), th.SKY, at=post.t)
                 self.app.sound.play("message")
             if post.author == ORGANISATION:
-                self.note("★", self._("Published on {channel}", channel=self.session.channels[post.channel].name), th.BLUE)
+                self.note("★", self._("Published on {channel}", channel=self.session.channels[post.channel].name), th.BLUE,
+                          at=post.t)
 
     def take(self, events: list[Event]) -> None:
         """Turn the engine's events into notes and sounds (posts come from ``_sync_posts``)."""
@@ -413,10 +414,12 @@ class LiveScene(Scene):
                 self.ended = True
                 self.app.sound.play("done")
 
-    def note(self, icon: str, text: str, colour: tuple[int, int, int]) -> None:
+    def note(self, icon: str, text: str, colour: tuple[int, int, int], at: int | None = None) -> None:
+        """A notification, stamped ``at`` (a post's own time: a resumed round's replayed posts keep
+        theirs) or now."""
         if len(text) > NOTE_LENGTH:
             text = text[: NOTE_LENGTH - 1].rstrip() + "…"
-        self.notes.append(Note(icon, text, colour, self.session.t))
+        self.notes.append(Note(icon, text, colour, self.session.t if at is None else at))
         del self.notes[:-MAX_NOTES]
 
     def _alerts(self, alerts: list[Item]) -> None:
@@ -568,6 +571,7 @@ class LiveScene(Scene):
 
     def change_speed(self, step: int) -> None:
         self.app.settings.speed = step_speed(self.speed, step)
+        remember_speed(self.app)  # the next round, and this one if it is resumed, run at it
 
     def toggle_pause(self) -> None:
         self.round.toggle_pause()

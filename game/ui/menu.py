@@ -3,7 +3,10 @@
 Each case folder is listed once, in the interface language when it holds that translation
 (``scenario.fr.yaml``), else in its own. Cases load one per frame, so a folder of many cases (or a
 slow disk) never freezes the window, and a case that fails validation is listed with its first
-error while the others still play. F5 reads every case from disk again, for authors editing one.
+error while the others still play. Once read, they are ordered by difficulty, the beginners' case
+first (and selected, unless the trainer already chose another). F5 reads every case from disk
+again, for authors editing one. The speed goes both ways (S, Shift+S, + and -, a right click) and
+shows how long the selected case's round takes in real time.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from game.engine.diagnostics import CaseError
 from game.engine.loader import case_file, case_files, check_file, load_case
 from game.engine.model import Case
 from game.engine.rubric import crisis_name
+from game.play.pace import pace
 from game.i18n import DIFFICULTIES, LANGUAGE_NAMES, LANGUAGES, Translator
 from game.ui import theme as th
 from game.ui.scene import Scene
+from game.ui.rounds import preferences, remember_speed
 from game.ui.settings import SPEEDS
 from game.ui.widgets import Button, TextField, button_width, draw_button
 from game.ui.workshop import menu_line, open_results_screen
@@ -132,6 +137,23 @@ def find_cases(folders: list[Path], extra: Path | None = None, lang: str = "en")
     return entries
 
 
+DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
+
+
+def menu_order(entries: list[CaseEntry], extra: Path | None = None) -> list[CaseEntry]:
+    """Cases by difficulty, easiest first, then by title; a case named on the command line stays
+    first, and cases that cannot be played come last."""
+    first = [e for e in entries if extra is not None and e.source == extra]
+
+    def rank(entry: CaseEntry) -> tuple[int, int, str]:
+        case = entry.case
+        if case is None:
+            return (1, 0, entry.short_name)
+        return (0, DIFFICULTY_ORDER.get(case.difficulty, len(DIFFICULTY_ORDER)), case.title.casefold())
+
+    return first + sorted((e for e in entries if e not in first), key=rank)
+
+
 def crisis_label(case: Case, tr: Translator) -> str:
     return crisis_name(case.crisis, tr.lang)
 
@@ -160,6 +182,9 @@ class MenuScene(Scene):
         self.buttons: list[Button] = []
         self.rows: list[tuple[int, pygame.Rect]] = []
         self.demo_wait = 1.5
+        self.chosen = False  # the trainer moved the selection: ordering the list keeps their case
+        self.ordered = False
+        self.list_top = 0  # where the list of cases starts, below the settings (set by the layout)
 
     # --- the cases -------------------------------------------------------------------
 
@@ -170,6 +195,16 @@ class MenuScene(Scene):
     def finish_loading(self) -> None:
         for entry in self.entries:
             entry.load()
+        self.order()
+
+    def order(self) -> None:
+        """Once every case is read: easiest first, and selected unless the trainer chose one."""
+        if self.ordered or self.loading:
+            return
+        current = self.entries[self.selected] if self.entries and self.chosen else None
+        self.entries = menu_order(self.entries, self.extra)
+        self.selected = self.entries.index(current) if current in self.entries else 0
+        self.ordered = True
 
     def entry_for(self, path: Path) -> CaseEntry:
         wanted = CaseEntry(Path(path), self.app.settings.lang)
@@ -177,6 +212,8 @@ class MenuScene(Scene):
             if entry.key == wanted.key:
                 return entry
         self.entries.insert(0, wanted)
+        if self.selected or self.chosen:
+            self.selected += 1  # the same case stays selected
         return wanted
 
     def first_playable(self) -> CaseEntry | None:
@@ -207,7 +244,9 @@ class MenuScene(Scene):
         current = self.entries[self.selected].key if self.entries else None
         self.entries = find_cases(self.folders, self.extra, self.app.settings.lang)
         keys = [e.key for e in self.entries]
+        # Read again one per frame, then ordered (update) with the same case still selected.
         self.selected = keys.index(current) if current in keys else min(self.selected, max(0, len(keys) - 1))
+        self.chosen, self.ordered = self.chosen or current in keys, False
         count = len(self.entries)
         self.message = lambda: self.tr.ngettext("{n} case read again from disk.", "{n} cases read again from disk.",
                                                 count)
@@ -231,6 +270,12 @@ class MenuScene(Scene):
             return True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             return self.click(event.pos)
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 3:  # a right click: the speed goes down
+            speed = next((b for b in self.buttons if b.action == "speed"), None)
+            if speed is not None and speed.hit(event.pos):
+                self.cycle_speed(-1)
+                return True
+            return False
         if event.type == pygame.MOUSEWHEEL:
             self.move(-event.y)
             return True
@@ -248,8 +293,14 @@ class MenuScene(Scene):
             self.team.editing = True
         elif key == pygame.K_l:
             self.cycle_language()
+        elif key == pygame.K_o:
+            self.toggle_objectives()
         elif key == pygame.K_s:
+            self.cycle_speed(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+        elif key in (pygame.K_PLUS, pygame.K_KP_PLUS, pygame.K_EQUALS):
             self.cycle_speed(1)
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.cycle_speed(-1)
         elif key == pygame.K_F5:
             self.reload()
         elif key in (pygame.K_w, pygame.K_h):
@@ -270,7 +321,7 @@ class MenuScene(Scene):
                 return True
         for index, rect in self.rows:
             if rect.collidepoint(pos):
-                self.selected = index
+                self.selected, self.chosen = index, True
                 self.open(self.entries[index])
                 return True
         self.team.editing = False
@@ -283,6 +334,8 @@ class MenuScene(Scene):
             self.cycle_language()
         elif action == "speed":
             self.cycle_speed(1)
+        elif action == "objectives":
+            self.toggle_objectives()
         elif action == "projector":
             self.app.toggle_projector()
         elif action == "sound":
@@ -295,6 +348,7 @@ class MenuScene(Scene):
     def move(self, step: int) -> None:
         if self.entries:
             self.selected = max(0, min(len(self.entries) - 1, self.selected + step))
+            self.chosen = True
 
     def cycle_language(self) -> None:
         lang = self.app.settings.lang
@@ -302,11 +356,31 @@ class MenuScene(Scene):
         self.app.set_language(following)
 
     def cycle_speed(self, step: int) -> None:
-        """The case's own pace (None), then each speed of :data:`SPEEDS`, and round again."""
+        """S, +, a click: one step faster (wrapping round); Shift+S, -, a right click: slower."""
         speed = self.app.settings.speed
-        choices: list[float | None] = [None, *SPEEDS]
+        choices: list[float | None] = [None, *SPEEDS]  # the case's own pace, then each speed
         index = 0 if speed is None else 1 + min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
         self.app.settings.speed = choices[(index + step) % len(choices)]
+        remember_speed(self.app)
+
+    def toggle_objectives(self) -> None:
+        """O: the briefing shows the objectives, or keeps them for the debrief (a facilitator who
+        wants the team to find out what matters). Kept for the next start."""
+        settings = self.app.settings
+        settings.hide_objectives = not settings.hide_objectives
+        preferences(self.app).keep_hide_objectives(settings.hide_objectives)
+
+    def speed_label(self) -> str:
+        """The speed, and how long the selected case's round takes at it in real time."""
+        tr, speed = self.tr, self.app.settings.speed
+        label = self._("Speed: the case's pace") if speed is None else \
+            self._("Speed: 1 s = {speed} s", speed=tr.number(speed))
+        entry = self.entries[self.selected] if self.entries else None
+        if entry is not None and entry.case is not None:
+            # The real length the live screen will take, decisions' reading time included (game/play/pace.py).
+            real = int(round(pace(entry.case, speed).round_seconds))
+            label = self._("{speed} · the round takes up to {real}", speed=label, real=tr.duration(real))
+        return label
 
     # --- update and draw -------------------------------------------------------------
 
@@ -315,6 +389,7 @@ class MenuScene(Scene):
             if not entry.loaded:
                 entry.load()  # one case per frame
                 break
+        self.order()
         if self.app.settings.demo and not self.loading and self.app.top is self:
             self.demo_wait -= dt
             if self.demo_wait <= 0:
@@ -335,25 +410,29 @@ class MenuScene(Scene):
         def state(on: bool) -> str:
             return tr.pgettext("setting", "on") if on else tr.pgettext("setting", "off")
 
-        x, y = t.px(40), t.px(120)
+        y = t.px(120)
         h = t.line("body") + t.px(10)
         items = [
             ("lang", self._("Language: {name}", name=LANGUAGE_NAMES[s.lang]), "L"),
-            ("speed", self._("Speed: the case's pace") if s.speed is None else
-             self._("Speed: 1 s = {speed} s", speed=tr.number(s.speed)), "S"),
+            ("speed", self.speed_label(), "S"),
+            ("objectives", self._("Objectives in the briefing: {state}",
+                                  state=tr.pgettext("setting", "hidden") if s.hide_objectives
+                                  else tr.pgettext("setting", "shown")), "O"),
             ("projector", self._("Projector type: {state}", state=state(s.projector)), "F2"),
             ("sound", self._("Sound: {state}", state=state(not self.app.sound.muted)), "M"),
             ("reload", self._("Reload"), "F5"),
         ]
         buttons = []
-        x = t.px(40) + t.px(300) + t.px(16)
+        left = t.px(40)
+        x = left + t.px(300) + t.px(16)
         gap = t.px(10)
         right = self.app.size[0] - t.px(40)
-        widths = [button_width(p, label, key, "body") for _, label, key in items]
-        if x + sum(widths) + gap * (len(items) - 1) > right:  # a narrow window: the buttons share the row
-            share = max(t.px(60), (right - x - gap * (len(items) - 1)) // len(items))
-            widths = [min(w, share) for w in widths]
-        for (action, label, key), w in zip(items, widths):
+        # Whole labels, on as many rows as they need (large type, a narrow window, long French
+        # words): a toggle cut to "Vitesse…" no longer says what it is set to.
+        for action, label, key in items:
+            w = min(button_width(p, label, key, "body"), right - left)
+            if x + w > right and x > left:
+                x, y = left, y + h + gap
             buttons.append(Button(action, label, key, pygame.Rect(x, y, w, h)))
             x += w + gap
         return buttons
@@ -362,8 +441,9 @@ class MenuScene(Scene):
         t = self.theme
         w, h = self.app.size
         self.buttons = self._settings_buttons()
-        top = t.px(180)
-        bottom = h - t.px(60)
+        top = max(t.px(180), max(b.rect.bottom for b in self.buttons) + t.line("head") + t.px(14))
+        self.list_top = top
+        bottom = h - self.footer_height() - t.px(28)
         row_h = t.line("head") + 2 * t.line("small") + t.px(18)
         visible = max(1, (bottom - top) // (row_h + t.px(8)))
         if self.selected < self.scroll:
@@ -376,6 +456,17 @@ class MenuScene(Scene):
         for index in range(self.scroll, min(len(self.entries), self.scroll + visible)):
             self.rows.append((index, pygame.Rect(t.px(40), y, w - t.px(80), row_h)))
             y += row_h + t.px(8)
+
+    def footer_text(self) -> str:
+        message = self.message() if self.message else ""
+        return message or self._("↑↓ choose a case · Enter open · N team name · L language · S speed · "
+                                 "O objectives · F5 reload · F2 projector · M sound · F11 full screen · F1 help · "
+                                 "Esc quit")
+
+    def footer_height(self) -> int:
+        """The footer wraps onto a second line when the keys do not fit (large type)."""
+        t, w = self.theme, self.app.size[0]
+        return min(2 * t.line("small"), self.painter.wrapped_height(self.footer_text(), w - t.px(80), "small"))
 
     def team_rect(self) -> pygame.Rect:
         t = self.theme
@@ -393,25 +484,25 @@ class MenuScene(Scene):
         self.team.draw(p, surface, self.team_rect(), self._("N to type a name"))
         for button in self.buttons:
             draw_button(p, surface, button, "body")
-        p.text(surface, self._("Cases"), (t.px(40), t.px(180) - t.line("head") - t.px(4)), "head", th.TEXT)
+        top = self.list_top or t.px(180)
+        p.text(surface, self._("Cases"), (t.px(40), top - t.line("head") - t.px(4)), "head", th.TEXT)
         if not self.entries:
             folders = ", ".join(str(f) for f in self.folders) or "scenarios/"
-            p.text(surface, self._("No case found in {folders}.", folders=folders), (t.px(40), t.px(190)), "body",
-                   th.MUTED)
+            p.text(surface, self._("No case found in {folders}.", folders=folders), (t.px(40), top + t.px(10)),
+                   "body", th.MUTED)
         for index, rect in self.rows:
             self._draw_entry(surface, self.entries[index], rect, index == self.selected)
         if self.scroll > 0:
-            p.text(surface, "▲", (w - t.px(30), t.px(180)), "body", th.MUTED)
+            p.text(surface, "▲", (w - t.px(30), top), "body", th.MUTED)
+        footer_h = self.footer_height()
+        footer_y = h - t.px(22) - footer_h
         if self.rows and self.rows[-1][0] < len(self.entries) - 1:
-            p.text(surface, "▼", (w - t.px(30), h - t.px(80)), "body", th.MUTED)
-        message = self.message() if self.message else ""
-        footer = message or self._("↑↓ choose a case · Enter open · N team name · L language · S speed · "
-                                   "F5 reload · F2 projector · M sound · F11 full screen · F1 help · Esc quit")
-        colour = th.ORANGE if message else th.MUTED
-        p.text(surface, footer, (t.px(40), h - t.px(40)), "small", colour, width=w - t.px(80))
-        p.text(surface, menu_line(self), (w - t.px(40), h - t.px(58)), "small", th.SKY, anchor="bottomright")
+            p.text(surface, "▼", (w - t.px(30), footer_y - t.px(40)), "body", th.MUTED)
+        colour = th.ORANGE if self.message else th.MUTED
+        p.paragraph(surface, self.footer_text(), (t.px(40), footer_y), w - t.px(80), "small", colour, max_lines=2)
+        p.text(surface, menu_line(self), (w - t.px(40), footer_y - t.px(4)), "small", th.SKY, anchor="bottomright")
         if self.app.problems:
-            p.text(surface, "⚠ " + self.app.problems[0], (t.px(40), h - t.px(22)), "small", th.ORANGE,
+            p.text(surface, "⚠ " + self.app.problems[0], (t.px(40), h - t.px(20)), "small", th.ORANGE,
                    width=w - t.px(80))
 
     def _draw_entry(self, surface: pygame.Surface, entry: CaseEntry, rect: pygame.Rect, selected: bool) -> None:

@@ -14,7 +14,7 @@ import pygame
 
 from game.results.store import StoreError, StoredSession
 from game.ui import theme as th
-from game.ui.rounds import open_results, resume_round
+from game.ui.rounds import open_results, restore_speed, resume_round
 from game.ui.scene import Scene
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 
 def offer_resume(app: App) -> None:
-    """Resume the round the command line named, or offer the rounds that stopped."""
+    """Resume the round the command line named, or offer the rounds that stopped.
+
+    It runs once at start, so it also brings back the speed chosen last time.
+    """
+    restore_speed(app)
     store = open_results(app)
     if store is None or not store.available:
         return

@@ -18,6 +18,7 @@ from game.results.recording import Recording, ResumeError, resume_from_disk, sta
 from game.results.report import csv_rows, round_html, write_csv
 from game.results.store import ResultStore, StoredSession, StoreError
 from game.results.workshop import export_file_name
+from game.ui.settings import Preferences
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -37,6 +38,37 @@ def open_results(app: App) -> ResultStore | None:
             app.problems.append(store.problem)
     app._results, app._results_opened = store, True  # type: ignore[attr-defined]
     return store
+
+
+def preferences(app: App) -> Preferences:
+    """What this window remembers between rounds and starts (``window.json`` beside the results;
+    nothing on disk for a window that keeps no rounds)."""
+    prefs = getattr(app, "_preferences", None)
+    if prefs is None:
+        store = open_results(app)
+        path = getattr(store, "path", None) if store is not None else None
+        prefs = Preferences(Path(path).parent if isinstance(path, str | Path) else None)
+        app._preferences = prefs  # type: ignore[attr-defined]
+    return prefs
+
+
+def restore_speed(app: App) -> None:
+    """At start: the speed chosen last time, unless the command line gave one, and whether the
+    facilitator hides the objectives."""
+    settings = app.settings
+    prefs = preferences(app)
+    speed = prefs.speed
+    if speed is not None and not settings.speed_given and not (settings.demo or settings.screenshot):
+        settings.speed = speed
+    if prefs.hide_objectives is not None:
+        settings.hide_objectives = prefs.hide_objectives
+
+
+def remember_speed(app: App) -> None:
+    """The speed was changed (menu or round): keep it for the next round, and for this round's resume."""
+    live = app.scene("live")
+    recording = getattr(live, "recording", None)
+    preferences(app).keep_speed(app.settings.speed, recording.session_id if recording is not None else None)
 
 
 def close_results(app: App) -> None:
@@ -64,6 +96,7 @@ def record_round(app: App, case: Case, path: Path, seed: int) -> tuple[Session, 
         if recording is not None:
             if log is not None and log.problem:
                 recording.stream.also_problem = log.problem
+            preferences(app).keep_speed(settings.speed, recording.session_id)
             return session, recording
         if store.problem and store.problem not in app.problems:
             app.problems.append(store.problem)
@@ -80,6 +113,11 @@ def resume_round(app: App, stored: StoredSession) -> str | None:
     except (ResumeError, StoreError, sqlite3.Error) as exc:
         return str(exc)
     app.settings.team = stored.team
+    # The round runs at the speed it was played at (kept as it changed), not the menu's.
+    prefs = preferences(app)
+    speed = prefs.round_speed(stored.id) or prefs.speed
+    if speed is not None:
+        app.settings.speed = speed
     live: Any = app.new_scene("live", session.case, path, session=session, recording=recording)
     live.paused = True  # the team gets its bearings before the clock runs again
     live.observer_notes = list(recording.notes)

@@ -4,7 +4,9 @@ itself so that every screen can read it without importing the app."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,10 +35,15 @@ class Settings:
     # Simulated seconds per real second; None: the case's own pace (game/play/pace.py: the round lasts
     # what its briefing announces and every decision leaves its reading time), as in the terminal.
     speed: float | None = None
+    speed_given: bool = False  # --speed on the command line: it wins over the speed kept from last time
     projector: bool = False
+    hide_objectives: bool = False  # the briefing keeps the case's objectives for the debrief (menu: O)
     fullscreen: bool = False
     demo: bool = False
-    seed: int = 1
+    # The feed's seed. None (the command line gave no --seed): each solo round draws a new one, so
+    # a player does not learn the feed by heart; a workshop's teams share SHARED_SEED. An App built
+    # in code (tests) keeps 1, so that it plays the same round every time.
+    seed: int | None = 1
     screenshot: Path | None = None
     log: Path | None = None
     size: tuple[int, int] = BASE_SIZE
@@ -65,10 +72,11 @@ class Settings:
             scenarios=folders,
             lang=lang if lang in LANGUAGES else "en",
             speed=float(speed) if speed else (DEMO_SPEED if demo else None),
+            speed_given=bool(speed),
             projector=bool(getattr(args, "projector", False)),
             fullscreen=bool(getattr(args, "fullscreen", False)),
             demo=demo,
-            seed=int(getattr(args, "seed", 1) or 1),
+            seed=int(args.seed) if getattr(args, "seed_given", False) else None,
             screenshot=Path(screenshot) if screenshot else None,
             log=Path(log) if log else None,
             size=_window_size(),
@@ -77,6 +85,93 @@ class Settings:
             resume=getattr(args, "resume", None),
             team=getattr(args, "team", None) or "",
         )
+
+
+SHARED_SEED = 1
+"""The seed of a workshop's rounds when none was given: every team reads the same feed (the
+host's default too, ``crisis-sim host --seed``)."""
+
+
+def round_seed(settings: Settings) -> int:
+    """The seed of the round about to start: the one asked for, the workshop's, or a new one.
+
+    The demo and the screenshot tour always play the same round, for pictures that do not change.
+    """
+    if settings.seed is not None:
+        return settings.seed
+    if settings.workshop or settings.demo or settings.screenshot:
+        return SHARED_SEED
+    return random.SystemRandom().randrange(1, 100_000)
+
+
+# --- what the window remembers between rounds and starts -------------------------------------
+
+PREFERENCES = "window.json"
+ROUND_SPEEDS_KEPT = 50
+
+
+class Preferences:
+    """The speed chosen last, the speed each round was played at (so that a resumed round runs at
+    its own) and whether the briefing hides the objectives, in ``window.json`` beside the results
+    database.
+
+    Only a window that keeps its rounds (the command line's, or one given a data folder) has a
+    file; tests and benchmarks never write to the user's data folder.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / PREFERENCES if folder is not None else None
+        self.data: dict[str, Any] = {}
+        if self.path is not None:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            self.data = data if isinstance(data, dict) else {}
+
+    @property
+    def speed(self) -> float | None:
+        return _speed(self.data.get("speed"))
+
+    def round_speed(self, round_id: str) -> float | None:
+        rounds = self.data.get("rounds")
+        return _speed(rounds.get(round_id)) if isinstance(rounds, dict) else None
+
+    @property
+    def hide_objectives(self) -> bool | None:
+        value = self.data.get("hide_objectives")
+        return value if isinstance(value, bool) else None
+
+    def keep_hide_objectives(self, hide: bool) -> None:
+        self.data["hide_objectives"] = hide
+        self._save()
+
+    def keep_speed(self, speed: float | None, round_id: str | None = None) -> None:
+        """Remember ``speed`` as the last one chosen, and as the speed of ``round_id`` (None: the case's pace)."""
+        self.data["speed"] = speed
+        if round_id:
+            rounds = self.data.get("rounds")
+            rounds = dict(rounds) if isinstance(rounds, dict) else {}
+            rounds.pop(round_id, None)
+            rounds[round_id] = speed
+            self.data["rounds"] = dict(list(rounds.items())[-ROUND_SPEEDS_KEPT:])
+        self._save()
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.data, indent=1), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            pass  # a read-only folder: the window forgets the speed, and plays on
+
+
+def _speed(value: Any) -> float | None:
+    """A speed read from the file, if it is one the menu offers (a hand-edited file cannot set 0)."""
+    return float(value) if isinstance(value, int | float) and float(value) in SPEEDS else None
 
 
 def _window_size() -> tuple[int, int]:

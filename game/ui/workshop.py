@@ -42,11 +42,22 @@ def menu_line(menu: Any) -> str:
     wid = menu.app.settings.workshop
     store = getattr(menu.app, "_results", None)
     if wid and store is not None and store.available:
+        team = menu.app.settings.team
         try:
             w = ws.get(store, wid)
-        except StoreError:
+            played = {s.team for s in ws.ranking(store, w) if s.session_id}
+            following = ws.next_team(store, w)
+        except (StoreError, sqlite3.Error):
             return line
-        line = menu._("Workshop {name}: {team} plays", name=w.name, team=menu.app.settings.team or "—") + " · " + line
+        if team and team in played:  # its round is over: the footer must not say it still plays
+            if following:
+                now = menu._("Workshop {name}: {team} has played; next team: {next} (W, then P)", name=w.name,
+                             team=team, next=following)
+            else:
+                now = menu._("Workshop {name}: every team has played", name=w.name)
+        else:
+            now = menu._("Workshop {name}: {team} plays", name=w.name, team=team or "—")
+        line = now + " · " + line
     return line
 
 

@@ -1,0 +1,330 @@
+"""The window as a trainer meets it (issue 17): help for the screen it is opened on, the beginners'
+case first, the speed both ways with the round's real length and kept between rounds and starts,
+a new feed for each solo round, a resumed round at its own speed and times, objectives worded for
+players or hidden, a typed debrief that fits in projector type, and the workshop footer."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import json
+import shutil
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.engine.bots import BOTS, play
+from game.engine.loader import load_case
+from game.results import workshop as ws
+from game.results.store import ResultStore
+from game.ui.app import App, Settings, open_app
+from game.ui.debrief import merge_marks
+from game.ui.resume import offer_resume
+from game.ui.settings import SHARED_SEED, round_seed
+
+from conftest import SCENARIOS, TINY
+
+FRAME = 0.25
+
+
+def key(app: App, k: int, mod: int = 0) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode="", scancode=0))
+    app.frame(0.0)
+
+
+def run_until(app: App, done, limit: int = 20_000) -> None:
+    for _ in range(limit):
+        if done():
+            return
+        app.frame(FRAME)
+    raise AssertionError("the condition was never met")
+
+
+def shown(app: App) -> str:
+    return " ".join(app.shown())
+
+
+def whole_page(app: App) -> str:
+    """Everything a scrolling page shows, top to bottom."""
+    page = app.top
+    text = shown(app)
+    while page.scroll < page.max_scroll:
+        key(app, pygame.K_PAGEDOWN)
+        text += " " + shown(app)
+    return text
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    folder = tmp_path / "cases"
+    (folder / "tiny").mkdir(parents=True)
+    for name in ("scenario.yaml", "scenario.fr.yaml"):
+        shutil.copy(TINY / name, folder / "tiny" / name)
+    return folder
+
+
+def make_app(cases: Path, data: Path | None = None, **kwargs) -> App:
+    kwargs.setdefault("speed", 20.0)  # the window's default is the case's own pace; these play at 1 s = 20 s
+    app = open_app(Settings(scenarios=[cases], lang=kwargs.pop("lang", "en"), data_dir=data, **kwargs))
+    app.scene("menu").finish_loading()
+    app.frame(0.0)
+    return app
+
+
+def start_round(app: App, team: str = "Red") -> None:
+    app.scene("menu").team.text = team
+    app.settings.team = team
+    key(app, pygame.K_RETURN)  # the briefing
+    key(app, pygame.K_RETURN)  # the clock starts
+    assert app.top.name == "live"
+
+
+# --- the menu ---------------------------------------------------------------------------------
+
+
+def test_f1_on_the_menu_shows_the_menus_keys_and_in_a_round_the_players_keys(cases: Path) -> None:
+    app = make_app(cases)
+    try:
+        key(app, pygame.K_F1)
+        text = shown(app)
+        assert app.top.name == "help" and "Keys of the menu" in text
+        assert "choose a case" in text and "faster / slower" in text
+        assert "flag as a real signal" not in text  # the in-game keys are not the menu's
+        key(app, pygame.K_F1)
+        start_round(app)
+        key(app, pygame.K_F1)
+        text = shown(app)
+        assert "flag as a real signal" in text and "Keys of the menu" not in text
+    finally:
+        app.close()
+
+
+def test_the_shipped_cases_are_listed_easiest_first_and_the_beginners_case_is_selected() -> None:
+    app = open_app(Settings(scenarios=[SCENARIOS], lang="en"))
+    try:
+        menu = app.scene("menu")
+        menu.finish_loading()
+        app.frame(0.0)
+        ranks = [{"easy": 0, "medium": 1, "hard": 2}[e.case.difficulty] for e in menu.entries]
+        assert ranks == sorted(ranks) and ranks[0] == 0
+        assert menu.entries[menu.selected].case.id == "brand-page-first-weeks"
+        # and the line the trainer reads first is that case's title
+        assert shown(app).index(menu.entries[0].case.title) < shown(app).index(menu.entries[-1].case.title)
+    finally:
+        app.close()
+
+
+def test_the_menus_speed_goes_both_ways_and_shows_the_rounds_real_length(cases: Path) -> None:
+    app = make_app(cases)
+    try:
+        start = app.settings.speed
+        assert "the round takes" in shown(app)
+        key(app, pygame.K_s)
+        faster = app.settings.speed
+        assert faster > start
+        key(app, pygame.K_s, pygame.KMOD_SHIFT)
+        assert app.settings.speed == start
+        key(app, pygame.K_MINUS)
+        assert app.settings.speed < start
+        # The tiny case lasts 20 minutes: at 1 s = 20 s its round takes a minute, and more while a
+        # decision leaves the time to read it (game/play/pace.py): the label gives the longest.
+        app.settings.speed = 20.0
+        app.frame(0.0)
+        label = next(b.label for b in app.scene("menu").buttons if b.action == "speed")
+        assert label.startswith("Speed: 1 s = 20 s · the round takes up to 1")
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_setting_of_the_menu_is_cut_in_projector_type_at_1280x720(cases: Path, lang: str) -> None:
+    app = make_app(cases, lang=lang, projector=True, size=(1280, 720))
+    try:
+        menu = app.scene("menu")
+        font = app.painter.theme.font("body")
+        for button in menu.buttons:
+            assert button.rect.right <= app.size[0], button.label
+            assert font.size(button.label)[0] < button.rect.w, button.label  # the whole label fits
+        assert "…" not in shown(app).split("Cases")[0].split("Cas")[0]
+    finally:
+        app.close()
+
+
+# --- speed, seed, resume ----------------------------------------------------------------------
+
+
+def test_the_speed_chosen_in_a_round_is_kept_for_the_next_round_and_the_next_start(cases: Path,
+                                                                                     tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = make_app(cases, data)
+    try:
+        start_round(app)
+        live = app.top
+        live.change_speed(1)
+        live.change_speed(1)
+        chosen = app.settings.speed
+        assert chosen > 20.0
+        key(app, pygame.K_ESCAPE)
+        key(app, pygame.K_y)  # leave the round
+        assert app.top.name == "menu"
+        start_round(app, "Blue")
+        app.frame(FRAME)
+        assert app.top.round.clock.speed == chosen
+    finally:
+        app.close()
+    assert json.loads((data / "window.json").read_text())["speed"] == chosen
+    again = make_app(cases, data)
+    try:
+        offer_resume(again)  # what the window does at start
+        assert again.settings.speed == chosen
+    finally:
+        again.close()
+
+
+def test_a_solo_round_draws_a_new_seed_shown_and_kept_while_a_workshop_shares_one(cases: Path,
+                                                                                  tmp_path: Path) -> None:
+    solo = Settings(seed=None)
+    assert len({round_seed(solo) for _ in range(20)}) > 1
+    assert round_seed(Settings(seed=None, workshop="w1")) == SHARED_SEED
+    assert round_seed(Settings(seed=7)) == 7
+    data = tmp_path / "data"
+    app = make_app(cases, data, seed=None)
+    try:
+        key(app, pygame.K_RETURN)
+        briefing = app.top
+        key(app, pygame.K_END)  # the time section, at the end of the briefing
+        assert f"seed {briefing.seed}. Each round draws a new one" in shown(app)
+        key(app, pygame.K_RETURN)
+        live = app.top
+        assert live.session.seed == briefing.seed
+        session_id = live.recording.session_id
+        live.bot = BOTS["best"](1)
+        run_until(app, lambda: app.top.name == "debrief")
+        assert f"feed seed {briefing.seed}" in shown(app)
+    finally:
+        app.close()
+    with ResultStore(data / "results.db") as store:
+        assert store.session(session_id).seed == briefing.seed  # kept with the round: replay works
+
+
+def test_a_resumed_round_runs_at_its_own_speed_and_its_notifications_keep_their_times(cases: Path,
+                                                                                      tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = make_app(cases, data)
+    try:
+        start_round(app)
+        live = app.top
+        live.change_speed(1)
+        live.change_speed(1)
+        played_at = app.settings.speed
+        run_until(app, lambda: live.session.t >= 300)  # the boss's call came in at 00:03:00
+        closed = live.recording.session_id
+    finally:
+        app.close()  # the window closes mid-round: the round can be resumed
+    app = make_app(cases, data, speed=5.0)
+    try:
+        app.settings.speed = 5.0  # another speed on the menu meanwhile
+        offer_resume(app)
+        app.frame(0.0)
+        key(app, pygame.K_RETURN)
+        resumed = app.top
+        assert resumed.name == "live" and resumed.recording.session_id == closed
+        assert app.settings.speed == played_at
+        run_until(app, lambda: any("Call from" in n.text for n in resumed.notes), limit=200)
+        call = next(n for n in resumed.notes if "Call from" in n.text)
+        post = next(p for p in resumed.session.feed if p.channel == "phone")
+        assert call.t == post.t < resumed.session.t  # not the resume time
+    finally:
+        app.close()
+
+
+# --- briefing, debrief, workshop --------------------------------------------------------------
+
+
+def test_the_briefing_shows_the_players_wording_of_an_objective_and_the_trainer_can_hide_them() -> None:
+    nestle = SCENARIOS / "nestle-kitkat-2010"
+    app = open_app(Settings(scenarios=[nestle.parent], lang="en"))
+    try:
+        case = load_case(nestle).case
+        transparent = next(o for o in case.objectives if o.id == "transparent")
+        assert "Cargill" in transparent.text and "Cargill" not in (transparent.player or "")
+        app.push(app.new_scene("briefing", case, nestle / "scenario.yaml"))
+        app.frame(0.0)
+        text = whole_page(app)
+        assert transparent.player in text and "through Cargill" not in text
+        app.pop()
+        app.settings.hide_objectives = True
+        app.push(app.new_scene("briefing", case, nestle / "scenario.yaml"))
+        app.frame(0.0)
+        text = whole_page(app)
+        assert transparent.player not in text and "keeps the objectives for the debrief" in text
+    finally:
+        app.close()
+
+
+def test_hiding_the_objectives_is_a_menu_toggle_kept_for_the_next_start(cases: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = make_app(cases, data)
+    try:
+        key(app, pygame.K_o)
+        assert app.settings.hide_objectives
+        assert "Objectives in the briefing: hidden" in shown(app)
+    finally:
+        app.close()
+    again = make_app(cases, data)
+    try:
+        offer_resume(again)
+        assert again.settings.hide_objectives
+    finally:
+        again.close()
+
+
+def test_chart_marks_that_would_overlap_share_one_label() -> None:
+    def width(text: str) -> int:
+        return 10 * len(text) + 4
+    marks = merge_marks([(600, "3"), (610, "✎1"), (1800, "4")], 2700, 900, width)
+    assert marks == [(600, "3 ✎1"), (1800, "4")]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_debrief_title_wraps_in_projector_type_and_lists_false_alarms(lang: str, tmp_path: Path) -> None:
+    nestle = SCENARIOS / "nestle-kitkat-2010"
+    app = open_app(Settings(scenarios=[SCENARIOS], lang=lang, projector=True, size=(1280, 720)))
+    try:
+        case = load_case(nestle, lang).case
+        played = play(case, 1, "worst")
+        app.push(app.new_scene("debrief", case, nestle / "scenario.yaml", played))
+        app.frame(0.0)
+        debrief = app.top
+        assert debrief.debrief.score == debrief.result.score  # the typed Debrief is what it shows
+        assert "(2010)" in shown(app)  # the end of the long title is on screen, not cut off
+        text = whole_page(app)
+        alarms = debrief.debrief.signals.false_alarms
+        assert alarms and (alarms[0].text[:30] in text)
+    finally:
+        app.close()
+
+
+def test_after_a_workshop_team_finished_the_menu_no_longer_says_it_plays(cases: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = make_app(cases, data)
+    try:
+        store = ResultStore(data / "results.db")
+        workshop = ws.create(store, "Monday", "tiny", ["Red", "Blue"])
+        store.close()
+        app.settings.workshop = workshop.id
+        start_round(app, "Red")
+        app.top.bot = BOTS["best"](1)
+        run_until(app, lambda: app.top.name == "debrief")
+        key(app, pygame.K_ESCAPE)
+        assert app.top.name == "menu"
+        text = shown(app)
+        assert "Red plays" not in text
+        assert "Workshop Monday: Red has played; next team: Blue" in text
+    finally:
+        app.close()
