@@ -876,7 +876,10 @@ def test_a_written_round_in_the_window_publishes_the_text_and_debriefs_it(tmp_pa
         for _ in range(40):
             key(app, pygame.K_PAGEDOWN)
             words += " " + shown(app)
-        assert f"You wrote: “{text}”" in words
+        # The text as written, the phrases the assessment read between brackets.
+        wrote = re.search(r"You wrote: “([^”]*)”", words)
+        assert wrote and wrote.group(1).replace("[", "").replace("]", "") == text
+        assert "[" in wrote.group(1)
         assert "✔ said: Confirm that the locks can be opened" in words
         assert "The authored best answer" in words
     finally:
