@@ -173,7 +173,7 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         if team is None:
             return _not_found(lang)
         if team.recording is None or team.round is None or not team.round.ended:
-            return _page("unknown.html", lang, message="the debrief is ready once the round is over")
+            return _page("unknown.html", lang, message=Translator(lang).gettext("The debrief is ready once the round is over."))
         html = round_html(workshop.store, workshop.store.session(team.recording.session_id), lang)
         return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="debrief-{team.code[:6]}.html"'})
 
@@ -197,14 +197,15 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         if team is None:
             await socket.close(code=4404, reason="unknown join code")
             return
-        player = ["?"]  # the name the page's player gave (hello); each input is theirs
+        player = "?"  # the name the page's player gave (hello); each input is theirs
 
         def act(raw: str) -> None:
+            nonlocal player
             message = parse(raw, TEAM_MESSAGES)
             if message["type"] == "hello":
-                player[0] = message["name"].strip() or "?"
+                player = message["name"].strip() or "?"
             else:
-                workshop.team_input(team, message, player[0])
+                workshop.team_input(team, message, player)
 
         await serve_socket(socket, _lang(socket, workshop), hub.teams.setdefault(team.code, {}), hub,
                            functools.partial(workshop.team_view, team), act, Flood(), team.code)

@@ -274,8 +274,9 @@ class Round:
         return self._publish(events)
 
     def real_until_tick(self) -> float:
-        """Real seconds, at the speed the clock runs now, until the engine's next tick (a front end
-        that wants at most one tick per frame passes no more than this to :meth:`tick`)."""
+        """Real seconds, at the speed the clock runs now, that take the clock to ``TICK`` simulated
+        seconds past the last whole second: a front end that passes no more than this to
+        :meth:`tick` per frame never makes one frame run a long stretch of the round."""
         return (TICK - self.session.state.carry) / self.effective_speed
 
     def pause(self, by: str | None = None) -> Update:

@@ -141,7 +141,7 @@ class LiveScene(Scene):
         self.regions: dict[str, pygame.Rect] = {}
         self._seen = 0  # posts of session.feed already given to the columns
         self._owed = 0.0  # real seconds not yet given to the round (see _real_step)
-        self._deferred = False  # the last frame ran a tick and left its posts for this one
+        self._deferred = False  # the last frame brought a crowd of posts and left them for this one
         self._rebuild = True
         self._drawn: tuple[int, pygame.Surface] | None = None  # (app frame, window) of the last clean draw
         # Parts of the window left as they are while what they show stays the same (KeptPart):
@@ -315,7 +315,7 @@ class LiveScene(Scene):
             note.age += dt
         self.round.clock.speed = self.speed  # the menu's and the +/- keys' speed is the app's setting
         alerts: list[Item] = []
-        ticked_at = self.session.t
+        posts_before = len(self.session.feed)
         if not self.ended:
             if self.bot is not None and not self.paused:
                 self.bot.act(self.session, self.last_events)
@@ -325,9 +325,9 @@ class LiveScene(Scene):
                 self.last_events = events
             self.take(events)
             alerts = [i for i in for_players(items) if isinstance(i, Alert)]
-        # The frame that ran an engine tick has paid for it: the columns take its posts from the
-        # next frame on (never two frames in a row without), so the tick's frame stays short.
-        if self.session.t != ticked_at and not self._deferred:
+        # A frame whose step brought a crowd of posts has paid for making them: the columns take
+        # them from the next frame on (never two frames in a row without), so it stays short.
+        if len(self.session.feed) - posts_before > POSTS_PER_FRAME // 2 and not self._deferred:
             self._deferred = True
         else:
             self._deferred = False
@@ -349,13 +349,13 @@ class LiveScene(Scene):
             self.finish()
 
     def _real_step(self, dt: float) -> float:
-        """Real seconds to give the round this frame: the frame's, but never past a second engine tick.
+        """Real seconds to give the round this frame: the frame's, but never more than ``TICK``
+        simulated seconds of the round in one frame.
 
-        A tick of a busy case makes a hundred posts at once. At the fastest speed a frame covers
-        two simulated seconds and meets a tick one frame in five; a slow frame (a stall, a
-        loaded machine) would make the next one run several ticks and stall in turn. So a frame
-        stops at the next tick and the rest waits for the next frame; more than one tick's worth
-        waiting is dropped: the clock slows for a moment rather than the screen.
+        A slow frame (a stall, a loaded machine) would make the next one run a long stretch of a
+        busy round, and stall in turn. So a frame stops ``TICK`` simulated seconds on and the rest
+        waits for the next frame; more than that waiting is dropped: the clock slows for a moment
+        rather than the screen.
         """
         if self.paused:
             self._owed = 0.0
