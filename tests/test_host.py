@@ -298,3 +298,53 @@ def test_the_host_killed_and_started_again_gives_the_rounds_back(tmp_path: Path)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(10)
+
+
+KRYPTONITE = ROOT / "scenarios" / "kryptonite-2004"
+ANSWER = ("We have tested it: the locks can be opened with a pen, and we are sorry. "
+          "We will exchange every tubular lock for free; details on our site tomorrow.")
+
+
+def test_a_written_answer_the_noise_and_the_facilitators_override_are_logged_and_replayed(tmp_path: Path) -> None:
+    h = Host(tmp_path, KRYPTONITE, teams=("Red",))
+    try:
+        team = h.workshop.teams[h.codes["Red"]]
+        with h.console() as console, h.team("Red") as sock:
+            view(console), view(sock)
+            console.send(json.dumps({"type": "start", "team": "Red"}))
+            view(console)
+            assert "noise level" in refusal(console, json.dumps({"type": "noise", "team": "Red", "level": "loud"}))
+            console.send(json.dumps({"type": "noise", "team": "Red", "level": "storm"}))
+            until(console, lambda v: v["teams"][0].get("noise") == 3)
+            h.tick(190)
+            decision = until(sock, lambda v: any(d["responses"] == "both" for d in v.get("decisions", [])))["decisions"][0]
+            assert decision["id"] == "forum-thread" and decision["options"] and "limit" in decision
+            assert "empty answer" in refusal(sock, json.dumps({"type": "write", "decision": decision["id"], "text": "  "}))
+            sock.send(json.dumps({"type": "write", "decision": decision["id"], "text": ANSWER}))
+            shown = until(sock, lambda v: v["inputs_total"] == 1)
+            assert decision["id"] not in [d["id"] for d in shown["decisions"]]
+            assert any(p["own"] and p["text"] == ANSWER for p in shown["feed"])  # published as the organisation's post
+            written = until(console, lambda v: v["teams"][0]["written"])["teams"][0]["written"][0]
+            assert written["text"] == ANSWER and written["now"] == written["strategy"]
+            assert "unknown strategy" in refusal(console, json.dumps(
+                {"type": "override", "team": "Red", "decision": decision["id"], "strategy": "shouting"}))
+            other = "denial" if written["strategy"] != "denial" else "apology"
+            console.send(json.dumps({"type": "override", "team": "Red", "decision": decision["id"], "strategy": other}))
+            until(console, lambda v: v["teams"][0]["written"][0]["now"] == other)
+            console.send(json.dumps({"type": "end", "team": "Red"}))
+            after = until(console, lambda v: v["teams"][0]["score"] is not None)["teams"][0]
+            assert "not running" in refusal(console, json.dumps(
+                {"type": "override", "team": "Red", "decision": decision["id"], "strategy": "apology"}))
+        stored = h.store.session(team.recording.session_id)
+        assert stored.score == pytest.approx(after["score"], abs=0.05)
+        inputs = [r for r in h.store.log_records(team.recording.session_id) if r.get("type") == "input"]
+        kinds = [r.get("kind") for r in inputs]
+        assert {"noise", "write", "override"} <= set(kinds)
+        again = replay(h.workshop.case, h.workshop.seed, inputs)
+        assert score(again).score == pytest.approx(stored.score)
+        assert again.state.noise == 3
+        unchanged = replay(h.workshop.case, h.workshop.seed, [r for r in inputs if r.get("kind") != "override"])
+        assert score(unchanged).score != pytest.approx(stored.score)  # the facilitator's reading counted
+    finally:
+        h.server.stop()
+        h.store.close()

@@ -24,6 +24,7 @@ import pytest
 
 from game.engine.log import replay
 from game.engine.scoring import score
+from game.host.app import run_in_host
 from tests.test_host import Host
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright (python) is not installed")
@@ -179,6 +180,39 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
             "They hesitate"]
         assert stored_scores["Red"] > stored_scores["Blue"]
         assert not errors, errors
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()
+
+
+KRYPTONITE = ROOT / "scenarios" / "kryptonite-2004"
+
+
+def test_a_team_writes_its_own_answer_with_the_channels_counter(tmp_path: Path, browser: Any) -> None:
+    host = Host(tmp_path, KRYPTONITE, teams=("Red",))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(f"{host.url}/team/{host.codes['Red']}")
+        page.get_by_label("Your name").fill("Ana")
+        page.keyboard.press("Enter")
+        run_in_host(host.app, lambda: host.workshop.start(host.workshop.teams[host.codes["Red"]]))
+        host.tick(190)  # the forum thread (responses: both) opens at 3:00
+        area = page.get_by_label(re.compile("Or write your own answer"))
+        area.fill("We have tested it")
+        host.tick(1)  # a push while typing keeps the text and the counter
+        playwright.expect(area).to_have_value("We have tested it")
+        playwright.expect(page.locator(".counter")).to_contain_text("17")
+        area.press("End")
+        area.type(": the locks can be opened, and we are sorry.")
+        audit(page, "team page, a written answer")
+        shot(page, "write")
+        page.get_by_role("button", name="Publish").click()
+        wait_text(page, "#input-list", "Ana · A thread and a video")
+        wait_text(page, "#feed-list", "We have tested it: the locks can be opened, and we are sorry.")
+        session = host.workshop.teams[host.codes["Red"]].session
+        assert session.written["forum-thread"].text == "We have tested it: the locks can be opened, and we are sorry."
     finally:
         context.close()
         host.server.stop()

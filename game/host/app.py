@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -72,12 +73,13 @@ def _not_found(lang: str) -> HTMLResponse:
 
 
 class Hub:
-    """The open WebSockets of each team and of the console, and the pushes to them."""
+    """The open WebSockets of each team and of the console (each with its page's language), and
+    the pushes to them."""
 
     def __init__(self, workshop: HostedWorkshop) -> None:
         self.workshop = workshop
-        self.teams: dict[str, set[WebSocket]] = {}
-        self.consoles: set[WebSocket] = set()
+        self.teams: dict[str, dict[WebSocket, str]] = {}
+        self.consoles: dict[WebSocket, str] = {}
         self.dirty: set[str] = set()
         self.console_dirty = False
         workshop.listeners.append(self._mark)
@@ -87,27 +89,65 @@ class Hub:
             self.dirty.add(team.code)
         self.console_dirty = True
 
-    async def push(self) -> None:
-        """Send a fresh view to every page whose team changed since the last push."""
+    async def push(self, first: str | None = None) -> None:
+        """Send a fresh view to every page whose team changed since the last push.
+
+        ``first``: the team whose input caused the push; its pages and the console go before the
+        other teams, so an input's latency does not grow with the number of teams.
+        """
         dirty, self.dirty = self.dirty, set()
-        for code in dirty:
-            team = self.workshop.teams.get(code)
-            sockets = self.teams.get(code)
-            if team is None or not sockets:
-                continue
-            text = json.dumps({"type": "view", "view": self.workshop.team_view(team)})
-            await _send_all(sockets, text)
+        if first in dirty:
+            dirty.discard(first)
+            await self._push_team(first)
         if self.console_dirty and self.consoles:
             self.console_dirty = False
-            await _send_all(self.consoles, json.dumps({"type": "view", "view": self.workshop.console_view()}))
+            await _send_all(self.consoles, self.workshop.console_view)
+        for code in dirty:
+            await self._push_team(code)
+
+    async def _push_team(self, code: str) -> None:
+        team = self.workshop.teams.get(code)
+        sockets = self.teams.get(code)
+        if team is not None and sockets:
+            await _send_all(sockets, functools.partial(self.workshop.team_view, team))
 
 
-async def _send_all(sockets: set[WebSocket], text: str) -> None:
-    for socket in list(sockets):
+async def _send_all(sockets: dict[WebSocket, str], view: Callable[[str], dict[str, Any]]) -> None:
+    """Send ``view(lang)`` to each socket, drawn once per language; a socket that fails is dropped."""
+    texts: dict[str, str] = {}
+    for socket, lang in list(sockets.items()):
+        if lang not in texts:
+            texts[lang] = json.dumps({"type": "view", "view": view(lang)})
         try:
-            await socket.send_text(text)
+            await socket.send_text(texts[lang])
         except Exception:
-            sockets.discard(socket)
+            sockets.pop(socket, None)
+
+
+async def serve_socket(socket: WebSocket, lang: str, sockets: dict[WebSocket, str], hub: Hub,
+                       view: Callable[[str], dict[str, Any]], act: Callable[[str], None], flood: Flood,
+                       team: str | None = None) -> None:
+    """One page's WebSocket, team's or console's: its view first, then each message checked
+    (``act`` raises :class:`Refused`, which the page gets back with the reason), the views
+    pushed after each input; the socket is forgotten when the page goes."""
+    await socket.accept()
+    sockets[socket] = lang
+    try:
+        await socket.send_text(json.dumps({"type": "view", "view": view(lang)}))
+        while True:
+            raw = await socket.receive_text()
+            try:
+                if not flood.allow(time.monotonic()):
+                    raise Refused("too many messages: wait a moment")
+                act(raw)
+            except Refused as exc:
+                await socket.send_text(json.dumps({"type": "refused", "reason": str(exc)}))
+                continue
+            await hub.push(first=team)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        sockets.pop(socket, None)
 
 
 def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
@@ -154,55 +194,25 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         if team is None:
             await socket.close(code=4404, reason="unknown join code")
             return
-        await socket.accept()
-        sockets = hub.teams.setdefault(team.code, set())
-        sockets.add(socket)
-        flood = Flood()
-        player = "?"
-        try:
-            await socket.send_text(json.dumps({"type": "view", "view": workshop.team_view(team)}))
-            while True:
-                raw = await socket.receive_text()
-                try:
-                    if not flood.allow(time.monotonic()):
-                        raise Refused("too many messages: wait a moment")
-                    message = parse(raw, TEAM_MESSAGES)
-                    if message["type"] == "hello":
-                        player = message["name"].strip() or "?"
-                        continue
-                    workshop.team_input(team, message, player)
-                except Refused as exc:
-                    await socket.send_text(json.dumps({"type": "refused", "reason": str(exc)}))
-                    continue
-                await hub.push()
-        except WebSocketDisconnect:
-            pass
-        finally:
-            sockets.discard(socket)
+        player = ["?"]  # the name the page's player gave (hello); each input is theirs
+
+        def act(raw: str) -> None:
+            message = parse(raw, TEAM_MESSAGES)
+            if message["type"] == "hello":
+                player[0] = message["name"].strip() or "?"
+            else:
+                workshop.team_input(team, message, player[0])
+
+        await serve_socket(socket, _lang(socket, workshop), hub.teams.setdefault(team.code, {}), hub,
+                           functools.partial(workshop.team_view, team), act, Flood(), team.code)
 
     async def console_socket(socket: WebSocket) -> None:
         if not workshop.is_facilitator(socket.path_params["secret"]):
             await socket.close(code=4404, reason="unknown console address")
             return
-        await socket.accept()
-        hub.consoles.add(socket)
-        flood = Flood(rate=20, burst=40, tokens=40)
-        try:
-            await socket.send_text(json.dumps({"type": "view", "view": workshop.console_view()}))
-            while True:
-                raw = await socket.receive_text()
-                try:
-                    if not flood.allow(time.monotonic()):
-                        raise Refused("too many messages: wait a moment")
-                    workshop.console_input(parse(raw, CONSOLE_MESSAGES))
-                except Refused as exc:
-                    await socket.send_text(json.dumps({"type": "refused", "reason": str(exc)}))
-                    continue
-                await hub.push()
-        except WebSocketDisconnect:
-            pass
-        finally:
-            hub.consoles.discard(socket)
+        await serve_socket(socket, _lang(socket, workshop), hub.consoles, hub, workshop.console_view,
+                           lambda raw: workshop.console_input(parse(raw, CONSOLE_MESSAGES)),
+                           Flood(rate=20, burst=40, tokens=40))
 
     async def run_clock() -> None:
         last = time.monotonic()

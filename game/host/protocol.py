@@ -24,6 +24,7 @@ TEAM_MESSAGES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "decide": {"decision": str, "option": str},
     "triage": {"post": str, "action": str},
     "answer": {"post": str, "reply": str},
+    "write": {"decision": str, "text": str},
     "hello": {"name": str, "lang": str},
 }
 CONSOLE_MESSAGES: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -35,6 +36,7 @@ CONSOLE_MESSAGES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "fire": {"team": str, "item": str},
     "note": {"team": str, "text": str},
     "end": {"team": str},
+    "override": {"team": str, "decision": str, "strategy": str},
 }
 TRIAGE_ACTIONS = ("flag", "dismiss")
 NOISE_LEVELS = ("storm", "calm", "normal")

@@ -19,21 +19,39 @@ from pathlib import Path
 from typing import Any
 
 from game.engine.loader import LoadedCase
-from game.engine.scoring import score
-from game.engine.session import DecisionClosed, DecisionOpened, Ended, EngineError, ORGANISATION, Session
+from game.engine.model import Responses, Strategy
+from game.engine.rubric import strategy_name
+from game.engine.scoring import Result, score
+from game.engine.session import (
+    NOISE_CALM,
+    NOISE_NORMAL,
+    NOISE_STORM,
+    ORGANISATION,
+    DecisionClosed,
+    DecisionOpened,
+    Ended,
+    EngineError,
+    Session,
+)
+from game.i18n import Translator
+from game.play import words
+from game.play.debrief import Debrief
 from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players
 from game.play.round import ChoiceRefused, Round
 from game.results import recording as rec
 from game.results import workshop as ws
 from game.results.store import ResultStore, StoreError
 
-from game.host.protocol import CONSOLE_MESSAGES, TEAM_MESSAGES, TRIAGE_ACTIONS, Refused
+from game.host.protocol import CONSOLE_MESSAGES, NOISE_LEVELS, TEAM_MESSAGES, TRIAGE_ACTIONS, Refused
 
 FEED_SHOWN = 60
 """Posts a team's page shows (the newest); the whole feed stays on the host."""
 
 NOTIFICATIONS_SHOWN = 12
 INPUTS_SHOWN = 30
+SAMPLE_EVERY = 30
+NOISE = dict(zip(NOISE_LEVELS, (NOISE_STORM, NOISE_CALM, NOISE_NORMAL), strict=True))
+"""The console's noise levels as the engine's noise factors."""
 
 
 def new_code() -> str:
@@ -51,6 +69,11 @@ class Team:
     recording: rec.Recording | None = None
     inputs: list[dict[str, Any]] = field(default_factory=list)
     notifications: list[dict[str, Any]] = field(default_factory=list)
+    inputs_total: int = 0
+    samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)
+    """The metrics every :data:`SAMPLE_EVERY` simulated seconds, for the debrief's chart."""
+    result: Result | None = None
+    """The ended round's score, computed once (views are drawn 4 times a second)."""
 
     @property
     def session(self) -> Session | None:
@@ -164,6 +187,10 @@ class HostedWorkshop:
                 team.round.tick(real_seconds)
 
     def _on_update(self, team: Team, update: Update) -> None:
+        if team.round is not None:
+            state = team.round.session.state
+            if not team.samples or state.t >= team.samples[-1][0] + SAMPLE_EVERY or state.ended:
+                team.samples.append((state.t, {k: round(v, 1) for k, v in state.metrics.items()}))
         for item in for_players(update.items):
             note = _notification(item)
             if note:
@@ -198,6 +225,15 @@ class HostedWorkshop:
                     raise Refused(f"unknown option {message['option'][:40]!r}")
                 rnd.decide(decision.id, message["option"], by=player)
                 what = decision.title
+            elif kind == "write":
+                decision = session.decisions.get(message["decision"])
+                if decision is None:
+                    raise Refused(f"unknown decision {message['decision'][:40]!r}")
+                text = message["text"].strip()
+                if not text:
+                    raise Refused("an empty answer")
+                rnd.write(decision.id, text, by=player)
+                what = decision.title
             elif kind in ("triage", "answer"):
                 post = session.posts.get(message["post"])
                 if post is None:
@@ -216,7 +252,9 @@ class HostedWorkshop:
         except (ChoiceRefused, EngineError) as exc:
             raise Refused(str(exc)) from None
         team.inputs.append({"t": session.t, "by": player, "kind": kind, "what": what,
-                            "action": message.get("action") or message.get("option") or message.get("reply")})
+                            "action": message.get("action") or message.get("option") or message.get("reply")
+                            or message.get("text", "")[:80]})
+        team.inputs_total += 1
         self._changed(team)
 
     def console_input(self, message: dict[str, Any]) -> None:
@@ -260,16 +298,43 @@ class HostedWorkshop:
                 elif kind == "end":
                     rnd.end(by="facilitator")
                 elif kind == "noise":
-                    raise Refused("turning the noise up or down is not available yet")
+                    if message["level"] not in NOISE:
+                        raise Refused(f"a noise level is one of {', '.join(NOISE_LEVELS)}")
+                    rnd.set_noise(NOISE[message["level"]], by="facilitator")
+                elif kind == "override":
+                    self._override(team, message)
             except (ChoiceRefused, EngineError) as exc:
                 if len(targets) == 1:
                     raise Refused(str(exc)) from None
         self._changed(None)
 
+    def _override(self, team: Team, message: dict[str, Any]) -> None:
+        """The facilitator's strategy for a written answer; the score and ranking follow."""
+        assert team.round is not None
+        session = team.round.session
+        # Only while the round runs (console_input refuses an ended round): the store packs a
+        # finished round's log for good, so a later correction would change the screen, not the store.
+        if message["decision"] not in session.written:
+            raise Refused(f"{team.name}: no written answer to {message['decision'][:40]!r}")
+        if message["strategy"] not in Strategy.__members__:
+            raise Refused(f"unknown strategy {message['strategy'][:40]!r}")
+        try:
+            team.round.override(message["decision"], strategy=message["strategy"], by="facilitator")
+        except EngineError as exc:
+            raise Refused(str(exc)) from None
+        team.result = None
+
+    def result(self, team: Team) -> Result:
+        """The ended round's result (computed once)."""
+        assert team.round is not None
+        if team.result is None:
+            team.result = score(team.round.session)
+        return team.result
+
     # --- views -----------------------------------------------------------------------
 
-    def team_view(self, team: Team) -> dict[str, Any]:
-        """What the team's page draws (bounded: the newest posts only)."""
+    def team_view(self, team: Team, lang: str = "en") -> dict[str, Any]:
+        """What the team's page draws in ``lang`` (bounded: the newest posts only)."""
         base: dict[str, Any] = {"team": team.name, "case": self.case.title, "briefing": self.case.briefing,
                                 "organisation": self.case.organisation.name, "started": team.round is not None}
         rnd = team.round
@@ -288,31 +353,48 @@ class HostedWorkshop:
                           "replies": replies, "trending": post.id in trending,
                           "triage": session.state.triage.get(post.id, (None,))[0],
                           "answers": [{"id": o.id, "label": o.label} for o in session.replies_for(post)]})
-        decisions = [{"id": d.id, "title": d.title, "prompt": d.prompt,
-                      "left": round(rnd.real_time_left(d.id), 1), "left_sim": session.time_left(d.id),
-                      "silence": d.on_timeout.label,
-                      "options": [{"id": o.id, "label": o.label} for o in d.options]}
-                     for d in session.open_decisions]
+        decisions = []
+        for d in session.open_decisions:
+            decision = {"id": d.id, "title": d.title, "prompt": d.prompt,
+                        "left": round(rnd.real_time_left(d.id), 1), "left_sim": session.time_left(d.id),
+                        "silence": d.on_timeout.label, "responses": d.responses.value,
+                        "options": [] if d.responses is Responses.write else
+                        [{"id": o.id, "label": o.label} for o in d.options]}
+            if d.responses is not Responses.choose:
+                channel = session.channels[next(o.channel for o in d.options if o.channel)]
+                decision.update({"channel": channel.name, "limit": channel.limit})
+            decisions.append(decision)
+        tr = Translator(lang)
         base.update({
             "t": session.t, "duration": self.case.duration, "paused": rnd.paused, "speed": rnd.effective_speed,
             "ended": rnd.ended, "metrics": {k: round(v, 1) for k, v in session.state.metrics.items()},
-            "metric_names": dict(self.case.metric_names), "feed": posts, "decisions": decisions,
-            "notifications": team.notifications[::-1], "inputs": team.inputs[-INPUTS_SHOWN:][::-1],
+            "metric_names": {k: tr.metric(k, self.case.metric_names) for k in session.state.metrics},
+            "feed": posts, "decisions": decisions, "notifications": team.notifications[::-1],
+            "inputs": team.inputs[-INPUTS_SHOWN:][::-1], "inputs_total": team.inputs_total,
         })
         if rnd.ended:
-            base["debrief"] = self.debrief(team)
+            base["debrief"] = self.debrief(team, tr)
         return base
 
-    def debrief(self, team: Team) -> dict[str, Any]:
-        """The team's result as scored by the engine (the same numbers the store keeps)."""
-        assert team.round is not None
-        result = score(team.round.session).to_json()
-        result["questions"] = rec.case_questions(self.case)
-        result["by"] = {i["what"]: i["by"] for i in team.inputs if i["kind"] == "decide"}
-        return result
+    def debrief(self, team: Team, tr: Translator) -> dict[str, Any]:
+        """The team's debrief in ``tr``'s language, from the engine's result (the numbers the store keeps)."""
+        d = Debrief.from_result(self.result(team), self.case)
+        by = {i["what"]: i["by"] for i in team.inputs if i["kind"] in ("decide", "write")}
+        return {
+            "score": d.score, "ending": {**d.ending, "kind": words.ending_kind(d, tr)}, "crisis": words.crisis(d, tr),
+            "parts": [{"name": words.part_name(p.name, tr), "points": p.points, "max": p.max,
+                       "note": words.part_note(p, tr)} for p in d.parts],
+            "decisions": [{"title": x.title, "label": x.label, "by": by.get(x.title, ""),
+                           "strategy": words.strategy(x, tr), "why": words.decision_why(x, tr), "feedback": x.feedback,
+                           "better": {"label": x.better.label, "why": words.better_why(x, tr)} if x.better else None}
+                          for x in d.decisions],
+            "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr),
+            "questions": [q.text for q in d.questions], "samples": team.samples,
+        }
 
-    def console_view(self) -> dict[str, Any]:
-        """Every team live, and the ranking of the rounds finished."""
+    def console_view(self, lang: str = "en") -> dict[str, Any]:
+        """Every team live, and the ranking of the rounds finished, in ``lang``."""
+        tr = Translator(lang)
         rows = []
         for team in self.teams.values():
             row: dict[str, Any] = {"team": team.name, "started": team.round is not None}
@@ -326,7 +408,13 @@ class HostedWorkshop:
                     "missed": sum(1 for c in state.choices.values() if c is None),
                     "open": [d.title for d in rnd.session.open_decisions],
                     "flagged": len(state.flagged),
-                    "score": round(score(rnd.session).score, 1) if rnd.ended else None,
+                    "score": round(self.result(team).score, 1) if rnd.ended else None,
+                    "noise": rnd.session.state.noise, "inputs_total": team.inputs_total,
+                    "written": [{"decision": d, "title": rnd.session.decisions[d].title, "text": a.text,
+                                 "strategy": a.strategy,
+                                 "now": (rnd.session.overrides[d].strategy if d in rnd.session.overrides else None)
+                                 or a.strategy}
+                                for d, a in rnd.session.written.items()],
                     "optional": [{"id": i.id, "title": i.title} for i in rnd.optional_items()],
                     "notes": [{"t": t, "text": text} for t, text in rnd.notes[-10:]],
                     "inputs": team.inputs[-10:][::-1],
@@ -334,7 +422,9 @@ class HostedWorkshop:
             rows.append(row)
         ranking = [{"rank": s.rank, "team": s.team, "score": s.score, "ending": s.ending}
                    for s in ws.ranking(self.store, ws.get(self.store, self.workshop.id))]
-        return {"workshop": self.workshop.name, "case": self.case.title, "metric_names": dict(self.case.metric_names),
+        return {"workshop": self.workshop.name, "case": self.case.title,
+                "metric_names": {k: tr.metric(k, self.case.metric_names) for k in self.case.metrics},
+                "strategies": {s.value: strategy_name(s, lang) for s in Strategy},
                 "teams": rows, "ranking": ranking}
 
     def stop(self) -> None:

@@ -17,7 +17,8 @@ from game.engine.assess._text import Word, phrase_stems, words
 
 Span = tuple[int, int]
 _SENTENCE_END = re.compile(r"[.!?;:\n]+")
-_QUESTION = re.compile(r"(?:[^.!?\n]|\.(?=\w))*\?")  # a dot inside a word ("bikeforums.net") ends nothing
+# Where a sentence of the answered post ends; a dot inside a word ("bikeforums.net") ends none.
+_POST_SENTENCE_END = re.compile(r"[!?\n]|\.(?!\w)")
 # Times written with digits need no cue: "24h", "17:00", "48 heures", "3 dec", "12/03".
 _DIGIT_TIME = re.compile(r"\b\d{1,2}\s?(?:h\d{0,2}|:\d\d)\b|\b\d+\s?(?:hours?|hrs?|heures?|minutes?|days?|jours?|semaines?|weeks?)\b|\b\d{1,2}/\d{1,2}\b", re.I)
 _GAP = 3  # words a "..." in a cue may stand for
@@ -246,11 +247,20 @@ def _unanswered(post: str, reading: _Reading) -> list[str]:
     said = set(reading.stems)
     out = []
     lang = reading.cues.language
-    for m in _QUESTION.finditer(post[:_MAX_CHARS]):
-        question = m.group().strip()
+    for question in _questions(post[:_MAX_CHARS]):
         content = {w.stem for w in words(question, lang) if len(w.stem) > 2 and w.stem not in reading.cues.stopwords}
         if content and not content & said:
             out.append(question)
+    return out
+
+
+def _questions(post: str) -> list[str]:
+    """The sentences of ``post`` that end with a question mark (one pass: linear in its length)."""
+    out, start = [], 0
+    for m in _POST_SENTENCE_END.finditer(post):
+        if m.group() == "?":
+            out.append(post[start : m.end()].strip().lstrip("\"”»)’ "))  # not the quote the last sentence closed
+        start = m.end()
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from game.engine.assess._assess import Assessment, Point, assess
 from game.engine.model import AnswerPoint, Crisis, Decision, Option, Strategy, Tone, Verdict
@@ -21,11 +22,19 @@ def points(items: Sequence[AnswerPoint], lang: str) -> list[Point]:
 
 
 def assess_answer(text: str, decision: Decision, lang: str, *, limit: int | None = None, post: str | None = None) -> Assessment:
-    """Assess a written answer to ``decision``, with its key points and red lines."""
-    return assess(
-        text, lang, limit=limit, key_points=points(decision.key_points, lang),
-        red_lines=points(decision.red_lines, lang), post=post if post is not None else decision.prompt,
-    )
+    """Assess a written answer to ``decision``, with its key points and red lines.
+
+    The same text to the same decision reads the same: the last readings are kept (``simulate``
+    plays the writing bots' texts thousands of times). Treat the assessment as read-only.
+    """
+    return _reading(text, lang, limit, tuple(points(decision.key_points, lang)), tuple(points(decision.red_lines, lang)),
+                    post if post is not None else decision.prompt)
+
+
+@lru_cache(maxsize=512)
+def _reading(text: str, lang: str, limit: int | None, key_points: tuple[Point, ...], red_lines: tuple[Point, ...],
+             post: str) -> Assessment:
+    return assess(text, lang, limit=limit, key_points=key_points, red_lines=red_lines, post=post)
 
 
 def closest_option(assessment: Assessment, decision: Decision, lang: str) -> Option:
@@ -50,7 +59,7 @@ def closest_option(assessment: Assessment, decision: Decision, lang: str) -> Opt
         value += 0.5 * len(found & set(option.also) - {assessment.strategy})
         value += 1.0 if option.tone == assessment.tone else 0.0
         if option.post:
-            own = assess_answer(option.post, decision, lang)
+            own = assess_answer(option.post, decision, lang, post="")  # its own questions: none asked
             value += 1.0 if own.strategy == assessment.strategy else 0.0
             value += sum(own.key_points[k] == v for k, v in assessment.key_points.items())
         return value

@@ -61,8 +61,10 @@ def words(text: str, lang: str) -> list[Word]:
     return [Word(stem(m.group(), lang), m.start(), m.end()) for m in _WORD_RE.finditer(folded)]
 
 
+@lru_cache(maxsize=8192)
 def phrase_stems(phrase: str, lang: str) -> tuple[str, ...]:
-    """Stems of a cue phrase as written by a trainer; ``...`` stands for a gap of a few words."""
+    """Stems of a cue phrase as written by a trainer; ``...`` stands for a gap of a few words
+    (cached: a decision's key points and red lines are read again for every answer)."""
     out: list[str] = []
     for part in fold(phrase).split():
         if part in {"...", "…"}:

@@ -22,7 +22,8 @@ const Common = (function () {
   }
 
   // The host pushes a fresh view several times a second: replacing the nodes would throw away
-  // the keyboard focus and whatever the user was typing. Elements with a data-key keep both.
+  // the keyboard focus, whatever the user was typing and the folds they opened. Elements with a
+  // data-key keep all three.
   function fill(container, nodes) {
     const active = document.activeElement;
     const focused = active && container.contains(active) ? active.dataset.key : null;
@@ -31,7 +32,9 @@ const Common = (function () {
     for (const field of container.querySelectorAll("input[data-key], textarea[data-key], select[data-key]")) {
       if (edited(field)) typed.set(field.dataset.key, field.value);
     }
+    const opened = [...container.querySelectorAll("details[data-key][open]")].map((d) => d.dataset.key);
     container.replaceChildren(...nodes);
+    for (const key of opened) { const d = container.querySelector(`details[data-key="${CSS.escape(key)}"]`); if (d) d.open = true; }
     for (const [key, value] of typed) {
       const field = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
       if (field) { field.value = value; field.dispatchEvent(new Event("input")); }

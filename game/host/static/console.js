@@ -9,7 +9,7 @@
     message(msg) { if (msg.type === "view") { $("refused").textContent = ""; draw(msg.view); } else if (msg.type === "refused") $("refused").textContent = msg.reason; },
   });
   const send = host.send;
-  let names = {};
+  let names = {}, strategies = {};
   // Every control of a team card has a data-key (action + team), so a push keeps focus and typing.
   const key = (what, t) => what + " " + t.team;
   const button = (label, msg, t) => el("button", {type: "button", "data-key": key(msg.type, t), onclick: () => send(msg)}, label);
@@ -30,6 +30,7 @@
     for (const [k, v] of Object.entries(t.metrics)) fact(names[k] || k, v);
     fact(W.decided, t.decided); fact(W.missed, t.missed); fact(W.flagged, t.flagged);
     fact(W.open, t.open.join(", ") || "—");
+    fact(W.noise, t.noise === 0 ? W.calm : t.noise > 1 ? W.storm : W.normal);
     if (t.score !== null) fact(W.score, t.score.toFixed(1));
     card.append(facts);
     if (!t.ended) {
@@ -43,6 +44,17 @@
       }
       acts.append(button(W.end, {type: "end", team: t.team}, t));
       card.append(acts);
+      const noise = el("div", {class: "actions", role: "group", "aria-label": W.noise + " · " + t.team}, W.noise + ": ");
+      for (const level of ["storm", "calm", "normal"]) noise.append(button(W[level], {type: "noise", team: t.team, level}, {team: t.team + " " + level}));
+      card.append(noise);
+    }
+    // The facilitator's last word on a written answer: the strategy it uses, as they read it.
+    for (const w of t.written) {
+      const pick = el("select", {"data-key": key("strategy " + w.decision, t), "aria-label": W.strategy + " · " + w.title + " · " + t.team},
+        ...Object.entries(strategies).map(([id, name]) => el("option", {value: id, selected: id === w.now}, name)));
+      card.append(el("div", {class: "written"}, el("h4", {}, W.written + " · " + w.title), el("blockquote", {}, w.text),
+        el("p", {}, W.detected + " " + (strategies[w.strategy] || w.strategy)),
+        pick, el("button", {type: "button", "data-key": key("override " + w.decision, t), onclick: () => send({type: "override", team: t.team, decision: w.decision, strategy: pick.value})}, W.override)));
     }
     const note = el("input", {type: "text", maxlength: "2000", "data-key": key("note-text", t), "aria-label": W.note + " · " + t.team});
     card.append(el("form", {class: "note", onsubmit: (e) => { e.preventDefault(); send({type: "note", team: t.team, text: note.value}); note.value = ""; note.defaultValue = ""; }}, note, el("button", {type: "submit", "data-key": key("note", t)}, W.note)));
@@ -52,7 +64,7 @@
   }
 
   function draw(v) {
-    names = v.metric_names;
+    names = v.metric_names; strategies = v.strategies;
     fill($("teams"), v.teams.map(teamCard));
     $("ranking").replaceChildren(...v.ranking.map((r) => el("li", {}, (r.rank ? "#" + r.rank + " " : "") + r.team + " · " + (r.score === null ? W.unranked : r.score.toFixed(1)))));
   }

@@ -14,7 +14,7 @@
 
   function post(p) {
     const li = el("li", {class: "post" + (p.trending ? " trending" : "") + (p.triage ? " " + p.triage : "")});
-    li.append(el("p", {class: "meta"}, el("strong", {}, p.name), " @" + p.handle + " · " + p.channel + " · " + clock(p.t)));
+    li.append(el("p", {class: "meta"}, el("strong", {}, p.name), " " + (p.handle.startsWith("@") ? p.handle : "@" + p.handle) + " · " + p.channel + " · " + clock(p.t)));
     if (p.subject) li.append(el("p", {class: "subject"}, p.subject));
     li.append(el("p", {class: "text"}, p.text));
     const counts = el("p", {class: "counts"}, `${p.likes} ${W.likes} · ${p.shares} ${W.shares} · ${p.replies} ${W.replies}`);
@@ -25,10 +25,33 @@
       const acts = el("div", {class: "actions"});
       acts.append(el("button", {type: "button", "data-key": "flag " + p.id, onclick: () => send({type: "triage", post: p.id, action: "flag"})}, W.flag));
       acts.append(el("button", {type: "button", "data-key": "dismiss " + p.id, onclick: () => send({type: "triage", post: p.id, action: "dismiss"})}, W.dismiss));
-      for (const a of p.answers) acts.append(el("button", {type: "button", "data-key": "answer " + p.id + " " + a.id, onclick: () => send({type: "answer", post: p.id, reply: a.id})}, W.answer + ": " + a.label));
+      // The prepared replies fold away: a feed of posts each with six buttons is hard to read.
+      if (p.answers.length) {
+        const replies = el("details", {"data-key": "replies " + p.id}, el("summary", {}, W.answer + "…"));
+        for (const a of p.answers) replies.append(el("button", {type: "button", "data-key": "answer " + p.id + " " + a.id, onclick: () => send({type: "answer", post: p.id, reply: a.id})}, a.label));
+        acts.append(replies);
+      }
       li.append(acts);
     }
     return li;
+  }
+
+  // A written answer: the channel's character counter, its limit hard (maxlength) as on the network.
+  function writing(d) {
+    const id = "answer-" + d.id, limit = d.limit || 2000;
+    const area = el("textarea", {id, rows: "4", maxlength: String(limit), "data-key": "text " + d.id, "aria-describedby": id + "-count"});
+    const count = el("p", {id: id + "-count", class: "counter"});
+    const counted = () => {
+      const n = area.value.length;
+      count.textContent = d.limit ? n + " / " + d.limit + " " + W.characters : n + " " + W.characters;
+      count.classList.toggle("urgent", Boolean(d.limit) && n >= d.limit * 0.9);
+    };
+    area.addEventListener("input", counted);
+    counted();
+    const publish = (e) => { e.preventDefault(); if (area.value.trim()) send({type: "write", decision: d.id, text: area.value}); };
+    return el("form", {class: "write", onsubmit: publish},
+      el("label", {for: id}, (d.responses === "both" ? W.or_write : W.write) + " (" + d.channel + ")"), area, count,
+      el("button", {type: "submit", "data-key": "publish " + d.id}, W.publish));
   }
 
   function draw(v) {
@@ -44,9 +67,10 @@
       box.append(el("legend", {}, d.title));
       box.append(el("p", {class: "prose"}, d.prompt));
       const urgent = d.left <= 60;
-      box.append(el("p", {class: "countdown" + (urgent ? " urgent" : "")}, (urgent ? "⚠ " : "⏱ ") + clock(Math.max(0, Math.round(d.left))) + " " + W.left));
+      box.append(el("p", {class: "countdown" + (urgent ? " urgent" : "")}, (urgent ? W.hurry + " " : "") + clock(Math.max(0, Math.round(d.left))) + " " + W.left));
       box.append(el("p", {class: "silence"}, W.silence + " " + d.silence));
       for (const o of d.options) box.append(el("button", {type: "button", class: "option", "data-key": "decide " + d.id + " " + o.id, onclick: () => send({type: "decide", decision: d.id, option: o.id})}, o.label));
+      if (d.responses !== "choose") box.append(writing(d));
       decisions.push(box);
     }
     if (!v.decisions.length) decisions.push(el("p", {class: "muted"}, W.none));
@@ -69,23 +93,58 @@
   function debrief(d) {
     $("debrief").hidden = false;
     $("score").textContent = W.score + ": " + d.score.toFixed(1) + " / 100";
-    const body = $("breakdown").tBodies[0]; body.replaceChildren();
-    for (const [k, pts] of Object.entries(d.breakdown)) body.append(el("tr", {}, el("th", {scope: "row"}, k), el("td", {}, pts.toFixed(1) + " / " + d.breakdown_max[k]), el("td", {}, d.breakdown_notes[k])));
-    const fb = $("feedback"); fb.replaceChildren();
-    for (const x of d.decisions) {
-      const li = el("li", {}, el("strong", {}, x.title), " — " + x.label + (d.by[x.title] ? " (" + W.by + " " + d.by[x.title] + ")" : ""), el("p", {}, x.feedback));
-      if (x.better) li.append(el("p", {class: "better"}, W.better + " " + (x.better.label || "") + " " + (x.better.feedback || "")));
-      fb.append(li);
-    }
-    $("questions").replaceChildren(...d.questions.map((q) => el("li", {}, q.text)));
-    const chart = $("chart"); chart.replaceChildren();
-    const dl = el("dl", {});
-    for (const [k, val] of Object.entries(d.metrics)) { dl.append(el("dt", {}, view.metric_names[k] || k)); dl.append(el("dd", {}, Number(val).toFixed(1))); }
-    chart.append(dl);
+    $("ending").textContent = (d.ending.title || "") + " (" + d.ending.kind + ")" + (d.ending.text ? ": " + d.ending.text : "");
+    $("crisis").textContent = d.crisis;
+    $("ended-early").textContent = d.ended_early;
+    $("breakdown").tBodies[0].replaceChildren(...d.parts.map((p) => el("tr", {}, el("th", {scope: "row"}, p.name),
+      el("td", {class: "num"}, p.points.toFixed(1) + " / " + p.max), el("td", {}, p.note))));
+    $("feedback").replaceChildren(...d.decisions.map((x) => {
+      const li = el("li", {}, el("strong", {}, x.title), " — " + x.label + (x.by ? " (" + W.by + " " + x.by + ")" : ""));
+      if (x.why) li.append(el("p", {}, x.why));
+      if (x.feedback) li.append(el("p", {}, x.feedback));
+      if (x.better) li.append(el("p", {class: "better"}, W.better + " " + x.better.label + (x.better.why ? " — " + x.better.why : "")));
+      return li;
+    }));
+    $("signals").textContent = d.signals;
+    $("questions").replaceChildren(...d.questions.map((q) => el("li", {}, q)));
+    $("chart").replaceChildren(chart(d.samples, view.metric_names, view.duration));
+    const last = d.samples.length ? d.samples[d.samples.length - 1][1] : view.metrics;
+    $("chart-values").replaceChildren(...Object.entries(last).flatMap(([k, val]) => [el("dt", {}, view.metric_names[k] || k), el("dd", {}, Number(val).toFixed(1))]));
     $("keep").href = location.pathname + "/debrief.html";
   }
 
-  const host = Common.connect("/ws/team/" + code, {
+  // The metrics over the round as an inline SVG drawn with DOM calls (nothing fetched, no markup
+  // parsed); each line has its own dash and its name at its end, so colour is never needed.
+  const STYLES = [["#0b5cad", ""], ["#a40000", "6 3"], ["#1b7a2e", "2 3"], ["#6b3fa0", "10 3 2 3"], ["#8a5a00", "4 4"]];
+  function chart(samples, names, duration) {
+    const NS = "http://www.w3.org/2000/svg", W0 = 640, H0 = 240, left = 36, right = 110, top = 10, bottom = 28;
+    const svgEl = (tag, attrs, text) => { const n = document.createElementNS(NS, tag); for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v); if (text !== undefined) n.textContent = text; return n; };
+    const svg = svgEl("svg", {viewBox: `0 0 ${W0} ${H0}`, class: "chart", "aria-hidden": "true", focusable: "false"});
+    if (!samples.length) return svg;
+    const keys = Object.keys(samples[0][1]);
+    const top100 = Math.max(100, ...samples.flatMap(([, m]) => Object.values(m)));
+    const span = Math.max(duration, samples[samples.length - 1][0], 60);
+    const x = (t) => left + (t / span) * (W0 - left - right), y = (v) => top + (1 - v / top100) * (H0 - top - bottom);
+    for (const v of [0, 50, 100]) {
+      svg.append(svgEl("line", {x1: left, x2: W0 - right, y1: y(v), y2: y(v), stroke: "#ccc"}));
+      svg.append(svgEl("text", {x: left - 4, y: y(v) + 4, "text-anchor": "end", "font-size": "11"}, String(v)));
+    }
+    for (const m of [0, 0.5, 1]) svg.append(svgEl("text", {x: x(span * m), y: H0 - 8, "text-anchor": "middle", "font-size": "11"}, clock(Math.round(span * m))));
+    const ends = [];
+    keys.forEach((k, i) => {
+      const [colour, dash] = STYLES[i % STYLES.length];
+      const points = samples.map(([t, m]) => x(t).toFixed(1) + "," + y(m[k] || 0).toFixed(1)).join(" ");
+      svg.append(svgEl("polyline", {points, fill: "none", stroke: colour, "stroke-width": "2.5", "stroke-dasharray": dash}));
+      ends.push([y(samples[samples.length - 1][1][k] || 0), names[k] || k, colour]);
+    });
+    // Names at the lines' ends, pushed apart so that two close lines stay readable.
+    ends.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < ends.length; i++) ends[i][0] = Math.max(ends[i][0], ends[i - 1][0] + 13);
+    for (const [ey, name, colour] of ends) svg.append(svgEl("text", {x: W0 - right + 6, y: ey + 4, fill: colour, "font-size": "12"}, name));
+    return svg;
+  }
+
+  const host = Common.connect("/ws/team/" + code + "?lang=" + document.documentElement.lang, {
     open() { $("connection").textContent = W.connected; if (player) host.send({type: "hello", name: player, lang: document.documentElement.lang}); },
     message(msg) {
       if (msg.type === "view") { $("refused").textContent = ""; draw(msg.view); }
