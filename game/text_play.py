@@ -22,6 +22,7 @@ from game.engine.session import (
     DecisionOpened,
     Ended,
     EngineError,
+    ORGANISATION,
     MetricsSampled,
     PostAdded,
     Session,
@@ -76,7 +77,7 @@ class StdinCommands:
         """Read keys one by one (cbreak, no echo) so the prompt line can be redrawn under the feed."""
         if not self.interactive or self._saved is not None:
             return
-        import termios
+        import termios  # POSIX only (no termios on Windows), and only for an interactive terminal
         import tty
 
         fd = self.stream.fileno()
@@ -89,7 +90,7 @@ class StdinCommands:
 
     def stop(self) -> None:
         if self._saved is not None:
-            import termios
+            import termios  # POSIX only, as in start()
 
             termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
             self._saved = None
@@ -307,7 +308,9 @@ class TextPlayer:
             what = self._(inbox_heading(channel.kind.value), name=post.name)
             head = f"{stamp} >> {what}{subject}"
             return head + "\n" + self.wrap(post.text, indent=" " * 8)
-        who = f"{post.name} {post.handle} ({self.tr.compact(post.followers)})"
+        # The organisation's own posts show no follower count (its audience is not modelled: it would read "(0)").
+        count = "" if post.author == ORGANISATION else f" ({self.tr.compact(post.followers)})"
+        who = f"{post.name} {post.handle}{count}"
         reply = " " + self._("replying to #{id}", id=post.reply_to[1:]) if post.reply_to else ""
         body = f"{stamp} {who}{reply}: {post.text}"
         return textwrap.fill(body, self.width, subsequent_indent=" " * 8)
@@ -326,7 +329,7 @@ class TextPlayer:
             for number, option in enumerate(decision.options, 1):
                 self.say(self.wrap(f"  {number}) {option.label}", indent=""))
         if decision.responses is not Responses.choose:
-            channel = self.session.channels[channel_of(decision)]
+            channel = self.session.channels[channel_of(decision, self.case)]
             where = (self._("{channel}, {limit} characters at most", channel=channel.name, limit=channel.limit)
                      if channel.limit else channel.name)
             self.say(self.wrap(self._("Write your own answer: w followed by your text, then Enter ({where}). "
@@ -345,7 +348,7 @@ class TextPlayer:
         if isinstance(self.commands, StdinCommands):
             writable = decision is not None and decision.responses is not Responses.choose
             self.commands.writing = writable
-            self.commands.limit = self.session.channels[channel_of(decision)].limit if writable and decision else None
+            self.commands.limit = self.session.channels[channel_of(decision, self.case)].limit if writable and decision else None
 
     def metrics_line(self) -> str:
         m = self.session.state.metrics
@@ -463,7 +466,7 @@ class TextPlayer:
         if not text:
             self.say(self._("Type w followed by your answer."))
             return
-        channel = self.session.channels[channel_of(decision)]
+        channel = self.session.channels[channel_of(decision, self.case)]
         if channel.limit and len(text) > channel.limit:
             self.say(self._("Your answer is {length} characters; {channel} takes {limit}. Shorten it and type it "
                             "again.", length=len(text), channel=channel.name, limit=channel.limit))
@@ -515,9 +518,11 @@ class TextPlayer:
                 self.say(f"  {number}) {option.label}")
 
 
-def channel_of(decision: Decision) -> str:
-    """The channel a written answer to ``decision`` is published on (its first option's, as the engine does)."""
-    return next(o.channel for o in decision.options if o.channel)
+def channel_of(decision: Decision, case: Case | None = None) -> str:
+    """The channel a written answer to ``decision`` is published on: its first option's, or when
+    the options offered now have none, the decision's as the case writes it (as the engine does)."""
+    written = [decision, *(d for d in (case.decisions if case else ()) if d.id == decision.id)]
+    return next(o.channel for d in written for o in d.options if o.channel)
 
 
 SAVING_WORDS = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}

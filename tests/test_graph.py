@@ -11,7 +11,7 @@ import pytest
 from game.cli import main
 from game.engine.loader import load_case
 
-from conftest import SCENARIOS
+from conftest import SCENARIOS, TINY
 
 NESTLE = SCENARIOS / "nestle-kitkat-2010"
 
@@ -55,3 +55,24 @@ def test_dot_is_valid_graphviz(capsys, nestle, tmp_path):
     if shutil.which("dot"):
         svg = subprocess.run(["dot", "-Tsvg"], input=out, capture_output=True, text=True, check=True).stdout
         assert "<svg" in svg and "suppressed" in svg
+
+
+def test_graph_draws_an_svg_and_a_png_through_graphviz(tmp_path):
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
+    svg, png = tmp_path / "case.svg", tmp_path / "case.png"
+    assert main(["graph", str(TINY), "--format", "svg", "--out", str(svg)]) == 0
+    assert main(["graph", str(TINY), "--format", "png", "--out", str(png)]) == 0
+    text = svg.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<?xml") and "<svg" in text and "statement" in text
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_without_graphviz_the_image_formats_say_how_to_get_it(tmp_path, capsys, monkeypatch):
+    from game.authoring import graph
+
+    monkeypatch.setattr(graph.shutil, "which", lambda name: None)
+    assert main(["graph", str(TINY), "--format", "svg", "--out", str(tmp_path / "x.svg")]) == 1
+    err = capsys.readouterr().err
+    assert "needs Graphviz's `dot` program, which is not installed" in err and "apt-get install graphviz" in err
+    assert "--format mermaid" in err and not (tmp_path / "x.svg").exists()

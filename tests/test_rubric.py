@@ -100,5 +100,6 @@ def test_an_authors_verdict_replaces_the_strategy_fit_in_the_score_and_the_debri
     session.end()
     feedback = {d.decision: d for d in score(session).decisions}["follow-up"]
     assert feedback.fit == 0 and feedback.feedback == "Naming the people who complained exposes them; privacy first."
-    assert feedback.why == ""  # the debrief says it once
+    # the feedback gives the principle; the reason ("why" in play --json) says whose judgement it is
+    assert feedback.why == "The case's author judges this choice poor, on a principle the SCCT strategy fit cannot see."
     assert feedback.better and feedback.better["option"] == "inform"

@@ -63,6 +63,21 @@ def test_the_progress_bar_counts_up_to_every_run():
         calls.append((done, total))
         bar(done, total)
 
-    simulate(TINY, runs=30, progress=progress)
-    assert calls[-1] == (90, 90) and [d for d, _ in calls] == sorted(d for d, _ in calls)
-    assert "100%  90/90 runs" in stream.getvalue()
+    simulate(TINY, runs=30, progress=progress)  # 30 random runs, and 30 each for best, worst and silent
+    assert calls[-1] == (120, 120) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert "100%  120/120 runs" in stream.getvalue()
+
+
+def test_the_report_shows_every_bot_once_and_endings_any_of_them_reach():
+    silent = simulate(TINY, runs=20, bot="silent")
+    text = silent.to_text()
+    header = next(line for line in text.splitlines() if line.startswith("Endings"))
+    assert header.split() == ["Endings", "silent", "random", "best", "worst"]
+    for ending, share in silent.endings(silent.of("random")).items():
+        line = next(line for line in text.splitlines() if line.strip().startswith(ending + " "))
+        assert ("never reached" in line) is (share == 0 and not any(
+            silent.endings(silent.of(b))[ending] for b in ("silent", "best", "worst")))
+    best = simulate(TINY, runs=10, bot="best").to_text()
+    assert next(line for line in best.splitlines() if line.startswith("Endings")).split() == [
+        "Endings", "best", "random", "worst", "silent"]
+    assert "random, worst, silent over 10 seeds" in best

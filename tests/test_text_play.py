@@ -50,6 +50,10 @@ def test_a_whole_run_in_the_terminal(tiny_case):
     assert f"Score: {result.score:.0f} / 100" in out
     assert "Ending: Trust kept (success)" in out
     assert "DEBRIEF" in out
+    # the organisation's own posts in the feed carry no "(0)" follower count
+    org = tiny_case.organisation
+    own = [line for line in out.splitlines() if f"{org.name} {org.handle}" in line]
+    assert own and not [line for line in own if f"{org.handle} (" in line]
 
 
 def test_silence_and_commands_that_cannot_work(tiny_case):

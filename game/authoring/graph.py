@@ -4,11 +4,14 @@ Nodes are the case's injects, decisions, options, flags, metric tests and ending
 how they link: a decision offers its options, an option or an inject sets a flag or triggers an
 inject, a condition (``when``) waits on a flag, a choice, a decision, an inject or a metric.
 ``crisis-sim graph CASE --format mermaid|dot`` prints it for Mermaid (GitHub and most Markdown
-viewers draw it) or Graphviz.
+viewers draw it) or Graphviz; ``--format svg|png`` draws it through Graphviz's ``dot`` program,
+where it is installed.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 
 from game.engine.conditions import EFFECTS, effect_items, sources
@@ -162,3 +165,45 @@ def _mermaid_text(text: str) -> str:
 
 def _dot_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+IMAGE_FORMATS = ("svg", "png")
+INSTALL_GRAPHVIZ = (
+    "drawing a graph as an image needs Graphviz's `dot` program, which is not installed: install Graphviz "
+    "(Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz; Windows: winget install "
+    "graphviz, or https://graphviz.org/download/), or print the graph as text with --format mermaid and "
+    "paste it into https://mermaid.live"
+)
+
+
+class GraphvizError(Exception):
+    """The image cannot be drawn (Graphviz is missing or failed); the message says what to do."""
+
+
+def to_image(case: Case, fmt: str, dot: str | None = None) -> bytes:
+    """The case's graph drawn as an SVG or PNG image by Graphviz.
+
+    Args:
+        case: The case to draw.
+        fmt: ``"svg"`` or ``"png"``.
+        dot: The ``dot`` program to run (default: the one on the PATH).
+
+    Raises:
+        GraphvizError: ``dot`` is not installed, or it failed.
+    """
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"no image format {fmt!r}: use one of {', '.join(IMAGE_FORMATS)}")
+    program = dot or shutil.which("dot")
+    if program is None:
+        raise GraphvizError(INSTALL_GRAPHVIZ)
+    try:
+        done = subprocess.run([program, f"-T{fmt}"], input=to_dot(case).encode("utf-8"), capture_output=True,
+                              timeout=120, check=False)
+    except FileNotFoundError:
+        raise GraphvizError(INSTALL_GRAPHVIZ) from None
+    except subprocess.TimeoutExpired:
+        raise GraphvizError("Graphviz took more than two minutes to draw the graph; try --format mermaid") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GraphvizError("Graphviz could not draw the graph" + (f": {detail[-1]}" if detail else ""))
+    return done.stdout

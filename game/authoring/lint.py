@@ -153,7 +153,7 @@ class Linter:
             if kind == "endings" or truth is None:
                 continue  # endings: see _endings
             if kind == "objectives":
-                objective = self.case.objectives[index]  # type: ignore[index]
+                objective = self.case.objectives[int(index)]
                 if truth:
                     self.report(path, "condition-always-true",
                                 f"objective {objective.id!r} is met whatever the trainee does ({why})")
@@ -169,7 +169,7 @@ class Linter:
                 else:
                     self.report(path, "condition-never-true", f"{what} never holds ({why})")
                 continue
-            item = self.items[getattr(self.case, kind)[index].id]  # type: ignore[index]
+            item = self.items[getattr(self.case, kind)[int(index)].id]
             if truth:
                 self.report(path, "condition-always-true",
                             f"the `when` of {item.id!r} always holds ({why}): use `at` alone")

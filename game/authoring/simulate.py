@@ -1,7 +1,7 @@
 """Balance reports: play a case many times headless and say how it behaves.
 
 ``simulate`` plays ``runs`` runs with one bot (seeds ``seed`` to ``seed + runs - 1``), plus
-best and worst play over up to :data:`REFERENCE_RUNS` of those seeds, and reports the
+the other bots (best, worst, silent, random) over up to :data:`REFERENCE_RUNS` of those seeds, and reports the
 distribution of scores, how often each ending and each inject or decision is reached, the
 options the best bot never or always takes, and the gap between best and worst play.
 
@@ -28,6 +28,8 @@ from game.engine.model import Case
 from game.engine import scoring
 
 REFERENCE_RUNS = 100
+BOTS = ("random", "best", "worst", "silent")
+"""Every bot the report shows, the one asked for first."""
 CHUNK = 25
 PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -60,14 +62,31 @@ class Report:
     bot: str
     seed: int
     runs: list[Run]
-    best: list[Run]
-    worst: list[Run]
+    others: dict[str, list[Run]]
+    """The reference runs of each other bot (best, worst, silent and random, but the report's own)."""
     paths: list[tuple[PathPlan, list[PathRun]]] = field(default_factory=list)
     plan_problem: str = ""
     scores: list[float] = field(init=False)
 
     def __post_init__(self) -> None:
         self.scores = sorted(run.score for run in self.runs)
+
+    def of(self, bot: str) -> list[Run]:
+        """The runs of a bot: the report's own, or its reference runs."""
+        return self.runs if bot == self.bot else self.others[bot]
+
+    @property
+    def best(self) -> list[Run]:
+        return self.of("best")
+
+    @property
+    def worst(self) -> list[Run]:
+        return self.of("worst")
+
+    @property
+    def columns(self) -> list[str]:
+        """The bots in the order the report shows them: its own, then the others."""
+        return [self.bot, *(b for b in BOTS if b != self.bot and b in self.others)]
 
     # -- figures
 
@@ -132,6 +151,9 @@ class Report:
                 "mean": round(_mean([r.score for r in self.worst]), 2),
                 "endings": {k: round(v, 4) for k, v in self.endings(self.worst).items()},
             },
+            "bots": {bot: {"runs": len(self.of(bot)), "mean": round(_mean([r.score for r in self.of(bot)]), 2),
+                           "endings": {k: round(v, 4) for k, v in self.endings(self.of(bot)).items()}}
+                     for bot in self.columns},
             "gap": round(self.gap(), 2),
             "paths": {path.id: {"runs": [{"seed": r.seed, "score": r.score, "ending": r.ending} for r in runs],
                                 "mean": round(_mean([r.score for r in runs]), 2),
@@ -156,7 +178,7 @@ class Report:
         lines = [
             f"{self.case.title} [{self.case.language}]",
             f"{len(self.runs)} runs with the {self.bot} bot (seeds {self.seed}-{self.seed + len(self.runs) - 1}); "
-            f"best and worst play over {len(self.best)} seeds.",
+            f"{', '.join(self.columns[1:])} over {len(self.others[self.columns[1]])} seeds.",
             "",
             "Score    mean {:.1f}  sd {:.1f}  min {:.1f}  max {:.1f}".format(
                 _mean(self.scores), statistics.pstdev(self.scores), self.scores[0], self.scores[-1]),
@@ -169,12 +191,13 @@ class Report:
             label = f"{i * 10:3d}-{i * 10 + 9 if i < 9 else 100:<3d}"
             bar = "#" * round(40 * count / top)
             lines.append(f"  {label} {bar:<40} {count}")
-        lines += ["", "Endings            " + f"{self.bot:>8} {'best':>8} {'worst':>8}"]
-        mine, best, worst = self.endings(), self.endings(self.best), self.endings(self.worst)
+        columns = self.columns
+        lines += ["", "Endings            " + " ".join(f"{bot:>8}" for bot in columns)]
+        shares = [self.endings(self.of(bot)) for bot in columns]
         for ending in self.case.endings:
-            note = "  never reached" if not (mine[ending.id] or best[ending.id] or worst[ending.id]) else ""
-            lines.append(f"  {ending.id:<16} {_pct(mine[ending.id]):>8} {_pct(best[ending.id]):>8} "
-                         f"{_pct(worst[ending.id]):>8}  ({ending.kind}){note}")
+            note = "  never reached" if not any(share[ending.id] for share in shares) else ""
+            lines.append(f"  {ending.id:<16} " + " ".join(f"{_pct(share[ending.id]):>8}" for share in shares)
+                         + f"  ({ending.kind}){note}")
         lines += ["", f"Reached ({self.bot} bot)"]
         optional = {i.id for i in (*self.case.injects, *self.case.decisions) if i.optional}
         for item, share in self.reached().items():
@@ -230,7 +253,7 @@ def simulate(
     loaded = load_case(path, lang)
     references = min(runs, REFERENCE_RUNS)
     tasks = [(bot, seed + i, min(CHUNK, runs - i)) for i in range(0, runs, CHUNK)]
-    others = [name for name in ("best", "worst") if name != bot]
+    others = [name for name in BOTS if name != bot]
     tasks += [(name, seed + i, min(CHUNK, references - i)) for name in others for i in range(0, references, CHUNK)]
     total = runs + len(others) * references
     done: list[Run] = []
@@ -241,7 +264,7 @@ def simulate(
     by_bot: dict[str, list[Run]] = {}
     for run in sorted(done, key=lambda r: (r.bot, r.seed)):
         by_bot.setdefault(run.bot, []).append(run)
-    report = Report(loaded.case, bot, seed, by_bot[bot], by_bot["best"][:references], by_bot["worst"][:references])
+    report = Report(loaded.case, bot, seed, by_bot[bot], {name: by_bot[name][:references] for name in others})
     file = plan_file(loaded.path)
     if file.is_file():
         try:

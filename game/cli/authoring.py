@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from game.authoring.graph import to_dot, to_mermaid
+from game.authoring.graph import IMAGE_FORMATS, GraphvizError, to_dot, to_image, to_mermaid
 from game.authoring.lint import lint_files
 from game.authoring.msel import import_msel
 from game.authoring.new import NewCaseError, case_id, create_case
@@ -64,7 +64,9 @@ def add_commands(sub: Subparsers) -> None:
 
     gra = sub.add_parser("graph", help="draw the structure of a case (Mermaid or Graphviz)")
     gra.add_argument("case", help="a case folder or its YAML file")
-    gra.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    gra.add_argument("--format", choices=["mermaid", "dot", "svg", "png"], default="mermaid",
+                     help="text for Mermaid or Graphviz, or an image drawn by Graphviz's dot (svg, png)")
+    gra.add_argument("--out", help="write to this file instead of the standard output (for png)")
     gra.add_argument("--lang", default=argparse.SUPPRESS, help="graph this language version")
     gra.set_defaults(func=cmd_graph)
 
@@ -177,7 +179,28 @@ def cmd_graph(args: argparse.Namespace) -> int:
     loaded = load_or_report(args.case, getattr(args, "lang", None))
     if loaded is None:
         return 1
-    print((to_dot if args.format == "dot" else to_mermaid)(loaded.case), end="")
+    if args.format not in IMAGE_FORMATS:
+        text = (to_dot if args.format == "dot" else to_mermaid)(loaded.case)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            print(text, end="")
+        return 0
+    try:
+        data = to_image(loaded.case, args.format)
+    except GraphvizError as exc:
+        print(f"crisis-sim graph: {exc}", file=sys.stderr)
+        return 1
+    if args.out:
+        Path(args.out).write_bytes(data)
+    elif args.format == "png" and sys.stdout.isatty():
+        print("crisis-sim graph: a PNG is not for the terminal: give --out FILE.png, or redirect it to a file",
+              file=sys.stderr)
+        return 1
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     return 0
 
 

@@ -108,6 +108,11 @@ class Result:
 
 
 VERDICT_FIT = {Verdict.good: 1.0, Verdict.fair: 0.5, Verdict.poor: 0.0}
+VERDICT_WHY = {
+    Verdict.good: N_("The case's author judges this choice good, on a principle the SCCT strategy fit cannot see."),
+    Verdict.fair: N_("The case's author judges this choice fair, on a principle the SCCT strategy fit cannot see."),
+    Verdict.poor: N_("The case's author judges this choice poor, on a principle the SCCT strategy fit cannot see."),
+}
 
 
 def option_fit(option: Option, crisis: Crisis, *, posture_covered: bool = False, lang: str = "en") -> Fit:
@@ -239,7 +244,9 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
             label, strategy, feedback = option.label, option.strategy.value, option.feedback
             chosen_quality = option_quality(option, session)
             if option.verdict is not None:
-                fit = Fit(fit.score, "")  # the author's feedback is the reason: do not say it twice
+                # The author's feedback gives the principle; the reason says whose judgement the score is.
+                why = Reason(VERDICT_WHY[option.verdict])
+                fit = Fit(fit.score, translator(lang).say(why), why)
         better = None
         best_quality = option_quality(best, session)
         if best.id != option_id and best_quality > chosen_quality:

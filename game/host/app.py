@@ -21,13 +21,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import io
 import json
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import qrcode
+import qrcode.image.svg
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -38,6 +42,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from game.host.protocol import CONSOLE_MESSAGES, MAX_NAME, TEAM_MESSAGES, Flood, Refused, parse
 from game.host.workshop import HostedWorkshop, Team
 from game.i18n import LANGUAGES, Translator
+from game.results import workshop as ws
+from game.results.report import round_html, workshop_html
 
 HERE = Path(__file__).resolve().parent
 TICK_SECONDS = 0.25
@@ -168,7 +174,6 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
             return _not_found(lang)
         if team.recording is None or team.round is None or not team.round.ended:
             return _page("unknown.html", lang, message="the debrief is ready once the round is over")
-        from game.results.report import round_html
         html = round_html(workshop.store, workshop.store.session(team.recording.session_id), lang)
         return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="debrief-{team.code[:6]}.html"'})
 
@@ -185,8 +190,6 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         lang = _lang(request, workshop)
         if not workshop.is_facilitator(request.path_params["secret"]):
             return _not_found(lang)
-        from game.results import workshop as ws
-        from game.results.report import workshop_html
         return HTMLResponse(workshop_html(workshop.store, ws.get(workshop.store, workshop.workshop.id), lang=lang))
 
     async def team_socket(socket: WebSocket) -> None:
@@ -259,11 +262,6 @@ def run_in_host(app: Starlette, action: Callable[[], object], timeout: float = 1
 
 def qr_svg(text: str) -> Any:
     """``text`` as an inline SVG QR code (drawn on the host: nothing fetched)."""
-    import qrcode
-    import qrcode.image.svg
-
-    from markupsafe import Markup
-
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=6)
     # Our own drawing of an address we made: the one piece of markup a template takes as is.
     return Markup(image.to_string(encoding="unicode"))
@@ -271,10 +269,6 @@ def qr_svg(text: str) -> Any:
 
 def qr_terminal(text: str) -> str:
     """``text`` as a QR code in text blocks, for the terminal."""
-    import io
-
-    import qrcode
-
     code = qrcode.QRCode(border=1)
     code.add_data(text)
     out = io.StringIO()

@@ -14,6 +14,7 @@ raise :class:`StoreError`.
 from __future__ import annotations
 
 import os
+import platform
 import sqlite3
 import time
 import zlib
@@ -22,6 +23,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Self
+
+import platformdirs
 
 DB_NAME = "results.db"
 ENV_DATA_DIR = "CRISIS_SIM_DATA_DIR"
@@ -40,8 +43,6 @@ def data_dir(given: str | Path | None = None) -> Path:
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_data_dir("crisis-sim", appauthor=False))
 
 
@@ -268,8 +269,6 @@ class Database:
 
     def __init__(self, path: str | Path, *, now: Callable[[], str] = utc_now, durable: bool = True,
                  read_only: bool = False) -> None:
-        import platform
-
         self.path = Path(path)
         self.now = now
         self.problem: str | None = None

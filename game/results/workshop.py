@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from game.engine._files import Unreadable, read_limited
+from game.engine.diagnostics import CaseError
+from game.engine.loader import load_case
+from game.engine.log import replay, written_by_other_engine
+from game.engine.scoring import score as score_of
 from game.results.exports import (
     EXPORT_FORMAT, EXPORT_VERSION, MAX_TEAM, ExportedAnswer, ExportedNote, ExportedRound, ExportedWorkshop,
     RoundExport, StoredResult, ValidationError, why_invalid,
@@ -382,11 +386,6 @@ def _log_records(log: str, bad: Any) -> list[dict[str, Any]]:
 
 def verify(row: dict[str, Any], log: str, case_path: str | Path) -> str | None:
     """Replay an imported round against the local case; the reason when it differs, else None."""
-    from game.engine.diagnostics import CaseError
-    from game.engine.loader import load_case
-    from game.engine.log import replay, written_by_other_engine
-    from game.engine.scoring import score as score_of
-
     try:
         case = load_case(case_path, row.get("language")).case
     except (CaseError, OSError) as exc:
