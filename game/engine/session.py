@@ -732,7 +732,8 @@ class Session:
                 tuple(s.value for s in option.also),
             )
         state.responses.append(response)
-        self._apply(option.effects)
+        late = option.late
+        self._apply(late.effects if late is not None and state.t >= late.after else option.effects)
         ref = source.removeprefix("reply:").split("@")[0]
         for reaction in self.case.reactions:
             if self._matches(reaction, option, ref):
@@ -753,9 +754,13 @@ class Session:
         state, rng = self.state, self.rng
         if reaction.personas:
             who = [self.personas[p] for p in reaction.personas]
-        else:
+        elif reaction.stances:
             wanted = {STANCE_ORDER.index(s) for s in reaction.stances}
             who = [p for p in self.case.personas if state.stances[p.id] in wanted]
+        else:
+            who = list(self.case.personas)  # `kinds` alone: everyone of those kinds
+        if reaction.kinds or reaction.exclude:
+            who = [p for p in who if (not reaction.kinds or p.kind in reaction.kinds) and p.id not in reaction.exclude]
         for persona in who:
             if rng.random() >= reaction.chance * TEMPERAMENT_CHANCE[persona.temperament]:
                 continue
