@@ -329,7 +329,7 @@ class TextPlayer:
             for number, option in enumerate(decision.options, 1):
                 self.say(self.wrap(f"  {number}) {option.label}", indent=""))
         if decision.responses is not Responses.choose:
-            channel = self.session.channels[channel_of(decision)]
+            channel = self.session.channels[channel_of(decision, self.case)]
             where = (self._("{channel}, {limit} characters at most", channel=channel.name, limit=channel.limit)
                      if channel.limit else channel.name)
             self.say(self.wrap(self._("Write your own answer: w followed by your text, then Enter ({where}). "
@@ -348,7 +348,7 @@ class TextPlayer:
         if isinstance(self.commands, StdinCommands):
             writable = decision is not None and decision.responses is not Responses.choose
             self.commands.writing = writable
-            self.commands.limit = self.session.channels[channel_of(decision)].limit if writable and decision else None
+            self.commands.limit = self.session.channels[channel_of(decision, self.case)].limit if writable and decision else None
 
     def metrics_line(self) -> str:
         m = self.session.state.metrics
@@ -466,7 +466,7 @@ class TextPlayer:
         if not text:
             self.say(self._("Type w followed by your answer."))
             return
-        channel = self.session.channels[channel_of(decision)]
+        channel = self.session.channels[channel_of(decision, self.case)]
         if channel.limit and len(text) > channel.limit:
             self.say(self._("Your answer is {length} characters; {channel} takes {limit}. Shorten it and type it "
                             "again.", length=len(text), channel=channel.name, limit=channel.limit))
@@ -518,9 +518,11 @@ class TextPlayer:
                 self.say(f"  {number}) {option.label}")
 
 
-def channel_of(decision: Decision) -> str:
-    """The channel a written answer to ``decision`` is published on (its first option's, as the engine does)."""
-    return next(o.channel for o in decision.options if o.channel)
+def channel_of(decision: Decision, case: Case | None = None) -> str:
+    """The channel a written answer to ``decision`` is published on: its first option's, or when
+    the options offered now have none, the decision's as the case writes it (as the engine does)."""
+    written = [decision, *(d for d in (case.decisions if case else ()) if d.id == decision.id)]
+    return next(o.channel for d in written for o in d.options if o.channel)
 
 
 SAVING_WORDS = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}

@@ -214,3 +214,23 @@ def test_a_microblog_answer_over_its_limit_is_refused() -> None:
     with pytest.raises(EngineError, match="281 characters; micro takes 280"):
         session.write("first-word", "x" * 281)
     session.write("first-word", "x" * 280)
+
+
+def test_the_override_command_corrects_a_logged_round_and_replay_agrees(tmp_path, capsys) -> None:
+    from game.cli import main
+    from game.engine.log import SessionLog, read_log
+
+    path = tmp_path / "round.jsonl"
+    case = load_case(CASE, "en")
+    run(Session(case.case, seed=3, log=SessionLog.open(path, case.path)), Writer(GOOD["en"]))
+    before = read_log(path).result["score"]
+    assert main(["override", str(path), "--decision", "forum-thread", "--red-line", "blame-owners=yes",
+                 "--by", "Ana"]) == 0
+    out = capsys.readouterr().out
+    assert f"score {before} -> " in out and "red line blame-owners: False -> True (by Ana)" in out
+    after = read_log(path).result["score"]
+    assert after < before
+    assert main(["replay", str(path)]) == 0  # the replay, override included, gives the logged result
+    assert main(["override", str(path), "--decision", "forum-thread", "--red-line", "blame-owners=maybe"]) == 1
+    assert main(["override", str(path), "--decision", "statement", "--strategy", "apology"]) == 1
+    assert "no written answer" in capsys.readouterr().err

@@ -2,6 +2,10 @@
 
 For authors and trainers who try texts and tune cue files: one answer per line in, one
 assessment out (a short summary, or with ``--json`` one JSON object a line).
+
+``crisis-sim override LOG --decision ID ...``: the facilitator's last word on a written answer of
+a played round: the override is appended to the session log as an input with the new result, so
+``crisis-sim replay LOG`` gives the corrected score.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from typing import TYPE_CHECKING
 from game.cli.common import fail, load_or_report, print_errors
 from game.engine.assess import Assessment, CueSet, Point, assess, load_cues, points
 from game.engine.diagnostics import CaseError
+from game.engine.log import LogError, SessionLog, read_log, replay
 from game.engine.model import DEFAULT_MAX_LENGTH, ChannelKind
+from game.engine.scoring import score
+from game.engine.session import EngineError
 
 if TYPE_CHECKING:
     from game.cli.common import Subparsers
@@ -30,6 +37,15 @@ def add_commands(sub: Subparsers) -> None:
     cmd.add_argument("--cues", metavar="FILE", help="a cue file of your own instead of the shipped one")
     cmd.add_argument("--json", action="store_true", help="one JSON object a line")
     cmd.set_defaults(func=cmd_assess)
+    over = sub.add_parser("override", help="correct a written answer's findings in a played round's log: the score follows")
+    over.add_argument("log", help="the session log of the round")
+    over.add_argument("--decision", required=True, metavar="ID", help="the decision answered in writing")
+    over.add_argument("--strategy", metavar="ID", help="the primary strategy you read in the text")
+    over.add_argument("--key-point", action="append", default=[], metavar="ID=yes|no", help="a key point said or not (repeatable)")
+    over.add_argument("--red-line", action="append", default=[], metavar="ID=yes|no", help="a red line crossed or not (repeatable)")
+    over.add_argument("--by", metavar="NAME", help="who corrects (the debrief says so)")
+    over.add_argument("--case", metavar="CASE", help="the case, when the log does not name it")
+    over.set_defaults(func=cmd_override)
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -95,3 +111,59 @@ def _summary(a: Assessment) -> str:
         parts.append("unanswered: " + " | ".join(a.unanswered))
     evidence = "; ".join(f"{f.id} \u00ab{f.words}\u00bb" for f in a.evidence if f.kind in ("strategy", "tone"))
     return "  ".join(parts) + (f"\n  evidence: {evidence}" if evidence else "")
+
+
+def _marks(items: list[str], what: str) -> dict[str, bool] | str:
+    """``["id=yes", "other=no"]`` as a mapping, or the message saying what is wrong."""
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if value.lower() not in ("yes", "no") or not name:
+            return f"--{what} takes ID=yes or ID=no, not {item!r}"
+        out[name] = value.lower() == "yes"
+    return out
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    """Replay the log, apply the facilitator's override, append it and the new result to the log."""
+    key_points, red_lines = _marks(args.key_point, "key-point"), _marks(args.red_line, "red-line")
+    for marks in (key_points, red_lines):
+        if isinstance(marks, str):
+            return fail(marks)
+    assert isinstance(key_points, dict) and isinstance(red_lines, dict)
+    if not (args.strategy or key_points or red_lines):
+        return fail("say what to change: --strategy, --key-point or --red-line")
+    try:
+        contents = read_log(args.log)
+    except LogError as exc:
+        return fail(str(exc))
+    case_path = args.case or contents.header.get("case")
+    if not case_path:
+        return fail(f"{args.log}: the log does not name its case; give it with --case")
+    loaded = load_or_report(case_path, contents.header.get("language"))
+    if loaded is None:
+        return 1
+    try:
+        session = replay(loaded.case, int(contents.header["seed"]), contents.inputs)
+    except LogError as exc:
+        return fail(f"{args.log}: {exc}")
+    if not session.state.ended:
+        return fail(f"{args.log}: the round has not ended; correct it in its debrief")
+    before = score(session).score
+    try:
+        log = open(args.log, "a", encoding="utf-8")
+    except OSError as exc:
+        return fail(f"{args.log}: cannot be written ({exc.strerror})")
+    session.log = SessionLog(log, owns_stream=True, name=args.log)
+    try:
+        session.override(args.decision, strategy=args.strategy, key_points=key_points, red_lines=red_lines, by=args.by)
+    except EngineError as exc:
+        log.close()
+        return fail(f"{args.log}: {exc}")
+    after = score(session)
+    print(f"{loaded.case.title}: score {before} -> {after.score}")
+    review = next(d for d in after.decisions if d.decision == args.decision).written or {}
+    for change in review.get("changed", []):
+        print(f"  {change['finding'].replace('_', ' ')} {change['id']}: {change['detected']} -> {change['now']}"
+              + (f" (by {change['by']})" if change.get("by") else ""))
+    return 0
