@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# The results backends (a SQLite file, a throwaway PostgreSQL cluster) for any test that takes `where`.
+from results_backends import backend, own_cluster, pg_cluster, time_bound, where  # noqa: F401
+
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
@@ -24,3 +27,4 @@ def tiny_case():
 def _results_folder(tmp_path_factory, monkeypatch):
     """Rounds the tests play are kept in a folder of their own, never in the user's data folder."""
     monkeypatch.setenv("CRISIS_SIM_DATA_DIR", str(tmp_path_factory.mktemp("results")))
+    monkeypatch.delenv("CRISIS_SIM_STORE", raising=False)  # nor in an organisation's server named outside

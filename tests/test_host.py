@@ -198,6 +198,13 @@ def test_two_teams_play_and_the_store_holds_what_a_headless_replay_gives(host: H
     blue = host.workshop.teams[host.codes["Blue"]]
     assert any(c is None for c in blue.session.state.choices.values())  # Blue missed a decision
     assert [n.text for n in host.store.notes(blue.recording.session_id)] == ["They hesitate"]
+    # Each page in its own language: the page's words and the debrief's, from the same catalogues.
+    red = host.workshop.teams[host.codes["Red"]]
+    status, page = get(f"{host.url}/team/{red.code}?lang=fr")
+    assert status == 200 and "Rejoindre votre équipe" in page and "Join your team" not in page
+    french = host.workshop.team_view(red, "fr")["debrief"]
+    assert french["parts"][0]["name"] == "Résultat" and host.workshop.team_view(red)["debrief"]["parts"][0]["name"] == "Outcome"
+    assert french["score"] == pytest.approx(host.store.session(red.recording.session_id).score)
     status, page = get(f"{host.url}/team/{host.codes['Red']}/debrief.html")
     assert status == 200 and "<html" in page.lower()
     assert get(f"{host.url}/console/{host.workshop.secret}/report.html")[0] == 200

@@ -15,16 +15,20 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
-from game.engine.bots import BOTS
 from game.engine.loader import load_case
 from game.engine.log import SessionLog
 from game.engine.session import Session
 from game.results.history import history, sparkline
 from game.results.recording import ResumeError, begin, rebuild, resume, start
-from game.results.store import ResultStore, StoreError
+from game.results.store import ResultStore, StoreError, open_store
 from game.engine.scoring import score
 
 from conftest import ROOT, SCENARIOS, TINY
+from results_play import play_out, straight_log, straight_score
+
+# The tests that take `store` or `where` run twice: on a SQLite file and on the throwaway
+# PostgreSQL cluster of results_backends (fixtures in conftest). Those about a SQLite file itself (damaged, read-only,
+# locked, the format-1 file) run on SQLite only.
 
 NESTLE = SCENARIOS / "nestle-kitkat-2010"
 
@@ -35,27 +39,10 @@ def nestle():
 
 
 @pytest.fixture()
-def store(tmp_path: Path):
-    with ResultStore(tmp_path / "results.db") as s:
+def store(where: str, tmp_path: Path):
+    with open_store(where, tmp_path) as s:
+        assert s.available and s.writable, s.problem
         yield s
-
-
-def play_out(session: Session, bot: str = "best", stop=None) -> None:
-    player, events = BOTS[bot](session.seed), []
-    while not session.state.ended:
-        if stop is not None and stop(session):
-            return
-        player.act(session, events)
-        events = session.step()
-
-
-def straight_log(case, path: Path, seed: int, bot: str = "best") -> list[str]:
-    import io
-
-    stream = io.StringIO()
-    session = Session(case, seed, SessionLog(stream, path))
-    play_out(session, bot)
-    return stream.getvalue().splitlines()
 
 
 # --- a round kept from start to end ---------------------------------------------------------
@@ -80,28 +67,29 @@ def test_a_finished_round_is_stored_with_its_score_breakdown_ending_and_whole_lo
     assert store.conn.execute("SELECT count(*) FROM log_lines").fetchone()[0] == 0
 
 
-def test_each_input_is_committed_when_it_is_made(tmp_path: Path, nestle) -> None:
-    store = ResultStore(tmp_path / "r.db")
+def test_each_input_is_committed_when_it_is_made(where: str, tmp_path: Path, nestle) -> None:
+    store = open_store(where, tmp_path)
     session, recording = start(store, nestle.case, nestle.path, 3)
     play_out(session, stop=lambda s: len(s.state.choices) >= 2)
     # Another connection (another process would see the same) finds both decisions already.
-    other = sqlite3.connect(tmp_path / "r.db")
-    lines = [json.loads(r[0]) for r in other.execute("SELECT line FROM log_lines ORDER BY seq")]
+    other = open_store(where, tmp_path)
+    lines = [json.loads(r[0]) for r in other.conn.execute("SELECT line FROM log_lines ORDER BY seq")]
     decided = [r["decision"] for r in lines if r.get("type") == "input" and r["kind"] == "decide"]
     assert decided == list(session.state.choices)
     other.close()
     store.close()
 
 
-def test_interrupted_round_resumes_where_it_stopped_and_ends_as_if_never_stopped(tmp_path: Path, nestle) -> None:
-    first = ResultStore(tmp_path / "r.db")
+def test_interrupted_round_resumes_where_it_stopped_and_ends_as_if_never_stopped(where: str, tmp_path: Path,
+                                                                                 nestle) -> None:
+    first = open_store(where, tmp_path)
     session, recording = start(first, nestle.case, nestle.path, 11, team="Blue")
     play_out(session, stop=lambda s: len(s.state.choices) >= 3)
     choices, stopped_at = dict(session.state.choices), session.t
     recording.interrupt()
     first.close()
 
-    store = ResultStore(tmp_path / "r.db")
+    store = open_store(where, tmp_path)
     [waiting] = store.interrupted()
     assert waiting.id == recording.session_id and waiting.status == "interrupted"
     resumed, again = resume(store, waiting, nestle.case, nestle.path)
@@ -129,12 +117,12 @@ def test_abandoned_round_keeps_its_decisions_and_cannot_be_resumed(store, nestle
         resume(store, stored, nestle.case, nestle.path)
 
 
-def test_resume_refuses_a_changed_case_file(tmp_path: Path) -> None:
+def test_resume_refuses_a_changed_case_file(where: str, tmp_path: Path) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
     (folder / "scenario.yaml").write_text((TINY / "scenario.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     loaded = load_case(folder)
-    store = ResultStore(tmp_path / "r.db")
+    store = open_store(where, tmp_path)
     session, recording = start(store, loaded.case, loaded.path, 1)
     play_out(session, stop=lambda s: s.t >= 200)
     recording.interrupt()
@@ -162,9 +150,9 @@ CHILD = textwrap.dedent("""
     from game.engine.bots import BOTS
     from game.engine.loader import load_case
     from game.results.recording import start
-    from game.results.store import ResultStore
+    from game.results.store import open_store
 
-    store = ResultStore(sys.argv[1])
+    store = open_store(sys.argv[1])
     loaded = load_case(sys.argv[2])
     session, recording = start(store, loaded.case, loaded.path, 21, team="Killed")
     bot, events, told = BOTS["best"](21), [], 0
@@ -179,11 +167,12 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def test_a_killed_process_loses_no_decision_and_the_round_resumes(tmp_path: Path, nestle) -> None:
-    db = tmp_path / "data" / "results.db"
-    db.parent.mkdir()
+def test_a_killed_process_loses_no_decision_and_the_round_resumes(where: str, tmp_path: Path, nestle) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    db = where  # (kill -9: the store is the only thing left of the round)
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(NESTLE)], stdout=subprocess.PIPE,
-                             text=True, cwd=ROOT)
+                             text=True, cwd=ROOT, env={**os.environ, "CRISIS_SIM_DATA_DIR": str(data)})
     told = []
     try:
         for line in child.stdout:
@@ -196,7 +185,7 @@ def test_a_killed_process_loses_no_decision_and_the_round_resumes(tmp_path: Path
     assert child.returncode == -signal.SIGKILL
     session_id = told[-1][2]
 
-    store = ResultStore(db)
+    store = open_store(db, data)
     [stopped] = store.interrupted()  # still "running", but its process is gone
     assert stopped.id == session_id and stopped.status == "running"
     decided = [r for r in store.log_records(session_id) if r.get("type") == "input" and r["kind"] == "decide"]
@@ -204,12 +193,12 @@ def test_a_killed_process_loses_no_decision_and_the_round_resumes(tmp_path: Path
     store.close()
 
     # `crisis-sim resume` rebuilds the round and lets a bot finish it.
-    out = subprocess.run([sys.executable, "-m", "game", "--data-dir", str(db.parent), "resume", session_id[:8],
-                          "--bot", "best"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = subprocess.run([sys.executable, "-m", "game", "--data-dir", str(data), "--store", db, "resume",
+                          session_id[:8], "--bot", "best"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "resumed at" in out.stderr
 
-    store = ResultStore(db)
+    store = open_store(db, data)
     stored = store.session(session_id)
     assert stored.status == "finished"
     after = [r for r in store.log_records(session_id) if r.get("type") == "input" and r["kind"] == "decide"]
@@ -219,12 +208,6 @@ def test_a_killed_process_loses_no_decision_and_the_round_resumes(tmp_path: Path
     # The best bot answers at once, so the resumed round is the round it would have played.
     assert stored.score == straight_score(nestle, 21)
     store.close()
-
-
-def straight_score(loaded, seed: int) -> float:
-    session = Session(loaded.case, seed)
-    play_out(session)
-    return score(session).score
 
 
 # --- a database that cannot be used ---------------------------------------------------------
@@ -400,9 +383,10 @@ def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_cli_history_note_reflect_abandon(tmp_path: Path, tiny_case, capsys, monkeypatch) -> None:
+def test_cli_history_note_reflect_abandon(where: str, tmp_path: Path, tiny_case, capsys, monkeypatch) -> None:
     data = str(tmp_path)
-    store = ResultStore(tmp_path / "results.db")
+    monkeypatch.setenv("CRISIS_SIM_STORE", where)  # the commands find the store as an organisation's would
+    store = open_store(where, tmp_path)
     session, recording = start(store, tiny_case.model_copy(update={"questions": ["What would you change?"]}),
                                TINY / "scenario.yaml", 1, team="Cli")
     play_out(session)
@@ -426,7 +410,7 @@ def test_cli_history_note_reflect_abandon(tmp_path: Path, tiny_case, capsys, mon
     code, out, _ = run_cli(["resume", "--data-dir", data], capsys)
     assert "No interrupted round" in out
 
-    store = ResultStore(tmp_path / "results.db")
+    store = open_store(where, tmp_path)
     assert [(n.t, n.text) for n in store.notes(recording.session_id)] == [(150, "Good call")]
     assert [(a.question, a.answer) for a in store.answers(recording.session_id)] == [("q1", "Flag earlier")]
     assert store.session(stopped.session_id).status == "abandoned"
@@ -442,15 +426,18 @@ def test_begin_without_a_store_plays_unsaved(tiny_case) -> None:
     assert begin(None, tiny_case, None, 1) is None
 
 
-def test_the_benchmark_runs(capsys) -> None:
+def test_the_benchmark_runs(where: str, backend: str, capsys) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_results", ROOT / "bench" / "bench_results.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    assert bench.main(["--sessions", "12", "--teams", "3", "--repeat", "1", "--samples", "2"]) == 0
+    given = ["--pg", where] if backend == "postgresql" else ["--dir", str(Path(where).parent)]
+    assert bench.main(["--sessions", "12", "--teams", "3", "--played", "4", "--writers-rounds", "2", "--repeat", "1",
+                       "--samples", "2", "--backends", backend, *given]) == 0
     out = capsys.readouterr().out
-    assert "store, as the game does" in out and "rank the teams" in out
+    assert "store, as the game does" in out and "rank the teams" in out and "four writers at once" in out
+    assert f"{backend:<11} four writers" in out
 
 
 # --- the migration ladder: a real file written by the first released format -----------------

@@ -1,6 +1,10 @@
 """The window's side of results: rounds kept as they are played, the facilitator's timed notes,
 reflection answers and the export on the debrief, the resume offer at start, the workshop and
-history screens, and a results folder that cannot be used."""
+history screens, and a results folder that cannot be used.
+
+The tests that take ``data`` run twice: with the results in the data folder's SQLite file, and
+on the test PostgreSQL cluster (named by ``CRISIS_SIM_STORE``, as an organisation would). Those
+about the SQLite file itself take ``sqlite_data``."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from game.engine.loader import load_case
 from game.engine.scoring import score
 from game.results import workshop as ws
 from game.results.recording import start
-from game.results.store import ResultStore
+from game.results.store import ResultStore, open_store
 from game.ui.app import App, Settings, open_app
 from game.ui.resume import offer_resume
 
@@ -58,8 +62,22 @@ def run_until(app: App, done, limit: int = 20_000) -> None:
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> Path:
+def data(tmp_path: Path, backend: str, where: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data folder; on PostgreSQL the store is the server's (the window and children read
+    CRISIS_SIM_STORE)."""
+    if backend == "postgresql":
+        monkeypatch.setenv("CRISIS_SIM_STORE", where)
     return tmp_path / "data"
+
+
+@pytest.fixture
+def sqlite_data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def kept_store(data: Path) -> ResultStore:
+    """The store the window keeps its rounds in (the data folder's file, or the server's)."""
+    return open_store(None, data)
 
 
 @pytest.fixture
@@ -108,7 +126,7 @@ def test_a_window_round_is_kept_with_its_notes_answers_and_export(cases: Path, d
         live.bot = BOTS["best"](live.session.seed)  # let the best bot finish the round
         run_until(app, lambda: app.top.name == "debrief")
         debrief = app.top
-        store = ResultStore(data / "results.db")
+        store = kept_store(data)
         stored = store.session(live.recording.session_id)
         assert stored.status == "finished" and stored.team == "Red"
         assert stored.score == score(live.session).score
@@ -152,7 +170,7 @@ def test_closing_the_window_mid_round_keeps_it_to_resume_and_leaving_abandons_it
     decided = dict(live.session.state.choices)
     closed = live.recording.session_id
     app.close()
-    with ResultStore(data / "results.db") as store:
+    with kept_store(data) as store:
         assert store.session(closed).status == "interrupted"
 
     app = make_app(cases, data)
@@ -162,7 +180,7 @@ def test_closing_the_window_mid_round_keeps_it_to_resume_and_leaving_abandons_it
         key(app, pygame.K_ESCAPE)
         key(app, pygame.K_y)
         assert app.top.name == "menu"
-        with ResultStore(data / "results.db") as store:
+        with kept_store(data) as store:
             assert store.session(left).status == "abandoned"
             assert [s.id for s in store.interrupted()] == [closed]
 
@@ -180,7 +198,7 @@ def test_closing_the_window_mid_round_keeps_it_to_resume_and_leaving_abandons_it
         key(app, pygame.K_SPACE)
         resumed.bot = BOTS["best"](1)
         run_until(app, lambda: app.top.name == "debrief")
-        with ResultStore(data / "results.db") as store:
+        with kept_store(data) as store:
             assert store.session(closed).status == "finished"
             assert store.interrupted() == []
     finally:
@@ -189,7 +207,7 @@ def test_closing_the_window_mid_round_keeps_it_to_resume_and_leaving_abandons_it
 
 def test_the_offer_can_record_a_stopped_round_as_abandoned(cases: Path, data: Path) -> None:
     loaded = load_case(cases / "tiny")
-    with ResultStore(data / "results.db") as store:
+    with kept_store(data) as store:
         session, recording = start(store, loaded.case, loaded.path, 3, team="Kilo")
         session.advance(200)
         recording.interrupt()
@@ -200,7 +218,7 @@ def test_the_offer_can_record_a_stopped_round_as_abandoned(cases: Path, data: Pa
         assert app.top.name == "resume"
         key(app, pygame.K_a)
         assert app.top.name == "menu"
-        with ResultStore(data / "results.db") as store:
+        with kept_store(data) as store:
             assert store.session(recording.session_id).status == "abandoned"
     finally:
         app.close()
@@ -208,7 +226,7 @@ def test_the_offer_can_record_a_stopped_round_as_abandoned(cases: Path, data: Pa
 
 def test_workshop_screen_ranks_the_teams_and_lets_the_next_one_play(cases: Path, data: Path) -> None:
     loaded = load_case(cases / "tiny")
-    with ResultStore(data / "results.db") as store:
+    with kept_store(data) as store:
         w = ws.create(store, "Tuesday", "tiny", ["Red", "Blue", "Green"], str(cases / "tiny"))
         for team, bot, seed in (("Red", "worst", 1), ("Blue", "best", 2)):
             session, _ = start(store, loaded.case, loaded.path, seed, team=team, workshop=w.id)
@@ -234,7 +252,7 @@ def test_workshop_screen_ranks_the_teams_and_lets_the_next_one_play(cases: Path,
         assert app.top.name == "briefing" and app.settings.team == "Green" and app.settings.workshop == w.id
         key(app, pygame.K_RETURN)
         assert app.top.recording is not None
-        with ResultStore(data / "results.db") as store:
+        with kept_store(data) as store:
             assert store.session(app.top.recording.session_id).workshop == w.id
     finally:
         app.close()
@@ -252,7 +270,7 @@ def test_a_new_workshop_from_the_window(cases: Path, data: Path) -> None:
         type_text(app, "Rouge, Bleu")
         key(app, pygame.K_RETURN)
         assert app.top.name == "workshop" and "Atelier Atelier du mardi" in shown(app)
-        with ResultStore(data / "results.db") as store:
+        with kept_store(data) as store:
             assert ws.get(store, "Atelier du mardi").teams == ("Rouge", "Bleu")
     finally:
         app.close()
@@ -260,7 +278,7 @@ def test_a_new_workshop_from_the_window(cases: Path, data: Path) -> None:
 
 def test_history_screen_shows_the_teams_rounds_and_progress(cases: Path, data: Path) -> None:
     loaded = load_case(cases / "tiny")
-    with ResultStore(data / "results.db") as store:
+    with kept_store(data) as store:
         for bot, seed in (("worst", 1), ("best", 2)):
             session, _ = start(store, loaded.case, loaded.path, seed, team="Ana")
             player, events = BOTS[bot](seed), []
@@ -331,7 +349,7 @@ def test_a_log_file_that_cannot_be_opened_does_not_stop_the_round(cases: Path, t
         live.bot = BOTS["best"](1)
         run_until(app, lambda: app.top.name == "debrief")
         if kept:
-            with ResultStore(data / "results.db") as store:
+            with kept_store(data) as store:
                 assert store.session(live.recording.session_id).status == "finished"
     finally:
         app.close()
@@ -340,13 +358,13 @@ def test_a_log_file_that_cannot_be_opened_does_not_stop_the_round(cases: Path, t
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_the_live_screen_says_once_when_the_log_or_the_results_stop_saving(cases: Path, data: Path,
+def test_the_live_screen_says_once_when_the_log_or_the_results_stop_saving(cases: Path, sqlite_data: Path,
                                                                           lang: str) -> None:
     import sqlite3
 
     log_words, store_words = {"en": ("Session log not written:", "Results not saved:"),
                               "fr": ("Journal de session non écrit\u00a0:", "Résultats non enregistrés\u00a0:")}[lang]
-    app = make_app(cases, data, lang=lang, log=Path("/dev/full"))  # the --log copy fails at its first flush
+    app = make_app(cases, sqlite_data, lang=lang, log=Path("/dev/full"))  # the --log copy fails at its first flush
     try:
         start_round(app)
         live = app.top
@@ -370,7 +388,8 @@ def test_the_live_screen_says_once_when_the_log_or_the_results_stop_saving(cases
         app.close()
 
 
-def test_demo_rounds_are_not_kept(cases: Path, data: Path) -> None:
+def test_demo_rounds_are_not_kept(cases: Path, sqlite_data: Path) -> None:
+    data = sqlite_data
     app = make_app(cases, data, demo=True)
     try:
         start_round(app)
@@ -427,7 +446,7 @@ def test_a_killed_window_round_is_offered_and_resumed_with_its_decisions(cases: 
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)
     session_id = told[-1][2]
-    with ResultStore(data / "results.db") as store:
+    with kept_store(data) as store:
         decided = [r for r in store.log_records(session_id) if r.get("type") == "input" and r["kind"] == "decide"]
     assert len(decided) >= 2
     app = make_app(cases, data)
@@ -446,7 +465,7 @@ def test_a_killed_window_round_is_offered_and_resumed_with_its_decisions(cases: 
 
 def test_the_command_line_can_open_the_window_on_a_stopped_round(cases: Path, data: Path) -> None:
     loaded = load_case(cases / "tiny")
-    with ResultStore(data / "results.db") as store:
+    with kept_store(data) as store:
         session, recording = start(store, loaded.case, loaded.path, 3, team="Lima")
         player, events = BOTS["best"](3), []
         while not session.state.choices:
@@ -459,3 +478,37 @@ def test_the_command_line_can_open_the_window_on_a_stopped_round(cases: Path, da
         assert app.top.name == "live" and app.top.session.state.choices == session.state.choices
     finally:
         app.close()
+
+
+def test_a_server_that_goes_away_mid_round_is_said_once_and_the_round_is_kept(cases: Path, own_cluster,
+                                                                               tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRISIS_SIM_STORE", own_cluster.url)
+    data = tmp_path / "data"
+    app = make_app(cases, data)
+    try:
+        start_round(app, "Away")
+        live = app.top
+        store = live.recording.store
+        store.retry_every = 0.0  # try the server again at every input (the game waits 20 s)
+        live.bot = BOTS["best"](1)
+        run_until(app, lambda: len(live.session.state.choices) >= 1)
+        own_cluster.stop()
+        run_until(app, lambda: store.problem is not None)
+        app.frame(FRAME)
+        told = [n.text for n in live.notes if n.text.startswith("Results not saved:")]
+        assert len(told) == 1 and "cannot be reached" in told[0] and "kept on this machine" in told[0]
+        assert "Results not saved:" in shown(app)
+        made = len(live.session.state.choices)
+        run_until(app, lambda: len(live.session.state.choices) > made or live.session.state.ended)
+        own_cluster.start()
+        run_until(app, lambda: app.top.name == "debrief")
+        assert live.recording.saved
+    finally:
+        app.close()  # what the round wrote while the server was away is sent by now
+    assert store.spool.count() == 0
+    with kept_store(data) as store:
+        stored = store.session(live.recording.session_id)
+        assert stored.status == "finished" and stored.team == "Away"
+        assert [r["decision"] for r in store.log_records(stored.id) if r.get("kind") == "decide"] == \
+            list(live.session.state.choices)

@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Sequence
 
 from game.authoring.schema import case_schema
-from game.cli import frontends
+from game.cli import common, frontends
 
 __all__ = ["GROUPS", "build_parser", "case_schema", "main"]
 
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fullscreen", action="store_true", help="open full screen")
     parser.add_argument("--projector", action="store_true", help="larger type for a projector")
     parser.add_argument("--data-dir", metavar="DIR", help="folder of the results database (default: the user's data folder)")
+    common.add_store_option(parser, on_command=False)
     sub = parser.add_subparsers(dest="command")
     for name in GROUPS:
         importlib.import_module(name).add_commands(sub)

@@ -6,10 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from game.engine.diagnostics import CaseError, Diagnostic
 from game.engine.loader import LoadedCase, load_case
+from game.results.store import ResultStore, open_store
 from game.timefmt import parse_time
 
 if TYPE_CHECKING:
@@ -56,3 +57,17 @@ def fail(message: str) -> int:
     """Print ``crisis-sim: MESSAGE`` on standard error; the exit status of a refused command."""
     print(f"crisis-sim: {message}", file=sys.stderr)
     return 1
+
+
+STORE_HELP = ("the results store: postgresql://user@host/db for an organisation's server (add "
+              "?sslmode=verify-full), or a SQLite file (default: $CRISIS_SIM_STORE, else results.db in the data folder)")
+
+
+def add_store_option(parser: argparse.ArgumentParser, *, on_command: bool = True) -> None:
+    """``--store URL`` on ``parser`` (on a command it may also come before the command)."""
+    parser.add_argument("--store", metavar="URL", default=argparse.SUPPRESS if on_command else None, help=STORE_HELP)
+
+
+def open_results(args: argparse.Namespace, **kwargs: Any) -> ResultStore:
+    """The results store the command line names (``--store``, ``$CRISIS_SIM_STORE``, ``--data-dir``)."""
+    return open_store(getattr(args, "store", None), getattr(args, "data_dir", None), **kwargs)

@@ -6,8 +6,8 @@ import argparse
 import socket
 from typing import TYPE_CHECKING
 
-from game.cli.common import fail, load_or_report
-from game.results.store import ResultStore, StoreError
+from game.cli.common import add_store_option, fail, load_or_report, open_results
+from game.results.store import StoreError
 
 if TYPE_CHECKING:
     from game.cli.common import Subparsers
@@ -22,6 +22,7 @@ def add_commands(sub: Subparsers) -> None:
     host.add_argument("--lan", action="store_true", help="listen on this machine's LAN address, not loopback only")
     host.add_argument("--resume", action="store_true", help="take back the teams' rounds that stopped (host killed)")
     host.add_argument("--seed", type=int, default=1, help="seed of every team's round (default: 1)")
+    add_store_option(host)
     host.set_defaults(func=cmd_host)
 
 
@@ -50,7 +51,7 @@ def cmd_host(args: argparse.Namespace) -> int:
     from game.host.serve import serve
     from game.host.workshop import HostedWorkshop
 
-    store = ResultStore.open(args.data_dir)
+    store = open_results(args)
     if not store.available or not store.writable:
         return fail(f"the host needs a results store it can write: {store.problem}")
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.cli import frontends
-from game.cli.common import default_scenarios, load_or_report
+from game.cli.common import add_store_option, default_scenarios, load_or_report, open_results
 from game.authoring.plans import PathPlan, choice_problem, differences, parse_choices, play_path
 from game.engine import bots
 from game.engine.diagnostics import CaseError
@@ -19,7 +19,6 @@ from game.engine.scoring import score
 from game.engine.session import Session
 from game.i18n import system_language, translator
 from game.results.recording import start
-from game.results.store import ResultStore
 from game.text_play import format_result
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ def add_commands(sub: Subparsers) -> None:
     play.add_argument("--lang", default=argparse.SUPPRESS, help="play the case in this language if translated")
     play.add_argument("--log", help="write the session log (JSON lines) to this file")
     play.add_argument("--team", help="team or player name the round is stored under (text and window play)")
+    add_store_option(play)
     play.add_argument("--json", action="store_true", help="print the result as JSON")
     play.add_argument("--choices", metavar="ID.OPTION,...",
                       help="headless: make these choices (decision.option, @HH:MM:SS after it opens); "
@@ -122,8 +122,9 @@ def _play_text(args: argparse.Namespace, loaded: LoadedCase) -> int:
             copy = open(args.log, "w", encoding="utf-8")
         except OSError as exc:
             print(f"crisis-sim: cannot write the log {args.log}: {exc.strerror}; the round plays on", file=sys.stderr)
-    store = ResultStore.open(getattr(args, "data_dir", None))
-    session, recording = start(store if store.available else None, loaded.case, loaded.path, args.seed,
+    store = open_results(args)
+    # (a server that cannot be reached still records: into the spool, sent when it is back)
+    session, recording = start(store, loaded.case, loaded.path, args.seed,
                                team=args.team or "", also=copy)
     if recording is None:
         print(f"crisis-sim: this round will not be saved ({store.problem or 'no results store'})", file=sys.stderr)

@@ -2,7 +2,9 @@
 and workshop.
 
 Every command takes ``--data-dir`` (also accepted before the command) to use another results
-folder than the user's data folder.
+folder than the user's data folder, and ``--store URL`` (or ``$CRISIS_SIM_STORE``) to use an
+organisation's PostgreSQL server or another SQLite file. ``store copy`` moves a trainer's results
+from one store to another.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.cli import frontends
+from game.cli.common import add_store_option, open_results
 from game.cli.common import fail as _fail
 from game.cli.common import time_argument
 from game.engine.bots import BOTS
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
 
 def _store(args: argparse.Namespace) -> ResultStore | None:
-    store = ResultStore.open(getattr(args, "data_dir", None))
+    store = open_results(args)
     if not store.available:
         print(f"crisis-sim: {store.problem}", file=sys.stderr)
         return None
@@ -315,6 +318,30 @@ def cmd_workshop(args: argparse.Namespace) -> int:
             return _fail(str(exc))
 
 
+def cmd_store_copy(args: argparse.Namespace) -> int:
+    """Copy every round, log, note, answer and workshop of one store into another (idempotent)."""
+    from game.results.store import open_store
+    from game.results.transfer import copy_store
+
+    data = getattr(args, "data_dir", None)
+    source = open_store(args.source, data, read_only=True)
+    if not source.available:
+        return _fail(f"--from: {source.problem}")
+    target = open_store(args.target, data)
+    if not target.available or not target.writable:
+        source.close()
+        return _fail(f"--to: {target.problem or 'the store cannot be written'}")
+    try:
+        report = copy_store(source, target)
+    except StoreError as exc:
+        return _fail(f"the copy stopped ({exc}); what was copied is kept: run it again to carry on")
+    finally:
+        source.close()
+        target.close()
+    print(f"From {source.where} to {target.where}: {report}")
+    return 0
+
+
 def _ws_create(store: ResultStore, args: argparse.Namespace) -> int:
     case_id, case_path = args.case, None
     if Path(args.case).exists():
@@ -413,6 +440,7 @@ WORKSHOP_ACTIONS = {"create": _ws_create, "add-team": _ws_add, "add-rounds": _ws
 def _data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
                         help="the results folder (default: the user's data folder)")
+    add_store_option(parser)
 
 
 def add_commands(sub: Subparsers) -> None:
@@ -483,7 +511,7 @@ def add_commands(sub: Subparsers) -> None:
     att.add_argument("name")
     att.add_argument("sessions", nargs="*", metavar="SESSION", help="rounds by id")
     att.add_argument("--team", action="append", metavar="T", help="every ended round of this team on the case")
-    acts.add_parser("list", help="the workshops")
+    listed = acts.add_parser("list", help="the workshops")
     show = acts.add_parser("show", help="ranking, spread and decisions side by side, in the terminal")
     show.add_argument("name")
     show.add_argument("--json", action="store_true")
@@ -497,9 +525,20 @@ def add_commands(sub: Subparsers) -> None:
     rep_w.add_argument("--csv", metavar="FILE")
     rep_w.add_argument("--rows", choices=["sessions", "decisions"], default="sessions")
     rep_w.add_argument("--lang", choices=["en", "fr"])
-    for p in (create, add, att, show, imp, rep_w):
+    for p in (create, add, att, listed, show, imp, rep_w):
         _data_dir(p)
     for p in (show, rep_w):
         p.add_argument("--count", choices=list(ws.COUNTS), default="best",
                        help="which round of each team counts (default: its best)")
     wsp.set_defaults(func=cmd_workshop)
+
+    sto = sub.add_parser("store", help="the results store itself: copy a trainer's results into another one")
+    sto_acts = sto.add_subparsers(dest="action", required=True)
+    copy = sto_acts.add_parser("copy", help="copy rounds, logs, notes, answers and workshops (a second run adds nothing)")
+    copy.add_argument("--from", dest="source", required=True, metavar="STORE",
+                      help="the store to copy from: a SQLite file (results.db) or a postgresql:// URL")
+    copy.add_argument("--to", dest="target", required=True, metavar="STORE",
+                      help="the store to copy into: a postgresql:// URL or a SQLite file")
+    copy.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
+                      help="the results folder (where the spool of a server is kept)")
+    copy.set_defaults(func=cmd_store_copy)

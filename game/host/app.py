@@ -173,7 +173,7 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         if team is None:
             return _not_found(lang)
         if team.recording is None or team.round is None or not team.round.ended:
-            return _page("unknown.html", lang, message="the debrief is ready once the round is over")
+            return _page("unknown.html", lang, message=Translator(lang).gettext("The debrief is ready once the round is over."))
         html = round_html(workshop.store, workshop.store.session(team.recording.session_id), lang)
         return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="debrief-{team.code[:6]}.html"'})
 

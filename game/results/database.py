@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
+
+from game.results.dialect import SQLITE, Dialect
 
 import platformdirs
 
@@ -183,8 +185,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _COLUMNS: dict[str, set[str]] = {}
 
 
-def _missing_tables(conn: sqlite3.Connection) -> list[str]:
-    """The tables of the current format that the database lacks, or that lack a column."""
+def schema_columns() -> dict[str, set[str]]:
+    """Every table of the current format with its columns (from the ladder run in memory)."""
     if not _COLUMNS:
         model = sqlite3.connect(":memory:", isolation_level=None)
         for steps in MIGRATIONS:
@@ -193,7 +195,12 @@ def _missing_tables(conn: sqlite3.Connection) -> list[str]:
         for (table,) in model.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
             _COLUMNS[table] = {r[1] for r in model.execute(f"PRAGMA table_info({table})")}
         model.close()
-    return [table for table, columns in _COLUMNS.items()
+    return _COLUMNS
+
+
+def _missing_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables of the current format that the database lacks, or that lack a column."""
+    return [table for table, columns in schema_columns().items()
             if not columns <= {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}]
 
 
@@ -265,12 +272,22 @@ class Database:
 
     Opening never raises: on trouble, :attr:`problem` says what happened and :attr:`writable`
     turns false when saving has to stop.
+
+    :class:`game.results.postgres.PostgresStore` is the other backend: it overrides opening,
+    the connection and the transactions, and keeps :attr:`dialect` for the few statements
+    that differ.
     """
+
+    dialect: ClassVar[Dialect] = SQLITE
+    #: The errors of this backend's driver that the repositories turn into :class:`StoreError`.
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, path: str | Path, *, now: Callable[[], str] = utc_now, durable: bool = True,
                  read_only: bool = False) -> None:
         self.path = Path(path)
+        self.where = str(self.path)  # how messages name the store
         self.now = now
+        self.pid_override: int | None = None
         self.problem: str | None = None
         self.moved_aside: Path | None = None
         self.migrated: list[int] = []
@@ -412,9 +429,13 @@ class Database:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def writer_pid(self) -> int:
+        """The process that plays the rounds being written (another one when a spool is sent)."""
+        return self.pid_override or os.getpid()
+
     # --- low level ---------------------------------------------------------------------
 
-    def _need(self, write: bool = False) -> sqlite3.Connection:
+    def _need(self, write: bool = False) -> Any:
         if self.conn is None:
             raise StoreError(self.problem or f"{self.path}: no results database")
         if write and not self.writable:
@@ -422,11 +443,11 @@ class Database:
         return self.conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """One write transaction: all of it is stored, or nothing."""
         conn = self._need(write=True)
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(self.dialect.begin)
         except sqlite3.Error as exc:
             raise StoreError(self._explain(exc)) from exc
         try:
@@ -443,7 +464,7 @@ class Database:
                 pass
             raise StoreError(self._explain(exc)) from exc
 
-    def _explain(self, exc: sqlite3.Error) -> str:
+    def _explain(self, exc: Exception) -> str:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return f"{self.path} is locked by another program"
@@ -454,9 +475,10 @@ class Database:
 
     def safely(self, action: Callable[[], Any], what: str) -> Any:
         """Run a write for the game: on failure, note the problem and carry on (returns None)."""
+        caught: tuple[type[Exception], ...] = (StoreError, *self.errors)
         try:
             result = action()
-        except (StoreError, sqlite3.Error) as exc:
+        except caught as exc:
             message = exc.args[0] if isinstance(exc, StoreError) else self._explain(exc)
             self.problem = f"{what}: {message}"
             return None

@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from game.results.database import Database, StoreError, _pid_alive, pack_log, unpack_log
+from game.results.dialect import upsert
 
 STATUSES = ("running", "finished", "interrupted", "abandoned")
 SESSION_COLUMNS = (
@@ -25,6 +25,8 @@ SESSION_COLUMNS = (
     "questions", "case_info", "machine", "pid", "origin",
 )
 _SUMMARY = ", ".join(SESSION_COLUMNS)
+_SESSION_DATA = upsert("session_data", ("id", "result", "log"), ("id",))
+_ANSWER = upsert("answers", ("session", "question", "text", "answer", "answered_at"), ("session", "question"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +93,13 @@ _Repo = TypeVar("_Repo", bound=type)
 
 
 def _store_errors(cls: _Repo) -> _Repo:
-    """Make every public method of a repository raise :class:`StoreError` for a SQLite error."""
+    """Make every public method of a repository raise :class:`StoreError` for a driver's error."""
     def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
         def guarded(self: Database, *args: Any, **kwargs: Any) -> Any:
             try:
                 return method(self, *args, **kwargs)
-            except sqlite3.Error as exc:
+            except self.errors as exc:
                 raise StoreError(self._explain(exc)) from exc
         return guarded
 
@@ -124,7 +126,7 @@ class RoundsRepository(Database):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
                 (sid, team, case_id, case_title, case_path, case_sha256, language, seed, workshop, self.now(),
                  duration, json.dumps(list(questions), ensure_ascii=False),
-                 json.dumps(case_info or {}, ensure_ascii=False), self.machine, os.getpid()),
+                 json.dumps(case_info or {}, ensure_ascii=False), self.machine, self.writer_pid()),
             )
         return sid
 
@@ -137,7 +139,8 @@ class RoundsRepository(Database):
             conn.executemany("INSERT INTO log_lines (session, seq, line) VALUES (?, ?, ?)",
                              [(session_id, first_seq + i, line) for i, line in enumerate(lines)])
             if sim_t is not None:
-                conn.execute("UPDATE sessions SET sim_t = max(sim_t, ?) WHERE id = ?", (sim_t, session_id))
+                conn.execute(f"UPDATE sessions SET sim_t = {self.dialect.greatest}(sim_t, ?) WHERE id = ?",
+                             (sim_t, session_id))
 
     def replace_lines(self, session_id: str, lines: Sequence[str], sim_t: int | None) -> None:
         """A resumed round: its lines become those of the rebuild, and this process plays it."""
@@ -146,18 +149,21 @@ class RoundsRepository(Database):
             conn.executemany("INSERT INTO log_lines (session, seq, line) VALUES (?, ?, ?)",
                              [(session_id, i, line) for i, line in enumerate(lines)])
             conn.execute("UPDATE sessions SET status = 'running', machine = ?, pid = ?, ended_at = NULL, "
-                         "sim_t = coalesce(?, sim_t) WHERE id = ?", (self.machine, os.getpid(), sim_t, session_id))
+                         "sim_t = coalesce(?, sim_t) WHERE id = ?", (self.machine, self.writer_pid(), sim_t, session_id))
 
     def claim(self, session_id: str) -> None:
         """This process now plays the round (a resume)."""
         with self.transaction() as conn:
             conn.execute("UPDATE sessions SET status = 'running', machine = ?, pid = ?, ended_at = NULL "
-                         "WHERE id = ?", (self.machine, os.getpid(), session_id))
+                         "WHERE id = ?", (self.machine, self.writer_pid(), session_id))
 
     def finish(self, session_id: str, result: dict[str, Any], tail: Sequence[str] = (), first_seq: int = 0,
                sim_t: int | None = None) -> None:
         """Store a round that ended: its result, decisions and whole log, in one transaction."""
         with self.transaction() as conn:
+            row = conn.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is not None and row[0] == "finished":
+                return  # stored already (a spool sent twice): its packed log must not be replaced
             lines = self._lines(conn, session_id) + list(tail)
             self._write_decisions(conn, session_id, result, lines)
             conn.execute(
@@ -166,8 +172,8 @@ class RoundsRepository(Database):
                 (self.now(), result["score"], json.dumps(result["breakdown"]), result["ending"]["id"],
                  result["ending"].get("kind"), sim_t, session_id),
             )
-            conn.execute("INSERT OR REPLACE INTO session_data (id, result, log) VALUES (?, ?, ?)",
-                         (session_id, json.dumps(result, ensure_ascii=False), pack_log("\n".join(lines) + "\n")))
+            conn.execute(_SESSION_DATA, (session_id, json.dumps(result, ensure_ascii=False),
+                                         pack_log("\n".join(lines) + "\n")))
             conn.execute("DELETE FROM log_lines WHERE session = ?", (session_id,))
 
     def close_unfinished(self, session_id: str, status: str, tail: Sequence[str] = (), sim_t: int | None = None) -> None:
@@ -188,8 +194,7 @@ class RoundsRepository(Database):
                 lines = self._lines(conn, session_id)
                 if lines:  # (none: already packed, an interrupted round abandoned twice)
                     packed = pack_log("\n".join(lines) + "\n")
-                    conn.execute("INSERT OR REPLACE INTO session_data (id, result, log) VALUES (?, NULL, ?)",
-                                 (session_id, packed))
+                    conn.execute(_SESSION_DATA, (session_id, None, packed))
                 conn.execute("DELETE FROM log_lines WHERE session = ?", (session_id,))
             conn.execute(
                 "UPDATE sessions SET status = ?, ended_at = coalesce(ended_at, ?), pid = NULL, "
@@ -197,7 +202,7 @@ class RoundsRepository(Database):
                 (status, self.now(), sim_t, session_id),
             )
 
-    def _next_seq(self, conn: sqlite3.Connection, session_id: str) -> int:
+    def _next_seq(self, conn: Any, session_id: str) -> int:
         row = conn.execute("SELECT max(seq) FROM log_lines WHERE session = ?", (session_id,)).fetchone()
         return 0 if row[0] is None else row[0] + 1
 
@@ -205,11 +210,11 @@ class RoundsRepository(Database):
         return self._next_seq(self._need(), session_id)
 
     @staticmethod
-    def _lines(conn: sqlite3.Connection, session_id: str) -> list[str]:
+    def _lines(conn: Any, session_id: str) -> list[str]:
         return [r[0] for r in conn.execute("SELECT line FROM log_lines WHERE session = ? ORDER BY seq",
                                            (session_id,))]
 
-    def _write_decisions(self, conn: sqlite3.Connection, session_id: str, result: dict[str, Any],
+    def _write_decisions(self, conn: Any, session_id: str, result: dict[str, Any],
                          lines: Sequence[str]) -> None:
         opened: dict[str, int] = {}
         for line in lines:
@@ -236,7 +241,7 @@ class RoundsRepository(Database):
             rows = conn.execute(f"SELECT {_SUMMARY} FROM sessions WHERE id LIKE ? LIMIT 2",
                                 (session_id.lower() + "%",)).fetchall()
         if not rows:
-            raise StoreError(f"no round {session_id!r} in {self.path}")
+            raise StoreError(f"no round {session_id!r} in {self.where}")
         if len(rows) > 1:
             raise StoreError(f"{session_id!r} names more than one round: give more of its id")
         return StoredSession.from_row(rows[0], self._result(rows[0][0]))
@@ -276,7 +281,7 @@ class RoundsRepository(Database):
         rows = self.sessions(team=team, status="finished" if finished else None, limit=1, with_result=True)
         if not rows:
             who = f" for team {team!r}" if team is not None else ""
-            raise StoreError(f"no {'finished ' if finished else ''}round{who} in {self.path}")
+            raise StoreError(f"no {'finished ' if finished else ''}round{who} in {self.where}")
         return rows[0]
 
     def log_text(self, session_id: str) -> str:
@@ -367,8 +372,7 @@ class AnswersRepository(Database):
         """Store (or replace) the answer to one reflection question; an empty answer removes it."""
         with self.transaction() as conn:
             if answer.strip():
-                conn.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
-                             (session_id, question, text, answer.strip(), self.now()))
+                conn.execute(_ANSWER, (session_id, question, text, answer.strip(), self.now()))
             else:
                 conn.execute("DELETE FROM answers WHERE session = ? AND question = ?", (session_id, question))
 
@@ -387,7 +391,7 @@ class ImportRepository(RoundsRepository):
     """Whole rounds exported on another machine, taken in (``workshop import``, ``store copy``)."""
 
     def import_session(self, row: dict[str, Any], log_text: str, notes: Iterable[dict[str, Any]],
-                       answers: Iterable[dict[str, Any]], origin: str, *, conn: sqlite3.Connection) -> bool:
+                       answers: Iterable[dict[str, Any]], origin: str, *, conn: Any) -> bool:
         """Insert a round exported elsewhere inside the caller's transaction; False if already here."""
         if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (row["id"],)).fetchone():
             return False
@@ -405,8 +409,7 @@ class ImportRepository(RoundsRepository):
         values["sim_t"] = values["sim_t"] or 0
         conn.execute(f"INSERT INTO sessions ({_SUMMARY}) VALUES ({', '.join('?' * len(SESSION_COLUMNS))})",
                      [values[c] for c in SESSION_COLUMNS])
-        conn.execute("INSERT OR REPLACE INTO session_data (id, result, log) VALUES (?, ?, ?)",
-                     (row["id"], result, pack_log(log_text)))
+        conn.execute(_SESSION_DATA, (row["id"], result, pack_log(log_text)))
         if row.get("result"):
             result = row["result"] if isinstance(row["result"], dict) else json.loads(row["result"])
             self._write_decisions(conn, row["id"], result, log_text.splitlines())
@@ -414,8 +417,7 @@ class ImportRepository(RoundsRepository):
             conn.execute("INSERT INTO notes VALUES (?, ?, ?, ?, ?)",
                          (row["id"], seq, int(note["t"]), str(note["text"]), str(note.get("written_at", ""))))
         for a in answers:
-            conn.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
-                         (row["id"], str(a["question"]), str(a.get("text", "")), str(a["answer"]),
+            conn.execute(_ANSWER, (row["id"], str(a["question"]), str(a.get("text", "")), str(a["answer"]),
                           str(a.get("answered_at", ""))))
         return True
 
@@ -442,7 +444,7 @@ class WorkshopsRepository(Database):
             self._add_workshop_teams(conn, workshop_id, teams)
 
     @staticmethod
-    def _add_workshop_teams(conn: sqlite3.Connection, workshop_id: str, teams: Iterable[str]) -> None:
+    def _add_workshop_teams(conn: Any, workshop_id: str, teams: Iterable[str]) -> None:
         row = conn.execute("SELECT max(position) FROM workshop_teams WHERE workshop = ?", (workshop_id,)).fetchone()
         position = -1 if row[0] is None else row[0]
         for team in teams:

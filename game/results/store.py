@@ -1,4 +1,5 @@
-"""The results store: every round played, kept in one SQLite file in the user's data folder.
+"""The results store: every round played, kept in one SQLite file in the user's data folder, or
+on an organisation's PostgreSQL server (:func:`open_store`, :mod:`game.results.postgres`).
 
 A round is a row of ``sessions`` from the moment its clock starts. While it runs, its session
 log goes line by line into ``log_lines``: each input (a decision, a triage, a facilitator's
@@ -18,6 +19,7 @@ moved aside and a new one started). Opening, recovery and migrations live in
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,12 @@ from game.results.repositories import (
     RoundsRepository, StoredSession, WorkshopsRepository,
 )
 
-__all__ = ["DB_NAME", "ENV_DATA_DIR", "SCHEMA_VERSION", "SESSION_COLUMNS", "STATUSES", "Answer", "Database", "Note",
-           "ResultStore", "StoreError", "StoredSession", "data_dir", "pack_log", "unpack_log", "utc_now"]
+#: The environment variable that names the store when ``--store`` is not given.
+ENV_STORE = "CRISIS_SIM_STORE"
+
+__all__ = ["DB_NAME", "ENV_DATA_DIR", "ENV_STORE", "SCHEMA_VERSION", "SESSION_COLUMNS", "STATUSES", "Answer", "Database", "Note",
+           "ResultStore", "StoreError", "StoredSession", "data_dir", "open_store", "pack_log",
+           "unpack_log", "utc_now"]
 
 
 class ResultStore(ImportRepository, NotesRepository, AnswersRepository, WorkshopsRepository, RoundsRepository,
@@ -42,6 +48,34 @@ class ResultStore(ImportRepository, NotesRepository, AnswersRepository, Workshop
     """
 
     @classmethod
-    def open(cls, given_dir: str | Path | None = None, **kwargs: Any) -> ResultStore:
-        """The store in the data folder (``--data-dir`` or the user's data folder)."""
-        return cls(data_dir(given_dir) / DB_NAME, **kwargs)
+    def open(cls, given_dir: str | Path | None = None, store: str | Path | None = None, **kwargs: Any) -> ResultStore:
+        """The store named by ``--store`` (or ``$CRISIS_SIM_STORE``), else the SQLite file in the
+        data folder (``--data-dir`` or the user's data folder): see :func:`open_store`."""
+        return open_store(store, given_dir, **kwargs)
+
+
+def open_store(url: str | Path | None = None, given_dir: str | Path | None = None, **kwargs: Any) -> ResultStore:
+    """Open the results store, never raising (see :attr:`ResultStore.problem`).
+
+    Args:
+        url: ``postgresql://...`` for an organisation's server (what cannot be sent there is
+            kept in the data folder's spool); a file path for a SQLite file; None for
+            ``$CRISIS_SIM_STORE``, else ``results.db`` in the data folder.
+        given_dir: The data folder (``--data-dir``).
+        kwargs: ``now``, ``durable``, ``read_only`` (see :class:`Database`).
+    """
+    if url is None or url == "":
+        url = os.environ.get(ENV_STORE) or None
+    folder = data_dir(given_dir)
+    from game.results.postgres import is_url  # (psycopg itself loads only for a server)
+
+    if is_url(url):
+        from game.results.postgres import PostgresStore
+        from game.results.spool import SPOOL_NAME
+
+        return PostgresStore(str(url), spool=folder / SPOOL_NAME, **kwargs)
+    if url is not None:
+        text = str(url)
+        path = Path(text.removeprefix("sqlite://") if text.startswith("sqlite://") else text).expanduser()
+        return ResultStore(path / DB_NAME if path.is_dir() else path, **kwargs)
+    return ResultStore(folder / DB_NAME, **kwargs)

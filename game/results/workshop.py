@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import statistics
 import uuid
 from collections.abc import Iterable, Sequence
@@ -191,7 +190,7 @@ def ranking(store: ResultStore, workshop: Workshop, count: str = "best") -> list
                 SELECT team, id, score, ending, ending_kind, ended_at, breakdown,
                        count(*) OVER (PARTITION BY team) AS n,
                        row_number() OVER (PARTITION BY team ORDER BY {order}) AS pick
-                FROM sessions WHERE workshop = ? AND status = 'finished')
+                FROM sessions WHERE workshop = ? AND status = 'finished') AS counted
             WHERE pick = 1 ORDER BY score DESC, ended_at, team""",
         (workshop.id,),
     ).fetchall()
@@ -478,7 +477,7 @@ def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: W
         except StoreError as exc:
             report.failed.append(f"{path}: {exc}")
             continue
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, sqlite3.Error) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, *store.errors) as exc:
             # Something in the file that the checks above let through: refuse this file, not the import.
             report.failed.append(f"{path}: the round cannot be stored ({type(exc).__name__}: {exc})")
             continue

@@ -33,7 +33,7 @@ def open_results(app: App) -> ResultStore | None:
     settings = app.settings
     wanted = settings.keep_results or settings.data_dir is not None
     if wanted and not (settings.demo or settings.screenshot):
-        store = ResultStore.open(getattr(settings, "data_dir", None))
+        store = ResultStore.open(getattr(settings, "data_dir", None), getattr(settings, "store", None))
         if store.problem:
             app.problems.append(store.problem)
     app._results, app._results_opened = store, True  # type: ignore[attr-defined]

@@ -47,6 +47,7 @@ class Settings:
     log: Path | None = None
     size: tuple[int, int] = BASE_SIZE
     data_dir: Path | None = None  # the results folder (--data-dir); None: the user's data folder
+    store: str | None = None  # the results store (--store URL or file); None: $CRISIS_SIM_STORE or data_dir
     # Rounds are kept in the user's data folder only when the command line asks (from_args): an
     # App built in code (a test, a benchmark) keeps nothing there unless it names a data_dir.
     keep_results: bool = False
@@ -80,6 +81,7 @@ class Settings:
             log=Path(log) if log else None,
             size=_window_size(),
             data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+            store=getattr(args, "store", None),
             keep_results=True,
             resume=getattr(args, "resume", None),
             team=getattr(args, "team", None) or "",
