@@ -7,9 +7,13 @@ Prints:
   (target: >= 700, issue 12);
 - ``simulate`` wall time with one job and with two, and the speed-up (target: >= 1.8x).
 
-The callgrind instruction count per run is measured apart (see docs/dynamics.md)::
+The callgrind instruction count per run is measured apart, with ``--play N`` (only load the
+case and play N random-bot runs) under the real interpreter (not a pyenv shim)::
 
-    valgrind --tool=callgrind python3 RUNS.py   # with 0 and with 10 runs; the difference / 10
+    PY=$(python3 -c 'import sys; print(sys.executable)')
+    valgrind --tool=callgrind --callgrind-out-file=cg.0 $PY bench/bench_engine.py --play 0
+    valgrind --tool=callgrind --callgrind-out-file=cg.10 $PY bench/bench_engine.py --play 10
+    # (summary of cg.10 - summary of cg.0) / 10 = instructions per run
 """
 
 from __future__ import annotations
@@ -42,6 +46,13 @@ def best_of(fn, repeat: int, number: int) -> float:
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) > 2 and argv[1] == "--play":
+        case = load_case(ROOT / "scenarios" / "nestle-kitkat-2010").case
+        gc.collect()
+        gc.freeze()
+        for seed in range(int(argv[2])):
+            play(case, seed, "random")
+        return 0
     case_path = Path(argv[1]) if len(argv) > 1 else ROOT / "scenarios" / "nestle-kitkat-2010"
     file = case_file(case_path)
     text = file.read_text(encoding="utf-8")

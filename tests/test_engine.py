@@ -12,7 +12,7 @@ import pytest
 from game.engine.bots import BestBot, play
 from game.engine.loader import case_files, load_case
 from game.engine.log import SessionLog, read_log, replay
-from game.engine.session import TICK, DecisionOpened, EngineError, Session, Status, run
+from game.engine.session import ENGINE_VERSION, DecisionOpened, EngineError, Session, Status, run
 from game.engine.scoring import score
 
 from conftest import ROOT
@@ -199,12 +199,20 @@ def test_engine_never_reads_the_wall_clock_or_imports_pygame():
     assert found == []
 
 
-def test_advance_runs_whole_ticks_and_keeps_the_rest(tiny_case):
+def test_advance_keeps_the_fraction_of_a_second_and_how_time_is_cut_changes_nothing(tiny_case):
     session = Session(tiny_case, seed=1)
-    session.advance(TICK * 2.5)
-    assert session.t == TICK * 2
-    session.advance(TICK * 0.5)
-    assert session.t == TICK * 3
+    session.advance(2.5)
+    assert session.t == 2
+    session.advance(0.5)
+    assert session.t == 3
+    # A window advances by a frame's worth, a bot jumps from event to event: the same round.
+    stream_small, stream_big = io.StringIO(), io.StringIO()
+    small, big = Session(tiny_case, 9, SessionLog(stream_small)), Session(tiny_case, 9, SessionLog(stream_big))
+    while not small.state.ended:
+        small.advance(0.7)
+    big.advance(tiny_case.duration)
+    assert stream_small.getvalue() == stream_big.getvalue()
+    assert [p.text for p in small.feed] == [p.text for p in big.feed] and len(small.feed) > 10
 
 
 # --- golden runs: a shipped case, a seed, inputs, and the exact log they must give ------------
@@ -327,12 +335,12 @@ def test_replaying_an_older_engines_log_says_which_engine_wrote_it(tmp_path, cap
     file, _, _ = _older_engine_log(nestle, tmp_path)
     assert main(["replay", str(file)]) == 0
     err = capsys.readouterr().err
-    assert "written by engine version 1 and this is engine version 2" in err and "71.3" in err
+    assert f"written by engine version 1 and this is engine version {ENGINE_VERSION}" in err and "71.3" in err
     assert "differs" not in err
     # A log of this engine whose result does not match is still reported as damaged.
     lines = file.read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0])
-    header["engine"] = 2
+    header["engine"] = ENGINE_VERSION
     file.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
     assert main(["replay", str(file)]) == 1
     assert "differs from the logged result" in capsys.readouterr().err
@@ -411,3 +419,86 @@ def test_the_facilitators_round_passes_the_noise_factor_to_its_session(tiny_case
     assert round_.session.state.noise == 3.0 and update.by == "facilitator" and seen == [update]
     with pytest.raises(ValueError):
         round_.set_noise(9)
+
+
+# --- issue 17: channel logic and a feed that does not repeat itself ----------------------------
+
+
+class _AnswerWhenItArrives:
+    """Answers one inject's post with one of its replies as soon as it is in the feed; silent otherwise."""
+
+    def __init__(self, inject: str, reply: str) -> None:
+        self.inject, self.reply, self.post = inject, reply, None
+
+    def act(self, session: Session, events: list) -> None:
+        if self.post is None:
+            post = next((p for p in session.feed if p.inject == self.inject), None)
+            if post is not None:
+                self.post = post
+                session.triage(post.id, "answer", self.reply)
+
+
+def test_a_private_answer_to_an_employees_email_gets_no_public_reactions_and_is_not_a_public_message():
+    case = load_case(ROOT / "scenarios" / "nestle-kitkat-2010").case
+    for seed in range(4):
+        driver = _AnswerWhenItArrives("employee-email", "tom-guide")
+        session = run(Session(case, seed), driver)
+        reply = next(p for p in session.feed if p.reply_to == driver.post.id)
+        assert reply.channel == "email" and reply.author == "organisation"
+        assert not [p for p in session.feed if p.reply_to == reply.id]  # nobody answers a private email
+        assert not [p for p in session.feed if p.kind == "reaction" and p.channel in ("email", "phone")]
+        result = score(session)
+        assert [r for r in session.state.responses if r.source.startswith("reply:tom-guide")][0].published is False
+        assert result.to_json()["breakdown"]["tone_and_channel"] == 0  # nothing public: "published nothing"
+        assert session.state.first_response_at is None
+
+
+def test_the_feed_does_not_repeat_a_text_within_its_pool_nor_an_author_twice_in_a_row():
+    case = load_case(ROOT / "scenarios" / "nestle-kitkat-2010").case
+    pools = {text: pool for pool in case.noise for text in pool.texts}
+    for seed in range(3):
+        session = play(case, seed, "silent")
+        crowd = [p for p in session.feed if p.author.startswith("crowd:")]
+        assert all(a.author != b.author for a, b in zip(crowd, crowd[1:]))
+        for pool in case.noise:
+            texts = [p.template for p in session.feed if p.kind == "noise" and pools.get(p.template) is pool]
+            window = len(pool.texts)
+            for i in range(len(texts)):
+                seen = texts[i:i + window]
+                # Within any run of `window` posts of a pool, a text appears at most twice (once per deck).
+                assert max(seen.count(t) for t in seen) <= 2
+            assert all(a != b for a, b in zip(texts, texts[1:]))
+        story = [p.text for p in session.feed if p.kind == "story"]
+        assert len(story) > 50 and all(a != b for a, b in zip(story, story[1:]))
+
+
+class _CloseThePage:
+    def act(self, session: Session, events: list) -> None:
+        if "logos" in session.state.open:
+            session.decide("logos", "close-page")
+
+
+def test_once_the_team_switches_comments_off_nobody_posts_on_the_facebook_page():
+    case = load_case(ROOT / "scenarios" / "nestle-kitkat-2010").case
+    for seed in range(3):
+        session = run(Session(case, seed), _CloseThePage())
+        closed_at = session.state.decided_at["logos"]
+        public = [p for p in session.feed if p.channel == "facebook" and p.kind in ("noise", "story", "reaction")]
+        assert [p for p in public if p.t < closed_at]  # fans were posting there before
+        assert not [p for p in public if p.t > closed_at]
+        assert [p for p in session.feed if p.kind == "story" and p.t > closed_at]  # the story goes on elsewhere
+
+
+@pytest.mark.parametrize("bot", ["random", "best", "worst", "silent"])
+def test_a_bot_woken_by_the_event_clock_plays_the_round_it_plays_stepped_tick_by_tick(bot):
+    from game.engine.bots import BOTS
+
+    case = load_case(ROOT / "scenarios" / "nestle-kitkat-2010").case
+    for seed in (1, 2):
+        woken, stepped = io.StringIO(), io.StringIO()
+        play(case, seed, bot, SessionLog(woken))
+        session, player, events = Session(case, seed, SessionLog(stepped)), BOTS[bot](seed), []
+        while not session.state.ended:
+            player.act(session, events)
+            events = session.step()
+        assert woken.getvalue() == stepped.getvalue()

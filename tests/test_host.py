@@ -355,3 +355,20 @@ def test_a_written_answer_the_noise_and_the_facilitators_override_are_logged_and
     finally:
         h.server.stop()
         h.store.close()
+
+
+def test_a_resumed_round_keeps_its_chart_from_before_the_restart(tmp_path: Path) -> None:
+    store = ResultStore.open(tmp_path)
+    try:
+        first = HostedWorkshop(load_case(CASE), store, "R", ["Red"])
+        team = next(iter(first.teams.values()))
+        first.start(team)
+        team.round.tick(200)
+        before = list(team.samples)
+        first.stop()  # the host goes away with the round unfinished
+        again = HostedWorkshop(load_case(CASE), store, "R", ["Red"], resume=True)
+        back = next(iter(again.teams.values()))
+        assert back.code == team.code and back.round is not None
+        assert before and back.samples == before  # the minutes before the restart are still charted
+    finally:
+        store.close()

@@ -153,6 +153,9 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
         for page in (red, blue):
             playwright.expect(page.locator("#debrief")).to_be_visible()
             playwright.expect(page.locator("#round")).to_be_hidden()
+        # The chart: one line per metric over the whole round (the engine's minute samples).
+        assert red.locator("#chart polyline").count() == 4
+        assert red.locator("#chart text", has_text="Trust").count() == 1
         audit(red, "team page, debrief")
         shot(red, "debrief")
         wait_text(console, "#ranking", r"#1 .* · \d+\.\d")

@@ -121,7 +121,13 @@ def test_the_terminal_debrief_lists_signals_and_asks_the_reflection_questions(ti
     # Post 1 (flagged) is noise, the parent's post a minute in is the signal: one false alarm, one miss.
     assert not result.signals["caught"] and len(result.signals["missed"]) == 1
     assert "Caught:" not in debrief
-    assert "Missed:\n    [00:01:00] #2 Sam Parent" in debrief and "False alarms:\n    [00:00:40] #1 Lou" in debrief
+    missed, alarm = session.posts[result.signals["missed"][0]["post"]], session.feed[0]
+
+    def line(post) -> str:
+        return f"[{post.t // 3600:02d}:{post.t % 3600 // 60:02d}:{post.t % 60:02d}] #{post.id[1:]} {post.name}"
+
+    assert missed.name == "Sam Parent" and missed.t == 60 and alarm.name == "Lou"
+    assert f"Missed:\n    {line(missed)}" in debrief and f"False alarms:\n    {line(alarm)}" in debrief
     for question in tiny_case.questions:
         text = question if isinstance(question, str) else question.text
         assert text.split()[0] in debrief

@@ -38,7 +38,7 @@ from game.engine.bots import BestBot, WorstBot
 from game.engine.diagnostics import Diagnostic
 from game.engine.model import Case, format_duration, parse_duration
 from game.engine.scoring import score
-from game.engine.session import Event, PostAdded, Session, Subscriber, run
+from game.engine.session import TICK, Event, PostAdded, Session, Subscriber, Wake, run
 
 PLAN_FILE = "plans.yaml"
 DEFAULT_SEEDS = (1, 2, 3)
@@ -331,6 +331,18 @@ class PathBot:
             for event in events:
                 if isinstance(event, PostAdded) and event.post.author != "organisation":
                     self.triager.triage(session, event)
+
+    def wake(self, session: Session) -> Wake:
+        """On the ticks it would act on, stepped: its choices' times, the fallback's, the triager's posts."""
+        due = []
+        for decision in session.open_decisions:
+            choice = self.choices.get(decision.id)
+            if choice is not None:
+                due.append(session.closes_at(decision.id) - decision.time_limit + choice.after)
+            elif self.fallback is not None:
+                due.append(session.closes_at(decision.id) - TICK if self.fallback.wait else session.t + 1)
+        posts = self.triager.watch(session) if self.triager is not None else None
+        return Wake(-(-min(due) // TICK) * TICK if due else None, posts, True)
 
 
 def play_path(case: Case, path: PathPlan, seed: int, log: Subscriber | None = None) -> tuple[Session, PathRun]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import math
+import multiprocessing
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.authoring.plans import PathPlan, PathRun, PlanError, check_path, load_plan, plan_file, run_plan
+from game.authoring.plans import PathPlan, PathRun, PlanError, TestPlan, check_path, load_plan, plan_file, play_path
 from game.engine.bots import play
 from game.engine.loader import load_case
 from game.engine.model import Case
@@ -252,55 +253,88 @@ def simulate(
     """
     loaded = load_case(path, lang)
     references = min(runs, REFERENCE_RUNS)
-    tasks = [(bot, seed + i, min(CHUNK, runs - i)) for i in range(0, runs, CHUNK)]
+    tasks: list[Task] = [(bot, seed + i, min(CHUNK, runs - i)) for i in range(0, runs, CHUNK)]
     others = [name for name in BOTS if name != bot]
     tasks += [(name, seed + i, min(CHUNK, references - i)) for name in others for i in range(0, references, CHUNK)]
     total = runs + len(others) * references
+    file = plan_file(loaded.path)
+    plan, plan_problem = None, ""
+    if file.is_file():
+        try:
+            plan = load_plan(file, loaded.case)
+        except PlanError as exc:
+            plan_problem = f"{file} has {len(exc.diagnostics)} problem(s); run crisis-sim validate"
+        else:
+            # The plan's paths are played by the same workers, not after them in this process.
+            tasks += [(PATH, i, s) for i, p in enumerate(plan.paths) for s in plan.seeds]
     done: list[Run] = []
-    for chunk in _execute(loaded.path, loaded.case, tasks, jobs):
-        done += chunk
-        if progress:
+    path_runs: list[PathRun] = []
+    for chunk in _execute(loaded.path, lang, loaded.case, plan, tasks, jobs):
+        for item in chunk:
+            if isinstance(item, PathRun):
+                path_runs.append(item)
+            else:
+                done.append(item)
+        if progress and chunk and not isinstance(chunk[0], PathRun):
             progress(len(done), total)
     by_bot: dict[str, list[Run]] = {}
     for run in sorted(done, key=lambda r: (r.bot, r.seed)):
         by_bot.setdefault(run.bot, []).append(run)
     report = Report(loaded.case, bot, seed, by_bot[bot], {name: by_bot[name][:references] for name in others})
-    file = plan_file(loaded.path)
-    if file.is_file():
-        try:
-            plan = load_plan(file, loaded.case)
-        except PlanError as exc:
-            report.plan_problem = f"{file} has {len(exc.diagnostics)} problem(s); run crisis-sim validate"
-        else:
-            runs_by_path: dict[str, list[PathRun]] = {}
-            for run in run_plan(loaded.case, plan):
-                runs_by_path.setdefault(run.path, []).append(run)
-            report.paths = [(p, runs_by_path[p.id]) for p in plan.paths]
+    report.plan_problem = plan_problem
+    if plan is not None:
+        runs_by_path: dict[str, list[PathRun]] = {}
+        for path_run in path_runs:  # in the tasks' order: path by path, seed by seed
+            runs_by_path.setdefault(path_run.path, []).append(path_run)
+        report.paths = [(p, runs_by_path[p.id]) for p in plan.paths]
     return report
 
 
-_worker_case: Case | None = None
+PATH = "path"
+"""A task's first field for one path of the test plan on one seed: ``(PATH, path index, seed)``."""
+Task = tuple[str, int, int]
+"""``(bot, first seed, number of runs)``, or ``(PATH, path index, seed)``."""
+
+_worker: tuple[Case, TestPlan | None] | None = None
 
 
-def _init_worker(path: Path) -> None:
-    global _worker_case
-    _worker_case = load_case(path).case
+def _init_worker(path: Path, lang: str | None) -> None:
+    global _worker
+    if _worker is None:  # forked workers inherit the parent's case; others load it once
+        case = load_case(path, lang).case
+        file = plan_file(path)
+        _worker = (case, load_plan(file, case) if file.is_file() else None)
     gc.freeze()  # the case lives as long as the worker: keep the collector off it
 
 
-def _chunk(task: tuple[str, int, int]) -> list[Run]:
-    assert _worker_case is not None
-    bot, first, count = task
-    return [play_one(_worker_case, bot, s) for s in range(first, first + count)]
+def _task(case: Case, plan: TestPlan | None, task: Task) -> list[Run] | list[PathRun]:
+    kind, first, count = task
+    if kind == PATH:
+        assert plan is not None
+        return [play_path(case, plan.paths[first], count)[1]]
+    return [play_one(case, kind, s) for s in range(first, first + count)]
 
 
-def _execute(path: Path, case: Case, tasks: list[tuple[str, int, int]], jobs: int) -> Iterator[list[Run]]:
+def _chunk(task: Task) -> list[Run] | list[PathRun]:
+    assert _worker is not None
+    return _task(*_worker, task)
+
+
+def _execute(path: Path, lang: str | None, case: Case, plan: TestPlan | None, tasks: list[Task],
+             jobs: int) -> Iterator[list[Run] | list[PathRun]]:
     if jobs <= 1:
-        for bot, first, count in tasks:
-            yield [play_one(case, bot, s) for s in range(first, first + count)]
+        for task in tasks:
+            yield _task(case, plan, task)
         return
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(path,)) as pool:
-        yield from pool.map(_chunk, tasks)
+    global _worker
+    # Set before the pool starts: a forked worker starts with the case already loaded (loading
+    # it again in every worker cost as much as a hundred runs).
+    _worker = (case, plan) if multiprocessing.get_start_method() == "fork" else None
+    try:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(path, lang)) as pool:
+            yield from pool.map(_chunk, tasks)
+    finally:
+        _worker = None
 
 
 def _percentile(values: list[float], p: float) -> float:

@@ -8,16 +8,18 @@
   signals and flags noise.
 
 Bots draw from their own ``random.Random`` seeded from the run's seed, so a bot's run is as
-reproducible as a person's log.
+reproducible as a person's log. Each says when it wants to act next (``wake``), so the session
+jumps from one of those moments to the next instead of showing every post to every bot.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from game.engine.model import Case, Decision, Option
 from game.engine.scoring import option_quality
-from game.engine.session import TICK, DecisionOpened, Driver, Event, PostAdded, Session, Subscriber, run
+from game.engine.session import ORGANISATION, TICK, Driver, Event, PostAdded, Session, Subscriber, Wake, run
 
 Bot = Driver
 """A bot is a :class:`~game.engine.session.Driver` with no person behind it."""
@@ -32,33 +34,66 @@ def option_value(option: Option, session: Session) -> float:
     return option_quality(option, session) + 0.004 * swing
 
 
+def _on_tick(t: int) -> int:
+    """The first multiple of ``TICK`` from ``t``: bots act on the tick, woken or stepped alike."""
+    return -(-t // TICK) * TICK
+
+
 class SilentBot:
     def act(self, session: Session, events: list[Event]) -> None:
         return None
 
+    def wake(self, session: Session) -> Wake:
+        return Wake()
+
+
+TRIAGE_SHARE = 0.14
+"""Share of the posts the random bot triages: 8 in 14 flagged, 4 dismissed, 2 answered."""
+_SKIP = math.log(1 - TRIAGE_SHARE)
+
 
 class RandomBot:
+    """Answers each decision at a random moment of its time (sometimes too late) with a random
+    option, and triages about one post in seven at random.
+
+    Which posts it triages is drawn ahead (a geometric gap to the next one), so it never looks
+    at the posts it leaves alone.
+    """
+
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(f"random-bot:{seed}")
         self.plans: dict[str, int] = {}
+        self.next_post: int | None = None  # the feed's length once the next post to triage is in
 
     def act(self, session: Session, events: list[Event]) -> None:
-        rng = self.rng
-        for event in events:
-            if isinstance(event, DecisionOpened):
-                limit = event.decision.time_limit
-                self.plans[event.decision.id] = session.t + int(rng.uniform(0, limit * 1.15))
-            elif isinstance(event, PostAdded) and event.post.author != "organisation":
-                roll = rng.random()
+        rng, feed = self.rng, session.feed
+        if self.next_post is not None and len(feed) >= self.next_post:
+            post = feed[self.next_post - 1]
+            if post.author != ORGANISATION:
+                roll = rng.random() * TRIAGE_SHARE
                 if roll < 0.08:
-                    session.triage(event.post.id, "flag")
+                    session.triage(post.id, "flag")
                 elif roll < 0.12:
-                    session.triage(event.post.id, "dismiss")
-                elif roll < 0.14 and session.replies_for(event.post):
-                    session.triage(event.post.id, "answer", rng.choice(session.replies_for(event.post)).id)
+                    session.triage(post.id, "dismiss")
+                else:
+                    replies = session.replies_for(post)
+                    if replies:
+                        session.triage(post.id, "answer", rng.choice(replies).id)
+            self.next_post = None
+        if self.next_post is None:
+            self.next_post = len(session.feed) + 1 + int(math.log(1.0 - rng.random()) / _SKIP)
         for decision in session.open_decisions:
-            if session.t >= self.plans.get(decision.id, 0):
+            plan = self.plans.get(decision.id)
+            if plan is None:
+                opened = session.state.opened_at[decision.id]
+                plan = self.plans[decision.id] = opened + int(rng.uniform(0, decision.time_limit * 1.15))
+            if session.t >= plan:
                 session.decide(decision.id, rng.choice(decision.options).id)
+
+    def wake(self, session: Session) -> Wake:
+        # A decision its own input opened is planned at the next tick, as it would be stepped.
+        plans = [self.plans.get(d, session.t + 1) for d in session.state.open]
+        return Wake(_on_tick(min(plans)) if plans else None, self.next_post, decisions=True)
 
 
 class _RubricBot:
@@ -85,6 +120,17 @@ class _RubricBot:
         for event in events:
             if isinstance(event, PostAdded) and event.post.author != "organisation":
                 self.triage(session, event)
+
+    def wake(self, session: Session) -> Wake:
+        """At every inject and decision (signals are injects); a waiting bot also at its deadlines."""
+        # Waiting: at the last tick before each deadline; else at the next tick, for a decision
+        # its own input opened.
+        due = [session.closes_at(d) - TICK if self.wait else session.t + 1 for d in session.state.open]
+        return Wake(_on_tick(min(due)) if due else None, self.watch(session), True)
+
+    def watch(self, session: Session) -> int | None:
+        """The feed length to be woken at: None, as only injects (woken for anyway) matter."""
+        return None
 
     def triage(self, session: Session, event: PostAdded) -> None:
         raise NotImplementedError
@@ -113,6 +159,9 @@ class WorstBot(_RubricBot):
     def __init__(self, seed: int = 0) -> None:
         super().__init__(min, wait=True)
         self.rng = random.Random(f"worst-bot:{seed}")
+
+    def watch(self, session: Session) -> int | None:
+        return len(session.feed) + 1  # it flags noise too: every post, on its tick
 
     def triage(self, session: Session, event: PostAdded) -> None:
         post = event.post

@@ -33,6 +33,8 @@ from game.engine.session import (
     PostAdded,
     Session,
     Triaged,
+    Wake,
+    event_time,
     run,
 )
 from game.engine.state import STATE_VERSION
@@ -142,7 +144,12 @@ def input_record(t: int, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def event_record(t: int, event: Event) -> dict[str, Any]:
-    """The log line of an event. Written as a plain dict: there is one per post, and they are many."""
+    """The log line of an event. Written as a plain dict: there is one per post, and they are many.
+
+    ``t`` is when the event happened (:func:`~game.engine.session.event_time`), not when the
+    session was next asked for its events, so a replay writes the same lines as the round did.
+    """
+    t = event_time(event, t)
     if isinstance(event, PostAdded):
         return {"t": t, "type": "post", **event.post.to_dict()}
     if isinstance(event, DecisionOpened):
@@ -417,6 +424,10 @@ class Replay:
                 apply_input(session, record)
             except (EngineError, KeyError, TypeError) as exc:
                 raise ReplayError(record, session.t, exc) from None
+
+    def wake(self, session: Session) -> Wake:
+        """At the time of the next recorded input (an input is made after all that happens up to then)."""
+        return Wake(self.pending[0]["t"] if self.pending else None)
 
 
 def replay(case: Case, seed: int, inputs: Iterable[dict[str, Any]], log: SessionLog | None = None,

@@ -3,19 +3,27 @@
 The front ends (terminal, pygame, bots) all drive this one API::
 
     session = Session(case, seed=7)
-    events = session.advance(30.0)          # simulated seconds; runs whole ticks
+    events = session.advance(30.0)          # simulated seconds (whole seconds; the rest is kept)
     session.decide("takedown", "leave-it")  # while status is AWAITING_DECISION
     session.triage(post_id, "flag")
     session.write("statement", text)        # a written answer (responses: write | both)
     session.override("statement", strategy="apology", key_points={"refund": True}, by="Ana")
+    session.set_noise(3)                    # a facilitator's storm of background posts
     session.subscribe(SessionLog(stream))   # anyone may listen: inputs, events, the end
     result = score(session)                 # game.engine.scoring, once status is ENDED
 
 Whatever drives a session to its end (a bot, a replayed log, a resumed round) goes through
 :func:`run`.
 
+The clock is event-driven (docs/dynamics.md): the session jumps from one thing that happens to
+the next (a story or noise post, a scheduled inject, a reply, a deadline, the once-a-minute gauge
+step) instead of stepping every few seconds. An input at simulated second ``t`` comes after
+everything that happens up to and including ``t``, however the caller got there, so the same
+case, seed and inputs give the same log and score whether a person played in a window, a bot
+played headless or a log is replayed.
+
 The engine never reads the wall clock and draws every random number from one seeded
-``random.Random``: the same case, seed and inputs give the same log and score.
+``random.Random``.
 """
 
 from __future__ import annotations
@@ -23,11 +31,11 @@ from __future__ import annotations
 import heapq
 import math
 import random
-import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from game.engine.conditions import compile_condition
 from game.engine.model import (
@@ -48,21 +56,38 @@ from game.engine.model import (
     Strategy,
     Temperament,
 )
-from game.engine.state import FRESHNESS, Post, Response, RunState, TriageAction
+from game.engine.state import (
+    FRESHNESS,
+    LinkedPost,
+    NoisePost,
+    Post,
+    PostIndex,
+    PostKind,
+    Response,
+    RunState,
+    Speaker,
+    StoryPost,
+    TriageAction,
+)
 from game.engine.assess import Assessment, Override, assess_answer, check_override, closest_option
 
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 """Which engine wrote a log; bumped whenever the same case, seed and inputs would play differently.
 
 1. Until December 2026.
 2. ``end()`` plays the rest of the round out in silence before scoring (issue 17).
+3. The event-driven clock (issue 12): posts at their own second, the story drawn by Ogata
+   thinning, noise by exponential gaps, gauges once a minute; no text repeated within a pool's
+   round, no author twice in a row; replies to private messages stay private (issue 17).
 """
 
 TICK = 10
-"""Simulated seconds per engine step."""
+"""Simulated seconds of :meth:`Session.step`, and how often :func:`run` wakes a driver that does
+not say when it wants to act (see :class:`Driver`)."""
 
 SAMPLE_EVERY = 60
-"""Metrics are sampled (for charts and the log) once per simulated minute."""
+"""The gauge step: visibility, media, trust and attention are brought up to date, and sampled
+(for charts and the log), once per simulated minute."""
 
 TEMPERAMENT_CHANCE = {
     Temperament.calm: 0.5,
@@ -75,10 +100,15 @@ NOISE_CALM, NOISE_NORMAL, NOISE_STORM = 0.0, 1.0, 3.0
 """Noise factors a facilitator is offered (:meth:`Session.set_noise`): no filler, the case's, a storm."""
 MAX_NOISE = 5.0
 """Largest noise factor: five times the case's filler is already more than a team can read."""
+PAGE_CLOSED = "page_closed"
+"""The flag an option sets when it closes its channel to the public (comments switched off)."""
 MAX_BRANCHING = 0.95
 SPREAD_MEMORY = 900
-VISIBILITY_RELAX = 1 - math.exp(-TICK / 180)
-"""Seconds over which the effect of a clumsy (or a good) answer on contagion wears off."""
+VISIBILITY_MEMORY = 180
+"""Seconds over which visibility follows the story's rate, and the effect of a clumsy (or a good)
+answer on contagion (``spread``) wears off (``SPREAD_MEMORY``)."""
+_SPREAD_KEEP = math.exp(-SAMPLE_EVERY / SPREAD_MEMORY)
+_INF = math.inf
 
 
 class Status(StrEnum):
@@ -94,9 +124,9 @@ class EngineError(ValueError):
 # --- events: what the engine reports to front ends ----------------------------------------
 
 
-@dataclass(slots=True)  # not frozen: the most frequent event, and frozen init costs a setattr per field
-class PostAdded:
-    post: Post
+PostAdded = Post
+"""A post is its own event (the most frequent one: no second object per post); ``event.post`` is
+the post itself, so front ends read ``isinstance(event, PostAdded)`` and ``event.post`` as ever."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +139,7 @@ class DecisionOpened:
 class DecisionClosed:
     decision: Decision
     option: Option | None  # None: ran out of time
+    t: int = 0  # when it closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +159,18 @@ class Ended:
     ending_id: str
 
 
-Event = PostAdded | DecisionOpened | DecisionClosed | MetricsSampled | Triaged | Ended
+Event = Post | DecisionOpened | DecisionClosed | MetricsSampled | Triaged | Ended
+
+
+def event_time(event: Event, default: int) -> int:
+    """The simulated second an event happened at (``default`` for those made by an input or the end)."""
+    if isinstance(event, PostAdded):
+        return event.post.t
+    if isinstance(event, MetricsSampled | DecisionClosed):
+        return event.t
+    if isinstance(event, DecisionOpened):
+        return event.closes_at - event.decision.time_limit
+    return default
 
 
 class Subscriber(Protocol):
@@ -136,7 +178,8 @@ class Subscriber(Protocol):
 
     The session calls ``on_start`` when the subscriber joins, ``on_input`` for each input before
     it takes effect, ``on_events`` with what happened after each step or input (the same list the
-    call returns), and ``on_end`` once, after the events of the end.
+    call returns; ``t`` is the session's time then, each event knows its own: :func:`event_time`),
+    and ``on_end`` once, after the events of the end.
     """
 
     def on_start(self, session: Session) -> None: ...
@@ -148,21 +191,25 @@ class Subscriber(Protocol):
     def on_end(self, session: Session) -> None: ...
 
 
+class Wake(NamedTuple):
+    """When a driver wants to act next (see :class:`Driver`); None or False: no such wish."""
+
+    at: int | None = None  # at this simulated second
+    posts: int | None = None  # once the feed holds this many posts
+    items: bool = False  # whenever an inject or a decision comes in
+    decisions: bool = False  # whenever a decision comes in
+
+
 class Driver(Protocol):
-    """Makes a session's inputs: a bot, a replayed log."""
+    """Makes a session's inputs: a bot, a replayed log.
+
+    A driver may also have ``wake(session) -> Wake``: :func:`run` then jumps straight to the
+    moment it asked for (the session does not stop in between). A driver without it is woken
+    every ``TICK`` simulated seconds.
+    """
 
     def act(self, session: Session, events: list[Event]) -> None:
         """Look at what just happened and make inputs (decide, triage, ...) on the session."""
-
-
-_PLACEHOLDER = re.compile(r"\{(org|name|handle)\}")
-
-
-def fill(template: str, values: dict[str, str]) -> str:
-    """Fill ``{org}``, ``{name}`` and ``{handle}``; any other brace is left as written."""
-    if "{" not in template:
-        return template
-    return _PLACEHOLDER.sub(lambda m: values[m[1]], template)
 
 
 def _bounded(value: float) -> float:
@@ -170,15 +217,106 @@ def _bounded(value: float) -> float:
     return 0.0 if value < 0 else 100.0 if value > 100 else value
 
 
-def _poisson(rng: random.Random, mean: float) -> int:
-    """Knuth's method: fine for the small means of one tick."""
-    if mean <= 0:
-        return 0
-    limit, k, p = math.exp(-mean), 0, rng.random()
-    while p > limit:
-        k += 1
-        p *= rng.random()
-    return k
+class _CaseIndex:
+    """What every run of a case needs and none changes, built once per case object."""
+
+    def __init__(self, case: Case) -> None:
+        self.personas: dict[str, Persona] = {p.id: p for p in case.personas}
+        self.channels: dict[str, Channel] = {c.id: c for c in case.channels}
+        self.inbox = frozenset(c.id for c in case.channels if c.is_inbox)
+        self.injects: dict[str, Inject] = {i.id: i for i in case.injects}
+        self.decisions: dict[str, Decision] = {d.id: d for d in case.decisions}
+        self.checks = {item.id: compile_condition(item.when)
+                       for item in [*case.injects, *case.decisions] if item.when is not None}
+        self.scheduled = [(item.at or 0, "arm" if item.when is not None else "fire", item.id)
+                          for item in [*case.injects, *case.decisions] if not item.optional]
+        self.endings = [(e, compile_condition(e.when) if e.when else None) for e in case.endings]
+        self.objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
+        self.reactions: dict[str, Reaction] = {r.id: r for r in case.reactions}
+        org = case.organisation
+        self.org = org.name
+        self.organisation = Speaker(ORGANISATION, org.name, org.handle, 0, org.name)
+        self.speakers = {p.id: Speaker(p.id, p.name, p.handle, p.followers, org.name) for p in case.personas}
+        self.crowd = [Speaker(f"crowd:{m.handle}", m.name, m.handle, m.followers, org.name) for m in case.crowd]
+        self.crowd_virality = [0.4 * math.sqrt(m.followers + 100) for m in case.crowd]
+        self.noise_authors = {pool.id: [self.speakers[a] for a in pool.authors] for pool in case.noise}
+        self.noise_bounds = sorted({b for p in case.noise for b in (p.start, (p.end + 1) if p.end is not None else None)
+                                    if b is not None and b > 0})
+        # For each inject, the options that answer it, by decision: those `handled_by` names, a bare
+        # decision meaning every option but a no_comment one (saying nothing does not answer a signal).
+        self.answers: dict[str, dict[str, set[str]]] = {}
+        for inject in case.injects:
+            answers = self.answers[inject.id] = {}
+            for ref in inject.handled_by:
+                decision, _, option = ref.partition(".")
+                answers.setdefault(decision, set()).update(
+                    [option] if option else
+                    [o.id for o in self.decisions[decision].options if o.strategy is not Strategy.no_comment])
+        options = [o for d in case.decisions for o in d.options] + [o for i in case.injects for o in i.replies]
+        self.conditional_options = any(o.when is not None or o.variants for o in [*options, *case.replies]) \
+            or any(c.when is not None for c in case.channels)
+        self.conditional_noise = any(p.when is not None for p in case.noise) or any(c.when for c in case.channels)
+        # The `when` of options, post variants, channels, noise pools and supportive chatter, compiled
+        # on first use (by the condition's identity: the case keeps every condition alive).
+        self.tests: dict[int, Callable[[RunState], bool]] = {}
+        self._reactions = case.reactions
+        self._reacting: dict[tuple[int, str], list[Reaction]] = {}
+        self.initial_metrics = {name: float(value) for name, value in case.metrics.items()}
+        self.initial_stances = {p.id: STANCE_ORDER.index(p.stance) for p in case.personas}
+
+
+    def reactions_to(self, option: Option, ref: str) -> list[Reaction]:
+        """The reactions a message made with ``option`` (``ref``: ``decision.option`` or a reply id)
+        triggers, timing aside; the same for every run, so worked out once."""
+        key = (id(option), ref)
+        found = self._reacting.get(key)
+        if found is None:
+            found = self._reacting[key] = [r for r in self._reactions if r.on.matches(option, ref)]
+        return found
+
+
+_INDEXES: dict[int, _CaseIndex] = {}
+
+
+def _index(case: Case) -> _CaseIndex:
+    """The case's index; dropped when the case object is (so an id is never mistaken for another's)."""
+    index = _INDEXES.get(id(case))
+    if index is None:
+        index = _INDEXES[id(case)] = _CaseIndex(case)
+        weakref.finalize(case, _INDEXES.pop, id(case), None)
+    return index
+
+
+class _Deck:
+    """Draws a pool's texts (or authors) without repetition: each comes back only once all the
+    others have been drawn, and never twice in a row across rounds.
+
+    ``draw`` takes the session's bound ``rng.random``: one C call to pick a card, no shuffling.
+    """
+
+    __slots__ = ("size", "cards", "last")
+
+    def __init__(self, size: int) -> None:
+        self.size, self.cards, self.last = size, [], -1
+
+    def refill(self, random_: Callable[[], float]) -> int:
+        """Start a new round of cards and draw its first, which is not the previous round's last."""
+        cards, last = self.cards, self.last
+        cards[:] = [i for i in range(self.size) if i != last] or [last]
+        card = cards.pop(int(random_() * len(cards)))
+        if 0 <= last != card:
+            cards.append(last)
+        self.last = card if not cards else -1
+        return card
+
+    def draw(self, random_: Callable[[], float]) -> int:
+        cards = self.cards
+        if cards:
+            card = cards.pop(int(random_() * len(cards)))
+            if not cards:
+                self.last = card
+            return card
+        return self.refill(random_)
 
 
 class Session:
@@ -190,65 +328,68 @@ class Session:
             seed: Seeds the one random generator of the run.
             log: A first subscriber (usually the session log); kept as ``session.log``.
         """
+        index = self._index = _index(case)
         self.case = case
         self.seed = seed
         self.rng = random.Random(seed)
         self.log = log
         self.subscribers: list[Subscriber] = []
-        self.state = RunState(
-            metrics={name: float(value) for name, value in case.metrics.items()},
-            stances={p.id: STANCE_ORDER.index(p.stance) for p in case.personas},
-        )
-        self.personas: dict[str, Persona] = {p.id: p for p in case.personas}
-        self.channels: dict[str, Channel] = {c.id: c for c in case.channels}
-        self.injects: dict[str, Inject] = {i.id: i for i in case.injects}
-        self.decisions: dict[str, Decision] = {d.id: d for d in case.decisions}
-        self.posts: dict[str, Post] = {}
+        self.state = RunState(metrics=dict(index.initial_metrics), stances=dict(index.initial_stances))
+        self.personas = index.personas
+        self.channels = index.channels
+        self.injects = index.injects
+        # A decision with `when:` options is offered as it opens (Session._offer), so this run keeps its own.
+        self.decisions = dict(index.decisions) if index.conditional_options else index.decisions
+        self._conditional_options, self._conditional_noise = index.conditional_options, index.conditional_noise
+        self._answers, self._tests = index.answers, index.tests
+        self.posts = PostIndex(self.state.posts)
         # Written answers by decision (rebuilt by replay from the "write" inputs, like everything else).
         self.written: dict[str, Assessment] = {}
         # The facilitator's corrections of those answers' findings, by decision ("override" inputs).
         self.overrides: dict[str, Override] = {}
-        dyn = case.dynamics
-        self._decay_minutes = dyn.decay / 60
-        self._decay_per_tick = math.exp(-TICK / dyn.decay)
-        self._spread_relax = 1 - math.exp(-TICK / SPREAD_MEMORY)
+        dyn, story = case.dynamics, case.story
+        self._random = self.rng.random
+        self._decay = float(dyn.decay)
+        self._tau = dyn.decay / 60  # the kernel's mean life in minutes: a post adds b / tau to the rate
+        self._cap = dyn.max_rate
+        self._kick = min(MAX_BRANCHING, dyn.branching) / self._tau  # what one story post adds to the rate
+        self._sentiment_step = dyn.sentiment_per_post
+        self._critical, self._supportive = story.texts, story.supportive_texts
+        self._cheers = bool(story.supportive_texts)
+        self._critical_deck, self._supportive_deck = _Deck(len(story.texts)), _Deck(len(story.supportive_texts))
+        self._story_channels = story.channels
+        self._crowd_speakers, self._crowd_virality = index.crowd, index.crowd_virality
+        self._cancelled_seen = 0
+        self._unanswered = 0
+        self._closed: set[str] = set()  # channels the organisation closed to the public (PAGE_CLOSED)
         self._seq = 0
         self._queue: list[tuple[int, int, str, Any]] = []
         self._conditional: list[tuple[Inject | Decision, Callable[[RunState], bool]]] = []
-        self._armed_live = 0
-        self._checks = {item.id: compile_condition(item.when)
-                        for item in [*case.injects, *case.decisions] if item.when is not None}
-        for item in [*case.injects, *case.decisions]:
-            if item.optional:
-                continue
-            # A conditional item is only watched from its `at` time on ("armed"), to keep ticks cheap.
-            self._schedule(item.at or 0, "arm" if item.when is not None else "fire", item.id)
-        self._endings = [(e, compile_condition(e.when) if e.when else None) for e in case.endings]
-        self._objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
-        # The `when` of options, post variants, channels, noise pools and supportive chatter, compiled on
-        # first use (by the condition's identity: the case keeps every condition alive).
-        self._tests: dict[int, Callable[[RunState], bool]] = {}
-        options = [o for d in case.decisions for o in d.options] + [o for i in case.injects for o in i.replies]
-        self._conditional_options = any(o.when is not None or o.variants for o in [*options, *case.replies]) \
-            or any(c.when is not None for c in case.channels)
-        # For each inject, the options that answer it, by decision: those `handled_by` names, a bare decision
-        # meaning every option but a no_comment one (saying nothing does not answer a signal).
-        self._answers: dict[str, dict[str, set[str]]] = {}
-        for inject in case.injects:
-            answers = self._answers[inject.id] = {}
-            for ref in inject.handled_by:
-                decision, _, option = ref.partition(".")
-                answers.setdefault(decision, set()).update(
-                    [option] if option else
-                    [o.id for o in self.decisions[decision].options if o.strategy is not Strategy.no_comment])
-        self._conditional_noise = any(p.when is not None for p in case.noise) or any(c.when for c in case.channels)
+        for at, kind, item_id in index.scheduled:
+            # A conditional item is only watched from its `at` time on ("armed"), to keep steps cheap.
+            self._schedule(at, kind, item_id)
+        for bound in index.noise_bounds:
+            self._schedule(bound, "pools", None)
         self._events: list[Event] = []
-        self._pressing: list[Inject] = []  # public signals not answered yet (derived from the state)
-        self._pressing_version: tuple[int, int, int] = (0, 0, 0)
-        self._fresh = 1.0  # exp(t / FRESHNESS), updated once per tick
-        self._noise_until: float = 0
+        self._pressing: list[Inject] = []  # public signals not answered yet
+        self._decks: dict[Any, _Deck] = {}
+        self._crowd = _Deck(len(case.crowd))
+        # The story's intensity, lambda = min(max_rate, base + E + pressure * U), posts per minute.
+        self._floor = dyn.base_rate  # base + pressure * U
+        self._e_t = 0.0  # when state.excitation was last brought up to date
+        self._lam_int = 0.0  # integral of lambda dt (posts/min x s) since the last gauge step
+        self._u_int = 0.0  # integral of U dt (signals x s) since the last gauge step
+        self._story_next = _INF  # the next candidate of the thinning, and its bound
+        self._story_bound = 0.0
+        self._draw_story(0.0)
         self._noise_pools: list[NoisePool] = []
-        self._noise_total = 0.0
+        self._noise_rate = 0.0  # posts per minute, all active pools, times the noise factor
+        self._noise_next = _INF
+        self._refresh_noise()
+        self._gauge_t = 0  # the last gauge step
+        self._gauge_next = min(SAMPLE_EVERY, case.duration)
+        self._att_keep = 1.0  # exp(-gauge_t / FRESHNESS)
+        self._att_now = (-1, 0.0)  # attention at a time, cached for the front ends' engagement counters
         if log is not None:
             self.subscribe(log)
         self._sample()
@@ -327,29 +468,46 @@ class Session:
             return decision
         return decision.model_copy(update={"options": options})
 
+    @property
+    def attention(self) -> float:
+        """The story's attention integral now (engagement counters grow with it; docs/dynamics.md)."""
+        t = self.state.t
+        if self._att_now[0] != t:
+            self._att_now = (t, self._attention_at(t))
+        return self._att_now[1]
+
     def engagement(self, post: Post) -> tuple[int, int, int]:
-        return post.engagement(self.state.attention)
+        return post.engagement(self.attention)
 
     def stance(self, persona_id: str) -> Stance:
         return STANCE_ORDER[self.state.stances[persona_id]]
 
+    @property
+    def next_event_at(self) -> int:
+        """The simulated second of the next thing the session has in store (the end at the latest)."""
+        queue = self._queue
+        nxt = min(self._gauge_next, queue[0][0] if queue else _INF,
+                  math.ceil(min(self._story_next, self._noise_next, _INF - 1)))
+        return int(min(nxt, self.case.duration))
+
     # --- inputs ----------------------------------------------------------------------
 
     def advance(self, seconds: float) -> list[Event]:
-        """Let ``seconds`` of simulated time pass; runs as many whole ticks as they cover."""
+        """Let ``seconds`` of simulated time pass: whole seconds now, the fraction kept for later."""
         state = self.state
         state.carry += seconds
-        events: list[Event] = []
-        while state.carry >= TICK and not state.ended:
-            state.carry -= TICK
-            events += self.step()
-        return events
+        whole = int(state.carry)
+        if whole <= 0 or state.ended:
+            return []
+        state.carry -= whole
+        self._run_to(state.t + whole)
+        return self._flush()
 
     def step(self) -> list[Event]:
-        """Run one tick of ``TICK`` simulated seconds."""
+        """Let ``TICK`` simulated seconds pass."""
         if self.state.ended:
             return []
-        self._tick()
+        self._run_to(self.state.t + TICK)
         return self._flush()
 
     def decide(self, decision_id: str, option_id: str) -> list[Event]:
@@ -362,6 +520,7 @@ class Session:
             raise EngineError(f"decision {decision_id!r} has no option {option_id!r}")
         self._input("decide", decision=decision_id, option=option_id)
         self._close(decision, option)
+        self._after_input()
         return self._flush()
 
     def write(self, decision_id: str, text: str) -> list[Event]:
@@ -388,6 +547,7 @@ class Session:
         self.written[decision_id] = assessment
         option = closest_option(assessment, decision, self.case.language)
         self._close(decision, option, written=(text, channel, assessment))
+        self._after_input()
         return self._flush()
 
     def override(self, decision_id: str, *, strategy: str | None = None,
@@ -448,6 +608,9 @@ class Session:
             channel = post.channel
             published = self._publish(reply, channel, reply_to=post)
             self._respond(f"reply:{reply.id}@{post_id}", reply, channel, published)
+            self._after_input()
+        elif action == "flag" and self._conditional:
+            self._check_conditions()  # a condition may wait for this flag
         return self._flush()
 
     def fire(self, item_id: str) -> list[Event]:
@@ -456,6 +619,7 @@ class Session:
             raise EngineError(f"no inject or decision {item_id!r}")
         self._input("fire", item=item_id)
         self._fire(item_id, forced=True)
+        self._after_input()
         return self._flush()
 
     def set_noise(self, factor: float) -> list[Event]:
@@ -474,6 +638,7 @@ class Session:
             raise EngineError(f"a noise factor is a number from 0 (calm) to {MAX_NOISE:g} (storm), not {factor!r}")
         self._input("noise", factor=float(factor))
         self.state.noise = float(factor)
+        self._refresh_noise()
         return self._flush()
 
     def end(self) -> list[Event]:
@@ -487,142 +652,304 @@ class Session:
         if not state.ended:
             self._input("end")
             state.ended_early_at = state.t
-            while not state.ended:
-                self._tick()
+            self._run_to(self.case.duration)
         return self._flush()
 
     def objectives_met(self) -> dict[str, bool | None]:
         """Each objective: met, not met, or None when the case gives no test for it."""
-        return {o.id: (check(self.state) if check else None) for o, check in self._objectives}
+        return {o.id: (check(self.state) if check else None) for o, check in self._index.objectives}
 
-    # --- the tick --------------------------------------------------------------------
+    # --- the event-driven clock ------------------------------------------------------
 
-    def _tick(self) -> None:
-        state = self.state
-        state.t += TICK
-        queue = self._queue
-        while queue and queue[0][0] <= state.t:
-            _, _, kind, payload = heapq.heappop(queue)
-            if kind == "fire":
-                self._fire(payload)
-            elif kind == "arm":
-                item = self.injects.get(payload) or self.decisions[payload]
-                self._conditional.append((item, self._checks[payload]))
-            elif kind == "reaction":
-                self._react(*payload)
-        if self._conditional:
-            self._check_conditions()
-        if state.open:
-            for decision_id, opened in list(state.open.items()):
-                decision = self.decisions[decision_id]
-                if state.t >= opened + decision.time_limit:
-                    self._close(decision, None)
-        self._spread()
-        self._noise()
-        if state.t % SAMPLE_EVERY == 0:
-            self._sample()
-        if state.t >= self.case.duration:
-            self._finish()
+    def _run_to(self, limit: int, posts: int | None = None, items: bool = False, decisions: bool = False) -> None:
+        """Play everything that happens up to and including simulated second ``limit``.
+
+        With ``posts``, stop early once the feed holds that many posts; with ``items``, once an
+        inject or decision has come in (with ``decisions``, a decision); either way at the end of
+        that ``TICK`` (the next multiple of ten seconds), so a bot woken that way acts exactly when
+        it would have, stepped tick by tick (``step``), and sees what a person (or a replay) would
+        see at that second.
+        """
+        state, queue, feed, ceil = self.state, self._queue, self.state.posts, math.ceil
+        limit = min(limit, self.case.duration)
+        while not state.ended:
+            gauge = self._gauge_next
+            due = queue[0][0] if queue and queue[0][0] < gauge else gauge
+            # The story's and the noise's posts up to the next scheduled thing: the hot loop.
+            while True:
+                story, noise = self._story_next, self._noise_next
+                x = story if story < noise else noise
+                if x >= due:
+                    break
+                stamp = ceil(x)
+                if stamp > limit:
+                    state.t = max(state.t, limit)
+                    return
+                state.t = stamp
+                if x == story:
+                    self._story_post(x)
+                else:
+                    self._noise_post(x)
+                if posts is not None and len(feed) >= posts:
+                    limit, posts = min(limit, -(-stamp // TICK) * TICK), None
+            if due > limit:
+                break
+            state.t = due
+            seen = len(state.fired) if items else len(state.opened_at)
+            if queue and queue[0][0] == due:
+                _, _, kind, payload = heapq.heappop(queue)
+                self._happen(kind, payload)
+                # Conditions are looked at after what decides the story (an inject, a deadline)
+                # and at each gauge step; a reply's small effects wait for the next of those.
+                if kind != "reaction" and kind != "pools":
+                    self._look_at_conditions()
+            else:
+                self._gauge()
+            if ((items or decisions) and seen != (len(state.fired) if items else len(state.opened_at))
+                    or posts is not None and len(feed) >= posts):
+                limit, posts = min(limit, -(-due // TICK) * TICK), None
+        if not state.ended:
+            state.t = max(state.t, limit)
+
+    def _happen(self, kind: str, payload: Any) -> None:
+        """One scheduled thing."""
+        if kind == "fire":
+            self._fire(payload)
+        elif kind == "arm":
+            item = self.injects.get(payload) or self.decisions[payload]
+            self._conditional.append((item, self._index.checks[payload]))
+        elif kind == "reaction":
+            self._react(*payload)
+        elif kind == "timeout":
+            decision_id, opened = payload
+            if self.state.open.get(decision_id) == opened:
+                self._close(self.decisions[decision_id], None)
+        elif kind == "pools":
+            self._refresh_noise()
 
     def _check_conditions(self) -> None:
         state = self.state
         ready = [item for item, check in self._conditional if check(state)]
         for item in ready:
             self._fire(item.id)
-        if ready or len(self._conditional) != self._armed_live:
+        if ready or len(state.cancelled) != self._cancelled_seen:
             done = state.fired | state.cancelled
             self._conditional = [(i, c) for i, c in self._conditional if i.id not in done]
-            self._armed_live = len(self._conditional)
+            self._cancelled_seen = len(state.cancelled)
 
-    def _spread(self) -> None:
-        """The story as a self-exciting (Hawkes) process with an exponential kernel."""
-        state, dyn, rng, metrics = self.state, self.case.dynamics, self.rng, self.state.metrics
-        unanswered = self._unanswered_signals()
-        rate = min(dyn.max_rate, dyn.base_rate + state.excitation + dyn.silence_pressure * unanswered)
-        state.rate = rate
-        minutes = TICK / 60
-        count = _poisson(rng, rate * minutes)
-        story = self.case.story
-        supportive = 0
-        if count:
-            cheer = (metrics["sentiment"] - 45) / 70 if story.supportive_texts else 0.0
-            if cheer > 0 and not self._holds(story.supportive_when):
-                cheer = 0.0
-            members = rng.choices(self.case.crowd, k=count)
-            channels = rng.choices(story.channels, k=count)
-            for member, channel in zip(members, channels):
-                positive = rng.random() < cheer
-                text = rng.choice(story.supportive_texts if positive else story.texts)
-                if self._conditional_noise and not self.channel_open(channel):
-                    supportive += positive  # the talk goes on elsewhere: a channel not open yet shows none of it
-                    continue
-                self._post("story", channel, f"crowd:{member.handle}", member.name, member.handle,
-                           member.followers, self._text(text, member.name, member.handle))
-                supportive += positive
-        # Each post provokes `branching` more on average; kept below 1 so the story, however hot,
-        # burns out once nobody feeds it. Clumsy answers raise `spread`, which wears off again.
-        branching = min(MAX_BRANCHING, dyn.branching * state.spread)
-        state.excitation = state.excitation * self._decay_per_tick + count * branching / self._decay_minutes
-        state.spread += (1.0 - state.spread) * self._spread_relax
-        sentiment, visibility = metrics["sentiment"], metrics["visibility"]
-        if count:
-            # The crowd saturates: the lower sentiment is, the less one more critical post moves it.
-            loss = (count - supportive) * sentiment / 50
-            sentiment = _bounded(sentiment + dyn.sentiment_per_post * (0.5 * supportive - loss))
-            metrics["sentiment"] = sentiment
-        if unanswered:
-            metrics["trust"] = _bounded(metrics["trust"] - dyn.trust_erosion * unanswered * minutes)
-        target = 100 * (1 - math.exp(-rate / dyn.visibility_scale))
-        visibility = metrics["visibility"] = visibility + (target - visibility) * VISIBILITY_RELAX
-        over = visibility - dyn.media_threshold
-        metrics["media"] = _bounded(metrics["media"] + (0.08 * over if over > 0 else -0.3) * minutes)
-        self._fresh = math.exp(state.t / FRESHNESS)
-        state.attention += (rate + 1) / self._fresh * minutes
+    def _after_input(self) -> None:
+        """An input may settle a signal or meet a condition: both take effect at once."""
+        self._update_pressing()
+        self._look_at_conditions()
 
-    def _noise(self) -> None:
-        """Background posts: one draw for how many, then which pool each comes from by its rate."""
-        t, rng = self.state.t, self.rng
-        if t >= self._noise_until:
-            self._refresh_noise(t)
-        pools, total = self._noise_pools, self._noise_total
+    def _look_at_conditions(self) -> None:
+        """Fire what waits for a condition that now holds; in a case whose noise pools or channels
+        have ``when:``, start or stop those pools."""
+        if self._conditional:
+            self._check_conditions()
         if self._conditional_noise:
-            pools = [p for p in pools if self._holds(p.when) and self.channel_open(p.channel)]
-            total = sum(p.rate for p in pools)
-        if not pools:
-            return
-        for _ in range(_poisson(rng, total * self.state.noise * TICK / 60)):
-            pick = rng.random() * total
+            t = self.state.t
+            pools = [p for p in self.case.noise if p.start <= t and (p.end is None or t <= p.end)
+                     and p.channel not in self._closed and self._holds(p.when) and self.channel_open(p.channel)]
+            if pools != self._noise_pools:
+                self._refresh_noise()
+
+    # --- the story: a self-exciting process drawn by thinning --------------------------
+
+    def _settle(self, x: float) -> float:
+        """Bring the excitation and the rate integrals up to time ``x``; returns lambda(x)."""
+        state = self.state
+        dt = x - self._e_t
+        e0 = state.excitation
+        cap, floor = self._cap, self._floor
+        if dt > 0:
+            e1 = e0 * math.exp(-dt / self._decay)
+            self._lam_int += self._area(dt, e0, e1)
+            self._u_int += self._unanswered * dt
+            state.excitation = e1
+            self._e_t = x
+        lam = floor + state.excitation
+        return cap if lam > cap else lam
+
+    def _area(self, dt: float, e0: float, e1: float) -> float:
+        """The integral of lambda over ``dt`` seconds while the excitation decays from e0 to e1."""
+        cap, floor, decay = self._cap, self._floor, self._decay
+        if floor + e0 <= cap:
+            return floor * dt + (e0 - e1) * decay
+        if floor + e1 >= cap:
+            return cap * dt
+        edge = cap - floor  # capped until the excitation falls to cap - floor
+        below = decay * math.log(e0 / edge)
+        return cap * below + floor * (dt - below) + (edge - e1) * decay
+
+    def _draw_story(self, x: float) -> None:
+        """The next candidate story post after ``x``: an exponential gap at the bound lambda(x)."""
+        bound = self._settle(x)
+        self._story_bound = bound
+        self._story_next = x - math.log(1.0 - self.rng.random()) * 60 / bound if bound > 0 else _INF
+
+    def _story_post(self, x: float) -> None:
+        """A candidate of the thinning: kept with probability lambda(x) / bound; a kept one excites
+        the story and draws the next candidate from the new, higher rate."""
+        state, random_ = self.state, self._random
+        # _settle, inlined: this runs once per candidate.
+        dt = x - self._e_t
+        e0 = state.excitation
+        e1 = e0 * math.exp(-dt / self._decay)
+        floor, cap = self._floor, self._cap
+        self._lam_int += floor * dt + (e0 - e1) * self._decay if floor + e0 <= cap else self._area(dt, e0, e1)
+        self._u_int += self._unanswered * dt
+        self._e_t = x
+        lam = floor + e1
+        if lam > cap:
+            lam = cap
+        if random_() * self._story_bound <= lam:
+            metrics = state.metrics
+            sentiment = metrics["sentiment"]
+            positive = self._cheers and random_() < (sentiment - 45) / 70
+            if positive and self._conditional_noise and not self._holds(self.case.story.supportive_when):
+                positive = False
+            if positive:
+                texts, deck = self._supportive, self._supportive_deck
+            else:
+                texts, deck = self._critical, self._critical_deck
+            text = texts[deck.draw(random_)]
+            member = self._crowd.draw(random_)
+            channels = self._story_channels
+            channel = channels[int(random_() * len(channels))] if len(channels) > 1 else channels[0]
+            # _lean_post, inlined (the same arithmetic, in the same order of draws).
+            t = state.t
+            fresh = math.exp(t / FRESHNESS)
+            posts = state.posts
+            weight = self._crowd_virality[member] * (0.4 + 1.2 * random_()) * fresh
+            if not self._conditional_noise or self.channel_open(channel):  # else the talk goes on elsewhere
+                post = StoryPost(len(posts) + 1, t, channel, self._crowd_speakers[member], text, weight,
+                                 state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - 1 / fresh))
+                posts.append(post)
+                self._events.append(post)
+            # Each post provokes `branching` more on average, spread over the kernel's life; kept
+            # below 1 so the story, however hot, burns out once nobody feeds it. The crowd
+            # saturates: the lower sentiment is, the less one more critical post moves it.
+            e1 += self._kick
+            lam = floor + e1
+            if lam > cap:
+                lam = cap
+            step = self._sentiment_step
+            sentiment += 0.5 * step if positive else -step * sentiment / 50
+            metrics["sentiment"] = 0.0 if sentiment < 0 else 100.0 if sentiment > 100 else sentiment
+        state.excitation = e1
+        self._story_bound = lam
+        self._story_next = x - math.log(1.0 - random_()) * 60 / lam if lam > 0 else _INF
+
+    def _set_spread(self, spread: float) -> None:
+        """Clumsy answers raise ``spread`` (the branching ratio's multiplier), good ones lower it."""
+        self.state.spread = spread
+        self._kick = min(MAX_BRANCHING, self.case.dynamics.branching * spread) / self._tau
+
+    def _heat(self, heat: float) -> None:
+        t = self.state.t
+        self._settle(t)
+        self.state.excitation = max(0.0, self.state.excitation + heat / self._tau)
+        self._draw_story(t)
+
+    def _update_pressing(self) -> None:
+        """Public signals nobody has answered yet (an unanswered email is not seen by the public);
+        they add to the story's rate and erode trust."""
+        state = self.state
+        pressing = [inject for inject in self._pressing if inject.id not in state.answered
+                    and not any(state.choices.get(d) in self._answers[inject.id].get(d, ()) for d in state.choices)]
+        if len(pressing) != len(self._pressing):
+            self._set_pressing(pressing)
+
+    def _set_pressing(self, pressing: list[Inject]) -> None:
+        t = self.state.t
+        self._settle(t)  # the old pressure up to now
+        self._pressing = pressing
+        self._unanswered = len(pressing)
+        self._floor = self.case.dynamics.base_rate + self.case.dynamics.silence_pressure * len(pressing)
+        self._draw_story(t)
+
+    # --- noise: the pools' posts at exponential gaps ---------------------------------
+
+    def _refresh_noise(self) -> None:
+        """The pools active now and their total rate (times the noise factor); the next noise post."""
+        t = self.state.t
+        self._noise_pools = [p for p in self.case.noise if p.start <= t and (p.end is None or t <= p.end)
+                             and p.channel not in self._closed]
+        if self._conditional_noise:
+            self._noise_pools = [p for p in self._noise_pools if self._holds(p.when) and self.channel_open(p.channel)]
+        self._noise_rate = sum(p.rate for p in self._noise_pools) * self.state.noise
+        rate = self._noise_rate / 60
+        self._noise_next = t + self.rng.expovariate(rate) if rate > 0 else _INF
+
+    def _noise_post(self, x: float) -> None:
+        """One background post: its pool chosen in proportion to the pools' rates."""
+        pools = self._noise_pools
+        pool = pools[0]
+        if len(pools) > 1:
+            pick = self._random() * self._noise_rate / self.state.noise
             for pool in pools:
                 pick -= pool.rate
                 if pick < 0:
                     break
-            text = rng.choice(pool.texts)
-            author = self.personas[rng.choice(pool.authors)] if pool.authors else rng.choice(self.case.crowd)
-            self._post("noise", pool.channel, getattr(author, "id", f"crowd:{author.handle}"), author.name,
-                       author.handle, author.followers, self._text(text, author.name, author.handle))
+        random_ = self._random
+        deck = self._decks.get(pool.id) or self._deck(pool.id, len(pool.texts))
+        text = pool.texts[deck.draw(random_)]
+        authors = self._index.noise_authors[pool.id]
+        if authors:
+            speaker = authors[self._deck(("authors", pool.id), len(authors)).draw(random_)] if len(authors) > 1 else authors[0]
+            virality = 0.4 * math.sqrt(speaker.followers + 100)
+        else:
+            member = self._crowd.draw(random_)
+            speaker, virality = self._index.crowd[member], self._index.crowd_virality[member]
+        self._lean_post(NoisePost, pool.channel, speaker, text, virality)
+        self._noise_next = x - math.log(1.0 - self._random()) * 60 / self._noise_rate
 
-    def _refresh_noise(self, t: int) -> None:
-        """The pools active at ``t``, and until when that set holds."""
-        pools = self.case.noise
-        self._noise_pools = [p for p in pools if p.start <= t and (p.end is None or t <= p.end)]
-        self._noise_total = sum(p.rate for p in self._noise_pools)
-        bounds = [b for p in pools for b in (p.start, (p.end + 1) if p.end is not None else None)
-                  if b is not None and b > t]
-        self._noise_until = min(bounds, default=math.inf)
+    def _deck(self, key: Any, size: int) -> _Deck:
+        deck = self._decks.get(key)
+        if deck is None:
+            deck = self._decks[key] = _Deck(size)
+        return deck
 
-    def _unanswered_signals(self) -> int:
-        """Public signals nobody has answered yet (an unanswered email is not seen by the public)."""
+    # --- the gauges, once a minute ----------------------------------------------------
+
+    def _attention_at(self, t: float) -> float:
+        """attention(t) = attention at the last gauge step + integral of (rate + 1) exp(-s/600) ds / 60,
+        with the rate of the last full minute (so the counters only ever grow)."""
         state = self.state
-        # Only answers and decisions can settle a signal: recount when their number changes.
-        version = (len(state.answered), len(state.choices), len(self._pressing))
-        if version != self._pressing_version:
-            self._pressing = [
-                inject for inject in self._pressing
-                if inject.id not in state.answered
-                and not any(state.choices.get(d) in self._answers[inject.id].get(d, ()) for d in state.choices)
-            ]
-            self._pressing_version = (len(state.answered), len(state.choices), len(self._pressing))
-        return len(self._pressing)
+        return state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - math.exp(-t / FRESHNESS))
+
+    def _gauge(self) -> None:
+        state, dyn, metrics = self.state, self.case.dynamics, self.state.metrics
+        t = state.t
+        dt = t - self._gauge_t
+        self._settle(t)
+        if dt > 0:
+            minutes = dt / 60
+            rate = self._lam_int / dt
+            unanswered = self._u_int / 60  # signal-minutes
+            state.attention = self._attention_at(t)
+            self._att_keep = math.exp(-t / FRESHNESS)
+            state.rate = rate
+            if unanswered:
+                metrics["trust"] = _bounded(metrics["trust"] - dyn.trust_erosion * unanswered)
+            target = 100 * (1 - math.exp(-rate / dyn.visibility_scale))
+            visibility = metrics["visibility"]
+            visibility = metrics["visibility"] = visibility + (target - visibility) * (
+                1 - math.exp(-dt / VISIBILITY_MEMORY))
+            over = visibility - dyn.media_threshold
+            metrics["media"] = _bounded(metrics["media"] + (0.08 * over if over > 0 else -0.3) * minutes)
+            keep = _SPREAD_KEEP if dt == SAMPLE_EVERY else math.exp(-dt / SPREAD_MEMORY)
+            self._set_spread(1.0 + (state.spread - 1.0) * keep)
+            self._lam_int = self._u_int = 0.0
+        self._gauge_t = t
+        self._look_at_conditions()
+        if t >= self.case.duration:
+            self._finish()
+            return
+        if t % SAMPLE_EVERY == 0:
+            self._sample()
+        self._gauge_next = min(t + SAMPLE_EVERY, self.case.duration)
 
     def _sample(self) -> None:
         metrics = {k: round(v, 3) for k, v in self.state.metrics.items()}
@@ -643,26 +970,22 @@ class Session:
         self._seq += 1
         heapq.heappush(self._queue, (t, self._seq, kind, payload))
 
-    def _fire(self, item_id: str, forced: bool = False) -> None:
+    def _fire(self, item_id: str, forced: bool = False) -> bool:
         state = self.state
         if item_id in state.cancelled and not forced:
-            return
+            return False
         if item_id in state.fired:
-            return
+            return False
         state.fired.add(item_id)
         if item_id in self.injects:
             inject = self.injects[item_id]
-            author = self.personas[inject.author]
             heat = inject.heat if inject.heat is not None else (3.0 if inject.signal else 0.5)
-            self._post(
-                "inject", inject.channel, author.id, author.name, author.handle, author.followers,
-                self._text(inject.text, author.name, author.handle),
-                signal=inject.signal, inject=inject.id, subject=inject.subject, boost=1 + heat,
-            )
+            self._post("inject", inject.channel, self._index.speakers[inject.author], inject.text,
+                       signal=inject.signal, inject=inject.id, subject=inject.subject, boost=1 + heat)
             if inject.signal and state.first_signal_at is None:
                 state.first_signal_at = state.t
-            if inject.signal and not self.channels[inject.channel].is_inbox:
-                self._pressing.append(inject)
+            if inject.signal and inject.channel not in self._index.inbox:
+                self._set_pressing([*self._pressing, inject])
             self._heat(heat)
             self._apply(inject.effects)
         else:
@@ -671,15 +994,13 @@ class Session:
                 # Front ends, decide() and the score all read the options through self.decisions.
                 decision = self.decisions[item_id] = self._offer(decision)
             state.open[item_id] = state.opened_at[item_id] = state.t
+            self._schedule(state.t + decision.time_limit, "timeout", (item_id, state.t))
             if decision.channel:
-                author = self.personas.get(decision.author or "")
-                self._post(
-                    "decision", decision.channel, author.id if author else ORGANISATION,
-                    author.name if author else self.case.organisation.name,
-                    author.handle if author else self.case.organisation.handle,
-                    author.followers if author else 0, decision.prompt, subject=decision.title,
-                )
+                speaker = self._index.speakers.get(decision.author or "", self._index.organisation)
+                self._post("decision", decision.channel, speaker, decision.prompt, subject=decision.title,
+                           raw=True)
             self._events.append(DecisionOpened(decision, state.t + decision.time_limit))
+        return True
 
     def _close(self, decision: Decision, option: Option | None,
                written: tuple[str, str, Assessment] | None = None) -> None:
@@ -695,54 +1016,71 @@ class Session:
             self._apply(timeout.effects)
         elif written is not None:
             text, channel, assessment = written
-            published = self._post("organisation", channel, ORGANISATION, self.case.organisation.name,
-                                   self.case.organisation.handle, 0, text, boost=3) if text.strip() else None
+            published = self._post("organisation", channel, self._index.organisation, text, boost=3,
+                                   raw=True) if text.strip() else None
             self._respond(f"{decision.id}.{option.id}", option, channel, published, assessment)
         else:
             published = self._publish(option, option.channel) if option.post and option.channel else None
             self._respond(f"{decision.id}.{option.id}", option, option.channel, published)
-        self._events.append(DecisionClosed(decision, option))
+        self._events.append(DecisionClosed(decision, option, state.t))
 
     def _publish(self, option: Option, channel: str, reply_to: Post | None = None) -> Post | None:
         if not option.post:
             return None
-        org = self.case.organisation
-        return self._post(
-            "organisation", channel, ORGANISATION, org.name, org.handle, 0, option.post,
-            reply_to=reply_to.id if reply_to else None, boost=3,
-        )
+        return self._post("organisation", channel, self._index.organisation, option.post,
+                          reply_to=reply_to.id if reply_to else None, boost=3, raw=True)
 
     def _respond(self, source: str, option: Option, channel: str | None, published: Post | None,
                  written: Assessment | None = None) -> None:
         """Record what the organisation did, apply its effects and let the personas react.
 
         A written answer is recorded with its own strategies, tone and length (what the score
-        judges); the closest option brings its effects and reactions.
+        judges); the closest option brings its effects and reactions. A message on an inbox
+        channel (an email, a phone call) is private: the public neither sees it nor reacts to it,
+        and it is not one of the organisation's public messages.
         """
         state = self.state
-        if published is not None and state.first_response_at is None:
+        public = published is not None and published.channel not in self._index.inbox
+        if public and state.first_response_at is None:
             state.first_response_at = state.t
         if written is not None:
             response = Response(state.t, source, written.strategy, written.tone, channel, written.length,
-                                published is not None, tuple(written.also))
+                                public, tuple(written.also))
         else:
             response = Response(
                 state.t, source, option.strategy.value, option.tone.value, channel,
-                len(option.post) if option.post else None, published is not None,
+                len(option.post) if option.post else None, public,
                 tuple(s.value for s in option.also),
             )
         state.responses.append(response)
         late = option.late
-        self._apply(late.effects if late is not None and state.t >= late.after else option.effects)
+        effects = late.effects if late is not None and state.t >= late.after else option.effects
+        self._apply(effects)
+        if channel is not None and PAGE_CLOSED in effects.set_flags:
+            self._close_channel(channel)
+        elif public and channel in self._closed:
+            self._close_channel(channel, reopen=True)  # the organisation speaks there again: it is open
+        if published is not None and not public:
+            return
         ref = source.removeprefix("reply:").split("@")[0]
-        for reaction in self.case.reactions:
-            if self._matches(reaction, option, ref):
+        for reaction in self._index.reactions_to(option, ref):
+            if self._in_time(reaction):
                 self._schedule_reactions(reaction, published)
 
-    def _matches(self, reaction: Reaction, option: Option, ref: str) -> bool:
+    def _close_channel(self, channel: str, reopen: bool = False) -> None:
+        """The public can no longer post on ``channel`` (or can again): its noise stops, the story
+        moves elsewhere."""
+        if reopen:
+            self._closed.discard(channel)
+        else:
+            self._closed.add(channel)
+        story = self.case.story.channels
+        self._story_channels = [c for c in story if c not in self._closed] or story
+        self._refresh_noise()
+
+    def _in_time(self, reaction: Reaction) -> bool:
+        """Whether now is within the reaction's ``later_than`` and ``within`` of the first signal."""
         state, trigger = self.state, reaction.on
-        if not trigger.matches(option, ref):
-            return False
         since = state.t - (state.first_signal_at if state.first_signal_at is not None else 0)
         if trigger.later_than is not None and since <= trigger.later_than:
             return False
@@ -761,32 +1099,29 @@ class Session:
             who = list(self.case.personas)  # `kinds` alone: everyone of those kinds
         if reaction.kinds or reaction.exclude:
             who = [p for p in who if (not reaction.kinds or p.kind in reaction.kinds) and p.id not in reaction.exclude]
+        deck = self._deck(("reaction", reaction.id), len(reaction.texts))
         for persona in who:
             if rng.random() >= reaction.chance * TEMPERAMENT_CHANCE[persona.temperament]:
                 continue
             delay = max(TICK, int(reaction.delay * rng.uniform(0.5, 1.5)))
-            text = rng.choice(reaction.texts)
+            text = reaction.texts[deck.draw(rng.random)]
             self._schedule(state.t + delay, "reaction", (reaction.id, persona.id, text, target.id if target else None))
 
     def _react(self, reaction_id: str, persona_id: str, text: str, target_id: str | None) -> None:
-        reaction = next(r for r in self.case.reactions if r.id == reaction_id)
+        reaction = self._index.reactions[reaction_id]
         persona = self.personas[persona_id]
         target = self.posts.get(target_id) if target_id else None
-        channel = target.channel if target else self.case.story.channels[0]
-        self._post(
-            "reaction", channel, persona.id, persona.name, persona.handle, persona.followers,
-            self._text(text, persona.name, persona.handle),
-            reply_to=target_id, boost=1 + reaction.heat,
-        )
+        channel = target.channel if target else self._story_channels[0]
+        if channel in self._closed:
+            channel = self._story_channels[0]
+        self._post("reaction", channel, self._index.speakers[persona_id], text,
+                   reply_to=target_id, boost=1 + reaction.heat)
         if target is not None:
             target.replies += 1
         stances = self.state.stances
         stances[persona_id] = min(len(STANCE_ORDER) - 1, max(0, stances[persona_id] + reaction.stance_shift))
         self._heat(reaction.heat * (0.5 + persona.influence))
         self._apply(reaction.effects)
-
-    def _heat(self, heat: float) -> None:
-        self.state.excitation = max(0.0, self.state.excitation + heat / self._decay_minutes)
 
     def _apply(self, effects: Effects) -> None:
         state = self.state
@@ -797,7 +1132,7 @@ class Session:
         state.flags.update(effects.set_flags)
         state.flags.difference_update(effects.clear_flags)
         if effects.spread is not None:
-            state.spread = min(4.0, max(0.1, state.spread * effects.spread))
+            self._set_spread(min(4.0, max(0.1, state.spread * effects.spread)))
         if effects.heat:
             self._heat(effects.heat)
         for item_id in effects.cancel:
@@ -810,34 +1145,46 @@ class Session:
             else:
                 self._fire(item)
 
-    def _post(
-        self, kind: str, channel: str, author: str, name: str, handle: str, followers: int, text: str, *,
-        signal: bool = False, inject: str | None = None, subject: str | None = None,
-        reply_to: str | None = None, boost: float = 1.0,
-    ) -> Post:
+    def _lean_post(self, cls: type[StoryPost | NoisePost], channel: str, speaker: Speaker, template: str,
+                   virality: float) -> None:
+        """A story or noise post (the many), its text filled when read."""
         state = self.state
-        virality = 0.4 * math.sqrt(followers + 100) * boost * (0.4 + 1.2 * self.rng.random())
-        post = Post(
-            f"p{len(state.posts) + 1}", state.t, channel, kind, author, name, handle,  # type: ignore[arg-type]
-            followers, text, signal, inject, reply_to, subject, virality * self._fresh, state.attention,
-        )
-        state.posts.append(post)
-        self.posts[post.id] = post
-        self._events.append(PostAdded(post))
-        return post
+        t = state.t
+        # Posts of a hot story reach more people: the weight grows with exp(t / FRESHNESS) while
+        # the attention integral it multiplies grows ever slower (docs/dynamics.md).
+        fresh = math.exp(t / FRESHNESS)
+        posts = state.posts
+        post = cls(len(posts) + 1, t, channel, speaker, template, virality * (0.4 + 1.2 * self._random()) * fresh,
+                   state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - 1 / fresh))
+        posts.append(post)
+        self._events.append(post)
 
-    def _text(self, template: str, name: str, handle: str) -> str:
-        if "{" not in template:
-            return template
-        return fill(template, {"org": self.case.organisation.name, "name": name, "handle": handle})
+    def _post(self, kind: PostKind, channel: str, speaker: Speaker, text: str, *, signal: bool = False,
+              inject: str | None = None, subject: str | None = None, reply_to: str | None = None,
+              boost: float = 1.0, raw: bool = False) -> Post:
+        """An inject, a decision's message, a reaction or the organisation's own post.
+
+        ``text`` is a template unless ``raw`` (the organisation's own words, a decision's prompt).
+        """
+        state = self.state
+        t = state.t
+        fresh = math.exp(t / FRESHNESS)
+        virality = 0.4 * math.sqrt(speaker.followers + 100) * boost
+        post = LinkedPost(len(state.posts) + 1, t, channel, kind, speaker, text,
+                          virality * (0.4 + 1.2 * self.rng.random()) * fresh, self._attention_at(t),
+                          signal, inject, reply_to, subject)
+        if raw:
+            post._text = text
+        state.posts.append(post)
+        self._events.append(post)
+        return post
 
     def _finish(self) -> None:
         state = self.state
         for decision_id in list(state.open):
             self._close(self.decisions[decision_id], None)
-        if state.t % SAMPLE_EVERY:
-            self._sample()
-        state.ending = next(e.id for e, check in self._endings if check is None or check(state))
+        self._sample()  # the gauges' last state, at the end (a minute's sample or not)
+        state.ending = next(e.id for e, check in self._index.endings if check is None or check(state))
         state.ended = True
         self._events.append(Ended(state.ending))
 
@@ -861,15 +1208,25 @@ class Session:
 
 
 def run(session: Session, driver: Driver, until: int | None = None) -> Session:
-    """Let ``driver`` play ``session`` to its end (or to simulated time ``until``), tick by tick.
+    """Let ``driver`` play ``session`` to its end (or to simulated time ``until``).
 
-    The one loop behind bots, replayed logs and resumed rounds: the driver sees the events of
-    the last step (none at first) and makes its inputs, then the clock moves one tick.
+    The one loop behind bots, replayed logs and resumed rounds: the driver sees the events since
+    it last acted (none at first) and makes its inputs, then the clock moves to the moment the
+    driver asked for with ``wake`` (every ``TICK`` seconds for a driver that does not say).
     """
+    wake = getattr(driver, "wake", None)
     events: list[Event] = []
-    while not session.state.ended:
+    state = session.state
+    end = session.case.duration if until is None else min(until, session.case.duration)
+    while not state.ended:
         driver.act(session, events)
-        if session.state.ended or (until is not None and session.t >= until):
+        if state.ended or (until is not None and state.t >= until):
             break
-        events = session.step()
+        if wake is None:
+            session._run_to(min(state.t + TICK, end))
+        else:
+            at, posts, items, decisions = wake(session)
+            target = end if at is None else min(end, max(at, state.t + 1))
+            session._run_to(target, posts, items, decisions)
+        events = session._flush()
     return session

@@ -197,14 +197,15 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         if team is None:
             await socket.close(code=4404, reason="unknown join code")
             return
-        player = ["?"]  # the name the page's player gave (hello); each input is theirs
+        player = "?"  # the name the page's player gave (hello); each input is theirs
 
         def act(raw: str) -> None:
+            nonlocal player
             message = parse(raw, TEAM_MESSAGES)
             if message["type"] == "hello":
-                player[0] = message["name"].strip() or "?"
+                player = message["name"].strip() or "?"
             else:
-                workshop.team_input(team, message, player[0])
+                workshop.team_input(team, message, player)
 
         await serve_socket(socket, _lang(socket, workshop), hub.teams.setdefault(team.code, {}), hub,
                            functools.partial(workshop.team_view, team), act, Flood(), team.code)

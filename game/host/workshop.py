@@ -31,6 +31,7 @@ from game.engine.session import (
     DecisionOpened,
     Ended,
     EngineError,
+    MetricsSampled,
     Session,
 )
 from game.i18n import Translator
@@ -49,7 +50,6 @@ FEED_SHOWN = 60
 
 NOTIFICATIONS_SHOWN = 12
 INPUTS_SHOWN = 30
-SAMPLE_EVERY = 30
 NOISE = dict(zip(NOISE_LEVELS, (NOISE_STORM, NOISE_CALM, NOISE_NORMAL), strict=True))
 """The console's noise levels as the engine's noise factors."""
 
@@ -71,7 +71,7 @@ class Team:
     notifications: list[dict[str, Any]] = field(default_factory=list)
     inputs_total: int = 0
     samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)
-    """The metrics every :data:`SAMPLE_EVERY` simulated seconds, for the debrief's chart."""
+    """The metrics as the engine samples them (each simulated minute), for the debrief's chart."""
     result: Result | None = None
     """The ended round's score, computed once (views are drawn 4 times a second)."""
 
@@ -169,6 +169,9 @@ class HostedWorkshop:
             session, recording = rec.resume(self.store, session_id, self.case, self.loaded.path)
         except rec.ResumeError:
             return  # it will start anew; the console shows the team as not started
+        # The debrief's chart covers the whole round: the part before the restart is in the log.
+        team.samples = [(int(r["at"]), {k: round(float(v), 1) for k, v in r["metrics"].items()})
+                        for r in self.store.log_records(session_id) if r.get("type") == "metrics"]
         self._attach(team, session, recording, paused=False)
 
     def start(self, team: Team) -> None:
@@ -187,10 +190,8 @@ class HostedWorkshop:
                 team.round.tick(real_seconds)
 
     def _on_update(self, team: Team, update: Update) -> None:
-        if team.round is not None:
-            state = team.round.session.state
-            if not team.samples or state.t >= team.samples[-1][0] + SAMPLE_EVERY or state.ended:
-                team.samples.append((state.t, {k: round(v, 1) for k, v in state.metrics.items()}))
+        team.samples += [(i.t, {k: round(v, 1) for k, v in i.metrics.items()})
+                         for i in update.items if isinstance(i, MetricsSampled)]
         for item in for_players(update.items):
             note = _notification(item)
             if note:
@@ -322,7 +323,6 @@ class HostedWorkshop:
             team.round.override(message["decision"], strategy=message["strategy"], by="facilitator")
         except EngineError as exc:
             raise Refused(str(exc)) from None
-        team.result = None
 
     def result(self, team: Team) -> Result:
         """The ended round's result (computed once)."""
@@ -384,8 +384,7 @@ class HostedWorkshop:
             "score": d.score, "ending": {**d.ending, "kind": words.ending_kind(d, tr)}, "crisis": words.crisis(d, tr),
             "parts": [{"name": words.part_name(p.name, tr), "points": p.points, "max": p.max,
                        "note": words.part_note(p, tr)} for p in d.parts],
-            "decisions": [{"title": x.title, "label": x.label, "by": by.get(x.title, ""),
-                           "strategy": words.strategy(x, tr), "why": words.decision_why(x, tr), "feedback": x.feedback,
+            "decisions": [{"title": x.title, "label": x.label, "by": by.get(x.title, ""), "why": words.decision_why(x, tr), "feedback": x.feedback,
                            "better": {"label": x.better.label, "why": words.better_why(x, tr)} if x.better else None}
                           for x in d.decisions],
             "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr),

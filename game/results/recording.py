@@ -275,10 +275,13 @@ def parse_records(lines: Sequence[str]) -> list[dict[str, Any]]:
     return records
 
 
-def rebuild(case: Case, seed: int, records: Sequence[dict[str, Any]], log: SessionLog | None = None) -> Session:
-    """Replay a log's inputs against the case up to the last simulated time it reached."""
+def rebuild(case: Case, seed: int, records: Sequence[dict[str, Any]], log: SessionLog | None = None,
+            reached: int = 0) -> Session:
+    """Replay a log's inputs against the case up to the last simulated time it reached (``reached``:
+    the time the store last saw, which may be later than the log's last line)."""
     inputs = [r for r in records if r.get("type") == "input"]
     stop = max((int(r.get("t", 0)) for r in records if isinstance(r.get("t", 0), int)), default=0)
+    stop = max(stop, reached)
     try:
         return replay(case, seed, inputs, log, until=stop)
     except ReplayError as exc:
@@ -315,7 +318,7 @@ def resume(store: ResultStore, stored: StoredSession | str, case: Case, case_pat
                           f"this case file is {case.language!r}")
     stream = LiveRecord(store, stored.id, also=also, hold=True)
     recording = Recording(store, stored.id, stream, path)
-    session = rebuild(case, int(header["seed"]), records, recording.log)
+    session = rebuild(case, int(header["seed"]), records, recording.log, stored.sim_t or 0)
     expected = [{k: v for k, v in r.items()} for r in records if r.get("type") == "input"]
     if json.loads(json.dumps(stream.inputs)) != expected:  # (the log's dicts may hold tuples)
         raise ResumeError(f"round {stored.short_id}: the replay did not give back the recorded inputs")
