@@ -9,8 +9,16 @@ The feed starts with about 1,000 posts and the case makes 10 new posts per simul
 scenario runs the whole loop (input, engine, update, draw, flip) at 60 frames per second of
 game time, at 1 s = 1 s and at the fastest speed, for each window size, and reports the median,
 99th percentile and worst frame. Targets (issue 12): p99 under 8 ms and no frame over 16.7 ms
-(one frame at 60 FPS) in all six. Rounds are stored in a temporary data folder, never in the
-user's results database.
+(one frame at 60 FPS) in all six. At the fastest speed the reading rule is off (a solo player who
+chose "fast" knowingly): with it, the open decision would slow the clock to a few simulated
+seconds per real second and the figure would not be the fastest speed's.
+
+Each frame is timed twice: on the wall clock (what a player sees, but on a machine shared with
+other work it counts the time other processes ran) and in CPU time of this process
+(``time.process_time``), which is what the frame itself costs. Both are printed; the targets are
+judged on the wall clock when ``--judge wall`` (the default on an idle machine) and on CPU time
+with ``--judge cpu``. Rounds are stored in a temporary data folder, never in the user's results
+database.
 """
 
 from __future__ import annotations
@@ -73,19 +81,22 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def scenario(app: App, live: LiveScene, frames: int, speed: float) -> list[float]:
-    """Run ``frames`` whole frames at ``speed`` simulated seconds per real second; their times in ms."""
+def scenario(app: App, live: LiveScene, frames: int, speed: float) -> tuple[list[float], list[float]]:
+    """Run ``frames`` whole frames at ``speed`` simulated seconds per real second; their wall and CPU times in ms."""
     app.settings.speed = speed
-    times = []
+    live.round.pace = speed < max(SPEEDS)  # the fastest speed as a player who chose "fast" knowingly
+    wall, cpu = [], []
     dt = 1 / 60
     for _ in range(frames):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         app.frame(dt)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    return wall, cpu
 
 
-def measure(size: tuple[int, int], frames: int, tmp: Path, case_path: Path) -> list[tuple[str, list[float], int]]:
+def measure(size: tuple[int, int], frames: int, tmp: Path,
+            case_path: Path) -> list[tuple[str, list[float], list[float], int]]:
     """Frame times at 1 s = 1 s and at the fastest speed for one window size."""
     case = load_case(case_path).case
     data_dir = tmp / f"data-{size[0]}x{size[1]}"
@@ -99,8 +110,8 @@ def measure(size: tuple[int, int], frames: int, tmp: Path, case_path: Path) -> l
     rows = []
     for speed in (1.0, float(max(SPEEDS))):
         posts_before = len(live.session.feed)
-        times = scenario(app, live, frames, speed)
-        rows.append((f"{size[0]}x{size[1]}, 1 s = {speed:g} s", times, len(live.session.feed) - posts_before))
+        wall, cpu = scenario(app, live, frames, speed)
+        rows.append((f"{size[0]}x{size[1]}, 1 s = {speed:g} s", wall, cpu, len(live.session.feed) - posts_before))
     live.session.end()
     app.close()
     return rows
@@ -111,6 +122,8 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=600, help="frames per scenario (default 600)")
     parser.add_argument("--sizes", default="1280x720,1920x1080,3840x2160",
                         help="window sizes, comma-separated (default 1280x720,1920x1080,3840x2160)")
+    parser.add_argument("--judge", choices=("wall", "cpu"), default="wall",
+                        help="judge the targets on wall-clock frame times (default) or on CPU time (a shared machine)")
     args = parser.parse_args()
     sizes = [tuple(int(v) for v in item.lower().split("x")) for item in args.sizes.split(",")]
 
@@ -123,16 +136,18 @@ def main() -> int:
         for size in sizes:
             rows += measure(size, args.frames, Path(tmp), case_path)  # type: ignore[arg-type]
 
-    print(f"\n{'scenario':<28} {'median':>8} {'p99':>8} {'max':>8}  new posts  target")
+    print(f"\n{'':<28} {'wall clock (ms)':^26}  {'CPU time (ms)':^26}")
+    print(f"{'scenario':<28} {'median':>8} {'p99':>8} {'max':>8}  {'median':>8} {'p99':>8} {'max':>8}  "
+          f"new posts  target ({args.judge})")
     met_all = True
-    for name, times, added in rows:
-        p99, peak = percentile(times, 99), max(times)
-        met = p99 < TARGET_P99_MS and peak <= BUDGET_MS
+    for name, wall, cpu, added in rows:
+        judged = wall if args.judge == "wall" else cpu
+        met = percentile(judged, 99) < TARGET_P99_MS and max(judged) <= BUDGET_MS
         met_all = met_all and met
-        print(f"{name:<28} {statistics.median(times):7.2f}ms {p99:7.2f}ms {peak:7.2f}ms  {added:>9}  "
-              f"{'MET' if met else 'NOT MET'}")
+        figures = "  ".join(f"{statistics.median(v):7.2f} {percentile(v, 99):8.2f} {max(v):8.2f}" for v in (wall, cpu))
+        print(f"{name:<28} {figures}  {added:>9}  {'MET' if met else 'NOT MET'}")
     print(f"\ntargets: p99 < {TARGET_P99_MS:.0f} ms and no frame over {BUDGET_MS:.1f} ms, in all "
-          f"{len(rows)} scenarios: {'MET' if met_all else 'NOT MET'}")
+          f"{len(rows)} scenarios ({args.judge}): {'MET' if met_all else 'NOT MET'}")
     return 0
 
 

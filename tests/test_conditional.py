@@ -155,3 +155,50 @@ def test_handled_by_naming_an_unknown_option_is_an_error(tmp_path: Path) -> None
     found = check(tmp_path, "    handled_by: [first-answer]", "    handled_by: [first-answer.apologize]")
     assert found[0][:3] == ("unknown-ref", line_of(TEXT, "handled_by: [first-answer]"), 18)
     assert "did you mean 'apologise'" in found[0][3]
+
+
+def _apologise_at(t: int, seed: int = 3, case=None) -> Session:
+    session = Session(case or load_case(CASE).case, seed)
+    while session.status is not Status.ENDED:
+        if session.t >= t and any(d.id == "first-answer" for d in session.open_decisions):
+            session.decide("first-answer", "apologise")
+            return session
+        session.step()
+    raise AssertionError("first-answer never opened")
+
+
+def test_a_late_option_applies_its_late_effects() -> None:
+    early, late = _apologise_at(120), _apologise_at(310)
+    trust_before_early = early.state.samples[-1][1]["trust"]
+    assert early.state.metrics["trust"] - trust_before_early > 10  # the full +12
+    before_late = late.state.samples[-1][1]["trust"]
+    assert late.state.metrics["trust"] - before_late < 5  # the late +3
+    assert "withdrawn" in late.state.flags
+
+
+def _reactors(case) -> set[str]:
+    """Who reacted to an early apology, over a dozen seeds."""
+    authors: set[str] = set()
+    for seed in range(1, 13):
+        session = _apologise_at(120, seed, case)
+        while session.status is not Status.ENDED:
+            session.step()
+        authors |= {p.author for p in session.feed if p.kind == "reaction"}
+    return authors
+
+
+def test_reactions_target_persona_kinds_and_leave_out_exclusions(tmp_path: Path) -> None:
+    assert _reactors(load_case(CASE).case) == {"customer"}  # the press and the excluded boss never cheer
+    everyone = TEXT.replace("    kinds: [public]               # a news outlet", "    # a news outlet", 1)
+    (tmp_path / "scenario.yaml").write_text(everyone, encoding="utf-8")
+    assert "journalist" in _reactors(load_case(tmp_path).case)
+
+
+def test_misused_kinds_exclude_and_late_are_errors_at_their_place(tmp_path: Path) -> None:
+    found = check(tmp_path, "    exclude: [boss]", "    exclude: [bos]")
+    assert found[0][:3] == ("unknown-ref", line_of(TEXT, "exclude: [boss]"), 15)
+    found = check(tmp_path, "    kinds: [public] ", "    kinds: [publc] ")
+    assert found[0][0] == "field-invalid" and found[0][1] == line_of(TEXT, "kinds: [public]")
+    assert "did you mean 'public'" in found[0][3]
+    found = check(tmp_path, '          after: "00:05:00"', '          after: "00:25:00"')
+    assert found[0][:2] == ("after-end", line_of(TEXT, 'after: "00:05:00"'))

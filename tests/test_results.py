@@ -31,6 +31,7 @@ from results_play import play_out, straight_log, straight_score
 # locked, the format-1 file) run on SQLite only.
 
 NESTLE = SCENARIOS / "nestle-kitkat-2010"
+pytestmark = pytest.mark.usefixtures("time_bound")  # each test stops by itself (a hung server, a lost child)
 
 
 @pytest.fixture(scope="module")

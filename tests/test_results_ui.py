@@ -30,6 +30,7 @@ from game.ui.resume import offer_resume
 from conftest import TINY
 
 FRAME = 0.25
+pytestmark = pytest.mark.usefixtures("time_bound")  # each test stops by itself (a hung server, a lost child)
 QUESTIONS = """
 questions:
   - What would you do differently?

@@ -69,6 +69,7 @@ def cases(tmp_path: Path) -> Path:
 
 
 def make_app(cases: Path, data: Path | None = None, **kwargs) -> App:
+    kwargs.setdefault("speed", 20.0)  # the window's default is the case's own pace; these play at 1 s = 20 s
     app = open_app(Settings(scenarios=[cases], lang=kwargs.pop("lang", "en"), data_dir=data, **kwargs))
     app.scene("menu").finish_loading()
     app.frame(0.0)

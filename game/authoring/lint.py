@@ -28,7 +28,7 @@ from game.engine.bots import play
 from game.engine.conditions import Truth, compile_condition, explain, explain_effects, parse_metric, walk
 from game.engine.diagnostics import Diagnostic, make
 from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
-from game.engine.model import Case, Condition, Decision, Option, Stance, format_duration
+from game.engine.model import Case, Condition, Decision, Option, format_duration
 from game.engine.state import RunState
 
 # Fields whose text is written anew in each language; everything else must match across versions.
@@ -239,9 +239,13 @@ class Linter:
         used_personas = {i.author for i in case.injects} | {d.author for d in case.decisions if d.author}
         used_personas |= {a for pool in case.noise for a in pool.authors}
         used_personas |= {p for r in case.reactions for p in r.personas}
-        stances: set[Stance] = {s for r in case.reactions for s in r.stances}
+        # A reaction by stance or kind uses every persona it can reach (by its starting stance).
+        used_personas |= {
+            p.id for r in case.reactions if not r.personas for p in case.personas
+            if (not r.stances or p.stance in r.stances) and (not r.kinds or p.kind in r.kinds) and p.id not in r.exclude
+        }
         for i, persona in enumerate(case.personas):
-            if persona.id not in used_personas and persona.stance not in stances:
+            if persona.id not in used_personas:
                 self.report(("personas", i), "persona-unused",
                             f"persona {persona.id!r} never posts, calls or reacts: use it or remove it")
         used_channels = {i.channel for i in case.injects} | {d.channel for d in case.decisions if d.channel}

@@ -174,7 +174,7 @@ CODES: dict[str, Code] = {
                             _case("        label: Post a discount on cakes\n",
                                   "        when: {chose: first-answer.apologise}\n        label: Post a discount on cakes\n")),
     "persona-unused": Code("warning", "a persona nothing uses: no inject, decision, noise pool or reaction names it, "
-                                      "and no reaction targets its stance (a stance-wide reaction counts as using "
+                                      "and no reaction targets its stance or kind (a stance-wide reaction counts as using "
                                       "every persona of that stance)",
                            _case("  - {id: boss,", "  - {id: lurker, name: L, handle: \"@l\", followers: 1, stance: "
                                                    "hostile}\n  - {id: boss,")),

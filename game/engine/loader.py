@@ -405,8 +405,10 @@ class _CrossCheck:
             for j, ref in enumerate(reaction.on.options):
                 if not self._option_exists(ref):
                     self.report(("reactions", i, "on", "options", j), "unknown-ref", f"no option or reply {ref!r}")
-            if not reaction.personas and not reaction.stances:
-                self.report(("reactions", i), "field-missing", "say who reacts: give `personas` or `stances`")
+            for j, persona in enumerate(reaction.exclude):
+                self._ref(persona, self.personas, ("reactions", i, "exclude", j), "persona")
+            if not reaction.personas and not reaction.stances and not reaction.kinds:
+                self.report(("reactions", i), "field-missing", "say who reacts: give `personas`, `stances` or `kinds`")
         for path, option in all_options(self.case):
             if option.channel:
                 self._ref(option.channel, self.channels, (*path, "channel"), "channel")
@@ -417,6 +419,10 @@ class _CrossCheck:
                 for where, text in texts:
                     if limit and text and len(text) > limit:
                         self.report(where, "too-long", f"post is {len(text)} characters; {option.channel} takes {limit}")
+            if option.late is not None and option.late.after > self.case.duration:
+                self.report((*path, "late", "after"), "after-end",
+                            f"late after {format_duration(option.late.after)}, after the case ends at "
+                            f"{format_duration(self.case.duration)}: the option is never late")
             if option.variants and not option.post:
                 self.report((*path, "variants"), "field-missing",
                             "post variants need the option's own `post`, published when no variant's `when` holds")
@@ -525,6 +531,8 @@ def all_effects(case: Case) -> Iterator[tuple[Where, Effects]]:
     """Every block of effects with its path."""
     for path, option in all_options(case):
         yield (*path, "effects"), option.effects
+        if option.late is not None:
+            yield (*path, "late", "effects"), option.late.effects
     for i, inject in enumerate(case.injects):
         yield ("injects", i, "effects"), inject.effects
     for i, decision in enumerate(case.decisions):

@@ -194,6 +194,15 @@ class Temperament(StrEnum):
     volatile = "volatile"
 
 
+class PersonaKind(StrEnum):
+    """Who a persona is, for reactions that target kinds of people (news outlets do not cheer)."""
+
+    public = "public"
+    press = "press"
+    employee = "employee"
+    activist = "activist"
+
+
 class ChannelKind(StrEnum):
     """Kinds of channel. Feed channels show posts; inbox channels bring messages to the team."""
 
@@ -325,6 +334,10 @@ class Persona(_Model):
     stance: Stance = Field(Stance.neutral, description="What they think of the organisation at the start.")
     influence: float = Field(0.5, ge=0, le=1, description="0 to 1: how much their posts move the story.")
     temperament: Temperament = Field(Temperament.measured, description="How readily they react.")
+    kind: PersonaKind = Field(
+        PersonaKind.public,
+        description="public, press, employee or activist: reactions can target kinds, e.g. praise from the public only.",
+    )
     role: str = Field("", description="Who they are, for the debrief (journalist, activist, customer, boss...).")
     avatar: ImagePath | None = Field(
         None, description="Picture shown next to their posts: a PNG or JPEG in the case folder, e.g. images/boss.png."
@@ -389,6 +402,13 @@ class Source(_Model):
 # --- what happens -------------------------------------------------------------------------
 
 
+class Late(_Model):
+    """What an option changes instead when it comes late: a late apology costs more than an early one."""
+
+    after: Duration = Field(description="From this time on the round's clock, the option is late.")
+    effects: Effects = Field(description="Applied instead of the option's `effects` when it is chosen this late.")
+
+
 class PostVariant(_Model):
     """Another text for an option's post, published when its condition holds."""
 
@@ -417,6 +437,9 @@ class Option(_Model):
         "longer work for us...\"}: the first whose `when` holds is published instead of `post`.",
     )
     effects: Effects = Field(default_factory=Effects, description="What the choice changes.")
+    late: Late | None = Field(
+        None, description="Other effects when it is chosen late, e.g. {after: \"00:20:00\", effects: {metrics: {trust: 2}}}."
+    )
     feedback: str = Field(description="Why this choice works or not, in a trainer's words; shown in the debrief.")
     verdict: Verdict | None = Field(
         None,
@@ -554,6 +577,11 @@ class Reaction(_Model):
     on: ReactionTrigger = Field(description="Which messages trigger it.")
     personas: list[Id] = Field(default_factory=list, description="Who reacts (persona ids).")
     stances: list[Stance] = Field(default_factory=list, description="Or everyone whose current stance is one of these.")
+    kinds: list[PersonaKind] = Field(
+        default_factory=list,
+        description="Only personas of these kinds (public, press, employee, activist); alone, every persona of them.",
+    )
+    exclude: list[Id] = Field(default_factory=list, description="Personas who never give this reaction.")
     chance: float = Field(0.7, ge=0, le=1, description="Chance each persona reacts, before temperament.")
     delay: Duration = Field(60, description="Typical delay before the reply.")
     texts: list[str] = Field(min_length=1, description="Reply texts; {org}, {name} and {handle} are filled in.")

@@ -1053,8 +1053,10 @@ class Session:
                 tuple(s.value for s in option.also),
             )
         state.responses.append(response)
-        self._apply(option.effects)
-        if channel is not None and PAGE_CLOSED in option.effects.set_flags:
+        late = option.late
+        effects = late.effects if late is not None and state.t >= late.after else option.effects
+        self._apply(effects)
+        if channel is not None and PAGE_CLOSED in effects.set_flags:
             self._close_channel(channel)
         elif public and channel in self._closed:
             self._close_channel(channel, reopen=True)  # the organisation speaks there again: it is open
@@ -1090,9 +1092,13 @@ class Session:
         state, rng = self.state, self.rng
         if reaction.personas:
             who = [self.personas[p] for p in reaction.personas]
-        else:
+        elif reaction.stances:
             wanted = {STANCE_ORDER.index(s) for s in reaction.stances}
             who = [p for p in self.case.personas if state.stances[p.id] in wanted]
+        else:
+            who = list(self.case.personas)  # `kinds` alone: everyone of those kinds
+        if reaction.kinds or reaction.exclude:
+            who = [p for p in who if (not reaction.kinds or p.kind in reaction.kinds) and p.id not in reaction.exclude]
         deck = self._deck(("reaction", reaction.id), len(reaction.texts))
         for persona in who:
             if rng.random() >= reaction.chance * TEMPERAMENT_CHANCE[persona.temperament]:

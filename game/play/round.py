@@ -21,6 +21,7 @@ API::
     round.note(text, by=None, at=None)       # the facilitator's note: a NoteKept alert, facilitator only
     round.end(by)
     round.real_time_left(decision_id)        # real seconds at the speed the clock runs now
+    round.real_until_tick()                  # real seconds to the engine's next tick (one tick a frame)
     round.effective_speed                    # chosen speed, capped by the reading rule (pace.py)
     round.trending                           # ids of the posts trending now
 
@@ -271,6 +272,12 @@ class Round:
                 events += session.advance(simulated)
                 left -= simulated / speed
         return self._publish(events)
+
+    def real_until_tick(self) -> float:
+        """Real seconds, at the speed the clock runs now, that take the clock to ``TICK`` simulated
+        seconds past the last whole second: a front end that passes no more than this to
+        :meth:`tick` per frame never makes one frame run a long stretch of the round."""
+        return (TICK - self.session.state.carry) / self.effective_speed
 
     def pause(self, by: str | None = None) -> Update:
         self.clock.paused = True

@@ -8,6 +8,7 @@ Wall-clock time is read here only (pygame's clock) and reaches the engine only a
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,34 +16,45 @@ from typing import Any
 import pygame
 
 from game.i18n import LANGUAGES, Translator, translator
-from game.ui.briefing import BriefingScene
-from game.ui.debrief import DebriefScene
-from game.ui.director import take_screenshots
-from game.ui.help import HelpScene
-from game.ui.history import HistoryScene
-from game.ui.live import LiveScene
 from game.ui.menu import MenuScene
-from game.ui.notes import NoteScene, ReflectScene
-from game.ui.resume import ResumeScene, offer_resume
+from game.ui.resume import offer_resume
 from game.ui.rounds import close_results
 from game.ui.scene import Scene
-from game.ui.settings import DEFAULT_SPEED, DEMO_SPEED, SPEEDS, Settings, default_scenarios
+from game.ui.settings import DEMO_SPEED, SPEEDS, Settings, default_scenarios
 from game.ui.sound import Cues
 from game.ui.text import Painter
 from game.ui.theme import Theme
-from game.ui.workshop import NewWorkshopScene, WorkshopScene
+from game.ui.widgets import TextField
 
-__all__ = ["DEFAULT_SPEED", "DEMO_SPEED", "SCREENS", "SPEEDS", "App", "Settings", "default_scenarios", "open_app",
+__all__ = ["DEMO_SPEED", "SCREENS", "SPEEDS", "App", "Settings", "default_scenarios", "open_app",
            "run"]
 
-#: Every screen by name. A screen goes to another by asking the app for it by name
-#: (``app.push(app.new_scene("briefing", case, path))``), never by importing it, so the screens
-#: do not import each other in a circle (as Tuxemon's state manager keeps its states).
-SCREENS: dict[str, type[Scene]] = {
-    scene.name: scene
-    for scene in (MenuScene, BriefingScene, LiveScene, DebriefScene, NoteScene, ReflectScene, HelpScene,
-                  HistoryScene, WorkshopScene, NewWorkshopScene, ResumeScene)
+#: Every screen by name, as ``module:class``. A screen goes to another by asking the app for it by
+#: name (``app.push(app.new_scene("briefing", case, path))``), never by importing it, so the
+#: screens do not import each other in a circle (as Tuxemon's state manager keeps its states).
+#: A screen's module is imported when it is first shown: the window reaches its menu without
+#: importing the live screen, the debrief and what they need (the engine's session, the
+#: assessment, the report templates), a good part of the start-up time (issue 12).
+SCREENS: dict[str, str] = {
+    "menu": "game.ui.menu:MenuScene",
+    "briefing": "game.ui.briefing:BriefingScene",
+    "live": "game.ui.live:LiveScene",
+    "debrief": "game.ui.debrief:DebriefScene",
+    "note": "game.ui.notes:NoteScene",
+    "reflect": "game.ui.notes:ReflectScene",
+    "help": "game.ui.help:HelpScene",
+    "history": "game.ui.history:HistoryScene",
+    "workshop": "game.ui.workshop:WorkshopScene",
+    "new-workshop": "game.ui.workshop:NewWorkshopScene",
+    "resume": "game.ui.resume:ResumeScene",
 }
+
+
+def screen(name: str) -> type[Scene]:
+    """The class of the screen called ``name`` (a key of :data:`SCREENS`), its module imported if need be."""
+    module, cls = SCREENS[name].split(":")
+    scene: type[Scene] = getattr(importlib.import_module(module), cls)
+    return scene
 
 MAX_FRAME = 0.25  # a stall (window dragged, machine busy) never jumps the simulation further
 
@@ -124,7 +136,7 @@ class App:
 
     def new_scene(self, name: str, *args: Any, **kwargs: Any) -> Scene:
         """A new screen called ``name`` (a key of :data:`SCREENS`) for this window."""
-        return SCREENS[name](self, *args, **kwargs)
+        return screen(name)(self, *args, **kwargs)
 
     def scene(self, name: str) -> Scene | None:
         """The scene called ``name`` on the stack, if any."""
@@ -182,13 +194,18 @@ class App:
             return
         if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
             self.mouse = event.pos
-        for scene in reversed(list(self.stack)):
-            if scene.handle(event):
-                return
-            if not scene.overlay:
-                break
-        if event.type == pygame.KEYDOWN:
-            self.global_key(event)
+        # A text field the key opens must not get the text the key types next (TextField.key_text).
+        TextField.key_text = getattr(event, "unicode", "") if event.type == pygame.KEYDOWN else ""
+        try:
+            for scene in reversed(list(self.stack)):
+                if scene.handle(event):
+                    return
+                if not scene.overlay:
+                    break
+            if event.type == pygame.KEYDOWN:
+                self.global_key(event)
+        finally:
+            TextField.key_text = ""
 
     def global_key(self, event: pygame.event.Event) -> None:
         """Keys that work on every screen when the screen itself did not use them."""
@@ -274,7 +291,8 @@ def run(args: argparse.Namespace, case: Path | str | None = None) -> int:
         return 1
     try:
         if settings.screenshot is not None:
-            return take_screenshots(app, settings.screenshot, case_path)
+            director = importlib.import_module("game.ui.director")  # only for --screenshot (it needs every screen)
+            return int(director.take_screenshots(app, settings.screenshot, case_path))
         offer_resume(app)  # a round that stopped mid-way (a crash, a closed window) is offered first
         return app.loop()
     finally:

@@ -151,8 +151,8 @@ class BriefingScene(PageScene):
 
             items.append((t.line("bold") + t.px(4), draw))
         heading(self._("Time"))
-        speed = self.app.settings.speed
-        real = int(round(pace(case, speed).round_seconds))  # decisions' reading time included
+        figures = pace(case, self.app.settings.speed)  # the case's own pace when no speed was chosen
+        speed, real = figures.speed, int(round(figures.round_seconds))  # decisions' reading time included
         para(self._("The case lasts {duration} of simulated time. At this speed one real second is {speed} simulated "
                     "seconds, so the round takes about {real}. The facilitator can pause or change the speed at any "
                     "time.", duration=tr.duration(case.duration), speed=tr.number(speed), real=tr.duration(real)))

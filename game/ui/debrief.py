@@ -19,7 +19,7 @@ from game.engine.scoring import score
 from game.engine.session import Session
 from game.i18n import ENDING_KINDS
 from game.play import words
-from game.play.debrief import Debrief
+from game.play.debrief import Debrief, WrittenReview
 from game.ui import theme as th
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
@@ -195,7 +195,10 @@ class DebriefScene(PageScene):
             heading(f"{number}.  {mark}  {review.title}", "bold", colour, gap=10)
             chose = self._("No decision in time: {label}", label=review.label) if missed else \
                 self._("You chose: {label}", label=review.label)
-            para(chose, indent=t.px(28))
+            if review.written is not None:
+                self._written(para, review.written)
+            else:
+                para(chose, indent=t.px(28))
             meta = self._("Strategy: {strategy} · fit to this crisis {fit} · decided after {took}",
                           strategy=words.strategy(review, tr), fit=tr.percent(review.fit),
                           took=tr.duration(review.seconds_taken))
@@ -241,6 +244,23 @@ class DebriefScene(PageScene):
             heading(self._("The crisis, in the terms of the theory"))
             para(crisis, colour=th.MUTED)
         return items
+
+    def _written(self, para: Callable[..., None], written: WrittenReview) -> None:
+        """A written answer (issue 11): the trainee's own text with the phrases the assessment read
+        between brackets, the key points said or missing, the red lines crossed, and the authored
+        best answer beside it (small addition by the ui helper)."""
+        t = self.theme
+        para(self._("You wrote: “{text}”", text=written.marked("[", "]")), "body", th.SKY, indent=t.px(28))
+        for point in written.key_points:
+            if point.found:
+                para(self._("✔ said: {point}", point=point.label), "small", th.GREEN, indent=t.px(48))
+            else:
+                para(self._("✘ missing: {point}", point=point.label), "small", th.ORANGE, indent=t.px(48))
+        for line in written.crossed:
+            para(self._("⚠ red line crossed: {line}", line=line.label), "small", th.VERMILLION, indent=t.px(48))
+        if written.best_post:
+            para(self._("The authored best answer: “{post}”", post=written.best_post), "small", th.TEXT,
+                 indent=t.px(48))
 
     def metric_name(self, name: str) -> str:
         return metric_name(self.tr, name, self.case.metric_names)

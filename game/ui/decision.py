@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import pygame
 
-from game.engine.model import Decision, Effects
+from game.engine.model import Decision, Effects, Responses
 from game.engine.scoring import timeout_label
 from game.ui import theme as th
 from game.ui.text import Sheet
-from game.ui.widgets import Button, draw_button, key_name
+from game.ui.widgets import Button, button_width, draw_button, key_name
 
 if TYPE_CHECKING:
     from game.ui.live import LiveScene
@@ -31,6 +32,25 @@ def consequences(scene: LiveScene, effects: Effects) -> str:
     return ", ".join(parts)
 
 
+SOFT_LIMIT = 3000
+"""Characters a written answer may hold on a channel with no limit of its own (a statement)."""
+
+
+def takes_writing(decision: Decision) -> bool:
+    """Whether the trainee may write an answer to ``decision`` (``responses: write`` or ``both``)."""
+    return decision.responses is not Responses.choose
+
+
+def answer_channel(scene: LiveScene, decision: Decision) -> tuple[str, int | None]:
+    """The channel a written answer is published on (the first option's with one), and its hard limit."""
+    channel = next((o.channel for o in decision.options if o.channel), None)
+    found = scene.session.channels.get(channel or "")
+    return (found.name, found.limit) if found else ("", None)
+
+
+ANSWER_LINES = 6  # lines of a written answer shown while it is typed (the last ones)
+
+
 class DecisionPanel:
     """Draws the open decision the team is looking at; the countdown is drawn live over it."""
 
@@ -41,6 +61,7 @@ class DecisionPanel:
         self.key: tuple | None = None
         self.options: list[Button] = []  # rects on the sheet
         self.confirm: Button | None = None
+        self.footer_buttons: list[Button] = []  # Confirm (or Publish), and Write your own answer
         self.countdown_y = 0
         self.scroll = 0
         # What happens if nobody decides, and the Confirm button: pinned under the options, so a
@@ -59,8 +80,10 @@ class DecisionPanel:
         scene = self.scene
         decision = scene.shown_decision()
         count = len(scene.session.open_decisions)
+        draft = scene.drafts.get(decision.id) if decision else None
         key = (width, decision.id if decision else None, scene.chosen.get(decision.id) if decision else None,
-               count, scene.app.settings.lang, scene.painter.theme.scale)
+               count, scene.app.settings.lang, scene.painter.theme.scale, scene.writing,
+               draft.text if draft is not None else None)
         if key != self.key:
             self.key = key
             self.sheet = self._draw(decision, width, count)
@@ -79,7 +102,7 @@ class DecisionPanel:
         t, p, session = scene.theme, scene.painter, scene.session
         pad = t.px(10)
         inner = width - 2 * pad
-        self.options, self.confirm, self.footer = [], None, None
+        self.options, self.confirm, self.footer, self.footer_buttons = [], None, None, []
         if decision is None:
             text = scene._("Watch the feed and the inbox. When someone needs a decision it appears here, with a "
                            "countdown.")
@@ -102,9 +125,12 @@ class DecisionPanel:
             if option.post:
                 where = session.channels[option.channel].name if option.channel in session.channels else ""
                 published[chosen] = scene._("Publishes on {channel}: “{post}”", channel=where, post=option.post)
+        # A decision answered only in writing shows no prepared option: they are what the written
+        # answer is compared with, not a list to pick from.
+        shown_options = [] if decision.responses is Responses.write else decision.options
         option_heights = [max(t.line("body"), p.wrapped_height(o.label, label_w, "body")) + t.px(12)
                           + (p.wrapped_height(published[i], label_w, "small") + t.px(4) if i in published else 0)
-                          for i, o in enumerate(decision.options)]
+                          for i, o in enumerate(shown_options)]
         timeout = decision.on_timeout
         cost = consequences(scene, timeout.effects)
         timeout_text = scene._("If nobody decides: {label}", label=timeout_label(timeout, scene.tr.lang)) + (f" ({cost})" if cost else "")
@@ -130,7 +156,7 @@ class DecisionPanel:
         self.countdown_y = y
         y += t.line("head") + t.px(10) + t.px(8)
         y += p.paragraph(sheet, decision.prompt, (pad, y), inner, "body", th.TEXT) + t.px(10)
-        for number, (option, h) in enumerate(zip(decision.options, option_heights), 1):
+        for number, (option, h) in enumerate(zip(shown_options, option_heights), 1):
             rect = pygame.Rect(pad, y, inner, h)
             picked = chosen == number - 1
             pygame.draw.rect(surface, th.CARD if not picked else th.CARD_OWN, rect, border_radius=t.px(5))
@@ -150,22 +176,105 @@ class DecisionPanel:
                 p.text(sheet, "✓", (rect.right - t.px(6), rect.y + t.px(6)), "bold", th.YELLOW, anchor="topright")
             self.options.append(Button(f"choose:{number - 1}", option.label, key, rect))
             y += h + t.px(6)
-        footer_h = t.px(6) + p.wrapped_height(timeout_text, inner, "small") + t.px(8) + t.line("body") + t.px(12) + pad
+        draft = scene.drafts.get(decision.id)
+        field = self._answer(decision, inner) if scene.writing and draft is not None else None
+        field_h = field[0] if field else 0
+        if field:
+            ready = bool(draft is not None and draft.text.strip())
+            label = scene._("✓ Publish this answer") if ready else scene._("Write your answer first")
+        else:
+            ready = chosen is not None
+            label = scene._("✓ Confirm this choice") if ready else scene._("Choose an option first")
+        enter = key_name(scene.tr, "Enter")
+        button_h = t.line("body") + t.px(12)
+        bw = min(inner, button_width(p, label, enter, "body") + t.px(8))
+        # "Write your own answer" (W) beside Confirm, or on its own row when both do not fit.
+        write_label = "✎ " + scene._("Write your own answer")
+        ww = min(inner, button_width(p, write_label, "W", "body") + t.px(8)) if takes_writing(decision) and not field \
+            else 0
+        own_row = bool(ww) and ww + t.px(8) + bw > inner
+        footer_h = (t.px(6) + field_h + p.wrapped_height(timeout_text, inner, "small") + t.px(8) + button_h
+                    + (button_h + t.px(6) if own_row else 0) + pad)
         footer = Sheet((width, footer_h), th.PANEL)
         pygame.draw.line(footer.surface, th.LINE, (pad, 0), (width - pad, 0))
         y = t.px(6)
+        if field:
+            field[1](footer, y)
+            y += field_h
         y += p.paragraph(footer, timeout_text, (pad, y), inner, "small", th.ORANGE) + t.px(8)
-        label = scene._("✓ Confirm this choice") if chosen is not None else scene._("Choose an option first")
-        enter = key_name(scene.tr, "Enter")
-        bw = min(inner, t.font("body").size(label)[0] + t.font("body").size(enter)[0] + t.px(40))
-        confirm = Button("confirm", label, enter, pygame.Rect(width - pad - bw, y, bw, t.line("body") + t.px(12)),
-                         th.GREEN, enabled=chosen is not None)
+        self.footer_buttons = []
+        if ww:
+            write = Button("write", write_label, "W", pygame.Rect(pad, y, ww, button_h), th.SKY)
+            draw_button(p, footer, write, "body")
+            self.footer_buttons.append(write)
+            if own_row:
+                y += button_h + t.px(6)
+        confirm = Button("confirm", label, enter, pygame.Rect(width - pad - bw, y, bw, button_h), th.GREEN,
+                         enabled=ready)
         draw_button(p, footer, confirm, "body")
+        self.footer_buttons.append(confirm)
         self.confirm, self.footer = confirm, footer
         return sheet
 
+    def _answer(self, decision: Decision, inner: int):
+        """The written answer being typed: its height and how to draw it on the footer at ``y``.
+
+        The channel it will be published on and its character counter; a microblog's limit is
+        a hard one (the field takes no more), shown in vermillion when reached. Long drafts show
+        their last lines, where the typing is.
+        """
+        scene = self.scene
+        t, p = scene.theme, scene.painter
+        draft = scene.drafts[decision.id]
+        where, limit = answer_channel(scene, decision)
+        pad = t.px(10)
+        heading = scene._("Your answer, published on {channel}", channel=where) if where else scene._("Your answer")
+        count = len(draft.text)
+        counter = (f"{scene.tr.number(count)} / {scene.tr.number(limit)}" if limit else
+                   scene.tr.ngettext("{n} character", "{n} characters", count))
+        body_w = inner - t.px(12)
+        lines = p.cache.wrap(t, draft.text + "▏", "body", body_w)
+        shown = lines[-ANSWER_LINES:]
+        box_h = max(1, len(shown)) * t.line("body") + t.px(12)
+        hint = scene._("{enter} publishes · {esc} back to the options", enter=key_name(scene.tr, "Enter"),
+                       esc=key_name(scene.tr, "Esc"))
+        height = t.line("small") + t.px(4) + box_h + t.px(4) + t.line("small") + t.px(8)
+
+        def draw(footer: Sheet, y: int) -> None:
+            surface = footer.surface
+            p.text(footer, heading, (pad, y), "small", th.SKY, width=inner - t.px(90))
+            full = limit is not None and count >= limit
+            near = limit is not None and count >= limit * 0.9
+            p.text(footer, counter, (pad + inner, y), "small",
+                   th.VERMILLION if full else (th.ORANGE if near else th.MUTED), anchor="topright")
+            y += t.line("small") + t.px(4)
+            box = pygame.Rect(pad, y, inner, box_h)
+            pygame.draw.rect(surface, th.CARD, box, border_radius=t.px(4))
+            pygame.draw.rect(surface, th.FOCUS, box, width=max(1, t.px(2)), border_radius=t.px(4))
+            ty = y + t.px(6)
+            for line in shown:
+                if line:
+                    p.text(footer, line, (pad + t.px(6), ty), "body", th.TEXT)
+                ty += t.line("body")
+            y += box_h + t.px(4)
+            p.text(footer, hint, (pad, y), "small", th.MUTED, width=inner)
+
+        return height, draw
+
     def update(self) -> None:
         self._refresh(self.rect.w)
+
+    def live_key(self) -> tuple:
+        """Everything the panel's pixels depend on this frame: its sheet, scroll and countdown
+        (the real seconds shown, the speed, the bar's length), so an unchanged panel is kept."""
+        scene = self.scene
+        decision = scene.shown_decision()
+        key: tuple = (tuple(self.rect), self.key, self.scroll)
+        if decision is None:
+            return key
+        bar_w = self.rect.w - 2 * scene.theme.px(10)
+        fill = int(bar_w * scene.session.time_left(decision.id) / max(1, decision.time_limit))
+        return (*key, math.ceil(scene.real_time_left(decision.id)), round(scene.running_speed, 1), fill)
 
     def draw(self, surface: pygame.Surface) -> None:
         scene = self.scene
@@ -179,7 +288,9 @@ class DecisionPanel:
         p.sheet(surface, self.sheet, self.rect.topleft, area)
         decision = scene.shown_decision()
         if decision is not None:
-            left = scene.session.time_left(decision.id)
+            # What a person has: real seconds at the speed the clock runs now (the reading rule
+            # slows it while a decision is open), and that speed beside it.
+            left = scene.real_time_left(decision.id)
             pad = t.px(10)
             y = self.rect.y + self.countdown_y - self.scroll
             if y < self.rect.y + pad:
@@ -191,12 +302,16 @@ class DecisionPanel:
                 p.text(surface, "▲", (self.rect.right - t.px(8), y), "small", th.YELLOW, anchor="topright")
             urgent = left <= 60
             colour = th.VERMILLION if urgent else th.YELLOW
-            text = ("⚠ " if urgent else "◷ ") + scene._("{time} left to decide", time=scene.tr.duration(left))
-            p.text(surface, text, (self.rect.x + pad, y), "head", colour)
+            text = ("⚠ " if urgent else "◷ ") + scene._("{time} left to decide", time=scene.tr.duration(math.ceil(left)))
+            r = p.text(surface, text, (self.rect.x + pad, y), "head", colour)
+            speed = scene._("1 s = {speed} s", speed=scene.tr.number(round(scene.running_speed, 1)))
+            right = self.rect.right - pad - (t.px(16) if self.max_scroll else 0)  # the ▲/▼ scroll mark
+            if right - r.right - t.px(12) >= t.font("small").size(speed)[0]:
+                p.text(surface, speed, (right, r.centery), "small", th.MUTED, anchor="midright")
             bar = pygame.Rect(self.rect.x + pad, y + t.line("head") + t.px(2), self.rect.w - 2 * pad, t.px(8))
             pygame.draw.rect(surface, th.CARD, bar, border_radius=t.px(3))
             fill = bar.copy()
-            fill.w = int(bar.w * left / max(1, decision.time_limit))
+            fill.w = int(bar.w * scene.session.time_left(decision.id) / max(1, decision.time_limit))
             pygame.draw.rect(surface, colour, fill, border_radius=t.px(3))
         if self.max_scroll:
             more = "▼" if self.scroll < self.max_scroll else "▲"
@@ -235,9 +350,8 @@ class DecisionPanel:
             return None
         footer_y = self.rect.bottom - self.footer_height()
         if pos[1] >= footer_y:
-            confirm = self.confirm
-            hit = confirm is not None and confirm.hit((pos[0] - self.rect.x, pos[1] - footer_y))
-            return confirm.action if hit and confirm is not None else None
+            local = (pos[0] - self.rect.x, pos[1] - footer_y)
+            return next((b.action for b in self.footer_buttons if b.hit(local)), None)
         local = (pos[0] - self.rect.x, pos[1] - self.rect.y + self.scroll)
         for button in self.options:
             if button.hit(local):
@@ -245,9 +359,10 @@ class DecisionPanel:
         return None
 
     def centre(self, action: str) -> tuple[int, int] | None:
-        if self.confirm is not None and action == self.confirm.action:
-            footer_y = self.rect.bottom - self.footer_height()
-            return self.rect.x + self.confirm.rect.centerx, footer_y + self.confirm.rect.centery
+        footer_y = self.rect.bottom - self.footer_height()
+        for button in self.footer_buttons:
+            if button.action == action:
+                return self.rect.x + button.rect.centerx, footer_y + button.rect.centery
         for button in self.options:
             if button.action == action:
                 return (self.rect.x + button.rect.centerx, self.rect.y + button.rect.centery - self.scroll)

@@ -76,6 +76,17 @@ class FeedView:
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.visible: list[tuple[Post, int]] = []  # (post, y on screen) after the last update
         self.kept = KeptPart()  # the column's pixels stay on the window while nothing in it changes
+        self._counts: dict[tuple[str, int], str] = {}  # engagement counters as words: Babel is slow per call
+
+    def compact(self, n: int) -> str:
+        """``n`` as the counters show it (``1.2K``, ``1,2 k``), formatted once per language."""
+        key = (self.scene.app.settings.lang, n)
+        words = self._counts.get(key)
+        if words is None:
+            if len(self._counts) > 20_000:
+                self._counts.clear()
+            words = self._counts[key] = self.scene.tr.compact(n)
+        return words
 
     # --- content ---------------------------------------------------------------------
 
@@ -236,29 +247,29 @@ class FeedView:
         right = self.rect.w - pad
         # Who, where, when.
         stamp = p.text(sheet, scene.tr.clock(post.t), (right, y + t.line("bold") // 2), "small", th.MUTED, anchor="midright")
-        # A long channel name ("Families' group (2nd Battalion)") is cut, never the author's name.
-        chip = p.text(sheet, f"{scene.channel_icon(post.channel)} {channel.name}", (x, y + t.line("bold") // 2),
-                      "small", colour, anchor="midleft", width=(right - x) // 3)
-        x = chip.right + t.px(10)
         badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20) if key[-1] else 0
+        chip_text = f"{scene.channel_icon(post.channel)} {channel.name}"
         if own:
             you = scene._("You")
-            who = p.text(sheet, f"★ {you} · {post.name}", (x, y), "bold", th.SKY,
-                         width=stamp.x - x - t.px(8))
+            name, details = f"★ {you} · {post.name}", []
+        elif self.inbox:
+            persona = session.personas.get(post.author)
+            details = [persona.role if persona and persona.role else post.handle]
         else:
-            who = p.text(sheet, post.name, (x, y), "bold", th.TEXT, width=max(20, stamp.x - x - t.px(8) - badge_w))
-            if who.right + t.px(40) < stamp.x:
-                if self.inbox:
-                    persona = session.personas.get(post.author)
-                    detail = persona.role if persona and persona.role else post.handle
-                else:
-                    detail = f"{post.handle} · " + scene.tr.ngettext("{count} follower", "{count} followers",
-                                                                     post.followers,
-                                                                     count=scene.tr.compact(post.followers))
-                room = stamp.x - who.right - t.px(16) - badge_w
-                if room > t.px(30):
-                    p.text(sheet, detail, (who.right + t.px(8), y + t.line("bold") // 2), "small", th.MUTED,
-                           anchor="midleft", width=room)
+            followers = scene.tr.ngettext("{count} follower", "{count} followers", post.followers,
+                                          count=self.compact(post.followers))
+            details = [f"{post.handle} · {followers}", post.handle]
+        name = name if own else post.name
+        chip_w, name_w, detail = self._header_widths(chip_text, name, details, stamp.x - x - t.px(8) - badge_w)
+        mid = y + t.line("bold") // 2
+        chip = p.text(sheet, chip_text, (x, mid), "small", colour, anchor="midleft", width=chip_w)
+        x = chip.right + t.px(10)
+        who = p.text(sheet, name, (x, y), "bold", th.SKY if own else th.TEXT, width=name_w)
+        left = stamp.x - t.px(8) - badge_w - who.right - t.px(8)
+        if not detail and details and left >= t.px(60):
+            detail = details[-1]  # no room for all of it: as much as fits, with an ellipsis
+        if detail:
+            p.text(sheet, detail, (who.right + t.px(8), mid), "small", th.MUTED, anchor="midleft", width=left)
         y += t.line("bold") + t.px(2)
         extra = self._extra_line(post)
         if extra:
@@ -277,6 +288,32 @@ class FeedView:
             buttons = [Button(b.action, b.label, b.key, b.rect.move(x0, y), b.colour, active=b.active)
                        for b in self._strip_buttons[(triage[0] if triage else None, fill)]]
         return Card(sheet, key, buttons, (pad, y + bh // 2), (stamp.x - t.px(10), pad + t.line("bold") // 2))
+
+    def _header_widths(self, chip: str, name: str, details: list[str], room: int) -> tuple[int, int, str]:
+        """How a card's first line shares ``room``: the channel's width, the name's, and the detail shown.
+
+        Everything whole when it fits (issue 17: "Nestlé Fa…", "@Greenpeac…" were cut with room
+        to spare). When it does not, the detail gets shorter first (the handle without the
+        followers, then nothing), then the channel's name is cut with an ellipsis, down to its
+        icon; the author's name is cut last.
+        """
+        t = self.scene.theme
+        small, bold = t.font("small"), t.font("bold")
+        chip_w, name_w = small.size(chip)[0], bold.size(name)[0]
+        gap, detail_gap = t.px(10), t.px(8)
+        def need(detail: str) -> int:
+            return name_w + gap + (detail_gap + small.size(detail)[0] if detail else 0)
+
+        for detail in [*details, ""]:  # the longest detail first, then shorter, then none
+            if chip_w + need(detail) <= room:
+                return chip_w, name_w, detail
+        min_chip = t.px(70)
+        for detail in [*details[-1:], ""]:  # the channel's name cut, the handle kept if it can be
+            if room - need(detail) >= min_chip:
+                return room - need(detail), name_w, detail
+        icon_w = small.size(chip.split(" ", 1)[0] + " …")[0]
+        chip_w = max(icon_w, min(min_chip, room - need("")))
+        return chip_w, max(t.px(20), room - chip_w - gap), ""
 
     def _strip(self, done: str | None, fill: tuple[int, int, int]) -> Sheet:
         """The row of triage buttons, drawn once per state and shared by every card."""
@@ -379,7 +416,7 @@ class FeedView:
             cx, cy = card.counters
             if not self.inbox:  # likes on a phone call would mean nothing
                 likes, shares, replies = session.engagement(post)
-                count = scene.tr.compact
+                count = self.compact
                 room = (card.buttons[0].rect.x if card.buttons else self.rect.w) - cx - t.px(6)
                 line = f"♥ {count(likes)}   ⇄ {count(shares)}   ↻ {count(replies)}"
                 if t.font("small").size(line)[0] > room:  # long button words (French): the counters close up

@@ -146,19 +146,28 @@ class HelpScene(Scene):
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill((0, 0, 0, 190))
         surface.blit(shade, (0, 0))
-        box = pygame.Rect(0, 0, min(w - t.px(60), t.px(1000)), min(h - t.px(40), t.px(620)))
-        box.center = (w // 2, h // 2)
-        pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(10))
-        pygame.draw.rect(surface, th.YELLOW, box, width=max(2, t.px(2)), border_radius=t.px(10))
-        x, y = box.x + t.px(24), box.y + t.px(18)
+        live = self.app.scene("live") if self.screen == "live" else None
         title, columns = keys_for(self.screen)
-        p.text(surface, self._(title), (x, y), "title", th.TEXT)
-        y += t.line("title") + t.px(12)
-        column = (box.w - t.px(72)) // 2
+        box_w = min(w - t.px(60), t.px(1000))
+        column = (box_w - t.px(72)) // 2
         # The key column is as wide as this language's longest key name (Entrée, PgPréc PgSuiv...).
         bold = t.font("bold")
         widest = max(bold.size(key_name(self.tr, key))[0] for _, keys in columns for key, _ in keys)
         key_w = min(column // 2, max(t.px(120), widest + t.px(16)))
+
+        def row_h(what: str) -> int:
+            return max(t.line("body"), p.wrapped_height(self._(what), column - key_w, "body", max_lines=2)) + t.px(6)
+
+        # The round's help keeps room for the optional injects; another screen's is as tall as its keys.
+        keys_h = max(sum(row_h(what) for _, what in keys) for _, keys in columns)
+        needed = t.px(18) + t.line("title") + t.px(12) + t.line("head") + t.px(6) + keys_h + t.line("small") + t.px(30)
+        box = pygame.Rect(0, 0, box_w, min(h - t.px(40), t.px(620) if live is not None else needed))
+        box.center = (w // 2, h // 2)
+        pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(10))
+        pygame.draw.rect(surface, th.YELLOW, box, width=max(2, t.px(2)), border_radius=t.px(10))
+        x, y = box.x + t.px(24), box.y + t.px(18)
+        p.text(surface, self._(title), (x, y), "title", th.TEXT)
+        y += t.line("title") + t.px(12)
         for index, (heading, keys) in enumerate(columns):
             cx = x + index * (column + t.px(24))
             cy = y
@@ -169,7 +178,6 @@ class HelpScene(Scene):
                 # A long description wraps onto a second line rather than losing its end (projector type).
                 used = p.paragraph(surface, self._(what), (cx + key_w, cy), column - key_w, "body", th.TEXT, max_lines=2)
                 cy += max(t.line("body"), used) + t.px(6)
-        live = self.app.scene("live") if self.screen == "live" else None
         if live is not None:
             items = live.optional_items()  # type: ignore[attr-defined]
             cy = box.bottom - t.px(16) - t.line("small") * (min(3, len(items)) + 1)
@@ -178,5 +186,6 @@ class HelpScene(Scene):
             for number, (_, label, _) in enumerate(items[:3], 1):
                 cy += t.line("small")
                 p.text(surface, f"{number}. {label}", (x + t.px(12), cy), "small", th.MUTED, width=box.w - t.px(60))
-        p.text(surface, self._("F1 or Esc to close · the game keeps running underneath"),
-               (box.right - t.px(24), box.bottom - t.px(12)), "small", th.FAINT, anchor="bottomright")
+        close = self._("F1 or Esc to close · the game keeps running underneath") if live is not None \
+            else self._("F1 or Esc to close")
+        p.text(surface, close, (box.right - t.px(24), box.bottom - t.px(12)), "small", th.FAINT, anchor="bottomright")

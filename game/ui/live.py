@@ -12,7 +12,7 @@ from pathlib import Path
 import pygame
 
 from game.engine.bots import BOTS
-from game.engine.model import Case
+from game.engine.model import Case, Responses
 from game.engine.scoring import timeout_label
 from game.engine.session import (
     ORGANISATION,
@@ -20,6 +20,7 @@ from game.engine.session import (
     DecisionOpened,
     Ended,
     EngineError,
+    TICK,
     Event,
     Session,
 )
@@ -34,16 +35,16 @@ from game.play.alerts import (
     for_players,
     inbox_heading,
 )
-from game.play.pace import step_speed
+from game.play.pace import default_speed, step_speed
 from game.play.round import Round
 from game.ui import theme as th
 from game.ui.briefing import KIND_ICONS, channel_colour
 from game.ui.dashboard import NOTE_FRESH, Dashboard, Note, draw_notes, metric_name
-from game.ui.decision import DecisionPanel
+from game.ui.decision import SOFT_LIMIT, DecisionPanel, answer_channel, takes_writing
 from game.ui.feed import FeedView
 from game.ui.rounds import record_round, remember_speed
 from game.ui.scene import KeptPart, Scene, fill_except
-from game.ui.widgets import Button, button_width, draw_button, key_name
+from game.ui.widgets import Button, TextField, button_width, draw_button, key_name
 
 MAX_NOTES = 30
 NOTE_LENGTH = 90
@@ -122,6 +123,10 @@ class LiveScene(Scene):
         self.dashboard = Dashboard(self)
         self.panel = DecisionPanel(self)
         self.chosen: dict[str, int] = {}
+        # Written answers (responses: write | both), one draft per decision, kept while the team
+        # goes back to the options; ``writing``: the keyboard types into the shown decision's draft.
+        self.drafts: dict[str, TextField] = {}
+        self.writing = False
         self.shown: str | None = None
         self.picker: Picker | None = None
         self.notes: list[Note] = []
@@ -135,9 +140,14 @@ class LiveScene(Scene):
         self.chips: list[Button] = []
         self.regions: dict[str, pygame.Rect] = {}
         self._seen = 0  # posts of session.feed already given to the columns
+        self._owed = 0.0  # real seconds not yet given to the round (see _real_step)
+        self._deferred = False  # the last frame brought a crowd of posts and left them for this one
         self._rebuild = True
         self._drawn: tuple[int, pygame.Surface] | None = None  # (app frame, window) of the last clean draw
+        # Parts of the window left as they are while what they show stays the same (KeptPart):
+        # at 4K, repainting what did not change is most of a frame.
         self.side = KeptPart()  # the dashboard and the notifications
+        self.top_bar, self.chip_row, self.middle, self.bottom_bar = KeptPart(), KeptPart(), KeptPart(), KeptPart()
 
     # --- helpers the parts use --------------------------------------------------------
 
@@ -162,7 +172,13 @@ class LiveScene(Scene):
 
     @property
     def speed(self) -> float:
-        return self.app.settings.speed
+        """The speed chosen: the menu's or the +/- keys' (the app's setting), else the case's own pace."""
+        return self.app.settings.speed or default_speed(self.case)
+
+    @property
+    def running_speed(self) -> float:
+        """The speed the clock runs at now: the chosen one, slowed while a decision needs its reading time."""
+        return self.round.effective_speed
 
     @property
     def paused(self) -> bool:
@@ -194,7 +210,8 @@ class LiveScene(Scene):
         right_w = w - feed_w - mid_w - 4 * pad
         feed_x, mid_x = pad, pad + feed_w + pad
         right_x = mid_x + mid_w + pad
-        chips_h = t.line("small") + t.px(12)
+        rows = len(self._chip_rows(feed_w))
+        chips_h = rows * (t.line("small") + t.px(12)) + (rows - 1) * t.px(6)
         self.regions = {
             "top": pygame.Rect(0, 0, w, top),
             "chips": pygame.Rect(feed_x, top + t.px(8), feed_w, chips_h),
@@ -256,20 +273,40 @@ class LiveScene(Scene):
         self.regions["top_buttons_x"] = pygame.Rect(x, 0, 0, 0)
         chips = self.regions["chips"]
         self.chips = []
-        x = chips.x
+        row_h = t.line("small") + t.px(12)
+        for number, row in enumerate(self._chip_rows(chips.w)):
+            x = chips.x
+            y = chips.y + number * (row_h + t.px(6))
+            for channel, label, w in row:
+                colour = self.channel_colour(channel) if channel else th.TEXT
+                self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, y, w, row_h),
+                                         colour, active=self.filter == channel))
+                x += w + t.px(6)
+
+    def _chip_rows(self, width: int) -> list[list[tuple[str | None, str, int]]]:
+        """The channel filter chips in rows of ``width``: ``(channel or None for all, label, width)``.
+
+        Every channel's name whole, on one row or two (issue 17: "Nestlé Fa…"). A case with too
+        many channels for two rows shows their icons, and the chosen channel's name.
+        """
+        p, gap = self.painter, self.theme.px(6)
         entries: list[tuple[str | None, str]] = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
-        gap = t.px(6)
-        room = chips.w - gap * (len(entries) - 1)
-        if sum(button_width(p, label, "") for _, label in entries) > room:
-            # Too many channels for their names: the others show their icon, the chosen one its name.
-            entries = [(c, label if c is None or c == self.filter else self.channel_icon(c)) for c, label in entries]
+        rows: list[list[tuple[str | None, str, int]]] = [[]]
+        used = 0
+        for channel, label in entries:
+            w = min(button_width(p, label, ""), width)
+            if rows[-1] and used + gap + w > width:
+                rows.append([])
+                used = 0
+            rows[-1].append((channel, label, w))
+            used += (gap if used else 0) + w
+        if len(rows) <= 2:
+            return rows
+        entries = [(c, label if c is None or c == self.filter else self.channel_icon(c)) for c, label in entries]
+        room = width - gap * (len(entries) - 1)
         widths = fit_widths([button_width(p, label, "") for _, label in entries], room)
-        for (channel, label), w in zip(entries, widths):
-            colour = self.channel_colour(channel) if channel else th.TEXT
-            self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, chips.y, w, chips.h),
-                                     colour, active=self.filter == channel))
-            x += w + gap
+        return [[(c, label, w) for (c, label), w in zip(entries, widths)]]
 
     # --- the clock and the engine's events --------------------------------------------
 
@@ -278,26 +315,56 @@ class LiveScene(Scene):
             note.age += dt
         self.round.clock.speed = self.speed  # the menu's and the +/- keys' speed is the app's setting
         alerts: list[Item] = []
+        posts_before = len(self.session.feed)
         if not self.ended:
             if self.bot is not None and not self.paused:
                 self.bot.act(self.session, self.last_events)
-            items = self.round.tick(dt).items
+            items = self.round.tick(self._real_step(dt)).items
             events = [i for i in items if not isinstance(i, Alert)]
             if not self.paused:
                 self.last_events = events
             self.take(events)
             alerts = [i for i in for_players(items) if isinstance(i, Alert)]
-        self._sync_posts()
+        # A frame whose step brought a crowd of posts has paid for making them: the columns take
+        # them from the next frame on (never two frames in a row without), so it stays short.
+        if len(self.session.feed) - posts_before > POSTS_PER_FRAME // 2 and not self._deferred:
+            self._deferred = True
+        else:
+            self._deferred = False
+            self._sync_posts()
         for decision_id in [d for d in self.chosen if d not in self.session.state.open]:
             del self.chosen[decision_id]
+        for decision_id in [d for d in self.drafts if d not in self.session.state.open]:
+            del self.drafts[decision_id]
+        shown = self.shown_decision()
+        if self.writing and (shown is None or shown.id not in self.drafts):
+            self.stop_writing()  # the decision closed (or timed out) while it was being written
         self._alerts(alerts)
         self._layout_middle()
         self._layout_buttons()
         busy = self.feed.update() + self.inbox.update()
-        self.dashboard.update(busy=busy > 0)
+        self.dashboard.update(busy=busy > 0 or self._deferred)
         self.panel.update()
         if self.ended and self.app.top is self:
             self.finish()
+
+    def _real_step(self, dt: float) -> float:
+        """Real seconds to give the round this frame: the frame's, but never more than ``TICK``
+        simulated seconds of the round in one frame.
+
+        A slow frame (a stall, a loaded machine) would make the next one run a long stretch of a
+        busy round, and stall in turn. So a frame stops ``TICK`` simulated seconds on and the rest
+        waits for the next frame; more than that waiting is dropped: the clock slows for a moment
+        rather than the screen.
+        """
+        if self.paused:
+            self._owed = 0.0
+            return dt
+        to_tick = self.round.real_until_tick()
+        self._owed = min(self._owed + dt, to_tick + TICK / self.round.effective_speed)
+        step = min(self._owed, to_tick + 1e-6)  # a hair past the tick, so that it surely runs
+        self._owed -= step
+        return step
 
     def _sync_posts(self) -> None:
         """Give the columns every post the session holds that they have not had yet.
@@ -403,11 +470,74 @@ class LiveScene(Scene):
 
     def choose(self, index: int) -> None:
         decision = self.shown_decision()
+        if decision is not None and decision.responses is Responses.write:
+            return  # answered in writing only: its options are not offered
         if decision is not None and 0 <= index < len(decision.options):
+            self.stop_writing()
             self.chosen[decision.id] = index
             self.panel.reveal(f"choose:{index}", "confirm")
 
+    def start_writing(self) -> None:
+        """W (or the panel's "Write your own answer"): type the shown decision's answer."""
+        decision = self.shown_decision()
+        if decision is None or not takes_writing(decision) or self.ended:
+            return
+        _, limit = answer_channel(self, decision)
+        draft = self.drafts.setdefault(decision.id, TextField("", limit or SOFT_LIMIT))
+        draft.editing = True  # never typing the W that opened it (TextField.key_text)
+        self.chosen.pop(decision.id, None)  # writing replaces a choice not confirmed yet
+        self.writing = True
+        pygame.key.start_text_input()
+
+    def stop_writing(self) -> None:
+        """Back to the options and the feed's keys; the draft is kept for later."""
+        self.writing = False
+        for draft in self.drafts.values():
+            draft.editing = False
+
+    def publish(self) -> None:
+        """Publish the written answer of the shown decision through the round (Session.write)."""
+        decision = self.shown_decision()
+        draft = self.drafts.get(decision.id) if decision is not None else None
+        if decision is None or draft is None or not draft.text.strip():
+            return
+        text = draft.text.strip()
+        try:
+            self.take([i for i in self.round.write(decision.id, text).items if not isinstance(i, Alert)])
+        except EngineError as exc:
+            self.note("⚠", str(exc), th.GREY)
+            return
+        self.stop_writing()
+        self.drafts.pop(decision.id, None)
+        self.note("✔", self._("{heading}: {text}", heading=decision.title, text=text), th.GREEN)
+        self.app.sound.play("tick")
+
+    def _handle_writing(self, event: pygame.event.Event) -> bool:
+        """Every key types into the answer while it is written, except Enter, Esc and F1."""
+        decision = self.shown_decision()
+        draft = self.drafts.get(decision.id) if decision is not None else None
+        if draft is None:
+            self.stop_writing()
+            return False
+        if event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):  # Enter or Ctrl+Enter
+                self.publish()
+                return True
+            if event.key == pygame.K_ESCAPE:
+                self.stop_writing()
+                return True
+            if event.key in (pygame.K_F1, pygame.K_F2, pygame.K_F11):
+                return False
+        if event.type in (pygame.KEYDOWN, pygame.TEXTINPUT):
+            draft.editing = True
+            draft.handle(event)
+            return True
+        return False
+
     def confirm(self) -> None:
+        if self.writing:
+            self.publish()
+            return
         decision = self.shown_decision()
         if decision is None or decision.id not in self.chosen:
             return
@@ -426,6 +556,7 @@ class LiveScene(Scene):
             current = self.shown_decision()
             i = open_now.index(current.id) if current else -1
             self.shown = open_now[(i + 1) % len(open_now)]
+            self.stop_writing()
 
     def set_filter(self, channel: str | None) -> None:
         self.filter = channel
@@ -509,6 +640,8 @@ class LiveScene(Scene):
     def handle(self, event: pygame.event.Event) -> bool:
         if self.picker is not None:
             return self._handle_picker(event)
+        if self.writing and event.type in (pygame.KEYDOWN, pygame.TEXTINPUT) and self._handle_writing(event):
+            return True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             return self.click(event.pos)
         if event.type == pygame.MOUSEWHEEL:
@@ -580,6 +713,8 @@ class LiveScene(Scene):
             self.cycle_filter(-1 if shift else 1)
         elif key == pygame.K_v:
             self.next_decision()
+        elif key == pygame.K_w:
+            self.start_writing()
         elif key in (pygame.K_SPACE, pygame.K_p):
             self.toggle_pause()
         elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
@@ -634,6 +769,8 @@ class LiveScene(Scene):
             self.choose(int(action.split(":", 1)[1]))
         elif action == "confirm":
             self.confirm()
+        elif action == "write":
+            self.start_writing()
         elif action == "pause":
             self.toggle_pause()
         elif action == "slower":
@@ -680,16 +817,45 @@ class LiveScene(Scene):
                             right.bottom - right.y - self.dashboard.height() - t.px(12))
         side_key = (tuple(right), id(self.dashboard.sheet), id(t), self.app.settings.lang,
                     tuple((id(n), n.age < NOTE_FRESH) for n in self.notes))
+        common = (id(t), self.app.settings.lang)
+        top_key = (*common, tuple(self.regions["top"]), *self._top_words(),
+                   tuple((b.label, b.active, tuple(b.rect)) for b in self.buttons))
+        chips_key = (*common, tuple((b.label, b.active, tuple(b.rect)) for b in self.chips))
+        middle = self.regions["middle"].union(self.inbox.pane())
+        middle_key = (*common, self.panel.live_key(), self.inbox._key(set()), self.unread, self.focus is self.inbox,
+                      tuple(self.regions["inbox_head"]))
         kept = [self.feed.pane()] if self.feed.unchanged(clean, self.trending) else []
         kept += [right] if self.side.unchanged(clean, side_key) else []
+        kept += [self.regions["top"]] if self.top_bar.unchanged(clean, top_key) else []
+        kept += [self.regions["chips"]] if self.chip_row.unchanged(clean, chips_key) else []
+        kept += [middle] if self.middle.unchanged(clean, middle_key) else []
+        kept += [self.regions["bottom"]] if self.bottom_bar.unchanged(clean, common) else []
         fill_except(surface, kept, th.BG)
-        self._draw_top(surface)
-        for chip in self.chips:
-            draw_button(p, surface, chip)
+        self.top_bar.draw(p, lambda: self._draw_top(surface))
+
+        def chips() -> None:
+            for chip in self.chips:
+                draw_button(p, surface, chip)
+
+        self.chip_row.draw(p, chips)
         feed = self.regions["feed"]
         if not self.feed.posts:
             p.text(surface, self._("The feed is quiet for now…"), (feed.x + t.px(10), feed.y + t.px(10)), "body", th.MUTED)
         self.feed.draw(surface, self.trending)
+        self.middle.draw(p, lambda: self._draw_middle(surface))
+
+        def side() -> None:
+            self.dashboard.draw(surface)
+            draw_notes(self, surface, notes, self.notes)
+
+        self.side.draw(p, side)
+        self.bottom_bar.draw(p, lambda: self._draw_bottom(surface))
+        if self.picker is not None:
+            self._draw_picker(surface)
+
+    def _draw_middle(self, surface: pygame.Surface) -> None:
+        """The decision panel, and the inbox under it."""
+        t, p = self.theme, self.painter
         self.panel.draw(surface)
         head = self.regions["inbox_head"]
         focus_mark = "▸ " if self.focus is self.inbox else ""
@@ -697,30 +863,30 @@ class LiveScene(Scene):
         title = f"{focus_mark}✉ {inbox} ({self.tr.number(len(self.inbox.posts))})"
         r = p.text(surface, title, (head.x, head.y), "head", th.FOCUS if self.focus is self.inbox else th.TEXT)
         if self.unread:
-            p.text(surface, self.tr.ngettext("{n} new", "{n} new", self.unread), (r.right + t.px(10), r.centery), "small", th.YELLOW,
-                   anchor="midleft")
+            p.text(surface, self.tr.ngettext("{n} new", "{n} new", self.unread), (r.right + t.px(10), r.centery),
+                   "small", th.YELLOW, anchor="midleft")
         if not self.inbox.posts:
             p.text(surface, self._("No message yet."), (head.x, head.bottom + t.px(4)), "small", th.MUTED)
         self.inbox.draw(surface, set())
-        def side() -> None:
-            self.dashboard.draw(surface)
-            draw_notes(self, surface, notes, self.notes)
 
-        self.side.draw(p, side)
-        self._draw_bottom(surface)
-        if self.picker is not None:
-            self._draw_picker(surface)
+    def _top_words(self) -> tuple[str, str, bool, bool, str]:
+        """What the top bar says: the clock, the speed the round runs at, paused, demo, the title."""
+        time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
+        speed = self._("1 s = {speed} s", speed=self.tr.number(round(self.running_speed, 1)))
+        team = self.app.settings.team
+        title = f"{team} · {self.case.title}" if team else self.case.title
+        return time_text, speed, self.paused, self.app.settings.demo, title
 
     def _draw_top(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter
         top = self.regions["top"]
         pygame.draw.rect(surface, th.PANEL, top)
-        pygame.draw.line(surface, th.LINE, top.bottomleft, top.bottomright)
+        # Inside the bar (a Rect's bottom is the first row below it), so a kept bar keeps its line.
+        pygame.draw.line(surface, th.LINE, (top.x, top.bottom - 1), (top.right - 1, top.bottom - 1))
+        time_text, speed, _, _, title = self._top_words()
         x = t.px(12)
-        time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
         r = p.text(surface, time_text, (x, top.centery), "head", th.TEXT, anchor="midleft")
         x = r.right + t.px(16)
-        speed = self._("1 s = {speed} s", speed=self.tr.number(self.speed))
         r = p.text(surface, speed, (x, top.centery), "small", th.MUTED, anchor="midleft")
         x = r.right + t.px(16)
         if self.paused:
@@ -735,8 +901,6 @@ class LiveScene(Scene):
                        anchor="midleft")
         x = r.right + t.px(20)
         limit = self.regions["top_buttons_x"].x - t.px(12)
-        team = self.app.settings.team
-        title = f"{team} · {self.case.title}" if team else self.case.title
         if limit - x > t.px(60):
             p.text(surface, title, (x, top.centery), "small", th.MUTED, anchor="midleft", width=limit - x)
         for button in self.buttons:

@@ -358,8 +358,9 @@ class MenuScene(Scene):
     def cycle_speed(self, step: int) -> None:
         """S, +, a click: one step faster (wrapping round); Shift+S, -, a right click: slower."""
         speed = self.app.settings.speed
-        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
-        self.app.settings.speed = SPEEDS[(index + step) % len(SPEEDS)]
+        choices: list[float | None] = [None, *SPEEDS]  # the case's own pace, then each speed
+        index = 0 if speed is None else 1 + min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
+        self.app.settings.speed = choices[(index + step) % len(choices)]
         remember_speed(self.app)
 
     def toggle_objectives(self) -> None:
@@ -372,7 +373,8 @@ class MenuScene(Scene):
     def speed_label(self) -> str:
         """The speed, and how long the selected case's round takes at it in real time."""
         tr, speed = self.tr, self.app.settings.speed
-        label = self._("Speed: 1 s = {speed} s", speed=tr.number(speed))
+        label = self._("Speed: the case's pace") if speed is None else \
+            self._("Speed: 1 s = {speed} s", speed=tr.number(speed))
         entry = self.entries[self.selected] if self.entries else None
         if entry is not None and entry.case is not None:
             # The real length the live screen will take, decisions' reading time included (game/play/pace.py).

@@ -16,7 +16,6 @@ from game.ui.theme import BASE_SIZE
 
 PACKAGE_SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
-DEFAULT_SPEED = 20.0
 DEMO_SPEED = 60.0
 
 
@@ -33,7 +32,9 @@ class Settings:
     scenarios: list[Path] = field(default_factory=list)
     lang: str = "en"
     team: str = ""
-    speed: float = DEFAULT_SPEED
+    # Simulated seconds per real second; None: the case's own pace (game/play/pace.py: the round lasts
+    # what its briefing announces and every decision leaves its reading time), as in the terminal.
+    speed: float | None = None
     speed_given: bool = False  # --speed on the command line: it wins over the speed kept from last time
     projector: bool = False
     hide_objectives: bool = False  # the briefing keeps the case's objectives for the debrief (menu: O)
@@ -71,7 +72,7 @@ class Settings:
         return cls(
             scenarios=folders,
             lang=lang if lang in LANGUAGES else "en",
-            speed=float(speed) if speed else (DEMO_SPEED if demo else DEFAULT_SPEED),
+            speed=float(speed) if speed else (DEMO_SPEED if demo else None),
             speed_given=bool(speed),
             projector=bool(getattr(args, "projector", False)),
             fullscreen=bool(getattr(args, "fullscreen", False)),
@@ -147,8 +148,8 @@ class Preferences:
         self.data["hide_objectives"] = hide
         self._save()
 
-    def keep_speed(self, speed: float, round_id: str | None = None) -> None:
-        """Remember ``speed`` as the last one chosen, and as the speed of ``round_id``."""
+    def keep_speed(self, speed: float | None, round_id: str | None = None) -> None:
+        """Remember ``speed`` as the last one chosen, and as the speed of ``round_id`` (None: the case's pace)."""
         self.data["speed"] = speed
         if round_id:
             rounds = self.data.get("rounds")

@@ -57,11 +57,24 @@ class TextCache:
         self.limit = limit
         self._lines: OrderedDict[tuple[str, str, Colour], pygame.Surface] = OrderedDict()
         self._wraps: OrderedDict[tuple[str, str, int], tuple[str, ...]] = OrderedDict()
+        self._cuts: OrderedDict[tuple[str, str, int], str] = OrderedDict()
         self.renders = 0
 
     def clear(self) -> None:
         self._lines.clear()
         self._wraps.clear()
+        self._cuts.clear()
+
+    def cut(self, theme: Theme, text: str, role: str, width: int) -> str:
+        """``text`` with an ellipsis to fit ``width`` (measuring is a search: done once per text and width)."""
+        key = (text, role, width)
+        cut = self._cuts.get(key)
+        if cut is None:
+            cut = ellipsize(theme.font(role), text, width)
+            self._cuts[key] = cut
+            if len(self._cuts) > self.limit:
+                self._cuts.popitem(last=False)
+        return cut
 
     def line(self, theme: Theme, text: str, role: str, colour: Colour) -> pygame.Surface:
         key = (text, role, colour)
@@ -208,7 +221,7 @@ class Painter:
     ) -> pygame.Rect:
         """Draw one line; with ``width``, cut it with an ellipsis to fit."""
         if width is not None:
-            text = ellipsize(self.theme.font(role), text, width)
+            text = self.cache.cut(self.theme, text, role, width)
         surface = self.cache.line(self.theme, text, role, colour)
         rect = surface.get_rect(**{anchor: pos})
         self._blit(target, surface, rect, text)

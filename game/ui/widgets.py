@@ -7,6 +7,7 @@ screens need few widgets, and these keep every word on the cached-text path the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import pygame
 
@@ -89,21 +90,57 @@ def draw_button(painter: Painter, target: pygame.Surface | Sheet, button: Button
 
 
 class TextField:
-    """One line of text the user types into (the team's name)."""
+    """One line of text the user types into (the team's name, a note).
+
+    A field opened by a key (N for the team's name or a note) never types that key: SDL sends
+    the key's ``KEYDOWN`` (which the screen takes to open the field) and then its ``TEXTINPUT``,
+    which would land in the field as its first letter ("nAlice"). The window tells the fields
+    which text the key it is dispatching would type (:attr:`key_text`, set by
+    :meth:`game.ui.app.App.dispatch` for the length of one ``KEYDOWN``); a field that starts
+    editing then drops that one text if it comes next. A field opened by a click, by Tab or by
+    a key that types nothing drops nothing.
+
+    Args:
+        text: What the field holds at first.
+        limit: The most characters it takes (a hard limit: typing stops there).
+    """
+
+    #: The text the key being dispatched now would type ("" between keys).
+    key_text: ClassVar[str] = ""
 
     def __init__(self, text: str = "", limit: int = 40) -> None:
         self.text = text
         self.limit = limit
-        self.editing = False
+        self._editing = False
+        self._opening_text = ""  # the text of the key that opened the field, if it may still come
+
+    @property
+    def editing(self) -> bool:
+        return self._editing
+
+    @editing.setter
+    def editing(self, value: bool) -> None:
+        if value and not self._editing:
+            self._opening_text = TextField.key_text
+        elif not value:
+            self._opening_text = ""
+        self._editing = value
+
+    def type(self, text: str) -> None:
+        """Add typed text, up to the field's limit (a hard limit: what goes over is not taken)."""
+        self.text = (self.text + text)[: self.limit]
 
     def handle(self, event: pygame.event.Event) -> bool:
         """Typing while editing; Enter or Escape stops editing. Returns True when used."""
         if not self.editing:
             return False
         if event.type == pygame.TEXTINPUT:
-            self.text = (self.text + event.text)[: self.limit]
+            opening, self._opening_text = self._opening_text, ""
+            if event.text != opening:  # the key that opened the field is not typed into it
+                self.type(event.text)
             return True
         if event.type == pygame.KEYDOWN:
+            self._opening_text = ""
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_ESCAPE, pygame.K_TAB):
                 self.editing = False
             elif event.key == pygame.K_BACKSPACE:
