@@ -28,38 +28,14 @@ from game.ui.app import App, Settings, open_app
 from game.ui.resume import offer_resume
 
 from conftest import TINY
+from window_driver import FRAME, key, run_until, shown, type_text
 
-FRAME = 0.25
 pytestmark = pytest.mark.usefixtures("time_bound")  # each test stops by itself (a hung server, a lost child)
 QUESTIONS = """
 questions:
   - What would you do differently?
   - {id: missed, text: "Which signal did you miss?"}
 """
-
-
-def key(app: App, k: int, unicode: str = "", mod: int = 0) -> None:
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0))
-    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode=unicode, scancode=0))
-    app.frame(0.0)
-
-
-def type_text(app: App, text: str) -> None:
-    for ch in text:
-        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
-    app.frame(0.0)
-
-
-def shown(app: App) -> str:
-    return " ".join(app.shown())
-
-
-def run_until(app: App, done, limit: int = 20_000) -> None:
-    for _ in range(limit):
-        if done():
-            return
-        app.frame(FRAME)
-    raise AssertionError("the condition was never met")
 
 
 @pytest.fixture

@@ -27,26 +27,8 @@ from game.ui.resume import offer_resume
 from game.ui.settings import SHARED_SEED, round_seed
 
 from conftest import SCENARIOS, TINY
+from window_driver import FRAME, key, run_until, shown
 
-FRAME = 0.25
-
-
-def key(app: App, k: int, mod: int = 0) -> None:
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0))
-    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode="", scancode=0))
-    app.frame(0.0)
-
-
-def run_until(app: App, done, limit: int = 20_000) -> None:
-    for _ in range(limit):
-        if done():
-            return
-        app.frame(FRAME)
-    raise AssertionError("the condition was never met")
-
-
-def shown(app: App) -> str:
-    return " ".join(app.shown())
 
 
 def whole_page(app: App) -> str:

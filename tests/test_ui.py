@@ -28,28 +28,14 @@ from game.engine.loader import load_case
 from game.engine.session import Status
 from game.ui.app import App, Settings, open_app, run
 from game.engine.scoring import score
+from window_driver import FRAME, key, run_until, shown, type_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "cases" / "tiny"
 NESTLE = ROOT / "scenarios" / "nestle-kitkat-2010"
-FRAME = 0.25
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def key(app: App, k: int, mod: int = 0, unicode: str = "", frames: int = 1) -> None:
-    """Press and release a key, then run a frame so the screen shows the result."""
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0))
-    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode=unicode, scancode=0))
-    for _ in range(frames):
-        app.frame(0.0)
-
-
-def type_text(app: App, text: str) -> None:
-    for ch in text:
-        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
-    app.frame(0.0)
 
 
 def press_typing(app: App, k: int, text: str) -> None:
@@ -81,19 +67,6 @@ def wheel(app: App, pos: tuple[int, int], y: int) -> None:
     pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=y, flipped=False, precise_x=0.0,
                                          precise_y=float(y)))
     app.frame(0.0)
-
-
-def run_until(app: App, done, limit: int = 20_000) -> None:
-    for _ in range(limit):
-        if done():
-            return
-        app.frame(FRAME)
-    raise AssertionError("the condition was never met")
-
-
-def shown(app: App) -> str:
-    """Everything on screen as one string (a wrapped paragraph reads as one line)."""
-    return " ".join(app.shown())
 
 
 def nestle_case():
