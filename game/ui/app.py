@@ -43,6 +43,7 @@ SCREENS: dict[str, str] = {
     "note": "game.ui.notes:NoteScene",
     "reflect": "game.ui.notes:ReflectScene",
     "help": "game.ui.help:HelpScene",
+    "decision": "game.ui.decision:DecisionFocus",
     "history": "game.ui.history:HistoryScene",
     "workshop": "game.ui.workshop:WorkshopScene",
     "new-workshop": "game.ui.workshop:NewWorkshopScene",
