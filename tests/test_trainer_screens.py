@@ -11,10 +11,12 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pygame
+import pygame.freetype
 import pytest
 
 from game.engine.bots import BOTS, play
@@ -389,6 +391,9 @@ def test_help_in_a_round_lists_writing_an_answer_and_the_whole_decision() -> Non
         key(app, pygame.K_F1)
         text = shown(app)
         assert "write your own answer" in text and "the whole decision" in text
+        injects = app.scene("live").optional_items()
+        assert injects and "Optional injects this case can fire (I): " in text
+        assert not [label for _, label, _ in injects if label in text]  # the room does not read which
     finally:
         app.close()
 
@@ -408,3 +413,49 @@ def test_a_first_answer_before_the_first_signal_is_never_a_negative_delay(lang: 
         assert "-2 min" not in text and "−2 min" not in text
     finally:
         app.close()
+
+
+# --- characters the font cannot draw ------------------------------------------------------------
+
+
+def _font_draws(font: pygame.freetype.Font, text: str) -> list[str]:
+    """The characters of ``text`` the font has no glyph for (asked of the font itself)."""
+    return [ch for ch, metrics in zip(text, font.get_metrics(text)) if metrics is None and not ch.isspace()]
+
+
+def test_the_beginners_emoji_never_show_as_boxes_and_their_words_stay() -> None:
+    from game.ui.theme import FONTS
+
+    pygame.freetype.init()
+    font = pygame.freetype.Font(str(FONTS / "DejaVuSans.ttf"), 16)
+    app = open_app(Settings(scenarios=[SCENARIOS], lang="en", size=(1280, 720), speed=20.0))
+    try:
+        menu = app.scene("menu")
+        menu.finish_loading()
+        app.frame(0.0)
+        key(app, pygame.K_RETURN)
+        key(app, pygame.K_RETURN)
+        live = app.top
+        welcome = "Hello everyone! Welcome to the official Postelle page!"
+        run_until(app, lambda: welcome in shown(app))  # the emoji between the two sentences left out
+        assert not _font_draws(font, shown(app))
+        posted = next(p for p in live.session.feed if "Welcome to the official Postelle page" in p.text)
+        assert _font_draws(font, posted.text)  # as the case wrote it, it has emoji the font lacks
+    finally:
+        app.close()
+
+
+def test_no_text_of_any_shipped_case_draws_a_character_the_font_lacks() -> None:
+    from game.ui.glyphs import printable
+    from game.ui.theme import FONTS
+
+    pygame.freetype.init()
+    font = pygame.freetype.Font(str(FONTS / "DejaVuSans.ttf"), 16)
+    texts = [value for path in SCENARIOS.glob("*/scenario*.yaml")
+             for value in re.findall(r"[^\n]+", path.read_text(encoding="utf-8"))]
+    lacking = {ch for text in texts for ch in _font_draws(font, text)}
+    assert lacking  # the beginners' case has emoji: this test would find a box
+    for text in texts:
+        assert not _font_draws(font, printable(text)), text
+    assert printable("Bonjour : ça va ✨ 👋🏽 ok") == "Bonjour : ça va ok"  # a space before « : » is kept
+    assert printable("王 says hi") == "\ufffd says hi"  # a letter it lacks shows that something is missing

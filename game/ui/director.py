@@ -28,7 +28,7 @@ def _post_key(key: int) -> None:
 
 
 def take_screenshots(app: App, folder: Path, case: Path | None = None) -> int:
-    """Save menu, briefing, live (a decision open), help, debrief (two pages) into ``folder``."""
+    """Save menu, briefing, live (a decision open), the whole decision, help, debrief (three pages) into ``folder``."""
     app.settings.demo = False  # the bot waits until the live screenshot is taken
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
@@ -71,6 +71,10 @@ def take_screenshots(app: App, folder: Path, case: Path | None = None) -> int:
             live.feed.select_step(1)
         live.choose(0)
         shoot("live")
+        _post_key(pygame.K_d)  # the whole decision, large (what a room reads on a projector)
+        shoot("decision")
+        _post_key(pygame.K_ESCAPE)
+        app.frame(0.0)
         _post_key(pygame.K_F1)
         shoot("help")
         _post_key(pygame.K_F1)

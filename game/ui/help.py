@@ -181,13 +181,12 @@ class HelpScene(Scene):
                 used = p.paragraph(surface, self._(what), (cx + key_w, cy), column - key_w, "body", th.TEXT, max_lines=2)
                 cy += max(t.line("body"), used) + t.px(6)
         if live is not None:
+            # How many, never which: the room reads this screen too, and an inject announced is
+            # no surprise (the facilitator's list, I, names them in a small corner box).
             items = live.optional_items()  # type: ignore[attr-defined]
-            cy = box.bottom - t.px(16) - t.line("small") * (min(3, len(items)) + 1)
+            cy = box.bottom - t.px(16) - t.line("small") * 2
             p.text(surface, self._("Optional injects this case can fire (I): {n}", n=len(items)), (x, cy), "small",
                    th.MUTED)
-            for number, (_, label, _) in enumerate(items[:3], 1):
-                cy += t.line("small")
-                p.text(surface, f"{number}. {label}", (x + t.px(12), cy), "small", th.MUTED, width=box.w - t.px(60))
         close = self._("F1 or Esc to close · the game keeps running underneath") if live is not None \
             else self._("F1 or Esc to close")
         p.text(surface, close, (box.right - t.px(24), box.bottom - t.px(12)), "small", th.FAINT, anchor="bottomright")

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import pygame
 
+from game.ui.glyphs import printable
 from game.ui.theme import Theme
 
 Colour = tuple[int, int, int] | tuple[int, int, int, int]
@@ -46,8 +47,9 @@ _UNDRAWABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def drawable(text: str) -> str:
-    """``text`` with the characters that would make rendering fail shown as "\ufffd"."""
-    return _UNDRAWABLE.sub("\ufffd", text) if _UNDRAWABLE.search(text) else text
+    """``text`` with the characters that would make rendering fail shown as "\ufffd", and those
+    the font has no glyph for (emoji) left out (game/ui/glyphs.py): never an empty box."""
+    return printable(_UNDRAWABLE.sub("\ufffd", text) if _UNDRAWABLE.search(text) else text)
 
 
 class TextCache:
@@ -220,6 +222,7 @@ class Painter:
         width: int | None = None,
     ) -> pygame.Rect:
         """Draw one line; with ``width``, cut it with an ellipsis to fit."""
+        text = drawable(text)  # what is recorded as shown is what is drawn
         if width is not None:
             text = self.cache.cut(self.theme, text, role, width)
         surface = self.cache.line(self.theme, text, role, colour)
