@@ -378,6 +378,10 @@ def test_the_whole_decision_opens_and_closes_with_the_mouse_and_leaves_triage_ke
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=focus.button_centre("choose:2")))
         app.frame(0.0)
         assert live.chosen[live.shown_decision().id] == 2
+        key(app, pygame.K_e)  # the facilitator's "end the round?" shows over the large view
+        assert "End the round now?" in shown(app)
+        key(app, pygame.K_ESCAPE)  # closes that question only
+        assert app.top is focus and live.picker is None
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(5, 700)))  # beside it
         app.frame(0.0)
         assert app.top is live

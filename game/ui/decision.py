@@ -235,8 +235,9 @@ class DecisionPanel:
         confirm = Button("confirm", label, enter, pygame.Rect(width - pad - bw, y, bw, button_h), th.GREEN,
                          enabled=ready)
         draw_button(p, footer, confirm, "body")
-        if self.whole:
-            # Shown large, the panel says its keys beside its buttons (it covers the key bar).
+        if self.whole and not field:
+            # Shown large, the panel says its keys beside its buttons (it covers the key bar);
+            # an answer being written says its own (Enter publishes, Esc back).
             left = pad + (ww + t.px(12) if ww and not own_row else 0)
             room = confirm.rect.x - t.px(12) - left
             keys = whole_keys(scene, decision)
@@ -530,8 +531,8 @@ class DecisionFocus(Scene):
         return self.panel.centre(action)
 
     def draw(self, surface: pygame.Surface) -> None:
-        if self.live.shown_decision() is None:
-            return
+        if self.live.shown_decision() is None or self.live.picker is not None:
+            return  # E's "end the round?" and I's list are drawn on the live screen: left in view
         live = self.live
         w, h = surface.get_size()
         below = pygame.Rect(0, live.regions["top"].bottom, w, h - live.regions["top"].bottom)
