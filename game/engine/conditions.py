@@ -71,7 +71,9 @@ class References(Protocol):
 class Reasoner(Protocol):
     """What the linter knows of every run: which flags something sets, which items can happen."""
 
-    duration: int
+    @property
+    def duration(self) -> int:
+        """The case's length in simulated seconds."""
 
     def sets_flag(self, flag: str) -> bool: ...
 

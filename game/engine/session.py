@@ -226,10 +226,10 @@ class _CaseIndex:
         self.inbox = frozenset(c.id for c in case.channels if c.is_inbox)
         self.injects: dict[str, Inject] = {i.id: i for i in case.injects}
         self.decisions: dict[str, Decision] = {d.id: d for d in case.decisions}
-        self.checks = {item.id: compile_condition(item.when)
-                       for item in [*case.injects, *case.decisions] if item.when is not None}
+        events: list[Inject | Decision] = [*case.injects, *case.decisions]
+        self.checks = {item.id: compile_condition(item.when) for item in events if item.when is not None}
         self.scheduled = [(item.at or 0, "arm" if item.when is not None else "fire", item.id)
-                          for item in [*case.injects, *case.decisions] if not item.optional]
+                          for item in events if not item.optional]
         self.endings = [(e, compile_condition(e.when) if e.when else None) for e in case.endings]
         self.objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
         self.reactions: dict[str, Reaction] = {r.id: r for r in case.reactions}
@@ -297,7 +297,8 @@ class _Deck:
     __slots__ = ("size", "cards", "last")
 
     def __init__(self, size: int) -> None:
-        self.size, self.cards, self.last = size, [], -1
+        self.cards: list[int] = []
+        self.size, self.last = size, -1
 
     def refill(self, random_: Callable[[], float]) -> int:
         """Start a new round of cards and draw its first, which is not the previous round's last."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pygame
 
@@ -24,7 +25,7 @@ from game.engine.session import (
     Event,
     Session,
 )
-from game.engine.state import Post
+from game.engine.state import Post, TriageAction
 from game.i18n import N_
 from game.play.alerts import (
     Alert,
@@ -55,6 +56,7 @@ POSTS_PER_FRAME = 40
 SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
 NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
+TRIAGE_KEYS: dict[int, TriageAction] = {pygame.K_f: "flag", pygame.K_x: "dismiss", pygame.K_a: "answer"}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
 
 
@@ -450,7 +452,7 @@ class LiveScene(Scene):
 
     # --- actions (keys and clicks both come here) --------------------------------------
 
-    def triage(self, post: Post, action: str, reply: str | None = None) -> None:
+    def triage(self, post: Post, action: TriageAction, reply: str | None = None) -> None:
         if post.author == ORGANISATION or self.ended:
             return
         if action == "answer" and reply is None:
@@ -462,7 +464,7 @@ class LiveScene(Scene):
                                  [(r.id, r.label, f"« {r.post} »" if r.post else "") for r in replies], post)
             return
         try:
-            self.take(self.session.triage(post.id, action, reply))  # type: ignore[arg-type]
+            self.take(self.session.triage(post.id, action, reply))
         except EngineError as exc:
             self.note("⚠", str(exc), th.GREY)
             return
@@ -600,7 +602,7 @@ class LiveScene(Scene):
             self.note("⚠", str(exc), th.GREY)
 
     def end_round(self) -> None:
-        self.take(list(self.round.end().items))  # only the end: the silent rest is played off screen
+        self.take([i for i in self.round.end().items if not isinstance(i, Alert)])  # only the end: the silent rest is played off screen
 
     def open_picker(self, kind: str) -> None:
         if kind == "inject":
@@ -707,8 +709,8 @@ class LiveScene(Scene):
             self.focus.focus_in()
             if self.focus is self.inbox:
                 self.unread = 0
-        elif key in (pygame.K_f, pygame.K_x, pygame.K_a) and selected is not None:
-            self.triage(selected, {pygame.K_f: "flag", pygame.K_x: "dismiss", pygame.K_a: "answer"}[key])
+        elif key in TRIAGE_KEYS and selected is not None:
+            self.triage(selected, TRIAGE_KEYS[key])
         elif key == pygame.K_c:
             self.cycle_filter(-1 if shift else 1)
         elif key == pygame.K_v:
@@ -755,7 +757,7 @@ class LiveScene(Scene):
                 if view is self.inbox:
                     self.unread = 0
                 if action is not None:
-                    self.triage(post, action)
+                    self.triage(post, cast(TriageAction, action))  # a card's buttons are its triage actions
                 return True
         if self.regions.get("inbox_head", pygame.Rect(0, 0, 0, 0)).collidepoint(pos):
             self.focus, self.unread = self.inbox, 0
