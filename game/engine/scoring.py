@@ -53,7 +53,14 @@ class Part:
 
 
 @dataclass(frozen=True, slots=True)
-class DecisionFeedback:
+class DecisionOutcome:
+    """One decision as the round left it: what was chosen (``option`` None: time ran out), its
+    strategy, how long it took, how well it fits (0..1) and why, and the author's feedback.
+
+    The engine's :class:`DecisionFeedback` and the debrief's ``DecisionReview`` (game/play) are
+    this with the better option and the written answer, raw in the one and typed in the other.
+    """
+
     decision: str
     title: str
     option: str | None
@@ -63,6 +70,12 @@ class DecisionFeedback:
     fit: float
     why: str
     feedback: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionFeedback(DecisionOutcome):
+    """A decision in the result (its fields, in this order, are the result's JSON)."""
+
     better: dict[str, Any] | None = None
     reason: Reason | None = None
     """``why`` kept as a reason (None when the author's feedback is the reason)."""

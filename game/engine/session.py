@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from game.engine.conditions import compile_condition
+from game.engine.conditions import EffectHooks, apply_effects, compile_condition
 from game.engine.model import (
     STANCE_ORDER,
     Case,
@@ -46,7 +46,6 @@ from game.engine.model import (
     Decision,
     Effects,
     Inject,
-    InjectAfter,
     NoisePool,
     Option,
     Persona,
@@ -336,6 +335,7 @@ class Session:
         self.log = log
         self.subscribers: list[Subscriber] = []
         self.state = RunState(metrics=dict(index.initial_metrics), stances=dict(index.initial_stances))
+        self._hooks = EffectHooks(self._clamp, self._set_spread, self._heat, self._fire, self._schedule)
         self.personas = index.personas
         self.channels = index.channels
         self.injects = index.injects
@@ -1125,26 +1125,9 @@ class Session:
         self._apply(reaction.effects)
 
     def _apply(self, effects: Effects) -> None:
-        state = self.state
-        for name, delta in effects.metrics.items():
-            state.metrics[name] += delta
-        if effects.metrics:
-            self._clamp()
-        state.flags.update(effects.set_flags)
-        state.flags.difference_update(effects.clear_flags)
-        if effects.spread is not None:
-            self._set_spread(min(4.0, max(0.1, state.spread * effects.spread)))
-        if effects.heat:
-            self._heat(effects.heat)
-        for item_id in effects.cancel:
-            state.cancelled.add(item_id)
-            if item_id in state.open:
-                del state.open[item_id]
-        for item in effects.trigger:
-            if isinstance(item, InjectAfter):
-                self._schedule(state.t + item.after, "fire", item.inject)
-            else:
-                self._fire(item)
+        # Each field is applied by its entry in the effects registry (game/engine/conditions.py),
+        # the one definition the loader, the linter and the graph read too.
+        apply_effects(effects, self.state, self._hooks)
 
     def _lean_post(self, cls: type[StoryPost | NoisePost], channel: str, speaker: Speaker, template: str,
                    virality: float) -> None:
