@@ -5,6 +5,7 @@ here, not silently in review."""
 from __future__ import annotations
 
 import ast
+import math
 import os
 import shutil
 import subprocess
@@ -14,7 +15,11 @@ import tomllib
 from conftest import ROOT
 
 from game.engine.conditions import EFFECTS
+from game.engine.loader import load_case
 from game.engine.model import Effects
+from game.host.workshop import HostedWorkshop
+from game.i18n import Translator
+from game.results.store import ResultStore
 
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -100,3 +105,29 @@ def test_the_session_applies_effects_only_through_the_registry() -> None:
              and (node.value.id if isinstance(node.value, ast.Name) else node.value.attr).endswith("effects")]
     assert reads == []
     assert list(EFFECTS)[-2:] == ["cancel", "trigger"]  # cancels happen before what is brought in
+
+
+def test_the_hosts_pages_show_the_times_the_window_shows(tmp_path) -> None:
+    # One formatter: the workshop host words every time on the server with the window's
+    # Translator.clock/duration; its scripts show those strings and format no time themselves.
+    store = ResultStore.open(tmp_path)
+    try:
+        hosted = HostedWorkshop(load_case(ROOT / "tests" / "cases" / "tiny"), store, "Times", ["Red"])
+        red = next(iter(hosted.teams.values()))
+        hosted.start(red)
+        hosted.tick(200)  # 3:20 in: the tiny case's decision is open
+        for lang in ("en", "fr"):
+            tr = Translator(lang)
+            view = hosted.team_view(red, lang)
+            session = red.round.session
+            assert view["clock"] == tr.clock(session.t) and view["end"] == tr.clock(session.case.duration)
+            assert [p["at"] for p in view["feed"]] == [tr.clock(p["t"]) for p in view["feed"]] and view["feed"]
+            assert view["decisions"] and [d["left_text"] for d in view["decisions"]] == [
+                tr.duration(math.ceil(red.round.real_time_left(d.id))) for d in session.open_decisions]
+            row = hosted.console_view(lang)["teams"][0]
+            assert row["clock"] == tr.clock(session.t)
+    finally:
+        store.close()
+    for script in (ROOT / "game" / "host" / "static").glob("*.js"):
+        text = script.read_text(encoding="utf-8")
+        assert "padStart(2" not in text and "/ 60" not in text and "% 60" not in text, script.name
