@@ -44,6 +44,14 @@ def test_pygame_is_banned_outside_the_window() -> None:
                                           "game.text_play", "game.i18n", "game.timefmt"}
 
 
+def test_only_the_front_end_chooser_opens_the_window() -> None:
+    window = contract("The window is opened only by game.cli.frontends")
+    assert window["forbidden_modules"] == ["game.ui"]
+    assert window["ignore_imports"] == ["game.cli.frontends -> game.ui.app"]
+    assert set(window["source_modules"]) >= {"game.engine", "game.play", "game.results", "game.authoring",
+                                             "game.host", "game.text_play", "game.cli"}
+
+
 def test_packages_never_import_each_other_in_a_circle() -> None:
     assert contract("No cycles between the packages")["ancestors"] == ["game"]
     assert contract("No cycles between the window's screens")["ancestors"] == ["game.ui"]
@@ -81,6 +89,7 @@ def test_the_contracts_fail_on_a_deliberate_cycle(tmp_path) -> None:
     assert "Layers: engine -> play" in report and "No cycles between the packages of game/ BROKEN" in report
     assert "game.engine._cycle_probe -> game.results.store" in report
     assert "pygame only in the window (game.ui) KEPT" in report  # the probe breaks only what it should
+    assert "The window is opened only by game.cli.frontends (the one place that picks a front end) KEPT" in report
 
 
 def test_mypy_checks_every_module_with_no_baseline_left() -> None:
