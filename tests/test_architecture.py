@@ -102,14 +102,10 @@ def test_mypy_checks_every_module_with_no_baseline_left() -> None:
 def test_the_session_applies_effects_only_through_the_registry() -> None:
     # One home per effect: the engine reads no field of an effects block itself; each field is
     # applied by its EFFECTS entry (game/engine/conditions.py), as the loader, linter and graph read it.
-    # (The one read left is `PAGE_CLOSED in effects.set_flags`, the page_closed convention issue
-    # 16 turns into a model field: it asks which channel closes, not what the effects do.)
     fields = set(Effects.model_fields)
     tree = ast.parse((ROOT / "game" / "engine" / "session.py").read_text(encoding="utf-8"))
-    page_closed = {id(c) for node in ast.walk(tree) if isinstance(node, ast.Compare)
-                   and isinstance(node.left, ast.Name) and node.left.id == "PAGE_CLOSED" for c in node.comparators}
     reads = [(node.lineno, node.attr) for node in ast.walk(tree)
-             if isinstance(node, ast.Attribute) and node.attr in fields and id(node) not in page_closed
+             if isinstance(node, ast.Attribute) and node.attr in fields
              and isinstance(node.value, ast.Name | ast.Attribute)
              and (node.value.id if isinstance(node.value, ast.Name) else node.value.attr).endswith("effects")]
     assert reads == []
