@@ -121,7 +121,8 @@ class Result:
             if feedback.better and isinstance(feedback.better.get("reason"), Reason):
                 decision["better"]["reason"] = feedback.better["reason"].to_json()
         data["crisis_reason"] = self.crisis_reason.to_json() if self.crisis_reason else None
-        return json.loads(json.dumps(data))
+        plain: dict[str, Any] = json.loads(json.dumps(data))
+        return plain
 
 
 VERDICT_FIT = {Verdict.good: 1.0, Verdict.fair: 0.5, Verdict.poor: 0.0}
@@ -420,7 +421,7 @@ def _signals(session: Session) -> dict[str, Any]:
         if fired else 1.0
     )
     value = 0.4 * recall + 0.3 * precision + 0.3 * timeliness
-    dismissed = [p for p in fired if state.triage.get(p.id, ("", 0))[0] == "dismiss"]
+    dismissed = [p for p in fired if p.id in state.triage and state.triage[p.id][0] == "dismiss"]
     # Each count decides its own noun's plural ("0 signal repéré" in French, "0 signals" in English).
     why = [Reason.of(
         N_("{caught}; {flags}."),

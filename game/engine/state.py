@@ -171,7 +171,7 @@ class PostIndex(Mapping[str, Post]):
         return default
 
     def __getitem__(self, key: str) -> Post:
-        post = self.get(key)
+        post: Post | None = self.get(key)
         if post is None:
             raise KeyError(key)
         return post

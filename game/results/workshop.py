@@ -498,7 +498,7 @@ def _target_workshop(store: ResultStore, conn: Any, row: dict[str, Any], named: 
         return None
     found = conn.execute("SELECT id, case_id FROM workshops WHERE name = ?", (named["name"],)).fetchone()
     if found:
-        return found[0]
+        return str(found[0])
     wid = named.get("id") if isinstance(named.get("id"), str) and _ID.match(named.get("id", "")) else uuid.uuid4().hex
     if conn.execute("SELECT 1 FROM workshops WHERE id = ?", (wid,)).fetchone():
         wid = uuid.uuid4().hex
