@@ -52,6 +52,10 @@ NOTE_LENGTH = 90
 # More than the fastest speed brings per frame (10 posts a simulated second at 1 s = 120 s is
 # 20 a frame at 60 FPS), so the columns never fall behind for long.
 POSTS_PER_FRAME = 40
+# The round's log lines are stored a few hundred at a time, on a frame that drew no new card:
+# the store's own batch (2,000 lines, game/results/recording.py) is 15-45 ms of SQLite in one
+# frame, and at 1 s = 120 s it comes every second or two.
+STORE_LINES = 200
 SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
 NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
@@ -344,9 +348,20 @@ class LiveScene(Scene):
         self._layout_buttons()
         busy = self.feed.update() + self.inbox.update()
         self.dashboard.update(busy=busy > 0 or self._deferred)
+        if not self.ended:
+            self.app.collector.keep_quiet()
+            self._store_some(busy=busy > 0 or self._deferred)
         self.panel.update()
         if self.ended and self.app.top is self:
             self.finish()
+
+    def _store_some(self, busy: bool) -> None:
+        """Store the log lines waiting, when there are ``STORE_LINES`` of them and the frame is quiet."""
+        recording = self.recording
+        if (recording is None or recording.problem is not None
+                or len(recording.stream.pending) < STORE_LINES * (2 if busy else 1)):
+            return
+        recording.settle()
 
     def _real_step(self, dt: float) -> float:
         """Real seconds to give the round this frame: the frame's, but never more than ``TICK``
@@ -824,13 +839,16 @@ class LiveScene(Scene):
         middle = self.regions["middle"].union(self.inbox.pane())
         middle_key = (*common, self.panel.live_key(), self.inbox._key(set()), self.unread, self.focus is self.inbox,
                       tuple(self.regions["inbox_head"]))
-        kept = [self.feed.pane()] if self.feed.unchanged(clean, self.trending) else []
-        kept += [right] if self.side.unchanged(clean, side_key) else []
-        kept += [self.regions["top"]] if self.top_bar.unchanged(clean, top_key) else []
-        kept += [self.regions["chips"]] if self.chip_row.unchanged(clean, chips_key) else []
-        kept += [middle] if self.middle.unchanged(clean, middle_key) else []
-        kept += [self.regions["bottom"]] if self.bottom_bar.unchanged(clean, common) else []
-        fill_except(surface, kept, th.BG)
+        parts = [(self.feed.pane(), self.feed.unchanged(clean, self.trending)),
+                 (right, self.side.unchanged(clean, side_key)),
+                 (self.regions["top"], self.top_bar.unchanged(clean, top_key)),
+                 (self.regions["chips"], self.chip_row.unchanged(clean, chips_key)),
+                 (middle, self.middle.unchanged(clean, middle_key)),
+                 (self.regions["bottom"], self.bottom_bar.unchanged(clean, common))]
+        # On a clean frame the space between the parts is background already: only the parts
+        # drawn again are filled (the whole 4K window is 2-3 ms of filling).
+        fill_except(surface, [rect for rect, kept in parts if kept], th.BG,
+                    [rect for rect, kept in parts if not kept] if clean else None)
         self.top_bar.draw(p, lambda: self._draw_top(surface))
 
         def chips() -> None:
