@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Callable, Iterable
 from typing import Protocol, TextIO
 
-from game.engine.model import Case, Decision, Responses
+from game.engine.model import Case, Channel, Decision, Responses
 from game.engine.scoring import Result, score, timeout_label
 from game.engine.session import (
     DecisionClosed,
@@ -41,6 +41,7 @@ HELP = N_("""Commands (then Enter):
   f 12         flag post #12 as a real signal
   x 12         dismiss post #12 as noise
   a 12         see the ways to answer post #12; a 12 2 answers with the second one
+  r 12 TEXT    reply to post #12 with your own text, when the case takes them
   m            show the metrics        o   show open decisions
   i            list the optional injects (facilitator); i ID fires one now
   p            pause / resume          + / -   faster / slower
@@ -72,6 +73,8 @@ class StdinCommands:
         self._pending = ""
         self.limit: int | None = None  # the channel's limit while a written answer can be typed
         self.writing = False  # a written answer can be typed now ("w TEXT"): the prompt counts its characters
+        # Written replies ("r 12 TEXT"): the limit of post #12's channel, or None when posts take no written reply.
+        self.reply_limit: Callable[[str], int | None] | None = None
 
     def start(self) -> None:
         """Read keys one by one (cbreak, no echo) so the prompt line can be redrawn under the feed."""
@@ -107,15 +110,23 @@ class StdinCommands:
             return
         self.out.flush()
 
-    def _answer(self) -> str | None:
-        """The written answer being typed ("w TEXT"), or None when the line is another command."""
-        return self.buffer[2:] if self.writing and self.buffer[:2].lower() == "w " else None
+    def _answer(self) -> tuple[str, int | None] | None:
+        """The written answer being typed ("w TEXT", or "r 12 TEXT" for a reply) and its channel's
+        limit, or None when the line is another command."""
+        if self.writing and self.buffer[:2].lower() == "w ":
+            return self.buffer[2:], self.limit
+        if self.reply_limit is not None and self.buffer[:2].lower() == "r ":
+            number, space, text = self.buffer[2:].partition(" ")
+            if space and number.lstrip("#").isdigit():
+                return text, self.reply_limit(number)
+        return None
 
     def _prompt(self) -> None:
-        answer = self._answer()
+        typed = self._answer()
         counter = ""
-        if answer is not None:
-            counter = f"[{len(answer)}/{self.limit}] " if self.limit else f"[{len(answer)}] "
+        if typed is not None:
+            answer, limit = typed
+            counter = f"[{len(answer)}/{limit}] " if limit else f"[{len(answer)}] "
         self.out.write("\r\x1b[K" + counter + self.PROMPT + self.buffer)
         self.out.flush()
 
@@ -153,8 +164,8 @@ class StdinCommands:
                 self.closed = True
                 return None
             elif key.isprintable():
-                answer = self._answer()
-                if answer is not None and self.limit and len(answer) >= self.limit:
+                typed = self._answer()
+                if typed is not None and typed[1] and len(typed[0]) >= typed[1]:
                     continue  # a microblog's limit is hard, as on the real network: the key is not taken
                 self.buffer += key
         self._prompt()
@@ -209,6 +220,13 @@ class TextPlayer:
         self.numbers: dict[str, int] = {}  # decision id -> its number as shown ("D2")
         self.current: str | None = None  # the decision a bare number goes to: the last one shown
         self.expired_at: float | None = None  # real time the last decision ran out
+        if isinstance(commands, StdinCommands) and session.case.responses is not Responses.choose:
+            commands.reply_limit = self.reply_limit
+
+    def reply_limit(self, number: str) -> int | None:
+        """The character limit of post ``number``'s channel (None: no such post, or no limit)."""
+        post = self.session.posts.get(self.post_id(number))
+        return self.session.channels[post.channel].limit if post is not None else None
 
     @property
     def case(self) -> Case:
@@ -330,10 +348,8 @@ class TextPlayer:
                 self.say(self.wrap(f"  {number}) {option.label}", indent=""))
         if decision.responses is not Responses.choose:
             channel = self.session.channels[channel_of(decision, self.case)]
-            where = (self._("{channel}, {limit} characters at most", channel=channel.name, limit=channel.limit)
-                     if channel.limit else channel.name)
             self.say(self.wrap(self._("Write your own answer: w followed by your text, then Enter ({where}). "
-                                      "It is published as the organisation's post.", where=where)))
+                                      "It is published as the organisation's post.", where=self.where(channel))))
         if decision.responses is Responses.both:
             self.say(self._("Or type the number of your choice. If nobody decides: {label}.", label=timeout))
         elif decision.responses is Responses.choose:
@@ -376,6 +392,8 @@ class TextPlayer:
                          else _("Post #{number} dismissed.", number=number))
             elif command == "a" and args:
                 self.answer(args)
+            elif command == "r" and args:
+                self.reply(args[0], line.strip()[1:].strip()[len(args[0]):].strip())
             elif command == "i":
                 self.inject(args)
             elif command == "m":
@@ -487,12 +505,41 @@ class TextPlayer:
                     else reply.label
                 self.say(self.wrap(f"  {number}) {text}"))
             self.say(self._("Type a {id} N to answer with one of them.", id=args[0]))
+            if self.case.responses is not Responses.choose:
+                channel = self.session.channels[post.channel]
+                self.say(self.wrap(self._("Or write your own reply: r {id} followed by your text ({where}).", id=args[0],
+                                          where=self.where(channel))))
             return
         number = int(args[1]) if args[1].isdigit() else 0
         if not 1 <= number <= len(replies):
             self.say(self._("Choose between 1 and {n}.", n=len(replies)))
             return
         self.show(self.round.triage(post.id, "answer", replies[number - 1].id).items)
+
+    def reply(self, number: str, text: str) -> None:
+        """Publish a written reply to post ``number`` (the case's ``responses: write | both``)."""
+        post = self.session.posts.get(self.post_id(number))
+        if post is None:
+            self.say(self._("No such post."))
+            return
+        if self.case.responses is Responses.choose:
+            self.say(self._("This case's posts take one of their replies: type a {id} to see them.", id=number))
+            return
+        if not text:
+            self.say(self._("Type r {id} followed by your reply.", id=number))
+            return
+        channel = self.session.channels[post.channel]
+        if channel.limit and len(text) > channel.limit:
+            self.say(self._("Your answer is {length} characters; {channel} takes {limit}. Shorten it and type it "
+                            "again.", length=len(text), channel=channel.name, limit=channel.limit))
+            return
+        self.show(self.round.reply(post.id, text).items)
+        self.say(self.wrap(self._('Published on {channel}: "{post}"', channel=channel.name, post=text), indent="  "))
+
+    def where(self, channel: Channel) -> str:
+        """Where a written text goes: the channel, with its limit when it has one."""
+        return (self._("{channel}, {limit} characters at most", channel=channel.name, limit=channel.limit)
+                if channel.limit else channel.name)
 
     def inject(self, args: list[str]) -> None:
         """A facilitator's live inject: list the optional ones, or fire one by id."""
@@ -588,6 +635,13 @@ def format_result(result: Result, case: Case, lang: str | None = None, *, underl
             lines.append(para(words.better_why(d, tr)))  # the best answer is shown above, with its label
         elif d.better:
             lines.append(para(_("Better: {label}. {why}", label=d.better.label, why=words.better_why(d, tr))))
+    if debrief.replies:
+        lines += ["", _("Your written replies:")]
+    for r in debrief.replies:
+        lines.append(textwrap.fill(_("- To {name} (#{number}): {post}", name=r.name, number=r.post[1:], post=r.post_text),
+                                   72, subsequent_indent="  "))
+        lines += written_lines(r.written, tr, underline)
+        lines.append(para(words.reply_why(r, tr)))
     signals = debrief.signals
     lines += ["", _("Signals: caught {caught}, missed {missed}, false alarms {false}.", caught=len(signals.caught),
                     missed=len(signals.missed), false=signals.false_count)]
@@ -633,7 +687,7 @@ def written_lines(written: WrittenReview, tr: Translator, underline: bool = Fals
     if written.crossed:
         lines.append(para(_("Red lines crossed: {lines}.", lines="; ".join(p.label for p in written.crossed))))
     if written.unanswered:
-        lines.append(para(_("Questions of the decision not taken up: {questions}", questions=" ".join(written.unanswered))))
+        lines.append(para(_("Questions of the post not taken up: {questions}", questions=" ".join(written.unanswered))))
     if written.closest_label:
         lines.append(para(_("It played like the prepared answer: {label}.", label=written.closest_label)))
     for change in written.changed:

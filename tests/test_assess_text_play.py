@@ -93,3 +93,54 @@ def test_the_prompt_counts_the_characters_and_a_microblog_limit_is_hard() -> Non
     commands.writing = False  # no written answer to type now: no counter, no limit
     commands._key("w " + "y" * 12)
     assert out.getvalue().rsplit("\r\x1b[K", 1)[-1] == "> w " + "y" * 12
+
+
+class Replier:
+    """Chooses the first option of each decision; once the shop owner's post is in, lists its
+    replies, then types a written reply to it (too long first, where the channel has a limit)."""
+
+    def __init__(self, session: Session, text: str) -> None:
+        self.session, self.now = session, 0.0
+        self.lines: list[str] | None = None
+        self.text = text
+
+    def clock(self) -> float:
+        return self.now
+
+    def poll(self, timeout: float) -> str | None:
+        self.now += timeout
+        post = next((p for p in self.session.feed if p.inject == "forum-pileon"), None)
+        if post is not None and self.lines is None:
+            number = post.id[1:]
+            self.lines = [f"a {number}", f"r {number}", f"r {number} {self.text}"]
+        if self.lines:
+            return self.lines.pop(0)
+        return "1" if self.session.open_decisions else None
+
+
+def test_a_written_reply_to_a_post_in_the_terminal_and_its_debrief() -> None:
+
+    for lang, text, words in (
+        ("en", "Sal, you're right to take them off the floor. Call me on my direct line today.",
+         ("Or write your own reply: r", "Type r", "Your written replies:", "[you're right]",
+          "Missing:", "The authored best answer")),
+        ("fr", "Sal, vous avez raison de les retirer du rayon. Appelez ma ligne directe aujourd'hui.",
+         ("Ou écrivez votre propre réponse : r", "Tapez r", "Vos réponses écrites :", "[avez raison]",
+          "Manque", "La meilleure réponse de l’auteur")),
+    ):
+        case = load_case(CASE, lang).case
+        session = Session(case, seed=3)
+        typist = Replier(session, text)
+        out = io.StringIO()
+        result = TextPlayer(session, out, typist, typist.clock, speed=60).run()
+        shown = " ".join(out.getvalue().split())
+        post = next(p for p in session.feed if p.inject == "forum-pileon")
+        ours = [p for p in session.feed if p.author == "organisation" and p.reply_to == post.id]
+        assert [p.text for p in ours] == [text]
+        assert session.written_replies[post.id].closest == "sal-thanks"
+        for expected in words[:4]:
+            assert expected in shown, (lang, expected)
+        assert words[5] in shown
+        assert words[4] not in shown.split(words[2])[1].split("Signa")[0]  # both key points were made
+        (review,) = result.replies
+        assert review["text"] == text and review["rating"]["key_points"] == 1 and review["value"] > 0.5

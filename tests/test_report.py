@@ -360,3 +360,19 @@ def test_a_written_answer_shows_its_marked_phrases_what_was_missing_the_best_ans
     handout = page_text(html[:html.index('id="appendix"')]).text
     assert labels["no-receipt"] in handout and {"en": "1 finding changed by a person",
                                                 "fr": "1 constat modifié par une personne"}[lang] in handout
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_handout_words_a_written_answer_as_read_not_as_an_option_taken(store, lang: str) -> None:
+    remedy = {"en": "We're sorry. We will exchange every tubular lock free, whatever its age, no receipt needed. "
+                    "Register on this site from Wednesday.",
+              "fr": "Pardon. Nous échangerons gratuitement chaque antivol à clé tubulaire, quel que soit son âge, "
+                    "sans ticket. Inscription sur ce site dès mercredi."}[lang]
+    html, case = written_round(store, lang, remedy)
+    handout = html[:html.index('id="appendix"')]
+    title = next(d.title for d in case.decisions if d.id == "remedy")
+    row = page_text(next(r for r in handout.split("<tr")[1:] if title in r)).text
+    as_read = {"en": "As read, the text is as good as the best authored answer.",
+               "fr": "Telle qu’elle a été lue, la réponse vaut la meilleure réponse écrite par l’auteur."}[lang]
+    taken = {"en": "The best option was taken.", "fr": "La meilleure option a été choisie."}[lang]
+    assert as_read in row and taken not in row, row

@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from game.cli.common import fail, load_or_report, print_errors
-from game.engine.assess import Assessment, CueSet, Point, assess, load_cues, points
+from game.engine.assess import Assessment, CueSet, Point, answered_text, assess, load_cues, points
 from game.engine.diagnostics import CaseError
 from game.engine.log import LogError, SessionLog, read_log, replay
 from game.engine.model import DEFAULT_MAX_LENGTH, ChannelKind
@@ -72,7 +72,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
             decision = next((d for d in case.decisions if d.id == args.decision), None)
             if decision is None:
                 return fail(f"no decision '{args.decision}' in {args.case} (decisions: {', '.join(d.id for d in case.decisions)})")
-            post = decision.prompt
+            post = answered_text(case, decision)
             key_points = points(decision.key_points, lang)
             red_lines = points(decision.red_lines, lang)
     elif args.channel:

@@ -87,6 +87,14 @@ class WriteInput(_InputLine):
     text: StrictStr
 
 
+class ReplyInput(_InputLine):
+    """A post answered with a written reply (see ``Session.reply``)."""
+
+    kind: Literal["reply"] = "reply"
+    post: StrictInt | StrictStr
+    text: StrictStr
+
+
 class TriageInput(_InputLine):
     kind: Literal["triage"] = "triage"
     post: StrictInt | StrictStr
@@ -119,9 +127,9 @@ class EndInput(_InputLine):
     kind: Literal["end"] = "end"
 
 
-InputLine = DecideInput | WriteInput | TriageInput | FireInput | NoiseInput | EndInput | OverrideInput
+InputLine = DecideInput | WriteInput | ReplyInput | TriageInput | FireInput | NoiseInput | EndInput | OverrideInput
 INPUT_LINES: dict[str, type[InputLine]] = {
-    "decide": DecideInput, "write": WriteInput, "triage": TriageInput, "fire": FireInput, "noise": NoiseInput,
+    "decide": DecideInput, "write": WriteInput, "reply": ReplyInput, "triage": TriageInput, "fire": FireInput, "noise": NoiseInput,
     "end": EndInput, "override": OverrideInput,
 }
 
@@ -385,6 +393,8 @@ def apply_input(session: Session, record: dict[str, Any]) -> None:
         session.decide(record["decision"], record["option"])
     elif kind == "write":
         session.write(record["decision"], record["text"])
+    elif kind == "reply":
+        session.reply(record["post"], record["text"])
     elif kind == "triage":
         session.triage(record["post"], record["action"], record.get("reply"))
     elif kind == "fire":

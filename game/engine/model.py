@@ -516,6 +516,10 @@ class Inject(_Model):
         "no_comment one) or \"decision.option\" (only that option).",
     )
     replies: list[Option] = Field(default_factory=list, description="Ways to answer this post (else the case's `replies`).")
+    key_points: list[AnswerPoint] = Field(
+        default_factory=list, description="What a good written reply to this post says (the case's `responses`: write or both)."
+    )
+    red_lines: list[AnswerPoint] = Field(default_factory=list, description="What a written reply to this post must never say.")
     effects: Effects = Field(default_factory=Effects, description="Applied when it fires.")
     optional: bool = Field(False, description="Only fires when the facilitator fires it or an effect triggers it.")
 

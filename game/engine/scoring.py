@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from game.engine.assess import Assessment, TextRating, changes, overridden, rate_text
-from game.engine.model import Crisis, Decision, Option, Strategy, Timeout, Tone, Verdict
+from game.engine.assess import Answered, Assessment, Override, TextRating, changes, overridden, rate_text
+from game.engine.model import Crisis, Option, Strategy, Timeout, Tone, Verdict
 from game.engine.rubric import (
     POSTURE,
     WEIGHTS,
@@ -84,6 +84,8 @@ class Result:
     metrics: dict[str, float]
     crisis: str = ""
     responses: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    """Posts answered in writing: the post, the text as read and rated (see :func:`_reply_reviews`)."""
     ended_early_at: int | None = None
     """When the facilitator ended the round (the rest then played out as silence); None: played to its end."""
     crisis_reason: Reason | None = None
@@ -93,6 +95,8 @@ class Result:
         data = asdict(self)
         if self.ended_early_at is None:
             del data["ended_early_at"]  # results of rounds played to their end read as before
+        if not self.replies:
+            del data["replies"]  # rounds without written replies read as before (and replay equal)
         data["breakdown"] = {name: part.points for name, part in self.breakdown.items()}
         data["breakdown_notes"] = {name: part.note for name, part in self.breakdown.items()}
         data["breakdown_max"] = {name: part.max for name, part in self.breakdown.items()}
@@ -173,17 +177,25 @@ def score(session: Session) -> Result:
     part("signal_detection", signals.pop("score"), *signals.pop("why"))
 
     published = [r for r in state.responses if r.published]
+    replies, reply_values = _reply_reviews(session, lang)
     if published:
-        tones = [tone_fit(Tone(r.tone or "neutral")).score for r in published]
-        lengths = [length_fit(r.length or 0, _limit(session, r.channel)).score for r in published]
-        tone_value = sum(0.7 * tone + 0.3 * length for tone, length in zip(tones, lengths)) / len(published)
-        long = lengths.count(0.0)
-        part("tone_and_channel", tone_value, Reason.ngettext(
+        values, long = [], 0
+        for r in published:
+            length = length_fit(r.length or 0, _limit(session, r.channel)).score
+            long += length == 0.0
+            written = reply_values.get(r.source.partition("@")[2]) if r.source.startswith("reply:") else None
+            # A written reply is judged on its own text: key points, and nothing for a red line crossed.
+            values.append(written if written is not None else 0.7 * tone_fit(Tone(r.tone or "neutral")).score + 0.3 * length)
+        crossed = sum(bool(r["rating"]["red_lines_crossed"]) for r in replies)
+        part("tone_and_channel", sum(values) / len(published), Reason.ngettext(
             "{n} public message; tone and length judged as a participant's, not an advertiser's.",
             "{n} public messages; tone and length judged as a participant's, not an advertiser's.",
             len(published)),
             Reason.ngettext("{n} too long for the channel.", "{n} too long for the channel.", long)
-            if long else None)
+            if long else None,
+            Reason.ngettext("{n} written reply crosses a red line: it counts for nothing.",
+                            "{n} written replies cross a red line: they count for nothing.", crossed)
+            if crossed else None)
     else:
         part("tone_and_channel", 0.0, Reason(N_("The organisation published nothing.")))
 
@@ -203,6 +215,7 @@ def score(session: Session) -> Result:
         metrics={k: round(v, 2) for k, v in m.items()},
         crisis=tr.say(crisis_why),
         responses=[asdict(r) for r in state.responses],
+        replies=replies,
         ended_early_at=state.ended_early_at,
         crisis_reason=crisis_why,
     )
@@ -237,7 +250,7 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
             # The closest option's feedback speaks of that option's words, not of the text: left out.
             label, strategy, feedback = read.text, read.strategy, ""
             chosen_quality = rating.score
-            written = written_review(session, decision, detected, read, rating, best, option)
+            written = written_review(decision, detected, read, rating, best, option, session.overrides.get(decision_id))
         else:
             option = next(o for o in decision.options if o.id == option_id)
             fit = option_fit(option, crisis, posture_covered=covered, lang=lang)
@@ -272,9 +285,10 @@ def _strategies(session: Session, also: bool = True) -> list[str]:
     return out
 
 
-def written_review(session: Session, decision: Decision, detected: Assessment, read: Assessment,
-                   rating: TextRating, best: Option, closest: Option) -> dict[str, Any]:
-    """What the debrief shows of a written answer, as plain data (stored with the result).
+def written_review(answered: Answered | None, detected: Assessment, read: Assessment, rating: TextRating,
+                   best: Option, closest: Option, override: Override | None = None) -> dict[str, Any]:
+    """What the debrief shows of a written answer (to a decision, or a reply to a post's
+    ``answered`` inject), as plain data stored with the result.
 
     ``text`` and ``evidence`` (each finding with its character spans in the text, the words and
     the cue); ``strategy``/``also``/``tone`` as read (after the facilitator's corrections) and
@@ -295,8 +309,8 @@ def written_review(session: Session, decision: Decision, detected: Assessment, r
         "tone": read.tone,
         "detected": {"strategy": detected.strategy, "also": list(detected.also), "tone": detected.tone},
         "evidence": [f.to_dict() for f in read.evidence],
-        "key_points": listed(decision.key_points, read.key_points, "key_point"),
-        "red_lines": listed(decision.red_lines, read.red_lines, "red_line"),
+        "key_points": listed(answered.key_points if answered else [], read.key_points, "key_point"),
+        "red_lines": listed(answered.red_lines if answered else [], read.red_lines, "red_line"),
         "length": read.length,
         "limit": read.limit,
         "unanswered": list(read.unanswered),
@@ -305,8 +319,47 @@ def written_review(session: Session, decision: Decision, detected: Assessment, r
         "rating": rating.to_json(),
         "closest": {"option": closest.id, "label": closest.label},
         "best": {"option": best.id, "label": best.label, "post": best.post or ""},
-        "changed": changes(detected, session.overrides.get(decision.id)),
+        "changed": changes(detected, override),
     }
+
+
+def _reply_reviews(session: Session, lang: str) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """The written replies to posts, in the order they were written: each with the post answered
+    (``post``) and its review (:func:`written_review`); and each one's value as a public message
+    (tone 0.7, length 0.3, scaled down for missing key points, 0 when it crosses a red line)."""
+    reviews: list[dict[str, Any]] = []
+    values: dict[str, float] = {}
+    crisis = session.case.crisis
+    for post_id, written in session.written_replies.items():
+        post = session.posts[post_id]
+        inject = session.injects.get(post.inject) if post.inject else None
+        read = written.assessment
+        rating = rate_text(read, crisis, lang, decision=inject)
+        closest = next(o for o in written.offered if o.id == written.closest)
+        best = max(written.offered, key=lambda o: option_quality(o, session))
+        review = written_review(inject, read, read, rating, best, closest)
+        message = 0.7 * rating.tone.score + 0.3 * rating.length.score
+        values[post_id] = 0.0 if rating.red_lines_crossed else message * (0.5 + 0.5 * rating.key_points)
+        why = _reply_why(rating)
+        reviews.append({**review, "post": _post(post), "inject": post.inject, "value": round(values[post_id], 3),
+                        "why": why.to_json(), "why_text": translator(lang).say(why)})
+    return reviews, values
+
+
+def _reply_why(rating: TextRating) -> Reason:
+    """Why a written reply counts as it does as a public message: a red line crossed, else its tone
+    and length, and the key points it made when the post has some."""
+    if rating.red_lines_crossed:
+        return Reason.ngettext(
+            "The reply crosses a red line ({lines}): it counts for nothing.",
+            "The reply crosses {n} red lines ({lines}): it counts for nothing.",
+            len(rating.red_lines_crossed), lines=", ".join(rating.red_line_labels or rating.red_lines_crossed))
+    tone = rating.tone.why or Reason(rating.tone.reason, verbatim=True)
+    length = rating.length.why or Reason(rating.length.reason, verbatim=True)
+    if not rating.key_points_total:
+        return Reason.of(N_("{tone} {length}"), tone=tone, length=length)
+    return Reason.of(N_("{tone} {length} {points}"), tone=tone, length=length, points=Reason.of(
+        N_("Key points made: {said} of {total}."), said=rating.key_points_said, total=rating.key_points_total))
 
 
 def _post(post: Post) -> dict[str, Any]:

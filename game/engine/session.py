@@ -7,6 +7,7 @@ The front ends (terminal, pygame, bots) all drive this one API::
     session.decide("takedown", "leave-it")  # while status is AWAITING_DECISION
     session.triage(post_id, "flag")
     session.write("statement", text)        # a written answer (responses: write | both)
+    session.reply(post_id, text)            # a written reply to a post (the case's responses: write | both)
     session.override("statement", strategy="apology", key_points={"refund": True}, by="Ana")
     session.set_noise(3)                    # a facilitator's storm of background posts
     session.subscribe(SessionLog(stream))   # anyone may listen: inputs, events, the end
@@ -69,7 +70,7 @@ from game.engine.state import (
     StoryPost,
     TriageAction,
 )
-from game.engine.assess import Assessment, Override, assess_answer, check_override, closest_option
+from game.engine.assess import Assessment, Override, answered_text, assess_answer, check_override, closest_option
 
 ENGINE_VERSION = 3
 """Which engine wrote a log; bumped whenever the same case, seed and inputs would play differently.
@@ -152,6 +153,18 @@ class MetricsSampled:
 class Triaged:
     post: Post
     action: TriageAction
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReply:
+    """A post answered in writing: which post, the authored reply closest to the text (it brought
+    the effects and reactions), and how the text was read."""
+
+    post: str
+    closest: str
+    assessment: Assessment
+    offered: tuple[Option, ...]
+    """The replies offered on the post when it was answered (the best of them is shown beside it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +358,8 @@ class Session:
         self.posts = PostIndex(self.state.posts)
         # Written answers by decision (rebuilt by replay from the "write" inputs, like everything else).
         self.written: dict[str, Assessment] = {}
+        # Written replies to posts, by post id ("reply" inputs).
+        self.written_replies: dict[str, WrittenReply] = {}
         # The facilitator's corrections of those answers' findings, by decision ("override" inputs).
         self.overrides: dict[str, Override] = {}
         dyn, story = case.dynamics, case.story
@@ -543,7 +558,8 @@ class Session:
         if limit is not None and len(text) > limit:
             raise EngineError(f"the answer is {len(text)} characters; {channel} takes {limit}")
         self._input("write", decision=decision_id, text=text)
-        assessment = assess_answer(text, decision, self.case.language, limit=limit)
+        assessment = assess_answer(text, decision, self.case.language, limit=limit,
+                                   post=answered_text(self.case, decision, self.state.fired))
         self.written[decision_id] = assessment
         option = closest_option(assessment, decision, self.case.language)
         self._close(decision, option, written=(text, channel, assessment))
@@ -611,6 +627,49 @@ class Session:
             self._after_input()
         elif action == "flag" and self._conditional:
             self._check_conditions()  # a condition may wait for this flag
+        return self._flush()
+
+    def reply(self, post_id: str, text: str) -> list[Event]:
+        """Answer a post with a written reply (the case's ``responses: write`` or ``both``).
+
+        Like answering it with one of ``replies_for(post)``: the post counts as answered (a signal
+        caught), the text is published under it on its channel (whose limit is hard), and the reply
+        closest to the assessed text brings its effects and persona reactions. The text's own
+        strategy, tone and length are what the score judges, with the key points and red lines of
+        the post's inject when the case gives them; its questions are the ones to take up.
+        """
+        post = self.posts.get(post_id)
+        if post is None:
+            raise EngineError(f"no post {post_id!r}")
+        if post.author == ORGANISATION:
+            raise EngineError("that post is the organisation's own")
+        if self.case.responses is Responses.choose:
+            raise EngineError("this case's posts take a chosen reply, not a written one")
+        offered = self.replies_for(post)
+        if not offered:
+            raise EngineError("this post has no reply to compare a written one with")
+        limit = self.channels[post.channel].limit
+        if limit is not None and len(text) > limit:
+            raise EngineError(f"the reply is {len(text)} characters; {post.channel} takes {limit}")
+        if not text.strip():
+            raise EngineError("the reply is empty")
+        self._input("reply", post=post_id, text=text)
+        inject = self.injects.get(post.inject) if post.inject else None
+        lang = self.case.language
+        assessment = assess_answer(text, inject, lang, limit=limit, post=post.text)
+        closest = closest_option(assessment, inject, lang, offered)
+        self.written_replies[post_id] = WrittenReply(post_id, closest.id, assessment, tuple(offered))
+        state = self.state
+        state.triage[post_id] = ("answer", state.t)
+        if post.signal and post_id not in state.caught_at:
+            state.caught_at[post_id] = state.t
+        self._events.append(Triaged(post, "answer"))
+        if post.inject:
+            state.answered.add(post.inject)
+        published = self._post("organisation", post.channel, self._index.organisation, text,
+                               reply_to=post.id, boost=3, raw=True)
+        self._respond(f"reply:{closest.id}@{post_id}", closest, post.channel, published, assessment)
+        self._after_input()
         return self._flush()
 
     def fire(self, item_id: str) -> list[Event]:

@@ -13,6 +13,7 @@ API::
     debrief.objectives, debrief.questions, debrief.ended_early_at
     review.written                                   # a written answer (WrittenReview) or None:
     review.written.marked("[", "]"), .marks, .missing, .crossed, .changed, .best_post
+    debrief.replies                                  # posts answered in writing (ReplyReview: .post_text, .written)
     words.part_note(part, tr), words.decision_why(d, tr), words.better_why(d, tr),
     words.signal_summary(debrief.signals, tr), words.crisis(debrief, tr)   # see game/play/words.py
 """
@@ -176,6 +177,29 @@ class DecisionReview:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyReview:
+    """A post answered in writing: the post (who, when, what), the text as read, and its value as
+    a public message (0 to 1: tone and length, scaled by the key points; 0 for a red line crossed)."""
+
+    post: str
+    name: str
+    post_text: str
+    t: int | None
+    written: WrittenReview
+    value: float
+    reason: Reason | None
+    why: str
+
+    @classmethod
+    def from_json(cls, r: dict[str, Any]) -> ReplyReview:
+        post = r.get("post") or {}
+        why = r.get("why")
+        return cls(str(post.get("post", "")), str(post.get("name", "")), str(post.get("text", "")), post.get("t"),
+                   WrittenReview.from_json(r), float(r.get("value", 0.0)),
+                   Reason.from_json(why) if isinstance(why, dict) else None, str(r.get("why_text", "")))
+
+
+@dataclass(frozen=True, slots=True)
 class SignalPost:
     """A post in the signal lists: caught (``how``: flag or answer), missed, or a false alarm."""
 
@@ -231,6 +255,8 @@ class Debrief:
     questions: tuple[Question, ...] = ()
     ended_early_at: int | None = None
     """Simulated time the facilitator ended the round; the rest played out as silence. None: played to its end."""
+    replies: tuple[ReplyReview, ...] = ()
+    """The posts answered in writing, in the order they were answered."""
 
     @property
     def ended_early(self) -> bool:
@@ -286,6 +312,7 @@ class Debrief:
             summary=case.crisis.summary if case is not None and case.crisis.summary else "",
             questions=questions,
             ended_early_at=data.get("ended_early_at"),
+            replies=tuple(ReplyReview.from_json(r) for r in data.get("replies") or [] if isinstance(r, dict)),
         )
 
 

@@ -12,6 +12,7 @@ API::
     update = round.tick(real_seconds)        # advance; Update(items=(events and alerts...), by=None)
     round.decide(decision_id, option_id, by="Ana")   # raises ChoiceRefused for a closed decision
     round.write(decision_id, text, by=None)  # a written answer (responses: write | both)
+    round.reply(post_id, text, by=None)      # a written reply to a post (the case's responses)
     round.override(decision_id, strategy=..., key_points={...}, red_lines={...}, by="Ana")  # also after the end
     round.triage(post_id, "flag" | "dismiss" | "answer", reply_id=None, by=None)
     round.pause(by) / resume(by) / toggle_pause(by) / faster(by) / slower(by) / set_speed(s, by)
@@ -326,6 +327,11 @@ class Round:
         (EngineError, saying the count)."""
         self._still_open(decision_id)
         return self._publish(self.session.write(decision_id, text), by=by)
+
+    def reply(self, post_id: str, text: str, by: str | None = None) -> Update:
+        """Answer a post with a written reply (the case's ``responses: write | both``), published
+        under it (:meth:`Session.reply`; a text over the channel's limit is refused)."""
+        return self._publish(self.session.reply(post_id, text), by=by)
 
     def override(self, decision_id: str, *, strategy: str | None = None, key_points: dict[str, bool] | None = None,
                  red_lines: dict[str, bool] | None = None, by: str | None = None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from game.engine.rubric import strategy_meaning, strategy_name, tone_name
 from game.i18n import ENDING_KINDS, N_, OBJECTIVE_STATES, PART_NAMES, Reason, Translator
-from game.play.debrief import Change, Debrief, DecisionReview, Mark, PartScore, Signals, WrittenReview
+from game.play.debrief import Change, Debrief, DecisionReview, Mark, PartScore, ReplyReview, Signals, WrittenReview
 
 
 def _say(reasons: tuple[Reason, ...] | list[Reason], tr: Translator, stored: str) -> str:
@@ -29,6 +29,11 @@ def part_note(part: PartScore, tr: Translator) -> str:
 def decision_why(decision: DecisionReview, tr: Translator) -> str:
     """Why the choice fits or not ("" when the author's feedback is the reason)."""
     return tr.say(decision.reason) if decision.reason is not None else decision.why
+
+
+def reply_why(reply: ReplyReview, tr: Translator) -> str:
+    """How a written reply counts as a public message (its tone, length, key points, red lines)."""
+    return tr.say(reply.reason) if reply.reason is not None else reply.why
 
 
 def better_why(decision: DecisionReview, tr: Translator) -> str:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from game.engine.assess._assess import Assessment, Finding, Point, assess
 from game.engine.assess._cues import Cue, CueSet, load_cues, parse_cues, shipped_cues
 from game.engine.assess._round import (
+    Answered,
     Override,
     TextRating,
+    answered_text,
     assess_answer,
     changes,
     check_override,
@@ -20,6 +22,6 @@ from game.engine.assess._round import (
 )
 
 __all__ = [
-    "Assessment", "Cue", "CueSet", "Finding", "Override", "Point", "TextRating", "assess", "assess_answer", "changes",
+    "Answered", "Assessment", "Cue", "CueSet", "Finding", "Override", "Point", "TextRating", "answered_text", "assess", "assess_answer", "changes",
     "check_override", "closest_option", "load_cues", "overridden", "parse_cues", "points", "rate_text", "shipped_cues",
 ]

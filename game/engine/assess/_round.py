@@ -6,12 +6,12 @@ like a choice), and the rating for the score (so the score judges what was writt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from game.engine.assess._assess import Assessment, Point, assess
-from game.engine.model import AnswerPoint, Crisis, Decision, Option, Strategy, Tone, Verdict
+from game.engine.model import AnswerPoint, Case, Crisis, Decision, Inject, Option, Strategy, Tone, Verdict
 from game.engine.rubric import Fit, length_fit, strategy_fit, tone_fit
 from game.i18n import N_, Reason
 
@@ -21,14 +21,36 @@ def points(items: Sequence[AnswerPoint], lang: str) -> list[Point]:
     return [Point(p.id, tuple(p.phrases(lang))) for p in items]
 
 
-def assess_answer(text: str, decision: Decision, lang: str, *, limit: int | None = None, post: str | None = None) -> Assessment:
-    """Assess a written answer to ``decision``, with its key points and red lines.
+Answered = Decision | Inject
+"""What a written answer answers: a decision, or an inject's post (each may give key points and red lines)."""
+
+
+def answered_text(case: Case, decision: Decision, fired: Container[str] | None = None) -> str:
+    """The posts a written answer to ``decision`` answers: the injects whose ``handled_by`` names it
+    (those that have come in, when ``fired`` is given), one a line.
+
+    Their questions are the ones the answer should take up. The decision's own prompt is not among
+    them: the boss's "what do we post?" is asked of the team, not of the public (issue 11).
+    """
+    return "\n".join(i.text for i in case.injects
+                     if (fired is None or i.id in fired) and any(ref.partition(".")[0] == decision.id for ref in i.handled_by))
+
+
+def assess_answer(text: str, answered: Answered | None, lang: str, *, limit: int | None = None, post: str | None = None) -> Assessment:
+    """Assess a written answer to ``answered`` (a decision, a post's inject, or None for a post
+    without one), with its key points and red lines.
+
+    ``post`` is the text whose questions the answer should take up: by default an inject's own
+    text, and nothing for a decision (see :func:`answered_text`).
 
     The same text to the same decision reads the same: the last readings are kept (``simulate``
     plays the writing bots' texts thousands of times). Treat the assessment as read-only.
     """
-    return _reading(text, lang, limit, tuple(points(decision.key_points, lang)), tuple(points(decision.red_lines, lang)),
-                    post if post is not None else decision.prompt)
+    if post is None:
+        post = answered.text if isinstance(answered, Inject) else ""
+    key_points = tuple(points(answered.key_points, lang)) if answered is not None else ()
+    red_lines = tuple(points(answered.red_lines, lang)) if answered is not None else ()
+    return _reading(text, lang, limit, key_points, red_lines, post)
 
 
 @lru_cache(maxsize=512)
@@ -37,17 +59,23 @@ def _reading(text: str, lang: str, limit: int | None, key_points: tuple[Point, .
     return assess(text, lang, limit=limit, key_points=key_points, red_lines=red_lines, post=post)
 
 
-def closest_option(assessment: Assessment, decision: Decision, lang: str) -> Option:
-    """The authored option the written answer is closest to.
+def closest_option(assessment: Assessment, answered: Answered | None, lang: str,
+                   options: Sequence[Option] | None = None) -> Option:
+    """The authored option (a decision's option, or a reply offered on a post) the written answer
+    is closest to.
 
-    Closeness, against each option's labels: the same primary strategy counts 3, the answer's
+    ``options`` are the choices offered (a decision's own by default; the post's replies for a
+    reply). Closeness, against each option's labels: the same primary strategy counts 3, the answer's
     primary among the option's ``also`` (or the option's among the answer's) 1, each other shared
     strategy 0.5, the same tone 1. Against each option's own post, read by the same assessor: 1 for
-    the same primary strategy and 1 for each key point both say (or both leave out). A text that
+    the same primary strategy, 1 for each key point both say (or both leave out) and 2 for each red
+    line both cross. A text that
     crosses a red line stands for the closest option judged ``poor`` when the author marked one
     (it must not earn a good option's effects). Ties go to the option listed first.
     """
-    candidates = list(decision.options)
+    candidates = list(options if options is not None else answered.options if isinstance(answered, Decision) else ())
+    if not candidates:
+        raise ValueError("no option to compare the written answer with")
     if any(assessment.red_lines.values()):
         candidates = [o for o in candidates if o.verdict is Verdict.poor] or candidates
     found = {assessment.strategy, *assessment.also}
@@ -59,9 +87,10 @@ def closest_option(assessment: Assessment, decision: Decision, lang: str) -> Opt
         value += 0.5 * len(found & set(option.also) - {assessment.strategy})
         value += 1.0 if option.tone == assessment.tone else 0.0
         if option.post:
-            own = assess_answer(option.post, decision, lang, post="")  # its own questions: none asked
+            own = assess_answer(option.post, answered, lang, post="")  # its own questions: none asked
             value += 1.0 if own.strategy == assessment.strategy else 0.0
             value += sum(own.key_points[k] == v for k, v in assessment.key_points.items())
+            value += 2.0 * sum(v and own.red_lines[k] for k, v in assessment.red_lines.items())
         return value
 
     return max(candidates, key=lambda o: (closeness(o), -candidates.index(o)))
@@ -110,11 +139,11 @@ class TextRating:
                 "length": round(self.length.score, 3), "red_lines_crossed": list(self.red_lines_crossed)}
 
 
-def rate_text(assessment: Assessment, crisis: Crisis, lang: str = "en", *, decision: Decision | None = None,
+def rate_text(assessment: Assessment, crisis: Crisis, lang: str = "en", *, decision: Answered | None = None,
               posture_covered: bool = False) -> TextRating:
     """Rate the text itself against the crisis and the decision's key points and red lines.
 
-    ``decision`` names the red lines crossed by their labels; ``posture_covered`` is as in
+    ``decision`` (or the inject a reply answers) names the red lines crossed by their labels; ``posture_covered`` is as in
     :func:`~game.engine.rubric.strategy_fit` (the run used elsewhere what the crisis calls for).
     """
     said = assessment.key_points
