@@ -731,6 +731,7 @@ def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:
         kept = app.window.copy()
         words = list(app.shown())
         live._drawn = None  # as after an overlay: everything drawn again
+        app.window.fill((255, 0, 255))  # over a window of garbage: every pixel must be drawn by some part
         app.draw()
         assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(app.window, "RGB")
         assert words == app.shown()

@@ -151,7 +151,10 @@ class LiveScene(Scene):
         # Parts of the window left as they are while what they show stays the same (KeptPart):
         # at 4K, repainting what did not change is most of a frame.
         self.side = KeptPart()  # the dashboard and the notifications
-        self.top_bar, self.chip_row, self.middle, self.bottom_bar = KeptPart(), KeptPart(), KeptPart(), KeptPart()
+        self.top_bar, self.chip_row, self.bottom_bar = KeptPart(), KeptPart(), KeptPart()
+        # The decision panel apart from the inbox under it: its countdown changes every second
+        # (every frame at the fastest speed), the inbox seldom.
+        self.panel_part, self.inbox_part = KeptPart(), KeptPart()
 
     # --- helpers the parts use --------------------------------------------------------
 
@@ -346,8 +349,9 @@ class LiveScene(Scene):
         self._alerts(alerts)
         self._layout_middle()
         self._layout_buttons()
-        busy = self.feed.update() + self.inbox.update()
-        self.dashboard.update(busy=busy > 0 or self._deferred)
+        # One costly drawing a frame: the gauges (a few times a second), else the feed's new cards.
+        gauges = self.dashboard.update(busy=self._deferred, dt=dt)
+        busy = self.feed.update(dt, hold=gauges) + self.inbox.update(dt, hold=gauges)
         if not self.ended:
             self.app.collector.keep_quiet()
             self._store_some(busy=busy > 0 or self._deferred)
@@ -836,19 +840,23 @@ class LiveScene(Scene):
         top_key = (*common, tuple(self.regions["top"]), *self._top_words(),
                    tuple((b.label, b.active, tuple(b.rect)) for b in self.buttons))
         chips_key = (*common, tuple((b.label, b.active, tuple(b.rect)) for b in self.chips))
-        middle = self.regions["middle"].union(self.inbox.pane())
-        middle_key = (*common, self.panel.live_key(), self.inbox._key(set()), self.unread, self.focus is self.inbox,
+        middle = self.regions["middle"]
+        below_panel = pygame.Rect(middle.x, self.panel.rect.bottom, middle.w,
+                                  middle.bottom - self.panel.rect.bottom).union(self.inbox.pane())
+        inbox_key = (*common, self.inbox._key(set()), self.unread, self.focus is self.inbox,
                       tuple(self.regions["inbox_head"]))
         parts = [(self.feed.pane(), self.feed.unchanged(clean, self.trending)),
                  (right, self.side.unchanged(clean, side_key)),
                  (self.regions["top"], self.top_bar.unchanged(clean, top_key)),
                  (self.regions["chips"], self.chip_row.unchanged(clean, chips_key)),
-                 (middle, self.middle.unchanged(clean, middle_key)),
+                 (self.panel.rect, self.panel_part.unchanged(clean, (*common, self.panel.live_key()))),
+                 (below_panel, self.inbox_part.unchanged(clean, inbox_key)),
                  (self.regions["bottom"], self.bottom_bar.unchanged(clean, common))]
         # On a clean frame the space between the parts is background already: only the parts
         # drawn again are filled (the whole 4K window is 2-3 ms of filling).
-        fill_except(surface, [rect for rect, kept in parts if kept], th.BG,
-                    [rect for rect, kept in parts if not kept] if clean else None)
+        # The feed's column fills its own background around its cards.
+        holes = [rect for rect, kept in parts if kept] + ([self.feed.pane()] if self.feed.posts else [])
+        fill_except(surface, holes, th.BG, [rect for rect, kept in parts if not kept] if clean else None)
         self.top_bar.draw(p, lambda: self._draw_top(surface))
 
         def chips() -> None:
@@ -860,7 +868,8 @@ class LiveScene(Scene):
         if not self.feed.posts:
             p.text(surface, self._("The feed is quiet for now…"), (feed.x + t.px(10), feed.y + t.px(10)), "body", th.MUTED)
         self.feed.draw(surface, self.trending)
-        self.middle.draw(p, lambda: self._draw_middle(surface))
+        self.panel_part.draw(p, lambda: self.panel.draw(surface))
+        self.inbox_part.draw(p, lambda: self._draw_inbox(surface))
 
         def side() -> None:
             self.dashboard.draw(surface)
@@ -871,10 +880,9 @@ class LiveScene(Scene):
         if self.picker is not None:
             self._draw_picker(surface)
 
-    def _draw_middle(self, surface: pygame.Surface) -> None:
-        """The decision panel, and the inbox under it."""
+    def _draw_inbox(self, surface: pygame.Surface) -> None:
+        """The inbox, under the decision panel."""
         t, p = self.theme, self.painter
-        self.panel.draw(surface)
         head = self.regions["inbox_head"]
         focus_mark = "▸ " if self.focus is self.inbox else ""
         inbox = self._("Inbox")
