@@ -70,10 +70,13 @@ class FeedView:
         scene: The live screen (for the session, painter and words).
         accept: Which posts belong in this column (feed channels, the inbox, a channel filter).
         inbox: Draw cards as messages (sender, subject) rather than posts.
+        empty: What the column says while it has no post (an English message id).
     """
 
-    def __init__(self, scene: LiveScene, accept: Callable[[Post], bool], inbox: bool = False) -> None:
+    def __init__(self, scene: LiveScene, accept: Callable[[Post], bool], inbox: bool = False,
+                 empty: str | None = None) -> None:
         self.scene = scene
+        self.empty = empty
         self.accept = accept
         self.inbox = inbox
         self.posts: list[Post] = []
@@ -483,7 +486,8 @@ class FeedView:
         scene = self.scene
         shown = tuple((post.id, y, id(self.cards.get(post.id)), post.id in trending, self.counters.get(post.id))
                       for post, y in self.visible)
-        return (tuple(self.rect), self.scroll, self.total, self.selected, scene.focus is self, self.unseen_above,
+        return (tuple(self.rect), self.scroll, self.total, not self.incoming, self.selected, scene.focus is self,
+                self.unseen_above,
                 shown, scene.app.settings.lang, id(scene.theme))
 
     def unchanged(self, clean: bool, trending: set[str]) -> bool:
@@ -513,6 +517,9 @@ class FeedView:
         t, p, session = scene.theme, scene.painter, scene.session
         gap = self.badge_height()
         self._clear(surface)
+        if self.empty and not self.posts and not self.incoming:
+            p.text(surface, scene._(self.empty), (self.rect.x + t.px(10), self.rect.y + t.px(10)), "body", th.MUTED,
+                   width=self.rect.w - t.px(20))
         surface.set_clip(pygame.Rect(self.rect.x, self.rect.y + gap, self.rect.w, self.rect.h - gap))
         for post, y in self.visible:
             card = self.cards.get(post.id)

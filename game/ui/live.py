@@ -121,7 +121,7 @@ class LiveScene(Scene):
         self.feed_channels = [c.id for c in case.channels if not c.is_inbox]
         self.inbox_channels = {c.id for c in case.channels if c.is_inbox}
         self.filter: str | None = None
-        self.feed = FeedView(self, self._in_feed)
+        self.feed = FeedView(self, self._in_feed, empty=N_("The feed is quiet for now…"))
         self.inbox = FeedView(self, lambda p: p.channel in self.inbox_channels, inbox=True)
         self.focus: FeedView = self.feed
         self.dashboard = Dashboard(self)
@@ -828,8 +828,7 @@ class LiveScene(Scene):
         # scene drew last frame (nothing drawn over it since) and the feed did not change, its
         # pixels stay as they are and only the rest is drawn again.
         frames = self.app.frames
-        clean = (self._drawn == (frames - 1, surface) and self.app.top is self and self.picker is None
-                 and bool(self.feed.posts))
+        clean = self._drawn == (frames - 1, surface) and self.app.top is self and self.picker is None
         self._drawn = (frames, surface) if self.app.top is self and self.picker is None else None
         right = self.regions["right"]
         notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
@@ -855,7 +854,7 @@ class LiveScene(Scene):
         # On a clean frame the space between the parts is background already: only the parts
         # drawn again are filled (the whole 4K window is 2-3 ms of filling).
         # The feed's column fills its own background around its cards.
-        holes = [rect for rect, kept in parts if kept] + ([self.feed.pane()] if self.feed.posts else [])
+        holes = [rect for rect, kept in parts if kept] + [self.feed.pane()]
         fill_except(surface, holes, th.BG, [rect for rect, kept in parts if not kept] if clean else None)
         self.top_bar.draw(p, lambda: self._draw_top(surface))
 
@@ -864,9 +863,6 @@ class LiveScene(Scene):
                 draw_button(p, surface, chip)
 
         self.chip_row.draw(p, chips)
-        feed = self.regions["feed"]
-        if not self.feed.posts:
-            p.text(surface, self._("The feed is quiet for now…"), (feed.x + t.px(10), feed.y + t.px(10)), "body", th.MUTED)
         self.feed.draw(surface, self.trending)
         self.panel_part.draw(p, lambda: self.panel.draw(surface))
         self.inbox_part.draw(p, lambda: self._draw_inbox(surface))
