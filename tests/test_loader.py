@@ -82,6 +82,16 @@ CASES = [
      "warning: no option or inject ever sets flag 'recalld'"),
     ("published post without channel", "        channel: page\n        post: Bring", "        post: Bring",
      "- id: inform", "error: a published `post` needs the `channel` it goes to"),
+    ("closing an inbox channel", "        channel: page\n        post: \"20% off",
+     "        channel: phone\n        closes_channel: true\n        post: \"20% off", "closes_channel: true",
+     "error: 'phone' is an inbox channel (phone): there is no public to close"),
+    ("closing without a channel", "        channel: page\n        post: \"20% off",
+     "        closes_channel: true\n        post: \"20% off", "closes_channel: true",
+     "error: `closes_channel` closes the channel the post goes on: give the option a `channel`"),
+    ("old flag closes the channel", "effects: {metrics: {sentiment: -5}}",
+     "effects: {metrics: {sentiment: -5}, set_flags: [page_closed]}", "set_flags: [page_closed]",
+     "warning: setting the flag 'page_closed' closes the channel only by the old convention: write "
+     "`closes_channel: true`"),
     ("missing metric", "metrics: {sentiment: 55, visibility: 10, trust: 65, media: 0}",
      "metrics: {sentiment: 55, visibility: 10, trust: 65}", "metrics:", "error: metrics: missing metric(s): media"),
 ]
@@ -191,3 +201,16 @@ def test_a_colon_in_an_unquoted_text_gets_the_quoting_hint(tmp_path):
     found = _problems(tmp_path, role, "role: Note: you answer the phone")
     assert len(found) == 1 and "mapping values are not allowed" in found[0]
     assert "a text that contains ': ' must be quoted" in found[0]
+
+
+def test_an_old_case_closing_its_page_by_the_flag_still_closes_it_and_the_new_field_is_quiet(tmp_path):
+    old = mangle("effects: {metrics: {sentiment: -5}}", "effects: {metrics: {sentiment: -5}, set_flags: [page_closed]}")
+    loaded = load_case(write(tmp_path, old))
+    promo = loaded.case.decisions[1].options[1]
+    assert promo.closes_channel
+    assert [d.code for d in loaded.warnings] == ["page-closed-flag"]
+    new = old.replace("        effects: {metrics: {sentiment: -5}, set", "        closes_channel: true\n        effects: "
+                      "{metrics: {sentiment: -5}, set")
+    assert load_case(write(tmp_path, new)).warnings == ()
+    opted_out = new.replace("closes_channel: true", "closes_channel: false")
+    assert not load_case(write(tmp_path, opted_out)).case.decisions[1].options[1].closes_channel

@@ -145,6 +145,10 @@ CODES: dict[str, Code] = {
                               _case("    kind: failure\n", "    kind: failure\n    when: {after: \"00:10:00\"}\n")),
     "flag-never-set": Code("warning", "a condition tests a flag nothing sets (often a typo)",
                            _case("{chose: first-answer.apologise}, {metric", "{flag: withdrawm}, {metric")),
+    "page-closed-flag": Code("warning", "an option sets the flag `page_closed` to close its channel, the old "
+                                        "convention: write `closes_channel: true` (the channel still closes)",
+                             _case("        effects: {metrics: {sentiment: -6}}",
+                                   "        effects: {metrics: {sentiment: -6}, set_flags: [page_closed]}")),
     # images
     "image-missing": Code("error", "an image that is not in the case folder",
                           _case("  handle: \"@crumbco\"", "  handle: \"@crumbco\"\n  avatar: logo.png")),

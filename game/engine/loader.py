@@ -19,7 +19,7 @@ from game.engine._files import Unreadable, inside, read_limited, sniff_image
 from game.engine._yaml import SourceMap, YamlProblem, load_yaml
 from game.engine.conditions import check_condition, check_effects
 from game.engine.diagnostics import CaseError, Diagnostic, make
-from game.engine.model import _ID_RE, Case, Condition, Effects, Option, format_duration
+from game.engine.model import _ID_RE, OLD_PAGE_FLAG, Case, Condition, Effects, Option, format_duration
 
 CASE_FILE = "scenario.yaml"
 MAX_FILE_BYTES = 2_000_000
@@ -428,6 +428,7 @@ class _CrossCheck:
                             "post variants need the option's own `post`, published when no variant's `when` holds")
             if option.post and not option.channel and path[0] == "decisions":
                 self.report((*path, "channel"), "field-missing", "a published `post` needs the `channel` it goes to")
+            self._closing(path, option)
         for name in case.metric_names:
             self._ref(name, case.metrics, ("metric_names", name), "metric")
         for path, effects in all_effects(self.case):
@@ -436,6 +437,24 @@ class _CrossCheck:
             check_condition(condition, self, path)
         self._endings()
         return self.problems
+
+    def _closing(self, path: Where, option: Option) -> None:
+        """``closes_channel`` needs a public channel; the old flag ``page_closed`` still closes one."""
+        if option.closes_channel:
+            channel = self.channels.get(option.channel or "")
+            if option.channel is None:
+                self.report((*path, "closes_channel"), "field-missing",
+                            "`closes_channel` closes the channel the post goes on: give the option a `channel`")
+            elif channel is not None and channel.is_inbox:
+                self.report((*path, "closes_channel"), "field-invalid",
+                            f"{option.channel!r} is an inbox channel ({channel.kind}): there is no public to close")
+        if (*path, "closes_channel") not in self.source.values and option.closes_channel:
+            flags = option.effects.set_flags
+            where = ((*path, "effects", "set_flags", flags.index(OLD_PAGE_FLAG)) if OLD_PAGE_FLAG in flags
+                     else (*path, "late", "effects", "set_flags"))
+            self.report(where, "page-closed-flag",
+                        f"setting the flag {OLD_PAGE_FLAG!r} closes the channel only by the old convention: "
+                        "write `closes_channel: true` on the option")
 
     def _unique(self, path: str | tuple[str | int, ...], items: Iterable[Any]) -> None:
         base = (path,) if isinstance(path, str) else path

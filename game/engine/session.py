@@ -102,8 +102,6 @@ NOISE_CALM, NOISE_NORMAL, NOISE_STORM = 0.0, 1.0, 3.0
 """Noise factors a facilitator is offered (:meth:`Session.set_noise`): no filler, the case's, a storm."""
 MAX_NOISE = 5.0
 """Largest noise factor: five times the case's filler is already more than a team can read."""
-PAGE_CLOSED = "page_closed"
-"""The flag an option sets when it closes its channel to the public (comments switched off)."""
 MAX_BRANCHING = 0.95
 SPREAD_MEMORY = 900
 VISIBILITY_MEMORY = 180
@@ -423,7 +421,7 @@ class Session:
         self._crowd_speakers, self._crowd_virality = index.crowd, index.crowd_virality
         self._cancelled_seen = 0
         self._unanswered = 0
-        self._closed: set[str] = set()  # channels the organisation closed to the public (PAGE_CLOSED)
+        self._closed: set[str] = set()  # channels an option's `closes_channel` closed to the public
         self._seq = 0
         self._queue: list[tuple[int, int, str, Any]] = []
         self._conditional: list[tuple[Inject | Decision, Callable[[RunState], bool]]] = []
@@ -1235,7 +1233,7 @@ class Session:
         late = option.late
         effects = late.effects if late is not None and state.t >= late.after else option.effects
         self._apply(effects)
-        if channel is not None and PAGE_CLOSED in effects.set_flags:
+        if channel is not None and option.closes_channel:
             self._close_channel(channel)
         elif public and channel in self._closed:
             self._close_channel(channel, reopen=True)  # the organisation speaks there again: it is open
