@@ -359,7 +359,9 @@ class _Deck:
     def refill(self, random_: Callable[[], float]) -> int:
         """Start a new round of cards and draw its first, which is not the previous round's last."""
         cards, last = self.cards, self.last
-        cards[:] = [i for i in range(self.size) if i != last] or [last]
+        cards[:] = range(self.size)
+        if 0 <= last and len(cards) > 1:
+            del cards[last]
         card = cards.pop(int(random_() * len(cards)))
         if 0 <= last != card:
             cards.append(last)
@@ -458,7 +460,7 @@ class Session:
         self._att_now = (-1, 0.0)  # attention at a time, cached for the front ends' engagement counters
         # What the hot loop (_chatter) reads and that never changes during a run, in one tuple.
         self._fixed = (self.state, self.state.posts, self.state.posts.append, self.state.metrics, self._random,
-                       math.log, math.exp, math.ceil, FRESHNESS, self._cap, self._decay, self._cheers,
+                       math.log, math.exp, math.ceil, object.__new__, FRESHNESS, self._cap, self._decay, self._cheers,
                        self._conditional_noise, self._sentiment_step, self._crowd_speakers, self._crowd_virality,
                        self._crowd, self._critical, self._critical_deck)
         if log is not None:
@@ -820,7 +822,7 @@ class Session:
         story, noise = self._story_next, self._noise_next
         if (story if story < noise else noise) >= due:
             return False, limit, posts
-        (state, feed, add, metrics, random_, log, exp, ceil, freshness, cap, decay, cheers, conditional, step,
+        (state, feed, add, metrics, random_, log, exp, ceil, new, freshness, cap, decay, cheers, conditional, step,
          speakers, viralities, crowd, critical, critical_deck) = self._fixed
         tell = self._events.append
         # What stays put between two scheduled things: the story's parameters and the attention's.
@@ -849,10 +851,14 @@ class Session:
                 # excites the story and draws the next candidate from the new, higher rate.
                 dt = x - e_t
                 e1 = excitation * exp(-dt / decay)
-                if floor + excitation <= cap:
+                if floor + excitation <= cap:  # _area, inlined
                     lam_int += floor * dt + (excitation - e1) * decay
+                elif floor + e1 >= cap:
+                    lam_int += cap * dt
                 else:
-                    lam_int += self._area(dt, excitation, e1)
+                    edge = cap - floor
+                    below = decay * log(excitation / edge)
+                    lam_int += cap * below + floor * (dt - below) + (edge - e1) * decay
                 u_int += unanswered * dt
                 e_t = x
                 lam = floor + e1
@@ -890,8 +896,10 @@ class Session:
                         state.t, metrics["sentiment"] = stamp, sentiment
                     if not conditional or self.channel_open(channel):  # else the talk goes on elsewhere
                         n += 1
-                        post = StoryPost(n, stamp, channel, speakers[member], text, weight,
-                                         attention + growth * (keep - 1 / fresh))
+                        # The post's fields set one by one: half the cost of calling the class.
+                        post = new(StoryPost)
+                        post.n, post.t, post.channel, post.speaker, post.template = n, stamp, channel, speakers[member], text
+                        post.weight, post.attention0 = weight, attention + growth * (keep - 1 / fresh)
                         add(post)
                         tell(post)
                     # Each post provokes `branching` more on average, spread over the kernel's life;
@@ -948,8 +956,10 @@ class Session:
                     speaker, virality = speakers[member], viralities[member]
                 fresh = exp(stamp / freshness)
                 n += 1
-                post = NoisePost(n, stamp, channel, speaker, text, virality * (0.4 + 1.2 * random_()) * fresh,
-                                 attention + growth * (keep - 1 / fresh))
+                post = new(NoisePost)
+                post.n, post.t, post.channel, post.speaker, post.template = n, stamp, channel, speaker, text
+                post.weight = virality * (0.4 + 1.2 * random_()) * fresh
+                post.attention0 = attention + growth * (keep - 1 / fresh)
                 add(post)
                 tell(post)
                 noise = noise - log(1.0 - random_()) * 60 / noise_rate
