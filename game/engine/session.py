@@ -1329,20 +1329,6 @@ class Session:
             else:
                 self._fire(item)
 
-    def _lean_post(self, cls: type[StoryPost | NoisePost], channel: str, speaker: Speaker, template: str,
-                   virality: float) -> None:
-        """A story or noise post (the many), its text filled when read."""
-        state = self.state
-        t = state.t
-        # Posts of a hot story reach more people: the weight grows with exp(t / FRESHNESS) while
-        # the attention integral it multiplies grows ever slower (docs/dynamics.md).
-        fresh = math.exp(t / FRESHNESS)
-        posts = state.posts
-        post = cls(len(posts) + 1, t, channel, speaker, template, virality * (0.4 + 1.2 * self._random()) * fresh,
-                   state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - 1 / fresh))
-        posts.append(post)
-        self._events.append(post)
-
     def _post(self, kind: PostKind, channel: str, speaker: Speaker, text: str, *, signal: bool = False,
               inject: str | None = None, subject: str | None = None, reply_to: str | None = None,
               boost: float = 1.0, raw: bool = False) -> Post:
