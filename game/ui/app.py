@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from game.i18n import LANGUAGES, Translator, translator
+from game.ui.collector import Collector
 from game.ui.menu import MenuScene
 from game.ui.resume import offer_resume
 from game.ui.rounds import close_results
@@ -90,6 +91,7 @@ class App:
         self.running = True
         self.mouse = (0, 0)
         self.frames = 0
+        self.collector = Collector()  # no full garbage collection in the live screen's frames
         self.problems: list[str] = list(self.painter.theme.problems)
 
     # --- the window ------------------------------------------------------------------
@@ -192,6 +194,7 @@ class App:
         self.draw()
         pygame.display.flip()
         self.frames += 1
+        self.collector.end_frame()
 
     def dispatch(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
@@ -270,6 +273,7 @@ class App:
     def close(self) -> None:
         close_results(self)  # a round still running is kept as interrupted, to resume next time
         self.sound.close()
+        self.collector.release()
         pygame.display.quit()
 
 

@@ -107,9 +107,11 @@ class KeptPart:
         self.texts = painter.frame[start:]
 
 
-def fill_except(surface: pygame.Surface, holes: Sequence[pygame.Rect], colour: tuple[int, int, int]) -> None:
-    """Fill ``surface`` but the ``holes`` (parts whose pixels stay as they are)."""
-    pieces = [surface.get_rect()]
+def fill_except(surface: pygame.Surface, holes: Sequence[pygame.Rect], colour: tuple[int, int, int],
+                areas: Sequence[pygame.Rect] | None = None) -> None:
+    """Fill ``surface`` (or only its ``areas``, the parts drawn again) but the ``holes`` (parts
+    whose pixels stay as they are)."""
+    pieces = [surface.get_rect()] if areas is None else [pygame.Rect(a) for a in areas]
     for hole in holes:
         rest = []
         for r in pieces:
