@@ -9,12 +9,17 @@ help open.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import pygame
 
 from game.i18n import N_
 from game.ui import theme as th
 from game.ui.scene import Scene
 from game.ui.widgets import key_name
+
+if TYPE_CHECKING:
+    from game.ui.live import LiveScene
 
 # (key, what it does). Key names go through widgets.key_name (Enter is Entrée on a French keyboard).
 PLAYER_KEYS = (
@@ -183,7 +188,7 @@ class HelpScene(Scene):
         if live is not None:
             # How many, never which: the room reads this screen too, and an inject announced is
             # no surprise (the facilitator's list, I, names them in a small corner box).
-            items = live.optional_items()  # type: ignore[attr-defined]
+            items = cast("LiveScene", live).optional_items()
             cy = box.bottom - t.px(16) - t.line("small") * 2
             p.text(surface, self._("Optional injects this case can fire (I): {n}", n=len(items)), (x, cy), "small",
                    th.MUTED)
