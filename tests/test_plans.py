@@ -183,3 +183,22 @@ def test_every_combination_lists_the_endings_it_reaches():
 def test_validate_prints_its_summary_on_standard_output(capsys):
     assert main(["validate", str(KRYPTONITE)]) == 0
     assert "2 case file(s) checked: no problem found." in capsys.readouterr().out
+
+
+def _forum_fit(choices: str) -> tuple[float, str]:
+    from game.engine.scoring import score
+
+    case = load_case(KRYPTONITE).case
+    session, _ = play_path(case, PathPlan("p", parse_choices(choices), others="best"), 1)
+    forum = next(d for d in score(session).decisions if d.decision == "forum-thread")
+    return forum.fit, forum.why
+
+
+def test_a_grave_crisis_weighs_who_apologises_the_leader_in_person_or_the_team_alone():
+    # Kryptonite is preventable: the forum apology is the team's (speaker: team). With the leader's
+    # own free exchange in the round it counts in full; with the parent company's partial offer
+    # (no speaker) and the widened offer refused, the team apologised alone and it weighs 0.8.
+    alone, why_alone = _forum_fit("forum-thread.own,remedy.partial,widen.partial")
+    backed, why_backed = _forum_fit("forum-thread.own,remedy.full")
+    assert backed == 1.0 and "since the leader took responsibility in person" in why_backed
+    assert alone == 0.8 and "the leader never does" in why_alone
