@@ -1,5 +1,5 @@
 """``python -m game``: the same as the ``crisis-sim`` command."""
 
-from game.cli import main
+from game.start import main
 
 raise SystemExit(main())

@@ -23,8 +23,10 @@ from game.engine.loader import load_case
 from game.engine.log import replay
 from game.engine.scoring import score
 from game.host.app import create_app, run_in_host
+from game.host.protocol import Refused
 from game.host.serve import Running
-from game.host.workshop import HostedWorkshop
+from game.host.workshop import HostedWorkshop, _counts
+from game.play.alerts import Trending
 from game.results.store import ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,6 +287,7 @@ def test_the_host_killed_and_started_again_gives_the_rounds_back(tmp_path: Path)
             view(console)
         with connect(f"{url}/ws/team/{code}", open_timeout=5) as sock:
             v = view(sock)
+            sock.send(json.dumps({"type": "hello", "name": "Ana", "lang": "en"}))
             for _ in range(50):
                 if v["decisions"]:
                     break
@@ -302,6 +305,8 @@ def test_the_host_killed_and_started_again_gives_the_rounds_back(tmp_path: Path)
             back = view(sock)
         assert back["started"] and back["t"] >= t_killed
         assert decision["id"] not in [d["id"] for d in back["decisions"]]  # the decision made is kept
+        # Who did what survives the restart: the count goes on from 1, the name is still there.
+        assert back["inputs_total"] == 1 and [(i["by"], i["kind"]) for i in back["inputs"]] == [("Ana", "decide")]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(10)
@@ -372,3 +377,84 @@ def test_a_resumed_round_keeps_its_chart_from_before_the_restart(tmp_path: Path)
         assert before and back.samples == before  # the minutes before the restart are still charted
     finally:
         store.close()
+
+
+def test_a_call_or_an_email_is_private_and_counters_read_in_the_right_plural(tmp_path: Path) -> None:
+    """Armed forces' phone calls: no likes, no public replies; public posts say "1 reply", "0 replies"."""
+    store = ResultStore.open(tmp_path)
+    try:
+        workshop = HostedWorkshop(load_case(ROOT / "scenarios" / "armed-forces-opsec"), store, "P", ["Red"])
+        team = next(iter(workshop.teams.values()))
+        workshop.start(team)
+        assert team.round is not None
+        team.round.set_speed(60)
+        while not any(p.get("inbox") for p in workshop.team_view(team)["feed"]):
+            workshop.tick(1)
+        feed = workshop.team_view(team)["feed"]
+        call = next(p for p in feed if p.get("inbox"))
+        assert "counts" not in call and call["answers"] == []
+        assert call["inbox"].startswith(("Call from", "Phone call from", "Message from", "Email from"))
+        public = next(p for p in feed if not p.get("inbox") and not p["own"])
+        assert public["answers"]  # the case's replies stay offered on the public page
+        general = public["answers"][0]["id"]
+        with pytest.raises(Refused, match="unknown reply"):
+            workshop.team_input(team, {"type": "answer", "post": call["id"], "reply": general}, "Ana")
+        assert _counts("en", 1, 1, 2) == "1 like · 1 share · 2 replies"
+        assert _counts("fr", 0, 1, 2) == "0 j'aime · 1 partage · 2 réponses"
+        session = team.round.session
+        for lang, one, none in (("en", "1 reply", "0 replies"), ("fr", "1 réponse", "0 réponse")):
+            shown = {p["id"]: p for p in workshop.team_view(team, lang)["feed"] if "counts" in p}
+            for pid, post in shown.items():
+                likes, shares, replies = session.engagement(session.posts[pid])
+                words = post["counts"].split(" · ")
+                assert len(words) == 3 and words[0].startswith(str(likes) if likes < 1000 else "")
+                if replies == 1:
+                    assert words[2] == one
+                if replies == 0:
+                    assert words[2] == none
+    finally:
+        store.close()
+
+
+def test_the_same_words_trending_again_are_told_once(tmp_path: Path) -> None:
+    """Nestlé, seed 1: two authors post the same noise words and both trend; the page says it once."""
+    store = ResultStore.open(tmp_path)
+    try:
+        workshop = HostedWorkshop(load_case(CASE), store, "T", ["Red"])
+        team = next(iter(workshop.teams.values()))
+        workshop.start(team)
+        assert team.round is not None
+        trended: list[str] = []
+        team.round.subscribe(lambda u: trended.extend(i.post.text[:80] for i in u.items if isinstance(i, Trending)))
+        team.round.set_speed(60)
+        told: list[str] = []
+        while not team.round.ended:
+            workshop.tick(1)
+            told += [n["text"] for n in team.notifications if n["kind"] == "trending" and n["text"] not in told]
+        assert len(set(trended)) < len(trended)  # the round does trend the same words twice
+        assert sorted(told) == sorted(set(trended))  # each told once
+        assert len([n for n in team.notifications if n["kind"] == "trending"]) == len(
+            {n["text"] for n in team.notifications if n["kind"] == "trending"})
+    finally:
+        store.close()
+
+
+def test_an_unreachable_results_server_stops_the_host_with_one_clear_line(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "game", "--data-dir", str(tmp_path), "host", str(CASE), "--port", str(free_port()),
+               "--store", f"postgresql://nobody@127.0.0.1:{free_port()}/results"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("crisis-sim: the host needs its results store to create the workshop")
+    assert "cannot be reached" in done.stderr and "sent when it is back" not in done.stderr  # no promise it cannot keep
+    assert "/team/" not in done.stdout  # no join address for a workshop that is not stored
+
+
+def test_ctrl_c_while_the_command_runs_ends_it_without_a_traceback() -> None:
+    # The signal is real; it arrives while the command is busy (as during the host's start-up).
+    script = ("import os, signal, game.cli, game.start\n"
+              "game.cli.main = lambda: os.kill(os.getpid(), signal.SIGINT) or 0\n"
+              "raise SystemExit(game.start.main())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 130 and "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr

@@ -7,10 +7,11 @@ import socket
 from typing import TYPE_CHECKING
 
 from game.cli.common import add_store_option, fail, load_or_report, open_results
-from game.results.store import StoreError
+from game.results.store import ResultStore, StoreError
 
 if TYPE_CHECKING:
     from game.cli.common import Subparsers
+    from game.engine.loader import LoadedCase
 
 
 def add_commands(sub: Subparsers) -> None:
@@ -46,39 +47,55 @@ def cmd_host(args: argparse.Namespace) -> int:
     teams = [t.strip() for t in args.teams.split(",") if t.strip()]
     if not teams:
         return fail("--teams names no team")
+    store = open_results(args)
+    try:
+        return _serve_workshop(args, loaded, teams, store)
+    finally:
+        store.close()  # also after a Ctrl+C while starting: rounds taken back are kept as stopped
+
+
+def _serve_workshop(args: argparse.Namespace, loaded: LoadedCase, teams: list[str], store: ResultStore) -> int:
+    """Create (or take back) the workshop in ``store`` and serve it until Ctrl+C."""
     # The web server (Starlette, uvicorn, qrcode) loads only for this command: --help stays fast.
     from game.host.app import create_app, qr_terminal
     from game.host.serve import serve
     from game.host.workshop import HostedWorkshop
 
-    store = open_results(args)
     if not store.available or not store.writable:
-        return fail(f"the host needs a results store it can write: {store.problem}")
+        # The workshop, its teams and their rounds are rows of the store from the first minute:
+        # unlike a window round, a host cannot start on the spool alone.
+        return fail(f"the host needs its results store to create the workshop, and {_unreachable(store)}; "
+                    "start the server or give another --store")
     try:
         workshop = HostedWorkshop(loaded, store, args.workshop or loaded.case.id, teams, seed=args.seed,
                                   resume=args.resume)
     except StoreError as exc:
         return fail(str(exc))
-    address = lan_address() if args.lan else "127.0.0.1"
-    base = f"http://{address}:{args.port}"
-    print(f"Workshop {workshop.workshop.name!r} · {loaded.case.title}")
-    print("Listening on the LAN address " + address if args.lan else
-          "Listening on this machine only (127.0.0.1); --lan lets other machines join")
-    if workshop.resumable and not args.resume:
-        print(f"Rounds that stopped can be taken back ({', '.join(sorted(workshop.resumable))}): "
-              "start again with --resume")
-    for team in workshop.teams.values():
-        url = f"{base}/team/{team.code}"
-        print(f"\n{team.name}: {url}")
-        print(qr_terminal(url), end="")
-    print(f"\nFacilitator's console (keep it to yourself): {base}/console/{workshop.secret}")
     try:
+        address = lan_address() if args.lan else "127.0.0.1"
+        base = f"http://{address}:{args.port}"
+        print(f"Workshop {workshop.workshop.name!r} · {loaded.case.title}")
+        print("Listening on the LAN address " + address if args.lan else
+              "Listening on this machine only (127.0.0.1); --lan lets other machines join")
+        if workshop.resumable and not args.resume:
+            print(f"Rounds that stopped can be taken back ({', '.join(sorted(workshop.resumable))}): "
+                  "start again with --resume")
+        for team in workshop.teams.values():
+            url = f"{base}/team/{team.code}"
+            print(f"\n{team.name}: {url}")
+            print(qr_terminal(url), end="")
+        print(f"\nFacilitator's console (keep it to yourself): {base}/console/{workshop.secret}")
         serve(create_app(workshop), address, args.port)
     except KeyboardInterrupt:
-        pass
+        pass  # Ctrl+C ends the host; the rounds not finished are kept, to --resume
     except OSError as exc:
         return fail(f"cannot listen on {address}:{args.port}: {exc.strerror or exc}")
     finally:
         workshop.stop()
-        store.close()
     return 0
+
+
+def _unreachable(store: ResultStore) -> str:
+    """Why ``store`` cannot be written, without the window's promise to keep results for later."""
+    problem = store.problem or f"{store.path} cannot be written"
+    return problem.split(": results are not being saved")[0]

@@ -228,6 +228,20 @@ def _bounded(value: float) -> float:
     return 0.0 if value < 0 else 100.0 if value > 100 else value
 
 
+class _Dynamics:
+    """The case's ``dynamics:`` numbers and its duration as plain attributes: a pydantic model's
+    attributes are many times slower to read, and the gauge step reads them every minute."""
+
+    __slots__ = ("decay", "max_rate", "branching", "sentiment_per_post", "base_rate", "silence_pressure",
+                 "trust_erosion", "visibility_scale", "media_threshold", "duration")
+
+    def __init__(self, case: Case) -> None:
+        dyn = case.dynamics
+        for name in self.__slots__[:-1]:
+            setattr(self, name, getattr(dyn, name))
+        self.duration = case.duration
+
+
 class _CaseIndex:
     """What every run of a case needs and none changes, built once per case object."""
 
@@ -244,13 +258,17 @@ class _CaseIndex:
         self.endings = [(e, compile_condition(e.when) if e.when else None) for e in case.endings]
         self.objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
         self.reactions: dict[str, Reaction] = {r.id: r for r in case.reactions}
+        self.dynamics = _Dynamics(case)
         org = case.organisation
         self.org = org.name
         self.organisation = Speaker(ORGANISATION, org.name, org.handle, 0, org.name)
         self.speakers = {p.id: Speaker(p.id, p.name, p.handle, p.followers, org.name) for p in case.personas}
         self.crowd = [Speaker(f"crowd:{m.handle}", m.name, m.handle, m.followers, org.name) for m in case.crowd]
         self.crowd_virality = [0.4 * math.sqrt(m.followers + 100) for m in case.crowd]
+        self.noise = [(pool, pool.start, pool.end, pool.channel, pool.rate) for pool in case.noise]
         self.noise_authors = {pool.id: [self.speakers[a] for a in pool.authors] for pool in case.noise}
+        self.noise_viralities = {pool.id: [0.4 * math.sqrt(s.followers + 100) for s in authors]
+                                 for pool, authors in zip(case.noise, self.noise_authors.values())}
         self.noise_bounds = sorted({b for p in case.noise for b in (p.start, (p.end + 1) if p.end is not None else None)
                                     if b is not None and b > 0})
         # For each inject, the options that answer it, by decision: those `handled_by` names, a bare
@@ -360,7 +378,8 @@ class Session:
         self.written_replies: dict[str, WrittenReply] = {}
         # The facilitator's corrections of those answers' findings, by decision ("override" inputs).
         self.overrides: dict[str, Override] = {}
-        dyn, story = case.dynamics, case.story
+        dyn = self._dyn = index.dynamics
+        story = case.story
         self._random = self.rng.random
         self._decay = float(dyn.decay)
         self._tau = dyn.decay / 60  # the kernel's mean life in minutes: a post adds b / tau to the rate
@@ -396,6 +415,12 @@ class Session:
         self._story_bound = 0.0
         self._draw_story(0.0)
         self._noise_pools: list[NoisePool] = []
+        self._noise_entries = {
+            id(pool): (rate, channel, pool.texts, self._deck(pool.id, len(pool.texts)), index.noise_authors[pool.id],
+                       self._deck(("authors", pool.id), len(index.noise_authors[pool.id]))
+                       if len(index.noise_authors[pool.id]) > 1 else None, index.noise_viralities[pool.id])
+            for pool, _, _, channel, rate in index.noise}
+        self._noise_table: list[tuple[Any, ...]] = []
         self._noise_rate = 0.0  # posts per minute, all active pools, times the noise factor
         self._noise_next = _INF
         self._refresh_noise()
@@ -501,7 +526,7 @@ class Session:
         queue = self._queue
         nxt = min(self._gauge_next, queue[0][0] if queue else _INF,
                   math.ceil(min(self._story_next, self._noise_next, _INF - 1)))
-        return int(min(nxt, self.case.duration))
+        return int(min(nxt, self._dyn.duration))
 
     # --- inputs ----------------------------------------------------------------------
 
@@ -709,7 +734,7 @@ class Session:
         if not state.ended:
             self._input("end")
             state.ended_early_at = state.t
-            self._run_to(self.case.duration)
+            self._run_to(self._dyn.duration)
         return self._flush()
 
     def objectives_met(self) -> dict[str, bool | None]:
@@ -727,28 +752,15 @@ class Session:
         it would have, stepped tick by tick (``step``), and sees what a person (or a replay) would
         see at that second.
         """
-        state, queue, feed, ceil = self.state, self._queue, self.state.posts, math.ceil
-        limit = min(limit, self.case.duration)
+        state, queue, feed = self.state, self._queue, self.state.posts
+        limit = min(limit, self._dyn.duration)
         while not state.ended:
             gauge = self._gauge_next
             due = queue[0][0] if queue and queue[0][0] < gauge else gauge
-            # The story's and the noise's posts up to the next scheduled thing: the hot loop.
-            while True:
-                story, noise = self._story_next, self._noise_next
-                x = story if story < noise else noise
-                if x >= due:
-                    break
-                stamp = ceil(x)
-                if stamp > limit:
-                    state.t = max(state.t, limit)
-                    return
-                state.t = stamp
-                if x == story:
-                    self._story_post(x)
-                else:
-                    self._noise_post(x)
-                if posts is not None and len(feed) >= posts:
-                    limit, posts = min(limit, -(-stamp // TICK) * TICK), None
+            passed, limit, posts = self._chatter(due, limit, posts)
+            if passed:
+                state.t = max(state.t, limit)
+                return
             if due > limit:
                 break
             state.t = due
@@ -767,6 +779,156 @@ class Session:
                 limit, posts = min(limit, -(-due // TICK) * TICK), None
         if not state.ended:
             state.t = max(state.t, limit)
+
+    def _chatter(self, due: float, limit: int, posts: int | None) -> tuple[bool, int, int | None]:
+        """The story's and the noise's posts before ``due`` (the next scheduled thing or gauge step):
+        the hot loop of a run, with what it reads and writes held in local variables.
+
+        Returns whether the clock went past ``limit`` (the step is over), and ``limit`` and
+        ``posts`` as a ``posts`` wish (see :meth:`_run_to`) left them.
+        """
+        state = self.state
+        story, noise = self._story_next, self._noise_next
+        if (story if story < noise else noise) >= due:
+            return False, limit, posts
+        random_, log, exp, ceil = self._random, math.log, math.exp, math.ceil
+        feed, events = state.posts, self._events
+        add, tell = feed.append, events.append
+        metrics = state.metrics
+        # What stays put between two scheduled things: the story's parameters and the attention's.
+        floor, cap, decay, kick, unanswered = self._floor, self._cap, self._decay, self._kick, self._unanswered
+        attention, keep = state.attention, self._att_keep
+        growth = (state.rate + 1) * (FRESHNESS / 60)
+        cheers, conditional = self._cheers, self._conditional_noise
+        channels = self._story_channels
+        several = len(channels) > 1
+        speakers, viralities, crowd = self._crowd_speakers, self._crowd_virality, self._crowd
+        excitation, e_t, bound = state.excitation, self._e_t, self._story_bound
+        lam_int, u_int = self._lam_int, self._u_int
+        n = len(feed)
+        passed = False
+        while True:
+            if story <= noise:
+                if story >= due:
+                    break
+                x = story
+                stamp = ceil(x)
+                if stamp > limit:
+                    passed = True
+                    break
+                # A candidate of the thinning: kept with probability lambda(x) / bound; a kept one
+                # excites the story and draws the next candidate from the new, higher rate.
+                dt = x - e_t
+                e1 = excitation * exp(-dt / decay)
+                if floor + excitation <= cap:
+                    lam_int += floor * dt + (excitation - e1) * decay
+                else:
+                    lam_int += self._area(dt, excitation, e1)
+                u_int += unanswered * dt
+                e_t = x
+                lam = floor + e1
+                if lam > cap:
+                    lam = cap
+                if random_() * bound <= lam:
+                    sentiment = metrics["sentiment"]
+                    positive = cheers and random_() < (sentiment - 45) / 70
+                    if positive and conditional:
+                        state.t = stamp
+                        positive = self._holds(self.case.story.supportive_when)
+                    if positive:
+                        texts, deck = self._supportive, self._supportive_deck
+                    else:
+                        texts, deck = self._critical, self._critical_deck
+                    cards = deck.cards
+                    if cards:
+                        card = cards.pop(int(random_() * len(cards)))
+                        if not cards:
+                            deck.last = card
+                    else:
+                        card = deck.refill(random_)
+                    text = texts[card]
+                    cards = crowd.cards
+                    if cards:
+                        member = cards.pop(int(random_() * len(cards)))
+                        if not cards:
+                            crowd.last = member
+                    else:
+                        member = crowd.refill(random_)
+                    channel = channels[int(random_() * len(channels))] if several else channels[0]
+                    fresh = exp(stamp / FRESHNESS)
+                    weight = viralities[member] * (0.4 + 1.2 * random_()) * fresh
+                    state.t = stamp
+                    if not conditional or self.channel_open(channel):  # else the talk goes on elsewhere
+                        n += 1
+                        post = StoryPost(n, stamp, channel, speakers[member], text, weight,
+                                         attention + growth * (keep - 1 / fresh))
+                        add(post)
+                        tell(post)
+                    # Each post provokes `branching` more on average, spread over the kernel's life;
+                    # kept below 1 so the story, however hot, burns out once nobody feeds it. The
+                    # crowd saturates: the lower sentiment is, the less one more critical post moves it.
+                    e1 += kick
+                    lam = floor + e1
+                    if lam > cap:
+                        lam = cap
+                    step = self._sentiment_step
+                    sentiment += 0.5 * step if positive else -step * sentiment / 50
+                    metrics["sentiment"] = 0.0 if sentiment < 0 else 100.0 if sentiment > 100 else sentiment
+                excitation = e1
+                bound = lam
+                story = x - log(1.0 - random_()) * 60 / lam if lam > 0 else _INF
+            else:
+                if noise >= due:
+                    break
+                stamp = ceil(noise)
+                if stamp > limit:
+                    passed = True
+                    break
+                # One background post, its pool chosen in proportion to the pools' rates.
+                pools = self._noise_table
+                entry = pools[0]
+                if len(pools) > 1:
+                    pick = random_() * self._noise_rate / state.noise
+                    for entry in pools:
+                        pick -= entry[0]
+                        if pick < 0:
+                            break
+                _, channel, texts, deck, authors, author_deck, author_viralities = entry
+                cards = deck.cards
+                if cards:
+                    card = cards.pop(int(random_() * len(cards)))
+                    if not cards:
+                        deck.last = card
+                else:
+                    card = deck.refill(random_)
+                text = texts[card]
+                if author_deck is not None:
+                    card = author_deck.draw(random_)
+                    speaker, virality = authors[card], author_viralities[card]
+                elif authors:
+                    speaker, virality = authors[0], author_viralities[0]
+                else:
+                    cards = crowd.cards
+                    if cards:
+                        member = cards.pop(int(random_() * len(cards)))
+                        if not cards:
+                            crowd.last = member
+                    else:
+                        member = crowd.refill(random_)
+                    speaker, virality = speakers[member], viralities[member]
+                fresh = exp(stamp / FRESHNESS)
+                n += 1
+                post = NoisePost(n, stamp, channel, speaker, text, virality * (0.4 + 1.2 * random_()) * fresh,
+                                 attention + growth * (keep - 1 / fresh))
+                add(post)
+                tell(post)
+                noise = noise - log(1.0 - random_()) * 60 / self._noise_rate
+            state.t = stamp
+            if posts is not None and n >= posts:
+                limit, posts = min(limit, -(-stamp // TICK) * TICK), None
+        state.excitation, self._e_t, self._story_bound, self._story_next = excitation, e_t, bound, story
+        self._lam_int, self._u_int, self._noise_next = lam_int, u_int, noise
+        return passed, limit, posts
 
     def _happen(self, kind: str, payload: Any) -> None:
         """One scheduled thing."""
@@ -845,63 +1007,10 @@ class Session:
         self._story_bound = bound
         self._story_next = x - math.log(1.0 - self.rng.random()) * 60 / bound if bound > 0 else _INF
 
-    def _story_post(self, x: float) -> None:
-        """A candidate of the thinning: kept with probability lambda(x) / bound; a kept one excites
-        the story and draws the next candidate from the new, higher rate."""
-        state, random_ = self.state, self._random
-        # _settle, inlined: this runs once per candidate.
-        dt = x - self._e_t
-        e0 = state.excitation
-        e1 = e0 * math.exp(-dt / self._decay)
-        floor, cap = self._floor, self._cap
-        self._lam_int += floor * dt + (e0 - e1) * self._decay if floor + e0 <= cap else self._area(dt, e0, e1)
-        self._u_int += self._unanswered * dt
-        self._e_t = x
-        lam = floor + e1
-        if lam > cap:
-            lam = cap
-        if random_() * self._story_bound <= lam:
-            metrics = state.metrics
-            sentiment = metrics["sentiment"]
-            positive = self._cheers and random_() < (sentiment - 45) / 70
-            if positive and self._conditional_noise and not self._holds(self.case.story.supportive_when):
-                positive = False
-            if positive:
-                texts, deck = self._supportive, self._supportive_deck
-            else:
-                texts, deck = self._critical, self._critical_deck
-            text = texts[deck.draw(random_)]
-            member = self._crowd.draw(random_)
-            channels = self._story_channels
-            channel = channels[int(random_() * len(channels))] if len(channels) > 1 else channels[0]
-            # _lean_post, inlined (the same arithmetic, in the same order of draws).
-            t = state.t
-            fresh = math.exp(t / FRESHNESS)
-            posts = state.posts
-            weight = self._crowd_virality[member] * (0.4 + 1.2 * random_()) * fresh
-            if not self._conditional_noise or self.channel_open(channel):  # else the talk goes on elsewhere
-                post = StoryPost(len(posts) + 1, t, channel, self._crowd_speakers[member], text, weight,
-                                 state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - 1 / fresh))
-                posts.append(post)
-                self._events.append(post)
-            # Each post provokes `branching` more on average, spread over the kernel's life; kept
-            # below 1 so the story, however hot, burns out once nobody feeds it. The crowd
-            # saturates: the lower sentiment is, the less one more critical post moves it.
-            e1 += self._kick
-            lam = floor + e1
-            if lam > cap:
-                lam = cap
-            step = self._sentiment_step
-            sentiment += 0.5 * step if positive else -step * sentiment / 50
-            metrics["sentiment"] = 0.0 if sentiment < 0 else 100.0 if sentiment > 100 else sentiment
-        state.excitation = e1
-        self._story_bound = lam
-        self._story_next = x - math.log(1.0 - random_()) * 60 / lam if lam > 0 else _INF
-
     def _set_spread(self, spread: float) -> None:
         """Clumsy answers raise ``spread`` (the branching ratio's multiplier), good ones lower it."""
         self.state.spread = spread
-        self._kick = min(MAX_BRANCHING, self.case.dynamics.branching * spread) / self._tau
+        self._kick = min(MAX_BRANCHING, self._dyn.branching * spread) / self._tau
 
     def _heat(self, heat: float) -> None:
         t = self.state.t
@@ -923,7 +1032,7 @@ class Session:
         self._settle(t)  # the old pressure up to now
         self._pressing = pressing
         self._unanswered = len(pressing)
-        self._floor = self.case.dynamics.base_rate + self.case.dynamics.silence_pressure * len(pressing)
+        self._floor = self._dyn.base_rate + self._dyn.silence_pressure * len(pressing)
         self._draw_story(t)
 
     # --- noise: the pools' posts at exponential gaps ---------------------------------
@@ -931,36 +1040,15 @@ class Session:
     def _refresh_noise(self) -> None:
         """The pools active now and their total rate (times the noise factor); the next noise post."""
         t = self.state.t
-        self._noise_pools = [p for p in self.case.noise if p.start <= t and (p.end is None or t <= p.end)
-                             and p.channel not in self._closed]
+        self._noise_pools = [p for p, start, end, channel, _ in self._index.noise
+                             if start <= t and (end is None or t <= end) and channel not in self._closed]
         if self._conditional_noise:
             self._noise_pools = [p for p in self._noise_pools if self._holds(p.when) and self.channel_open(p.channel)]
-        self._noise_rate = sum(p.rate for p in self._noise_pools) * self.state.noise
+        # What a noise post reads of its pool, in plain values (a case's model is slow to read).
+        self._noise_table = [self._noise_entries[id(p)] for p in self._noise_pools]
+        self._noise_rate = sum(entry[0] for entry in self._noise_table) * self.state.noise
         rate = self._noise_rate / 60
         self._noise_next = t + self.rng.expovariate(rate) if rate > 0 else _INF
-
-    def _noise_post(self, x: float) -> None:
-        """One background post: its pool chosen in proportion to the pools' rates."""
-        pools = self._noise_pools
-        pool = pools[0]
-        if len(pools) > 1:
-            pick = self._random() * self._noise_rate / self.state.noise
-            for pool in pools:
-                pick -= pool.rate
-                if pick < 0:
-                    break
-        random_ = self._random
-        deck = self._decks.get(pool.id) or self._deck(pool.id, len(pool.texts))
-        text = pool.texts[deck.draw(random_)]
-        authors = self._index.noise_authors[pool.id]
-        if authors:
-            speaker = authors[self._deck(("authors", pool.id), len(authors)).draw(random_)] if len(authors) > 1 else authors[0]
-            virality = 0.4 * math.sqrt(speaker.followers + 100)
-        else:
-            member = self._crowd.draw(random_)
-            speaker, virality = self._index.crowd[member], self._index.crowd_virality[member]
-        self._lean_post(NoisePost, pool.channel, speaker, text, virality)
-        self._noise_next = x - math.log(1.0 - self._random()) * 60 / self._noise_rate
 
     def _deck(self, key: Any, size: int) -> _Deck:
         deck = self._decks.get(key)
@@ -977,7 +1065,7 @@ class Session:
         return state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - math.exp(-t / FRESHNESS))
 
     def _gauge(self) -> None:
-        state, dyn, metrics = self.state, self.case.dynamics, self.state.metrics
+        state, dyn, metrics = self.state, self._dyn, self.state.metrics
         t = state.t
         dt = t - self._gauge_t
         self._settle(t)
@@ -1001,12 +1089,12 @@ class Session:
             self._lam_int = self._u_int = 0.0
         self._gauge_t = t
         self._look_at_conditions()
-        if t >= self.case.duration:
+        if t >= self._dyn.duration:
             self._finish()
             return
         if t % SAMPLE_EVERY == 0:
             self._sample()
-        self._gauge_next = min(t + SAMPLE_EVERY, self.case.duration)
+        self._gauge_next = min(t + SAMPLE_EVERY, self._dyn.duration)
 
     def _sample(self) -> None:
         metrics = {k: round(v, 3) for k, v in self.state.metrics.items()}

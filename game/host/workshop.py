@@ -6,11 +6,14 @@ This module only keeps who may act for which team, turns a round into the JSON a
 routes checked inputs (:mod:`game.host.protocol`) to the round.
 
 Codes and the facilitator's secret are kept next to the results store (``host-<workshop>.json``)
-so that a host killed and started again hands out the same join addresses.
+so that a host killed and started again hands out the same join addresses; who made each input
+(the store's log keeps the input, not the player's name) is appended beside it
+(``host-<workshop>-inputs.jsonl``), so a resumed round still shows who did what.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from collections.abc import Callable
@@ -19,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from game.engine.loader import LoadedCase
-from game.engine.model import Responses, Strategy
+from game.engine.model import Option, Responses, Strategy
 from game.engine.rubric import strategy_name
 from game.engine.scoring import Result, score
+from game.engine.state import Post
 from game.engine.session import (
     NOISE_CALM,
     NOISE_NORMAL,
@@ -34,10 +38,10 @@ from game.engine.session import (
     MetricsSampled,
     Session,
 )
-from game.i18n import Translator
+from game.i18n import Translator, translator
 from game.play import words
 from game.play.debrief import Debrief
-from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players
+from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players, inbox_heading
 from game.play.round import ChoiceRefused, Round
 from game.results import recording as rec
 from game.results import workshop as ws
@@ -52,6 +56,9 @@ NOTIFICATIONS_SHOWN = 12
 INPUTS_SHOWN = 30
 NOISE = dict(zip(NOISE_LEVELS, (NOISE_STORM, NOISE_CALM, NOISE_NORMAL), strict=True))
 """The console's noise levels as the engine's noise factors."""
+
+PLAYER_INPUTS = frozenset({"decide", "write", "triage"})
+"""The kinds of the log's input lines a team makes (the others are the facilitator's)."""
 
 
 def new_code() -> str:
@@ -74,6 +81,8 @@ class Team:
     """The metrics as the engine samples them (each simulated minute), for the debrief's chart."""
     result: Result | None = None
     """The ended round's score, computed once (views are drawn 4 times a second)."""
+    trended: set[str] = field(default_factory=set)
+    """Texts already notified as trending: the same words posted again by someone else are not news."""
 
     @property
     def session(self) -> Session | None:
@@ -108,6 +117,7 @@ class HostedWorkshop:
             self.workshop = ws.create(store, name, self.case.id, teams, str(loaded.path))
         names = [ws.clean_team(t) for t in teams] or list(self.workshop.teams)
         self.keys_file = (keys_dir or store.path.parent) / f"host-{self.workshop.id}.json"
+        self.inputs_file = self.keys_file.with_name(f"host-{self.workshop.id}-inputs.jsonl")
         keys = self._load_keys()
         self.secret: str = keys.get("facilitator") or new_code()
         codes: dict[str, str] = keys.get("teams", {})
@@ -170,9 +180,45 @@ class HostedWorkshop:
         except rec.ResumeError:
             return  # it will start anew; the console shows the team as not started
         # The debrief's chart covers the whole round: the part before the restart is in the log.
+        records = self.store.log_records(session_id)
         team.samples = [(int(r["at"]), {k: round(float(v), 1) for k, v in r["metrics"].items()})
-                        for r in self.store.log_records(session_id) if r.get("type") == "metrics"]
+                        for r in records if r.get("type") == "metrics"]
+        # Who did what before the restart; an input the side file missed (killed between the
+        # store's commit and the append) still counts.
+        team.inputs = self._inputs_of(session_id)
+        team.inputs_total = max(len(team.inputs),
+                                sum(1 for r in records if r.get("type") == "input" and r.get("kind") in PLAYER_INPUTS))
         self._attach(team, session, recording, paused=False)
+        # What trends at the restart trended before it: it is not announced a second time.
+        assert team.round is not None
+        team.round.trends.update()
+        team.trended = {session.posts[pid].text for pid in team.round.trends.ever}
+
+    def _inputs_of(self, session_id: str) -> list[dict[str, Any]]:
+        """The inputs of round ``session_id`` kept in the side file (a damaged line is skipped)."""
+        out: list[dict[str, Any]] = []
+        try:
+            lines = self.inputs_file.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return out
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by kill -9
+            if isinstance(entry, dict) and entry.pop("session", None) == session_id:
+                out.append(entry)
+        return out
+
+    def _keep_input(self, team: Team, entry: dict[str, Any]) -> None:
+        """Append who made an input to the side file (a failure loses a name, never the input)."""
+        if team.recording is None:
+            return
+        try:
+            with self.inputs_file.open("a", encoding="utf-8") as out:
+                out.write(json.dumps({"session": team.recording.session_id, **entry}) + "\n")
+        except OSError:
+            pass  # the input itself is in the store; only the name beside it is lost
 
     def start(self, team: Team) -> None:
         """Start ``team``'s round now (nothing when it runs already)."""
@@ -193,6 +239,11 @@ class HostedWorkshop:
         team.samples += [(i.t, {k: round(v, 1) for k, v in i.metrics.items()})
                          for i in update.items if isinstance(i, MetricsSampled)]
         for item in for_players(update.items):
+            if isinstance(item, Trending):
+                # A noise text posted again by another author trends as a new post: told once.
+                if item.post.text in team.trended:
+                    continue
+                team.trended.add(item.post.text)
             note = _notification(item)
             if note:
                 team.notifications.append({"t": team.round.session.t if team.round else 0, **note})
@@ -244,7 +295,7 @@ class HostedWorkshop:
                         raise Refused(f"unknown triage action {message['action'][:20]!r}")
                     rnd.triage(post.id, message["action"], by=player)
                 else:
-                    if message["reply"] not in {o.id for o in session.replies_for(post)}:
+                    if message["reply"] not in {o.id for o in answers(session, post)}:
                         raise Refused(f"unknown reply {message['reply'][:40]!r}")
                     rnd.triage(post.id, "answer", message["reply"], by=player)
                 what = post.text[:80]
@@ -252,10 +303,12 @@ class HostedWorkshop:
                 return
         except (ChoiceRefused, EngineError) as exc:
             raise Refused(str(exc)) from None
-        team.inputs.append({"t": session.t, "by": player, "kind": kind, "what": what,
-                            "action": message.get("action") or message.get("option") or message.get("reply")
-                            or message.get("text", "")[:80]})
+        entry = {"t": session.t, "by": player, "kind": kind, "what": what,
+                 "action": message.get("action") or message.get("option") or message.get("reply")
+                 or message.get("text", "")[:80]}
+        team.inputs.append(entry)
         team.inputs_total += 1
+        self._keep_input(team, entry)
         self._changed(team)
 
     def console_input(self, message: dict[str, Any]) -> None:
@@ -341,18 +394,24 @@ class HostedWorkshop:
         if rnd is None:
             return base
         session = rnd.session
-        inbox = {c.id for c in session.case.channels if c.is_inbox}
+        inbox = {c.id: c.kind.value for c in session.case.channels if c.is_inbox}
         channels = {c.id: c.name for c in session.case.channels}
         trending = rnd.trending
+        tr = translator(lang)
         posts = []
         for post in session.feed[-FEED_SHOWN:][::-1]:
-            likes, shares, replies = session.engagement(post)
-            posts.append({"id": post.id, "t": post.t, "channel": channels.get(post.channel, post.channel),
-                          "inbox": post.channel in inbox, "own": post.author == ORGANISATION, "name": post.name, "handle": post.handle,
-                          "text": post.text, "subject": post.subject, "likes": likes, "shares": shares,
-                          "replies": replies, "trending": post.id in trending,
-                          "triage": session.state.triage.get(post.id, (None,))[0],
-                          "answers": [{"id": o.id, "label": o.label} for o in session.replies_for(post)]})
+            entry = {"id": post.id, "t": post.t, "channel": channels.get(post.channel, post.channel), "inbox": None,
+                     "own": post.author == ORGANISATION, "name": post.name, "handle": post.handle,
+                     "text": post.text, "subject": post.subject, "trending": post.id in trending,
+                     "triage": session.state.triage.get(post.id, (None,))[0],
+                     "answers": [{"id": o.id, "label": o.label} for o in answers(session, post)]}
+            kind = inbox.get(post.channel)
+            if kind is None:
+                entry["counts"] = _counts(lang, *session.engagement(post))
+            else:
+                # A call or an email is private: nobody else sees it, so it has no likes or shares.
+                entry["inbox"] = tr.gettext(inbox_heading(kind), name=post.name)
+            posts.append(entry)
         decisions = []
         for d in session.open_decisions:
             decision = {"id": d.id, "title": d.title, "prompt": d.prompt,
@@ -364,7 +423,6 @@ class HostedWorkshop:
                 channel = session.channels[next(o.channel for o in d.options if o.channel)]
                 decision.update({"channel": channel.name, "limit": channel.limit})
             decisions.append(decision)
-        tr = Translator(lang)
         base.update({
             "t": session.t, "duration": self.case.duration, "paused": rnd.paused, "speed": rnd.effective_speed,
             "ended": rnd.ended, "metrics": {k: round(v, 1) for k, v in session.state.metrics.items()},
@@ -393,7 +451,7 @@ class HostedWorkshop:
 
     def console_view(self, lang: str = "en") -> dict[str, Any]:
         """Every team live, and the ranking of the rounds finished, in ``lang``."""
-        tr = Translator(lang)
+        tr = translator(lang)
         rows = []
         for team in self.teams.values():
             row: dict[str, Any] = {"team": team.name, "started": team.round is not None}
@@ -431,6 +489,26 @@ class HostedWorkshop:
         for team in self.teams.values():
             if team.recording is not None and team.round is not None and not team.round.ended:
                 team.recording.interrupt()
+
+
+def answers(session: Session, post: Post) -> list[Option]:
+    """The prepared replies a team may give ``post``.
+
+    A call or an email is answered privately, so the case's general replies, worded for the
+    public page ("Thank you for your comment..."), are not offered there; only the replies its
+    own inject brings are.
+    """
+    if session.channels[post.channel].is_inbox and not (post.inject and session.injects[post.inject].replies):
+        return []
+    return session.replies_for(post)
+
+
+@functools.lru_cache(maxsize=4096)
+def _counts(lang: str, likes: int, shares: int, replies: int) -> str:
+    """A public post's counters in ``lang``, each with its plural (the same few numbers recur)."""
+    tr = translator(lang)
+    return " · ".join((tr.ngettext("{n} like", "{n} likes", likes), tr.ngettext("{n} share", "{n} shares", shares),
+                       tr.ngettext("{n} reply", "{n} replies", replies)))
 
 
 def _notification(item: Any) -> dict[str, Any] | None:

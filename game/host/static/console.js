@@ -28,7 +28,7 @@
     const facts = el("dl", {});
     const fact = (k, v) => { facts.append(el("dt", {}, k)); facts.append(el("dd", {}, v)); };
     for (const [k, v] of Object.entries(t.metrics)) fact(names[k] || k, v);
-    fact(W.decided, t.decided); fact(W.missed, t.missed); fact(W.flagged, t.flagged);
+    fact(W.decided, t.decided); fact(W.missed, t.missed); fact(W.flagged, t.flagged); fact(W.made, t.inputs_total);
     fact(W.open, t.open.join(", ") || "—");
     fact(W.noise, t.noise === 0 ? W.calm : t.noise > 1 ? W.storm : W.normal);
     if (t.score !== null) fact(W.score, t.score.toFixed(1));

@@ -14,13 +14,15 @@
 
   function post(p) {
     const li = el("li", {class: "post" + (p.trending ? " trending" : "") + (p.triage ? " " + p.triage : "")});
-    li.append(el("p", {class: "meta"}, el("strong", {}, p.name), " " + (p.handle.startsWith("@") ? p.handle : "@" + p.handle) + " · " + p.channel + " · " + clock(p.t)));
+    // A call or an email reads as one (who calls, on which line), with no public counters.
+    if (p.inbox) li.append(el("p", {class: "meta"}, el("strong", {}, p.inbox), " · " + p.channel + " · " + clock(p.t)));
+    else li.append(el("p", {class: "meta"}, el("strong", {}, p.name), " " + (p.handle.startsWith("@") ? p.handle : "@" + p.handle) + " · " + p.channel + " · " + clock(p.t)));
     if (p.subject) li.append(el("p", {class: "subject"}, p.subject));
     li.append(el("p", {class: "text"}, p.text));
-    const counts = el("p", {class: "counts"}, `${p.likes} ${W.likes} · ${p.shares} ${W.shares} · ${p.replies} ${W.replies}`);
+    const counts = el("p", {class: "counts"}, p.counts || "");
     if (p.trending) counts.append(el("span", {class: "badge"}, "▲ " + W.trending));
     if (p.triage) counts.append(el("span", {class: "badge done"}, "✓ " + (DONE[p.triage] || p.triage)));
-    li.append(counts);
+    if (counts.textContent) li.append(counts);
     if (!p.triage && !p.own && !view.ended) {
       const acts = el("div", {class: "actions"});
       acts.append(el("button", {type: "button", "data-key": "flag " + p.id, onclick: () => send({type: "triage", post: p.id, action: "flag"})}, W.flag));
