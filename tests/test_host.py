@@ -27,7 +27,7 @@ from game.host.protocol import Refused
 from game.host.serve import Running
 from game.host.workshop import HostedWorkshop, _counts
 from game.play.alerts import Trending
-from game.results.store import ResultStore
+from game.results.store import ResultStore, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "scenarios" / "nestle-kitkat-2010"
@@ -458,3 +458,45 @@ def test_ctrl_c_while_the_command_runs_ends_it_without_a_traceback() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 130 and "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+
+
+def test_a_results_server_that_goes_away_mid_workshop_stops_no_clock(own_cluster: Any, tmp_path: Path) -> None:
+    """PostgreSQL stopped mid-round: the host's clock and pages go on, the console says results are
+    not being saved, the team's input is kept; back, the round ends and is ranked and stored."""
+    store = open_store(own_cluster.url, tmp_path)
+    assert store.available
+    store.retry_every = 0.0  # try the server again at every write (a real host waits a little)
+    workshop = HostedWorkshop(load_case(CASE), store, "Away", ["Red"], keys_dir=tmp_path)
+    server = Running(create_app(workshop))  # the host's own clock, as in a workshop
+    code = next(iter(workshop.teams))
+    base = server.url.replace("http", "ws")
+    try:
+        with connect(f"{base}/ws/console/{workshop.secret}", open_timeout=5) as console, \
+                connect(f"{base}/ws/team/{code}", open_timeout=5) as sock:
+            view(console), view(sock)
+            console.send(json.dumps({"type": "start", "team": "Red"}))
+            console.send(json.dumps({"type": "speed", "team": "Red", "speed": 200}))
+            until(sock, lambda v: v.get("t", 0) > 0)
+            own_cluster.stop()
+            decision = until(sock, lambda v: v.get("decisions"))["decisions"][0]
+            away = until(console, lambda v: v["store_problem"] and "cannot be reached" in v["store_problem"])
+            assert away["teams"][0]["started"]
+            sock.send(json.dumps({"type": "decide", "decision": decision["id"], "option": decision["options"][0]["id"]}))
+            t_away = until(sock, lambda v: v["inputs_total"] == 1)["t"]
+            assert until(sock, lambda v: v["t"] > t_away + 60)  # the clock goes on while the server is away
+            own_cluster.start()
+            console.send(json.dumps({"type": "end", "team": "Red"}))
+            ended = until(console, lambda v: v["teams"][0]["score"] is not None)["teams"][0]
+        team = workshop.teams[code]
+        assert team.recording is not None
+        deadline = time.monotonic() + 20
+        while store.spool.count() and time.monotonic() < deadline:
+            store.retry()
+            time.sleep(0.2)
+        stored = store.session(team.recording.session_id)
+        assert stored.status == "finished" and stored.score == pytest.approx(ended["score"], abs=0.05)
+        inputs = [r for r in store.log_records(stored.id) if r.get("type") == "input"]
+        assert [r["decision"] for r in inputs if r.get("kind") == "decide"] == [decision["id"]]
+    finally:
+        server.stop()
+        store.close()

@@ -220,3 +220,67 @@ def test_a_team_writes_its_own_answer_with_the_channels_counter(tmp_path: Path, 
         context.close()
         host.server.stop()
         host.store.close()
+
+
+def test_two_devices_of_one_team_in_french_reload_keep_and_save_the_debrief(tmp_path: Path, browser: Any) -> None:
+    """The bullets the first test leaves: two devices on one team (each input shows who made it, on
+    the other device too), the page in the browser's language (French) with its plurals, a call
+    that is private (no counters, no public reply), a reload that comes back to the round, the
+    last minute announced assertively, and the debrief saved as a page that needs nothing else."""
+    host = Host(tmp_path, TINY, teams=("Red",))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="fr-FR",
+                                  accept_downloads=True)
+    try:
+        ana, bo = context.new_page(), context.new_page()
+        errors: list[str] = []
+        for page, player in ((ana, "Ana"), (bo, "Bo")):
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{host.url}/team/{host.codes['Red']}")
+            page.get_by_label("Votre nom").fill(player)
+            page.get_by_role("button", name="Rejoindre").click()
+            playwright.expect(page.locator("#join")).to_be_hidden()
+        team = host.workshop.teams[host.codes["Red"]]
+        run_in_host(host.app, lambda: host.workshop.start(team))
+        host.tick(70)  # the complaint comes at 1:00
+        complaint = bo.locator("#feed-list li", has_text="My son reacted")
+        complaint.get_by_role("button", name="Signaler").click()
+        wait_text(ana, "#input-list", "Bo · My son reacted")  # Bo's input, seen on Ana's device
+        playwright.expect(ana.locator("#feed-list li", has_text="My son reacted")).to_contain_text("Signalé")
+
+        host.tick(130)  # the boss calls with the first decision at 3:00
+        wait_text(ana, "#decision-list", "First public answer")
+        call = ana.locator("#inbox-list li").first
+        playwright.expect(call).to_contain_text("Appel de")
+        assert call.locator(".counts").count() == 0 and call.locator("summary").count() == 0  # private
+        counts = ana.locator("#feed-list .counts").all_inner_texts()
+        assert counts and all(re.match(r"\d+ j'aime · \d+ partages? · \d+ réponses?", c) for c in counts)
+        for c in counts:  # French plural: 0 and 1 take the singular
+            likes, shares, replies = (int(part.split()[0]) for part in c.split(" · "))
+            assert ("partages" in c) == (shares > 1) and ("réponses" in c) == (replies > 1)
+        audit(ana, "team page in French, live round")
+
+        ana.reload()  # the page comes back to its round, the player's name kept
+        wait_text(ana, "#decision-list", "First public answer")
+        playwright.expect(ana.locator("#join")).to_be_hidden()
+        ana.get_by_role("button", name="Apologise and recall the batch").click()
+        wait_text(bo, "#input-list", "Ana · First public answer → recall")
+
+        host.tick(10)  # the follow-up opens; its last minute is announced assertively
+        wait_text(ana, "#decision-list", "Follow-up")
+        left = team.round.real_time_left("follow-up")
+        host.tick(left - 50)
+        wait_text(bo, "#live-assertive", "Moins d'une minute: Follow-up")
+        host.tick(1500)  # to the end
+        wait_text(ana, "#debrief", "Bilan")
+        with ana.expect_download() as download:
+            ana.get_by_role("link", name="Enregistrer le bilan comme page").click()
+        kept = Path(download.value.path()).read_text(encoding="utf-8")
+        stored = host.store.session(team.recording.session_id)
+        assert f"{stored.score:.1f}" in kept.replace(",", ".")
+        # Self-contained: nothing fetched from the host or the internet when it is opened later.
+        assert not re.search(r"""(src|href)=["']?(https?:|/)""", kept) and "<link" not in kept
+        assert not errors, errors
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()

@@ -23,6 +23,7 @@ import contextlib
 import functools
 import io
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -44,8 +45,10 @@ from game.host.workshop import HostedWorkshop, Team
 from game.i18n import LANGUAGES, Translator
 from game.results import workshop as ws
 from game.results.report import round_html, workshop_html
+from game.results.store import StoreError
 
 HERE = Path(__file__).resolve().parent
+LOG = logging.getLogger("crisis_sim.host")
 TICK_SECONDS = 0.25
 """Real seconds between two clock steps of every round (and the pushes that follow)."""
 
@@ -75,6 +78,16 @@ def _page(name: str, lang: str, **values: Any) -> HTMLResponse:
 def _not_found(lang: str) -> HTMLResponse:
     response = _page("unknown.html", lang)
     response.status_code = 404
+    return response
+
+
+def _unavailable(lang: str) -> HTMLResponse:
+    """A page built from the store while the store cannot be read (its server is away)."""
+    tr = Translator(lang)
+    response = _page("unknown.html", lang, heading=tr.gettext("The results cannot be read just now"),
+                     message=tr.gettext("The results store cannot be reached: the rounds go on and are kept on "
+                                        "the host. Try again in a minute."))
+    response.status_code = 503
     return response
 
 
@@ -174,7 +187,10 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
             return _not_found(lang)
         if team.recording is None or team.round is None or not team.round.ended:
             return _page("unknown.html", lang, message=Translator(lang).gettext("The debrief is ready once the round is over."))
-        html = round_html(workshop.store, workshop.store.session(team.recording.session_id), lang)
+        try:
+            html = round_html(workshop.store, workshop.store.session(team.recording.session_id), lang)
+        except StoreError:
+            return _unavailable(lang)
         return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="debrief-{team.code[:6]}.html"'})
 
     async def console_page(request: Request) -> Response:
@@ -190,7 +206,10 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         lang = _lang(request, workshop)
         if not workshop.is_facilitator(request.path_params["secret"]):
             return _not_found(lang)
-        return HTMLResponse(workshop_html(workshop.store, ws.get(workshop.store, workshop.workshop.id), lang=lang))
+        try:
+            return HTMLResponse(workshop_html(workshop.store, ws.get(workshop.store, workshop.workshop.id), lang=lang))
+        except StoreError:
+            return _unavailable(lang)
 
     async def team_socket(socket: WebSocket) -> None:
         team = workshop.team(socket.path_params["code"])
@@ -223,9 +242,13 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         while True:
             await asyncio.sleep(TICK_SECONDS)
             now = time.monotonic()
-            workshop.tick(now - last)
+            try:
+                workshop.tick(now - last)
+                await hub.push()
+            except Exception:
+                # One broken view or store call must not stop every team's clock: say it, go on.
+                LOG.exception("the host's clock step failed; the rounds go on")
             last = now
-            await hub.push()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

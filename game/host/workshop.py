@@ -127,6 +127,7 @@ class HostedWorkshop:
             self.teams[code] = Team(team_name, code)
         self._save_keys()
         self.listeners: list[Callable[[Team | None], None]] = []
+        self._ranking: list[dict[str, Any]] = []
         self.resumable = self._stopped_rounds()
         if resume:
             for team in self.teams.values():
@@ -477,12 +478,15 @@ class HostedWorkshop:
                     "inputs": team.inputs[-10:][::-1],
                 })
             rows.append(row)
-        ranking = [{"rank": s.rank, "team": s.team, "score": s.score, "ending": s.ending}
-                   for s in ws.ranking(self.store, ws.get(self.store, self.workshop.id))]
-        return {"workshop": self.workshop.name, "case": self.case.title,
+        try:
+            self._ranking = [{"rank": s.rank, "team": s.team, "score": s.score, "ending": s.ending}
+                             for s in ws.ranking(self.store, ws.get(self.store, self.workshop.id))]
+        except StoreError:
+            pass  # the server is away: the rounds play on into the spool, the last ranking stays shown
+        return {"workshop": self.workshop.name, "case": self.case.title, "store_problem": self.store.problem,
                 "metric_names": {k: tr.metric(k, self.case.metric_names) for k in self.case.metrics},
                 "strategies": {s.value: strategy_name(s, lang) for s in Strategy},
-                "teams": rows, "ranking": ranking}
+                "teams": rows, "ranking": self._ranking}
 
     def stop(self) -> None:
         """The host is closing: rounds not finished are kept as interrupted, to resume."""

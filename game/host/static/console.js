@@ -65,6 +65,8 @@
 
   function draw(v) {
     names = v.metric_names; strategies = v.strategies;
+    $("store").hidden = !v.store_problem;
+    $("store").textContent = v.store_problem || "";
     fill($("teams"), v.teams.map(teamCard));
     $("ranking").replaceChildren(...v.ranking.map((r) => el("li", {}, (r.rank ? "#" + r.rank + " " : "") + r.team + " · " + (r.score === null ? W.unranked : r.score.toFixed(1)))));
   }
