@@ -206,7 +206,7 @@ def test_a_team_writes_its_own_answer_with_the_channels_counter(tmp_path: Path, 
         area.fill("We have tested it")
         host.tick(1)  # a push while typing keeps the text and the counter
         playwright.expect(area).to_have_value("We have tested it")
-        playwright.expect(page.locator(".counter")).to_contain_text("17")
+        playwright.expect(page.locator("#decision-list .counter")).to_contain_text("17")
         area.press("End")
         area.type(": the locks can be opened, and we are sorry.")
         audit(page, "team page, a written answer")

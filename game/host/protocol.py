@@ -25,6 +25,7 @@ TEAM_MESSAGES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "triage": {"post": str, "action": str},
     "answer": {"post": str, "reply": str},
     "write": {"decision": str, "text": str},
+    "reply": {"post": str, "text": str},
     "hello": {"name": str, "lang": str},
 }
 CONSOLE_MESSAGES: dict[str, dict[str, type | tuple[type, ...]]] = {

@@ -287,6 +287,17 @@ class HostedWorkshop:
                     raise Refused("an empty answer")
                 rnd.write(decision.id, text, by=player)
                 what = decision.title
+            elif kind == "reply":
+                post = session.posts.get(message["post"])
+                if post is None:
+                    raise Refused(f"unknown post {message['post'][:40]!r}")
+                text = message["text"].strip()
+                if not text:
+                    raise Refused("an empty reply")
+                if not answers(session, post):  # as for prepared replies: a private message takes only its own
+                    raise Refused("this post takes no reply here")
+                rnd.reply(post.id, text, by=player)
+                what = post.text[:80]
             elif kind in ("triage", "answer"):
                 post = session.posts.get(message["post"])
                 if post is None:
@@ -399,13 +410,17 @@ class HostedWorkshop:
         channels = {c.id: c.name for c in session.case.channels}
         trending = rnd.trending
         tr = translator(lang)
+        writes = session.case.responses  # answerable posts: choose a reply, write one, or both
         posts = []
         for post in session.feed[-FEED_SHOWN:][::-1]:
+            offered = answers(session, post)
             entry = {"id": post.id, "t": post.t, "channel": channels.get(post.channel, post.channel), "inbox": None,
                      "own": post.author == ORGANISATION, "name": post.name, "handle": post.handle,
                      "text": post.text, "subject": post.subject, "trending": post.id in trending,
                      "triage": session.state.triage.get(post.id, (None,))[0],
-                     "answers": [{"id": o.id, "label": o.label} for o in answers(session, post)]}
+                     "answers": [] if writes is Responses.write else [{"id": o.id, "label": o.label} for o in offered],
+                     "write": writes is not Responses.choose and bool(offered),
+                     "limit": session.channels[post.channel].limit}
             kind = inbox.get(post.channel)
             if kind is None:
                 entry["counts"] = _counts(lang, *session.engagement(post))
@@ -438,7 +453,7 @@ class HostedWorkshop:
     def debrief(self, team: Team, tr: Translator) -> dict[str, Any]:
         """The team's debrief in ``tr``'s language, from the engine's result (the numbers the store keeps)."""
         d = Debrief.from_result(self.result(team), self.case)
-        by = {i["what"]: i["by"] for i in team.inputs if i["kind"] in ("decide", "write")}
+        by = {i["what"]: i["by"] for i in team.inputs if i["kind"] in ("decide", "write", "reply")}
         return {
             "score": d.score, "ending": {**d.ending, "kind": words.ending_kind(d, tr)}, "crisis": words.crisis(d, tr),
             "parts": [{"name": words.part_name(p.name, tr), "points": p.points, "max": p.max,
@@ -446,6 +461,10 @@ class HostedWorkshop:
             "decisions": [{"title": x.title, "label": x.label, "by": by.get(x.title, ""), "why": words.decision_why(x, tr), "feedback": x.feedback,
                            "better": {"label": x.better.label, "why": words.better_why(x, tr)} if x.better else None}
                           for x in d.decisions],
+            "replies": [{"name": r.name, "post": r.post_text, "text": r.written.text, "by": by.get(r.post_text[:80], ""),
+                         "marked": [[m.start, m.end, words.mark_meaning(m, r.written, tr)] for m in r.written.marks],
+                         "missing": [p.label for p in r.written.missing], "crossed": [p.label for p in r.written.crossed],
+                         "why": words.reply_why(r, tr), "best": r.written.best_post} for r in d.replies],
             "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr),
             "questions": [q.text for q in d.questions], "samples": team.samples,
         }

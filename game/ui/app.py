@@ -41,6 +41,7 @@ SCREENS: dict[str, str] = {
     "live": "game.ui.live:LiveScene",
     "debrief": "game.ui.debrief:DebriefScene",
     "note": "game.ui.notes:NoteScene",
+    "reply": "game.ui.reply:ReplyScene",
     "reflect": "game.ui.notes:ReflectScene",
     "help": "game.ui.help:HelpScene",
     "history": "game.ui.history:HistoryScene",

@@ -214,6 +214,16 @@ class DebriefScene(PageScene):
                 if better_why:
                     para(better_why, "small", th.TEXT, indent=t.px(48))
 
+        # Posts answered in writing (issue 11, small addition by the assess helper): as decisions' texts.
+        if d.replies:
+            heading(self._("Your written replies"))
+        for reply in d.replies:
+            crossed = bool(reply.written.crossed)
+            heading(f"{'⚠' if crossed else '↩'}  " + self._("{heading}: {text}", heading=reply.name, text=reply.post_text),
+                    "bold", th.VERMILLION if crossed else th.TEXT, gap=10)
+            self._written(para, reply.written)
+            para(words.reply_why(reply, tr), "small", th.MUTED, indent=t.px(28))
+
         # Signals: caught, missed and false alarms, each post by its author and words.
         heading(self._("Signals"))
         signals = d.signals

@@ -71,6 +71,9 @@ def fit_widths(widths: list[int], total: int) -> list[int]:
     return widths
 
 
+WRITE_REPLY = "\x00write"  # the reply picker's "Write your own reply" (no reply id can be this)
+
+
 @dataclass
 class Picker:
     """A small modal list inside the live screen: replies to a post, injects to fire, or a yes/no."""
@@ -458,8 +461,14 @@ class LiveScene(Scene):
             if not replies:
                 self.note("⚠", self._("There is no prepared answer for this post."), th.GREY)
                 return
-            self.picker = Picker("reply", self._("Answer {name}", name=post.name),
-                                 [(r.id, r.label, f"« {r.post} »" if r.post else "") for r in replies], post)
+            writes = self.case.responses
+            if writes is Responses.write:  # the case takes written replies only (game/ui/reply.py)
+                self.app.push(self.app.new_scene("reply", self, post))
+                return
+            items = [(r.id, r.label, f"« {r.post} »" if r.post else "") for r in replies]
+            if writes is Responses.both:
+                items.append((WRITE_REPLY, "✎ " + self._("Write your own reply"), ""))
+            self.picker = Picker("reply", self._("Answer {name}", name=post.name), items, post)
             return
         try:
             self.take(self.session.triage(post.id, action, reply))  # type: ignore[arg-type]
@@ -624,7 +633,9 @@ class LiveScene(Scene):
             return
         self.picker = None
         item = picker.items[index][0]
-        if picker.kind == "reply" and picker.post is not None:
+        if picker.kind == "reply" and picker.post is not None and item == WRITE_REPLY:
+            self.app.push(self.app.new_scene("reply", self, picker.post))
+        elif picker.kind == "reply" and picker.post is not None:
             self.triage(picker.post, "answer", item)
         elif picker.kind == "inject":
             self.fire(item)

@@ -28,9 +28,12 @@
       acts.append(el("button", {type: "button", "data-key": "flag " + p.id, onclick: () => send({type: "triage", post: p.id, action: "flag"})}, W.flag));
       acts.append(el("button", {type: "button", "data-key": "dismiss " + p.id, onclick: () => send({type: "triage", post: p.id, action: "dismiss"})}, W.dismiss));
       // The prepared replies fold away: a feed of posts each with six buttons is hard to read.
-      if (p.answers.length) {
+      if (p.answers.length || p.write) {
         const replies = el("details", {"data-key": "replies " + p.id}, el("summary", {}, W.answer + "…"));
         for (const a of p.answers) replies.append(el("button", {type: "button", "data-key": "answer " + p.id + " " + a.id, onclick: () => send({type: "answer", post: p.id, reply: a.id})}, a.label));
+        // A written reply (the case's responses: write or both), published under the post.
+        if (p.write) replies.append(writing("reply-" + p.id, (p.answers.length ? W.or_reply : W.reply) + " (" + p.channel + ")", p.limit,
+          (text) => ({type: "reply", post: p.id, text})));
         acts.append(replies);
       }
       li.append(acts);
@@ -38,22 +41,35 @@
     return li;
   }
 
-  // A written answer: the channel's character counter, its limit hard (maxlength) as on the network.
-  function writing(d) {
-    const id = "answer-" + d.id, limit = d.limit || 2000;
-    const area = el("textarea", {id, rows: "4", maxlength: String(limit), "data-key": "text " + d.id, "aria-describedby": id + "-count"});
+  // A written answer (to a decision, or a reply to a post): the channel's character counter, its
+  // limit hard (maxlength) as on the network. message(text) is what is sent.
+  function writing(id, label, max, message) {
+    const limit = max || 2000;
+    const area = el("textarea", {id, rows: "4", maxlength: String(limit), "data-key": "text " + id, "aria-describedby": id + "-count"});
     const count = el("p", {id: id + "-count", class: "counter"});
     const counted = () => {
       const n = area.value.length;
-      count.textContent = d.limit ? n + " / " + d.limit + " " + W.characters : n + " " + W.characters;
-      count.classList.toggle("urgent", Boolean(d.limit) && n >= d.limit * 0.9);
+      count.textContent = max ? n + " / " + max + " " + W.characters : n + " " + W.characters;
+      count.classList.toggle("urgent", Boolean(max) && n >= max * 0.9);
     };
     area.addEventListener("input", counted);
     counted();
-    const publish = (e) => { e.preventDefault(); if (area.value.trim()) send({type: "write", decision: d.id, text: area.value}); };
-    return el("form", {class: "write", onsubmit: publish},
-      el("label", {for: id}, (d.responses === "both" ? W.or_write : W.write) + " (" + d.channel + ")"), area, count,
-      el("button", {type: "submit", "data-key": "publish " + d.id}, W.publish));
+    const publish = (e) => { e.preventDefault(); if (area.value.trim()) send(message(area.value)); };
+    return el("form", {class: "write", onsubmit: publish}, el("label", {for: id}, label), area, count,
+      el("button", {type: "submit", "data-key": "publish " + id}, W.publish));
+  }
+
+  // A written text in the debrief, the phrases the assessment read marked, each titled with what it means.
+  function marked(text, marks) {
+    const out = el("p", {class: "written"});
+    let at = 0;
+    for (const [start, end, meaning] of [...marks].sort((a, b) => a[0] - b[0])) {
+      if (start < at) continue;  // overlapping phrases: marked once
+      out.append(text.slice(at, start), el("mark", {title: meaning}, text.slice(start, end)));
+      at = end;
+    }
+    out.append(text.slice(at));
+    return out;
   }
 
   function draw(v) {
@@ -72,7 +88,8 @@
       box.append(el("p", {class: "countdown" + (urgent ? " urgent" : "")}, (urgent ? W.hurry + " " : "") + clock(Math.max(0, Math.round(d.left))) + " " + W.left));
       box.append(el("p", {class: "silence"}, W.silence + " " + d.silence));
       for (const o of d.options) box.append(el("button", {type: "button", class: "option", "data-key": "decide " + d.id + " " + o.id, onclick: () => send({type: "decide", decision: d.id, option: o.id})}, o.label));
-      if (d.responses !== "choose") box.append(writing(d));
+      if (d.responses !== "choose") box.append(writing("answer-" + d.id, (d.responses === "both" ? W.or_write : W.write) + " (" + d.channel + ")",
+        d.limit, (text) => ({type: "write", decision: d.id, text})));
       decisions.push(box);
     }
     if (!v.decisions.length) decisions.push(el("p", {class: "muted"}, W.none));
@@ -105,6 +122,16 @@
       if (x.why) li.append(el("p", {}, x.why));
       if (x.feedback) li.append(el("p", {}, x.feedback));
       if (x.better) li.append(el("p", {class: "better"}, W.better + " " + x.better.label + (x.better.why ? " — " + x.better.why : "")));
+      return li;
+    }));
+    $("written-replies-h").hidden = $("written-replies").hidden = !d.replies.length;
+    $("written-replies").replaceChildren(...d.replies.map((r) => {
+      const li = el("li", {}, el("strong", {}, r.name), " — " + r.post + (r.by ? " (" + W.by + " " + r.by + ")" : ""));
+      li.append(marked(r.text, r.marked));
+      if (r.missing.length) li.append(el("p", {}, W.missing + " " + r.missing.join("; ")));
+      if (r.crossed.length) li.append(el("p", {class: "better"}, W.crossed + " " + r.crossed.join("; ")));
+      li.append(el("p", {}, r.why));
+      if (r.best) li.append(el("p", {class: "muted"}, W.best + " " + r.best));
       return li;
     }));
     $("signals").textContent = d.signals;
