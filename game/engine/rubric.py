@@ -368,6 +368,10 @@ def response_time_fit(delay: int | None, target: int, lang: str = "en") -> Fit:
     """Full marks within the target; nothing at three times the target or never."""
     if delay is None:
         return _fit(0.0, lang, N_("The organisation never answered in public."))
+    if delay < 0:
+        # The team spoke before the crisis reached it (a welcome post, a statement ahead of the
+        # story): not late, and no "-2 min after" either.
+        return _fit(1.0, lang, N_("First public answer before the first signal: the team spoke first."))
     minutes = delay // 60
     if delay <= target:
         return _fit(1.0, lang, N_("First public answer {minutes} min after the first signal: fast enough."),

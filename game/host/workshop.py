@@ -57,7 +57,7 @@ INPUTS_SHOWN = 30
 NOISE = dict(zip(NOISE_LEVELS, (NOISE_STORM, NOISE_CALM, NOISE_NORMAL), strict=True))
 """The console's noise levels as the engine's noise factors."""
 
-PLAYER_INPUTS = frozenset({"decide", "write", "triage"})
+PLAYER_INPUTS = frozenset({"decide", "write", "triage", "reply"})
 """The kinds of the log's input lines a team makes (the others are the facilitator's)."""
 
 

@@ -44,6 +44,7 @@ SCREENS: dict[str, str] = {
     "reply": "game.ui.reply:ReplyScene",
     "reflect": "game.ui.notes:ReflectScene",
     "help": "game.ui.help:HelpScene",
+    "decision": "game.ui.decision:DecisionFocus",
     "history": "game.ui.history:HistoryScene",
     "workshop": "game.ui.workshop:WorkshopScene",
     "new-workshop": "game.ui.workshop:NewWorkshopScene",

@@ -10,6 +10,7 @@ import pygame
 from game.engine.model import Decision, Effects, Responses
 from game.engine.scoring import timeout_label
 from game.ui import theme as th
+from game.ui.scene import Scene
 from game.ui.text import Sheet
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
@@ -48,14 +49,20 @@ def answer_channel(scene: LiveScene, decision: Decision) -> tuple[str, int | Non
     return (found.name, found.limit) if found else ("", None)
 
 
+NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}  # 1-9 choose an option
+
 ANSWER_LINES = 6  # lines of a written answer shown while it is typed (the last ones)
 
 
 class DecisionPanel:
     """Draws the open decision the team is looking at; the countdown is drawn live over it."""
 
-    def __init__(self, scene: LiveScene) -> None:
+    def __init__(self, scene: LiveScene, whole: bool = False) -> None:
         self.scene = scene
+        # ``whole``: the panel of the decision shown large over the live screen (DecisionFocus),
+        # which needs no "D: the whole decision" hint.
+        self.whole = whole
+        self.hint: pygame.Rect | None = None  # "▼ D: the whole decision", on the window, when shown
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.sheet: Sheet | None = None
         self.key: tuple | None = None
@@ -91,11 +98,27 @@ class DecisionPanel:
     def set_rect(self, rect: pygame.Rect) -> None:
         self.rect = rect
         self._refresh(rect.w)
-        self.scroll = max(0, min(self.scroll, self.max_scroll))
+        self.scroll_to(self.scroll)
 
     @property
     def max_scroll(self) -> int:
-        return max(0, (self.sheet.size[1] if self.sheet else 0) - (self.rect.h - self.footer_height()))
+        over = (self.sheet.size[1] if self.sheet else 0) - (self.rect.h - self.footer_height())
+        # Scrolled at all, the band pins the title and the countdown: the scroll goes at least
+        # as far as the sheet's own countdown, so nothing shows twice and no gap opens under it.
+        return max(over, self.pinned_from()) if over > 0 else 0
+
+    def pinned_from(self) -> int:
+        """The least scroll that is not 0: where the sheet's countdown ends under the pinned band."""
+        t = self.scene.theme
+        return max(1, self.countdown_y + t.line("head") + t.px(18) - self.band_height())
+
+    def scroll_to(self, value: int) -> None:
+        """Scroll to ``value`` within the sheet; between the top and the pinned band's first
+        position it goes to one of the two, the way the scroll was moving."""
+        value = max(0, min(value, self.max_scroll))
+        if 0 < value < self.pinned_from():
+            value = self.pinned_from() if value > self.scroll else 0
+        self.scroll = value
 
     def _draw(self, decision: Decision | None, width: int, count: int) -> Sheet:
         scene = self.scene
@@ -118,7 +141,7 @@ class DecisionPanel:
             f"{author.name}{' (' + author.role + ')' if author and author.role else ''}" if author else "",
             f"{scene.channel_icon(channel.id)} {channel.name}" if channel else "",
         ] if x)
-        label_w = inner - t.px(40)
+        label_w = inner - t.px(56)  # the number's box at the left, the ✓ of the chosen one at the right
         published = {}  # the chosen option shows the words it will publish, and where
         if chosen is not None:
             option = decision.options[chosen]
@@ -212,6 +235,14 @@ class DecisionPanel:
         confirm = Button("confirm", label, enter, pygame.Rect(width - pad - bw, y, bw, button_h), th.GREEN,
                          enabled=ready)
         draw_button(p, footer, confirm, "body")
+        if self.whole:
+            # Shown large, the panel says its keys beside its buttons (it covers the key bar).
+            left = pad + (ww + t.px(12) if ww and not own_row else 0)
+            room = confirm.rect.x - t.px(12) - left
+            keys = whole_keys(scene, decision)
+            lines = min(2, len(p.cache.wrap(t, keys, "small", room)))
+            p.paragraph(footer, keys, (left, y + (button_h - lines * t.line("small")) // 2), room, "small", th.MUTED,
+                        max_lines=2)
         self.footer_buttons.append(confirm)
         self.confirm, self.footer = confirm, footer
         return sheet
@@ -276,14 +307,21 @@ class DecisionPanel:
         fill = int(bar_w * scene.session.time_left(decision.id) / max(1, decision.time_limit))
         return (*key, math.ceil(scene.real_time_left(decision.id)), round(scene.running_speed, 1), fill)
 
+    def band_height(self) -> int:
+        """The band pinned at the top while the panel is scrolled: the title, the countdown, its bar."""
+        t = self.scene.theme
+        return t.px(10) + t.line("bold") + t.line("head") + t.px(14)
+
     def draw(self, surface: pygame.Surface) -> None:
         scene = self.scene
         t, p = scene.theme, scene.painter
+        self.hint = None
         if self.sheet is None:
             return
         footer_h = self.footer_height()
         view = pygame.Rect(self.rect.x, self.rect.y, self.rect.w, self.rect.h - footer_h)
         surface.set_clip(view)
+        surface.fill(th.PANEL, view)  # scrolled to its end, the sheet may not fill the view
         area = pygame.Rect(0, self.scroll, self.rect.w, view.h)
         p.sheet(surface, self.sheet, self.rect.topleft, area)
         decision = scene.shown_decision()
@@ -293,13 +331,16 @@ class DecisionPanel:
             left = scene.real_time_left(decision.id)
             pad = t.px(10)
             y = self.rect.y + self.countdown_y - self.scroll
-            if y < self.rect.y + pad:
-                # Scrolled down to the options: the countdown stays pinned at the top.
-                y = self.rect.y + pad
-                band = pygame.Rect(self.rect.x, self.rect.y, self.rect.w, pad + t.line("head") + t.px(14))
+            if self.scroll > 0:
+                # Scrolled down to the options: the decision's title (whole or with an ellipsis,
+                # never cut in half) and its countdown stay pinned at the top.
+                band = pygame.Rect(self.rect.x, self.rect.y, self.rect.w, self.band_height())
                 pygame.draw.rect(surface, th.PANEL, band)
                 pygame.draw.line(surface, th.ORANGE, band.bottomleft, band.bottomright, max(1, t.px(1)))
-                p.text(surface, "▲", (self.rect.right - t.px(8), y), "small", th.YELLOW, anchor="topright")
+                p.text(surface, "▲", (self.rect.right - t.px(8), band.y + pad), "small", th.YELLOW, anchor="topright")
+                p.text(surface, decision.title, (self.rect.x + pad, band.y + pad), "bold", th.TEXT,
+                       width=self.rect.w - 2 * pad - t.px(20))
+                y = band.y + pad + t.line("bold")
             urgent = left <= 60
             colour = th.VERMILLION if urgent else th.YELLOW
             text = ("⚠ " if urgent else "◷ ") + scene._("{time} left to decide", time=scene.tr.duration(math.ceil(left)))
@@ -313,10 +354,23 @@ class DecisionPanel:
             fill = bar.copy()
             fill.w = int(bar.w * scene.session.time_left(decision.id) / max(1, decision.time_limit))
             pygame.draw.rect(surface, colour, fill, border_radius=t.px(3))
-        if self.max_scroll:
-            more = "▼" if self.scroll < self.max_scroll else "▲"
-            p.text(surface, more, (view.right - t.px(6), view.bottom - t.px(4)), "small", th.YELLOW,
-                   anchor="bottomright")
+        if self.max_scroll and decision is not None:
+            # The options do not all fit (projector type, a long decision). In the column, D
+            # shows the whole decision large, and the mark says so (a click does it too); shown
+            # large, the mark says there is more below.
+            at_end = self.scroll >= self.max_scroll
+            more = "▲" if at_end else "▼"
+            if self.whole:
+                words = more if at_end else f"{more} " + scene._("more below: ↓ or the wheel")
+            else:
+                words = f"{more} " + scene._("D: the whole decision")
+            size = t.font("small").size(words)
+            hint = pygame.Rect(0, 0, size[0] + t.px(12), size[1] + t.px(4))
+            hint.bottomright = (view.right - t.px(2), view.bottom - t.px(2))
+            pygame.draw.rect(surface, th.PANEL, hint, border_radius=t.px(4))
+            pygame.draw.rect(surface, th.YELLOW, hint, width=1, border_radius=t.px(4))
+            p.text(surface, words, hint.center, "small", th.YELLOW, anchor="center")
+            self.hint = None if self.whole else hint
         surface.set_clip(self.rect)
         if self.footer is not None:
             p.sheet(surface, self.footer, view.bottomleft)
@@ -334,20 +388,25 @@ class DecisionPanel:
         top = min(r.top for r in rects)
         bottom = max(r.bottom for r in rects) + self.scene.theme.px(8)
         view_h = self.rect.h - self.footer_height()
-        if bottom - self.scroll > view_h:
-            self.scroll = bottom - view_h
-        if top < self.scroll:
-            self.scroll = top
-        if 0 < self.scroll < self.countdown_y:
-            # Never a title cut in half: all of the top if the option fits with it, else none of
-            # it (the countdown then stays pinned at the top).
-            self.scroll = 0 if bottom <= view_h else self.countdown_y
+        if bottom <= view_h:
+            self.scroll = 0  # the option fits with the top of the panel: show it all from the title
+        else:
+            # Scrolled, the title and the countdown are pinned over the top of the view: the
+            # option goes under them, its top first when it is taller than what is left.
+            band = self.band_height()
+            if bottom - self.scroll > view_h:
+                self.scroll = bottom - view_h
+            if top - self.scroll < band:
+                self.scroll = top - band
+            self.scroll = max(self.scroll, self.pinned_from())
         self.scroll = max(0, min(self.scroll, self.max_scroll))
 
     def at(self, pos: tuple[int, int]) -> str | None:
         """The action under ``pos`` (an option or the confirm button)."""
         if not self.rect.collidepoint(pos):
             return None
+        if self.hint is not None and self.hint.collidepoint(pos):
+            return "focus"
         footer_y = self.rect.bottom - self.footer_height()
         if pos[1] >= footer_y:
             local = (pos[0] - self.rect.x, pos[1] - footer_y)
@@ -367,3 +426,116 @@ class DecisionPanel:
             if button.action == action:
                 return (self.rect.x + button.rect.centerx, self.rect.y + button.rect.centery - self.scroll)
         return None
+
+
+def whole_keys(scene: LiveScene, decision: Decision) -> str:
+    """The keys of the decision shown large (DecisionFocus), said beside its buttons."""
+    enter, esc = key_name(scene.tr, "Enter"), key_name(scene.tr, "Esc")
+    if takes_writing(decision):
+        return scene._("1-9 choose · {enter} confirm · W write · V next decision · D or {esc} back to the feed",
+                       enter=enter, esc=esc)
+    return scene._("1-9 choose · {enter} confirm · V next decision · D or {esc} back to the feed", enter=enter, esc=esc)
+
+
+# Keys the live screen still takes while the whole decision is shown: deciding, writing, the
+# next decision, and the facilitator's keys. The others (triage, Tab, filters) would act on a
+# feed the overlay hides, so the overlay keeps them.
+PASSED_KEYS = frozenset({
+    pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_w, pygame.K_v, pygame.K_SPACE, pygame.K_p, pygame.K_PLUS,
+    pygame.K_EQUALS, pygame.K_KP_PLUS, pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_n, pygame.K_i, pygame.K_e,
+    pygame.K_m, pygame.K_F1, pygame.K_F2, pygame.K_F11,
+})
+
+
+class DecisionFocus(Scene):
+    """D on the live screen: the open decision large, over the feed, for a room to read.
+
+    In projector type the middle column holds one option of a long decision at a time; a
+    trainer at a projector wants the whole decision on the wall while the team talks it over:
+    title, who asks, the countdown, the prompt and every option, then what silence costs and
+    Confirm. The round keeps running underneath (the clock and its buttons stay in view); the
+    keys and clicks are the panel's own (1-9, Enter, W, V), and D or Esc goes back to the feed.
+    It closes by itself when no decision is open any more.
+    """
+
+    name = "decision"
+    overlay = True
+
+    def __init__(self, app, live: LiveScene) -> None:
+        super().__init__(app)
+        self.live = live
+        self.panel = DecisionPanel(live, whole=True)
+
+    def layout(self, size: tuple[int, int]) -> None:
+        t, live = self.theme, self.live
+        w, h = size
+        top = live.regions["top"].bottom + t.px(8)
+        bottom = h - t.px(8)  # over the key bar too: the panel says its own keys
+        width = min(w - 2 * t.px(12), t.px(1000))
+        height = max(t.px(40), min(self.panel.wanted_height(width), bottom - top))
+        self.panel.set_rect(pygame.Rect((w - width) // 2, top, width, height))
+
+    def update(self, dt: float) -> None:
+        if self.live.ended or self.live.shown_decision() is None:
+            if self.app.top is self:
+                self.app.pop()
+            return
+        self.layout(self.app.size)
+
+    def close(self) -> None:
+        if self.app.top is self:
+            self.app.pop()
+
+    def _scroll(self, step: int) -> None:
+        self.panel.scroll_to(self.panel.scroll + step)
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        live = self.live
+        if live.picker is not None or (live.writing and event.type in (pygame.KEYDOWN, pygame.TEXTINPUT)):
+            return False  # the end/inject lists and a written answer take their keys on the live screen
+        line = self.theme.line("body") * 3
+        if event.type == pygame.KEYDOWN:
+            key = event.key
+            if key in (pygame.K_d, pygame.K_ESCAPE):
+                self.close()
+            elif key in NUMBER_KEYS:
+                live.choose(NUMBER_KEYS[key] - 1)
+                self.panel.reveal(f"choose:{NUMBER_KEYS[key] - 1}")
+            elif key in (pygame.K_DOWN, pygame.K_UP, pygame.K_j, pygame.K_k):
+                self._scroll(line if key in (pygame.K_DOWN, pygame.K_j) else -line)
+            elif key in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
+                page = self.panel.rect.h - self.panel.footer_height() - line
+                self._scroll(page if key == pygame.K_PAGEDOWN else -page)
+            else:
+                return key not in PASSED_KEYS
+            return True
+        if event.type == pygame.MOUSEWHEEL:
+            self._scroll(-event.y * self.theme.px(60))
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            if live.regions["top"].collidepoint(event.pos):
+                return False  # pause, speed, sound and help stay at hand
+            action = self.panel.at(event.pos)
+            if action is None:
+                self.close()  # a click beside the decision goes back to the feed
+            else:
+                live.press(action)
+                if action.startswith("choose:"):
+                    self.panel.reveal(action)
+            return True
+        return False
+
+    def button_centre(self, action: str) -> tuple[int, int] | None:
+        """Where a button of the shown decision is (tests click on it)."""
+        return self.panel.centre(action)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.live.shown_decision() is None:
+            return
+        live = self.live
+        w, h = surface.get_size()
+        below = pygame.Rect(0, live.regions["top"].bottom, w, h - live.regions["top"].bottom)
+        shade = pygame.Surface(below.size, pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 200))
+        surface.blit(shade, below.topleft)
+        self.panel.draw(surface)

@@ -27,6 +27,8 @@ PLAYER_KEYS = (
     ("A", N_("answer (pick a reply)")),
     ("1 … 9", N_("choose an option of the decision")),
     ("Enter", N_("confirm the chosen option")),
+    ("W", N_("write your own answer (Enter publishes, Esc back)")),
+    ("D", N_("the whole decision, large, for the room")),
     ("V", N_("next open decision")),
     ("Shift+↑ ↓", N_("scroll a long decision")),
 )

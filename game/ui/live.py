@@ -40,7 +40,7 @@ from game.play.round import Round
 from game.ui import theme as th
 from game.ui.briefing import KIND_ICONS, channel_colour
 from game.ui.dashboard import NOTE_FRESH, Dashboard, Note, draw_notes, metric_name
-from game.ui.decision import SOFT_LIMIT, DecisionPanel, answer_channel, takes_writing
+from game.ui.decision import NUMBER_KEYS, SOFT_LIMIT, DecisionPanel, answer_channel, takes_writing
 from game.ui.feed import FeedView
 from game.ui.rounds import record_round, remember_speed
 from game.ui.scene import KeptPart, Scene, fill_except
@@ -54,7 +54,6 @@ NOTE_LENGTH = 90
 POSTS_PER_FRAME = 40
 SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
-NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
 
 
@@ -559,6 +558,11 @@ class LiveScene(Scene):
         self.note("✔", self._("{heading}: {text}", heading=decision.title, text=option.label), th.GREEN)
         self.app.sound.play("tick")
 
+    def show_whole_decision(self) -> None:
+        """D: the open decision large over the feed, every option readable (game/ui/decision.py)."""
+        if self.shown_decision() is not None and not self.ended:
+            self.app.push(self.app.new_scene("decision", self))
+
     def next_decision(self) -> None:
         open_now = [d.id for d in self.session.open_decisions]
         if len(open_now) > 1:
@@ -696,7 +700,7 @@ class LiveScene(Scene):
             self.choose(NUMBER_KEYS[key] - 1)
         elif shift and key in (pygame.K_DOWN, pygame.K_UP):
             step = line if key == pygame.K_DOWN else -line
-            self.panel.scroll = max(0, min(self.panel.max_scroll, self.panel.scroll + step))
+            self.panel.scroll_to(self.panel.scroll + step)
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self.confirm()
         elif key in (pygame.K_DOWN, pygame.K_j):
@@ -726,6 +730,8 @@ class LiveScene(Scene):
             self.next_decision()
         elif key == pygame.K_w:
             self.start_writing()
+        elif key == pygame.K_d:
+            self.show_whole_decision()
         elif key in (pygame.K_SPACE, pygame.K_p):
             self.toggle_pause()
         elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
@@ -782,6 +788,8 @@ class LiveScene(Scene):
             self.confirm()
         elif action == "write":
             self.start_writing()
+        elif action == "focus":
+            self.show_whole_decision()
         elif action == "pause":
             self.toggle_pause()
         elif action == "slower":
@@ -797,7 +805,7 @@ class LiveScene(Scene):
         pos = self.app.mouse
         step = -y * self.theme.px(60)
         if self.panel.rect.collidepoint(pos):
-            self.panel.scroll = max(0, min(self.panel.max_scroll, self.panel.scroll + step))
+            self.panel.scroll_to(self.panel.scroll + step)
         elif self.inbox.rect.collidepoint(pos):
             self.inbox.scroll_by(step)
         else:
