@@ -13,7 +13,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Iterable
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from game.engine.model import Case, Channel, Decision, Responses
 from game.engine.scoring import Result, score, timeout_label
@@ -69,7 +69,7 @@ class StdinCommands:
         self.closed = False
         self.buffer = ""
         self.interactive = _isatty(stream) and _isatty(out)
-        self._saved: list | None = None  # the terminal's settings while we read keys ourselves
+        self._saved: list[Any] | None = None  # the terminal's settings while we read keys ourselves
         self._pending = ""
         self.limit: int | None = None  # the channel's limit while a written answer can be typed
         self.writing = False  # a written answer can be typed now ("w TEXT"): the prompt counts its characters

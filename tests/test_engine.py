@@ -502,3 +502,18 @@ def test_a_bot_woken_by_the_event_clock_plays_the_round_it_plays_stepped_tick_by
             player.act(session, events)
             events = session.step()
         assert woken.getvalue() == stepped.getvalue()
+
+
+def test_the_engine_benchmark_takes_its_arguments_like_a_command(tmp_path) -> None:
+    """`bench_engine.py --help` lists its options; a wrong case is one line, not a traceback."""
+    import subprocess
+    import sys
+
+    bench = ROOT / "bench" / "bench_engine.py"
+    shown = subprocess.run([sys.executable, str(bench), "--help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "--callgrind" in shown.stdout and "--play" in shown.stdout
+    wrong = subprocess.run([sys.executable, str(bench), str(tmp_path / "nowhere")], capture_output=True,
+                           text=True, timeout=60)
+    assert wrong.returncode == 2 and "no such case file" in wrong.stderr and "Traceback" not in wrong.stderr
+    played = subprocess.run([sys.executable, str(bench), "--play", "2"], capture_output=True, text=True, timeout=120)
+    assert played.returncode == 0 and played.stdout == ""

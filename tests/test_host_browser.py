@@ -98,7 +98,7 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
         shot(pages["Red"], "briefing")
 
         console.get_by_role("button", name="Start all").click()
-        wait_text(console, "#teams", r"Red · 0:00")
+        wait_text(console, "#teams", r"Red · 00:00:00")  # worded by the server, as in the window
         host.tick(200)  # the statement decision opens at 3:00
         red, blue = pages["Red"], pages["Blue"]
         for page in (red, blue):

@@ -13,10 +13,12 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import argparse
+import gc
 import math
 import re
 import shutil
 import wave
+import weakref
 from io import BytesIO
 from pathlib import Path
 
@@ -729,9 +731,32 @@ def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:
         kept = app.window.copy()
         words = list(app.shown())
         live._drawn = None  # as after an overlay: everything drawn again
+        app.window.fill((255, 0, 255))  # over a window of garbage: every pixel must be drawn by some part
         app.draw()
         assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(app.window, "RGB")
         assert words == app.shown()
+
+
+def test_the_round_is_out_of_the_garbage_collectors_walk_during_play_and_freed_after(tmp_path: Path) -> None:
+    """A full collection over a long round's objects is a 50-150 ms frame: none while the live
+    screen plays; once it is left, the round's objects are collected as usual."""
+    from game.ui.live import LiveScene
+
+    app = App(Settings(scenarios=[], lang="en", size=(1280, 720)))
+    loaded = nestle_case()
+    live = LiveScene(app, loaded.case, NESTLE, seed=1)
+    app.push(live)
+    live.session.advance(20 * 60)
+    app.frame(1 / 60)
+    assert gc.get_freeze_count() > 1000
+    gone = weakref.ref(live)
+    app.replace(app.new_scene("menu", []))
+    del live
+    app.frame(0.0)
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone() is None
+    app.close()
 
 
 def test_long_decision_in_projector_type_keeps_timeout_and_confirm_in_view(busy_round) -> None:

@@ -28,7 +28,7 @@ from game.engine.bots import play
 from game.engine.conditions import Truth, compile_condition, explain, explain_effects, parse_metric, walk
 from game.engine.diagnostics import Diagnostic, make
 from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
-from game.engine.model import Case, Condition, Decision, Option, format_duration
+from game.engine.model import Case, Condition, Decision, Inject, Option, format_duration
 from game.engine.state import RunState
 
 # Fields whose text is written anew in each language; everything else must match across versions.
@@ -85,7 +85,8 @@ class Linter:
             item if isinstance(item, str) else item.inject
             for _, effects in all_effects(case) for item in effects.trigger
         }
-        self.items = {item.id: item for item in (*case.injects, *case.decisions)}
+        events: list[Inject | Decision] = [*case.injects, *case.decisions]
+        self.items = {item.id: item for item in events}
         self.chosen = {  # options a later condition waits on ("chose: decision.option")
             value for _, condition in all_conditions(case) for key, value, _ in walk(condition, ()) if key == "chose"
         }

@@ -25,7 +25,7 @@ from typing import Any
 from game.authoring.plans import PathPlan, PathRun, PlanError, TestPlan, check_path, load_plan, plan_file, play_path
 from game.engine.bots import play
 from game.engine.loader import load_case
-from game.engine.model import Case
+from game.engine.model import Case, Decision, Inject
 from game.engine import scoring
 
 REFERENCE_RUNS = 100
@@ -103,15 +103,15 @@ class Report:
     def reached(self) -> dict[str, float]:
         """Share of runs in which each inject and decision happened."""
         counts = Counter(item for run in self.runs for item in run.fired)
-        items = [*self.case.injects, *self.case.decisions]
+        items: list[Inject | Decision] = [*self.case.injects, *self.case.decisions]
         return {item.id: counts[item.id] / len(self.runs) for item in items}
 
     def best_options(self) -> dict[str, dict[str, float]]:
         """For each decision the best bot faced, how often it took each option (None: timed out)."""
         table: dict[str, Counter[str | None]] = {}
         for run in self.best:
-            for decision, option in run.choices:
-                table.setdefault(decision, Counter())[option] += 1
+            for decision_id, option_id in run.choices:
+                table.setdefault(decision_id, Counter())[option_id] += 1
         shares: dict[str, dict[str, float]] = {}
         for decision in self.case.decisions:
             if decision.id in table:
@@ -200,7 +200,8 @@ class Report:
             lines.append(f"  {ending.id:<16} " + " ".join(f"{_pct(share[ending.id]):>8}" for share in shares)
                          + f"  ({ending.kind}){note}")
         lines += ["", f"Reached ({self.bot} bot)"]
-        optional = {i.id for i in (*self.case.injects, *self.case.decisions) if i.optional}
+        items: list[Inject | Decision] = [*self.case.injects, *self.case.decisions]
+        optional = {i.id for i in items if i.optional}
         for item, share in self.reached().items():
             note = "  (optional: fired by hand or by an effect)" if item in optional and not share else (
                 "  never" if share == 0 else "")

@@ -26,7 +26,8 @@ from game.results import workshop as ws
 from game.results.history import history, sparkline, teams
 from game.results.recording import ResumeError, resume_from_disk
 from game.results.report import csv_rows, round_html, workshop_html, write_csv
-from game.results.store import ResultStore, StoredSession, StoreError
+from game.results.store import ResultStore, StoredSession, StoreError, open_store
+from game.results.transfer import copy_store
 from game.timefmt import FORMS
 from game.timefmt import format_time as clock
 
@@ -320,9 +321,6 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 
 def cmd_store_copy(args: argparse.Namespace) -> int:
     """Copy every round, log, note, answer and workshop of one store into another (idempotent)."""
-    from game.results.store import open_store
-    from game.results.transfer import copy_store
-
     data = getattr(args, "data_dir", None)
     source = open_store(args.source, data, read_only=True)
     if not source.available:

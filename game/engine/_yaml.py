@@ -38,22 +38,29 @@ from yaml.events import (
     SequenceEndEvent,
     StreamEndEvent,
 )
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
 from game.engine.diagnostics import Diagnostic
 
-try:  # the C parser is much faster; the pure-Python one is the fallback where libyaml is missing
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - depends on the PyYAML build (libyaml missing)
+    CParser = None
 
-    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
 
+class _PyParser(Reader, Scanner, Parser):
+    """PyYAML's pure-Python parser, for a PyYAML built without libyaml."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+# The C parser is much faster; both give the same events.
+_Parser: type[CParser] | type[_PyParser] = CParser if CParser is not None else _PyParser
 
 Path = tuple[str | int, ...]
 

@@ -9,7 +9,8 @@ graph never spell it out again:
   engine evaluates them without looking at the YAML model again);
 - ``check``: the ids it names, for the loader's cross-reference checks;
 - ``explain``: whether it can hold at all, with the reason, for the linter;
-- ``draw``: the node it links from, for the graph.
+- ``draw``: the node it links from, for the graph;
+- ``apply`` (effects only): what it does to a run, for the engine (:func:`apply_effects`).
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ class References(Protocol):
 class Reasoner(Protocol):
     """What the linter knows of every run: which flags something sets, which items can happen."""
 
-    duration: int
+    @property
+    def duration(self) -> int:
+        """The case's length in simulated seconds."""
 
     def sets_flag(self, flag: str) -> bool: ...
 
@@ -329,17 +332,37 @@ class EffectReferences(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class EffectHooks:
+    """The session's own ways of changing a run, for the effects that need more than the run
+    state: built once by each session from its bound methods; no front end ever sees them (every
+    change to a run goes through a logged input)."""
+
+    clamp: Callable[[], None]
+    """Bring the metrics back into 0..100."""
+    set_spread: Callable[[float], None]
+    """Set the story's contagiousness multiplier (and what follows from it)."""
+    heat: Callable[[float], None]
+    """A burst of story activity (positive) or a cool-down (negative), now."""
+    fire: Callable[[str], object]
+    """Bring an inject or decision in now (nothing if it was cancelled or already happened)."""
+    schedule: Callable[[int, str, Any], None]
+    """Queue ``(t, kind, payload)``: ``kind`` ``"fire"`` brings ``payload`` in at ``t``."""
+
+
+@dataclass(frozen=True, slots=True)
 class EffectKey:
-    """Every meaning of one field of ``effects`` outside the engine's own application of it.
+    """Every meaning of one field of ``effects``.
 
     ``check`` reports the ids it names; ``explain`` says in words what it does (the linter's
     comparisons, the graph's labels); ``draw`` gives the graph's edges out of its owner as
-    ``(target key, target kind, target label, edge words, dashed)``.
+    ``(target key, target kind, target label, edge words, dashed)``; ``apply`` changes a run
+    (its state and the session's hooks) as the engine does when the effects happen.
     """
 
     check: Callable[[Any, EffectReferences, Where], None]
     explain: Callable[[Any], str]
     draw: Callable[[Any], list[tuple[str, str, str, str, bool]]]
+    apply: Callable[[Any, RunState, EffectHooks], None]
 
 
 def _trigger_target(item: str | InjectAfter) -> tuple[str, int | None]:
@@ -372,34 +395,86 @@ def _trigger_edges(items: list[Any]) -> list[tuple[str, str, str, str, bool]]:
     return edges
 
 
+def _add_metrics(metrics: dict[str, float], state: RunState, hooks: EffectHooks) -> None:
+    for name, delta in metrics.items():
+        state.metrics[name] += delta
+    hooks.clamp()
+
+
+def _set_flags(flags: list[str], state: RunState, hooks: EffectHooks) -> None:
+    state.flags.update(flags)
+
+
+def _clear_flags(flags: list[str], state: RunState, hooks: EffectHooks) -> None:
+    state.flags.difference_update(flags)
+
+
+def _multiply_spread(factor: float, state: RunState, hooks: EffectHooks) -> None:
+    hooks.set_spread(min(4.0, max(0.1, state.spread * factor)))  # the multiplier stays within 0.1..4
+
+
+def _add_heat(heat: float, state: RunState, hooks: EffectHooks) -> None:
+    hooks.heat(heat)
+
+
+def _cancel(items: list[str], state: RunState, hooks: EffectHooks) -> None:
+    for item_id in items:
+        state.cancelled.add(item_id)
+        state.open.pop(item_id, None)  # an open decision closes without a choice or a timeout
+
+
+def _bring_in(items: list[str | InjectAfter], state: RunState, hooks: EffectHooks) -> None:
+    for item in items:
+        if isinstance(item, InjectAfter):
+            hooks.schedule(state.t + item.after, "fire", item.inject)
+        else:
+            hooks.fire(item)
+
+
+#: In the order the engine applies them (a run's random draws, and so its log, depend on it):
+#: metrics and flags first, then the story's spread and heat, then cancels before triggers.
 EFFECTS: dict[str, EffectKey] = {
-    "metrics": EffectKey(_check_metrics, _signed, lambda metrics: []),
+    "metrics": EffectKey(_check_metrics, _signed, lambda metrics: [], _add_metrics),
     "set_flags": EffectKey(
         _no_ids, lambda flags: "sets " + ", ".join(flags),
-        lambda flags: [(f"f:{flag}", "flag", flag, "sets", False) for flag in flags],
+        lambda flags: [(f"f:{flag}", "flag", flag, "sets", False) for flag in flags], _set_flags,
     ),
     "clear_flags": EffectKey(
         _no_ids, lambda flags: "clears " + ", ".join(flags),
-        lambda flags: [(f"f:{flag}", "flag", flag, "clears", True) for flag in flags],
+        lambda flags: [(f"f:{flag}", "flag", flag, "clears", True) for flag in flags], _clear_flags,
+    ),
+    "spread": EffectKey(_no_ids, lambda factor: f"spread ×{factor:g}", lambda factor: [], _multiply_spread),
+    "heat": EffectKey(_no_ids, lambda heat: f"heat {heat:+g}", lambda heat: [], _add_heat),
+    "cancel": EffectKey(
+        _check_events, lambda items: "cancels " + ", ".join(items),
+        lambda items: [(f"e:{item}", "", "", "cancels", True) for item in items], _cancel,
     ),
     "trigger": EffectKey(
         _check_events, lambda items: "brings in " + ", ".join(_trigger_target(i)[0] for i in items), _trigger_edges,
+        _bring_in,
     ),
-    "cancel": EffectKey(
-        _check_events, lambda items: "cancels " + ", ".join(items),
-        lambda items: [(f"e:{item}", "", "", "cancels", True) for item in items],
-    ),
-    "spread": EffectKey(_no_ids, lambda factor: f"spread ×{factor:g}", lambda factor: []),
-    "heat": EffectKey(_no_ids, lambda heat: f"heat {heat:+g}", lambda heat: []),
 }
+
+
+def _is_set(name: str, value: Any) -> bool:
+    """Whether an effects field does something (not empty, not its default)."""
+    return bool(value) or (name == "spread" and value is not None)
 
 
 def effect_items(effects: Effects) -> Iterator[tuple[str, Any]]:
     """The fields an effects block sets (not empty, not default), in the model's order."""
     for name in Effects.model_fields:
         value = getattr(effects, name)
-        if value or (name == "spread" and value is not None):
+        if _is_set(name, value):
             yield name, value
+
+
+def apply_effects(effects: Effects, state: RunState, hooks: EffectHooks) -> None:
+    """What an effects block does to a run, each field by its entry, in :data:`EFFECTS`'s order."""
+    for name, key in EFFECTS.items():
+        value = getattr(effects, name)
+        if _is_set(name, value):
+            key.apply(value, state, hooks)
 
 
 def check_effects(effects: Effects, refs: EffectReferences, path: Where) -> None:

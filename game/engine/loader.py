@@ -8,7 +8,7 @@ the parts of the case (an inject's author must be a persona, a condition's optio
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -19,7 +19,20 @@ from game.engine._files import Unreadable, inside, read_limited, sniff_image
 from game.engine._yaml import SourceMap, YamlProblem, load_yaml
 from game.engine.conditions import check_condition, check_effects
 from game.engine.diagnostics import CaseError, Diagnostic, make
-from game.engine.model import _ID_RE, OLD_PAGE_FLAG, Case, Condition, Effects, Option, format_duration
+from game.engine.model import (
+    _ID_RE,
+    OLD_PAGE_FLAG,
+    Case,
+    Channel,
+    Condition,
+    Decision,
+    Effects,
+    Ending,
+    Inject,
+    NoisePool,
+    Option,
+    format_duration,
+)
 
 CASE_FILE = "scenario.yaml"
 MAX_FILE_BYTES = 2_000_000
@@ -381,9 +394,9 @@ class _CrossCheck:
             self._ref(inject.author, self.personas, (*here, "author"), "persona")
             self._timing(inject, here)
             for j, ref in enumerate(inject.handled_by):
-                decision, _, option = ref.partition(".")
-                if self.decision(decision, (*here, "handled_by", j)) and option:
-                    self.option(decision, option, (*here, "handled_by", j))
+                decision_id, _, option_id = ref.partition(".")
+                if self.decision(decision_id, (*here, "handled_by", j)) and option_id:
+                    self.option(decision_id, option_id, (*here, "handled_by", j))
             self._unique((*here, "replies"), inject.replies)
         for i, decision in enumerate(case.decisions):
             here = ("decisions", i)
@@ -466,7 +479,9 @@ class _CrossCheck:
 
     def _unique_events(self) -> None:
         seen: set[str] = set()
-        for kind, items in (("injects", self.case.injects), ("decisions", self.case.decisions)):
+        groups: tuple[tuple[str, Sequence[Inject | Decision]], ...] = (
+            ("injects", self.case.injects), ("decisions", self.case.decisions))
+        for kind, items in groups:
             for i, item in enumerate(items):
                 if item.id in seen:
                     self.report((kind, i, "id"), "duplicate-id", f"id {item.id!r} is already used by an inject or decision")
@@ -562,7 +577,9 @@ def all_effects(case: Case) -> Iterator[tuple[Where, Effects]]:
 
 def all_conditions(case: Case) -> Iterator[tuple[Where, Condition]]:
     """Every condition (``when`` and ``met_when``) with its path."""
-    for kind, items in (("injects", case.injects), ("decisions", case.decisions), ("endings", case.endings)):
+    timed: tuple[tuple[str, Sequence[Inject | Decision | Ending]], ...] = (
+        ("injects", case.injects), ("decisions", case.decisions), ("endings", case.endings))
+    for kind, items in timed:
         for i, item in enumerate(items):
             if item.when is not None:
                 yield (kind, i, "when"), item.when
@@ -574,7 +591,9 @@ def all_conditions(case: Case) -> Iterator[tuple[Where, Condition]]:
             yield (*path, "when"), option.when
         for j, variant in enumerate(option.variants):
             yield (*path, "variants", j, "when"), variant.when
-    for kind, holders in (("channels", case.channels), ("noise", case.noise)):
+    holders_of: tuple[tuple[str, Sequence[Channel | NoisePool]], ...] = (
+        ("channels", case.channels), ("noise", case.noise))
+    for kind, holders in holders_of:
         for i, holder in enumerate(holders):
             if holder.when is not None:
                 yield (kind, i, "when"), holder.when

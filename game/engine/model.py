@@ -25,7 +25,7 @@ from pydantic import (
 
 from game.timefmt import JSON_PATTERN, format_time, parse_time
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Literal[1] = 1
 MAX_DURATION = 12 * 3600
 """Longest round, in simulated seconds."""
 

@@ -54,7 +54,14 @@ class Part:
 
 
 @dataclass(frozen=True, slots=True)
-class DecisionFeedback:
+class DecisionOutcome:
+    """One decision as the round left it: what was chosen (``option`` None: time ran out), its
+    strategy, how long it took, how well it fits (0..1) and why, and the author's feedback.
+
+    The engine's :class:`DecisionFeedback` and the debrief's ``DecisionReview`` (game/play) are
+    this with the better option and the written answer, raw in the one and typed in the other.
+    """
+
     decision: str
     title: str
     option: str | None
@@ -64,6 +71,12 @@ class DecisionFeedback:
     fit: float
     why: str
     feedback: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionFeedback(DecisionOutcome):
+    """A decision in the result (its fields, in this order, are the result's JSON)."""
+
     better: dict[str, Any] | None = None
     reason: Reason | None = None
     """``why`` kept as a reason (None when the author's feedback is the reason)."""
@@ -109,7 +122,8 @@ class Result:
             if feedback.better and isinstance(feedback.better.get("reason"), Reason):
                 decision["better"]["reason"] = feedback.better["reason"].to_json()
         data["crisis_reason"] = self.crisis_reason.to_json() if self.crisis_reason else None
-        return json.loads(json.dumps(data))
+        plain: dict[str, Any] = json.loads(json.dumps(data))
+        return plain
 
 
 VERDICT_FIT = {Verdict.good: 1.0, Verdict.fair: 0.5, Verdict.poor: 0.0}
@@ -427,7 +441,7 @@ def _signals(session: Session) -> dict[str, Any]:
         if fired else 1.0
     )
     value = 0.4 * recall + 0.3 * precision + 0.3 * timeliness
-    dismissed = [p for p in fired if state.triage.get(p.id, ("", 0))[0] == "dismiss"]
+    dismissed = [p for p in fired if p.id in state.triage and state.triage[p.id][0] == "dismiss"]
     # Each count decides its own noun's plural ("0 signal repéré" in French, "0 signals" in English).
     why = [Reason.of(
         N_("{caught}; {flags}."),

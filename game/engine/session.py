@@ -30,6 +30,7 @@ The engine never reads the wall clock and draws every random number from one see
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import random
 import weakref
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from game.engine.conditions import compile_condition
+from game.engine.conditions import EffectHooks, apply_effects, compile_condition
 from game.engine.model import (
     STANCE_ORDER,
     Case,
@@ -47,7 +48,6 @@ from game.engine.model import (
     Decision,
     Effects,
     Inject,
-    InjectAfter,
     NoisePool,
     Option,
     Persona,
@@ -108,6 +108,7 @@ VISIBILITY_MEMORY = 180
 answer on contagion (``spread``) wears off (``SPREAD_MEMORY``)."""
 _SPREAD_KEEP = math.exp(-SAMPLE_EVERY / SPREAD_MEMORY)
 _INF = math.inf
+_THREE = itertools.repeat(3)
 
 
 class Status(StrEnum):
@@ -234,6 +235,16 @@ class _Dynamics:
 
     __slots__ = ("decay", "max_rate", "branching", "sentiment_per_post", "base_rate", "silence_pressure",
                  "trust_erosion", "visibility_scale", "media_threshold", "duration")
+    decay: int
+    max_rate: float
+    branching: float
+    sentiment_per_post: float
+    base_rate: float
+    silence_pressure: float
+    trust_erosion: float
+    visibility_scale: float
+    media_threshold: float
+    duration: int
 
     def __init__(self, case: Case) -> None:
         dyn = case.dynamics
@@ -251,10 +262,10 @@ class _CaseIndex:
         self.inbox = frozenset(c.id for c in case.channels if c.is_inbox)
         self.injects: dict[str, Inject] = {i.id: i for i in case.injects}
         self.decisions: dict[str, Decision] = {d.id: d for d in case.decisions}
-        self.checks = {item.id: compile_condition(item.when)
-                       for item in [*case.injects, *case.decisions] if item.when is not None}
+        events: list[Inject | Decision] = [*case.injects, *case.decisions]
+        self.checks = {item.id: compile_condition(item.when) for item in events if item.when is not None}
         self.scheduled = [(item.at or 0, "arm" if item.when is not None else "fire", item.id)
-                          for item in [*case.injects, *case.decisions] if not item.optional]
+                          for item in events if not item.optional]
         self.endings = [(e, compile_condition(e.when) if e.when else None) for e in case.endings]
         self.objectives = [(o, compile_condition(o.met_when) if o.met_when else None) for o in case.objectives]
         self.reactions: dict[str, Reaction] = {r.id: r for r in case.reactions}
@@ -285,14 +296,40 @@ class _CaseIndex:
         self.conditional_options = any(o.when is not None or o.variants for o in [*options, *case.replies]) \
             or any(c.when is not None for c in case.channels)
         self.conditional_noise = any(p.when is not None for p in case.noise) or any(c.when for c in case.channels)
+
+        def offered_as_written(option: Option) -> bool:
+            return option.when is None and not option.variants and (
+                option.channel is None or self.channels[option.channel].when is None)
+
+        # The replies to an inject's post (None: to any other post), and whether some depend on the run.
+        self.replies: dict[str | None, tuple[list[Option], bool]] = {
+            key: (replies, not all(offered_as_written(o) for o in replies))
+            for key, replies in [(None, case.replies), *((i.id, i.replies) for i in case.injects if i.replies)]}
         # The `when` of options, post variants, channels, noise pools and supportive chatter, compiled
         # on first use (by the condition's identity: the case keeps every condition alive).
         self.tests: dict[int, Callable[[RunState], bool]] = {}
         self._reactions = case.reactions
         self._reacting: dict[tuple[int, str], list[Reaction]] = {}
+        self._who: dict[str, tuple[list[str], set[int] | None, list[float]]] = {}
+        self._personas = list(case.personas)
         self.initial_metrics = {name: float(value) for name, value in case.metrics.items()}
         self.initial_stances = {p.id: STANCE_ORDER.index(p.stance) for p in case.personas}
 
+
+    def reacting(self, reaction: Reaction) -> tuple[list[str], set[int] | None, list[float]]:
+        """Who may react to a reaction's trigger, in order (``wanted``: the stances they must have
+        then, None for any) and each one's chance; the same for every run, so worked out once."""
+        found = self._who.get(reaction.id)
+        if found is None:
+            personas = [self.personas[p] for p in reaction.personas] if reaction.personas else self._personas
+            wanted = {STANCE_ORDER.index(s) for s in reaction.stances} if reaction.stances and not reaction.personas \
+                else None
+            if reaction.kinds or reaction.exclude:
+                personas = [p for p in personas if (not reaction.kinds or p.kind in reaction.kinds)
+                            and p.id not in reaction.exclude]
+            found = self._who[reaction.id] = ([p.id for p in personas], wanted,
+                                              [reaction.chance * TEMPERAMENT_CHANCE[p.temperament] for p in personas])
+        return found
 
     def reactions_to(self, option: Option, ref: str) -> list[Reaction]:
         """The reactions a message made with ``option`` (``ref``: ``decision.option`` or a reply id)
@@ -326,12 +363,15 @@ class _Deck:
     __slots__ = ("size", "cards", "last")
 
     def __init__(self, size: int) -> None:
-        self.size, self.cards, self.last = size, [], -1
+        self.cards: list[int] = []
+        self.size, self.last = size, -1
 
     def refill(self, random_: Callable[[], float]) -> int:
         """Start a new round of cards and draw its first, which is not the previous round's last."""
         cards, last = self.cards, self.last
-        cards[:] = [i for i in range(self.size) if i != last] or [last]
+        cards[:] = range(self.size)
+        if 0 <= last and len(cards) > 1:
+            del cards[last]
         card = cards.pop(int(random_() * len(cards)))
         if 0 <= last != card:
             cards.append(last)
@@ -364,6 +404,7 @@ class Session:
         self.log = log
         self.subscribers: list[Subscriber] = []
         self.state = RunState(metrics=dict(index.initial_metrics), stances=dict(index.initial_stances))
+        self._hooks = EffectHooks(self._clamp, self._set_spread, self._heat, self._fire, self._schedule)
         self.personas = index.personas
         self.channels = index.channels
         self.injects = index.injects
@@ -428,6 +469,11 @@ class Session:
         self._gauge_next = min(SAMPLE_EVERY, case.duration)
         self._att_keep = 1.0  # exp(-gauge_t / FRESHNESS)
         self._att_now = (-1, 0.0)  # attention at a time, cached for the front ends' engagement counters
+        # What the hot loop (_chatter) reads and that never changes during a run, in one tuple.
+        self._fixed = (self.state, self.state.posts, self.state.posts.append, self.state.metrics, self._random,
+                       math.log, math.exp, math.ceil, object.__new__, FRESHNESS, self._cap, self._decay, self._cheers,
+                       self._conditional_noise, self._sentiment_step, self._crowd_speakers, self._crowd_virality,
+                       self._crowd, self._critical, self._critical_deck)
         if log is not None:
             self.subscribe(log)
         self._sample()
@@ -469,11 +515,8 @@ class Session:
 
     def replies_for(self, post: Post) -> list[Option]:
         """The ways the trainee may answer a post now (a reply's `when` must hold; variants resolved)."""
-        if post.inject and self.injects[post.inject].replies:
-            replies = self.injects[post.inject].replies
-        else:
-            replies = self.case.replies
-        if not self._conditional_options:
+        replies, conditional = self._index.replies.get(post.inject) or self._index.replies[None]
+        if not conditional:
             return replies
         return [offered for option in replies if (offered := self._offered(option)) is not None]
 
@@ -787,58 +830,61 @@ class Session:
         Returns whether the clock went past ``limit`` (the step is over), and ``limit`` and
         ``posts`` as a ``posts`` wish (see :meth:`_run_to`) left them.
         """
-        state = self.state
         story, noise = self._story_next, self._noise_next
         if (story if story < noise else noise) >= due:
             return False, limit, posts
-        random_, log, exp, ceil = self._random, math.log, math.exp, math.ceil
-        feed, events = state.posts, self._events
-        add, tell = feed.append, events.append
-        metrics = state.metrics
+        (state, feed, add, metrics, random_, log, exp, ceil, new, freshness, cap, decay, cheers, conditional, step,
+         speakers, viralities, crowd, critical, critical_deck) = self._fixed
+        tell = self._events.append
         # What stays put between two scheduled things: the story's parameters and the attention's.
-        floor, cap, decay, kick, unanswered = self._floor, self._cap, self._decay, self._kick, self._unanswered
+        floor, kick, unanswered = self._floor, self._kick, self._unanswered
         attention, keep = state.attention, self._att_keep
         growth = (state.rate + 1) * (FRESHNESS / 60)
-        cheers, conditional = self._cheers, self._conditional_noise
         channels = self._story_channels
         several = len(channels) > 1
-        speakers, viralities, crowd = self._crowd_speakers, self._crowd_virality, self._crowd
+        pools, noise_rate = self._noise_table, self._noise_rate
         excitation, e_t, bound = state.excitation, self._e_t, self._story_bound
         lam_int, u_int = self._lam_int, self._u_int
+        sentiment = metrics["sentiment"]
         n = len(feed)
+        wish = posts if posts is not None else _INF  # the feed length that ends the step at its tick
+        stamp = state.t
         passed = False
         while True:
             if story <= noise:
                 if story >= due:
                     break
                 x = story
-                stamp = ceil(x)
-                if stamp > limit:
+                if x > limit:  # its second, ceil(x), is past the limit
                     passed = True
                     break
                 # A candidate of the thinning: kept with probability lambda(x) / bound; a kept one
                 # excites the story and draws the next candidate from the new, higher rate.
                 dt = x - e_t
                 e1 = excitation * exp(-dt / decay)
-                if floor + excitation <= cap:
+                if floor + excitation <= cap:  # _area, inlined
                     lam_int += floor * dt + (excitation - e1) * decay
+                elif floor + e1 >= cap:
+                    lam_int += cap * dt
                 else:
-                    lam_int += self._area(dt, excitation, e1)
+                    edge = cap - floor
+                    below = decay * log(excitation / edge)
+                    lam_int += cap * below + floor * (dt - below) + (edge - e1) * decay
                 u_int += unanswered * dt
                 e_t = x
                 lam = floor + e1
                 if lam > cap:
                     lam = cap
                 if random_() * bound <= lam:
-                    sentiment = metrics["sentiment"]
+                    stamp = ceil(x)
                     positive = cheers and random_() < (sentiment - 45) / 70
                     if positive and conditional:
-                        state.t = stamp
+                        state.t, metrics["sentiment"] = stamp, sentiment
                         positive = self._holds(self.case.story.supportive_when)
                     if positive:
                         texts, deck = self._supportive, self._supportive_deck
                     else:
-                        texts, deck = self._critical, self._critical_deck
+                        texts, deck = critical, critical_deck
                     cards = deck.cards
                     if cards:
                         card = cards.pop(int(random_() * len(cards)))
@@ -855,13 +901,16 @@ class Session:
                     else:
                         member = crowd.refill(random_)
                     channel = channels[int(random_() * len(channels))] if several else channels[0]
-                    fresh = exp(stamp / FRESHNESS)
+                    fresh = exp(stamp / freshness)
                     weight = viralities[member] * (0.4 + 1.2 * random_()) * fresh
-                    state.t = stamp
+                    if conditional:
+                        state.t, metrics["sentiment"] = stamp, sentiment
                     if not conditional or self.channel_open(channel):  # else the talk goes on elsewhere
                         n += 1
-                        post = StoryPost(n, stamp, channel, speakers[member], text, weight,
-                                         attention + growth * (keep - 1 / fresh))
+                        # The post's fields set one by one: half the cost of calling the class.
+                        post = new(StoryPost)
+                        post.n, post.t, post.channel, post.speaker, post.template = n, stamp, channel, speakers[member], text
+                        post.weight, post.attention0 = weight, attention + growth * (keep - 1 / fresh)
                         add(post)
                         tell(post)
                     # Each post provokes `branching` more on average, spread over the kernel's life;
@@ -871,24 +920,24 @@ class Session:
                     lam = floor + e1
                     if lam > cap:
                         lam = cap
-                    step = self._sentiment_step
                     sentiment += 0.5 * step if positive else -step * sentiment / 50
-                    metrics["sentiment"] = 0.0 if sentiment < 0 else 100.0 if sentiment > 100 else sentiment
+                    sentiment = 0.0 if sentiment < 0 else 100.0 if sentiment > 100 else sentiment
+                else:
+                    stamp = ceil(x)
                 excitation = e1
                 bound = lam
                 story = x - log(1.0 - random_()) * 60 / lam if lam > 0 else _INF
             else:
                 if noise >= due:
                     break
-                stamp = ceil(noise)
-                if stamp > limit:
+                if noise > limit:
                     passed = True
                     break
+                stamp = ceil(noise)
                 # One background post, its pool chosen in proportion to the pools' rates.
-                pools = self._noise_table
                 entry = pools[0]
                 if len(pools) > 1:
-                    pick = random_() * self._noise_rate / state.noise
+                    pick = random_() * noise_rate / state.noise
                     for entry in pools:
                         pick -= entry[0]
                         if pick < 0:
@@ -916,16 +965,19 @@ class Session:
                     else:
                         member = crowd.refill(random_)
                     speaker, virality = speakers[member], viralities[member]
-                fresh = exp(stamp / FRESHNESS)
+                fresh = exp(stamp / freshness)
                 n += 1
-                post = NoisePost(n, stamp, channel, speaker, text, virality * (0.4 + 1.2 * random_()) * fresh,
-                                 attention + growth * (keep - 1 / fresh))
-                add(post)
-                tell(post)
-                noise = noise - log(1.0 - random_()) * 60 / self._noise_rate
-            state.t = stamp
-            if posts is not None and n >= posts:
-                limit, posts = min(limit, -(-stamp // TICK) * TICK), None
+                made = new(NoisePost)
+                made.n, made.t, made.channel, made.speaker, made.template = n, stamp, channel, speaker, text
+                made.weight = virality * (0.4 + 1.2 * random_()) * fresh
+                made.attention0 = attention + growth * (keep - 1 / fresh)
+                add(made)
+                tell(made)
+                noise = noise - log(1.0 - random_()) * 60 / noise_rate
+            if n >= wish:
+                limit, wish, posts = min(limit, -(-stamp // TICK) * TICK), _INF, None
+        state.t = stamp
+        metrics["sentiment"] = sentiment
         state.excitation, self._e_t, self._story_bound, self._story_next = excitation, e_t, bound, story
         self._lam_int, self._u_int, self._noise_next = lam_int, u_int, noise
         return passed, limit, posts
@@ -1073,8 +1125,9 @@ class Session:
             minutes = dt / 60
             rate = self._lam_int / dt
             unanswered = self._u_int / 60  # signal-minutes
-            state.attention = self._attention_at(t)
-            self._att_keep = math.exp(-t / FRESHNESS)
+            keep = math.exp(-t / FRESHNESS)
+            state.attention += (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - keep)  # _attention_at(t)
+            self._att_keep = keep
             state.rate = rate
             if unanswered:
                 metrics["trust"] = _bounded(metrics["trust"] - dyn.trust_erosion * unanswered)
@@ -1097,7 +1150,7 @@ class Session:
         self._gauge_next = min(t + SAMPLE_EVERY, self._dyn.duration)
 
     def _sample(self) -> None:
-        metrics = {k: round(v, 3) for k, v in self.state.metrics.items()}
+        metrics = dict(zip(self.state.metrics, map(round, self.state.metrics.values(), _THREE)))  # to 3 places
         self.state.samples.append((self.state.t, metrics))
         self._events.append(MetricsSampled(self.state.t, metrics))
 
@@ -1234,23 +1287,20 @@ class Session:
         return True
 
     def _schedule_reactions(self, reaction: Reaction, target: Post | None) -> None:
-        state, rng = self.state, self.rng
-        if reaction.personas:
-            who = [self.personas[p] for p in reaction.personas]
-        elif reaction.stances:
-            wanted = {STANCE_ORDER.index(s) for s in reaction.stances}
-            who = [p for p in self.case.personas if state.stances[p.id] in wanted]
-        else:
-            who = list(self.case.personas)  # `kinds` alone: everyone of those kinds
-        if reaction.kinds or reaction.exclude:
-            who = [p for p in who if (not reaction.kinds or p.kind in reaction.kinds) and p.id not in reaction.exclude]
+        state, random_ = self.state, self._random
+        who, wanted, chances = self._index.reacting(reaction)
+        stances = state.stances
         deck = self._deck(("reaction", reaction.id), len(reaction.texts))
-        for persona in who:
-            if rng.random() >= reaction.chance * TEMPERAMENT_CHANCE[persona.temperament]:
+        texts, delay, target_id = reaction.texts, reaction.delay, target.id if target else None
+        for persona_id, chance in zip(who, chances):
+            if wanted is not None and stances[persona_id] not in wanted:
                 continue
-            delay = max(TICK, int(reaction.delay * rng.uniform(0.5, 1.5)))
-            text = reaction.texts[deck.draw(rng.random)]
-            self._schedule(state.t + delay, "reaction", (reaction.id, persona.id, text, target.id if target else None))
+            if random_() >= chance:
+                continue
+            # delay x U(0.5, 1.5), as random.uniform draws it (0.5 + (1.5 - 0.5) * random()).
+            wait = max(TICK, int(delay * (0.5 + 1.0 * random_())))
+            text = texts[deck.draw(random_)]
+            self._schedule(state.t + wait, "reaction", (reaction.id, persona_id, text, target_id))
 
     def _react(self, reaction_id: str, persona_id: str, text: str, target_id: str | None) -> None:
         reaction = self._index.reactions[reaction_id]
@@ -1269,40 +1319,9 @@ class Session:
         self._apply(reaction.effects)
 
     def _apply(self, effects: Effects) -> None:
-        state = self.state
-        for name, delta in effects.metrics.items():
-            state.metrics[name] += delta
-        if effects.metrics:
-            self._clamp()
-        state.flags.update(effects.set_flags)
-        state.flags.difference_update(effects.clear_flags)
-        if effects.spread is not None:
-            self._set_spread(min(4.0, max(0.1, state.spread * effects.spread)))
-        if effects.heat:
-            self._heat(effects.heat)
-        for item_id in effects.cancel:
-            state.cancelled.add(item_id)
-            if item_id in state.open:
-                del state.open[item_id]
-        for item in effects.trigger:
-            if isinstance(item, InjectAfter):
-                self._schedule(state.t + item.after, "fire", item.inject)
-            else:
-                self._fire(item)
-
-    def _lean_post(self, cls: type[StoryPost | NoisePost], channel: str, speaker: Speaker, template: str,
-                   virality: float) -> None:
-        """A story or noise post (the many), its text filled when read."""
-        state = self.state
-        t = state.t
-        # Posts of a hot story reach more people: the weight grows with exp(t / FRESHNESS) while
-        # the attention integral it multiplies grows ever slower (docs/dynamics.md).
-        fresh = math.exp(t / FRESHNESS)
-        posts = state.posts
-        post = cls(len(posts) + 1, t, channel, speaker, template, virality * (0.4 + 1.2 * self._random()) * fresh,
-                   state.attention + (state.rate + 1) * (FRESHNESS / 60) * (self._att_keep - 1 / fresh))
-        posts.append(post)
-        self._events.append(post)
+        # Each field is applied by its entry in the effects registry (game/engine/conditions.py),
+        # the one definition the loader, the linter and the graph read too.
+        apply_effects(effects, self.state, self._hooks)
 
     def _post(self, kind: PostKind, channel: str, speaker: Speaker, text: str, *, signal: bool = False,
               inject: str | None = None, subject: str | None = None, reply_to: str | None = None,

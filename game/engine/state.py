@@ -150,7 +150,8 @@ class LinkedPost(Post):
     def __init__(self, n: int, t: int, channel: str, kind: PostKind, speaker: Speaker, template: str,
                  weight: float, attention0: float, signal: bool = False, inject: str | None = None,
                  reply_to: str | None = None, subject: str | None = None) -> None:
-        Post.__init__(self, n, t, channel, speaker, template, weight, attention0)
+        self.n, self.t, self.channel, self.speaker, self.template = n, t, channel, speaker, template
+        self.weight, self.attention0 = weight, attention0
         self.kind, self.signal, self.inject, self.reply_to, self.subject = kind, signal, inject, reply_to, subject
         self.replies = 0
 
@@ -171,7 +172,7 @@ class PostIndex(Mapping[str, Post]):
         return default
 
     def __getitem__(self, key: str) -> Post:
-        post = self.get(key)
+        post: Post | None = self.get(key)
         if post is None:
             raise KeyError(key)
         return post

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -409,12 +410,14 @@ class HostedWorkshop:
         inbox = {c.id: c.kind.value for c in session.case.channels if c.is_inbox}
         channels = {c.id: c.name for c in session.case.channels}
         trending = rnd.trending
+        # Times are worded here as the window and the terminal word them (Translator.clock and
+        # .duration): the page shows the strings, it has no time formatter of its own.
         tr = translator(lang)
         writes = session.case.responses  # answerable posts: choose a reply, write one, or both
         posts = []
         for post in session.feed[-FEED_SHOWN:][::-1]:
             offered = answers(session, post)
-            entry = {"id": post.id, "t": post.t, "channel": channels.get(post.channel, post.channel), "inbox": None,
+            entry = {"id": post.id, "t": post.t, "at": tr.clock(post.t), "channel": channels.get(post.channel, post.channel), "inbox": None,
                      "own": post.author == ORGANISATION, "name": post.name, "handle": post.handle,
                      "text": post.text, "subject": post.subject, "trending": post.id in trending,
                      "triage": session.state.triage.get(post.id, (None,))[0],
@@ -430,8 +433,10 @@ class HostedWorkshop:
             posts.append(entry)
         decisions = []
         for d in session.open_decisions:
+            left = rnd.real_time_left(d.id)
             decision = {"id": d.id, "title": d.title, "prompt": d.prompt,
-                        "left": round(rnd.real_time_left(d.id), 1), "left_sim": session.time_left(d.id),
+                        "left": round(left, 1), "left_text": tr.duration(math.ceil(max(0.0, left))),
+                        "left_sim": session.time_left(d.id),
                         "silence": d.on_timeout.label, "responses": d.responses.value,
                         "options": [] if d.responses is Responses.write else
                         [{"id": o.id, "label": o.label} for o in d.options]}
@@ -440,11 +445,12 @@ class HostedWorkshop:
                 decision.update({"channel": channel.name, "limit": channel.limit})
             decisions.append(decision)
         base.update({
-            "t": session.t, "duration": self.case.duration, "paused": rnd.paused, "speed": rnd.effective_speed,
+            "t": session.t, "duration": self.case.duration, "clock": tr.clock(session.t),
+            "end": tr.clock(self.case.duration), "paused": rnd.paused, "speed": rnd.effective_speed,
             "ended": rnd.ended, "metrics": {k: round(v, 1) for k, v in session.state.metrics.items()},
             "metric_names": {k: tr.metric(k, self.case.metric_names) for k in session.state.metrics},
             "feed": posts, "decisions": decisions, "notifications": team.notifications[::-1],
-            "inputs": team.inputs[-INPUTS_SHOWN:][::-1], "inputs_total": team.inputs_total,
+            "inputs": _timed(team.inputs[-INPUTS_SHOWN:][::-1], tr), "inputs_total": team.inputs_total,
         })
         if rnd.ended:
             base["debrief"] = self.debrief(team, tr)
@@ -467,6 +473,7 @@ class HostedWorkshop:
                          "why": words.reply_why(r, tr), "best": r.written.best_post} for r in d.replies],
             "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr),
             "questions": [q.text for q in d.questions], "samples": team.samples,
+            **_chart_axis(team.samples, self.case.duration, tr),
         }
 
     def console_view(self, lang: str = "en") -> dict[str, Any]:
@@ -479,7 +486,7 @@ class HostedWorkshop:
             if rnd is not None:
                 state = rnd.session.state
                 row.update({
-                    "t": state.t, "paused": rnd.paused, "speed": rnd.speed, "ended": rnd.ended,
+                    "t": state.t, "clock": tr.clock(state.t), "paused": rnd.paused, "speed": rnd.speed, "ended": rnd.ended,
                     "metrics": {k: round(v, 1) for k, v in state.metrics.items()},
                     "decided": sum(1 for c in state.choices.values() if c is not None),
                     "missed": sum(1 for c in state.choices.values() if c is None),
@@ -493,8 +500,8 @@ class HostedWorkshop:
                                  or a.strategy}
                                 for d, a in rnd.session.written.items()],
                     "optional": [{"id": i.id, "title": i.title} for i in rnd.optional_items()],
-                    "notes": [{"t": t, "text": text} for t, text in rnd.notes[-10:]],
-                    "inputs": team.inputs[-10:][::-1],
+                    "notes": [{"t": t, "at": tr.clock(t), "text": text} for t, text in rnd.notes[-10:]],
+                    "inputs": _timed(team.inputs[-10:][::-1], tr),
                 })
             rows.append(row)
         try:
@@ -512,6 +519,18 @@ class HostedWorkshop:
         for team in self.teams.values():
             if team.recording is not None and team.round is not None and not team.round.ended:
                 team.recording.interrupt()
+
+
+def _timed(inputs: list[dict[str, Any]], tr: Translator) -> list[dict[str, Any]]:
+    """The inputs shown, each with its simulated time worded (``at``)."""
+    return [{**i, "at": tr.clock(i["t"])} for i in inputs]
+
+
+def _chart_axis(samples: list[tuple[int, dict[str, float]]], duration: int, tr: Translator) -> dict[str, Any]:
+    """The debrief chart's time span (the case's length, or the last sample if later) and the
+    times worded under its start, middle and end."""
+    span = max(duration, samples[-1][0] if samples else 0, 60)
+    return {"span": span, "axis": [tr.clock(round(span * m)) for m in (0, 0.5, 1)]}
 
 
 def answers(session: Session, post: Post) -> list[Option]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from game.engine.model import Case, Question
-from game.engine.scoring import Result
+from game.engine.scoring import DecisionOutcome, Result
 from game.i18n import Reason
 
 
@@ -158,20 +158,12 @@ class WrittenReview:
 
 
 @dataclass(frozen=True, slots=True)
-class DecisionReview:
-    """One decision: what was chosen (None: time ran out), how well it fits, and the author's feedback."""
+class DecisionReview(DecisionOutcome):
+    """One decision (the engine's :class:`DecisionOutcome`), with its reason, the better option
+    and the written answer read back as types."""
 
-    decision: str
-    title: str
-    option: str | None
-    label: str
-    strategy: str
-    seconds_taken: int
-    fit: float
-    reason: Reason | None
-    why: str
-    feedback: str
-    better: Better | None
+    reason: Reason | None = None
+    better: Better | None = None
     written: WrittenReview | None = None
     """The trainee's own text, when they wrote instead of choosing."""
 

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-EXPORT_FORMAT = "crisis-sim/session"
-EXPORT_VERSION = 1
+EXPORT_FORMAT: Literal["crisis-sim/session"] = "crisis-sim/session"
+EXPORT_VERSION: Literal[1] = 1
 MAX_TEAM = 60
 ID_PATTERN = r"^[0-9a-f]{32}$"
 

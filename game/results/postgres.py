@@ -14,6 +14,7 @@ tool, for the handful of statements (:mod:`game.results.dialect`) that differ.
 from __future__ import annotations
 
 import os
+import platform
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -48,7 +49,7 @@ def is_url(given: str | os.PathLike[str] | None) -> bool:
 
 def safe_url(url: str) -> str:
     """The address without its password, for messages and the spool."""
-    from psycopg.conninfo import conninfo_to_dict
+    from psycopg.conninfo import conninfo_to_dict  # psycopg loads only when a server is used
 
     try:
         params = conninfo_to_dict(url)
@@ -72,7 +73,7 @@ class _Connection:
         self.store = store
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        import psycopg
+        import psycopg  # loaded by _connect already; named here for its Error
 
         try:
             return self.raw.execute(POSTGRES.sql(sql) if params else sql, list(params) if params else None)
@@ -80,7 +81,7 @@ class _Connection:
             raise StoreError(self.store._explain(exc, self.raw)) from exc
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        import psycopg
+        import psycopg  # loaded by _connect already; named here for its Error
 
         if not rows:
             return
@@ -113,8 +114,6 @@ class PostgresStore(ResultStore):
 
     def __init__(self, url: str, *, spool: str | Path, now: Callable[[], str] = utc_now, read_only: bool = False,
                  durable: bool = True) -> None:
-        import platform
-
         self.url = url
         self.path = Path(spool)
         self.where = safe_url(url)
@@ -143,7 +142,7 @@ class PostgresStore(ResultStore):
             self._spooling = True
 
     def _connect(self) -> None:
-        import psycopg
+        import psycopg  # psycopg loads with the first connection: a SQLite store never imports it
         from psycopg.conninfo import conninfo_to_dict
 
         self._last_try = time.monotonic()
@@ -296,7 +295,7 @@ class PostgresStore(ResultStore):
         conn.execute("COMMIT")
 
     def _explain(self, exc: Exception, raw: psycopg.Connection[Any] | None = None) -> str:
-        import psycopg
+        import psycopg  # loaded by _connect already; named here for its errors
 
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         if raw.closed or raw.broken if raw is not None else self._lost():

@@ -108,10 +108,13 @@ class LiveRecord:
         if self._hold or self.finished or self.closed:
             return
         sim_t = self.session.t if self.session is not None else None
-        if self.result is not None:
-            done = self.store.safely(lambda: self.store.finish(self.session_id, self.result, self.pending,
-                                                               sim_t=sim_t) or True, "the round was not saved")
-            if done:
+        result = self.result
+        if result is not None:
+            def finish() -> bool:
+                self.store.finish(self.session_id, result, self.pending, sim_t=sim_t)
+                return True
+
+            if self.store.safely(finish, "the round was not saved"):
                 self.finished = True
                 self.pending = []
             return
@@ -207,8 +210,11 @@ class Recording:
         stream.flush()
         sim_t = stream.session.t if stream.session is not None else None
         tail = list(stream.pending)
-        if self.store.safely(lambda: self.store.close_unfinished(self.session_id, status, tail, sim_t) or True,
-                             "the round was not saved"):
+        def close() -> bool:
+            self.store.close_unfinished(self.session_id, status, tail, sim_t)
+            return True
+
+        if self.store.safely(close, "the round was not saved"):
             stream.pending = []
         stream.closed = True
 

@@ -30,6 +30,7 @@ from game.results.repositories import (
     SESSION_COLUMNS, STATUSES, Answer, AnswersRepository, ImportRepository, Note, NotesRepository,
     RoundsRepository, StoredSession, WorkshopsRepository,
 )
+from game.results.spool import SPOOL_NAME
 
 #: The environment variable that names the store when ``--store`` is not given.
 ENV_STORE = "CRISIS_SIM_STORE"
@@ -67,11 +68,11 @@ def open_store(url: str | Path | None = None, given_dir: str | Path | None = Non
     if url is None or url == "":
         url = os.environ.get(ENV_STORE) or None
     folder = data_dir(given_dir)
-    from game.results.postgres import is_url  # (psycopg itself loads only for a server)
+    # postgres.py builds on ResultStore (this module), so it is imported here, not above; psycopg
+    # itself loads only when a server is used.
+    from game.results.postgres import PostgresStore, is_url
 
     if is_url(url):
-        from game.results.postgres import PostgresStore
-        from game.results.spool import SPOOL_NAME
 
         return PostgresStore(str(url), spool=folder / SPOOL_NAME, **kwargs)
     if url is not None:

@@ -134,8 +134,8 @@ def add_teams(store: ResultStore, workshop: Workshop, teams: Iterable[str]) -> W
 
 
 def get(store: ResultStore, name_or_id: str) -> Workshop:
-    row, teams = store.workshop_row(name_or_id)
-    return Workshop(*row, teams=teams)
+    (id_, name, case_id, case_path, created_at), teams = store.workshop_row(name_or_id)
+    return Workshop(id_, name, case_id, case_path, created_at, teams=teams)
 
 
 def all_workshops(store: ResultStore) -> list[Workshop]:
@@ -208,14 +208,14 @@ def ranking(store: ResultStore, workshop: Workshop, count: str = "best") -> list
 
 def comparison(store: ResultStore, workshop: Workshop, count: str = "best") -> list[DecisionPoint]:
     """Each decision point of the case with what each ranked team chose and how fast."""
-    standings = [s for s in ranking(store, workshop, count) if s.session_id]
+    played = [(s.team, s.session_id) for s in ranking(store, workshop, count) if s.session_id]
     points: dict[str, dict[str, Any]] = {}
-    for standing in standings:
-        for d in store.decisions(standing.session_id):
+    for team, session_id in played:
+        for d in store.decisions(session_id):
             point = points.setdefault(d["decision"], {"title": d["title"], "opened": [], "choices": []})
             if d["opened_at"] is not None:
                 point["opened"].append(d["opened_at"])
-            point["choices"].append(Choice(standing.team, d["option"], d["label"], d["seconds_taken"] or 0,
+            point["choices"].append(Choice(team, d["option"], d["label"], d["seconds_taken"] or 0,
                                            d["fit"], d["option"] is not None and d["better"] is None))
     out = [DecisionPoint(decision, p["title"], int(statistics.median(p["opened"])) if p["opened"] else None,
                          p["choices"]) for decision, p in points.items()]
@@ -453,6 +453,8 @@ def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: W
         verify_case: Replay each finished round against this case and refuse it if the score differs.
     """
     report = ImportReport()
+    unexpected: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, AttributeError, RecursionError,
+                                               *store.errors)
     for raw in paths:
         path = Path(raw)
         try:
@@ -477,7 +479,7 @@ def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: W
         except StoreError as exc:
             report.failed.append(f"{path}: {exc}")
             continue
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, *store.errors) as exc:
+        except unexpected as exc:
             # Something in the file that the checks above let through: refuse this file, not the import.
             report.failed.append(f"{path}: the round cannot be stored ({type(exc).__name__}: {exc})")
             continue
@@ -496,7 +498,7 @@ def _target_workshop(store: ResultStore, conn: Any, row: dict[str, Any], named: 
         return None
     found = conn.execute("SELECT id, case_id FROM workshops WHERE name = ?", (named["name"],)).fetchone()
     if found:
-        return found[0]
+        return str(found[0])
     wid = named.get("id") if isinstance(named.get("id"), str) and _ID.match(named.get("id", "")) else uuid.uuid4().hex
     if conn.execute("SELECT 1 FROM workshops WHERE id = ?", (wid,)).fetchone():
         wid = uuid.uuid4().hex

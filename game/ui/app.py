@@ -11,20 +11,24 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from game.i18n import LANGUAGES, Translator, translator
+from game.ui.collector import Collector
 from game.ui.menu import MenuScene
 from game.ui.resume import offer_resume
 from game.ui.rounds import close_results
 from game.ui.scene import Scene
-from game.ui.settings import DEMO_SPEED, SPEEDS, Settings, default_scenarios
+from game.ui.settings import DEMO_SPEED, SPEEDS, Preferences, Settings, default_scenarios
 from game.ui.sound import Cues
 from game.ui.text import Painter
 from game.ui.theme import Theme
 from game.ui.widgets import TextField
+
+if TYPE_CHECKING:
+    from game.results.store import ResultStore
 
 __all__ = ["DEMO_SPEED", "SCREENS", "SPEEDS", "App", "Settings", "default_scenarios", "open_app",
            "run"]
@@ -68,6 +72,11 @@ class App:
         settings: Choices from the command line (the menu changes some of them).
     """
 
+    # Kept by game/ui/rounds.py, which opens them on first use (never for a demo or the tour).
+    _results: ResultStore | None = None
+    _results_opened: bool = False
+    _preferences: Preferences | None = None
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         pygame.display.init()
@@ -82,6 +91,7 @@ class App:
         self.running = True
         self.mouse = (0, 0)
         self.frames = 0
+        self.collector = Collector()  # no full garbage collection in the live screen's frames
         self.problems: list[str] = list(self.painter.theme.problems)
 
     # --- the window ------------------------------------------------------------------
@@ -184,14 +194,15 @@ class App:
         self.draw()
         pygame.display.flip()
         self.frames += 1
+        self.collector.end_frame()
 
     def dispatch(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
             self.running = False
             return
         if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-            if pygame.display.get_surface() is not None and pygame.display.get_surface().get_size() != \
-                    self.painter.theme.size:
+            shown = pygame.display.get_surface()
+            if shown is not None and shown.get_size() != self.painter.theme.size:
                 self.relayout()
             return
         if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
@@ -262,6 +273,7 @@ class App:
     def close(self) -> None:
         close_results(self)  # a round still running is kept as interrupted, to resume next time
         self.sound.close()
+        self.collector.release()
         pygame.display.quit()
 
 

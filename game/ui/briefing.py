@@ -13,7 +13,7 @@ from game.engine.model import Case, ChannelKind
 from game.ui import theme as th
 from game.i18n import DIFFICULTIES
 from game.play.pace import pace
-from game.ui.menu import case_problems, crisis_label, read_case
+from game.ui.menu import MenuScene, case_problems, crisis_label, read_case
 from game.ui.scene import PageScene
 from game.ui.settings import round_seed
 from game.ui.text import Sheet
@@ -73,6 +73,7 @@ class BriefingScene(PageScene):
     # --- layout ----------------------------------------------------------------------
 
     def layout(self, size: tuple[int, int]) -> None:
+        buttons: list[tuple[str, str, str, tuple[int, int, int] | None]]
         if self.case is None:
             buttons = [("reload", self._("Reload"), "F5", th.ORANGE)]
         else:
@@ -191,8 +192,8 @@ class BriefingScene(PageScene):
         if case is None:
             problems = case_problems(self.path) or problems
         menu = self.app.scene("menu")
-        if menu is not None:
-            menu.refresh(self.path, case, [] if case else problems)  # type: ignore[attr-defined]
+        if isinstance(menu, MenuScene):
+            menu.refresh(self.path, case, [] if case else problems)
         self.case, self.problems, self.reloaded = case, problems, case is not None
         self.scroll = 0
         self._caption()

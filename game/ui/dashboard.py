@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from game.ui.live import LiveScene
 
 MAX_WAIT = 8  # frames a redraw may wait for a quieter frame
+# The gauges are drawn again at most this often (real seconds, or frames when frames carry no
+# time): at 1 s = 120 s the metrics move every frame, faster than anyone reads a gauge.
+REFRESH_SECONDS = 0.25
+REFRESH_FRAMES = 15
 HISTORY = 30  # samples in a gauge's graph: the last half hour of simulated time
 
 
@@ -52,6 +56,8 @@ class Dashboard:
         self.key: tuple | None = None
         self.gauge_rects: dict[str, pygame.Rect] = {}
         self.waited = 0
+        self._since = 0.0  # real seconds since the last redraw
+        self._frames = 0
 
     def set_rect(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -64,20 +70,27 @@ class Dashboard:
     def height(self) -> int:
         return len(self.scene.session.state.metrics) * self.gauge_height() + self.scene.theme.px(4)
 
-    def update(self, busy: bool = False) -> None:
-        """Redraw the gauges if a value changed; on a ``busy`` frame (new cards drawn) wait a few
-        frames, so that the two never land on the same frame."""
+    def update(self, busy: bool = False, dt: float = 0.0) -> bool:
+        """Redraw the gauges if a value changed, at most every ``REFRESH_SECONDS``; on a ``busy``
+        frame (the engine made a crowd of posts) wait a few frames, so that the two never land
+        on the same frame. True when the gauges were drawn again (the feed then waits a frame)."""
+        self._since += dt
+        self._frames += 1
         state = self.scene.session.state
         key = (self.rect.size, tuple(round(v, 1) for v in state.metrics.values()), len(state.samples),
                self.scene.app.settings.lang)
         if key == self.key:
             self.waited = 0
-            return
-        if busy and self.sheet is not None and self.waited < MAX_WAIT:
-            self.waited += 1
-            return
-        self.key, self.waited = key, 0
+            return False
+        if self.sheet is not None and self.key is not None and key[0] == self.key[0] and key[3] == self.key[3]:
+            if self._since < REFRESH_SECONDS and self._frames < REFRESH_FRAMES:
+                return False
+            if busy and self.waited < MAX_WAIT:
+                self.waited += 1
+                return False
+        self.key, self.waited, self._since, self._frames = key, 0, 0.0, 0
         self.sheet = self._draw()
+        return True
 
     def _draw(self) -> Sheet:
         scene = self.scene

@@ -64,6 +64,7 @@ class DebriefScene(PageScene):
     """
 
     name = "debrief"
+    notes: list[tuple[int, str]]  # the observer's notes, ``(t, text)`` in time order (set by debrief_setup)
     KEYS = {pygame.K_ESCAPE: "menu", pygame.K_RETURN: "menu", pygame.K_KP_ENTER: "menu",
             pygame.K_BACKSPACE: "menu", pygame.K_r: "replay", pygame.K_x: "export", pygame.K_q: "reflect"}
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.engine.bots import BOTS
+from game.ui.briefing import BriefingScene
 from game.ui.debrief import DebriefScene
 from game.ui.live import LiveScene
 from game.ui.menu import MenuScene
@@ -53,10 +54,10 @@ def take_screenshots(app: App, folder: Path, case: Path | None = None) -> int:
         shoot("menu")
         menu.open(entry)
     shoot("briefing")
-    if app.top is None or app.top.name != "briefing":
+    if not isinstance(app.top, BriefingScene):
         print("crisis-sim: the case did not open", file=sys.stderr)
         return 1
-    app.top.press("start")  # type: ignore[attr-defined]
+    app.top.press("start")
     live = app.top
     assert isinstance(live, LiveScene)
     session = live.session

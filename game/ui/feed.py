@@ -4,11 +4,18 @@ Each card is drawn once into a cached sheet and drawn again only when its width 
 changes; a frame blits only the cards inside the view, found by bisection, so a feed of
 thousands of posts costs what a dozen cost. What changes every few ticks (engagement counters,
 the trending mark, the selection outline) is drawn over the cached card.
+
+New posts wait beside the column until the cards they bring into view are drawn (a few per
+frame, see ``NEW_CARD_PIXELS_PER_FRAME``), then join it together: at the fastest speed, when a
+frame brings twenty posts, the column moves in whole steps of ready cards instead of showing
+blank ones, and a post pushed out of view before it was ever shown is never drawn. The cards
+kept are bounded (``CARD_CACHE_VIEWS``): at 4K one is a megabyte or two of pixels.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -30,6 +37,13 @@ if TYPE_CHECKING:
 # frames (a card not drawn yet shows as a blank card for a frame) instead of one long frame.
 # The budget is in pixels, so a 4K window draws fewer (bigger) cards per frame; one at least.
 NEW_CARD_PIXELS_PER_FRAME = 180_000
+# Cards kept, in columns' worth of pixels; the least recently shown are dropped first (and drawn
+# again if the reader scrolls back to them).
+CARD_CACHE_VIEWS = 6
+# The engagement counters of the cards in view are read again this often (real seconds), or when
+# the cards in view change: at 1 s = 120 s they change every frame, faster than anyone reads,
+# and each change is the whole column drawn again.
+COUNTER_SECONDS = 0.25
 
 TRIAGE = (("flag", "⚑", "F"), ("dismiss", "✗", "X"), ("answer", "↩", "A"))
 TRIAGE_COLOURS = {"flag": th.ORANGE, "dismiss": th.GREY, "answer": th.SKY}
@@ -56,10 +70,13 @@ class FeedView:
         scene: The live screen (for the session, painter and words).
         accept: Which posts belong in this column (feed channels, the inbox, a channel filter).
         inbox: Draw cards as messages (sender, subject) rather than posts.
+        empty: What the column says while it has no post (an English message id).
     """
 
-    def __init__(self, scene: LiveScene, accept: Callable[[Post], bool], inbox: bool = False) -> None:
+    def __init__(self, scene: LiveScene, accept: Callable[[Post], bool], inbox: bool = False,
+                 empty: str | None = None) -> None:
         self.scene = scene
+        self.empty = empty
         self.accept = accept
         self.inbox = inbox
         self.posts: list[Post] = []
@@ -70,13 +87,18 @@ class FeedView:
         self.scroll = 0  # pixels scrolled down from the newest post
         self.unseen_above = 0  # posts that arrived while scrolled down
         self.selected: str | None = None
-        self.cards: dict[str, Card] = {}
+        self.cards: OrderedDict[str, Card] = OrderedDict()  # least recently shown first
+        self._card_pixels = 0
+        self.incoming: list[Post] = []  # posts accepted, not in the column yet (see the module's doc)
+        self._batch = 0  # how many of them join it together once their cards are drawn
         self._strips: dict[tuple, Sheet] = {}
         self._strip_buttons: dict[tuple, list[Button]] = {}
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.visible: list[tuple[Post, int]] = []  # (post, y on screen) after the last update
         self.kept = KeptPart()  # the column's pixels stay on the window while nothing in it changes
         self._counts: dict[tuple[str, int], str] = {}  # engagement counters as words: Babel is slow per call
+        self.counters: dict[str, tuple[int, int, int]] = {}  # the engagement shown, per post in view
+        self._counted = 0.0  # real seconds since the counters were read
 
     def compact(self, n: int) -> str:
         """``n`` as the counters show it (``1.2K``, ``1,2 k``), formatted once per language."""
@@ -94,17 +116,25 @@ class FeedView:
         """All posts again (a new filter, a new width)."""
         self.posts, self.index, self.heights, self.bottoms, self.total = [], {}, [], [], 0
         self.cards.clear()
+        self._card_pixels = 0
+        self.incoming, self._batch = [], 0
         self._strips.clear()
         self._strip_buttons.clear()
         for post in posts:
-            self.add(post, keep_view=False)
+            if self.accept(post):
+                self._insert(post, keep_view=False)
         if self.selected not in self.index:
             self.selected = None
         self.scroll = min(self.scroll, self.max_scroll)
 
-    def add(self, post: Post, keep_view: bool = True) -> bool:
+    def add(self, post: Post) -> bool:
+        """A new post for this column (it shows once its card is drawn); False if it does not belong here."""
         if not self.accept(post):
             return False
+        self.incoming.append(post)
+        return True
+
+    def _insert(self, post: Post, keep_view: bool = True) -> None:
         height = self.measure(post)
         self.index[post.id] = len(self.posts)
         self.posts.append(post)
@@ -116,13 +146,12 @@ class FeedView:
             strip = self.badge_height()
             self.unseen_above += 1
             self.scroll += height + self.badge_height() - strip
-        return True
 
     def set_rect(self, rect: pygame.Rect) -> None:
         width_changed = rect.w != self.rect.w
         self.rect = rect
         if width_changed:
-            self.rebuild(list(self.posts))
+            self.rebuild(self.posts + self.incoming)
 
     @property
     def max_scroll(self) -> int:
@@ -216,26 +245,37 @@ class FeedView:
     def _button_height(self) -> int:
         return self.scene.theme.line("small") + self.scene.theme.px(8)
 
-    def card(self, post: Post, new_allowed: bool = True) -> Card | None:
-        """The post's card, drawn again if what it shows changed; a new one only if ``new_allowed``."""
+    def card(self, post: Post, height: int, new_allowed: bool = True) -> Card | None:
+        """The post's card (``height`` with the gap under it), drawn again if what it shows
+        changed; a new one only if ``new_allowed``."""
         triage = self.scene.session.state.triage.get(post.id)
-        i = self.index[post.id]
         # A trending post makes room for its mark beside the name (drawn again when it starts or
         # stops trending, a few times a round), so other posts keep their names whole.
-        key = (self.rect.w, self.heights[i], triage, self.scene.app.settings.lang, post.id in self.scene.trending)
+        key = (self.rect.w, height, triage, self.scene.app.settings.lang, post.id in self.scene.trending)
         card = self.cards.get(post.id)
         if card is None and not new_allowed:
             return None
         if card is None or card.key != key:
-            card = self._draw_card(post, key, triage)
+            if card is not None:
+                self._card_pixels -= card.sheet.size[0] * card.sheet.size[1]
+            card = self._draw_card(post, key, triage, height)
             self.cards[post.id] = card
+            self._card_pixels += card.sheet.size[0] * card.sheet.size[1]
+        self.cards.move_to_end(post.id)
         return card
 
-    def _draw_card(self, post: Post, key: tuple, triage: tuple[str, int] | None) -> Card:
+    def _forget_cards(self) -> None:
+        """Drop the least recently shown cards beyond ``CARD_CACHE_VIEWS`` columns of pixels."""
+        limit = CARD_CACHE_VIEWS * self.rect.w * self.rect.h
+        while self._card_pixels > limit and len(self.cards) > 1:
+            _, card = self.cards.popitem(last=False)
+            self._card_pixels -= card.sheet.size[0] * card.sheet.size[1]
+
+    def _draw_card(self, post: Post, key: tuple, triage: tuple[str, int] | None, height: int) -> Card:
         scene = self.scene
         t, p, session = scene.theme, scene.painter, scene.session
         pad = self._pad()
-        height = self.heights[self.index[post.id]] - t.px(8)
+        height -= t.px(8)
         own = post.author == ORGANISATION
         fill = th.CARD_OWN if own else (th.CARD_DONE if triage and triage[0] == "dismiss" else th.CARD)
         sheet = Sheet((self.rect.w, height), fill)
@@ -352,34 +392,89 @@ class FeedView:
 
     # --- per frame -------------------------------------------------------------------
 
-    def update(self) -> int:
+    def update(self, dt: float = 0.0, hold: bool = False) -> int:
         """Find the cards in view and draw the missing ones (draw() only blits them).
+
+        Args:
+            dt: Real seconds since the last update (for the counters, ``COUNTER_SECONDS``).
+            hold: Another part of the screen is drawn again this frame: no new card, no new post
+                joins the column, the counters wait.
 
         Returns:
             How many new cards were drawn (the screen defers other redraws on busy frames).
         """
+        budget = 0 if hold else NEW_CARD_PIXELS_PER_FRAME
+        drawn, budget = self._take_incoming(budget, hold)
         self.scroll = min(self.scroll, self.max_scroll)
         if self.scroll == 0:
             self.unseen_above = 0
         self.visible = []
         if not self.posts:
-            return 0
+            return drawn
         gap = self.badge_height()
         low = self.total - self.scroll - (self.rect.h - gap)
         high = self.total - self.scroll
         first = max(0, bisect_right(self.bottoms, low) - 1)
         last = bisect_left(self.bottoms, high) - 1
-        budget = NEW_CARD_PIXELS_PER_FRAME
-        drawn = 0
         for i in range(last, first - 1, -1):
             post = self.posts[i]
             y = self.rect.y + gap + (self.total - self.bottoms[i] - self.heights[i]) - self.scroll
             new = post.id not in self.cards
-            if self.card(post, new_allowed=budget > 0) is not None and new:
+            if self.card(post, self.heights[i], new_allowed=budget > 0) is not None and new:
                 budget -= self.rect.w * self.heights[i]
                 drawn += 1
             self.visible.append((post, y))
+        self._forget_cards()
+        self._count(dt, hold or drawn > 0)
         return drawn
+
+    def _count(self, dt: float, busy: bool) -> None:
+        """Read the engagement of the posts in view when they change, else every
+        ``COUNTER_SECONDS`` on a frame that is not ``busy`` (new counters are the whole column
+        drawn again)."""
+        if self.inbox:
+            return  # likes on a phone call would mean nothing
+        self._counted += dt
+        same = len(self.counters) == len(self.visible) and all(post.id in self.counters for post, _ in self.visible)
+        if same and (busy or self._counted < COUNTER_SECONDS):
+            return
+        self._counted = 0.0
+        engagement = self.scene.session.engagement
+        self.counters = {post.id: engagement(post) for post, _ in self.visible}
+
+    def _take_incoming(self, budget: int, hold: bool) -> tuple[int, int]:
+        """Draw the cards the waiting posts bring into view, within ``budget`` pixels; once all are
+        drawn, the posts join the column in a later frame (the column is drawn again then, not
+        in a frame that drew cards). Returns the cards drawn and the budget left."""
+        if not self.incoming or hold:
+            return 0, budget
+        if self.scroll > 0:  # the reader is further down: new posts go above the view, unseen yet
+            for post in self.incoming:
+                self._insert(post)
+            self.incoming, self._batch = [], 0
+            return 0, budget
+        # The posts waiting now join together, whatever arrives while their cards are drawn
+        # (else, at twenty posts a frame, the newest would always be new and never ready).
+        self._batch = self._batch or len(self.incoming)
+        batch = self.incoming[: self._batch]
+        room, drawn = self.rect.h, 0
+        for post in reversed(batch):  # the newest, at the top once they join
+            if room <= 0:
+                break
+            height = self.measure(post)
+            room -= height
+            if post.id not in self.cards:
+                if budget <= 0:
+                    break
+                self.card(post, height)
+                budget -= self.rect.w * height
+                drawn += 1
+        if not drawn:
+            for post in batch:
+                self._insert(post)
+            del self.incoming[: self._batch]
+            self._batch = 0
+        return drawn, budget
 
     def pane(self) -> pygame.Rect:
         """The part of the window the column draws: its cards, the focus frame and the scroll bar."""
@@ -389,9 +484,10 @@ class FeedView:
     def _key(self, trending: set[str]) -> tuple:
         """Everything the column's pixels depend on."""
         scene = self.scene
-        shown = tuple((post.id, y, id(self.cards.get(post.id)), post.id in trending,
-                       None if self.inbox else scene.session.engagement(post)) for post, y in self.visible)
-        return (tuple(self.rect), self.scroll, self.total, self.selected, scene.focus is self, self.unseen_above,
+        shown = tuple((post.id, y, id(self.cards.get(post.id)), post.id in trending, self.counters.get(post.id))
+                      for post, y in self.visible)
+        return (tuple(self.rect), self.scroll, self.total, not self.incoming, self.selected, scene.focus is self,
+                self.unseen_above,
                 shown, scene.app.settings.lang, id(scene.theme))
 
     def unchanged(self, clean: bool, trending: set[str]) -> bool:
@@ -401,10 +497,29 @@ class FeedView:
     def draw(self, surface: pygame.Surface, trending: set[str]) -> None:
         self.kept.draw(self.scene.painter, lambda: self._draw(surface, trending))
 
+    def _clear(self, surface: pygame.Surface) -> None:
+        """Fill the pane with the background where no card goes (the screen does not fill it
+        first: at 4K, filling the whole column and then covering it with cards is 1-3 ms)."""
+        pane, r = self.pane(), self.rect
+        for piece in ((pane.x, pane.y, pane.w, r.y - pane.y), (pane.x, r.bottom, pane.w, pane.bottom - r.bottom),
+                      (pane.x, r.y, r.x - pane.x, r.h), (r.right, r.y, pane.right - r.right, r.h)):
+            surface.fill(th.BG, piece)
+        y = r.y
+        for post, top in self.visible:  # top to bottom
+            if top > y:
+                surface.fill(th.BG, (r.x, y, r.w, min(top, r.bottom) - y))
+            y = max(y, top + self.heights[self.index[post.id]] - self.scene.theme.px(8))
+        if y < r.bottom:
+            surface.fill(th.BG, (r.x, y, r.w, r.bottom - y))
+
     def _draw(self, surface: pygame.Surface, trending: set[str]) -> None:
         scene = self.scene
         t, p, session = scene.theme, scene.painter, scene.session
         gap = self.badge_height()
+        self._clear(surface)
+        if self.empty and not self.posts and not self.incoming:
+            p.text(surface, scene._(self.empty), (self.rect.x + t.px(10), self.rect.y + t.px(10)), "body", th.MUTED,
+                   width=self.rect.w - t.px(20))
         surface.set_clip(pygame.Rect(self.rect.x, self.rect.y + gap, self.rect.w, self.rect.h - gap))
         for post, y in self.visible:
             card = self.cards.get(post.id)
@@ -415,7 +530,7 @@ class FeedView:
             p.sheet(surface, card.sheet, (self.rect.x, y))
             cx, cy = card.counters
             if not self.inbox:  # likes on a phone call would mean nothing
-                likes, shares, replies = session.engagement(post)
+                likes, shares, replies = self.counters.get(post.id) or session.engagement(post)
                 count = self.compact
                 room = (card.buttons[0].rect.x if card.buttons else self.rect.w) - cx - t.px(6)
                 line = f"♥ {count(likes)}   ⇄ {count(shares)}   ↻ {count(replies)}"

@@ -9,12 +9,17 @@ help open.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import pygame
 
 from game.i18n import N_
 from game.ui import theme as th
 from game.ui.scene import Scene
 from game.ui.widgets import key_name
+
+if TYPE_CHECKING:
+    from game.ui.live import LiveScene
 
 # (key, what it does). Key names go through widgets.key_name (Enter is Entrée on a French keyboard).
 PLAYER_KEYS = (
@@ -181,7 +186,7 @@ class HelpScene(Scene):
                 used = p.paragraph(surface, self._(what), (cx + key_w, cy), column - key_w, "body", th.TEXT, max_lines=2)
                 cy += max(t.line("body"), used) + t.px(6)
         if live is not None:
-            items = live.optional_items()  # type: ignore[attr-defined]
+            items = cast("LiveScene", live).optional_items()
             cy = box.bottom - t.px(16) - t.line("small") * (min(3, len(items)) + 1)
             p.text(surface, self._("Optional injects this case can fire (I): {n}", n=len(items)), (x, cy), "small",
                    th.MUTED)

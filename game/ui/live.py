@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pygame
 
@@ -24,7 +25,7 @@ from game.engine.session import (
     Event,
     Session,
 )
-from game.engine.state import Post
+from game.engine.state import Post, TriageAction
 from game.i18n import N_
 from game.play.alerts import (
     Alert,
@@ -52,8 +53,13 @@ NOTE_LENGTH = 90
 # More than the fastest speed brings per frame (10 posts a simulated second at 1 s = 120 s is
 # 20 a frame at 60 FPS), so the columns never fall behind for long.
 POSTS_PER_FRAME = 40
+# The round's log lines are stored a few hundred at a time, on a frame that drew no new card:
+# the store's own batch (2,000 lines, game/results/recording.py) is 15-45 ms of SQLite in one
+# frame, and at 1 s = 120 s it comes every second or two.
+STORE_LINES = 200
 SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
+TRIAGE_KEYS: dict[int, TriageAction] = {pygame.K_f: "flag", pygame.K_x: "dismiss", pygame.K_a: "answer"}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
 
 
@@ -119,7 +125,7 @@ class LiveScene(Scene):
         self.feed_channels = [c.id for c in case.channels if not c.is_inbox]
         self.inbox_channels = {c.id for c in case.channels if c.is_inbox}
         self.filter: str | None = None
-        self.feed = FeedView(self, self._in_feed)
+        self.feed = FeedView(self, self._in_feed, empty=N_("The feed is quiet for now…"))
         self.inbox = FeedView(self, lambda p: p.channel in self.inbox_channels, inbox=True)
         self.focus: FeedView = self.feed
         self.dashboard = Dashboard(self)
@@ -149,7 +155,10 @@ class LiveScene(Scene):
         # Parts of the window left as they are while what they show stays the same (KeptPart):
         # at 4K, repainting what did not change is most of a frame.
         self.side = KeptPart()  # the dashboard and the notifications
-        self.top_bar, self.chip_row, self.middle, self.bottom_bar = KeptPart(), KeptPart(), KeptPart(), KeptPart()
+        self.top_bar, self.chip_row, self.bottom_bar = KeptPart(), KeptPart(), KeptPart()
+        # The decision panel apart from the inbox under it: its countdown changes every second
+        # (every frame at the fastest speed), the inbox seldom.
+        self.panel_part, self.inbox_part = KeptPart(), KeptPart()
 
     # --- helpers the parts use --------------------------------------------------------
 
@@ -344,11 +353,23 @@ class LiveScene(Scene):
         self._alerts(alerts)
         self._layout_middle()
         self._layout_buttons()
-        busy = self.feed.update() + self.inbox.update()
-        self.dashboard.update(busy=busy > 0 or self._deferred)
+        # One costly drawing a frame: the gauges (a few times a second), else the feed's new cards.
+        gauges = self.dashboard.update(busy=self._deferred, dt=dt)
+        busy = self.feed.update(dt, hold=gauges) + self.inbox.update(dt, hold=gauges)
+        if not self.ended:
+            self.app.collector.keep_quiet()
+            self._store_some(busy=busy > 0 or self._deferred)
         self.panel.update()
         if self.ended and self.app.top is self:
             self.finish()
+
+    def _store_some(self, busy: bool) -> None:
+        """Store the log lines waiting, when there are ``STORE_LINES`` of them and the frame is quiet."""
+        recording = self.recording
+        if (recording is None or recording.problem is not None
+                or len(recording.stream.pending) < STORE_LINES * (2 if busy else 1)):
+            return
+        recording.settle()
 
     def _real_step(self, dt: float) -> float:
         """Real seconds to give the round this frame: the frame's, but never more than ``TICK``
@@ -452,7 +473,7 @@ class LiveScene(Scene):
 
     # --- actions (keys and clicks both come here) --------------------------------------
 
-    def triage(self, post: Post, action: str, reply: str | None = None) -> None:
+    def triage(self, post: Post, action: TriageAction, reply: str | None = None) -> None:
         if post.author == ORGANISATION or self.ended:
             return
         if action == "answer" and reply is None:
@@ -470,7 +491,7 @@ class LiveScene(Scene):
             self.picker = Picker("reply", self._("Answer {name}", name=post.name), items, post)
             return
         try:
-            self.take(self.session.triage(post.id, action, reply))  # type: ignore[arg-type]
+            self.take(self.session.triage(post.id, action, reply))
         except EngineError as exc:
             self.note("⚠", str(exc), th.GREY)
             return
@@ -613,7 +634,7 @@ class LiveScene(Scene):
             self.note("⚠", str(exc), th.GREY)
 
     def end_round(self) -> None:
-        self.take(list(self.round.end().items))  # only the end: the silent rest is played off screen
+        self.take([i for i in self.round.end().items if not isinstance(i, Alert)])  # only the end: the silent rest is played off screen
 
     def open_picker(self, kind: str) -> None:
         if kind == "inject":
@@ -722,8 +743,8 @@ class LiveScene(Scene):
             self.focus.focus_in()
             if self.focus is self.inbox:
                 self.unread = 0
-        elif key in (pygame.K_f, pygame.K_x, pygame.K_a) and selected is not None:
-            self.triage(selected, {pygame.K_f: "flag", pygame.K_x: "dismiss", pygame.K_a: "answer"}[key])
+        elif key in TRIAGE_KEYS and selected is not None:
+            self.triage(selected, TRIAGE_KEYS[key])
         elif key == pygame.K_c:
             self.cycle_filter(-1 if shift else 1)
         elif key == pygame.K_v:
@@ -772,7 +793,7 @@ class LiveScene(Scene):
                 if view is self.inbox:
                     self.unread = 0
                 if action is not None:
-                    self.triage(post, action)
+                    self.triage(post, cast(TriageAction, action))  # a card's buttons are its triage actions
                 return True
         if self.regions.get("inbox_head", pygame.Rect(0, 0, 0, 0)).collidepoint(pos):
             self.focus, self.unread = self.inbox, 0
@@ -828,8 +849,7 @@ class LiveScene(Scene):
         # scene drew last frame (nothing drawn over it since) and the feed did not change, its
         # pixels stay as they are and only the rest is drawn again.
         frames = self.app.frames
-        clean = (self._drawn == (frames - 1, surface) and self.app.top is self and self.picker is None
-                 and bool(self.feed.posts))
+        clean = self._drawn == (frames - 1, surface) and self.app.top is self and self.picker is None
         self._drawn = (frames, surface) if self.app.top is self and self.picker is None else None
         right = self.regions["right"]
         notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
@@ -840,16 +860,23 @@ class LiveScene(Scene):
         top_key = (*common, tuple(self.regions["top"]), *self._top_words(),
                    tuple((b.label, b.active, tuple(b.rect)) for b in self.buttons))
         chips_key = (*common, tuple((b.label, b.active, tuple(b.rect)) for b in self.chips))
-        middle = self.regions["middle"].union(self.inbox.pane())
-        middle_key = (*common, self.panel.live_key(), self.inbox._key(set()), self.unread, self.focus is self.inbox,
+        middle = self.regions["middle"]
+        below_panel = pygame.Rect(middle.x, self.panel.rect.bottom, middle.w,
+                                  middle.bottom - self.panel.rect.bottom).union(self.inbox.pane())
+        inbox_key = (*common, self.inbox._key(set()), self.unread, self.focus is self.inbox,
                       tuple(self.regions["inbox_head"]))
-        kept = [self.feed.pane()] if self.feed.unchanged(clean, self.trending) else []
-        kept += [right] if self.side.unchanged(clean, side_key) else []
-        kept += [self.regions["top"]] if self.top_bar.unchanged(clean, top_key) else []
-        kept += [self.regions["chips"]] if self.chip_row.unchanged(clean, chips_key) else []
-        kept += [middle] if self.middle.unchanged(clean, middle_key) else []
-        kept += [self.regions["bottom"]] if self.bottom_bar.unchanged(clean, common) else []
-        fill_except(surface, kept, th.BG)
+        parts = [(self.feed.pane(), self.feed.unchanged(clean, self.trending)),
+                 (right, self.side.unchanged(clean, side_key)),
+                 (self.regions["top"], self.top_bar.unchanged(clean, top_key)),
+                 (self.regions["chips"], self.chip_row.unchanged(clean, chips_key)),
+                 (self.panel.rect, self.panel_part.unchanged(clean, (*common, self.panel.live_key()))),
+                 (below_panel, self.inbox_part.unchanged(clean, inbox_key)),
+                 (self.regions["bottom"], self.bottom_bar.unchanged(clean, common))]
+        # On a clean frame the space between the parts is background already: only the parts
+        # drawn again are filled (the whole 4K window is 2-3 ms of filling).
+        # The feed's column fills its own background around its cards.
+        holes = [rect for rect, kept in parts if kept] + [self.feed.pane()]
+        fill_except(surface, holes, th.BG, [rect for rect, kept in parts if not kept] if clean else None)
         self.top_bar.draw(p, lambda: self._draw_top(surface))
 
         def chips() -> None:
@@ -857,11 +884,9 @@ class LiveScene(Scene):
                 draw_button(p, surface, chip)
 
         self.chip_row.draw(p, chips)
-        feed = self.regions["feed"]
-        if not self.feed.posts:
-            p.text(surface, self._("The feed is quiet for now…"), (feed.x + t.px(10), feed.y + t.px(10)), "body", th.MUTED)
         self.feed.draw(surface, self.trending)
-        self.middle.draw(p, lambda: self._draw_middle(surface))
+        self.panel_part.draw(p, lambda: self.panel.draw(surface))
+        self.inbox_part.draw(p, lambda: self._draw_inbox(surface))
 
         def side() -> None:
             self.dashboard.draw(surface)
@@ -872,10 +897,9 @@ class LiveScene(Scene):
         if self.picker is not None:
             self._draw_picker(surface)
 
-    def _draw_middle(self, surface: pygame.Surface) -> None:
-        """The decision panel, and the inbox under it."""
+    def _draw_inbox(self, surface: pygame.Surface) -> None:
+        """The inbox, under the decision panel."""
         t, p = self.theme, self.painter
-        self.panel.draw(surface)
         head = self.regions["inbox_head"]
         focus_mark = "▸ " if self.focus is self.inbox else ""
         inbox = self._("Inbox")

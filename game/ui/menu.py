@@ -393,11 +393,11 @@ class MenuScene(Scene):
         if self.app.settings.demo and not self.loading and self.app.top is self:
             self.demo_wait -= dt
             if self.demo_wait <= 0:
-                entry = self.first_playable()
+                first = self.first_playable()
                 self.demo_wait = 1e9
-                if entry is not None:
-                    self.selected = self.entries.index(entry)
-                    self.open(entry)
+                if first is not None:
+                    self.selected = self.entries.index(first)
+                    self.open(first)
         self._layout_rows()
 
     def layout(self, size: tuple[int, int]) -> None:

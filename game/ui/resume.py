@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from game.results.store import StoreError, StoredSession
+from game.results.store import ResultStore, StoreError, StoredSession
 from game.ui import theme as th
 from game.ui.rounds import open_results, restore_speed, resume_round
 from game.ui.scene import Scene
@@ -125,9 +125,16 @@ class ResumeScene(Scene):
         stored = self.stopped[self.selected]
         if action == "abandon":
             store = open_results(self.app)
-            done = store.safely(lambda: store.abandon(stored.id) or True, self._("not recorded")) if store else None
-            if not done:
-                self.message = store.problem if store else ""
+            if store is None:
+                self.message = ""
+                return
+
+            def abandon(results: ResultStore = store) -> bool:
+                results.abandon(stored.id)
+                return True
+
+            if not store.safely(abandon, self._("not recorded")):
+                self.message = store.problem or ""
                 return
             self._drop(stored)
         elif action == "resume":

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 def open_results(app: App) -> ResultStore | None:
     """The window's results store (None for a demo, the screenshot tour, or an App built in code
     without a data_dir); opened once."""
-    if getattr(app, "_results_opened", False):
-        return app._results  # type: ignore[attr-defined]
+    if app._results_opened:
+        return app._results
     store = None
     settings = app.settings
     wanted = settings.keep_results or settings.data_dir is not None
@@ -36,19 +36,19 @@ def open_results(app: App) -> ResultStore | None:
         store = ResultStore.open(getattr(settings, "data_dir", None), getattr(settings, "store", None))
         if store.problem:
             app.problems.append(store.problem)
-    app._results, app._results_opened = store, True  # type: ignore[attr-defined]
+    app._results, app._results_opened = store, True
     return store
 
 
 def preferences(app: App) -> Preferences:
     """What this window remembers between rounds and starts (``window.json`` beside the results;
     nothing on disk for a window that keeps no rounds)."""
-    prefs = getattr(app, "_preferences", None)
+    prefs = app._preferences
     if prefs is None:
         store = open_results(app)
         path = getattr(store, "path", None) if store is not None else None
         prefs = Preferences(Path(path).parent if isinstance(path, str | Path) else None)
-        app._preferences = prefs  # type: ignore[attr-defined]
+        app._preferences = prefs
     return prefs
 
 
@@ -75,11 +75,11 @@ def close_results(app: App) -> None:
     """The window closes: a round still being played is kept as interrupted (it can be resumed)."""
     live = app.scene("live")
     recording = getattr(live, "recording", None)
-    if recording is not None and not live.session.state.ended:  # type: ignore[union-attr]
+    session = getattr(live, "session", None)
+    if recording is not None and session is not None and not session.state.ended:
         recording.interrupt()
-    store = getattr(app, "_results", None)
-    if store is not None:
-        store.close()
+    if app._results is not None:
+        app._results.close()
 
 
 def record_round(app: App, case: Case, path: Path, seed: int) -> tuple[Session, Recording | None]:

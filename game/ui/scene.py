@@ -107,9 +107,11 @@ class KeptPart:
         self.texts = painter.frame[start:]
 
 
-def fill_except(surface: pygame.Surface, holes: Sequence[pygame.Rect], colour: tuple[int, int, int]) -> None:
-    """Fill ``surface`` but the ``holes`` (parts whose pixels stay as they are)."""
-    pieces = [surface.get_rect()]
+def fill_except(surface: pygame.Surface, holes: Sequence[pygame.Rect], colour: tuple[int, int, int],
+                areas: Sequence[pygame.Rect] | None = None) -> None:
+    """Fill ``surface`` (or only its ``areas``, the parts drawn again) but the ``holes`` (parts
+    whose pixels stay as they are)."""
+    pieces = [surface.get_rect()] if areas is None else [pygame.Rect(a) for a in areas]
     for hole in holes:
         rest = []
         for r in pieces:
@@ -144,7 +146,7 @@ class PageScene(Scene):
     def _page(self, width: int):
         raise NotImplementedError
 
-    def stack(self, items: list, width: int, top: int) -> object:
+    def stack(self, items: list, width: int, top: int) -> Sheet:
         """One tall sheet of ``(height, draw(sheet, y))`` items, one under the other, ``top`` base pixels down."""
         sheet = Sheet((width, sum(h for h, _ in items) + self.theme.px(40)), th.BG)
         y = self.theme.px(top)
@@ -175,7 +177,7 @@ class PageScene(Scene):
             draw_button(p, surface, button, "body")
 
     def lay_out_page(self, size: tuple[int, int], margin: int, widest: int,
-                     buttons: list[tuple[str, str, str, tuple[int, int, int] | None]]) -> None:
+                     buttons: Sequence[tuple[str, str, str, tuple[int, int, int] | None]]) -> None:
         """Centre the page in a column and line the buttons up under it, from the right.
 
         Args:
@@ -196,8 +198,7 @@ class PageScene(Scene):
         for action, label, key, colour in buttons:
             width = button_width(self.painter, label, key, "body")
             rect = pygame.Rect(right - width, y, width, height)
-            extra = {"colour": colour} if colour else {}
-            self.buttons.append(Button(action, label, key, rect, **extra))
+            self.buttons.append(Button(action, label, key, rect, colour or th.LINE))
             right -= width + t.px(12)
 
     @property

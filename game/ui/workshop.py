@@ -97,7 +97,8 @@ class WorkshopScene(PageScene):
     # --- layout ----------------------------------------------------------------------
 
     def layout(self, size: tuple[int, int]) -> None:
-        buttons = [("back", self._("Back to the menu"), key_name(self.tr, "Esc"), th.GREEN)]
+        buttons: list[tuple[str, str, str, tuple[int, int, int] | None]] = [
+            ("back", self._("Back to the menu"), key_name(self.tr, "Esc"), th.GREEN)]
         if self.workshop is not None:
             buttons += [("play", self._("Next team plays"), "P", th.SKY),
                         ("count", self._(COUNT_WORDS[self.count]), "C", None),
@@ -256,7 +257,8 @@ class WorkshopScene(PageScene):
         if action == "new":
             self.app.push(NewWorkshopScene(self.app, self))
             return
-        if w is None:
+        store = self.store
+        if w is None or store is None:  # a workshop is shown only when the store opened
             return
         if action in ("previous", "next"):
             self.index = (self.index + (1 if action == "next" else -1)) % len(self.workshops)
@@ -267,11 +269,11 @@ class WorkshopScene(PageScene):
             self.play(w)
             return
         elif action == "export":
-            folder = self.store.path.parent / "reports"
+            folder = store.path.parent / "reports"
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 path = folder / f"workshop-{''.join(c if c.isalnum() else '-' for c in w.name)[:40]}.html"
-                path.write_text(workshop_html(self.store, w, self.count, self.app.settings.lang), encoding="utf-8")
+                path.write_text(workshop_html(store, w, self.count, self.app.settings.lang), encoding="utf-8")
                 self.message = self._("Page written: {path}", path=str(path))
             except (OSError, StoreError) as exc:
                 self.message = self._("The page could not be written: {why}", why=str(exc))
@@ -279,7 +281,7 @@ class WorkshopScene(PageScene):
 
     def play(self, w: ws.Workshop) -> None:
         """The next team plays the workshop's case: back to the menu on its briefing."""
-        team = ws.next_team(self.store, w) or (w.teams[0] if w.teams else "")
+        team = (ws.next_team(self.store, w) if self.store is not None else None) or (w.teams[0] if w.teams else "")
         self.app.settings.workshop = w.id
         self.app.settings.team = team
         self.menu.team.text = team

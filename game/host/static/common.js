@@ -1,6 +1,7 @@
 // What the team's page and the console share: nodes built from text (never HTML, so nothing a
-// case or a name contains runs as script), the clock, redrawing without losing the user's place,
-// and the WebSocket that reconnects by itself.
+// case or a name contains runs as script), redrawing without losing the user's place, and the
+// WebSocket that reconnects by itself. Times come worded by the server (game/host/workshop.py)
+// as the window and the terminal word them, so the page has no time formatter of its own.
 "use strict";
 const Common = (function () {
   function el(tag, attrs, ...kids) {
@@ -14,7 +15,6 @@ const Common = (function () {
     return node;
   }
 
-  function clock(t) { const m = Math.floor(t / 60), s = Math.floor(t % 60); return m + ":" + String(s).padStart(2, "0"); }
 
   function edited(field) {
     if (field.tagName === "SELECT") return field.selectedIndex >= 0 && !field.options[field.selectedIndex].defaultSelected;
@@ -62,5 +62,5 @@ const Common = (function () {
     return { send(msg) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(msg)); } };
   }
 
-  return { el, clock, fill, connect };
+  return { el, fill, connect };
 })();

@@ -4,7 +4,7 @@
   const W = JSON.parse(document.getElementById("words").innerHTML);
   const secret = location.pathname.split("/")[2];
   const $ = (id) => document.getElementById(id);
-  const {el, clock, fill} = Common;
+  const {el, fill} = Common;
   const host = Common.connect("/ws/console/" + secret, {
     message(msg) { if (msg.type === "view") { $("refused").textContent = ""; draw(msg.view); } else if (msg.type === "refused") $("refused").textContent = msg.reason; },
   });
@@ -22,7 +22,7 @@
 
   function teamCard(t, i) {
     const card = el("article", {class: "teamcard", "aria-labelledby": "t" + i});
-    const state = !t.started ? W.waiting : t.ended ? W.ended : t.paused ? clock(t.t) + " · " + W.paused : clock(t.t);
+    const state = !t.started ? W.waiting : t.ended ? W.ended : t.paused ? t.clock + " · " + W.paused : t.clock;
     card.append(el("h3", {id: "t" + i}, t.team + " · " + state));
     if (!t.started) { card.append(button(W.start, {type: "start", team: t.team}, t)); return card; }
     const facts = el("dl", {});
@@ -58,8 +58,8 @@
     }
     const note = el("input", {type: "text", maxlength: "2000", "data-key": key("note-text", t), "aria-label": W.note + " · " + t.team});
     card.append(el("form", {class: "note", onsubmit: (e) => { e.preventDefault(); send({type: "note", team: t.team, text: note.value}); note.value = ""; note.defaultValue = ""; }}, note, el("button", {type: "submit", "data-key": key("note", t)}, W.note)));
-    if (t.notes.length) card.append(el("h4", {}, W.notes), el("ul", {}, ...t.notes.map((n) => el("li", {}, clock(n.t) + " " + n.text))));
-    if (t.inputs.length) card.append(el("h4", {}, W.inputs), el("ul", {}, ...t.inputs.map((n) => el("li", {}, clock(n.t) + " " + n.by + ": " + n.what + (n.action ? " → " + n.action : "")))));
+    if (t.notes.length) card.append(el("h4", {}, W.notes), el("ul", {}, ...t.notes.map((n) => el("li", {}, n.at + " " + n.text))));
+    if (t.inputs.length) card.append(el("h4", {}, W.inputs), el("ul", {}, ...t.inputs.map((n) => el("li", {}, n.at + " " + n.by + ": " + n.what + (n.action ? " → " + n.action : "")))));
     return card;
   }
 

@@ -5,7 +5,7 @@
   const W = JSON.parse(document.getElementById("words").innerHTML);
   const code = location.pathname.split("/")[2];
   const $ = (id) => document.getElementById(id);
-  const {el, clock, fill} = Common;
+  const {el, fill} = Common;
   let player = sessionStorage.getItem("player") || "", view = null;
   const announced = new Set();
   const DONE = {flag: W.flagged, dismiss: W.dismissed, answer: W.answered};
@@ -15,8 +15,8 @@
   function post(p) {
     const li = el("li", {class: "post" + (p.trending ? " trending" : "") + (p.triage ? " " + p.triage : "")});
     // A call or an email reads as one (who calls, on which line), with no public counters.
-    if (p.inbox) li.append(el("p", {class: "meta"}, el("strong", {}, p.inbox), " · " + p.channel + " · " + clock(p.t)));
-    else li.append(el("p", {class: "meta"}, el("strong", {}, p.name), " " + (p.handle.startsWith("@") ? p.handle : "@" + p.handle) + " · " + p.channel + " · " + clock(p.t)));
+    if (p.inbox) li.append(el("p", {class: "meta"}, el("strong", {}, p.inbox), " · " + p.channel + " · " + p.at));
+    else li.append(el("p", {class: "meta"}, el("strong", {}, p.name), " " + (p.handle.startsWith("@") ? p.handle : "@" + p.handle) + " · " + p.channel + " · " + p.at));
     if (p.subject) li.append(el("p", {class: "subject"}, p.subject));
     li.append(el("p", {class: "text"}, p.text));
     const counts = el("p", {class: "counts"}, p.counts || "");
@@ -78,14 +78,14 @@
     $("round").hidden = !v.started || v.ended;
     $("briefing").hidden = v.started && !v.ended ? true : v.ended;
     if (!v.started) return;
-    $("clock").textContent = clock(v.t) + " / " + clock(v.duration) + (v.paused ? " · " + W.paused : "");
+    $("clock").textContent = v.clock + " / " + v.end + (v.paused ? " · " + W.paused : "");
     const decisions = [];
     for (const d of v.decisions) {
       const box = el("fieldset", {class: "decision"});
       box.append(el("legend", {}, d.title));
       box.append(el("p", {class: "prose"}, d.prompt));
       const urgent = d.left <= 60;
-      box.append(el("p", {class: "countdown" + (urgent ? " urgent" : "")}, (urgent ? W.hurry + " " : "") + clock(Math.max(0, Math.round(d.left))) + " " + W.left));
+      box.append(el("p", {class: "countdown" + (urgent ? " urgent" : "")}, (urgent ? W.hurry + " " : "") + d.left_text + " " + W.left));
       box.append(el("p", {class: "silence"}, W.silence + " " + d.silence));
       for (const o of d.options) box.append(el("button", {type: "button", class: "option", "data-key": "decide " + d.id + " " + o.id, onclick: () => send({type: "decide", decision: d.id, option: o.id})}, o.label));
       if (d.responses !== "choose") box.append(writing("answer-" + d.id, (d.responses === "both" ? W.or_write : W.write) + " (" + d.channel + ")",
@@ -98,7 +98,7 @@
     for (const [k, val] of Object.entries(v.metrics)) { metrics.append(el("dt", {}, v.metric_names[k] || k)); metrics.append(el("dd", {}, val)); }
     fill($("feed-list"), v.feed.filter((p) => !p.inbox).map(post));
     fill($("inbox-list"), v.feed.filter((p) => p.inbox).map(post));
-    $("input-list").replaceChildren(...v.inputs.map((i) => el("li", {}, clock(i.t) + " · " + i.by + " · " + i.what + (i.action ? " → " + i.action : ""))));
+    $("input-list").replaceChildren(...v.inputs.map((i) => el("li", {}, i.at + " · " + i.by + " · " + i.what + (i.action ? " → " + i.action : ""))));
     $("notifications").replaceChildren(...v.notifications.map((n) => el("li", {class: n.kind}, (W[n.kind] || n.kind) + (n.text ? ": " + n.text : ""))));
     for (const n of v.notifications) {
       const key = n.t + n.kind + n.text;
@@ -136,7 +136,7 @@
     }));
     $("signals").textContent = d.signals;
     $("questions").replaceChildren(...d.questions.map((q) => el("li", {}, q)));
-    $("chart").replaceChildren(chart(d.samples, view.metric_names, view.duration));
+    $("chart").replaceChildren(chart(d.samples, view.metric_names, d.span, d.axis));
     const last = d.samples.length ? d.samples[d.samples.length - 1][1] : view.metrics;
     $("chart-values").replaceChildren(...Object.entries(last).flatMap(([k, val]) => [el("dt", {}, view.metric_names[k] || k), el("dd", {}, Number(val).toFixed(1))]));
     $("keep").href = location.pathname + "/debrief.html";
@@ -145,20 +145,19 @@
   // The metrics over the round as an inline SVG drawn with DOM calls (nothing fetched, no markup
   // parsed); each line has its own dash and its name at its end, so colour is never needed.
   const STYLES = [["#0b5cad", ""], ["#a40000", "6 3"], ["#1b7a2e", "2 3"], ["#6b3fa0", "10 3 2 3"], ["#8a5a00", "4 4"]];
-  function chart(samples, names, duration) {
+  function chart(samples, names, span, axis) {
     const NS = "http://www.w3.org/2000/svg", W0 = 640, H0 = 240, left = 36, right = 110, top = 10, bottom = 28;
     const svgEl = (tag, attrs, text) => { const n = document.createElementNS(NS, tag); for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v); if (text !== undefined) n.textContent = text; return n; };
     const svg = svgEl("svg", {viewBox: `0 0 ${W0} ${H0}`, class: "chart", "aria-hidden": "true", focusable: "false"});
     if (!samples.length) return svg;
     const keys = Object.keys(samples[0][1]);
     const top100 = Math.max(100, ...samples.flatMap(([, m]) => Object.values(m)));
-    const span = Math.max(duration, samples[samples.length - 1][0], 60);
     const x = (t) => left + (t / span) * (W0 - left - right), y = (v) => top + (1 - v / top100) * (H0 - top - bottom);
     for (const v of [0, 50, 100]) {
       svg.append(svgEl("line", {x1: left, x2: W0 - right, y1: y(v), y2: y(v), stroke: "#ccc"}));
       svg.append(svgEl("text", {x: left - 4, y: y(v) + 4, "text-anchor": "end", "font-size": "11"}, String(v)));
     }
-    for (const m of [0, 0.5, 1]) svg.append(svgEl("text", {x: x(span * m), y: H0 - 8, "text-anchor": "middle", "font-size": "11"}, clock(Math.round(span * m))));
+    [0, 0.5, 1].forEach((m, i) => svg.append(svgEl("text", {x: x(span * m), y: H0 - 8, "text-anchor": "middle", "font-size": "11"}, axis[i])));
     const ends = [];
     keys.forEach((k, i) => {
       const [colour, dash] = STYLES[i % STYLES.length];
