@@ -614,7 +614,8 @@ def format_result(result: Result, case: Case, lang: str | None = None, *, underl
         lines.append(f"  {words.part_name(part.name, tr):<20} {tr.decimal(part.points, 1):>5} / {part.max}")
         lines.append(para(words.part_note(part, tr), " " * 6))
     lines += ["", _("Ending: {title} ({kind})", title=debrief.ending["title"], kind=words.ending_kind(debrief, tr)),
-              textwrap.fill(debrief.ending["text"], 72), "", textwrap.fill(words.crisis(debrief, tr), 72)]
+              textwrap.fill(debrief.ending["text"], 72), para(words.ending_and_score(debrief, tr), "  "), "",
+              textwrap.fill(words.crisis(debrief, tr), 72)]
     if debrief.summary:
         lines += ["", textwrap.fill(debrief.summary, 72)]
     lines += ["", _("Your decisions:")]

@@ -214,3 +214,20 @@ def test_an_old_case_closing_its_page_by_the_flag_still_closes_it_and_the_new_fi
     assert load_case(write(tmp_path, new)).warnings == ()
     opted_out = new.replace("closes_channel: true", "closes_channel: false")
     assert not load_case(write(tmp_path, opted_out)).case.decisions[1].options[1].closes_channel
+
+
+def test_a_reaction_can_answer_only_what_the_leader_says(tmp_path):
+    text = mangle("effects: {metrics: {sentiment: -5}}", "effects: {metrics: {sentiment: -5}}\n        speaker: team")
+    case = load_case(write(tmp_path, text)).case
+    promo, inform = case.decisions[1].options[1], case.decisions[1].options[0]
+    from game.engine.model import ReactionTrigger
+
+    assert promo.speaker == "team" and inform.speaker is None
+    leader_only = ReactionTrigger(speakers=["leader"])
+    assert not leader_only.matches(promo, "follow-up.promo") and not leader_only.matches(inform, "follow-up.inform")
+    assert ReactionTrigger(speakers=["team", "leader"]).matches(promo, "follow-up.promo")
+    bad = write(tmp_path, mangle("effects: {metrics: {sentiment: -5}}",
+                                 "effects: {metrics: {sentiment: -5}}\n        speaker: ceo"))
+    [problem] = check_file(bad)
+    assert problem.line == line_of(bad.read_text(), "speaker: ceo") and "'ceo' is not one of: leader, spokesperson, team" \
+        in str(problem)

@@ -183,3 +183,51 @@ def test_every_combination_lists_the_endings_it_reaches():
 def test_validate_prints_its_summary_on_standard_output(capsys):
     assert main(["validate", str(KRYPTONITE)]) == 0
     assert "2 case file(s) checked: no problem found." in capsys.readouterr().out
+
+
+def _forum_fit(choices: str) -> tuple[float, str]:
+    from game.engine.scoring import score
+
+    case = load_case(KRYPTONITE).case
+    session, _ = play_path(case, PathPlan("p", parse_choices(choices), others="best"), 1)
+    forum = next(d for d in score(session).decisions if d.decision == "forum-thread")
+    return forum.fit, forum.why
+
+
+def test_a_grave_crisis_weighs_who_apologises_the_leader_in_person_or_the_team_alone():
+    # Kryptonite is preventable: the forum apology is the team's (speaker: team). With the leader's
+    # own free exchange in the round it counts in full; with the parent company's partial offer
+    # (no speaker) and the widened offer refused, the team apologised alone and it weighs 0.8.
+    alone, why_alone = _forum_fit("forum-thread.own,remedy.partial,widen.partial")
+    backed, why_backed = _forum_fit("forum-thread.own,remedy.full")
+    assert backed == 1.0 and "since the leader took responsibility in person" in why_backed
+    assert alone == 0.8 and "the leader never does" in why_alone
+
+
+@pytest.mark.parametrize("kind,points,said", [
+    ("mixed", 88, "Here they disagree: the response scored well, but it did not do what the best ending asks for"),
+    ("success", 40, "Here they disagree: the story ended well, but the response behind it scored low."),
+    ("success", 90, "Here they agree."),
+    ("failure", 30, "Here they agree."),
+])
+def test_the_debrief_says_how_the_ending_relates_to_the_score(kind, points, said):
+    from game.i18n import translator
+    from game.play import words
+    from game.play.debrief import Debrief
+
+    debrief = Debrief.from_json({"score": points, "ending": {"id": "e", "title": "E", "kind": kind, "text": ""}})
+    text = words.ending_and_score(debrief, translator("en"))
+    assert said in text and f"The score ({points} / 100)" in text
+    assert "Ici" in words.ending_and_score(debrief, translator("fr"))
+
+
+def test_the_terminal_debrief_of_a_played_path_gives_the_ending_and_score_rule():
+    from game.engine.scoring import score
+    from game.text_play import format_result
+
+    case = load_case(KRYPTONITE).case
+    plan = load_plan(KRYPTONITE / "plans.yaml", case)
+    historical = next(p for p in plan.paths if p.id == "historical")
+    session, run = play_path(case, historical, 1)
+    text = format_result(score(session), case)
+    assert run.ending == "ten-days" and "whatever the score" in text and "Here they agree." in text

@@ -203,6 +203,14 @@ class PersonaKind(StrEnum):
     activist = "activist"
 
 
+class Speaker(StrEnum):
+    """Who says an option's message: in a grave crisis the leader is expected to speak in person."""
+
+    leader = "leader"
+    spokesperson = "spokesperson"
+    team = "team"
+
+
 class ChannelKind(StrEnum):
     """Kinds of channel. Feed channels show posts; inbox channels bring messages to the team."""
 
@@ -443,6 +451,13 @@ class Option(_Model):
     strategy: Strategy = Field(description="The SCCT response strategy this choice uses.")
     also: list[Strategy] = Field(default_factory=list, description="Supplementary strategies, e.g. ingratiation.")
     tone: Tone = Field(Tone.neutral, description="How the message sounds.")
+    speaker: Speaker | None = Field(
+        None,
+        description="Who says it: the leader (chief executive, president, general manager), a spokesperson, or "
+        "the team (community manager, social-media team). In a crisis that calls for rebuild strategies, an "
+        "apology or compensation weighs less from a spokesperson or the team unless the leader also spoke one "
+        "in the round; reactions can match it with `speakers`.",
+    )
     channel: Id | None = Field(None, description="Where the organisation's message is published, if anywhere.")
     post: str | None = Field(None, description="The text the organisation publishes.")
     variants: list[PostVariant] = Field(
@@ -590,6 +605,9 @@ class ReactionTrigger(_Model):
     options: list[str] = Field(
         default_factory=list, description="Any of these options, as \"decision.option\" or reply ids."
     )
+    speakers: list[Speaker] = Field(
+        default_factory=list, description="Only messages said by one of these (the option's `speaker`)."
+    )
     later_than: Duration | None = Field(None, description="Only answers given this long after the first signal.")
     within: Duration | None = Field(None, description="Only answers given within this time of the first signal.")
 
@@ -600,6 +618,7 @@ class ReactionTrigger(_Model):
             (not self.strategies or not {option.strategy, *option.also}.isdisjoint(self.strategies))
             and (not self.tones or option.tone in self.tones)
             and (not self.options or ref in self.options)
+            and (not self.speakers or option.speaker in self.speakers)
         )
 
 

@@ -15,6 +15,10 @@ Reputation Review 10(3), 2007, pp. 163-176 (the guidelines are numbered as in it
 - Denial and attacking the accuser fit only rumours and unwarranted challenges (11).
 - Mixing denial with diminish or rebuild strategies erodes the whole response (12).
 
+Who speaks follows crisis practice for a grave crisis (one that calls for rebuild strategies):
+responsibility is taken at the top, so an apology or compensation given only by a spokesperson
+or the social-media team, with the leader never speaking in person, weighs less.
+
 Tone and channel fit follow the seed texts of the project: act as a participant, not an
 advertiser; Twitter forces very short writing (Media Aces conference, 2011).
 """
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.engine.model import Cluster, Crisis, CrisisKind, Strategy, Tone
+from game.engine.model import Cluster, Crisis, CrisisKind, Speaker, Strategy, Tone
 from game.i18n import N_, Reason, translator
 
 WEIGHTS: dict[str, int] = {
@@ -314,6 +318,37 @@ def consistency(postures: set[str]) -> tuple[float, Reason | None]:
     if spoken and spoken <= {"bolster"}:
         return 0.6, Reason(N_("Bolstering was used on its own; it only supplements a real response (guideline 9)."))
     return 1.0, None
+
+
+SPEAKER_WEIGHT: dict[Speaker, float] = {Speaker.leader: 1.0, Speaker.spokesperson: 0.9, Speaker.team: 0.8}
+"""Multiplier on a rebuild strategy's fit in a grave crisis when the leader never spoke one in person."""
+SPEAKER_NAMES: dict[Speaker, str] = {
+    Speaker.leader: N_("the leader"),
+    Speaker.spokesperson: N_("a spokesperson"),
+    Speaker.team: N_("the social-media team"),
+}
+
+
+def speaker_weight(speaker: Speaker | None, strategy: Strategy, crisis: Crisis, *,
+                   leader_spoke: bool = False) -> tuple[float, Reason | None]:
+    """How much who says it changes a strategy's fit, and why (1 and None when it does not matter).
+
+    Only an option that names its ``speaker`` is weighed, and only for a rebuild strategy in a
+    crisis that calls for rebuild strategies: there the leader is expected to take responsibility
+    in person. ``leader_spoke``: the leader gave a rebuild strategy elsewhere in the run, so a
+    spokesperson or the team can carry this one in full.
+    """
+    if speaker is None or POSTURE[strategy] != "rebuild" or recommended_posture(crisis) != "rebuild":
+        return 1.0, None
+    if speaker is Speaker.leader:
+        return 1.0, Reason(N_("The leader speaks in person, as a crisis of this gravity calls for."))
+    who = Reason(SPEAKER_NAMES[speaker], capital=True)
+    if leader_spoke:
+        return 1.0, Reason.of(N_("{speaker} carries it in full, since the leader took responsibility in person "
+                                 "in the round."), speaker=who)
+    return SPEAKER_WEIGHT[speaker], Reason.of(
+        N_("{speaker} says it, and the leader never does: a crisis of this gravity expects responsibility to be "
+           "taken at the top, so it weighs less."), speaker=who)
 
 
 def tone_fit(tone: Tone, lang: str = "en") -> Fit:

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from game.engine.assess import Answered, Assessment, Override, TextRating, changes, overridden, rate_text
-from game.engine.model import Crisis, Option, Strategy, Timeout, Tone, Verdict
+from game.engine.model import Crisis, Option, Speaker, Strategy, Timeout, Tone, Verdict
 from game.engine.rubric import (
     POSTURE,
     WEIGHTS,
@@ -21,6 +21,7 @@ from game.engine.rubric import (
     length_fit,
     recommended_posture,
     response_time_fit,
+    speaker_weight,
     strategy_fit,
     tone_fit,
 )
@@ -133,11 +134,18 @@ VERDICT_WHY = {
 }
 
 
-def option_fit(option: Option, crisis: Crisis, *, posture_covered: bool = False, lang: str = "en") -> Fit:
-    """The option's strategy fit, or the author's verdict, explained by the option's feedback, when given."""
+def option_fit(option: Option, crisis: Crisis, *, posture_covered: bool = False, leader_spoke: bool = False,
+               lang: str = "en") -> Fit:
+    """The option's strategy fit weighed by who says it, or the author's verdict, explained by the
+    option's feedback, when given."""
     if option.verdict is not None:
         return Fit(VERDICT_FIT[option.verdict], option.feedback, Reason(option.feedback, verbatim=True))
-    return strategy_fit(option.strategy, crisis, posture_covered=posture_covered, lang=lang)
+    fit = strategy_fit(option.strategy, crisis, posture_covered=posture_covered, lang=lang)
+    weight, who = speaker_weight(option.speaker, option.strategy, crisis, leader_spoke=leader_spoke)
+    if who is None or fit.why is None:
+        return fit
+    why = Reason.of(N_("{fit} {speaker}"), fit=fit.why, speaker=who)
+    return Fit(fit.score * weight, translator(lang).say(why), why)
 
 
 def option_quality(option: Option, session: Session) -> float:
@@ -243,6 +251,7 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
     state, crisis = session.state, session.case.crisis
     used = {POSTURE[Strategy(s)] for s in _strategies(session)}
     covered = recommended_posture(crisis) in used
+    leader_spoke = _leader_spoke(session)
     result = []
     for decision_id, option_id in state.choices.items():
         decision = session.decisions[decision_id]
@@ -267,7 +276,7 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
             written = written_review(decision, detected, read, rating, best, option, session.overrides.get(decision_id))
         else:
             option = next(o for o in decision.options if o.id == option_id)
-            fit = option_fit(option, crisis, posture_covered=covered, lang=lang)
+            fit = option_fit(option, crisis, posture_covered=covered, leader_spoke=leader_spoke, lang=lang)
             label, strategy, feedback = option.label, option.strategy.value, option.feedback
             chosen_quality = option_quality(option, session)
             if option.verdict is not None:
@@ -283,6 +292,17 @@ def _decision_feedback(session: Session, lang: str = "en") -> list[DecisionFeedb
         result.append(DecisionFeedback(decision_id, decision.title, option_id, label, strategy, taken,
                                        round(fit.score, 3), fit.reason, feedback, better, fit.why, written))
     return result
+
+
+def _leader_spoke(session: Session) -> bool:
+    """Whether a decision answered in the run had the leader give a rebuild strategy in person."""
+    for decision_id, option_id in session.state.choices.items():
+        if option_id is None or decision_id in session.written:
+            continue
+        option = next(o for o in session.decisions[decision_id].options if o.id == option_id)
+        if option.speaker is Speaker.leader and POSTURE[option.strategy] == "rebuild":
+            return True
+    return False
 
 
 def _strategies(session: Session, also: bool = True) -> list[str]:

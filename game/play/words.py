@@ -59,6 +59,27 @@ def ending_kind(debrief: Debrief, tr: Translator) -> str:
     return tr.name(ENDING_KINDS, debrief.ending.get("kind", "")).lower()
 
 
+GOOD_SCORE, LOW_SCORE = 70, 50
+"""A success ending below LOW_SCORE, or another ending at GOOD_SCORE or more, is said to disagree."""
+
+
+def ending_and_score(debrief: Debrief, tr: Translator) -> str:
+    """How the ending relates to the score (docs/scenario-format.md, 4.19): two verdicts, and
+    whether they agree this time and why not."""
+    rule = tr.gettext("The ending is what happened to the story: the case's first ending whose conditions the "
+                      "round met, whatever the score. The score ({score} / 100) weighs the whole response: "
+                      "strategies, timing, tone, triage and the final gauges.", score=tr.decimal(debrief.score, 0))
+    kind = debrief.ending.get("kind", "")
+    if kind == "success" and debrief.score < LOW_SCORE:
+        note = tr.gettext("Here they disagree: the story ended well, but the response behind it scored low.")
+    elif kind in ("mixed", "failure") and debrief.score >= GOOD_SCORE:
+        note = tr.gettext("Here they disagree: the response scored well, but it did not do what the best ending "
+                          "asks for; see the better options below.")
+    else:
+        note = tr.gettext("Here they agree.")
+    return f"{rule} {note}"
+
+
 def objective_state(met: bool | None, tr: Translator) -> str:
     return tr.name(OBJECTIVE_STATES, met)
 

@@ -140,6 +140,7 @@ class DebriefScene(PageScene):
             p.paragraph(s, ending_text, (x, y + t.line("small") + used + t.px(4)), ending_w, "body", th.TEXT)
 
         items.append((score_h + t.px(20), score_block))
+        para(words.ending_and_score(d, tr), "small", th.MUTED)  # the two verdicts, and whether they agree
 
         # The breakdown: a bar per part, with the rubric's note. The label column is as wide as
         # this language's longest part name, so "Détection des signaux" is not cut in large type.
