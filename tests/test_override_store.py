@@ -151,3 +151,31 @@ def test_a_written_reply_is_corrected_after_the_end_in_the_store_and_in_replay(s
     assert "Changed by Ana at 2026-12-04 03:40 UTC: the written reply to" in html
     with pytest.raises(EngineError, match="no written reply"):
         session.override(post="nope", strategy="apology")
+
+
+# --- a file of format 2 (tests/data/stores/results-v2.sqlite, written by the format-2 code: a
+# workshop of two teams on Kryptonite, each with a written answer) ---------------------------
+
+V2_FILE = Path(__file__).parent / "data" / "stores" / "results-v2.sqlite"
+V2_RED, V2_BLUE = "9186dd3966d649d7a6b7c2c232788923", "fd15a441144e43b5bc130940073e9348"
+
+
+def test_a_format_2_file_is_migrated_and_its_finished_rounds_can_be_corrected(tmp_path: Path, kryptonite) -> None:
+    import shutil
+
+    from game.results.store import SCHEMA_VERSION, ResultStore
+
+    path = tmp_path / "results.db"
+    shutil.copyfile(V2_FILE, path)
+    with ResultStore(path) as store:
+        assert store.migrated == list(range(3, SCHEMA_VERSION + 1)) and store.writable and store.problem is None
+        assert len(list(tmp_path.glob("results.db.v2-backup-*"))) == 1
+        w = ws.get(store, "Format 2")
+        first = {s.team: s.score for s in ws.ranking(store, w)}
+        assert list(first) == ["Red", "Blue"] and store.amendments(V2_RED) == []
+        session, before = override_stored(store, V2_RED, "forum-thread", red_lines={"blame-owners": True},
+                                          key_points={"confirm": False, "advice": False, "when": False},
+                                          strategy="denial", by="Ana", case_path=kryptonite.path)
+        assert before == first["Red"] and store.session(V2_RED).score == score(session).score < before
+        assert store.original_score(V2_RED) == before
+        assert score(replay(kryptonite.case, 3, inputs(store, V2_RED, overrides=False))).score == before
