@@ -20,6 +20,7 @@ from game.engine.session import Session
 from game.i18n import ENDING_KINDS
 from game.play import words
 from game.play.debrief import Debrief, WrittenReview
+from game.results.recording import Recording
 from game.ui import theme as th
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
@@ -65,6 +66,8 @@ class DebriefScene(PageScene):
 
     name = "debrief"
     notes: list[tuple[int, str]]  # the observer's notes, ``(t, text)`` in time order (set by debrief_setup)
+    recording: Recording | None  # the round in the results store (set by debrief_setup)
+    message: str  # what was saved, or why not (set by debrief_setup)
     KEYS = {pygame.K_ESCAPE: "menu", pygame.K_RETURN: "menu", pygame.K_KP_ENTER: "menu",
             pygame.K_BACKSPACE: "menu", pygame.K_r: "replay", pygame.K_x: "export", pygame.K_q: "reflect",
             pygame.K_c: "correct"}
