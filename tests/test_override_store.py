@@ -179,3 +179,21 @@ def test_a_format_2_file_is_migrated_and_its_finished_rounds_can_be_corrected(tm
         assert before == first["Red"] and store.session(V2_RED).score == score(session).score < before
         assert store.original_score(V2_RED) == before
         assert score(replay(kryptonite.case, 3, inputs(store, V2_RED, overrides=False))).score == before
+
+
+def test_the_changes_travel_with_an_exported_round_and_a_store_copy(store, kryptonite, tmp_path: Path) -> None:
+    from game.results.transfer import copy_store
+
+    session, recording = start(store, kryptonite.case, kryptonite.path, 3, team="Red")
+    run(session, Writer(GOOD["en"]))
+    session.override("forum-thread", red_lines={"blame-owners": True}, by="Ana")
+    stored = store.session(recording.session_id)
+    path = ws.write_export(store, stored, tmp_path / "out")
+    with open_store(tmp_path / "elsewhere.db") as other:
+        report = ws.import_files(other, [path], verify_case=kryptonite.path)  # the replay agrees with the new score
+        assert report.added == [stored.id], report.failed
+        assert other.amendments(stored.id) == store.amendments(stored.id)
+        assert other.session(stored.id).score == stored.score and other.original_score(stored.id) == store.original_score(stored.id)
+    with open_store(tmp_path / "copy.db") as copy:
+        copy_store(store, copy)
+        assert copy.amendments(stored.id) == store.amendments(stored.id)

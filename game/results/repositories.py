@@ -464,7 +464,8 @@ class ImportRepository(RoundsRepository):
     """Whole rounds exported on another machine, taken in (``workshop import``, ``store copy``)."""
 
     def import_session(self, row: dict[str, Any], log_text: str, notes: Iterable[dict[str, Any]],
-                       answers: Iterable[dict[str, Any]], origin: str, *, conn: Any) -> bool:
+                       answers: Iterable[dict[str, Any]], origin: str, *, conn: Any,
+                       amendments: Iterable[dict[str, Any]] = ()) -> bool:
         """Insert a round exported elsewhere inside the caller's transaction; False if already here."""
         if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (row["id"],)).fetchone():
             return False
@@ -492,6 +493,12 @@ class ImportRepository(RoundsRepository):
         for a in answers:
             conn.execute(_ANSWER, (row["id"], str(a["question"]), str(a.get("text", "")), str(a["answer"]),
                           str(a.get("answered_at", ""))))
+        for seq, a in enumerate(amendments):  # who changed the findings, when, and the score before
+            conn.execute("INSERT INTO amendments (session, seq, changed_at, changed_by, target, change, score_before, "
+                         "score_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (row["id"], seq, str(a.get("changed_at", "")), str(a.get("changed_by", "")), str(a["target"]),
+                          json.dumps(a.get("change") or {}, ensure_ascii=False, sort_keys=True),
+                          a.get("score_before"), a.get("score_after")))
         return True
 
 
