@@ -197,3 +197,27 @@ def test_the_changes_travel_with_an_exported_round_and_a_store_copy(store, krypt
     with open_store(tmp_path / "copy.db") as copy:
         copy_store(store, copy)
         assert copy.amendments(stored.id) == store.amendments(stored.id)
+
+
+def test_a_change_made_while_the_server_is_away_waits_in_the_spool_and_is_sent_once(own_cluster, tmp_path: Path,
+                                                                                      kryptonite) -> None:
+    from game.results.postgres import PostgresStore
+
+    store = open_store(own_cluster.url, tmp_path)
+    assert isinstance(store, PostgresStore) and store.available
+    store.retry_every = 0.0
+    session, recording = start(store, kryptonite.case, kryptonite.path, 3, team="Away")
+    run(session, Writer(GOOD["en"]))
+    before = score(session).score
+    own_cluster.stop()
+    session.override("forum-thread", red_lines={"blame-owners": True}, by="Ana")  # in the debrief: no exception
+    assert store.spool.count() == 1 and "cannot be reached" in (store.problem or "")
+    own_cluster.start()
+    assert store.retry() and store.spool.count() == 0
+    stored = store.session(recording.session_id)
+    assert stored.score == score(session).score < before and store.original_score(stored.id) == before
+    # The same call sent again (a spool sent twice) changes nothing.
+    lines = store.log_text(stored.id).splitlines()
+    store.amend(stored.id, lines[-2:], stored.result, [{"decision": "forum-thread", "by": "Ana"}])
+    assert len(store.amendments(stored.id)) == 1 and store.log_text(stored.id).splitlines() == lines
+    store.close()
