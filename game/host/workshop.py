@@ -493,6 +493,8 @@ class HostedWorkshop:
                     "open": [d.title for d in rnd.session.open_decisions],
                     "flagged": len(state.flagged),
                     "score": round(self.result(team).score, 1) if rnd.ended else None,
+                    # Worked out by the engine's scoring (game.play.round), never by the page.
+                    "so_far": rnd.score_so_far(),
                     "noise": rnd.session.state.noise, "inputs_total": team.inputs_total,
                     "written": [{"decision": d, "title": rnd.session.decisions[d].title, "text": a.text,
                                  "strategy": a.strategy,

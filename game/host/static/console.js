@@ -32,6 +32,7 @@
     fact(W.open, t.open.join(", ") || "—");
     fact(W.noise, t.noise === 0 ? W.calm : t.noise > 1 ? W.storm : W.normal);
     if (t.score !== null) fact(W.score, t.score.toFixed(1));
+    else fact(W.so_far, t.so_far.toFixed(1));
     card.append(facts);
     if (!t.ended) {
       const acts = el("div", {class: "actions"});
