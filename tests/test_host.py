@@ -231,8 +231,19 @@ def test_the_console_shows_each_teams_score_so_far_as_the_engine_counts_it(host:
         for name in ("Red", "Blue"):
             assert rows[name]["so_far"] == score_so_far(teams[name].session)
         assert rows["Red"]["so_far"] != before and rows["Red"]["so_far"] != rows["Blue"]["so_far"]
+        # One optional inject fired to every team at once, from the console's "all teams" row.
+        optional = host.workshop.console_view()["optional"]
+        assert optional and [o["id"] for o in optional] == [i.id for i in teams["Red"].round.optional_items()]
+        console.send(json.dumps({"type": "fire", "team": "*", "item": optional[0]["id"]}))
+        until(console, lambda v: optional[0]["id"] not in [o["id"] for o in v["optional"]])
+        assert all(optional[0]["id"] in t.session.state.fired for t in teams.values())
         console.send(json.dumps({"type": "end", "team": "*"}))
-        ended = until(console, lambda v: all(t["ended"] for t in v["teams"]))["teams"]
+        last = until(console, lambda v: all(t["ended"] for t in v["teams"]) and len(v["decisions"]))
+        ended = last["teams"]
+    # The decisions side by side: what each team chose at each decision, Blue's silence as such.
+    first = next(d for d in last["decisions"] if d["title"] == decision["title"])
+    assert first["choices"]["Red"]["label"] == best[0].label and not first["choices"]["Red"]["missed"]
+    assert first["choices"]["Blue"]["missed"]
     for row in ended:  # once over, the score so far is the round's score, as stored
         stored = host.store.session(teams[row["team"]].recording.session_id).score
         assert row["so_far"] == pytest.approx(stored) and row["score"] == pytest.approx(stored)
