@@ -343,9 +343,17 @@ def test_in_projector_type_every_option_of_the_decision_is_readable_and_its_titl
         assert live.panel.scroll > 0
         assert decision.title in app.shown()
         assert "D: " in shown(app) or "D : " in shown(app)  # the way to the whole decision is shown
+        # Which way is better for each gauge: it no longer fits beside the names, so it is said under them.
+        up, down = ("↑ is better", "↓ is better") if lang == "en" else ("↑ = mieux", "↓ = mieux")
+        gauges = shown(app)
+        assert f"{up}: {live.metric_name('sentiment')}, {live.metric_name('trust')}" in gauges.replace("\u00a0:", ":")
+        assert f"{down}: {live.metric_name('visibility')}, {live.metric_name('media')}" in gauges.replace("\u00a0:", ":")
         key(app, pygame.K_d)
         assert app.top.name == "decision"
         text = shown(app)
+        # An option is chosen: the key line says what is left to do, not "1-9 choose".
+        assert ("1-9 another option" if lang == "en" else "1-9 autre option") in text
+        assert "1-9 choose · Enter confirm · V next" not in text and "1-9 choisir · Entrée confirmer · V" not in text
         for option in decision.options:  # every option, whole, in the large view
             assert option.label in text
         assert decision.title in app.shown() and decision.prompt[:40] in text
