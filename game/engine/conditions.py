@@ -469,6 +469,13 @@ def effect_items(effects: Effects) -> Iterator[tuple[str, Any]]:
             yield name, value
 
 
+def effect_steps(effects: Effects) -> list[tuple[Callable[[Any, RunState, EffectHooks], None], Any]]:
+    """What :func:`apply_effects` does with an effects block, worked out ahead: each field that
+    does something, by its entry's ``apply``, in :data:`EFFECTS`'s order (a run applies the same
+    blocks again and again)."""
+    return [(key.apply, value) for name, key in EFFECTS.items() if _is_set(name, value := getattr(effects, name))]
+
+
 def apply_effects(effects: Effects, state: RunState, hooks: EffectHooks) -> None:
     """What an effects block does to a run, each field by its entry, in :data:`EFFECTS`'s order."""
     for name, key in EFFECTS.items():

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from game.engine.conditions import EffectHooks, apply_effects, compile_condition
+from game.engine.conditions import EffectHooks, compile_condition, effect_steps
 from game.engine.model import (
     STANCE_ORDER,
     Case,
@@ -308,6 +308,7 @@ class _CaseIndex:
         # The `when` of options, post variants, channels, noise pools and supportive chatter, compiled
         # on first use (by the condition's identity: the case keeps every condition alive).
         self.tests: dict[int, Callable[[RunState], bool]] = {}
+        self.effects: dict[int, tuple[Effects, list[tuple[Callable[..., None], Any]]]] = {}
         self._reactions = case.reactions
         self._reacting: dict[tuple[int, str], list[Reaction]] = {}
         self._who: dict[str, tuple[list[str], set[int] | None, list[float]]] = {}
@@ -411,7 +412,7 @@ class Session:
         # A decision with `when:` options is offered as it opens (Session._offer), so this run keeps its own.
         self.decisions = dict(index.decisions) if index.conditional_options else index.decisions
         self._conditional_options, self._conditional_noise = index.conditional_options, index.conditional_noise
-        self._answers, self._tests = index.answers, index.tests
+        self._answers, self._tests, self._effects = index.answers, index.tests, index.effects
         self.posts = PostIndex(self.state.posts)
         # Written answers by decision (rebuilt by replay from the "write" inputs, like everything else).
         self.written: dict[str, Assessment] = {}
@@ -1320,8 +1321,14 @@ class Session:
 
     def _apply(self, effects: Effects) -> None:
         # Each field is applied by its entry in the effects registry (game/engine/conditions.py),
-        # the one definition the loader, the linter and the graph read too.
-        apply_effects(effects, self.state, self._hooks)
+        # the one definition the loader, the linter and the graph read too; which fields a block
+        # sets is worked out once per block (by identity: the case keeps its blocks alive).
+        steps = self._effects.get(id(effects))
+        if steps is None or steps[0] is not effects:
+            steps = self._effects[id(effects)] = (effects, effect_steps(effects))
+        state, hooks = self.state, self._hooks
+        for apply, value in steps[1]:
+            apply(value, state, hooks)
 
     def _post(self, kind: PostKind, channel: str, speaker: Speaker, text: str, *, signal: bool = False,
               inject: str | None = None, subject: str | None = None, reply_to: str | None = None,
