@@ -254,11 +254,31 @@ CONDITIONS: dict[str, ConditionKey] = {
 }
 
 
+# Conditions are looked at after every event of a run: two or three tests are joined without a
+# generator (each test gives a bool, so ``and``/``or`` give the same answer as all()/any()).
+
+
 def _every(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        a, b = checks
+        return lambda s: a(s) and b(s)
+    if len(checks) == 3:
+        a, b, c = checks
+        return lambda s: a(s) and b(s) and c(s)
     return lambda s: all(check(s) for check in checks)
 
 
 def _some(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        a, b = checks
+        return lambda s: a(s) or b(s)
+    if len(checks) == 3:
+        a, b, c = checks
+        return lambda s: a(s) or b(s) or c(s)
     return lambda s: any(check(s) for check in checks)
 
 

@@ -1066,10 +1066,17 @@ class Session:
         self._kick = min(MAX_BRANCHING, self._dyn.branching * spread) / self._tau
 
     def _heat(self, heat: float) -> None:
-        t = self.state.t
+        state = self.state
+        t = state.t
         self._settle(t)
-        self.state.excitation = max(0.0, self.state.excitation + heat / self._tau)
-        self._draw_story(t)
+        excitation = state.excitation + heat / self._tau
+        excitation = state.excitation = excitation if excitation > 0 else 0.0
+        # _draw_story(t), the excitation being up to date
+        bound = self._floor + excitation
+        if bound > self._cap:
+            bound = self._cap
+        self._story_bound = bound
+        self._story_next = t - math.log(1.0 - self._random()) * 60 / bound if bound > 0 else _INF
 
     def _update_pressing(self) -> None:
         """Public signals nobody has answered yet (an unanswered email is not seen by the public);
