@@ -112,6 +112,15 @@ class ConditionKey:
 
 def _metric(expr: str) -> Check:
     name, op, number = parse_metric(expr)
+    # One lambda per operator: the most frequent test of a run, without a call to operator.*.
+    if op == "<":
+        return lambda s: s.metrics[name] < number
+    if op == "<=":
+        return lambda s: s.metrics[name] <= number
+    if op == ">":
+        return lambda s: s.metrics[name] > number
+    if op == ">=":
+        return lambda s: s.metrics[name] >= number
     compare = _COMPARE[op]
     return lambda s: compare(s.metrics[name], number)
 

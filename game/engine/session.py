@@ -1000,7 +1000,15 @@ class Session:
             self._refresh_noise()
 
     def _check_conditions(self) -> None:
+        """Fire the items waiting for a condition that now holds (each test is a pure function of
+        the state, so the common case, none holds, is found without building a list)."""
         state = self.state
+        for _, check in self._conditional:
+            if check(state):
+                break
+        else:
+            if len(state.cancelled) == self._cancelled_seen:
+                return
         ready = [item for item, check in self._conditional if check(state)]
         for item in ready:
             self._fire(item.id)
@@ -1348,12 +1356,17 @@ class Session:
         t = state.t
         fresh = math.exp(t / FRESHNESS)
         virality = 0.4 * math.sqrt(speaker.followers + 100) * boost
-        post = LinkedPost(len(state.posts) + 1, t, channel, kind, speaker, text,
-                          virality * (0.4 + 1.2 * self.rng.random()) * fresh, self._attention_at(t),
-                          signal, inject, reply_to, subject)
+        feed = state.posts
+        # LinkedPost's fields set one by one (as the hot loop does): cheaper than calling the class.
+        post = object.__new__(LinkedPost)
+        post.n, post.t, post.channel, post.kind, post.speaker = len(feed) + 1, t, channel, kind, speaker
+        post.template, post.weight = text, virality * (0.4 + 1.2 * self._random()) * fresh
+        post.attention0 = state.attention + (state.rate + 1) * (FRESHNESS / 60) * (
+            self._att_keep - math.exp(-t / FRESHNESS))  # _attention_at(t)
+        post.signal, post.inject, post.reply_to, post.subject, post.replies = signal, inject, reply_to, subject, 0
         if raw:
             post._text = text
-        state.posts.append(post)
+        feed.append(post)
         self._events.append(post)
         return post
 
