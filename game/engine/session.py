@@ -801,10 +801,12 @@ class Session:
         while not state.ended:
             gauge = self._gauge_next
             due = queue[0][0] if queue and queue[0][0] < gauge else gauge
-            passed, limit, posts = self._chatter(due, limit, posts)
-            if passed:
-                state.t = max(state.t, limit)
-                return
+            story, noise = self._story_next, self._noise_next
+            if (story if story < noise else noise) < due:  # some chatter first
+                passed, limit, posts = self._chatter(due, limit, posts)
+                if passed:
+                    state.t = max(state.t, limit)
+                    return
             if due > limit:
                 break
             state.t = due
