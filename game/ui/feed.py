@@ -490,6 +490,10 @@ class FeedView:
                 self.unseen_above,
                 shown, scene.app.settings.lang, id(scene.theme))
 
+    def changed(self, trending: set[str]) -> bool:
+        """Whether the column will be drawn again this frame (after ``update``; a costly frame at 4K)."""
+        return self._key(trending) != self.kept.key
+
     def unchanged(self, clean: bool, trending: set[str]) -> bool:
         """Whether this frame may leave the column as the window shows it (see ``KeptPart``)."""
         return self.kept.unchanged(clean, self._key(trending))

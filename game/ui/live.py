@@ -357,10 +357,13 @@ class LiveScene(Scene):
         self._layout_buttons()
         # One costly drawing a frame: the gauges (a few times a second), else the feed's new cards.
         gauges = self.dashboard.update(busy=self._deferred, dt=dt)
-        busy = self.feed.update(dt, hold=gauges) + self.inbox.update(dt, hold=gauges)
+        self.feed.update(dt, hold=gauges)
+        self.inbox.update(dt, hold=gauges)
         if not self.ended:
             self.app.collector.keep_quiet()
-            self._store_some(busy=busy > 0 or self._deferred)
+            # The log lines are stored on a frame that draws neither the gauges nor the feed's
+            # column again (at 4K each is a few milliseconds), unless too many are waiting.
+            self._store_some(busy=gauges or self._deferred or self.feed.changed(self.trending))
         self.panel.update()
         if self.ended and self.app.top is self:
             self.finish()
