@@ -486,7 +486,8 @@ class FeedView:
         scene = self.scene
         shown = tuple((post.id, y, id(self.cards.get(post.id)), post.id in trending, self.counters.get(post.id))
                       for post, y in self.visible)
-        return (tuple(self.rect), self.scroll, self.total, not self.incoming, self.selected, scene.focus is self,
+        empty = bool(self.empty) and not self.posts and not self.incoming  # the column says it has no post
+        return (tuple(self.rect), self.scroll, self.total, empty, self.selected, scene.focus is self,
                 self.unseen_above,
                 shown, scene.app.settings.lang, id(scene.theme))
 
