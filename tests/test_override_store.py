@@ -81,6 +81,8 @@ def test_overrides_after_the_end_amend_the_stored_rounds_and_the_ranking_follows
     assert [a.changed_by for a in store.amendments(blue_stored.id)] == ["Bruno"]
     # The ranking follows: Blue now leads.
     assert [(s.team, s.score) for s in ws.ranking(store, w)] == [("Blue", blue_stored.score), ("Red", red_after)]
+    assert main(["--data-dir", str(tmp_path), "history", "--store", where, "--team", "Blue"]) == 0
+    assert f"(corrected by a person; ended with {blue_before:.1f})" in capsys.readouterr().out
     page = workshop_html(store, w)
     ranking = page[page.index('id="ranking"'):page.index("</table>", page.index('id="ranking"'))]
     assert ranking.index("Blue") < ranking.index("Red")
