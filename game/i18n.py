@@ -24,7 +24,7 @@ import datetime
 import gettext
 import os
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -186,12 +186,24 @@ class Translator:
         text = self.number(abs(value))
         return ("+" if value > 0 else "−" if value < 0 else "") + text
 
-    def clock(self, seconds: float) -> str:
+    def clock(self, seconds: float, on: datetime.datetime | None = None) -> str:
         """A time on the case's simulated clock, as the language writes clock times.
 
         The pattern is itself a message, so each catalogue chooses it (``HH:mm:ss`` in English
         and in French, as CLDR's medium time); Babel applies it.
+
+        Args:
+            seconds: The time on the round's clock.
+            on: The real date and time the story has reached then (``Case.date_at``): given,
+                the day and hour are worded instead, ``Wednesday 17 March, 09:25`` /
+                ``mercredi 17 mars, 09:25``. None (a case without a calendar) keeps the clock.
         """
+        if on is not None:
+            # TRANSLATORS: a CLDR date pattern (EEEE weekday, d day, MMMM month, HH:mm hours and
+            # minutes, text in quotes) for the date a historical case's clock stands for,
+            # "Wednesday 17 March, 09:25" (French: "EEEE d MMMM, HH:mm", "mercredi 17 mars, 09:25").
+            pattern = self._catalogue.pgettext("calendar pattern", "EEEE d MMMM, HH:mm")
+            return _moment(on, pattern, self.lang)
         from babel.dates import format_time  # Babel loads on first use: --help and validate stay fast
 
         hours, minutes, secs = split(seconds)
@@ -239,6 +251,18 @@ class Translator:
         else:
             day = value
         return format_date(day, "long", locale=self.lang)
+
+
+@lru_cache(maxsize=512)
+def _moment(on: datetime.datetime, pattern: str, lang: str) -> str:
+    """A calendar date and time worded by Babel; cached, since a live clock asks every frame
+    and the wording changes once a simulated minute."""
+    from babel.dates import format_datetime  # Babel loads on first use: --help and validate stay fast
+
+    try:
+        return format_datetime(on, pattern, locale=lang)
+    except (ValueError, KeyError):
+        return format_datetime(on, "EEEE d MMMM, HH:mm", locale=lang)
 
 
 @dataclass(frozen=True, slots=True)
