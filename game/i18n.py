@@ -50,6 +50,9 @@ PART_NAMES = {"outcome": N_("Outcome"), "strategy_fit": N_("Strategy fit"), "res
               "signal_detection": N_("Signal detection"), "tone_and_channel": N_("Tone and channel")}
 ENDING_KINDS = {"success": N_("Success"), "mixed": N_("Mixed"), "failure": N_("Failure")}
 OBJECTIVE_STATES = {True: N_("met"), False: N_("not met"), None: N_("to discuss")}
+SPEAKERS = {"leader": N_("said by the leader"), "spokesperson": N_("said by a spokesperson"),
+            "team": N_("said by the team")}
+"""Who says an option's message (its ``speaker``), as the decision panels show it beside the label."""
 DIFFICULTIES = {"easy": N_("easy"), "medium": N_("medium"), "hard": N_("hard")}
 
 
@@ -216,6 +219,15 @@ class Translator:
             return format_time(moment, pattern, locale=self.lang)
         except (ValueError, KeyError):
             return format_time(moment, "HH:mm:ss", locale=self.lang)
+
+    def stamp(self, seconds: float, on: datetime.datetime | None = None) -> str:
+        """A moment of a round in a debrief or a timeline: the round's clock, and before it the
+        real date and time when the case has a calendar (``Friday 19 March, 03:45 (00:13:00)``)."""
+        if on is None:
+            return self.clock(seconds)
+        # TRANSLATORS: a moment in a debrief: the real date and time a historical case's clock stands
+        # for, then the round's own clock, "Friday 19 March, 03:45 (00:13:00)".
+        return self.gettext("{date} ({clock})", date=self.clock(seconds, on=on), clock=self.clock(seconds))
 
     def duration(self, seconds: float) -> str:
         """A length of time: ``4 min 30 s``, ``2 min``, ``45 s``, ``1 h 05``."""

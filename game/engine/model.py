@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -460,6 +461,30 @@ class CalendarEntry(_Model):
     )
 
 
+def date_on(calendar: Sequence[CalendarEntry], t: float) -> datetime.datetime | None:
+    """The real date and time a case's ``calendar`` gives ``t`` on the round's clock.
+
+    Between two entries the dates run evenly from one to the next; after the last, at the
+    round's own pace (1 s = 1 s). Whole minutes, as a clock shows them. The loader checks that
+    the entries are in order and start at 00:00:00 (``calendar-order``).
+
+    Returns:
+        None when there is no calendar.
+    """
+    if not calendar:
+        return None
+    t = max(0.0, float(t))
+    index = bisect.bisect_right([entry.at for entry in calendar], t) - 1
+    entry = calendar[max(0, index)]
+    if index + 1 >= len(calendar):
+        moment = entry.time + datetime.timedelta(seconds=t - entry.at)
+    else:
+        following = calendar[index + 1]
+        share = (t - entry.at) / (following.at - entry.at)
+        moment = entry.time + (following.time - entry.time) * share
+    return moment.replace(second=0, microsecond=0)
+
+
 # --- what happens -------------------------------------------------------------------------
 
 
@@ -816,27 +841,9 @@ class Case(_Model):
         return questions
 
     def date_at(self, t: float) -> datetime.datetime | None:
-        """The real date and time the story has reached at ``t`` on the round's clock.
-
-        Between two calendar entries the dates run evenly from one to the next; after the last,
-        at the round's own pace (1 s = 1 s). Whole minutes, as a clock shows them. The loader
-        checks that the entries are in order and start at 00:00:00 (``calendar-order``).
-
-        Returns:
-            None when the case has no calendar.
-        """
-        if not self.calendar:
-            return None
-        t = max(0.0, float(t))
-        index = bisect.bisect_right([entry.at for entry in self.calendar], t) - 1
-        entry = self.calendar[max(0, index)]
-        if index + 1 >= len(self.calendar):
-            moment = entry.time + datetime.timedelta(seconds=t - entry.at)
-        else:
-            following = self.calendar[index + 1]
-            share = (t - entry.at) / (following.at - entry.at)
-            moment = entry.time + (following.time - entry.time) * share
-        return moment.replace(second=0, microsecond=0)
+        """The real date and time the story has reached at ``t`` on the round's clock (see
+        :func:`date_on`); None when the case has no calendar."""
+        return date_on(self.calendar, t)
 
     @field_validator("duration")
     @classmethod

@@ -915,6 +915,9 @@ class LiveScene(Scene):
     def _top_words(self) -> tuple[str, str, bool, bool, str]:
         """What the top bar says: the clock, the speed the round runs at, paused, demo, the title."""
         time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
+        on = self.case.date_at(self.session.t)
+        if on is not None:  # a historical case's calendar: the day and hour the story has reached
+            time_text += " · " + self.tr.clock(self.session.t, on=on)
         speed = self._("1 s = {speed} s", speed=self.tr.number(round(self.running_speed, 1)))
         team = self.app.settings.team
         title = f"{team} · {self.case.title}" if team else self.case.title
