@@ -85,8 +85,8 @@ def test_the_contracts_fail_on_a_deliberate_cycle(tmp_path) -> None:
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)}, capture_output=True, text=True, timeout=120,
     )
     report = " ".join(run.stdout.split())  # the report wraps long contract names
-    assert run.returncode == 1, report
-    assert "Layers: engine -> play" in report and "No cycles between the packages of game/ BROKEN" in report
+    assert run.returncode == 1, report + run.stderr
+    assert "Layers: engine -> play" in report and "No cycles between the packages of game/ BROKEN" in report, run.stderr
     assert "game.engine._cycle_probe -> game.results.store" in report
     assert "pygame only in the window (game.ui) KEPT" in report  # the probe breaks only what it should
     assert "The window is opened only by game.cli.frontends (the one place that picks a front end) KEPT" in report

@@ -3,6 +3,7 @@ reconnecting, the host killed and resumed, hostile markup. Every test stops by i
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from game.engine.loader import load_case
 from game.engine.log import replay
-from game.engine.scoring import score
+from game.engine.scoring import score, score_so_far
 from game.host.app import create_app, run_in_host
 from game.host.protocol import Refused
 from game.host.serve import Running
@@ -210,6 +211,45 @@ def test_two_teams_play_and_the_store_holds_what_a_headless_replay_gives(host: H
     status, page = get(f"{host.url}/team/{host.codes['Red']}/debrief.html")
     assert status == 200 and "<html" in page.lower()
     assert get(f"{host.url}/console/{host.workshop.secret}/report.html")[0] == 200
+
+
+def test_the_console_shows_each_teams_score_so_far_as_the_engine_counts_it(host: Host) -> None:
+    with host.console() as console, host.team("Red") as red:
+        view(console), view(red)
+        console.send(json.dumps({"type": "start", "team": "*"}))
+        view(console)
+        host.tick(200)
+        decision = until(red, lambda v: v.get("decisions"))["decisions"][0]
+        rows = {t["team"]: t for t in view(console)["teams"]}
+        before = rows["Red"]["so_far"]
+        assert rows["Red"]["score"] is None and isinstance(before, float)
+        # Red chooses the case's best option: its score so far moves at once, from the engine's count.
+        best = host.workshop.teams[host.codes["Red"]].session.decisions[decision["id"]].options
+        red.send(json.dumps({"type": "decide", "decision": decision["id"], "option": best[0].id}))
+        rows = {t["team"]: t for t in until(console, lambda v: v["teams"][0]["decided"])["teams"]}
+        teams = {t.name: t for t in host.workshop.teams.values()}
+        for name in ("Red", "Blue"):
+            assert rows[name]["so_far"] == score_so_far(teams[name].session)
+        assert rows["Red"]["so_far"] != before and rows["Red"]["so_far"] != rows["Blue"]["so_far"]
+        # One optional inject fired to every team at once, from the console's "all teams" row.
+        optional = host.workshop.console_view()["optional"]
+        assert optional and [o["id"] for o in optional] == [i.id for i in teams["Red"].round.optional_items()]
+        console.send(json.dumps({"type": "fire", "team": "*", "item": optional[0]["id"]}))
+        until(console, lambda v: optional[0]["id"] not in [o["id"] for o in v["optional"]])
+        assert all(optional[0]["id"] in t.session.state.fired for t in teams.values())
+        console.send(json.dumps({"type": "end", "team": "*"}))
+        last = until(console, lambda v: all(t["ended"] for t in v["teams"]) and len(v["decisions"]))
+        ended = last["teams"]
+    # The decisions side by side: what each team chose at each decision, Blue's silence as such.
+    first = next(d for d in last["decisions"] if d["title"] == decision["title"])
+    assert first["choices"]["Red"]["label"] == best[0].label and not first["choices"]["Red"]["missed"]
+    assert first["choices"]["Blue"]["missed"]
+    for row in ended:  # once over, the score so far is the round's score, as stored
+        stored = host.store.session(teams[row["team"]].recording.session_id).score
+        assert row["so_far"] == pytest.approx(stored) and row["score"] == pytest.approx(stored)
+    status, page = get(f"{host.url}/console/{host.workshop.secret}?lang=fr")
+    words = json.loads(html.unescape(page.split('<template id="words">')[1].split("</template>")[0]))
+    assert status == 200 and words["so_far"] == "Score à ce stade"
 
 
 def test_a_reconnecting_page_finds_its_round_where_it_is(host: Host) -> None:

@@ -128,6 +128,9 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
         host.tick(30)
         assert host.workshop.teams[host.codes["Blue"]].session.t == blue_t
         audit(console, "console, live")
+        # Each card's score so far is the engine's count, printed as the host sent it.
+        red_so_far = host.workshop.teams[host.codes["Red"]].round.score_so_far()
+        wait_text(console, ".teamcard:has-text('Red ·')", rf"Score so far\s*{red_so_far:.1f}")
         shot(console, "console")
         blue_card = console.locator(".teamcard", has_text="Blue ·")
         blue_card.get_by_role("button", name="Resume").click()
@@ -159,7 +162,12 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
         audit(red, "team page, debrief")
         shot(red, "debrief")
         wait_text(console, "#ranking", r"#1 .* · \d+\.\d")
+        # Beside the ranking, the decisions side by side: Red's choice, Blue's silence in words.
+        wait_text(console, "#side-table", "Apologise and recall the batch")
+        row = console.locator("#side-table tr", has_text="First public answer")
+        playwright.expect(row).to_contain_text("no decision in time")
         audit(console, "console, rounds over")
+        shot(console, "console-ended")
 
         stored_scores = {}
         for team in host.workshop.teams.values():

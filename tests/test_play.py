@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from game.engine.loader import case_files, load_case
-from game.engine.scoring import score
+from game.engine.scoring import option_quality, score, score_so_far
 from game.engine.session import DecisionOpened, PostAdded, Session
 from game.play.alerts import DeadlineNear, InjectFired, NoteKept, for_players
 from game.play.pace import pace, reading_time
@@ -161,3 +161,19 @@ def test_signals_are_listed_by_post_with_one_definition(tiny_case):
     assert [p.post for p in signals.false_alarms] == [noise.id]  # ...and a flagged noise post is listed
     assert signals.precision == 0.5  # one real signal among the two posts flagged or answered
     assert next(p for p in signals.false_alarms).text == noise.text
+
+
+def test_the_score_so_far_follows_each_input_and_ends_as_the_score(tiny_case):
+    session = Session(tiny_case, seed=1)
+    rnd = Round(session, speed=60)
+    run_until(rnd, lambda seen: any(isinstance(i, DecisionOpened) for i in seen))
+    silent = Session(tiny_case, seed=1)  # the same round with no input, at the same moment
+    silent.advance(session.t)
+    assert rnd.score_so_far() == score_so_far(silent)
+    decision = session.open_decisions[0]
+    best = max(decision.options, key=lambda o: option_quality(o, session))
+    rnd.decide(decision.id, best.id)
+    # Worked out again at once (not a minute later), by the engine's count of what was done.
+    assert rnd.score_so_far() == score_so_far(session) != score_so_far(silent)
+    rnd.end()
+    assert rnd.score_so_far() == score(session).score

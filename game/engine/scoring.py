@@ -165,6 +165,47 @@ def score(session: Session) -> Result:
     """
     case, state = session.case, session.state
     crisis = case.crisis
+    tr = translator(case.language)
+    parts, decisions, signals, replies = _parts(session)
+    m = state.metrics
+    ending = next(e for e in case.endings if e.id == state.ending)
+    met = session.objectives_met()
+    crisis_why = crisis_reason(crisis)
+    return Result(
+        scenario=case.id,
+        seed=session.seed,
+        language=case.language,
+        score=_total(parts),
+        breakdown=parts,
+        ending={"id": ending.id, "title": ending.title, "kind": ending.kind, "text": ending.text},
+        decisions=decisions,
+        signals=signals,
+        objectives=[{"id": o.id, "text": o.text, "met": met[o.id]} for o in case.objectives],
+        metrics={k: round(v, 2) for k, v in m.items()},
+        crisis=tr.say(crisis_why),
+        responses=[asdict(r) for r in state.responses],
+        replies=replies,
+        ended_early_at=state.ended_early_at,
+        crisis_reason=crisis_why,
+    )
+
+
+def score_so_far(session: Session) -> float:
+    """The score a run has earned up to now, by the same parts as :func:`score`: the metrics as
+    they stand, the decisions closed so far (a missed one as its silence), the first response,
+    the signals come in so far and the messages published. A run that has ended scores as
+    :func:`score` does; during a run the number may go down as well as up (a signal missed)."""
+    return _total(_parts(session)[0])
+
+
+def _total(parts: dict[str, Part]) -> float:
+    return round(sum(p.points for p in parts.values()), 1)
+
+
+def _parts(session: Session) -> tuple[dict[str, Part], list[DecisionFeedback], dict[str, Any], list[dict[str, Any]]]:
+    """The breakdown of what the run has done so far, with the decisions' feedback, the signals
+    and the written replies it is built from (nothing here needs the run to have ended)."""
+    case, state = session.case, session.state
     lang = case.language
     tr = translator(lang)
     parts: dict[str, Part] = {}
@@ -221,26 +262,7 @@ def score(session: Session) -> Result:
     else:
         part("tone_and_channel", 0.0, Reason(N_("The organisation published nothing.")))
 
-    ending = next(e for e in case.endings if e.id == state.ending)
-    met = session.objectives_met()
-    crisis_why = crisis_reason(crisis)
-    return Result(
-        scenario=case.id,
-        seed=session.seed,
-        language=case.language,
-        score=round(sum(p.points for p in parts.values()), 1),
-        breakdown=parts,
-        ending={"id": ending.id, "title": ending.title, "kind": ending.kind, "text": ending.text},
-        decisions=decisions,
-        signals=signals,
-        objectives=[{"id": o.id, "text": o.text, "met": met[o.id]} for o in case.objectives],
-        metrics={k: round(v, 2) for k, v in m.items()},
-        crisis=tr.say(crisis_why),
-        responses=[asdict(r) for r in state.responses],
-        replies=replies,
-        ended_early_at=state.ended_early_at,
-        crisis_reason=crisis_why,
-    )
+    return parts, decisions, signals, replies
 
 
 def _limit(session: Session, channel: str | None) -> int | None:

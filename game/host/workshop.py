@@ -129,6 +129,7 @@ class HostedWorkshop:
         self._save_keys()
         self.listeners: list[Callable[[Team | None], None]] = []
         self._ranking: list[dict[str, Any]] = []
+        self._compared: tuple[tuple[Any, ...], list[ws.DecisionPoint]] | None = None
         self.resumable = self._stopped_rounds()
         if resume:
             for team in self.teams.values():
@@ -495,6 +496,8 @@ class HostedWorkshop:
                     "open": [d.title for d in rnd.session.open_decisions],
                     "flagged": len(state.flagged),
                     "score": round(self.result(team).score, 1) if rnd.ended else None,
+                    # Worked out by the engine's scoring (game.play.round), never by the page.
+                    "so_far": rnd.score_so_far(),
                     "noise": rnd.session.state.noise, "inputs_total": team.inputs_total,
                     "written": [{"decision": d, "title": rnd.session.decisions[d].title, "text": a.text,
                                  "strategy": a.strategy,
@@ -507,14 +510,32 @@ class HostedWorkshop:
                 })
             rows.append(row)
         try:
+            workshop = ws.get(self.store, self.workshop.id)
+            standings = ws.ranking(self.store, workshop)
             self._ranking = [{"rank": s.rank, "team": s.team, "score": s.score, "ending": s.ending}
-                             for s in ws.ranking(self.store, ws.get(self.store, self.workshop.id))]
+                             for s in standings]
+            # The decisions side by side change only when a round ends (or its score is
+            # corrected): read from the store again then, not on every push.
+            key = tuple((s.session_id, s.score) for s in standings)
+            if self._compared is None or self._compared[0] != key:
+                self._compared = (key, ws.comparison(self.store, workshop))
         except StoreError:
             pass  # the server is away: the rounds play on into the spool, the last ranking stays shown
+        compared = self._compared[1] if self._compared else []
+        optional: dict[str, str] = {}  # what is left to fire to any team, in the case's order
+        for team in self.teams.values():
+            if team.round is not None and not team.round.ended:
+                for item in team.round.optional_items():
+                    optional.setdefault(item.id, item.title)
         return {"workshop": self.workshop.name, "case": self.case.title, "store_problem": self.store.problem,
                 "metric_names": {k: tr.metric(k, self.case.metric_names) for k in self.case.metrics},
                 "strategies": {s.value: strategy_name(s, lang) for s in Strategy},
-                "teams": rows, "ranking": self._ranking}
+                "teams": rows, "ranking": self._ranking,
+                "optional": [{"id": i, "title": t} for i, t in optional.items()],
+                "decisions": [{"title": p.title, "at": tr.clock(p.opened_at) if p.opened_at is not None else "",
+                               "choices": {c.team: {"label": c.label, "missed": c.option is None, "best": c.best,
+                                                    "taken": tr.duration(c.seconds_taken)} for c in p.choices}}
+                              for p in compared]}
 
     def stop(self) -> None:
         """The host is closing: rounds not finished are kept as interrupted, to resume."""

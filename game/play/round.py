@@ -25,6 +25,7 @@ API::
     round.real_until_tick()                  # real seconds to the engine's next tick (one tick a frame)
     round.effective_speed                    # chosen speed, capped by the reading rule (pace.py)
     round.trending                           # ids of the posts trending now
+    round.score_so_far()                     # the score earned up to now (the console's, live)
 
 Every update's items are the engine's events (``PostAdded``, ``DecisionOpened``...) followed by
 alerts (:mod:`game.play.alerts`); :func:`game.play.alerts.for_players` drops the facilitator's own.
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 
 from game.engine.clock import SimClock
 from game.engine.model import Decision
+from game.engine.scoring import score_so_far
 from game.engine.session import (
     ORGANISATION,
     TICK,
@@ -71,6 +73,8 @@ TRENDING_MIN_LIKES = 25
 TRENDING_COUNT = 3
 TRENDING_ALERT_EVERY = 120  # simulated seconds between two trending alerts
 TRENDING_SCAN = 200  # heaviest young posts looked at
+SCORE_EVERY = 60
+"""Simulated seconds between two workings-out of the score so far (inputs work it out at once)."""
 
 Listener = Callable[[Update], None]
 
@@ -177,6 +181,8 @@ class Round:
         self.trends = TrendingTracker(session)
         self._seen = len(session.feed)
         self._inbox_kind = {c.id: c.kind.value for c in session.case.channels if c.is_inbox}
+        self._inputs = 0  # inputs taken so far: a new one makes the score so far stale
+        self._score: tuple[tuple[int, bool, int], float] | None = None
 
     # --- state -----------------------------------------------------------------------
 
@@ -211,6 +217,16 @@ class Round:
         """Real seconds ``decision`` stays open at the chosen speed under the reading rule."""
         cap = speed_cap(decision) if self.pace else self.clock.speed
         return decision.time_limit / min(self.clock.speed, cap)
+
+    def score_so_far(self) -> float:
+        """The score the round has earned up to now (:func:`game.engine.scoring.score_so_far`);
+        once ended, the round's score. Worked out again after each input and once a simulated
+        minute, not on every call: a console asks for every team's several times a second."""
+        state = self.session.state
+        key = (state.t // SCORE_EVERY, state.ended, self._inputs)
+        if self._score is None or self._score[0] != key:
+            self._score = (key, score_so_far(self.session))
+        return self._score[1]
 
     # --- listeners -------------------------------------------------------------------
 
@@ -319,6 +335,7 @@ class Round:
     def decide(self, decision_id: str, option_id: str, by: str | None = None) -> Update:
         """Choose ``option_id`` in ``decision_id``; a closed decision is refused, never redirected."""
         self._still_open(decision_id)
+        self._inputs += 1
         return self._publish(self.session.decide(decision_id, option_id), by=by)
 
     def write(self, decision_id: str, text: str, by: str | None = None) -> Update:
@@ -326,22 +343,28 @@ class Round:
         organisation's post; a closed decision is refused, a text over a microblog's limit too
         (EngineError, saying the count)."""
         self._still_open(decision_id)
+        self._inputs += 1
         return self._publish(self.session.write(decision_id, text), by=by)
 
     def reply(self, post_id: str, text: str, by: str | None = None) -> Update:
         """Answer a post with a written reply (the case's ``responses: write | both``), published
         under it (:meth:`Session.reply`; a text over the channel's limit is refused)."""
-        return self._publish(self.session.reply(post_id, text), by=by)
+        events = self.session.reply(post_id, text)
+        self._inputs += 1
+        return self._publish(events, by=by)
 
     def override(self, decision_id: str, *, strategy: str | None = None, key_points: dict[str, bool] | None = None,
                  red_lines: dict[str, bool] | None = None, by: str | None = None) -> None:
         """The facilitator's correction of a written answer's findings, during the round or in the
         debrief after it (:meth:`Session.override`); score the session again to see it."""
         self.session.override(decision_id, strategy=strategy, key_points=key_points, red_lines=red_lines, by=by)
+        self._inputs += 1
 
     def triage(self, post_id: str, action: TriageAction, reply_id: str | None = None,
                by: str | None = None) -> Update:
-        return self._publish(self.session.triage(post_id, action, reply_id), by=by)
+        events = self.session.triage(post_id, action, reply_id)
+        self._inputs += 1
+        return self._publish(events, by=by)
 
     def optional_items(self) -> list[OptionalItem]:
         """The facilitator's optional injects and decisions not brought in yet, in the case's order."""
@@ -357,7 +380,9 @@ class Round:
         """Bring in an optional item now; it arrives as the post, message or decision it is."""
         if item_id not in {item.id for item in self.optional_items()}:
             raise ChoiceRefused(f"no optional inject {item_id!r} left to fire")
-        return self._publish(self.session.fire(item_id), [InjectFired(item_id, by)], by)
+        events = self.session.fire(item_id)
+        self._inputs += 1
+        return self._publish(events, [InjectFired(item_id, by)], by)
 
     def set_noise(self, factor: float, by: str | None = None) -> Update:
         """Turn this team's background noise up or down (:meth:`Session.set_noise`; ValueError when out of range)."""

@@ -39,28 +39,24 @@ def _box(scene: Scene, surface: pygame.Surface, height: int, colour: tuple[int, 
     return box
 
 
-class NoteScene(Scene):
-    """The facilitator's note field, over the live screen (which keeps running under it).
+class FieldScene(Scene):
+    """An overlay with one text field: Enter submits it, Esc closes it, every other key is typing.
 
-    Args:
-        app: The window.
-        live: The live screen the note is about.
+    The field starts in editing mode, so the key that opened the overlay is never typed into it
+    (:meth:`TextField.key_text`); clicks and the wheel stay in the overlay.
     """
 
-    name = "note"
     overlay = True
 
-    def __init__(self, app: App, live: Any) -> None:
+    def __init__(self, app: App, field: TextField) -> None:
         super().__init__(app)
-        self.live = live
-        self.at = live.session.t
-        self.field = TextField("", NOTE_LIMIT)
-        self.field.editing = True
+        self.field = field
+        field.editing = True
         pygame.key.start_text_input()
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.save()
+            self.submit()
             return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.app.pop()
@@ -71,7 +67,26 @@ class NoteScene(Scene):
             return True  # every key is typing while the field is open
         return event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL)
 
-    def save(self) -> None:
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+class NoteScene(FieldScene):
+    """The facilitator's note field, over the live screen (which keeps running under it).
+
+    Args:
+        app: The window.
+        live: The live screen the note is about.
+    """
+
+    name = "note"
+
+    def __init__(self, app: App, live: Any) -> None:
+        super().__init__(app, TextField("", NOTE_LIMIT))
+        self.live = live
+        self.at = live.session.t
+
+    def submit(self) -> None:
         text = self.field.text.strip()
         self.app.pop()
         if not text:

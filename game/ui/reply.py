@@ -17,8 +17,7 @@ from game.engine.session import EngineError
 from game.engine.state import Post
 from game.play.alerts import Alert
 from game.ui import theme as th
-from game.ui.notes import _box
-from game.ui.scene import Scene
+from game.ui.notes import FieldScene, _box
 from game.ui.widgets import TextField, key_name
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ SOFT_LIMIT = 5000  # a channel without a limit still takes no novel
 REPLY_LINES = 6  # lines of the reply shown while it is typed (the last ones)
 
 
-class ReplyScene(Scene):
+class ReplyScene(FieldScene):
     """The written reply to one post, over the live screen.
 
     Args:
@@ -38,32 +37,16 @@ class ReplyScene(Scene):
     """
 
     name = "reply"
-    overlay = True
 
     def __init__(self, app: App, live: Any, post: Post) -> None:
-        super().__init__(app)
+        channel = live.session.channels[post.channel]
+        super().__init__(app, TextField("", channel.limit or SOFT_LIMIT))
         self.live = live
         self.post = post
-        self.channel = live.session.channels[post.channel]
-        self.field = TextField("", self.channel.limit or SOFT_LIMIT)
-        self.field.editing = True  # never typing the key that opened it (TextField.key_text)
+        self.channel = channel
         self.error = ""
-        pygame.key.start_text_input()
 
-    def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.publish()
-            return True
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return True
-        if event.type in (pygame.TEXTINPUT, pygame.KEYDOWN):
-            self.field.editing = True
-            self.field.handle(event)
-            return True  # every key is typing while the field is open
-        return event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL)
-
-    def publish(self) -> None:
+    def submit(self) -> None:
         """Publish the reply (an empty one is not sent); a refusal is said in the box."""
         text = self.field.text.strip()
         if not text:

@@ -32,6 +32,7 @@
     fact(W.open, t.open.join(", ") || "—");
     fact(W.noise, t.noise === 0 ? W.calm : t.noise > 1 ? W.storm : W.normal);
     if (t.score !== null) fact(W.score, t.score.toFixed(1));
+    else fact(W.so_far, t.so_far.toFixed(1));
     card.append(facts);
     if (!t.ended) {
       const acts = el("div", {class: "actions"});
@@ -63,11 +64,38 @@
     return card;
   }
 
+  // An optional inject to every team still playing (a team that had it already is left out).
+  function fireAll(v) {
+    if (!v.optional.length) return [];
+    const pick = el("select", {"data-key": "fire-all-item", "aria-label": W.inject}, ...v.optional.map((o) => el("option", {value: o.id}, o.title)));
+    return [pick, el("button", {type: "button", "data-key": "fire-all", onclick: () => send({type: "fire", team: "*", item: pick.value})}, W.fire_all)];
+  }
+
+  // The decisions side by side once rounds end: one row per decision, one column per ranked team.
+  function sideBySide(v) {
+    const teams = v.ranking.filter((r) => r.score !== null).map((r) => r.team);
+    if (!v.decisions.length || !teams.length) return [];
+    const head = el("tr", {}, el("th", {scope: "col"}, W.decision), ...teams.map((t) => el("th", {scope: "col"}, t)));
+    const rows = v.decisions.map((d) => el("tr", {}, el("th", {scope: "row"}, (d.at ? d.at + " " : "") + d.title),
+      ...teams.map((t) => {
+        const c = d.choices[t];
+        if (!c) return el("td", {}, "—");
+        // Words, not colour alone: "best" and "no decision in time" are written out.
+        return el("td", {class: c.missed ? "muted" : ""}, (c.missed ? W.no_decision : c.label) + " · " + c.taken + (c.best ? " · ✓ " + W.best : ""));
+      })));
+    return [el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows))];
+  }
+
   function draw(v) {
     names = v.metric_names; strategies = v.strategies;
     $("store").hidden = !v.store_problem;
     $("store").textContent = v.store_problem || "";
     fill($("teams"), v.teams.map(teamCard));
+    fill($("fire-all"), fireAll(v));
+    $("fire-all").hidden = !v.optional.length;
     $("ranking").replaceChildren(...v.ranking.map((r) => el("li", {}, (r.rank ? "#" + r.rank + " " : "") + r.team + " · " + (r.score === null ? W.unranked : r.score.toFixed(1)))));
+    const side = sideBySide(v);
+    $("side").hidden = !side.length;
+    fill($("side-table"), side);
   }
 })();
