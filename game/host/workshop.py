@@ -43,7 +43,7 @@ from game.i18n import Translator, translator
 from game.play import words
 from game.play.debrief import Debrief
 from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players, inbox_heading
-from game.play.round import ChoiceRefused, Round
+from game.play.round import ChoiceRefused, Round, replies_for
 from game.results import recording as rec
 from game.results import workshop as ws
 from game.results.store import ResultStore, StoreError
@@ -563,15 +563,9 @@ def _chart_axis(samples: list[tuple[int, dict[str, float]]], duration: int, tr: 
 
 
 def answers(session: Session, post: Post) -> list[Option]:
-    """The prepared replies a team may give ``post``.
-
-    A call or an email is answered privately, so the case's general replies, worded for the
-    public page ("Thank you for your comment..."), are not offered there; only the replies its
-    own inject brings are.
-    """
-    if session.channels[post.channel].is_inbox and not (post.inject and session.injects[post.inject].replies):
-        return []
-    return session.replies_for(post)
+    """The prepared replies a team may give ``post``: the play layer's, as in the window and the
+    terminal (a call or an email takes only its own; :func:`game.play.round.replies_for`)."""
+    return replies_for(session, post)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -68,7 +68,39 @@ class Dashboard:
         return t.line("bold") + t.px(8) + t.px(26) + t.px(10)
 
     def height(self) -> int:
-        return len(self.scene.session.state.metrics) * self.gauge_height() + self.scene.theme.px(4)
+        t = self.scene.theme
+        legend = self.legend()
+        below = len(legend) * t.line("small") + t.px(6) if legend else 0
+        return len(self.scene.session.state.metrics) * self.gauge_height() + t.px(4) + below
+
+    def hint(self, name: str) -> str:
+        """Which way is better for a gauge, in the chosen language."""
+        return self.scene._("↓ is better") if name in th.HIGH_IS_BAD else self.scene._("↑ is better")
+
+    def hints_fit(self) -> bool:
+        """Whether every gauge's hint fits whole beside its name (a wide value with its warning is
+        assumed, so the hints do not come and go as the values move)."""
+        scene, t = self.scene, self.scene.theme
+        w = self.rect.w - 2 * t.px(8)
+        widest_value = t.font("bold").size("⚠ 88 →")[0]
+        return all(t.px(16) + t.font("bold").size(scene.metric_name(name))[0] + t.font("small").size(self.hint(name))[0]
+                   + t.px(8) + t.px(24) + widest_value <= w for name in scene.session.state.metrics)
+
+    def legend(self) -> list[str]:
+        """When a hint does not fit beside its gauge (projector type, a narrow window): one line
+        under the gauges for each way, naming the gauges ("↑ is better: Sentiment, Trust")."""
+        if self.hints_fit():
+            return []
+        scene = self.scene
+        names = list(scene.session.state.metrics)
+        lines = []
+        for bad in (False, True):
+            those = [scene.metric_name(n) for n in names if (n in th.HIGH_IS_BAD) == bad]
+            if those:
+                hint = scene._("↓ is better") if bad else scene._("↑ is better")
+                words = scene._("{heading}: {text}", heading=hint, text=", ".join(those))
+                lines += scene.painter.cache.wrap(scene.theme, words, "small", self.rect.w - 2 * scene.theme.px(8))
+        return lines
 
     def update(self, busy: bool = False, dt: float = 0.0) -> bool:
         """Redraw the gauges if a value changed, at most every ``REFRESH_SECONDS``; on a ``busy``
@@ -101,6 +133,7 @@ class Dashboard:
         y = t.px(4)
         history = state.samples[-HISTORY:]
         self.gauge_rects = {}
+        beside = self.hints_fit()
         for index, (name, value) in enumerate(state.metrics.items()):
             colour = th.metric_colour(name, index)
             pad = t.px(8)
@@ -116,10 +149,11 @@ class Dashboard:
             arrow = "↑" if delta > 0.5 else "↓" if delta < -0.5 else "→"
             value_text = f"{'⚠ ' if bad else ''}{scene.tr.decimal(value, 0)} {arrow}"
             p.text(sheet, value_text, (x + w, y), "bold", th.ORANGE if bad else th.TEXT, anchor="topright")
-            hint = scene._("↓ is better") if name in th.HIGH_IS_BAD else scene._("↑ is better")
             room = x + w - label.right - t.font("bold").size(value_text)[0] - t.px(24)
-            if t.font("small").size(hint)[0] <= room:  # a cut hint is noise: show it whole or not at all
-                p.text(sheet, hint, (label.right + t.px(8), y + t.line("bold") // 2), "small", th.FAINT,
+            # A cut hint is noise: whole beside every gauge, or all in the legend below (and none
+            # over a value wider than the one assumed: 100 with its warning).
+            if beside and t.font("small").size(self.hint(name))[0] <= room:
+                p.text(sheet, self.hint(name), (label.right + t.px(8), y + t.line("bold") // 2), "small", th.FAINT,
                        anchor="midleft")
             y += t.line("bold") + t.px(4)
             bar = pygame.Rect(x, y, w // 2 - t.px(6), t.px(10))
@@ -136,6 +170,9 @@ class Dashboard:
                       max(1, t.px(2)))
             self.gauge_rects[name] = pygame.Rect(x, y - t.line("bold"), w, t.line("bold") + t.px(26))
             y += t.px(26) + t.px(8)
+        for line in self.legend():
+            p.text(sheet, line, (t.px(8), y), "small", th.MUTED)
+            y += t.line("small")
         return sheet
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -434,6 +434,12 @@ class DecisionPanel:
 def whole_keys(scene: LiveScene, decision: Decision) -> str:
     """The keys of the decision shown large (DecisionFocus), said beside its buttons."""
     enter, esc = key_name(scene.tr, "Enter"), key_name(scene.tr, "Esc")
+    if decision.id in scene.chosen:  # an option is chosen: Enter is what is left to do, 1-9 changes it
+        if takes_writing(decision):
+            return scene._("{enter} confirm · 1-9 another option · W write · V next decision · D or {esc} back to "
+                           "the feed", enter=enter, esc=esc)
+        return scene._("{enter} confirm · 1-9 another option · V next decision · D or {esc} back to the feed",
+                       enter=enter, esc=esc)
     if takes_writing(decision):
         return scene._("1-9 choose · {enter} confirm · W write · V next decision · D or {esc} back to the feed",
                        enter=enter, esc=esc)

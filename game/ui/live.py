@@ -477,7 +477,7 @@ class LiveScene(Scene):
         if post.author == ORGANISATION or self.ended:
             return
         if action == "answer" and reply is None:
-            replies = self.session.replies_for(post)
+            replies = self.round.replies_for(post)  # a call or an email: only its own (game/play/round.py)
             if not replies:
                 self.note("⚠", self._("There is no prepared answer for this post."), th.GREY)
                 return
@@ -491,7 +491,7 @@ class LiveScene(Scene):
             self.picker = Picker("reply", self._("Answer {name}", name=post.name), items, post)
             return
         try:
-            self.take(self.session.triage(post.id, action, reply))
+            self.take([i for i in self.round.triage(post.id, action, reply).items if not isinstance(i, Alert)])
         except EngineError as exc:
             self.note("⚠", str(exc), th.GREY)
             return
