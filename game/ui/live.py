@@ -958,6 +958,10 @@ class LiveScene(Scene):
         else:
             keys = self._("↑↓ select · F flag · X dismiss · A answer · 1-9 choose · Enter confirm · Tab feed/inbox · "
                           "C channel · Space pause · +/− speed · I inject · E end · M sound · F1 help")
+            if t.font("small").size(keys)[0] > bottom.w - t.px(24):
+                # Projector type: the players' keys and the way to the others, never "F1" cut off.
+                keys = self._("↑↓ select · F flag · X dismiss · A answer · 1-9 choose · Enter confirm · "
+                              "Tab feed/inbox · F1 all the keys")
         p.text(surface, keys, (t.px(12), bottom.centery), "small", th.MUTED, anchor="midleft",
                width=bottom.w - t.px(24))
 
