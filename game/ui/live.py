@@ -993,7 +993,9 @@ class LiveScene(Scene):
         t = self.theme
         assert self.picker is not None
         row_h = t.line("small") + t.px(6)
-        width = min(size[0] // 3, t.px(420))
+        # As wide as its keys need (projector type, French), so "Esc cancel" is never cut off.
+        keys_w = t.font("small").size(self._("1-9 fire · Tab show what they say · Esc cancel"))[0] + t.px(24)
+        width = min(size[0] // 2, max(min(size[0] // 3, t.px(420)), keys_w))
         height = t.px(8) + t.line("small") + t.px(4) + row_h * len(self.picker.items) + t.line("small") + t.px(8)
         bottom = self.regions["bottom"].y - t.px(6)
         box = pygame.Rect(size[0] - width - t.px(12), max(t.px(4), bottom - height), width, min(height, bottom))
