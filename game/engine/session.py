@@ -844,8 +844,10 @@ class Session:
         attention, keep = state.attention, self._att_keep
         growth = (state.rate + 1) * (FRESHNESS / 60)
         channels = self._story_channels
-        several = len(channels) > 1
-        pools, noise_rate = self._noise_table, self._noise_rate
+        several = len(channels)  # more than one: a story post's channel is drawn
+        if several == 1:
+            several = 0
+        pools, noise_rate, factor = self._noise_table, self._noise_rate, state.noise
         excitation, e_t, bound = state.excitation, self._e_t, self._story_bound
         lam_int, u_int = self._lam_int, self._u_int
         sentiment = metrics["sentiment"]
@@ -903,7 +905,7 @@ class Session:
                             crowd.last = member
                     else:
                         member = crowd.refill(random_)
-                    channel = channels[int(random_() * len(channels))] if several else channels[0]
+                    channel = channels[int(random_() * several)] if several else channels[0]
                     fresh = exp(stamp / freshness)
                     weight = viralities[member] * (0.4 + 1.2 * random_()) * fresh
                     if conditional:
@@ -912,7 +914,12 @@ class Session:
                         n += 1
                         # The post's fields set one by one: half the cost of calling the class.
                         post = new(StoryPost)
-                        post.n, post.t, post.channel, post.speaker, post.template = n, stamp, channel, speakers[member], text
+                        # One store a statement: five at once would build and unpack a tuple.
+                        post.n = n
+                        post.t = stamp
+                        post.channel = channel
+                        post.speaker = speakers[member]
+                        post.template = text
                         post.weight, post.attention0 = weight, attention + growth * (keep - 1 / fresh)
                         add(post)
                         tell(post)
@@ -940,7 +947,7 @@ class Session:
                 # One background post, its pool chosen in proportion to the pools' rates.
                 entry = pools[0]
                 if len(pools) > 1:
-                    pick = random_() * noise_rate / state.noise
+                    pick = random_() * noise_rate / factor
                     for entry in pools:
                         pick -= entry[0]
                         if pick < 0:
@@ -971,7 +978,11 @@ class Session:
                 fresh = exp(stamp / freshness)
                 n += 1
                 made = new(NoisePost)
-                made.n, made.t, made.channel, made.speaker, made.template = n, stamp, channel, speaker, text
+                made.n = n
+                made.t = stamp
+                made.channel = channel
+                made.speaker = speaker
+                made.template = text
                 made.weight = virality * (0.4 + 1.2 * random_()) * fresh
                 made.attention0 = attention + growth * (keep - 1 / fresh)
                 add(made)
@@ -981,7 +992,8 @@ class Session:
                 limit, wish, posts = min(limit, -(-stamp // TICK) * TICK), _INF, None
         state.t = stamp
         metrics["sentiment"] = sentiment
-        state.excitation, self._e_t, self._story_bound, self._story_next = excitation, e_t, bound, story
+        state.excitation, self._e_t = excitation, e_t
+        self._story_bound, self._story_next = bound, story
         self._lam_int, self._u_int, self._noise_next = lam_int, u_int, noise
         return passed, limit, posts
 
@@ -1361,11 +1373,16 @@ class Session:
         feed = state.posts
         # LinkedPost's fields set one by one (as the hot loop does): cheaper than calling the class.
         post = object.__new__(LinkedPost)
-        post.n, post.t, post.channel, post.kind, post.speaker = len(feed) + 1, t, channel, kind, speaker
+        post.n = len(feed) + 1
+        post.t = t
+        post.channel = channel
+        post.kind = kind
+        post.speaker = speaker
         post.template, post.weight = text, virality * (0.4 + 1.2 * self._random()) * fresh
         post.attention0 = state.attention + (state.rate + 1) * (FRESHNESS / 60) * (
             self._att_keep - math.exp(-t / FRESHNESS))  # _attention_at(t)
-        post.signal, post.inject, post.reply_to, post.subject, post.replies = signal, inject, reply_to, subject, 0
+        post.signal, post.inject = signal, inject
+        post.reply_to, post.subject, post.replies = reply_to, subject, 0
         if raw:
             post._text = text
         feed.append(post)
