@@ -1160,15 +1160,18 @@ class Session:
             self._att_keep = keep
             state.rate = rate
             if unanswered:
-                metrics["trust"] = _bounded(metrics["trust"] - dyn.trust_erosion * unanswered)
+                trust = metrics["trust"] - dyn.trust_erosion * unanswered
+                metrics["trust"] = 0.0 if trust < 0 else 100.0 if trust > 100 else trust  # _bounded
             target = 100 * (1 - math.exp(-rate / dyn.visibility_scale))
             visibility = metrics["visibility"]
             visibility = metrics["visibility"] = visibility + (target - visibility) * (
                 1 - math.exp(-dt / VISIBILITY_MEMORY))
             over = visibility - dyn.media_threshold
-            metrics["media"] = _bounded(metrics["media"] + (0.08 * over if over > 0 else -0.3) * minutes)
+            media = metrics["media"] + (0.08 * over if over > 0 else -0.3) * minutes
+            metrics["media"] = 0.0 if media < 0 else 100.0 if media > 100 else media  # _bounded
             keep = _SPREAD_KEEP if dt == SAMPLE_EVERY else math.exp(-dt / SPREAD_MEMORY)
-            self._set_spread(1.0 + (state.spread - 1.0) * keep)
+            spread = state.spread = 1.0 + (state.spread - 1.0) * keep  # _set_spread
+            self._kick = min(MAX_BRANCHING, dyn.branching * spread) / self._tau
             self._lam_int = self._u_int = 0.0
         self._gauge_t = t
         self._look_at_conditions()
