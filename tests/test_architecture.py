@@ -141,3 +141,25 @@ def test_the_hosts_pages_show_the_times_the_window_shows(tmp_path) -> None:
     for script in (ROOT / "game" / "host" / "static").glob("*.js"):
         text = script.read_text(encoding="utf-8")
         assert "padStart(2" not in text and "/ 60" not in text and "% 60" not in text, script.name
+
+
+def test_every_import_inside_a_function_says_why() -> None:
+    # Imports inside functions remain only where they keep start-up fast (or a platform or an
+    # optional driver needs them), each with its reason: a comment on the line, or on the line
+    # above its group of imports.
+    silent = []
+    for path in sorted((ROOT / "game").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for fn in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    first = node.lineno - 1
+                    while first > 0 and lines[first - 1].strip().startswith(("import ", "from ")):
+                        first -= 1  # the first import of the group carries the reason
+                    said = ("#" in lines[node.lineno - 1] or "#" in lines[first]
+                            or lines[first - 1].strip().startswith("#"))
+                    if not said:
+                        silent.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert silent == []

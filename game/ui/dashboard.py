@@ -53,7 +53,7 @@ class Dashboard:
         self.scene = scene
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.sheet: Sheet | None = None
-        self.key: tuple | None = None
+        self.key: tuple[object, ...] | None = None
         self.gauge_rects: dict[str, pygame.Rect] = {}
         self.waited = 0
         self._since = 0.0  # real seconds since the last redraw
