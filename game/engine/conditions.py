@@ -112,6 +112,15 @@ class ConditionKey:
 
 def _metric(expr: str) -> Check:
     name, op, number = parse_metric(expr)
+    # One lambda per operator: the most frequent test of a run, without a call to operator.*.
+    if op == "<":
+        return lambda s: s.metrics[name] < number
+    if op == "<=":
+        return lambda s: s.metrics[name] <= number
+    if op == ">":
+        return lambda s: s.metrics[name] > number
+    if op == ">=":
+        return lambda s: s.metrics[name] >= number
     compare = _COMPARE[op]
     return lambda s: compare(s.metrics[name], number)
 
@@ -254,11 +263,31 @@ CONDITIONS: dict[str, ConditionKey] = {
 }
 
 
+# Conditions are looked at after every event of a run: two or three tests are joined without a
+# generator (each test gives a bool, so ``and``/``or`` give the same answer as all()/any()).
+
+
 def _every(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        a, b = checks
+        return lambda s: a(s) and b(s)
+    if len(checks) == 3:
+        a, b, c = checks
+        return lambda s: a(s) and b(s) and c(s)
     return lambda s: all(check(s) for check in checks)
 
 
 def _some(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        a, b = checks
+        return lambda s: a(s) or b(s)
+    if len(checks) == 3:
+        a, b, c = checks
+        return lambda s: a(s) or b(s) or c(s)
     return lambda s: any(check(s) for check in checks)
 
 
@@ -467,6 +496,13 @@ def effect_items(effects: Effects) -> Iterator[tuple[str, Any]]:
         value = getattr(effects, name)
         if _is_set(name, value):
             yield name, value
+
+
+def effect_steps(effects: Effects) -> list[tuple[Callable[[Any, RunState, EffectHooks], None], Any]]:
+    """What :func:`apply_effects` does with an effects block, worked out ahead: each field that
+    does something, by its entry's ``apply``, in :data:`EFFECTS`'s order (a run applies the same
+    blocks again and again)."""
+    return [(key.apply, value) for name, key in EFFECTS.items() if _is_set(name, value := getattr(effects, name))]
 
 
 def apply_effects(effects: Effects, state: RunState, hooks: EffectHooks) -> None:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from game.engine.conditions import EffectHooks, apply_effects, compile_condition
+from game.engine.conditions import EffectHooks, compile_condition, effect_steps
 from game.engine.model import (
     STANCE_ORDER,
     Case,
@@ -308,6 +308,7 @@ class _CaseIndex:
         # The `when` of options, post variants, channels, noise pools and supportive chatter, compiled
         # on first use (by the condition's identity: the case keeps every condition alive).
         self.tests: dict[int, Callable[[RunState], bool]] = {}
+        self.effects: dict[int, tuple[Effects, list[tuple[Callable[..., None], Any]]]] = {}
         self._reactions = case.reactions
         self._reacting: dict[tuple[int, str], list[Reaction]] = {}
         self._who: dict[str, tuple[list[str], set[int] | None, list[float]]] = {}
@@ -411,7 +412,7 @@ class Session:
         # A decision with `when:` options is offered as it opens (Session._offer), so this run keeps its own.
         self.decisions = dict(index.decisions) if index.conditional_options else index.decisions
         self._conditional_options, self._conditional_noise = index.conditional_options, index.conditional_noise
-        self._answers, self._tests = index.answers, index.tests
+        self._answers, self._tests, self._effects = index.answers, index.tests, index.effects
         self.posts = PostIndex(self.state.posts)
         # Written answers by decision (rebuilt by replay from the "write" inputs, like everything else).
         self.written: dict[str, Assessment] = {}
@@ -800,10 +801,12 @@ class Session:
         while not state.ended:
             gauge = self._gauge_next
             due = queue[0][0] if queue and queue[0][0] < gauge else gauge
-            passed, limit, posts = self._chatter(due, limit, posts)
-            if passed:
-                state.t = max(state.t, limit)
-                return
+            story, noise = self._story_next, self._noise_next
+            if (story if story < noise else noise) < due:  # some chatter first
+                passed, limit, posts = self._chatter(due, limit, posts)
+                if passed:
+                    state.t = max(state.t, limit)
+                    return
             if due > limit:
                 break
             state.t = due
@@ -999,7 +1002,15 @@ class Session:
             self._refresh_noise()
 
     def _check_conditions(self) -> None:
+        """Fire the items waiting for a condition that now holds (each test is a pure function of
+        the state, so the common case, none holds, is found without building a list)."""
         state = self.state
+        for _, check in self._conditional:
+            if check(state):
+                break
+        else:
+            if len(state.cancelled) == self._cancelled_seen:
+                return
         ready = [item for item, check in self._conditional if check(state)]
         for item in ready:
             self._fire(item.id)
@@ -1065,10 +1076,17 @@ class Session:
         self._kick = min(MAX_BRANCHING, self._dyn.branching * spread) / self._tau
 
     def _heat(self, heat: float) -> None:
-        t = self.state.t
+        state = self.state
+        t = state.t
         self._settle(t)
-        self.state.excitation = max(0.0, self.state.excitation + heat / self._tau)
-        self._draw_story(t)
+        excitation = state.excitation + heat / self._tau
+        excitation = state.excitation = excitation if excitation > 0 else 0.0
+        # _draw_story(t), the excitation being up to date
+        bound = self._floor + excitation
+        if bound > self._cap:
+            bound = self._cap
+        self._story_bound = bound
+        self._story_next = t - math.log(1.0 - self._random()) * 60 / bound if bound > 0 else _INF
 
     def _update_pressing(self) -> None:
         """Public signals nobody has answered yet (an unanswered email is not seen by the public);
@@ -1320,8 +1338,14 @@ class Session:
 
     def _apply(self, effects: Effects) -> None:
         # Each field is applied by its entry in the effects registry (game/engine/conditions.py),
-        # the one definition the loader, the linter and the graph read too.
-        apply_effects(effects, self.state, self._hooks)
+        # the one definition the loader, the linter and the graph read too; which fields a block
+        # sets is worked out once per block (by identity: the case keeps its blocks alive).
+        steps = self._effects.get(id(effects))
+        if steps is None or steps[0] is not effects:
+            steps = self._effects[id(effects)] = (effects, effect_steps(effects))
+        state, hooks = self.state, self._hooks
+        for apply, value in steps[1]:
+            apply(value, state, hooks)
 
     def _post(self, kind: PostKind, channel: str, speaker: Speaker, text: str, *, signal: bool = False,
               inject: str | None = None, subject: str | None = None, reply_to: str | None = None,
@@ -1334,12 +1358,17 @@ class Session:
         t = state.t
         fresh = math.exp(t / FRESHNESS)
         virality = 0.4 * math.sqrt(speaker.followers + 100) * boost
-        post = LinkedPost(len(state.posts) + 1, t, channel, kind, speaker, text,
-                          virality * (0.4 + 1.2 * self.rng.random()) * fresh, self._attention_at(t),
-                          signal, inject, reply_to, subject)
+        feed = state.posts
+        # LinkedPost's fields set one by one (as the hot loop does): cheaper than calling the class.
+        post = object.__new__(LinkedPost)
+        post.n, post.t, post.channel, post.kind, post.speaker = len(feed) + 1, t, channel, kind, speaker
+        post.template, post.weight = text, virality * (0.4 + 1.2 * self._random()) * fresh
+        post.attention0 = state.attention + (state.rate + 1) * (FRESHNESS / 60) * (
+            self._att_keep - math.exp(-t / FRESHNESS))  # _attention_at(t)
+        post.signal, post.inject, post.reply_to, post.subject, post.replies = signal, inject, reply_to, subject, 0
         if raw:
             post._text = text
-        state.posts.append(post)
+        feed.append(post)
         self._events.append(post)
         return post
 
