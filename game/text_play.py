@@ -295,9 +295,15 @@ class TextPlayer:
 
     # --- output ----------------------------------------------------------------------
 
-    def show(self, items: Iterable[Item]) -> None:
+    def show(self, items: Iterable[Item], *, published: bool = False) -> None:
+        """Print what an update brought. ``published``: the update of the player's own input, whose
+        publications are said once, as "Published on CHANNEL", not also as posts of the feed."""
         for item in for_players(items):
-            if isinstance(item, PostAdded):
+            if isinstance(item, PostAdded) and published and item.post.author == ORGANISATION:
+                channel = self.session.channels[item.post.channel]
+                self.say(self.wrap(self._('Published on {channel}: "{post}"', channel=channel.name,
+                                          post=item.post.text), indent="  "))
+            elif isinstance(item, PostAdded):
                 self.say(self.format_post(item.post))
             elif isinstance(item, DecisionOpened):
                 self.show_decision(item)
@@ -460,10 +466,9 @@ class TextPlayer:
             self.say(self._("Choose between 1 and {n}.", n=len(decision.options)))
             return
         option = decision.options[number - 1]
-        self.show(self.round.decide(decision.id, option.id).items)
+        items = self.round.decide(decision.id, option.id).items
         self.say(self._("You chose: {label}", label=option.label))
-        if option.post:
-            self.say(self.wrap(self._('Published: "{post}"', post=unquoted(option.post)), indent="  "))
+        self.show(items, published=True)
         self.next_current(decision)
 
     def next_current(self, decision: Decision) -> None:
@@ -489,8 +494,7 @@ class TextPlayer:
             self.say(self._("Your answer is {length} characters; {channel} takes {limit}. Shorten it and type it "
                             "again.", length=len(text), channel=channel.name, limit=channel.limit))
             return
-        self.show(self.round.write(decision.id, text).items)
-        self.say(self.wrap(self._('Published on {channel}: "{post}"', channel=channel.name, post=text), indent="  "))
+        self.show(self.round.write(decision.id, text).items, published=True)
         self.next_current(decision)
 
     def answer(self, args: list[str]) -> None:
@@ -498,7 +502,10 @@ class TextPlayer:
         if post is None:
             self.say(self._("No such post."))
             return
-        replies = self.session.replies_for(post)
+        replies = self.round.replies_for(post)  # a call or an email: only its own (game/play/round.py)
+        if not replies:
+            self.say(self._("There is no prepared answer for this post."))
+            return
         if len(args) == 1:
             for number, reply in enumerate(replies, 1):
                 text = self._('{label}: "{post}"', label=reply.label, post=unquoted(reply.post)) if reply.post \
@@ -514,7 +521,7 @@ class TextPlayer:
         if not 1 <= number <= len(replies):
             self.say(self._("Choose between 1 and {n}.", n=len(replies)))
             return
-        self.show(self.round.triage(post.id, "answer", replies[number - 1].id).items)
+        self.show(self.round.triage(post.id, "answer", replies[number - 1].id).items, published=True)
 
     def reply(self, number: str, text: str) -> None:
         """Publish a written reply to post ``number`` (the case's ``responses: write | both``)."""
@@ -533,8 +540,7 @@ class TextPlayer:
             self.say(self._("Your answer is {length} characters; {channel} takes {limit}. Shorten it and type it "
                             "again.", length=len(text), channel=channel.name, limit=channel.limit))
             return
-        self.show(self.round.reply(post.id, text).items)
-        self.say(self.wrap(self._('Published on {channel}: "{post}"', channel=channel.name, post=text), indent="  "))
+        self.show(self.round.reply(post.id, text).items, published=True)
 
     def where(self, channel: Channel) -> str:
         """Where a written text goes: the channel, with its limit when it has one."""

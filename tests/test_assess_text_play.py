@@ -50,6 +50,7 @@ def test_a_written_round_in_the_terminal_and_its_debrief() -> None:
     assert "Your answer is 1,600 characters; Bike Forums takes 1,500." in text
     assert "This decision takes one of its options: type its number." in text
     assert f'Published on Bike Forums: "{FORUM}"' in text
+    assert text.split("DEBRIEF")[0].count(FORUM) == 1  # "w TEXT" prints the text once, not also as post #N
     assert FORUM in [p.text for p in session.feed if p.author == "organisation"]
     # The debrief: the text marked, what each phrase means, what was missing, the red line, the best answer.
     assert "- Did Kryptonite know?" not in text  # (titles are the case's; the line below names it)

@@ -174,3 +174,44 @@ def test_note_reads_times_as_the_case_format_does(tmp_path, tiny_case, capsys):
     assert "Note at 00:12:30 added" in capsys.readouterr().out
     with ResultStore(tmp_path / "results.db") as reopened:
         assert [(n.t, n.text) for n in reopened.notes(recording.session_id)] == [(750, "Late")]
+
+
+def test_the_terminal_asks_a_name_and_keeps_the_round_under_exactly_what_was_typed(tmp_path):
+    """On a real terminal (a pty) without --team: asked, as the window's menu does; not "(no name)"."""
+    import pty
+    import select
+    import time
+
+    env = dict(os.environ, CRISIS_SIM_DATA_DIR=str(tmp_path / "data"), LANG="C", PYTHONPATH=str(ROOT))
+    main_fd, child_fd = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "game", "play", str(TINY), "--text", "--speed", "100000"],
+                            stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, cwd=ROOT)
+    os.close(child_fd)
+    seen = b""
+
+    def read_until(words: bytes, limit: float = 60) -> None:
+        nonlocal seen
+        end = time.monotonic() + limit
+        while words not in seen:
+            assert time.monotonic() < end, seen.decode("utf-8", "replace")[-500:]
+            if select.select([main_fd], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(main_fd, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+
+    try:
+        read_until(b"Team or player name")
+        os.write(main_fd, "nÉquipe « Bleue »\n".encode())
+        read_until(b"Press Enter")
+        os.write(main_fd, b"\r")
+        read_until(b"DEBRIEF", limit=120)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(main_fd)
+    history = subprocess.run([sys.executable, "-m", "game", "history", "--team", "nÉquipe « Bleue »"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert "tiny" in history.stdout and "finished" in history.stdout, history.stdout + history.stderr

@@ -7,7 +7,7 @@ import pytest
 from game.engine.loader import case_files, load_case
 from game.engine.scoring import option_quality, score, score_so_far
 from game.engine.session import DecisionOpened, PostAdded, Session
-from game.play.alerts import DeadlineNear, InjectFired, NoteKept, for_players
+from game.play.alerts import DeadlineNear, InjectFired, NoteKept, Trending, for_players
 from game.play.pace import pace, reading_time
 from game.play.round import ChoiceRefused, Round
 from tests.conftest import SCENARIOS
@@ -161,6 +161,49 @@ def test_signals_are_listed_by_post_with_one_definition(tiny_case):
     assert [p.post for p in signals.false_alarms] == [noise.id]  # ...and a flagged noise post is listed
     assert signals.precision == 0.5  # one real signal among the two posts flagged or answered
     assert next(p for p in signals.false_alarms).text == noise.text
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_call_or_an_email_is_offered_only_its_own_replies_and_refuses_a_public_one(path):
+    """Every front end asks the round (game/play/round.py): "Thank you for your comment" is no
+    answer to an employee's phone call, and a general reply sent anyway is refused."""
+    case = load_case(path).case
+    session = Session(case, seed=1)
+    rnd = Round(session, speed=120, pace=False)
+    while not rnd.ended and session.t < case.duration // 2:
+        rnd.tick(2)
+    inbox = {c.id for c in case.channels if c.is_inbox}
+    general = {o.id for o in case.replies}
+    for post in session.feed:
+        if post.author == "organisation":
+            continue
+        offered = {o.id for o in rnd.replies_for(post)}
+        own = post.inject is not None and bool(session.injects[post.inject].replies)
+        if post.channel in inbox:
+            assert offered <= {o.id for o in session.injects[post.inject].replies} if own else not offered
+            if general and not own:
+                with pytest.raises(ChoiceRefused, match="not offered"):
+                    rnd.triage(post.id, "answer", sorted(general)[0])
+                assert post.id not in session.state.triage
+        else:
+            assert offered == {o.id for o in session.replies_for(post)}
+
+
+def test_the_same_words_trending_again_are_announced_once():
+    """Nestlé, seed 1: two authors post the same noise words and both trend; one alert says it."""
+    case = load_case(SCENARIOS / "nestle-kitkat-2010").case
+    session = Session(case, seed=1)
+    rnd = Round(session, speed=60)
+    told: list = []
+    trended: set[str] = set()
+    while not rnd.ended:
+        told += [i.post for i in rnd.tick(1).items if isinstance(i, Trending)]
+        trended |= rnd.trending
+    texts = [p.text for p in told]
+    assert texts and len(texts) == len(set(texts))
+    words = [session.posts[pid].text for pid in trended]
+    assert len(words) > len(set(words))  # the same words did trend under two posts
+    assert len({p.id for p in told}) == len(told)
 
 
 def test_the_score_so_far_follows_each_input_and_ends_as_the_score(tiny_case):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from game.engine.session import Session
 from game.text_play import TextPlayer
@@ -45,15 +46,17 @@ def test_a_whole_run_in_the_terminal(tiny_case):
     ])
     assert "DECISION: First public answer" in out
     assert "You chose: Apologise and recall the batch" in out
-    assert "Published: \"We got the label wrong" in out
+    assert re.search(r'Published on [^:]+: "We got the label wrong', out)
+    assert out.split("DEBRIEF")[0].count("We got the label wrong") == 1  # said once, not also as a feed post
     assert session.state.choices == {"statement": "recall", "follow-up": "inform"}
     assert f"Score: {result.score:.0f} / 100" in out
     assert "Ending: Trust kept (success)" in out
     assert "DEBRIEF" in out
     # the organisation's own posts in the feed carry no "(0)" follower count
     org = tiny_case.organisation
-    own = [line for line in out.splitlines() if f"{org.name} {org.handle}" in line]
-    assert own and not [line for line in own if f"{org.handle} (" in line]
+    player = TextPlayer(session, io.StringIO(), Typist([]), lambda: 0.0)
+    own = [player.format_post(p) for p in session.feed if p.author == "organisation"]
+    assert own and all(f"{org.name} {org.handle}:" in line for line in own)
 
 
 def test_silence_and_commands_that_cannot_work(tiny_case):

@@ -343,9 +343,17 @@ def test_in_projector_type_every_option_of_the_decision_is_readable_and_its_titl
         assert live.panel.scroll > 0
         assert decision.title in app.shown()
         assert "D: " in shown(app) or "D : " in shown(app)  # the way to the whole decision is shown
+        # Which way is better for each gauge: it no longer fits beside the names, so it is said under them.
+        up, down = ("↑ is better", "↓ is better") if lang == "en" else ("↑ = mieux", "↓ = mieux")
+        gauges = shown(app)
+        assert f"{up}: {live.metric_name('sentiment')}, {live.metric_name('trust')}" in gauges.replace("\u00a0:", ":")
+        assert f"{down}: {live.metric_name('visibility')}, {live.metric_name('media')}" in gauges.replace("\u00a0:", ":")
         key(app, pygame.K_d)
         assert app.top.name == "decision"
         text = shown(app)
+        # An option is chosen: the key line says what is left to do, not "1-9 choose".
+        assert ("1-9 another option" if lang == "en" else "1-9 autre option") in text
+        assert "1-9 choose · Enter confirm · V next" not in text and "1-9 choisir · Entrée confirmer · V" not in text
         for option in decision.options:  # every option, whole, in the large view
             assert option.label in text
         assert decision.title in app.shown() and decision.prompt[:40] in text
@@ -463,3 +471,44 @@ def test_no_text_of_any_shipped_case_draws_a_character_the_font_lacks() -> None:
         assert not _font_draws(font, printable(text)), text
     assert printable("Bonjour : ça va ✨ 👋🏽 ok") == "Bonjour : ça va ok"  # a space before « : » is kept
     assert printable("王 says hi") == "\ufffd says hi"  # a letter it lacks shows that something is missing
+
+
+def test_a_call_or_an_email_in_the_window_offers_only_its_own_replies() -> None:
+    """Kryptonite: an email from a customer offers no "Thank you for your comment" (a public reply);
+    the boss's message with replies of its own offers those, and a forum post the case's."""
+    from game.ui.live import LiveScene
+
+    folder = SCENARIOS / "kryptonite-2004"
+    loaded = load_case(folder, "en")
+    app = App(Settings(scenarios=[], lang="en", size=(1280, 720)))
+    try:
+        live = LiveScene(app, loaded.case, folder / "scenario.yaml", seed=1)
+        app.push(live)
+        session = live.session
+        inbox = {c.id for c in loaded.case.channels if c.is_inbox}
+        general = [o.label for o in loaded.case.replies]
+
+        def own(post) -> bool:
+            return bool(post.inject and session.injects[post.inject].replies)
+
+        while not (any(p.channel in inbox and not own(p) for p in session.feed)
+                   and any(p.channel in inbox and own(p) for p in session.feed)):
+            session.advance(30)
+        app.frame(0.0)
+        email = next(p for p in session.feed if p.channel in inbox and not own(p) and p.author != "organisation")
+        live.triage(email, "answer")
+        app.frame(0.0)
+        assert live.picker is None and "There is no prepared answer for this post." in shown(app)
+        assert email.id not in session.state.triage
+        call = next(p for p in session.feed if p.channel in inbox and own(p))
+        live.triage(call, "answer")
+        assert live.picker is not None
+        offered = [label for _, label, _ in live.picker.items]
+        assert offered and not set(offered) & set(general)
+        live.picker = None
+        public = next(p for p in session.feed if p.channel not in inbox and p.author != "organisation"
+                      and not own(p))
+        live.triage(public, "answer")
+        assert live.picker is not None and [label for _, label, _ in live.picker.items][:len(general)] == general
+    finally:
+        app.close()

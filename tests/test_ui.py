@@ -737,6 +737,38 @@ def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:
         assert words == app.shown()
 
 
+def test_a_countdown_drawn_alone_looks_exactly_like_a_full_redraw(busy_round, monkeypatch) -> None:
+    """Each second only the decision's countdown row is drawn again (the rest of the panel is
+    kept): every frame, scrolled to the options (the pinned band) or not, the window and its words
+    are what a full redraw shows."""
+    from game.ui.decision import DecisionPanel
+
+    app, live = busy_round
+    if live.shown_decision() is None:
+        live.session.fire(live.case.decisions[0].id)
+    app.frame(1 / 60)
+    alone = []
+    draw = DecisionPanel.draw
+    monkeypatch.setattr(DecisionPanel, "draw", lambda panel, surface, only=None: (
+        alone.append(only is not None), draw(panel, surface, only))[1])
+    for scroll in (0, live.panel.max_scroll):
+        live.panel.scroll_to(scroll)
+        for speed in (1.0, 120.0):
+            app.settings.speed = speed
+            for _ in range(70):
+                app.frame(1 / 60)
+                kept, words = app.window.copy(), list(app.shown())
+                live._drawn = None  # as after an overlay: everything drawn again
+                app.window.fill((255, 0, 255))
+                app.draw()
+                assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(app.window, "RGB")
+                assert words == app.shown()
+                live._drawn = (app.frames - 1, app.window)  # the next frame starts from this one again
+                if live.shown_decision() is None:
+                    break
+    assert live.panel.max_scroll > 0 and alone.count(True) >= 4  # about once a real second
+
+
 def test_the_round_is_out_of_the_garbage_collectors_walk_during_play_and_freed_after(tmp_path: Path) -> None:
     """A full collection over a long round's objects is a 50-150 ms frame: none while the live
     screen plays; once it is left, the round's objects are collected as usual."""

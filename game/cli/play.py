@@ -122,10 +122,21 @@ def _play_text(args: argparse.Namespace, loaded: LoadedCase) -> int:
             copy = open(args.log, "w", encoding="utf-8")
         except OSError as exc:
             print(f"crisis-sim: cannot write the log {args.log}: {exc.strerror}; the round plays on", file=sys.stderr)
+    team = args.team
+    if team is None and sys.stdin.isatty():
+        # As the window's menu asks it: the round is kept under the name typed, exactly.
+        tr = translator(loaded.case.language)
+        try:
+            team = input(tr.gettext("Team or player name (Enter: none): ")).strip()
+        except EOFError:  # Ctrl-D: no name
+            print()
+        except KeyboardInterrupt:
+            print()
+            return 130
     store = open_results(args)
     # (a server that cannot be reached still records: into the spool, sent when it is back)
     session, recording = start(store, loaded.case, loaded.path, args.seed,
-                               team=args.team or "", also=copy)
+                               team=team or "", also=copy)
     if recording is None:
         print(f"crisis-sim: this round will not be saved ({store.problem or 'no results store'})", file=sys.stderr)
         session = Session(loaded.case, args.seed, SessionLog(copy, loaded.path, owns_stream=True) if copy else None)

@@ -420,6 +420,8 @@ class Session:
         self.written_replies: dict[str, WrittenReply] = {}
         # The facilitator's corrections of those answers' findings, by decision ("override" inputs).
         self.overrides: dict[str, Override] = {}
+        # And of written replies' findings, by post.
+        self.reply_overrides: dict[str, Override] = {}
         dyn = self._dyn = index.dynamics
         story = case.story
         self._random = self.rng.random
@@ -633,33 +635,46 @@ class Session:
         self._after_input()
         return self._flush()
 
-    def override(self, decision_id: str, *, strategy: str | None = None,
+    def override(self, decision_id: str | None = None, *, post: str | None = None, strategy: str | None = None,
                  key_points: dict[str, bool] | None = None, red_lines: dict[str, bool] | None = None,
                  by: str | None = None) -> None:
-        """The facilitator's last word on a written answer: its primary strategy, a key point
-        said or not, a red line crossed or not. Only the score follows (the round's effects were
-        the closest option's when the answer was published).
+        """The facilitator's last word on a written answer (a decision's, or with ``post`` a
+        written reply to that post): its primary strategy, a key point said or not, a red line
+        crossed or not. Only the score follows (the round's effects were the closest option's
+        when the answer was published).
 
         An input like any other, logged and replayed; unlike the others it is also taken after
         the end (the debrief is where a trainer reads the text): the log then gets the input and
         the new result (the assess helper's addition, issue 11).
         """
-        if decision_id not in self.written:
-            raise EngineError(f"decision {decision_id!r} has no written answer to correct")
+        if (decision_id is None) == (post is None):
+            raise EngineError("an override corrects one decision's written answer or one written reply")
         change = Override(strategy, dict(key_points or {}), dict(red_lines or {}), by)
+        if post is not None:
+            if post not in self.written_replies:
+                raise EngineError(f"post {post!r} has no written reply to correct")
+            posted = self.posts[post]
+            inject: Decision | Inject | None = self.injects.get(posted.inject) if posted.inject else None
+            what = f"the reply to post {post!r}"
+            kept, key = self.reply_overrides, post
+        else:
+            assert decision_id is not None
+            if decision_id not in self.written:
+                raise EngineError(f"decision {decision_id!r} has no written answer to correct")
+            inject, what, kept, key = self.decisions[decision_id], None, self.overrides, decision_id
         try:
-            check_override(change, self.decisions[decision_id])
+            check_override(change, inject, what)
         except ValueError as exc:
             raise EngineError(str(exc)) from None
-        fields = {"decision": decision_id, "strategy": strategy, "key_points": key_points or None,
+        fields = {"decision": decision_id, "post": post, "strategy": strategy, "key_points": key_points or None,
                   "red_lines": red_lines or None, "by": by}
         if self.state.ended:
             if self.log is not None:
                 self.log.on_input(self.state.t, "override", fields)
         else:
             self._input("override", **fields)
-        previous = self.overrides.get(decision_id)
-        self.overrides[decision_id] = previous.then(change) if previous else change
+        previous = kept.get(key)
+        kept[key] = previous.then(change) if previous else change
         if self.state.ended and self.log is not None:
             self.log.on_end(self)  # the result changed: the log's last result line is the new one
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.engine.assess import overridden
 from game.engine.loader import LoadedCase
 from game.engine.model import Option, Responses, Strategy
 from game.engine.rubric import strategy_name
@@ -43,7 +44,7 @@ from game.i18n import Translator, translator
 from game.play import words
 from game.play.debrief import Debrief
 from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players, inbox_heading
-from game.play.round import ChoiceRefused, Round
+from game.play.round import ChoiceRefused, Round, replies_for
 from game.results import recording as rec
 from game.results import workshop as ws
 from game.results.store import ResultStore, StoreError
@@ -341,6 +342,9 @@ class HostedWorkshop:
                 self.start(team)
                 continue
             rnd = team.round
+            if kind in ("override", "mark") and rnd is not None:
+                self._override(team, message)  # also after the end: the facilitator's last word
+                continue
             if rnd is None or rnd.ended:
                 if len(targets) == 1:
                     raise Refused(f"{team.name}: the round is not running")
@@ -369,27 +373,56 @@ class HostedWorkshop:
                     if message["level"] not in NOISE:
                         raise Refused(f"a noise level is one of {', '.join(NOISE_LEVELS)}")
                     rnd.set_noise(NOISE[message["level"]], by="facilitator")
-                elif kind == "override":
-                    self._override(team, message)
             except (ChoiceRefused, EngineError) as exc:
                 if len(targets) == 1:
                     raise Refused(str(exc)) from None
         self._changed(None)
 
     def _override(self, team: Team, message: dict[str, Any]) -> None:
-        """The facilitator's strategy for a written answer; the score and ranking follow."""
+        """The facilitator's last word on a written answer (``decision``, or ``post:ID`` for a
+        written reply): its strategy (``override``), or a key point said or a red line crossed
+        (``mark``). Taken during the round and after its end: the results store amends the
+        finished round, so the score, the debrief and the ranking follow."""
         assert team.round is not None
         session = team.round.session
-        # Only while the round runs (console_input refuses an ended round): the store packs a
-        # finished round's log for good, so a later correction would change the screen, not the store.
-        if message["decision"] not in session.written:
-            raise Refused(f"{team.name}: no written answer to {message['decision'][:40]!r}")
-        if message["strategy"] not in Strategy.__members__:
-            raise Refused(f"unknown strategy {message['strategy'][:40]!r}")
+        target = message["decision"]
+        post = target.removeprefix("post:") if target.startswith("post:") else None
+        if (post is None and target not in session.written) or (post is not None and post not in session.written_replies):
+            raise Refused(f"{team.name}: no written answer to {target[:40]!r}")
+        change: dict[str, Any] = {}
+        if message["type"] == "override":
+            if message["strategy"] not in Strategy.__members__:
+                raise Refused(f"unknown strategy {message['strategy'][:40]!r}")
+            change["strategy"] = message["strategy"]
+        else:
+            if message["finding"] not in ("key_point", "red_line") or message["value"] not in ("yes", "no"):
+                raise Refused("a mark is a key_point or a red_line, yes or no")
+            change[message["finding"] + "s"] = {message["id"]: message["value"] == "yes"}
         try:
-            team.round.override(message["decision"], strategy=message["strategy"], by="facilitator")
+            team.round.override(None if post else target, post=post, **change, by="facilitator")
         except EngineError as exc:
             raise Refused(str(exc)) from None
+        team.result = None  # scored again with the change
+        self._changed(team)  # the team's debrief follows too
+
+    def _written(self, session: Session) -> list[dict[str, Any]]:
+        """The written answers and replies as the console shows them, with their findings as read now."""
+        out = []
+        items: list[tuple[str, str, Any, Any, Any]] = [
+            (d, session.decisions[d].title, a, session.overrides.get(d), session.decisions[d]) for d, a in session.written.items()]
+        for post_id, reply in session.written_replies.items():
+            post = session.posts[post_id]
+            inject = session.injects.get(post.inject) if post.inject else None
+            items.append((f"post:{post_id}", f"↩ {post.name}", reply.assessment, session.reply_overrides.get(post_id), inject))
+        for target, title, found, override, answered in items:
+            read = overridden(found, override)
+            points = [{"finding": kind, "id": p.id, "label": p.label, "found": bool(marks.get(p.id))}
+                      for kind, listed, marks in (("key_point", answered.key_points if answered else [], read.key_points),
+                                                  ("red_line", answered.red_lines if answered else [], read.red_lines))
+                      for p in listed]
+            out.append({"decision": target, "title": title, "text": found.text, "strategy": found.strategy,
+                        "now": read.strategy, "points": points})
+        return out
 
     def result(self, team: Team) -> Result:
         """The ended round's result (computed once)."""
@@ -497,11 +530,7 @@ class HostedWorkshop:
                     # Worked out by the engine's scoring (game.play.round), never by the page.
                     "so_far": rnd.score_so_far(),
                     "noise": rnd.session.state.noise, "inputs_total": team.inputs_total,
-                    "written": [{"decision": d, "title": rnd.session.decisions[d].title, "text": a.text,
-                                 "strategy": a.strategy,
-                                 "now": (rnd.session.overrides[d].strategy if d in rnd.session.overrides else None)
-                                 or a.strategy}
-                                for d, a in rnd.session.written.items()],
+                    "written": self._written(rnd.session),
                     "optional": [{"id": i.id, "title": i.title} for i in rnd.optional_items()],
                     "notes": [{"t": t, "at": tr.clock(t), "text": text} for t, text in rnd.notes[-10:]],
                     "inputs": _timed(team.inputs[-10:][::-1], tr),
@@ -555,15 +584,9 @@ def _chart_axis(samples: list[tuple[int, dict[str, float]]], duration: int, tr: 
 
 
 def answers(session: Session, post: Post) -> list[Option]:
-    """The prepared replies a team may give ``post``.
-
-    A call or an email is answered privately, so the case's general replies, worded for the
-    public page ("Thank you for your comment..."), are not offered there; only the replies its
-    own inject brings are.
-    """
-    if session.channels[post.channel].is_inbox and not (post.inject and session.injects[post.inject].replies):
-        return []
-    return session.replies_for(post)
+    """The prepared replies a team may give ``post``: the play layer's, as in the window and the
+    terminal (a call or an email takes only its own; :func:`game.play.round.replies_for`)."""
+    return replies_for(session, post)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -14,7 +14,8 @@ API::
     round.write(decision_id, text, by=None)  # a written answer (responses: write | both)
     round.reply(post_id, text, by=None)      # a written reply to a post (the case's responses)
     round.override(decision_id, strategy=..., key_points={...}, red_lines={...}, by="Ana")  # also after the end
-    round.triage(post_id, "flag" | "dismiss" | "answer", reply_id=None, by=None)
+    round.triage(post_id, "flag" | "dismiss" | "answer", reply_id=None, by=None)  # answer: one of replies_for
+    round.replies_for(post)                  # the prepared replies offered (a call or an email: its own only)
     round.pause(by) / resume(by) / toggle_pause(by) / faster(by) / slower(by) / set_speed(s, by)
     round.optional_items()                   # the facilitator's injects and decisions not yet fired
     round.fire(item_id, by)                  # players see only the post/decision it makes
@@ -38,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from game.engine.clock import SimClock
-from game.engine.model import Decision
+from game.engine.model import Decision, Option
 from game.engine.scoring import score_so_far
 from game.engine.session import (
     ORGANISATION,
@@ -49,7 +50,7 @@ from game.engine.session import (
     PostAdded,
     Session,
 )
-from game.engine.state import TriageAction
+from game.engine.state import Post, TriageAction
 from game.play.alerts import (
     Alert,
     DeadlineNear,
@@ -102,12 +103,27 @@ class OptionalItem:
     channel: str | None
 
 
+def replies_for(session: Session, post: Post) -> list[Option]:
+    """The prepared replies a team may give ``post`` now, in every front end.
+
+    A call or an email is answered privately, so the case's general replies, worded for the
+    public page ("Thank you for your comment..."), are not offered there; only the replies its
+    own inject brings are. A post offered none takes no written reply either.
+    """
+    if session.channels[post.channel].is_inbox and not (post.inject and session.injects[post.inject].replies):
+        return []
+    return session.replies_for(post)
+
+
 class TrendingTracker:
     """The few recent posts gaining likes fastest; recomputed once per simulated tick.
 
     A post's likes grow in proportion to its engagement weight (the story's attention is the
     same for all), so the recent posts are kept sorted by weight and the first few with enough
     likes to be noticed are the ones trending. No scan of the whole feed.
+
+    A post is announced once, and so are its words: a noise text posted again by another author
+    trends as a new post, which is not news (the mark on the card still shows it trending).
     """
 
     def __init__(self, session: Session) -> None:
@@ -115,6 +131,7 @@ class TrendingTracker:
         self.inbox = {c.id for c in session.case.channels if c.is_inbox}
         self.now: set[str] = set()
         self.ever: set[str] = set()
+        self.told: set[str] = set()  # the texts already announced
         self._t = -1
         self._alerted = -TRENDING_ALERT_EVERY
         self._recent = 0  # first post still young enough to trend
@@ -145,12 +162,14 @@ class TrendingTracker:
                 if len(trending) == TRENDING_COUNT:
                     break
         self.now = set(trending)
-        fresh = self.now - self.ever
+        fresh = [session.posts[pid] for pid in sorted(self.now - self.ever)]
         self.ever |= self.now
+        fresh = [post for post in fresh if post.text not in self.told]
         if fresh and session.t - self._alerted >= TRENDING_ALERT_EVERY:
             # One alert at a time, so trending chatter does not bury the messages and decisions.
             self._alerted = session.t
-            post = max((session.posts[pid] for pid in fresh), key=lambda p: session.engagement(p)[0])
+            post = max(fresh, key=lambda p: session.engagement(p)[0])
+            self.told.add(post.text)
             return [Trending(post)]
         return []
 
@@ -348,20 +367,38 @@ class Round:
 
     def reply(self, post_id: str, text: str, by: str | None = None) -> Update:
         """Answer a post with a written reply (the case's ``responses: write | both``), published
-        under it (:meth:`Session.reply`; a text over the channel's limit is refused)."""
+        under it (:meth:`Session.reply`; a text over the channel's limit is refused, and so is a
+        reply to a post offered no prepared reply, such as a private call)."""
+        post = self.session.posts.get(post_id)
+        if post is not None and post.author != ORGANISATION and not self.replies_for(post):
+            raise ChoiceRefused("this post takes no reply here")
         events = self.session.reply(post_id, text)
         self._inputs += 1
         return self._publish(events, by=by)
 
-    def override(self, decision_id: str, *, strategy: str | None = None, key_points: dict[str, bool] | None = None,
-                 red_lines: dict[str, bool] | None = None, by: str | None = None) -> None:
-        """The facilitator's correction of a written answer's findings, during the round or in the
-        debrief after it (:meth:`Session.override`); score the session again to see it."""
-        self.session.override(decision_id, strategy=strategy, key_points=key_points, red_lines=red_lines, by=by)
+    def override(self, decision_id: str | None = None, *, post: str | None = None, strategy: str | None = None,
+                 key_points: dict[str, bool] | None = None, red_lines: dict[str, bool] | None = None,
+                 by: str | None = None) -> None:
+        """The facilitator's correction of a written answer's findings (a decision's, or with
+        ``post`` a written reply's), during the round or in the debrief after it
+        (:meth:`Session.override`; a round kept in the results store is amended there too);
+        score the session again to see it."""
+        self.session.override(decision_id, post=post, strategy=strategy, key_points=key_points, red_lines=red_lines,
+                              by=by)
         self._inputs += 1
+
+    def replies_for(self, post: Post) -> list[Option]:
+        """The prepared replies offered for ``post`` now (:func:`replies_for`)."""
+        return replies_for(self.session, post)
 
     def triage(self, post_id: str, action: TriageAction, reply_id: str | None = None,
                by: str | None = None) -> Update:
+        """Flag, dismiss or answer a post; an answer must be one of :meth:`replies_for` (a general,
+        public reply to a private call is refused)."""
+        post = self.session.posts.get(post_id)
+        if action == "answer" and post is not None and reply_id is not None \
+                and reply_id not in {o.id for o in self.replies_for(post)}:
+            raise ChoiceRefused(f"reply {reply_id!r} is not offered for this post")
         events = self.session.triage(post_id, action, reply_id)
         self._inputs += 1
         return self._publish(events, by=by)

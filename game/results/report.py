@@ -39,7 +39,7 @@ from game.play.debrief import Change, Debrief, DecisionReview, PointReview, Writ
 from game.results import svg
 from game.results import workshop as ws
 from game.results.history import history
-from game.results.store import Answer, Note, ResultStore, StoredSession, utc_now
+from game.results.store import Amendment, Answer, Note, ResultStore, StoredSession, utc_now
 
 PARTS = ("outcome", "strategy_fit", "response_time", "signal_detection", "tone_and_channel")
 STATUS_NAMES = {"finished": N_("finished"), "interrupted": N_("interrupted"), "abandoned": N_("abandoned"),
@@ -62,6 +62,7 @@ class RoundReport:
     samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)
     opened: dict[str, int] = field(default_factory=dict)
     past: list[StoredSession] = field(default_factory=list)
+    amendments: list[Amendment] = field(default_factory=list)  # findings a person changed after the end
 
     @property
     def result(self) -> dict[str, Any] | None:
@@ -72,7 +73,8 @@ class RoundReport:
         if stored.result is None and stored.status == "finished":
             stored = store.session(stored.id)  # a round from a listing comes without its full result
         records = store.log_records(stored.id)
-        report = cls(stored, records, store.notes(stored.id), store.answers(stored.id))
+        report = cls(stored, records, store.notes(stored.id), store.answers(stored.id),
+                     amendments=store.amendments(stored.id))
         for record in records:
             kind = record.get("type")
             if kind == "post":
@@ -200,6 +202,9 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
         past_chart = Markup(svg.scores([(r.started_at[:10], float(r.score or 0)) for r in report.past],
                                        _("Progress on this case")))
     ending_kind = debrief.ending.get("kind", "") if debrief else ""
+    replies = [{"name": r.name, "post": r.post_text, "at": tr.clock(r.t) if r.t is not None else "",
+                "value": tr.percent(r.value), "why": words.reply_why(r, tr), "written": _written_view(r.written, tr)}
+               for r in (debrief.replies if debrief else ())]
     return _render(
         "round.html.j2", tr, _("Debrief: {title}", title=s.case_title or s.case_id),
         stored=s, debrief=debrief, meta=meta, parts=parts,
@@ -215,8 +220,42 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
         questions=[{"text": q.get("text", q["id"]), "answered": q["id"] in answered,
                     "answer": answered[q["id"]].answer if q["id"] in answered else _("(not answered)")}
                    for q in questions],
-        past_chart=past_chart,
+        past_chart=past_chart, replies=replies, amended=_amended(report, debrief, tr),
     )
+
+
+def _amended(report: RoundReport, debrief: Debrief | None, tr: Translator) -> dict[str, Any] | None:
+    """The changes people made to the findings after the round ended: who, when, what, and the
+    score the round ended with (None when nobody changed anything)."""
+    if not report.amendments:
+        return None
+    titles = {d.decision: d.title or d.decision for d in (debrief.decisions if debrief else ())}
+    posts = {r.post: r for r in (debrief.replies if debrief else ())}
+    rows = []
+    for a in report.amendments:
+        if a.target.startswith("post:"):
+            reply = posts.get(a.target.removeprefix("post:"))
+            what = tr.gettext("the written reply to {name}", name=reply.name) if reply else a.target
+        else:
+            what = titles.get(a.target, a.target)
+        found = []
+        if a.change.get("strategy"):
+            found.append(tr.gettext("strategy{colon}{strategy}", colon=tr.gettext(": "),
+                                    strategy=strategy_name(a.change["strategy"], tr.lang)))
+        for point, said in (a.change.get("key_points") or {}).items():
+            found.append(tr.gettext("key point {id}{colon}{state}", id=point, colon=tr.gettext(": "),
+                                    state=tr.gettext("said") if said else tr.gettext("not said")))
+        for line, crossed in (a.change.get("red_lines") or {}).items():
+            found.append(tr.gettext("red line {id}{colon}{state}", id=line, colon=tr.gettext(": "),
+                                    state=tr.gettext("crossed") if crossed else tr.gettext("not crossed")))
+        who = a.changed_by or tr.gettext("the facilitator")
+        rows.append({"text": tr.gettext("Changed by {who} at {when}{colon}{what} ({found})", who=who,
+                                        when=_when(a.changed_at), colon=tr.gettext(": "), what=what,
+                                        found="; ".join(found)),
+                     "scores": tr.gettext("score {before} → {after}",
+                                          before=tr.decimal(a.score_before or 0, 1), after=tr.decimal(a.score_after or 0, 1))})
+    first = report.amendments[0].score_before
+    return {"original": tr.decimal(first, 1) if first is not None else "", "rows": rows}
 
 
 def _decisions(report: RoundReport, debrief: Debrief | None, tr: Translator) -> list[DecisionView]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pygame
@@ -44,6 +44,8 @@ class Note:
     colour: tuple[int, int, int]
     t: int
     age: float = 0.0
+    # The note's box as last drawn, and what it was drawn for (see draw_notes).
+    drawn: tuple[tuple[object, ...], Sheet] | None = field(default=None, repr=False, compare=False)
 
 
 class Dashboard:
@@ -68,7 +70,39 @@ class Dashboard:
         return t.line("bold") + t.px(8) + t.px(26) + t.px(10)
 
     def height(self) -> int:
-        return len(self.scene.session.state.metrics) * self.gauge_height() + self.scene.theme.px(4)
+        t = self.scene.theme
+        legend = self.legend()
+        below = len(legend) * t.line("small") + t.px(6) if legend else 0
+        return len(self.scene.session.state.metrics) * self.gauge_height() + t.px(4) + below
+
+    def hint(self, name: str) -> str:
+        """Which way is better for a gauge, in the chosen language."""
+        return self.scene._("↓ is better") if name in th.HIGH_IS_BAD else self.scene._("↑ is better")
+
+    def hints_fit(self) -> bool:
+        """Whether every gauge's hint fits whole beside its name (a wide value with its warning is
+        assumed, so the hints do not come and go as the values move)."""
+        scene, t = self.scene, self.scene.theme
+        w = self.rect.w - 2 * t.px(8)
+        widest_value = t.font("bold").size("⚠ 88 →")[0]
+        return all(t.px(16) + t.font("bold").size(scene.metric_name(name))[0] + t.font("small").size(self.hint(name))[0]
+                   + t.px(8) + t.px(24) + widest_value <= w for name in scene.session.state.metrics)
+
+    def legend(self) -> list[str]:
+        """When a hint does not fit beside its gauge (projector type, a narrow window): one line
+        under the gauges for each way, naming the gauges ("↑ is better: Sentiment, Trust")."""
+        if self.hints_fit():
+            return []
+        scene = self.scene
+        names = list(scene.session.state.metrics)
+        lines: list[str] = []
+        for bad in (False, True):
+            those = [scene.metric_name(n) for n in names if (n in th.HIGH_IS_BAD) == bad]
+            if those:
+                hint = scene._("↓ is better") if bad else scene._("↑ is better")
+                words = scene._("{heading}: {text}", heading=hint, text=", ".join(those))
+                lines += scene.painter.cache.wrap(scene.theme, words, "small", self.rect.w - 2 * scene.theme.px(8))
+        return lines
 
     def update(self, busy: bool = False, dt: float = 0.0) -> bool:
         """Redraw the gauges if a value changed, at most every ``REFRESH_SECONDS``; on a ``busy``
@@ -101,6 +135,7 @@ class Dashboard:
         y = t.px(4)
         history = state.samples[-HISTORY:]
         self.gauge_rects = {}
+        beside = self.hints_fit()
         for index, (name, value) in enumerate(state.metrics.items()):
             colour = th.metric_colour(name, index)
             pad = t.px(8)
@@ -116,10 +151,11 @@ class Dashboard:
             arrow = "↑" if delta > 0.5 else "↓" if delta < -0.5 else "→"
             value_text = f"{'⚠ ' if bad else ''}{scene.tr.decimal(value, 0)} {arrow}"
             p.text(sheet, value_text, (x + w, y), "bold", th.ORANGE if bad else th.TEXT, anchor="topright")
-            hint = scene._("↓ is better") if name in th.HIGH_IS_BAD else scene._("↑ is better")
             room = x + w - label.right - t.font("bold").size(value_text)[0] - t.px(24)
-            if t.font("small").size(hint)[0] <= room:  # a cut hint is noise: show it whole or not at all
-                p.text(sheet, hint, (label.right + t.px(8), y + t.line("bold") // 2), "small", th.FAINT,
+            # A cut hint is noise: whole beside every gauge, or all in the legend below (and none
+            # over a value wider than the one assumed: 100 with its warning).
+            if beside and t.font("small").size(self.hint(name))[0] <= room:
+                p.text(sheet, self.hint(name), (label.right + t.px(8), y + t.line("bold") // 2), "small", th.FAINT,
                        anchor="midleft")
             y += t.line("bold") + t.px(4)
             bar = pygame.Rect(x, y, w // 2 - t.px(6), t.px(10))
@@ -136,6 +172,9 @@ class Dashboard:
                       max(1, t.px(2)))
             self.gauge_rects[name] = pygame.Rect(x, y - t.line("bold"), w, t.line("bold") + t.px(26))
             y += t.px(26) + t.px(8)
+        for line in self.legend():
+            p.text(sheet, line, (t.px(8), y), "small", th.MUTED)
+            y += t.line("small")
         return sheet
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -147,7 +186,10 @@ NOTE_FRESH = 4.0  # real seconds a notification stays highlighted
 
 
 def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, notes: list[Note]) -> None:
-    """Newest first; each with its icon, its words and the simulated time it happened."""
+    """Newest first; each with its icon, its words and the simulated time it happened.
+
+    Each box is drawn once into a sheet (again when it stops being fresh): a new note moves the
+    others down, and at 4K writing them all again is a couple of milliseconds."""
     t, p = scene.theme, scene.painter
     p.text(surface, scene._("Notifications"), (rect.x, rect.y), "head", th.TEXT)
     y = rect.y + t.line("head") + t.px(4)
@@ -155,14 +197,26 @@ def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, not
     for note in reversed(notes):
         if y > rect.bottom:
             break
-        fresh = note.age < NOTE_FRESH
-        box_h = p.wrapped_height(note.text, rect.w - t.px(60), "small") + t.line("small") + t.px(8)
-        box = pygame.Rect(rect.x, y, rect.w, box_h)
-        pygame.draw.rect(surface, th.CARD if fresh else th.PANEL, box, border_radius=t.px(4))
-        pygame.draw.rect(surface, note.colour, (box.x, box.y, t.px(4), box.h))
-        p.text(surface, note.icon, (box.x + t.px(10), box.y + t.px(4)), "bold", note.colour)
-        p.text(surface, scene.tr.clock(note.t), (box.right - t.px(6), box.y + t.px(4)), "small", th.FAINT, anchor="topright")
-        p.paragraph(surface, note.text, (box.x + t.px(34), box.y + t.px(4) + t.line("small")), rect.w - t.px(60),
-                    "small", th.TEXT if fresh else th.MUTED)
-        y += box_h + t.px(6)
+        box = _note_box(scene, note, rect.w)
+        p.sheet(surface, box, (rect.x, y))
+        y += box.size[1] + t.px(6)
     surface.set_clip(None)
+
+
+def _note_box(scene: LiveScene, note: Note, width: int) -> Sheet:
+    t, p = scene.theme, scene.painter
+    fresh = note.age < NOTE_FRESH
+    key = (width, fresh, id(t), scene.app.settings.lang)
+    if note.drawn is not None and note.drawn[0] == key:
+        return note.drawn[1]
+    box_h = p.wrapped_height(note.text, width - t.px(60), "small") + t.line("small") + t.px(8)
+    sheet = Sheet((width, box_h), th.BG)
+    box = pygame.Rect(0, 0, width, box_h)
+    pygame.draw.rect(sheet.surface, th.CARD if fresh else th.PANEL, box, border_radius=t.px(4))
+    pygame.draw.rect(sheet.surface, note.colour, (box.x, box.y, t.px(4), box.h))
+    p.text(sheet, note.icon, (box.x + t.px(10), box.y + t.px(4)), "bold", note.colour)
+    p.text(sheet, scene.tr.clock(note.t), (box.right - t.px(6), box.y + t.px(4)), "small", th.FAINT, anchor="topright")
+    p.paragraph(sheet, note.text, (box.x + t.px(34), box.y + t.px(4) + t.line("small")), width - t.px(60),
+                "small", th.TEXT if fresh else th.MUTED)
+    note.drawn = (key, sheet)
+    return sheet

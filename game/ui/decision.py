@@ -299,31 +299,53 @@ class DecisionPanel:
         self._refresh(self.rect.w)
 
     def live_key(self) -> tuple[object, ...]:
-        """Everything the panel's pixels depend on this frame: its sheet, scroll and countdown
-        (the real seconds shown, the speed, the bar's length), so an unchanged panel is kept."""
+        """What the panel's pixels depend on this frame, but its countdown: its sheet and scroll
+        (see ``countdown_key``), so an unchanged panel is kept."""
+        return (tuple(self.rect), self.key, self.scroll, self.max_scroll > 0, self.scene.shown_decision() is None)
+
+    def countdown_key(self) -> tuple[object, ...]:
+        """What the countdown shows: the real seconds left, the speed, the bar's length. When only
+        this changed, only ``countdown_area`` is drawn again."""
         scene = self.scene
         decision = scene.shown_decision()
-        key: tuple[object, ...] = (tuple(self.rect), self.key, self.scroll)
         if decision is None:
-            return key
+            return ()
         bar_w = self.rect.w - 2 * scene.theme.px(10)
         fill = int(bar_w * scene.session.time_left(decision.id) / max(1, decision.time_limit))
-        return (*key, math.ceil(scene.real_time_left(decision.id)), round(scene.running_speed, 1), fill)
+        return (math.ceil(scene.real_time_left(decision.id)), round(scene.running_speed, 1), fill)
+
+    def countdown_area(self) -> pygame.Rect | None:
+        """Where the countdown and its bar are on screen (in the band pinned at the top when scrolled)."""
+        if self.sheet is None or self.scene.shown_decision() is None:
+            return None
+        t = self.scene.theme
+        if self.scroll > 0:
+            y = self.rect.y + t.px(10) + t.line("bold")
+        else:
+            y = self.rect.y + self.countdown_y - self.scroll
+        view = pygame.Rect(self.rect.x, self.rect.y, self.rect.w, self.rect.h - self.footer_height())
+        return pygame.Rect(self.rect.x, y - t.px(2), self.rect.w, t.line("head") + t.px(14)).clip(view)
 
     def band_height(self) -> int:
         """The band pinned at the top while the panel is scrolled: the title, the countdown, its bar."""
         t = self.scene.theme
         return t.px(10) + t.line("bold") + t.line("head") + t.px(14)
 
-    def draw(self, surface: pygame.Surface) -> None:
+    def draw(self, surface: pygame.Surface, only: pygame.Rect | None = None) -> None:
+        """Draw the panel; with ``only``, just that area of it (the countdown, see ``countdown_area``)."""
         scene = self.scene
         t, p = scene.theme, scene.painter
-        self.hint = None
+        if only is None:
+            self.hint = None
         if self.sheet is None:
             return
         footer_h = self.footer_height()
         view = pygame.Rect(self.rect.x, self.rect.y, self.rect.w, self.rect.h - footer_h)
-        surface.set_clip(view)
+
+        def clip(rect: pygame.Rect) -> pygame.Rect:
+            return rect if only is None else rect.clip(only)
+
+        surface.set_clip(clip(view))
         surface.fill(th.PANEL, view)  # scrolled to its end, the sheet may not fill the view
         area = pygame.Rect(0, self.scroll, self.rect.w, view.h)
         p.sheet(surface, self.sheet, self.rect.topleft, area)
@@ -374,7 +396,7 @@ class DecisionPanel:
             pygame.draw.rect(surface, th.YELLOW, hint, width=1, border_radius=t.px(4))
             p.text(surface, words, hint.center, "small", th.YELLOW, anchor="center")
             self.hint = None if self.whole else hint
-        surface.set_clip(self.rect)
+        surface.set_clip(clip(self.rect))
         if self.footer is not None:
             p.sheet(surface, self.footer, view.bottomleft)
         if decision is not None:
@@ -434,6 +456,12 @@ class DecisionPanel:
 def whole_keys(scene: LiveScene, decision: Decision) -> str:
     """The keys of the decision shown large (DecisionFocus), said beside its buttons."""
     enter, esc = key_name(scene.tr, "Enter"), key_name(scene.tr, "Esc")
+    if decision.id in scene.chosen:  # an option is chosen: Enter is what is left to do, 1-9 changes it
+        if takes_writing(decision):
+            return scene._("{enter} confirm · 1-9 another option · W write · V next decision · D or {esc} back to "
+                           "the feed", enter=enter, esc=esc)
+        return scene._("{enter} confirm · 1-9 another option · V next decision · D or {esc} back to the feed",
+                       enter=enter, esc=esc)
     if takes_writing(decision):
         return scene._("1-9 choose · {enter} confirm · W write · V next decision · D or {esc} back to the feed",
                        enter=enter, esc=esc)

@@ -486,9 +486,14 @@ class FeedView:
         scene = self.scene
         shown = tuple((post.id, y, id(self.cards.get(post.id)), post.id in trending, self.counters.get(post.id))
                       for post, y in self.visible)
-        return (tuple(self.rect), self.scroll, self.total, not self.incoming, self.selected, scene.focus is self,
+        empty = bool(self.empty) and not self.posts and not self.incoming  # the column says it has no post
+        return (tuple(self.rect), self.scroll, self.total, empty, self.selected, scene.focus is self,
                 self.unseen_above,
                 shown, scene.app.settings.lang, id(scene.theme))
+
+    def changed(self, trending: set[str]) -> bool:
+        """Whether the column will be drawn again this frame (after ``update``; a costly frame at 4K)."""
+        return self._key(trending) != self.kept.key
 
     def unchanged(self, clean: bool, trending: set[str]) -> bool:
         """Whether this frame may leave the column as the window shows it (see ``KeptPart``)."""

@@ -160,11 +160,13 @@ class LiveScene(Scene):
         self._drawn: tuple[int, pygame.Surface] | None = None  # (app frame, window) of the last clean draw
         # Parts of the window left as they are while what they show stays the same (KeptPart):
         # at 4K, repainting what did not change is most of a frame.
-        self.side = KeptPart()  # the dashboard and the notifications
+        # The gauges and the notifications apart: each changes a few times a second, seldom together.
+        self.gauges_part, self.notes_part = KeptPart(), KeptPart()
         self.top_bar, self.chip_row, self.bottom_bar = KeptPart(), KeptPart(), KeptPart()
         # The decision panel apart from the inbox under it: its countdown changes every second
         # (every frame at the fastest speed), the inbox seldom.
         self.panel_part, self.inbox_part = KeptPart(), KeptPart()
+        self._top_cache: tuple[tuple[object, ...], tuple[str, str, bool, bool, str]] | None = None  # see _top_words
 
     # --- helpers the parts use --------------------------------------------------------
 
@@ -361,10 +363,13 @@ class LiveScene(Scene):
         self._layout_buttons()
         # One costly drawing a frame: the gauges (a few times a second), else the feed's new cards.
         gauges = self.dashboard.update(busy=self._deferred, dt=dt)
-        busy = self.feed.update(dt, hold=gauges) + self.inbox.update(dt, hold=gauges)
+        self.feed.update(dt, hold=gauges)
+        self.inbox.update(dt, hold=gauges)
         if not self.ended:
             self.app.collector.keep_quiet()
-            self._store_some(busy=busy > 0 or self._deferred)
+            # The log lines are stored on a frame that draws neither the gauges nor the feed's
+            # column again (at 4K each is a few milliseconds), unless too many are waiting.
+            self._store_some(busy=gauges or self._deferred or self.feed.changed(self.trending))
         self.panel.update()
         if self.ended and self.app.top is self:
             self.finish()
@@ -483,7 +488,7 @@ class LiveScene(Scene):
         if post.author == ORGANISATION or self.ended:
             return
         if action == "answer" and reply is None:
-            replies = self.session.replies_for(post)
+            replies = self.round.replies_for(post)  # a call or an email: only its own (game/play/round.py)
             if not replies:
                 self.note("⚠", self._("There is no prepared answer for this post."), th.GREY)
                 return
@@ -497,7 +502,7 @@ class LiveScene(Scene):
             self.picker = Picker("reply", self._("Answer {name}", name=post.name), items, post)
             return
         try:
-            self.take(self.session.triage(post.id, action, reply))
+            self.take([i for i in self.round.triage(post.id, action, reply).items if not isinstance(i, Alert)])
         except EngineError as exc:
             self.note("⚠", str(exc), th.GREY)
             return
@@ -860,9 +865,10 @@ class LiveScene(Scene):
         right = self.regions["right"]
         notes = pygame.Rect(right.x, right.y + self.dashboard.height() + t.px(12), right.w,
                             right.bottom - right.y - self.dashboard.height() - t.px(12))
-        side_key = (tuple(right), id(self.dashboard.sheet), id(t), self.app.settings.lang,
-                    tuple((id(n), n.age < NOTE_FRESH) for n in self.notes))
+        gauges = pygame.Rect(right.x, right.y, right.w, notes.y - right.y)
         common = (id(t), self.app.settings.lang)
+        gauges_key = (*common, tuple(gauges), id(self.dashboard.sheet))
+        notes_key = (*common, tuple(notes), tuple((id(n), n.age < NOTE_FRESH) for n in self.notes))
         top_key = (*common, tuple(self.regions["top"]), *self._top_words(),
                    tuple((b.label, b.active, tuple(b.rect)) for b in self.buttons))
         chips_key = (*common, tuple((b.label, b.active, tuple(b.rect)) for b in self.chips))
@@ -871,17 +877,26 @@ class LiveScene(Scene):
                                   middle.bottom - self.panel.rect.bottom).union(self.inbox.pane())
         inbox_key = (*common, self.inbox._key(set()), self.unread, self.focus is self.inbox,
                       tuple(self.regions["inbox_head"]))
+        # The decision panel's countdown changes every second (every frame at the fastest
+        # speed): then only its row is drawn again.
+        panel_kept = self.panel_part.unchanged(clean, (*common, self.panel.live_key()), self.panel.countdown_key(),
+                                               self.panel.countdown_area())
         parts = [(self.feed.pane(), self.feed.unchanged(clean, self.trending)),
-                 (right, self.side.unchanged(clean, side_key)),
+                 (gauges, self.gauges_part.unchanged(clean, gauges_key)),
+                 (notes, self.notes_part.unchanged(clean, notes_key)),
                  (self.regions["top"], self.top_bar.unchanged(clean, top_key)),
                  (self.regions["chips"], self.chip_row.unchanged(clean, chips_key)),
-                 (self.panel.rect, self.panel_part.unchanged(clean, (*common, self.panel.live_key()))),
+                 (self.panel.rect, panel_kept),
                  (below_panel, self.inbox_part.unchanged(clean, inbox_key)),
                  (self.regions["bottom"], self.bottom_bar.unchanged(clean, common))]
         # On a clean frame the space between the parts is background already: only the parts
-        # drawn again are filled (the whole 4K window is 2-3 ms of filling).
-        # The feed's column fills its own background around its cards.
-        holes = [rect for rect, kept in parts if kept] + [self.feed.pane()]
+        # drawn again are filled (the whole 4K window is 2-3 ms of filling). The feed's column
+        # fills its own background around its cards, and the bars and the decision panel
+        # paint every pixel of theirs: they are never filled first.
+        covered = [self.feed.pane(), self.regions["top"], self.regions["bottom"]]
+        if self.panel.sheet is not None:
+            covered.append(self.panel.rect)
+        holes = [rect for rect, kept in parts if kept] + covered
         fill_except(surface, holes, th.BG, [rect for rect, kept in parts if not kept] if clean else None)
         self.top_bar.draw(p, lambda: self._draw_top(surface))
 
@@ -891,14 +906,10 @@ class LiveScene(Scene):
 
         self.chip_row.draw(p, chips)
         self.feed.draw(surface, self.trending)
-        self.panel_part.draw(p, lambda: self.panel.draw(surface))
+        self.panel_part.draw(p, lambda only=None: self.panel.draw(surface, only))
         self.inbox_part.draw(p, lambda: self._draw_inbox(surface))
-
-        def side() -> None:
-            self.dashboard.draw(surface)
-            draw_notes(self, surface, notes, self.notes)
-
-        self.side.draw(p, side)
+        self.gauges_part.draw(p, lambda: self.dashboard.draw(surface))
+        self.notes_part.draw(p, lambda: draw_notes(self, surface, notes, self.notes))
         self.bottom_bar.draw(p, lambda: self._draw_bottom(surface))
         if self.picker is not None:
             self._draw_picker(surface)
@@ -920,11 +931,20 @@ class LiveScene(Scene):
 
     def _top_words(self) -> tuple[str, str, bool, bool, str]:
         """What the top bar says: the clock, the speed the round runs at, paused, demo, the title."""
+        # Asked twice a frame (the bar's key, then its drawing): the words are made once per
+        # change (Babel's formatting is a tenth of a millisecond a call).
+        settings = self.app.settings
+        given = (self.session.t, round(self.running_speed, 1), self.paused, settings.demo, settings.team,
+                 settings.lang, id(self.tr))
+        if self._top_cache is not None and self._top_cache[0] == given:
+            return self._top_cache[1]
         time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
-        speed = self._("1 s = {speed} s", speed=self.tr.number(round(self.running_speed, 1)))
-        team = self.app.settings.team
+        speed = self._("1 s = {speed} s", speed=self.tr.number(given[1]))
+        team = settings.team
         title = f"{team} · {self.case.title}" if team else self.case.title
-        return time_text, speed, self.paused, self.app.settings.demo, title
+        words = time_text, speed, self.paused, settings.demo, title
+        self._top_cache = (given, words)
+        return words
 
     def _draw_top(self, surface: pygame.Surface) -> None:
         t, p = self.theme, self.painter

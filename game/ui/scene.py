@@ -88,27 +88,62 @@ class KeptPart:
     holds what it drew last frame (``clean``: nothing drawn over it since), and the part's
     ``key`` (everything its pixels depend on); an unchanged part is not drawn again, and the
     words it showed are recorded again for ``App.shown``.
+
+    A part may also name a ``detail``: what changes often in a small area of it (a countdown).
+    When only the detail changed, only that area is drawn again (``draw`` gets it as a clip),
+    and the words recorded are those drawn there plus the part's others.
     """
 
     def __init__(self) -> None:
         self.key: Hashable = None
+        self.detail: Hashable = None
         self.texts: list[tuple[str, pygame.Rect]] = []
         self.keep = False
+        self.only: pygame.Rect | None = None  # this frame, only this area is drawn again
 
-    def unchanged(self, clean: bool, key: Hashable) -> bool:
-        """Whether this frame may leave the part's pixels as they are."""
-        self.keep = clean and key == self.key
-        self.key = key
+    def unchanged(self, clean: bool, key: Hashable, detail: Hashable = None,
+                  area: pygame.Rect | None = None) -> bool:
+        """Whether this frame may leave the part's pixels as they are (when only ``detail``
+        changed, the part is drawn again only in ``area``, see ``draw``)."""
+        same = clean and key == self.key
+        self.keep = same and detail == self.detail
+        self.only = area if same and not self.keep and area is not None else None
+        self.key, self.detail = key, detail
         return self.keep
 
-    def draw(self, painter: Painter, draw: Callable[[], object]) -> None:
-        """Run ``draw`` unless the part is kept; either way the part's words are on record."""
+    def draw(self, painter: Painter, draw: Callable[..., object]) -> None:
+        """Run ``draw`` unless the part is kept; either way the part's words are on record.
+
+        When only the detail changed, ``draw(area)`` is called: it draws inside ``area`` only."""
         if self.keep:
             self.keep = False
             painter.frame.extend(self.texts)
             return
         start = len(painter.frame)
-        draw()
+        only, self.only = self.only, None
+        if only is not None:
+            draw(only)
+            fresh = painter.frame[start:]
+            # In the order a whole drawing records them: the words drawn again take the place
+            # of those they replace.
+            kept: list[tuple[str, pygame.Rect]] = []
+            at = None
+            for text, rect in self.texts:
+                if not rect.colliderect(only):
+                    kept.append((text, rect))
+                elif at is None:
+                    at = len(kept)
+            replaced = len(self.texts) - len(kept)
+            if at is None:
+                kept += fresh
+            elif replaced == len(fresh):
+                old = iter(fresh)
+                kept = [next(old) if rect.colliderect(only) else (text, rect) for text, rect in self.texts]
+            else:
+                kept[at:at] = fresh
+            painter.frame[start:] = kept
+        else:
+            draw()
         self.texts = painter.frame[start:]
 
 
