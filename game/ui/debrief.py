@@ -312,9 +312,7 @@ class DebriefScene(PageScene):
         elif action == "replay":
             self.app.replace(self.app.new_scene("briefing", self.case, self.path))
         elif action == "correct" and self.written_answers:
-            from game.ui.override import OverrideScene
-
-            self.app.push(OverrideScene(self.app, self))
+            self.app.push(self.app.new_scene("override", self))
         else:
             debrief_press(self, action)
 
