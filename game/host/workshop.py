@@ -24,7 +24,7 @@ from typing import Any
 
 from game.engine.assess import overridden
 from game.engine.loader import LoadedCase
-from game.engine.model import Option, Responses, Strategy
+from game.engine.model import Case, Option, Responses, Strategy
 from game.engine.rubric import strategy_name
 from game.engine.scoring import Result, score
 from game.engine.state import Post
@@ -473,13 +473,14 @@ class HostedWorkshop:
                         "left_sim": session.time_left(d.id),
                         "silence": d.on_timeout.label, "responses": d.responses.value,
                         "options": [] if d.responses is Responses.write else
-                        [{"id": o.id, "label": o.label} for o in d.options]}
+                        [{"id": o.id, "label": words.option_label(o, tr)} for o in d.options]}
             if d.responses is not Responses.choose:
                 channel = session.channels[next(o.channel for o in d.options if o.channel)]
                 decision.update({"channel": channel.name, "limit": channel.limit})
             decisions.append(decision)
         base.update({
             "t": session.t, "duration": self.case.duration, "clock": tr.clock(session.t),
+            "date": _date(self.case, session.t, tr),
             "end": tr.clock(self.case.duration), "paused": rnd.paused, "speed": rnd.effective_speed,
             "ended": rnd.ended, "metrics": {k: round(v, 1) for k, v in session.state.metrics.items()},
             "metric_names": {k: tr.metric(k, self.case.metric_names) for k in session.state.metrics},
@@ -506,6 +507,7 @@ class HostedWorkshop:
                          "missing": [p.label for p in r.written.missing], "crossed": [p.label for p in r.written.crossed],
                          "why": words.reply_why(r, tr), "best": r.written.best_post} for r in d.replies],
             "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr),
+            "ending_and_score": words.ending_and_score(d, tr),
             "questions": [q.text for q in d.questions], "samples": team.samples,
             **_chart_axis(team.samples, self.case.duration, tr),
         }
@@ -520,7 +522,7 @@ class HostedWorkshop:
             if rnd is not None:
                 state = rnd.session.state
                 row.update({
-                    "t": state.t, "clock": tr.clock(state.t), "paused": rnd.paused, "speed": rnd.speed, "ended": rnd.ended,
+                    "t": state.t, "clock": tr.clock(state.t), "date": _date(self.case, state.t, tr), "paused": rnd.paused, "speed": rnd.speed, "ended": rnd.ended,
                     "metrics": {k: round(v, 1) for k, v in state.metrics.items()},
                     "decided": sum(1 for c in state.choices.values() if c is not None),
                     "missed": sum(1 for c in state.choices.values() if c is None),
@@ -569,6 +571,12 @@ class HostedWorkshop:
         for team in self.teams.values():
             if team.recording is not None and team.round is not None and not team.round.ended:
                 team.recording.interrupt()
+
+
+def _date(case: Case, t: float, tr: Translator) -> str:
+    """The real day and hour a historical case's calendar gives the clock ("" without a calendar)."""
+    on = case.date_at(t)
+    return tr.clock(t, on=on) if on is not None else ""
 
 
 def _timed(inputs: list[dict[str, Any]], tr: Translator) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from game.engine.log import ReplayError, SessionLog, case_digest, replay, writte
 from game.engine.scoring import score
 from game.engine.session import Session
 from game.results.store import ResultStore, StoredSession, StoreError
+from game.timefmt import format_time
 
 if TYPE_CHECKING:
     from game.engine.model import Case
@@ -256,7 +257,9 @@ def case_info(case: Case) -> dict[str, Any]:
     return {"organisation": case.organisation.name,
             "channels": {c.id: c.name for c in case.channels},
             "objectives": [{"id": o.id, "text": o.text} for o in case.objectives],
-            "metric_names": dict(case.metric_names)}
+            "metric_names": dict(case.metric_names),
+            **({"calendar": [{"at": format_time(e.at), "time": e.time.isoformat(timespec="minutes")} for e in case.calendar]}
+               if case.calendar else {})}
 
 
 def begin(store: ResultStore | None, case: Case, case_path: Path | None, seed: int, *, team: str = "",

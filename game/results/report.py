@@ -24,7 +24,7 @@ import csv
 import dataclasses
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from game.i18n import ENDING_KINDS, N_, Translator, translator
 from game.play import words
+from game.engine.model import CalendarEntry, date_on
 from game.engine.rubric import strategy_meaning, strategy_name, tone_name
 from game.play.debrief import Change, Debrief, DecisionReview, PointReview, WrittenReview
 from game.results import svg
@@ -155,7 +156,8 @@ def _render(template: str, tr: Translator, title: str, **values: Any) -> str:
     """A page in ``tr``'s language: ``_`` and ``ngettext`` translate in the template, ``clock``
     and ``decimal`` write times and numbers as the language does."""
     return _environment().get_template(template).render(
-        lang=tr.lang, title=title, _=tr.gettext, ngettext=tr.ngettext, clock=tr.clock, decimal=tr.decimal,
+        lang=tr.lang, title=title, _=tr.gettext, ngettext=tr.ngettext, clock=values.pop("clock", tr.clock),
+        decimal=tr.decimal,
         icon=_ending_icon, colon=tr.gettext(": "), generated=_when(utc_now()), **values)
 
 
@@ -211,11 +213,13 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
         status=tr.name(STATUS_NAMES, s.status), stopped_at=tr.clock(s.sim_t),
         ending_kind=ending_kind, ending_name=tr.name(ENDING_KINDS, ending_kind) if ending_kind else "",
         ended_early=words.ended_early(debrief, tr) if debrief else "",
+        ending_and_score=words.ending_and_score(debrief, tr) if debrief else "",
         crisis=words.crisis(debrief, tr) if debrief else "",
         objectives=[{"css": OBJECTIVE_CSS[o.met], "mark": OBJECTIVE_MARKS[o.met],
                      "state": words.objective_state(o.met, tr), "text": o.text}
                     for o in (debrief.objectives if debrief else ())],
         timeline=timeline, metric_labels=list(names.values()), events=_events(report, tr, decisions, names),
+        clock=_stamper(tr, _calendar(s.case_info)),
         decisions=decisions, **_signals(report, debrief, tr), notes=report.notes,
         questions=[{"text": q.get("text", q["id"]), "answered": q["id"] in answered,
                     "answer": answered[q["id"]].answer if q["id"] in answered else _("(not answered)")}
@@ -261,19 +265,22 @@ def _amended(report: RoundReport, debrief: Debrief | None, tr: Translator) -> di
 def _decisions(report: RoundReport, debrief: Debrief | None, tr: Translator) -> list[DecisionView]:
     """Each decision worded: from the result when the round was scored, else from the log (the
     decisions closed before an unfinished round stopped)."""
+    clock = _stamper(tr, _calendar(report.stored.case_info))
     if debrief is not None:
-        return [_decision_view(n, d, report.opened.get(d.decision), tr) for n, d in enumerate(debrief.decisions, 1)]
+        return [_decision_view(n, d, report.opened.get(d.decision), tr, clock)
+                for n, d in enumerate(debrief.decisions, 1)]
     views = []
     for n, record in enumerate(report.closed, 1):
         opened = report.opened.get(record["decision"], record["t"])
         option = record.get("option")
         views.append(DecisionView(n, record["decision"], record["decision"], option or "—", option is None, opened,
-                                  record["t"], _timing(tr, option is None, opened, record["t"] - opened), "", "", "",
+                                  record["t"], _timing(tr, option is None, opened, record["t"] - opened, clock), "", "", "",
                                   "", "", scored=False))
     return views
 
 
-def _decision_view(number: int, d: DecisionReview, opened: int | None, tr: Translator) -> DecisionView:
+def _decision_view(number: int, d: DecisionReview, opened: int | None, tr: Translator,
+                   clock: Callable[[float], str] | None = None) -> DecisionView:
     missed = d.option is None
     strategy = ""
     if d.strategy:
@@ -282,7 +289,7 @@ def _decision_view(number: int, d: DecisionReview, opened: int | None, tr: Trans
     why = words.decision_why(d, tr)
     return DecisionView(
         number, d.decision, d.title or d.decision, tr.gettext("your own answer") if d.written else d.label, missed,
-        opened, opened + d.seconds_taken if opened is not None else None, _timing(tr, missed, opened, d.seconds_taken),
+        opened, opened + d.seconds_taken if opened is not None else None, _timing(tr, missed, opened, d.seconds_taken, clock),
         strategy, d.feedback, "" if why == d.feedback else why, d.better.label if d.better else "",
         words.better_why(d, tr), scored=True, written=_written_view(d.written, tr) if d.written else None)
 
@@ -339,15 +346,31 @@ def _changed_by(change: Change, tr: Translator) -> str:
     return tr.gettext("changed by {who}", who=change.by) if change.by else tr.gettext("changed by the facilitator")
 
 
-def _timing(tr: Translator, missed: bool, opened: int | None, took: int) -> str:
+def _timing(tr: Translator, missed: bool, opened: int | None, took: int,
+            clock: Callable[[float], str] | None = None) -> str:
     if opened is None:
         return ""
-    at, took_text = tr.clock(opened + took), tr.duration(took)
+    clock = clock or tr.clock
+    at, took_text = clock(opened + took), tr.duration(took)
     if missed:
         return tr.gettext("opened at {opened} · no answer in time: closed at {at} after {took}",
-                          opened=tr.clock(opened), at=at, took=took_text)
-    return tr.gettext("opened at {opened} · decided at {at}, after {took}", opened=tr.clock(opened), at=at,
+                          opened=clock(opened), at=at, took=took_text)
+    return tr.gettext("opened at {opened} · decided at {at}, after {took}", opened=clock(opened), at=at,
                       took=took_text)
+
+
+def _calendar(case_info: dict[str, Any]) -> list[CalendarEntry]:
+    """The case's calendar as the round stored it (none for a round stored before calendars, or
+    one that does not read as a calendar)."""
+    try:
+        return [CalendarEntry.model_validate(entry) for entry in case_info.get("calendar") or []]
+    except (ValueError, TypeError):
+        return []
+
+
+def _stamper(tr: Translator, calendar: Sequence[CalendarEntry]) -> Callable[[float], str]:
+    """How the report words a moment of the round: the real date first when the case has a calendar."""
+    return lambda t: tr.stamp(t, date_on(calendar, t))
 
 
 def _when(stamp: str | None) -> str:
@@ -408,6 +431,7 @@ def _signals(report: RoundReport, debrief: Debrief | None, tr: Translator) -> di
     if debrief is None:
         return {"signals": [], "signal_summary": ""}
     items = []
+    clock = _stamper(tr, _calendar(report.stored.case_info))
     groups = ((debrief.signals.caught, "caught"), (debrief.signals.missed, "missed"),
               (debrief.signals.false_alarms, "false"))
     for posts, kind in groups:
@@ -417,9 +441,9 @@ def _signals(report: RoundReport, debrief: Debrief | None, tr: Translator) -> di
             if kind == "caught":
                 heading = tr.gettext("Caught after {after}", after=tr.duration(item.after or 0))
             elif kind == "missed":
-                heading = tr.gettext("Missed (appeared at {at})", at=tr.clock(t))
+                heading = tr.gettext("Missed (appeared at {at})", at=clock(t))
             else:
-                heading = tr.gettext("False alarm (at {at})", at=tr.clock(t))
+                heading = tr.gettext("False alarm (at {at})", at=clock(t))
             items.append({"kind": kind, "heading": heading, "name": item.name or post.get("name", ""),
                           "text": item.text or post.get("text", "")})
     return {"signals": items, "signal_summary": words.signal_summary(debrief.signals, tr)}

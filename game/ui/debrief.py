@@ -261,11 +261,11 @@ class DebriefScene(PageScene):
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"✔ {when} — {said}", "small", th.GREEN, indent=t.px(16))
         for post in signals.missed:
-            when = self._("missed (at {at})", at=tr.clock(post.t or 0))
+            when = self._("missed (at {at})", at=tr.stamp(post.t or 0, self.case.date_at(post.t or 0)))
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"✘ {when} — {said}", "small", th.ORANGE, indent=t.px(16))
         for post in signals.false_alarms:
-            when = self._("false alarm (at {at})", at=tr.clock(post.t or 0))
+            when = self._("false alarm (at {at})", at=tr.stamp(post.t or 0, self.case.date_at(post.t or 0)))
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"◆ {when} — {said}", "small", th.MUTED, indent=t.px(16))
 

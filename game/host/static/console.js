@@ -22,7 +22,7 @@
 
   function teamCard(t, i) {
     const card = el("article", {class: "teamcard", "aria-labelledby": "t" + i});
-    const state = !t.started ? W.waiting : t.ended ? W.ended : t.paused ? t.clock + " · " + W.paused : t.clock;
+    const state = !t.started ? W.waiting : t.ended ? W.ended : (t.date ? t.clock + " · " + t.date : t.clock) + (t.paused ? " · " + W.paused : "");
     card.append(el("h3", {id: "t" + i}, t.team + " · " + state));
     if (!t.started) { card.append(button(W.start, {type: "start", team: t.team}, t)); return card; }
     const facts = el("dl", {});
