@@ -207,15 +207,22 @@ def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, not
     Each box is drawn once into a sheet (again when it stops being fresh): a new note moves the
     others down, and at 4K writing them all again is a couple of milliseconds."""
     t, p = scene.theme, scene.painter
-    p.text(surface, scene._("Notifications"), (rect.x, rect.y), "head", th.TEXT)
-    y = rect.y + t.line("head") + t.px(4)
+    # Every pixel of ``rect`` is painted (the background only between the boxes): the screen
+    # need not fill it first.
     surface.set_clip(rect)
+    y = rect.y + t.line("head") + t.px(4)
+    surface.fill(th.BG, (rect.x, rect.y, rect.w, y - rect.y))
+    p.text(surface, scene._("Notifications"), (rect.x, rect.y), "head", th.TEXT)
     for note in reversed(notes):
         if y > rect.bottom:
             break
         box = _note_box(scene, note, rect.w)
         p.sheet(surface, box, (rect.x, y))
-        y += box.size[1] + t.px(6)
+        y += box.size[1]
+        surface.fill(th.BG, (rect.x, y, rect.w, t.px(6)))
+        y += t.px(6)
+    if y < rect.bottom:
+        surface.fill(th.BG, (rect.x, y, rect.w, rect.bottom - y))
     surface.set_clip(None)
 
 

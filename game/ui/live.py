@@ -888,9 +888,9 @@ class LiveScene(Scene):
                  (self.regions["bottom"], self.bottom_bar.unchanged(clean, common))]
         # On a clean frame the space between the parts is background already: only the parts
         # drawn again are filled (the whole 4K window is 2-3 ms of filling). The feed's column
-        # fills its own background around its cards, and the bars and the decision panel
-        # paint every pixel of theirs: they are never filled first.
-        covered = [self.feed.pane(), self.regions["top"], self.regions["bottom"]]
+        # fills its own background around its cards, and the bars, the notifications and the
+        # decision panel paint every pixel of theirs: they are never filled first.
+        covered = [self.feed.pane(), self.regions["top"], self.regions["bottom"], notes]
         if self.panel.sheet is not None:
             covered.append(self.panel.rect)
         holes = [rect for rect, kept in parts if kept] + covered
