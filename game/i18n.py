@@ -24,7 +24,7 @@ import datetime
 import gettext
 import os
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,9 @@ PART_NAMES = {"outcome": N_("Outcome"), "strategy_fit": N_("Strategy fit"), "res
               "signal_detection": N_("Signal detection"), "tone_and_channel": N_("Tone and channel")}
 ENDING_KINDS = {"success": N_("Success"), "mixed": N_("Mixed"), "failure": N_("Failure")}
 OBJECTIVE_STATES = {True: N_("met"), False: N_("not met"), None: N_("to discuss")}
+SPEAKERS = {"leader": N_("said by the leader"), "spokesperson": N_("said by a spokesperson"),
+            "team": N_("said by the team")}
+"""Who says an option's message (its ``speaker``), as the decision panels show it beside the label."""
 DIFFICULTIES = {"easy": N_("easy"), "medium": N_("medium"), "hard": N_("hard")}
 
 
@@ -186,12 +189,24 @@ class Translator:
         text = self.number(abs(value))
         return ("+" if value > 0 else "−" if value < 0 else "") + text
 
-    def clock(self, seconds: float) -> str:
+    def clock(self, seconds: float, on: datetime.datetime | None = None) -> str:
         """A time on the case's simulated clock, as the language writes clock times.
 
         The pattern is itself a message, so each catalogue chooses it (``HH:mm:ss`` in English
         and in French, as CLDR's medium time); Babel applies it.
+
+        Args:
+            seconds: The time on the round's clock.
+            on: The real date and time the story has reached then (``Case.date_at``): given,
+                the day and hour are worded instead, ``Wednesday 17 March, 09:25`` /
+                ``mercredi 17 mars, 09:25``. None (a case without a calendar) keeps the clock.
         """
+        if on is not None:
+            # TRANSLATORS: a CLDR date pattern (EEEE weekday, d day, MMMM month, HH:mm hours and
+            # minutes, text in quotes) for the date a historical case's clock stands for,
+            # "Wednesday 17 March, 09:25" (French: "EEEE d MMMM, HH:mm", "mercredi 17 mars, 09:25").
+            pattern = self._catalogue.pgettext("calendar pattern", "EEEE d MMMM, HH:mm")
+            return _moment(on, pattern, self.lang)
         from babel.dates import format_time  # Babel loads on first use: --help and validate stay fast
 
         hours, minutes, secs = split(seconds)
@@ -204,6 +219,15 @@ class Translator:
             return format_time(moment, pattern, locale=self.lang)
         except (ValueError, KeyError):
             return format_time(moment, "HH:mm:ss", locale=self.lang)
+
+    def stamp(self, seconds: float, on: datetime.datetime | None = None) -> str:
+        """A moment of a round in a debrief or a timeline: the round's clock, and before it the
+        real date and time when the case has a calendar (``Friday 19 March, 03:45 (00:13:00)``)."""
+        if on is None:
+            return self.clock(seconds)
+        # TRANSLATORS: a moment in a debrief: the real date and time a historical case's clock stands
+        # for, then the round's own clock, "Friday 19 March, 03:45 (00:13:00)".
+        return self.gettext("{date} ({clock})", date=self.clock(seconds, on=on), clock=self.clock(seconds))
 
     def duration(self, seconds: float) -> str:
         """A length of time: ``4 min 30 s``, ``2 min``, ``45 s``, ``1 h 05``."""
@@ -239,6 +263,18 @@ class Translator:
         else:
             day = value
         return format_date(day, "long", locale=self.lang)
+
+
+@lru_cache(maxsize=512)
+def _moment(on: datetime.datetime, pattern: str, lang: str) -> str:
+    """A calendar date and time worded by Babel; cached, since a live clock asks every frame
+    and the wording changes once a simulated minute."""
+    from babel.dates import format_datetime  # Babel loads on first use: --help and validate stay fast
+
+    try:
+        return format_datetime(on, pattern, locale=lang)
+    except (ValueError, KeyError):
+        return format_datetime(on, "EEEE d MMMM, HH:mm", locale=lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -351,7 +351,7 @@ class TextPlayer:
         timeout = timeout_label(decision.on_timeout, self.tr.lang)
         if decision.responses is not Responses.write:
             for number, option in enumerate(decision.options, 1):
-                self.say(self.wrap(f"  {number}) {option.label}", indent=""))
+                self.say(self.wrap(f"  {number}) {words.option_label(option, self.tr)}", indent=""))
         if decision.responses is not Responses.choose:
             channel = self.session.channels[channel_of(decision, self.case)]
             self.say(self.wrap(self._("Write your own answer: w followed by your text, then Enter ({where}). "
@@ -376,7 +376,9 @@ class TextPlayer:
         m = self.session.state.metrics
         parts = [f"{self.tr.metric(name, self.session.case.metric_names)} {self.tr.decimal(value, 0)}"
                  for name, value in m.items()]
-        return f"[{self.tr.clock(self.session.t)}] -- " + " | ".join(parts) + " --"
+        on = self.case.date_at(self.session.t)  # a historical case's calendar: the day and hour reached
+        day = f" {self.tr.clock(self.session.t, on=on)}" if on is not None else ""
+        return f"[{self.tr.clock(self.session.t)}]{day} -- " + " | ".join(parts) + " --"
 
     # --- input -----------------------------------------------------------------------
 
@@ -568,7 +570,7 @@ class TextPlayer:
             left = self.round.real_time_left(decision.id)
             self.say(self._("{title}: {time} left", title=decision.title, time=self.tr.duration(round(left))))
             for number, option in enumerate(decision.options, 1):
-                self.say(f"  {number}) {option.label}")
+                self.say(f"  {number}) {words.option_label(option, self.tr)}")
 
 
 def channel_of(decision: Decision, case: Case | None = None) -> str:
@@ -657,7 +659,7 @@ def format_result(result: Result, case: Case, lang: str | None = None, *, underl
         if posts:
             lines.append("  " + _(heading))
             for post in posts:
-                when = f"[{tr.clock(post.t)}] " if post.t is not None else ""
+                when = f"[{tr.stamp(post.t, case.date_at(post.t))}] " if post.t is not None else ""
                 lines.append(textwrap.fill(f"{when}#{post.post[1:]} {post.name}: {post.text}", 72,
                                            initial_indent="    ", subsequent_indent="      "))
     lines += ["", _("Objectives:")]

@@ -151,3 +151,41 @@ def test_the_docs_table_of_codes_is_up_to_date() -> None:
     assert start in doc and end in doc
     table = doc.split(start, 1)[1].split(end, 1)[0]
     assert table == codes_table(), "run `python -m game.authoring.codes` to regenerate the table in docs/authoring.md"
+
+
+
+def _enclosing(lines: list[str], number: int) -> set[int]:
+    """The line numbers of the items and keys that hold line ``number`` (1-based): each line above
+    it that is less indented, out to the file's first key (the problem of a whole item is
+    reported at its start)."""
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" -"))
+
+    found, depth = set(), indent(lines[number - 1]) if number <= len(lines) else 0
+    first_key = number
+    for n in range(number - 1, 0, -1):
+        line = lines[n - 1]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if indent(line) < depth or line.lstrip().startswith("- ") and indent(line) <= depth:
+            found.add(n)
+            depth = indent(line)
+        first_key = n
+    found.add(first_key)
+    return found
+
+
+@pytest.mark.parametrize("code", sorted(c for c, v in CODES.items() if v.example.kind == "case" and v.example.replaces))
+def test_each_case_example_is_reported_at_the_line_it_changes(code: str, case: Path, tmp_path: Path) -> None:
+    # The example replaces a few lines of the template; the code is reported on one of them, or
+    # at the start of the item that holds them when the problem is the whole item's (an ending
+    # that shadows the others, a decision whose options all do the same), so an author finds
+    # the line to fix.
+    example = CODES[code].example
+    before = case.read_text(encoding="utf-8")
+    first = before[:before.index(example.replaces)].count("\n") + 1
+    last = first + example.text.count("\n")
+    lines = sorted({d.line for d in _diagnostics(code, tmp_path, case) if d.code == code})
+    after = case.read_text(encoding="utf-8").splitlines()
+    allowed = set(range(first, last + 1)) | _enclosing(after, first)
+    assert set(lines) & allowed, (code, first, last, lines, sorted(allowed))

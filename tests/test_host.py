@@ -385,8 +385,10 @@ def test_a_written_answer_the_noise_and_the_facilitators_override_are_logged_and
             until(console, lambda v: v["teams"][0]["written"][0]["now"] == other)
             console.send(json.dumps({"type": "end", "team": "Red"}))
             after = until(console, lambda v: v["teams"][0]["score"] is not None)["teams"][0]
-            assert "not running" in refusal(console, json.dumps(
-                {"type": "override", "team": "Red", "decision": decision["id"], "strategy": "apology"}))
+            # After the end the console still takes the facilitator's word (see the test below); a
+            # decision not answered in writing is still refused.
+            assert "no written answer" in refusal(console, json.dumps(
+                {"type": "override", "team": "Red", "decision": "remedy", "strategy": "apology"}))
         stored = h.store.session(team.recording.session_id)
         assert stored.score == pytest.approx(after["score"], abs=0.05)
         inputs = [r for r in h.store.log_records(team.recording.session_id) if r.get("type") == "input"]
@@ -397,6 +399,66 @@ def test_a_written_answer_the_noise_and_the_facilitators_override_are_logged_and
         assert again.state.noise == 3
         unchanged = replay(h.workshop.case, h.workshop.seed, [r for r in inputs if r.get("kind") != "override"])
         assert score(unchanged).score != pytest.approx(stored.score)  # the facilitator's reading counted
+    finally:
+        h.server.stop()
+        h.store.close()
+
+
+def test_the_console_corrects_a_finished_round_and_the_stored_score_and_ranking_follow(tmp_path: Path) -> None:
+    """Issue 11, the facilitator's last word after the end: the console sets a strategy, ticks a
+    key point and marks a red line on an ended round; the store amends it, the ranking follows,
+    and a replay of the stored log gives the new score (the old one without the overrides)."""
+    from game.results import workshop as ws
+
+    h = Host(tmp_path, KRYPTONITE, teams=("Red", "Blue"))
+    try:
+        with h.console() as console, h.team("Red") as red, h.team("Blue") as blue:
+            view(console), view(red), view(blue)
+            console.send(json.dumps({"type": "start", "team": "*"}))
+            until(console, lambda v: all(t["started"] for t in v["teams"]))
+            h.tick(190)
+            for sock in (red, blue):  # the same text at the same time: the same score
+                until(sock, lambda v: any(d["id"] == "forum-thread" for d in v.get("decisions", [])))
+                sock.send(json.dumps({"type": "write", "decision": "forum-thread", "text": ANSWER}))
+                until(sock, lambda v: v["inputs_total"] == 1)
+            console.send(json.dumps({"type": "end", "team": "*"}))
+            ended = until(console, lambda v: all(t["score"] is not None for t in v["teams"]) and len(v["ranking"]) == 2)
+            first = {t["team"]: t["score"] for t in ended["teams"]}
+            assert first["Red"] == first["Blue"] and [r["rank"] for r in ended["ranking"]] == [1, 1]
+            written = {t["team"]: t["written"][0] for t in ended["teams"]}
+            points = {(p["finding"], p["id"]): p["found"] for p in written["Blue"]["points"]}
+            assert points[("red_line", "blame-owners")] is False and ("key_point", "confirm") in points
+            missing = [point for (finding, point), found in points.items() if finding == "key_point" and not found]
+            assert missing, points
+            assert "a mark is" in refusal(console, json.dumps({"type": "mark", "team": "Red", "decision": "forum-thread",
+                                                               "finding": "key_point", "id": "confirm", "value": "maybe"}))
+            # Blue: the trainer reads the key point the words missed, and the apology they meant.
+            console.send(json.dumps({"type": "override", "team": "Blue", "decision": "forum-thread", "strategy": "apology"}))
+            console.send(json.dumps({"type": "mark", "team": "Blue", "decision": "forum-thread",
+                                     "finding": "key_point", "id": missing[0], "value": "yes"}))
+            # Red: a red line the words did not show.
+            console.send(json.dumps({"type": "mark", "team": "Red", "decision": "forum-thread",
+                                     "finding": "red_line", "id": "blame-owners", "value": "yes"}))
+            after = until(console, lambda v: [r["team"] for r in v["ranking"]] == ["Blue", "Red"]
+                          and v["ranking"][1]["score"] < first["Red"])
+            now = {t["team"]: t for t in after["teams"]}
+            assert now["Blue"]["score"] > first["Blue"] and now["Red"]["score"] < first["Red"]
+            assert now["Blue"]["written"][0]["now"] == "apology"
+            assert {(p["finding"], p["id"]): p["found"] for p in now["Red"]["written"][0]["points"]}[("red_line", "blame-owners")]
+            shown = until(blue, lambda v: v.get("debrief") and abs(v["debrief"]["score"] - now["Blue"]["score"]) < 0.05)
+            assert shown["debrief"]["score"] > first["Blue"]  # the team's own debrief follows too
+        w = ws.get(h.store, "Test workshop")
+        for team in h.workshop.teams.values():
+            assert team.recording is not None
+            stored = h.store.session(team.recording.session_id)
+            assert stored.score == pytest.approx(now[team.name]["score"], abs=0.05)
+            assert h.store.original_score(stored.id) == pytest.approx(first[team.name], abs=0.05)
+            assert {a.changed_by for a in h.store.amendments(stored.id)} == {"facilitator"}
+            inputs = [r for r in h.store.log_records(stored.id) if r.get("type") == "input"]
+            assert score(replay(h.workshop.case, h.workshop.seed, inputs)).score == stored.score
+            plain = [r for r in inputs if r.get("kind") != "override"]
+            assert score(replay(h.workshop.case, h.workshop.seed, plain)).score == h.store.original_score(stored.id)
+        assert [s.team for s in ws.ranking(h.store, w)] == ["Blue", "Red"]
     finally:
         h.server.stop()
         h.store.close()

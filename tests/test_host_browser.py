@@ -292,3 +292,41 @@ def test_two_devices_of_one_team_in_french_reload_keep_and_save_the_debrief(tmp_
         context.close()
         host.server.stop()
         host.store.close()
+
+
+def test_the_facilitator_marks_a_red_line_on_an_ended_round_in_the_console(tmp_path: Path, browser: Any) -> None:
+    """Issue 11, after the end: the console's checkbox for a red line, clicked in the browser,
+    changes the score on the card and in the ranking, and the stored round is amended."""
+    from tests.test_host import ANSWER
+
+    host = Host(tmp_path, KRYPTONITE, teams=("Red",))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    try:
+        team = host.workshop.teams[host.codes["Red"]]
+        run_in_host(host.app, lambda: host.workshop.start(team))
+        host.tick(190)
+        run_in_host(host.app, lambda: host.workshop.team_input(
+            team, {"type": "write", "decision": "forum-thread", "text": ANSWER}, "Ana"))
+        run_in_host(host.app, lambda: host.workshop.console_input({"type": "end", "team": "Red"}))
+        assert team.recording is not None and team.recording.saved
+        before = host.store.session(team.recording.session_id).score
+        page = context.new_page()
+        page.goto(f"{host.url}/console/{host.workshop.secret}")
+        wait_text(page, "#ranking", f"Red · {before:.1f}")
+        box = page.get_by_label(re.compile("Red line crossed: Blame the owners"))
+        playwright.expect(box).not_to_be_checked()
+        audit(page, "console, an ended round's written answer")
+        box.check()
+        page.wait_for_function(f"!document.querySelector('#ranking').textContent.includes('{before:.1f}')", timeout=5000)
+        after = host.store.session(team.recording.session_id).score
+        assert after < before
+        wait_text(page, "#ranking", f"Red · {after:.1f}")
+        playwright.expect(page.get_by_label(re.compile("Red line crossed: Blame the owners"))).to_be_checked()
+        [change] = host.store.amendments(team.recording.session_id)
+        assert change.change == {"red_lines": {"blame-owners": True}} and change.score_before == before
+        inputs = [r for r in host.store.log_records(team.recording.session_id) if r.get("type") == "input"]
+        assert score(replay(host.workshop.case, host.workshop.seed, inputs)).score == after
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()

@@ -100,14 +100,15 @@ def test_nestle_report_shows_every_decision_and_the_engines_score(store, bot: st
         if d.better:
             assert d.better["label"] in text
     # Timing of each decision, the signals, the objectives, the ending, the note on the timeline.
-    timings = re.findall(r"opened at \d\d:\d\d:\d\d · (decided at|no answer in time)", text)
+    # (Nestlé has a calendar: each moment is its date, then the round's clock in brackets.)
+    timings = re.findall(r"opened at [^·]*\(\d\d:\d\d:\d\d\) · (decided at|no answer in time)", text)
     assert timings == ["no answer in time" if d.option is None else "decided at" for d in result.decisions]
     caught = len(result.signals["caught"])
     assert f"{caught} signal{'s' if caught != 1 else ''} caught out of {caught + len(result.signals['missed'])}" in text
     for objective in result.objectives:
         assert objective["text"] in text
     assert result.ending["title"] in text
-    assert "✎1 · 00:10:00 They argue about deleting the comments" in text
+    assert "✎1 · Thursday 18 March, 16:45 (00:10:00) They argue about deleting the comments" in text
     assert "✎1 Observer's note: They argue about deleting the comments" in text
     for _part, points in result.to_json()["breakdown"].items():
         assert f"{one_decimal(points)} / " in text

@@ -3,9 +3,12 @@
 For authors and trainers who try texts and tune cue files: one answer per line in, one
 assessment out (a short summary, or with ``--json`` one JSON object a line).
 
-``crisis-sim override LOG --decision ID ...``: the facilitator's last word on a written answer of
-a played round: the override is appended to the session log as an input with the new result, so
-``crisis-sim replay LOG`` gives the corrected score.
+``crisis-sim override LOG|ROUND --decision ID|--post ID ...``: the facilitator's last word on a
+written answer (or a written reply to a post) of a played round: the override is appended to the
+session log as an input with the new result, so ``crisis-sim replay LOG`` gives the corrected
+score. Given a round of the results store (its id, as ``history`` shows it) the stored round is
+amended: its log, score and place in the workshop's ranking follow, and the store keeps who
+changed what and when, and the score before.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from game.cli.common import fail, load_or_report, print_errors
+from pathlib import Path
+
+from game.cli.common import add_store_option, fail, load_or_report, open_results, print_errors
 from game.engine.assess import Assessment, CueSet, Point, answered_text, assess, load_cues, points
 from game.engine.diagnostics import CaseError
 from game.engine.log import LogError, SessionLog, read_log, replay
 from game.engine.model import DEFAULT_MAX_LENGTH, ChannelKind
-from game.engine.scoring import score
+from game.engine.scoring import Result, score
 from game.engine.session import EngineError
 
 if TYPE_CHECKING:
@@ -37,14 +42,19 @@ def add_commands(sub: Subparsers) -> None:
     cmd.add_argument("--cues", metavar="FILE", help="a cue file of your own instead of the shipped one")
     cmd.add_argument("--json", action="store_true", help="one JSON object a line")
     cmd.set_defaults(func=cmd_assess)
-    over = sub.add_parser("override", help="correct a written answer's findings in a played round's log: the score follows")
-    over.add_argument("log", help="the session log of the round")
-    over.add_argument("--decision", required=True, metavar="ID", help="the decision answered in writing")
+    over = sub.add_parser("override", help="correct a written answer's findings in a played round (its log, or the "
+                                           "round in the results store): the score and the ranking follow")
+    over.add_argument("log", metavar="LOG|ROUND", help="the session log of the round, or a round of the results store "
+                                                       "(its id or first characters, as history shows it)")
+    target = over.add_mutually_exclusive_group(required=True)
+    target.add_argument("--decision", metavar="ID", help="the decision answered in writing")
+    target.add_argument("--post", metavar="ID", help="the post answered with a written reply")
     over.add_argument("--strategy", metavar="ID", help="the primary strategy you read in the text")
     over.add_argument("--key-point", action="append", default=[], metavar="ID=yes|no", help="a key point said or not (repeatable)")
     over.add_argument("--red-line", action="append", default=[], metavar="ID=yes|no", help="a red line crossed or not (repeatable)")
     over.add_argument("--by", metavar="NAME", help="who corrects (the debrief says so)")
-    over.add_argument("--case", metavar="CASE", help="the case, when the log does not name it")
+    over.add_argument("--case", metavar="CASE", help="the case, when the log (or the stored round) does not name it")
+    add_store_option(over)
     over.set_defaults(func=cmd_override)
 
 
@@ -133,6 +143,8 @@ def cmd_override(args: argparse.Namespace) -> int:
     assert isinstance(key_points, dict) and isinstance(red_lines, dict)
     if not (args.strategy or key_points or red_lines):
         return fail("say what to change: --strategy, --key-point or --red-line")
+    if not Path(args.log).exists():
+        return _override_stored(args, key_points, red_lines)
     try:
         contents = read_log(args.log)
     except LogError as exc:
@@ -156,14 +168,50 @@ def cmd_override(args: argparse.Namespace) -> int:
         return fail(f"{args.log}: cannot be written ({exc.strerror})")
     session.log = SessionLog(log, owns_stream=True, name=args.log)
     try:
-        session.override(args.decision, strategy=args.strategy, key_points=key_points, red_lines=red_lines, by=args.by)
+        session.override(args.decision, post=args.post, strategy=args.strategy, key_points=key_points,
+                         red_lines=red_lines, by=args.by)
     except EngineError as exc:
         log.close()
         return fail(f"{args.log}: {exc}")
-    after = score(session)
-    print(f"{loaded.case.title}: score {before} -> {after.score}")
-    review = next(d for d in after.decisions if d.decision == args.decision).written or {}
+    _print_changes(args, loaded.case.title, before, score(session))
+    return 0
+
+
+def _override_stored(args: argparse.Namespace, key_points: dict[str, bool], red_lines: dict[str, bool]) -> int:
+    """``crisis-sim override ROUND``: amend a finished round of the results store."""
+    from game.results.recording import ResumeError, override_stored
+    from game.results.store import StoreError
+
+    store = open_results(args)
+    if not store.available:
+        return fail(f"{args.log} is not a log file, and the results store cannot be opened: {store.problem}")
+    with store:
+        try:
+            stored = store.session(args.log)
+        except StoreError as exc:
+            return fail(f"{args.log} is neither a log file nor a round of the results store ({exc})")
+        if not store.writable:
+            return fail(f"round {stored.short_id} cannot be corrected: {store.problem or 'the store is read-only'}")
+        try:
+            session, before = override_stored(store, stored, args.decision, post=args.post, strategy=args.strategy,
+                                              key_points=key_points, red_lines=red_lines, by=args.by, case_path=args.case)
+        except (ResumeError, StoreError) as exc:
+            return fail(str(exc))
+        except EngineError as exc:
+            return fail(f"round {stored.short_id}: {exc}")
+        if store.problem:  # a server that went away: the change waits in the spool
+            print(f"crisis-sim: warning: {store.problem}", file=sys.stderr)
+        _print_changes(args, f"{session.case.title} (round {stored.short_id}, team {stored.team or '-'})",
+                       before, score(session))
+    return 0
+
+
+def _print_changes(args: argparse.Namespace, title: str, before: float | None, after: Result) -> None:
+    print(f"{title}: score {before} -> {after.score}")
+    if args.post is not None:
+        review = next((r for r in after.replies if str(r["post"].get("post")) == str(args.post)), {})
+    else:
+        review = next(d for d in after.decisions if d.decision == args.decision).written or {}
     for change in review.get("changed", []):
         print(f"  {change['finding'].replace('_', ' ')} {change['id']}: {change['detected']} -> {change['now']}"
               + (f" (by {change['by']})" if change.get("by") else ""))
-    return 0

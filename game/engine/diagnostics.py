@@ -139,6 +139,11 @@ CODES: dict[str, Code] = {
                       _case('    at: "00:01:00"\n', "")),
     "after-end": Code("error", "an inject or decision set after the end of the case",
                       _case('    at: "00:01:00"', '    at: "00:30:00"')),
+    "calendar-order": Code("error", "a `calendar` that does not start at 00:00:00, lists its entries out of order on "
+                           "the clock, or goes back in time",
+                           _case('duration: "00:20:00"', 'duration: "00:20:00"\ncalendar:\n'
+                                 '  - {at: "00:10:00", time: "2010-03-17T09:00"}\n'
+                                 '  - {at: "00:05:00", time: "2010-03-18T09:00"}')),
     "ending-shadows": Code("error", "an ending without `when` before other endings",
                            _case("    when: {decided: first-answer}\n    text: You answered", "    text: You answered")),
     "no-default-ending": Code("error", "the last ending has a `when`, so some runs would end nowhere",

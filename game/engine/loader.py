@@ -444,12 +444,35 @@ class _CrossCheck:
             self._closing(path, option)
         for name in case.metric_names:
             self._ref(name, case.metrics, ("metric_names", name), "metric")
+        self._calendar()
         for path, effects in all_effects(self.case):
             check_effects(effects, self, path)
         for path, condition in all_conditions(self.case):
             check_condition(condition, self, path)
         self._endings()
         return self.problems
+
+    def _calendar(self) -> None:
+        """The calendar starts with the round and runs forward, on the clock and in real time."""
+        calendar = self.case.calendar
+        if calendar and calendar[0].at != 0:
+            self.report(("calendar", 0, "at"), "calendar-order",
+                        f"the calendar's first entry is at {format_duration(calendar[0].at)}: start it at "
+                        "\"00:00:00\", when the round starts")
+        for i in range(1, len(calendar)):
+            before, entry = calendar[i - 1], calendar[i]
+            if entry.at <= before.at:
+                self.report(("calendar", i, "at"), "calendar-order",
+                            f"calendar entry at {format_duration(entry.at)} comes after the one at "
+                            f"{format_duration(before.at)}: list the entries by their time on the clock")
+            elif entry.time < before.time:
+                self.report(("calendar", i, "time"), "calendar-order",
+                            f"the calendar goes back in time: {entry.time.isoformat(timespec='minutes')} is before "
+                            f"{before.time.isoformat(timespec='minutes')}, the entry above")
+            if entry.at > self.case.duration:
+                self.report(("calendar", i, "at"), "after-end",
+                            f"calendar entry at {format_duration(entry.at)}, after the case ends at "
+                            f"{format_duration(self.case.duration)}")
 
     def _closing(self, path: Where, option: Option) -> None:
         """``closes_channel`` needs a public channel; the old flag ``page_closed`` still closes one."""

@@ -106,7 +106,8 @@ class OverrideInput(_InputLine):
     """The facilitator's correction of a written answer's findings (see ``Session.override``)."""
 
     kind: Literal["override"] = "override"
-    decision: StrictStr
+    decision: StrictStr | None = None  # a decision's written answer, or
+    post: StrictInt | StrictStr | None = None  # a written reply to this post
     strategy: StrictStr | None = None
     key_points: dict[StrictStr, bool] | None = None
     red_lines: dict[StrictStr, bool] | None = None
@@ -404,8 +405,9 @@ def apply_input(session: Session, record: dict[str, Any]) -> None:
     elif kind == "end":
         session.end()
     elif kind == "override":
-        session.override(record["decision"], strategy=record.get("strategy"), key_points=record.get("key_points"),
-                         red_lines=record.get("red_lines"), by=record.get("by"))
+        post = record.get("post")
+        session.override(record.get("decision"), post=None if post is None else str(post), strategy=record.get("strategy"),
+                         key_points=record.get("key_points"), red_lines=record.get("red_lines"), by=record.get("by"))
     else:
         raise LogError(f"unknown input {kind!r}")
 

@@ -6,7 +6,10 @@ reference in docs/scenario-format.md is written from the same words.
 
 from __future__ import annotations
 
+import bisect
+import datetime
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -407,6 +410,81 @@ class Source(_Model):
     url: str = Field("", description="Where to read it.")
 
 
+def parse_moment(value: Any) -> datetime.datetime:
+    """A date and time of the real crisis as an author writes it: ``"2010-03-17T09:00"``.
+
+    Local time, no time zone: the calendar only says what day and hour the story has reached.
+
+    Raises:
+        ValueError: saying what to write instead.
+    """
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(f"{text!r} has no time of day: write e.g. \"{text}T09:00\"")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?", text):
+            raise ValueError(f"{text!r} is not a date and time: write \"YYYY-MM-DDTHH:MM\", e.g. \"2010-03-17T09:00\"")
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError as error:
+            raise ValueError(f"{text!r} is not a real date and time ({error}): write e.g. \"2010-03-17T09:00\"") from None
+    else:
+        raise ValueError(f"expected a date and time such as \"2010-03-17T09:00\", got {value!r}")
+    if moment.tzinfo is not None:
+        raise ValueError("write the local time without a time zone, e.g. \"2010-03-17T09:00\"")
+    return moment
+
+
+Moment = Annotated[
+    datetime.datetime,
+    BeforeValidator(parse_moment),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$",
+            "description": "A date and local time of the real crisis: \"YYYY-MM-DDTHH:MM\".",
+            "examples": ["2010-03-17T09:00"],
+        }
+    ),
+]
+
+
+class CalendarEntry(_Model):
+    """A point where the case's clock meets the real crisis's calendar."""
+
+    at: Duration = Field(description="A time on the round's clock, e.g. \"00:12:00\" (the first entry is \"00:00:00\").")
+    time: Moment = Field(
+        description="The date and time the story has reached then, e.g. \"2010-03-19T02:00\"; between two entries "
+                    "the dates run evenly from one to the next.",
+    )
+
+
+def date_on(calendar: Sequence[CalendarEntry], t: float) -> datetime.datetime | None:
+    """The real date and time a case's ``calendar`` gives ``t`` on the round's clock.
+
+    Between two entries the dates run evenly from one to the next; after the last, at the
+    round's own pace (1 s = 1 s). Whole minutes, as a clock shows them. The loader checks that
+    the entries are in order and start at 00:00:00 (``calendar-order``).
+
+    Returns:
+        None when there is no calendar.
+    """
+    if not calendar:
+        return None
+    t = max(0.0, float(t))
+    index = bisect.bisect_right([entry.at for entry in calendar], t) - 1
+    entry = calendar[max(0, index)]
+    if index + 1 >= len(calendar):
+        moment = entry.time + datetime.timedelta(seconds=t - entry.at)
+    else:
+        following = calendar[index + 1]
+        share = (t - entry.at) / (following.at - entry.at)
+        moment = entry.time + (following.time - entry.time) * share
+    return moment.replace(second=0, microsecond=0)
+
+
 # --- what happens -------------------------------------------------------------------------
 
 
@@ -739,6 +817,13 @@ class Case(_Model):
     noise: list[NoisePool] = Field(default_factory=list, description="Background posts the signals hide in.")
     story: Story = Field(description="The crowd's chatter about the crisis.")
     endings: list[Ending] = Field(min_length=1, description="How the case can end; the first that holds wins.")
+    calendar: list[CalendarEntry] = Field(
+        default_factory=list,
+        description="The real dates and times the clock stands for, e.g. [{at: \"00:00:00\", time: "
+                    "\"2010-03-17T06:00\"}, {at: \"00:12:00\", time: \"2010-03-19T02:00\"}]: each entry starts a "
+                    "stretch that runs evenly to the next one (the last runs on at the round's own pace). Without "
+                    "it the screens show only the round's clock.",
+    )
     questions: list[Question | str] = Field(
         default_factory=list,
         description="Reflection questions for the debrief (what would you do differently, which signal did you "
@@ -754,6 +839,11 @@ class Case(_Model):
         if repeated:
             raise ValueError("question id(s) used twice: " + ", ".join(repeated))
         return questions
+
+    def date_at(self, t: float) -> datetime.datetime | None:
+        """The real date and time the story has reached at ``t`` on the round's clock (see
+        :func:`date_on`); None when the case has no calendar."""
+        return date_on(self.calendar, t)
 
     @field_validator("duration")
     @classmethod

@@ -333,7 +333,11 @@ def _strategies(session: Session, also: bool = True) -> list[str]:
     out = []
     for r in session.state.responses:
         decision_id = r.source.split(".")[0]
-        if decision_id in session.overrides and decision_id in session.written and not r.source.startswith("reply:"):
+        post_id = r.source.partition("@")[2] if r.source.startswith("reply:") else None
+        if post_id is not None and post_id in session.reply_overrides and post_id in session.written_replies:
+            read = overridden(session.written_replies[post_id].assessment, session.reply_overrides[post_id])
+            out += [read.strategy, *(read.also if also else ())]
+        elif decision_id in session.overrides and decision_id in session.written and post_id is None:
             read = overridden(session.written[decision_id], session.overrides[decision_id])
             out += [read.strategy, *(read.also if also else ())]
         else:
@@ -389,11 +393,12 @@ def _reply_reviews(session: Session, lang: str) -> tuple[list[dict[str, Any]], d
     for post_id, written in session.written_replies.items():
         post = session.posts[post_id]
         inject = session.injects.get(post.inject) if post.inject else None
-        read = written.assessment
+        override = session.reply_overrides.get(post_id)  # the facilitator's last word on it
+        read = overridden(written.assessment, override)
         rating = rate_text(read, crisis, lang, decision=inject)
         closest = next(o for o in written.offered if o.id == written.closest)
         best = max(written.offered, key=lambda o: option_quality(o, session))
-        review = written_review(inject, read, read, rating, best, closest)
+        review = written_review(inject, written.assessment, read, rating, best, closest, override)
         message = 0.7 * rating.tone.score + 0.3 * rating.length.score
         values[post_id] = 0.0 if rating.red_lines_crossed else message * (0.5 + 0.5 * rating.key_points)
         why = _reply_why(rating)

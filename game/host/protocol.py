@@ -38,6 +38,7 @@ CONSOLE_MESSAGES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "note": {"team": str, "text": str},
     "end": {"team": str},
     "override": {"team": str, "decision": str, "strategy": str},
+    "mark": {"team": str, "decision": str, "finding": str, "id": str, "value": str},
 }
 TRIAGE_ACTIONS = ("flag", "dismiss")
 NOISE_LEVELS = ("storm", "calm", "normal")

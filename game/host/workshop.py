@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.engine.assess import overridden
 from game.engine.loader import LoadedCase
-from game.engine.model import Option, Responses, Strategy
+from game.engine.model import Case, Option, Responses, Strategy
 from game.engine.rubric import strategy_name
 from game.engine.scoring import Result, score
 from game.engine.state import Post
@@ -341,6 +342,9 @@ class HostedWorkshop:
                 self.start(team)
                 continue
             rnd = team.round
+            if kind in ("override", "mark") and rnd is not None:
+                self._override(team, message)  # also after the end: the facilitator's last word
+                continue
             if rnd is None or rnd.ended:
                 if len(targets) == 1:
                     raise Refused(f"{team.name}: the round is not running")
@@ -369,27 +373,56 @@ class HostedWorkshop:
                     if message["level"] not in NOISE:
                         raise Refused(f"a noise level is one of {', '.join(NOISE_LEVELS)}")
                     rnd.set_noise(NOISE[message["level"]], by="facilitator")
-                elif kind == "override":
-                    self._override(team, message)
             except (ChoiceRefused, EngineError) as exc:
                 if len(targets) == 1:
                     raise Refused(str(exc)) from None
         self._changed(None)
 
     def _override(self, team: Team, message: dict[str, Any]) -> None:
-        """The facilitator's strategy for a written answer; the score and ranking follow."""
+        """The facilitator's last word on a written answer (``decision``, or ``post:ID`` for a
+        written reply): its strategy (``override``), or a key point said or a red line crossed
+        (``mark``). Taken during the round and after its end: the results store amends the
+        finished round, so the score, the debrief and the ranking follow."""
         assert team.round is not None
         session = team.round.session
-        # Only while the round runs (console_input refuses an ended round): the store packs a
-        # finished round's log for good, so a later correction would change the screen, not the store.
-        if message["decision"] not in session.written:
-            raise Refused(f"{team.name}: no written answer to {message['decision'][:40]!r}")
-        if message["strategy"] not in Strategy.__members__:
-            raise Refused(f"unknown strategy {message['strategy'][:40]!r}")
+        target = message["decision"]
+        post = target.removeprefix("post:") if target.startswith("post:") else None
+        if (post is None and target not in session.written) or (post is not None and post not in session.written_replies):
+            raise Refused(f"{team.name}: no written answer to {target[:40]!r}")
+        change: dict[str, Any] = {}
+        if message["type"] == "override":
+            if message["strategy"] not in Strategy.__members__:
+                raise Refused(f"unknown strategy {message['strategy'][:40]!r}")
+            change["strategy"] = message["strategy"]
+        else:
+            if message["finding"] not in ("key_point", "red_line") or message["value"] not in ("yes", "no"):
+                raise Refused("a mark is a key_point or a red_line, yes or no")
+            change[message["finding"] + "s"] = {message["id"]: message["value"] == "yes"}
         try:
-            team.round.override(message["decision"], strategy=message["strategy"], by="facilitator")
+            team.round.override(None if post else target, post=post, **change, by="facilitator")
         except EngineError as exc:
             raise Refused(str(exc)) from None
+        team.result = None  # scored again with the change
+        self._changed(team)  # the team's debrief follows too
+
+    def _written(self, session: Session) -> list[dict[str, Any]]:
+        """The written answers and replies as the console shows them, with their findings as read now."""
+        out = []
+        items: list[tuple[str, str, Any, Any, Any]] = [
+            (d, session.decisions[d].title, a, session.overrides.get(d), session.decisions[d]) for d, a in session.written.items()]
+        for post_id, reply in session.written_replies.items():
+            post = session.posts[post_id]
+            inject = session.injects.get(post.inject) if post.inject else None
+            items.append((f"post:{post_id}", f"↩ {post.name}", reply.assessment, session.reply_overrides.get(post_id), inject))
+        for target, title, found, override, answered in items:
+            read = overridden(found, override)
+            points = [{"finding": kind, "id": p.id, "label": p.label, "found": bool(marks.get(p.id))}
+                      for kind, listed, marks in (("key_point", answered.key_points if answered else [], read.key_points),
+                                                  ("red_line", answered.red_lines if answered else [], read.red_lines))
+                      for p in listed]
+            out.append({"decision": target, "title": title, "text": found.text, "strategy": found.strategy,
+                        "now": read.strategy, "points": points})
+        return out
 
     def result(self, team: Team) -> Result:
         """The ended round's result (computed once)."""
@@ -440,13 +473,14 @@ class HostedWorkshop:
                         "left_sim": session.time_left(d.id),
                         "silence": d.on_timeout.label, "responses": d.responses.value,
                         "options": [] if d.responses is Responses.write else
-                        [{"id": o.id, "label": o.label} for o in d.options]}
+                        [{"id": o.id, "label": words.option_label(o, tr)} for o in d.options]}
             if d.responses is not Responses.choose:
                 channel = session.channels[next(o.channel for o in d.options if o.channel)]
                 decision.update({"channel": channel.name, "limit": channel.limit})
             decisions.append(decision)
         base.update({
             "t": session.t, "duration": self.case.duration, "clock": tr.clock(session.t),
+            "date": _date(self.case, session.t, tr),
             "end": tr.clock(self.case.duration), "paused": rnd.paused, "speed": rnd.effective_speed,
             "ended": rnd.ended, "metrics": {k: round(v, 1) for k, v in session.state.metrics.items()},
             "metric_names": {k: tr.metric(k, self.case.metric_names) for k in session.state.metrics},
@@ -473,6 +507,7 @@ class HostedWorkshop:
                          "missing": [p.label for p in r.written.missing], "crossed": [p.label for p in r.written.crossed],
                          "why": words.reply_why(r, tr), "best": r.written.best_post} for r in d.replies],
             "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr),
+            "ending_and_score": words.ending_and_score(d, tr),
             "questions": [q.text for q in d.questions], "samples": team.samples,
             **_chart_axis(team.samples, self.case.duration, tr),
         }
@@ -487,7 +522,7 @@ class HostedWorkshop:
             if rnd is not None:
                 state = rnd.session.state
                 row.update({
-                    "t": state.t, "clock": tr.clock(state.t), "paused": rnd.paused, "speed": rnd.speed, "ended": rnd.ended,
+                    "t": state.t, "clock": tr.clock(state.t), "date": _date(self.case, state.t, tr), "paused": rnd.paused, "speed": rnd.speed, "ended": rnd.ended,
                     "metrics": {k: round(v, 1) for k, v in state.metrics.items()},
                     "decided": sum(1 for c in state.choices.values() if c is not None),
                     "missed": sum(1 for c in state.choices.values() if c is None),
@@ -497,11 +532,7 @@ class HostedWorkshop:
                     # Worked out by the engine's scoring (game.play.round), never by the page.
                     "so_far": rnd.score_so_far(),
                     "noise": rnd.session.state.noise, "inputs_total": team.inputs_total,
-                    "written": [{"decision": d, "title": rnd.session.decisions[d].title, "text": a.text,
-                                 "strategy": a.strategy,
-                                 "now": (rnd.session.overrides[d].strategy if d in rnd.session.overrides else None)
-                                 or a.strategy}
-                                for d, a in rnd.session.written.items()],
+                    "written": self._written(rnd.session),
                     "optional": [{"id": i.id, "title": i.title} for i in rnd.optional_items()],
                     "notes": [{"t": t, "at": tr.clock(t), "text": text} for t, text in rnd.notes[-10:]],
                     "inputs": _timed(team.inputs[-10:][::-1], tr),
@@ -540,6 +571,12 @@ class HostedWorkshop:
         for team in self.teams.values():
             if team.recording is not None and team.round is not None and not team.round.ended:
                 team.recording.interrupt()
+
+
+def _date(case: Case, t: float, tr: Translator) -> str:
+    """The real day and hour a historical case's calendar gives the clock ("" without a calendar)."""
+    on = case.date_at(t)
+    return tr.clock(t, on=on) if on is not None else ""
 
 
 def _timed(inputs: list[dict[str, Any]], tr: Translator) -> list[dict[str, Any]]:

@@ -376,11 +376,15 @@ class Round:
         self._inputs += 1
         return self._publish(events, by=by)
 
-    def override(self, decision_id: str, *, strategy: str | None = None, key_points: dict[str, bool] | None = None,
-                 red_lines: dict[str, bool] | None = None, by: str | None = None) -> None:
-        """The facilitator's correction of a written answer's findings, during the round or in the
-        debrief after it (:meth:`Session.override`); score the session again to see it."""
-        self.session.override(decision_id, strategy=strategy, key_points=key_points, red_lines=red_lines, by=by)
+    def override(self, decision_id: str | None = None, *, post: str | None = None, strategy: str | None = None,
+                 key_points: dict[str, bool] | None = None, red_lines: dict[str, bool] | None = None,
+                 by: str | None = None) -> None:
+        """The facilitator's correction of a written answer's findings (a decision's, or with
+        ``post`` a written reply's), during the round or in the debrief after it
+        (:meth:`Session.override`; a round kept in the results store is amended there too);
+        score the session again to see it."""
+        self.session.override(decision_id, post=post, strategy=strategy, key_points=key_points, red_lines=red_lines,
+                              by=by)
         self._inputs += 1
 
     def replies_for(self, post: Post) -> list[Option]:

@@ -7,8 +7,9 @@ reasons existed shows the prose it was stored with.
 
 from __future__ import annotations
 
+from game.engine.model import Option
 from game.engine.rubric import strategy_meaning, strategy_name, tone_name
-from game.i18n import ENDING_KINDS, N_, OBJECTIVE_STATES, PART_NAMES, Reason, Translator
+from game.i18n import ENDING_KINDS, N_, OBJECTIVE_STATES, PART_NAMES, SPEAKERS, Reason, Translator
 from game.play.debrief import Change, Debrief, DecisionReview, Mark, PartScore, ReplyReview, Signals, WrittenReview
 
 
@@ -78,6 +79,15 @@ def ending_and_score(debrief: Debrief, tr: Translator) -> str:
     else:
         note = tr.gettext("Here they agree.")
     return f"{rule} {note}"
+
+
+def option_label(option: Option, tr: Translator) -> str:
+    """An option as a decision panel lists it: its label, and who says it when the case names a
+    ``speaker`` (a leader's apology and a spokesperson's score differently, so the team should see it)."""
+    if option.speaker is None:
+        return option.label
+    # TRANSLATORS: an option in a decision panel, then who says it: "Apologise on video (said by the leader)".
+    return tr.gettext("{label} ({speaker})", label=option.label, speaker=tr.name(SPEAKERS, option.speaker.value))
 
 
 def objective_state(met: bool | None, tr: Translator) -> str:

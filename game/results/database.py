@@ -175,11 +175,30 @@ ALTER TABLE workshops_v2 RENAME TO workshops
 """
 
 
+# Format 3: the facilitator's last word on a finished round (issue 11). An override made after
+# the end amends the stored round: its log grows by the override and the new result, its score,
+# breakdown and decisions become the new ones, and each change is a row here, with who made it
+# and when (wall clock) and the score before and after, so the original score stays known.
+_V3 = """
+CREATE TABLE IF NOT EXISTS amendments (
+    session      TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    changed_at   TEXT NOT NULL,
+    changed_by   TEXT NOT NULL DEFAULT '',
+    target       TEXT NOT NULL,
+    change       TEXT NOT NULL,
+    score_before REAL,
+    score_after  REAL,
+    PRIMARY KEY (session, seq)
+) WITHOUT ROWID
+"""
+
+
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";\n") if s.strip()]
 
 
-MIGRATIONS: tuple[Sequence[str], ...] = (_statements(_V1), _statements(_V2))
+MIGRATIONS: tuple[Sequence[str], ...] = (_statements(_V1), _statements(_V2), _statements(_V3))
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS: dict[str, set[str]] = {}

@@ -96,6 +96,18 @@ class ExportedAnswer(_Strict):
     answered_at: str = ""
 
 
+class ExportedAmendment(_Strict):
+    """A person's change to the findings of the finished round (see ``RoundsRepository.amend``)."""
+
+    seq: int
+    changed_at: str = ""
+    changed_by: str = ""
+    target: str
+    change: dict[str, Any] = {}
+    score_before: float | None = None
+    score_after: float | None = None
+
+
 class RoundExport(_Strict):
     """A whole round as one JSON document."""
 
@@ -106,6 +118,7 @@ class RoundExport(_Strict):
     workshop: ExportedWorkshop | dict[str, Any] | None = None
     notes: list[ExportedNote] = []
     answers: list[ExportedAnswer] = []
+    amendments: list[ExportedAmendment] = []
     log: str = Field(min_length=1)
 
 

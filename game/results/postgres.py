@@ -39,7 +39,7 @@ RETRY_EVERY = 20.0
 
 #: The writes a round makes while it is played: kept in the spool when the server is away.
 SPOOLED = ("create_session", "append_lines", "replace_lines", "claim", "finish", "close_unfinished", "add_note",
-           "answer", "set_team")
+           "answer", "set_team", "amend")
 
 
 def is_url(given: str | os.PathLike[str] | None) -> bool:

@@ -21,8 +21,10 @@ from typing import IO, TYPE_CHECKING, Any
 from game.engine.diagnostics import CaseError
 from game.engine.loader import load_case
 from game.engine.log import ReplayError, SessionLog, case_digest, replay, written_by_other_engine
+from game.engine.scoring import score
 from game.engine.session import Session
 from game.results.store import ResultStore, StoredSession, StoreError
+from game.timefmt import format_time
 
 if TYPE_CHECKING:
     from game.engine.model import Case
@@ -71,6 +73,10 @@ class LiveRecord:
         self.finished = False
         self.closed = False
         self.also_problem: str | None = None
+        # A facilitator's override after the end (issue 11): its inputs, and whether the new
+        # result has come, for the store to amend the finished round with.
+        self.overrides: list[dict[str, Any]] = []
+        self.amended = False
         self._hold = hold
         self._replace = hold
 
@@ -97,14 +103,20 @@ class LiveRecord:
         kind = record.get("type")
         if kind == "input":
             self.inputs.append(record)
+            if self.finished and record.get("kind") == "override":
+                self.overrides.append(record)
         elif kind == "result":
             self.result = record["result"]
+            self.amended = self.finished
         self.pending.append(line)
         if len(self.pending) >= BATCH and not self._hold:
             self.flush()
 
     def flush(self) -> None:
         self._also(lambda also: also.flush())
+        if self.finished and self.amended and self.pending and self.result is not None:
+            self._amend(self.result)
+            return
         if self._hold or self.finished or self.closed:
             return
         sim_t = self.session.t if self.session is not None else None
@@ -133,6 +145,19 @@ class LiveRecord:
             self.seq += len(lines)
             del self.pending[: len(lines)]
             self._replace = False
+
+    def _amend(self, result: dict[str, Any]) -> None:
+        """The finished round's findings changed by a person: the store amends it (log, score, ranking)."""
+        lines, overrides = list(self.pending), list(self.overrides)
+
+        def amend() -> bool:
+            self.store.amend(self.session_id, lines, result, overrides)
+            return True
+
+        if self.store.safely(amend, "the change was not saved"):
+            del self.pending[: len(lines)]
+            del self.overrides[: len(overrides)]
+            self.amended = False
 
     def close(self) -> None:
         self._also(lambda also: also.close())
@@ -232,7 +257,9 @@ def case_info(case: Case) -> dict[str, Any]:
     return {"organisation": case.organisation.name,
             "channels": {c.id: c.name for c in case.channels},
             "objectives": [{"id": o.id, "text": o.text} for o in case.objectives],
-            "metric_names": dict(case.metric_names)}
+            "metric_names": dict(case.metric_names),
+            **({"calendar": [{"at": format_time(e.at), "time": e.time.isoformat(timespec="minutes")} for e in case.calendar]}
+               if case.calendar else {})}
 
 
 def begin(store: ResultStore | None, case: Case, case_path: Path | None, seed: int, *, team: str = "",
@@ -334,6 +361,63 @@ def resume(store: ResultStore, stored: StoredSession | str, case: Case, case_pat
     if stream.pending and not stream.finished:
         raise ResumeError(store.problem or "the rebuilt round could not be stored")
     return session, recording
+
+
+def override_stored(store: ResultStore, stored: StoredSession | str, decision: str | None = None, *,
+                    post: str | None = None, strategy: str | None = None, key_points: dict[str, bool] | None = None,
+                    red_lines: dict[str, bool] | None = None, by: str | None = None,
+                    case_path: str | Path | None = None) -> tuple[Session, float | None]:
+    """The facilitator's last word on a finished stored round: replay its log, apply the override
+    (:meth:`Session.override`), and amend the stored round (its log, score and ranking).
+
+    Returns:
+        The session with the override, and the score stored before it.
+
+    Raises:
+        ResumeError: the round has not ended, its case cannot be loaded or changed, or its log
+            does not replay to the stored score.
+        EngineError: the override names what the round does not have (the message says what).
+        StoreError: the store could not keep the change.
+    """
+    if isinstance(stored, str):
+        stored = store.session(stored)
+    if stored.status != "finished":
+        raise ResumeError(f"round {stored.short_id} is {stored.status}: only a finished round is corrected "
+                          "after its end (a round being played is corrected in its debrief)")
+    records = store.log_records(stored.id)
+    if not records or records[0].get("type") != "session":
+        raise ResumeError(f"round {stored.short_id} has no session log to replay")
+    header = records[0]
+    older = written_by_other_engine(header)
+    if older:
+        raise ResumeError(f"round {stored.short_id} cannot be corrected: {older}")
+    raw = case_path or stored.case_path
+    if not raw:
+        raise ResumeError(f"round {stored.short_id} does not say where its case is: give the case")
+    try:
+        loaded = load_case(raw, stored.language)
+    except CaseError as exc:
+        raise ResumeError(f"{raw}: the case does not load ({exc.diagnostics[0] if exc.diagnostics else exc})") from None
+    except OSError as exc:
+        raise ResumeError(f"{raw}: {exc}") from None
+    if header.get("case_sha256") and loaded.path.is_file() and case_digest(loaded.path) != header["case_sha256"]:
+        raise ResumeError(f"the case file {loaded.path} changed since round {stored.short_id} was played: "
+                          "its replay would not be the same round")
+    try:
+        session = replay(loaded.case, int(header["seed"]), [r for r in records if r.get("type") == "input"])
+    except ReplayError as exc:
+        raise ResumeError(f"round {stored.short_id}: the log does not replay against this case ({exc})") from None
+    before = score(session).score
+    if not session.state.ended or (stored.score is not None and abs(before - stored.score) > 1e-6):
+        raise ResumeError(f"round {stored.short_id}: its replay scores {before}, the store says {stored.score}")
+    live = LiveRecord(store, stored.id)
+    live.session = session
+    live.finished = True  # stored already: what comes now amends it
+    session.log = RecordingLog(live, None)
+    session.override(decision, post=post, strategy=strategy, key_points=key_points, red_lines=red_lines, by=by)
+    if live.pending:
+        raise StoreError(store.problem or f"round {stored.short_id}: the change could not be stored")
+    return session, stored.score
 
 
 def resume_from_disk(store: ResultStore, stored: StoredSession | str, case_path: str | Path | None = None,

@@ -24,7 +24,7 @@ import csv
 import dataclasses
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,13 @@ from markupsafe import Markup
 
 from game.i18n import ENDING_KINDS, N_, Translator, translator
 from game.play import words
+from game.engine.model import CalendarEntry, date_on
 from game.engine.rubric import strategy_meaning, strategy_name, tone_name
 from game.play.debrief import Change, Debrief, DecisionReview, PointReview, WrittenReview
 from game.results import svg
 from game.results import workshop as ws
 from game.results.history import history
-from game.results.store import Answer, Note, ResultStore, StoredSession, utc_now
+from game.results.store import Amendment, Answer, Note, ResultStore, StoredSession, utc_now
 
 PARTS = ("outcome", "strategy_fit", "response_time", "signal_detection", "tone_and_channel")
 STATUS_NAMES = {"finished": N_("finished"), "interrupted": N_("interrupted"), "abandoned": N_("abandoned"),
@@ -62,6 +63,7 @@ class RoundReport:
     samples: list[tuple[int, dict[str, float]]] = field(default_factory=list)
     opened: dict[str, int] = field(default_factory=dict)
     past: list[StoredSession] = field(default_factory=list)
+    amendments: list[Amendment] = field(default_factory=list)  # findings a person changed after the end
 
     @property
     def result(self) -> dict[str, Any] | None:
@@ -72,7 +74,8 @@ class RoundReport:
         if stored.result is None and stored.status == "finished":
             stored = store.session(stored.id)  # a round from a listing comes without its full result
         records = store.log_records(stored.id)
-        report = cls(stored, records, store.notes(stored.id), store.answers(stored.id))
+        report = cls(stored, records, store.notes(stored.id), store.answers(stored.id),
+                     amendments=store.amendments(stored.id))
         for record in records:
             kind = record.get("type")
             if kind == "post":
@@ -153,7 +156,8 @@ def _render(template: str, tr: Translator, title: str, **values: Any) -> str:
     """A page in ``tr``'s language: ``_`` and ``ngettext`` translate in the template, ``clock``
     and ``decimal`` write times and numbers as the language does."""
     return _environment().get_template(template).render(
-        lang=tr.lang, title=title, _=tr.gettext, ngettext=tr.ngettext, clock=tr.clock, decimal=tr.decimal,
+        lang=tr.lang, title=title, _=tr.gettext, ngettext=tr.ngettext, clock=values.pop("clock", tr.clock),
+        decimal=tr.decimal,
         icon=_ending_icon, colon=tr.gettext(": "), generated=_when(utc_now()), **values)
 
 
@@ -200,41 +204,83 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
         past_chart = Markup(svg.scores([(r.started_at[:10], float(r.score or 0)) for r in report.past],
                                        _("Progress on this case")))
     ending_kind = debrief.ending.get("kind", "") if debrief else ""
+    replies = [{"name": r.name, "post": r.post_text, "at": tr.clock(r.t) if r.t is not None else "",
+                "value": tr.percent(r.value), "why": words.reply_why(r, tr), "written": _written_view(r.written, tr)}
+               for r in (debrief.replies if debrief else ())]
     return _render(
         "round.html.j2", tr, _("Debrief: {title}", title=s.case_title or s.case_id),
         stored=s, debrief=debrief, meta=meta, parts=parts,
         status=tr.name(STATUS_NAMES, s.status), stopped_at=tr.clock(s.sim_t),
         ending_kind=ending_kind, ending_name=tr.name(ENDING_KINDS, ending_kind) if ending_kind else "",
         ended_early=words.ended_early(debrief, tr) if debrief else "",
+        ending_and_score=words.ending_and_score(debrief, tr) if debrief else "",
         crisis=words.crisis(debrief, tr) if debrief else "",
         objectives=[{"css": OBJECTIVE_CSS[o.met], "mark": OBJECTIVE_MARKS[o.met],
                      "state": words.objective_state(o.met, tr), "text": o.text}
                     for o in (debrief.objectives if debrief else ())],
         timeline=timeline, metric_labels=list(names.values()), events=_events(report, tr, decisions, names),
+        clock=_stamper(tr, _calendar(s.case_info)),
         decisions=decisions, **_signals(report, debrief, tr), notes=report.notes,
         questions=[{"text": q.get("text", q["id"]), "answered": q["id"] in answered,
                     "answer": answered[q["id"]].answer if q["id"] in answered else _("(not answered)")}
                    for q in questions],
-        past_chart=past_chart,
+        past_chart=past_chart, replies=replies, amended=_amended(report, debrief, tr),
     )
+
+
+def _amended(report: RoundReport, debrief: Debrief | None, tr: Translator) -> dict[str, Any] | None:
+    """The changes people made to the findings after the round ended: who, when, what, and the
+    score the round ended with (None when nobody changed anything)."""
+    if not report.amendments:
+        return None
+    titles = {d.decision: d.title or d.decision for d in (debrief.decisions if debrief else ())}
+    posts = {r.post: r for r in (debrief.replies if debrief else ())}
+    rows = []
+    for a in report.amendments:
+        if a.target.startswith("post:"):
+            reply = posts.get(a.target.removeprefix("post:"))
+            what = tr.gettext("the written reply to {name}", name=reply.name) if reply else a.target
+        else:
+            what = titles.get(a.target, a.target)
+        found = []
+        if a.change.get("strategy"):
+            found.append(tr.gettext("strategy{colon}{strategy}", colon=tr.gettext(": "),
+                                    strategy=strategy_name(a.change["strategy"], tr.lang)))
+        for point, said in (a.change.get("key_points") or {}).items():
+            found.append(tr.gettext("key point {id}{colon}{state}", id=point, colon=tr.gettext(": "),
+                                    state=tr.gettext("said") if said else tr.gettext("not said")))
+        for line, crossed in (a.change.get("red_lines") or {}).items():
+            found.append(tr.gettext("red line {id}{colon}{state}", id=line, colon=tr.gettext(": "),
+                                    state=tr.gettext("crossed") if crossed else tr.gettext("not crossed")))
+        who = a.changed_by or tr.gettext("the facilitator")
+        rows.append({"text": tr.gettext("Changed by {who} at {when}{colon}{what} ({found})", who=who,
+                                        when=_when(a.changed_at), colon=tr.gettext(": "), what=what,
+                                        found="; ".join(found)),
+                     "scores": tr.gettext("score {before} → {after}",
+                                          before=tr.decimal(a.score_before or 0, 1), after=tr.decimal(a.score_after or 0, 1))})
+    first = report.amendments[0].score_before
+    return {"original": tr.decimal(first, 1) if first is not None else "", "rows": rows}
 
 
 def _decisions(report: RoundReport, debrief: Debrief | None, tr: Translator) -> list[DecisionView]:
     """Each decision worded: from the result when the round was scored, else from the log (the
     decisions closed before an unfinished round stopped)."""
+    clock = _stamper(tr, _calendar(report.stored.case_info))
     if debrief is not None:
-        return [_decision_view(n, d, report.opened.get(d.decision), tr) for n, d in enumerate(debrief.decisions, 1)]
+        return [_decision_view(n, d, report.opened.get(d.decision), tr, clock)
+                for n, d in enumerate(debrief.decisions, 1)]
     views = []
     for n, record in enumerate(report.closed, 1):
         opened = report.opened.get(record["decision"], record["t"])
         option = record.get("option")
         views.append(DecisionView(n, record["decision"], record["decision"], option or "—", option is None, opened,
-                                  record["t"], _timing(tr, option is None, opened, record["t"] - opened), "", "", "",
+                                  record["t"], _timing(tr, option is None, opened, record["t"] - opened, clock), "", "", "",
                                   "", "", scored=False))
     return views
 
 
-def _decision_view(number: int, d: DecisionReview, opened: int | None, tr: Translator) -> DecisionView:
+def _decision_view(number: int, d: DecisionReview, opened: int | None, tr: Translator,
+                   clock: Callable[[float], str] | None = None) -> DecisionView:
     missed = d.option is None
     strategy = ""
     if d.strategy:
@@ -243,7 +289,7 @@ def _decision_view(number: int, d: DecisionReview, opened: int | None, tr: Trans
     why = words.decision_why(d, tr)
     return DecisionView(
         number, d.decision, d.title or d.decision, tr.gettext("your own answer") if d.written else d.label, missed,
-        opened, opened + d.seconds_taken if opened is not None else None, _timing(tr, missed, opened, d.seconds_taken),
+        opened, opened + d.seconds_taken if opened is not None else None, _timing(tr, missed, opened, d.seconds_taken, clock),
         strategy, d.feedback, "" if why == d.feedback else why, d.better.label if d.better else "",
         words.better_why(d, tr), scored=True, written=_written_view(d.written, tr) if d.written else None)
 
@@ -300,15 +346,31 @@ def _changed_by(change: Change, tr: Translator) -> str:
     return tr.gettext("changed by {who}", who=change.by) if change.by else tr.gettext("changed by the facilitator")
 
 
-def _timing(tr: Translator, missed: bool, opened: int | None, took: int) -> str:
+def _timing(tr: Translator, missed: bool, opened: int | None, took: int,
+            clock: Callable[[float], str] | None = None) -> str:
     if opened is None:
         return ""
-    at, took_text = tr.clock(opened + took), tr.duration(took)
+    clock = clock or tr.clock
+    at, took_text = clock(opened + took), tr.duration(took)
     if missed:
         return tr.gettext("opened at {opened} · no answer in time: closed at {at} after {took}",
-                          opened=tr.clock(opened), at=at, took=took_text)
-    return tr.gettext("opened at {opened} · decided at {at}, after {took}", opened=tr.clock(opened), at=at,
+                          opened=clock(opened), at=at, took=took_text)
+    return tr.gettext("opened at {opened} · decided at {at}, after {took}", opened=clock(opened), at=at,
                       took=took_text)
+
+
+def _calendar(case_info: dict[str, Any]) -> list[CalendarEntry]:
+    """The case's calendar as the round stored it (none for a round stored before calendars, or
+    one that does not read as a calendar)."""
+    try:
+        return [CalendarEntry.model_validate(entry) for entry in case_info.get("calendar") or []]
+    except (ValueError, TypeError):
+        return []
+
+
+def _stamper(tr: Translator, calendar: Sequence[CalendarEntry]) -> Callable[[float], str]:
+    """How the report words a moment of the round: the real date first when the case has a calendar."""
+    return lambda t: tr.stamp(t, date_on(calendar, t))
 
 
 def _when(stamp: str | None) -> str:
@@ -369,6 +431,7 @@ def _signals(report: RoundReport, debrief: Debrief | None, tr: Translator) -> di
     if debrief is None:
         return {"signals": [], "signal_summary": ""}
     items = []
+    clock = _stamper(tr, _calendar(report.stored.case_info))
     groups = ((debrief.signals.caught, "caught"), (debrief.signals.missed, "missed"),
               (debrief.signals.false_alarms, "false"))
     for posts, kind in groups:
@@ -378,9 +441,9 @@ def _signals(report: RoundReport, debrief: Debrief | None, tr: Translator) -> di
             if kind == "caught":
                 heading = tr.gettext("Caught after {after}", after=tr.duration(item.after or 0))
             elif kind == "missed":
-                heading = tr.gettext("Missed (appeared at {at})", at=tr.clock(t))
+                heading = tr.gettext("Missed (appeared at {at})", at=clock(t))
             else:
-                heading = tr.gettext("False alarm (at {at})", at=tr.clock(t))
+                heading = tr.gettext("False alarm (at {at})", at=clock(t))
             items.append({"kind": kind, "heading": heading, "name": item.name or post.get("name", ""),
                           "text": item.text or post.get("text", "")})
     return {"signals": items, "signal_summary": words.signal_summary(debrief.signals, tr)}

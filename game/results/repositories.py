@@ -73,6 +73,30 @@ class StoredSession:
 
 
 @dataclass(frozen=True, slots=True)
+class Amendment:
+    """A person's change to the findings of a finished round (a facilitator's override after its end).
+
+    Attributes:
+        target: The decision answered in writing, or ``post:ID`` for a written reply to a post.
+        change: What the override said: ``strategy``, ``key_points`` and ``red_lines`` as given.
+        score_before: The round's score before this change (the first one's is the original score).
+    """
+
+    seq: int
+    changed_at: str
+    changed_by: str
+    target: str
+    change: dict[str, Any]
+    score_before: float | None
+    score_after: float | None
+
+
+def override_target(override: dict[str, Any]) -> str:
+    """What an override input changes: its decision, or ``post:ID`` for a written reply."""
+    return str(override["decision"]) if override.get("decision") else f"post:{override.get('post')}"
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     t: int
     text: str
@@ -175,6 +199,54 @@ class RoundsRepository(Database):
             conn.execute(_SESSION_DATA, (session_id, json.dumps(result, ensure_ascii=False),
                                          pack_log("\n".join(lines) + "\n")))
             conn.execute("DELETE FROM log_lines WHERE session = ?", (session_id,))
+
+    def amend(self, session_id: str, lines: Sequence[str], result: dict[str, Any],
+              overrides: Sequence[dict[str, Any]]) -> None:
+        """A finished round corrected by a person after its end, in one transaction: its log gets
+        ``lines`` (the override inputs and the new result line), its score, breakdown, result and
+        decisions become ``result``'s (so rankings follow), and each override is an amendment
+        with who made it, when, and the score before and after.
+
+        Sent twice (a spool sent again), the second time changes nothing.
+        """
+        with self.transaction() as conn:
+            row = conn.execute("SELECT status, score FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no round {session_id!r} in {self.where}")
+            if row[0] != "finished":
+                raise StoreError(f"round {session_id[:8]} is {row[0]}: only a finished round is corrected after its end")
+            data = conn.execute("SELECT log FROM session_data WHERE id = ?", (session_id,)).fetchone()
+            text = unpack_log(data[0] if data else None)
+            tail = "\n".join(lines) + "\n"
+            if not lines or text.endswith(tail):
+                return
+            text = (text if not text or text.endswith("\n") else text + "\n") + tail
+            self._write_decisions(conn, session_id, result, text.splitlines())
+            conn.execute("UPDATE sessions SET score = ?, breakdown = ?, ending = ?, ending_kind = ? WHERE id = ?",
+                         (result["score"], json.dumps(result["breakdown"]), result["ending"]["id"],
+                          result["ending"].get("kind"), session_id))
+            conn.execute(_SESSION_DATA, (session_id, json.dumps(result, ensure_ascii=False), pack_log(text)))
+            last = conn.execute("SELECT max(seq) FROM amendments WHERE session = ?", (session_id,)).fetchone()
+            seq = 0 if last[0] is None else last[0] + 1
+            for offset, override in enumerate(overrides):
+                change = {k: override[k] for k in ("strategy", "key_points", "red_lines") if override.get(k) is not None}
+                conn.execute("INSERT INTO amendments (session, seq, changed_at, changed_by, target, change, score_before, "
+                             "score_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (session_id, seq + offset, self.now(), str(override.get("by") or ""), override_target(override),
+                              json.dumps(change, ensure_ascii=False, sort_keys=True), row[1], result["score"]))
+
+    def amendments(self, session_id: str) -> list[Amendment]:
+        """The changes people made to a finished round's findings, oldest first."""
+        rows = self._need().execute(
+            "SELECT seq, changed_at, changed_by, target, change, score_before, score_after FROM amendments "
+            "WHERE session = ? ORDER BY seq", (session_id,)).fetchall()
+        return [Amendment(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
+
+    def original_score(self, session_id: str) -> float | None:
+        """The score the round ended with, before any person changed its findings (None: unchanged)."""
+        row = self._need().execute("SELECT score_before FROM amendments WHERE session = ? AND seq = 0",
+                                   (session_id,)).fetchone()
+        return None if row is None else row[0]
 
     def close_unfinished(self, session_id: str, status: str, tail: Sequence[str] = (), sim_t: int | None = None) -> None:
         """Record a round that stopped before its end as ``interrupted`` or ``abandoned``.
@@ -337,6 +409,7 @@ class RoundsRepository(Database):
     def delete_session(self, session_id: str) -> None:
         with self.transaction() as conn:
             for table, column in (("log_lines", "session"), ("decisions", "session"), ("notes", "session"),
+                                  ("amendments", "session"),
                                   ("answers", "session"), ("session_data", "id"), ("sessions", "id")):
                 conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (session_id,))
 
@@ -391,7 +464,8 @@ class ImportRepository(RoundsRepository):
     """Whole rounds exported on another machine, taken in (``workshop import``, ``store copy``)."""
 
     def import_session(self, row: dict[str, Any], log_text: str, notes: Iterable[dict[str, Any]],
-                       answers: Iterable[dict[str, Any]], origin: str, *, conn: Any) -> bool:
+                       answers: Iterable[dict[str, Any]], origin: str, *, conn: Any,
+                       amendments: Iterable[dict[str, Any]] = ()) -> bool:
         """Insert a round exported elsewhere inside the caller's transaction; False if already here."""
         if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (row["id"],)).fetchone():
             return False
@@ -419,6 +493,12 @@ class ImportRepository(RoundsRepository):
         for a in answers:
             conn.execute(_ANSWER, (row["id"], str(a["question"]), str(a.get("text", "")), str(a["answer"]),
                           str(a.get("answered_at", ""))))
+        for seq, a in enumerate(amendments):  # who changed the findings, when, and the score before
+            conn.execute("INSERT INTO amendments (session, seq, changed_at, changed_by, target, change, score_before, "
+                         "score_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (row["id"], seq, str(a.get("changed_at", "")), str(a.get("changed_by", "")), str(a["target"]),
+                          json.dumps(a.get("change") or {}, ensure_ascii=False, sort_keys=True),
+                          a.get("score_before"), a.get("score_after")))
         return True
 
 

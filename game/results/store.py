@@ -27,7 +27,7 @@ from game.results.database import (
     DB_NAME, ENV_DATA_DIR, SCHEMA_VERSION, Database, StoreError, data_dir, pack_log, unpack_log, utc_now,
 )
 from game.results.repositories import (
-    SESSION_COLUMNS, STATUSES, Answer, AnswersRepository, ImportRepository, Note, NotesRepository,
+    SESSION_COLUMNS, STATUSES, Amendment, Answer, AnswersRepository, ImportRepository, Note, NotesRepository,
     RoundsRepository, StoredSession, WorkshopsRepository,
 )
 from game.results.spool import SPOOL_NAME
@@ -35,7 +35,7 @@ from game.results.spool import SPOOL_NAME
 #: The environment variable that names the store when ``--store`` is not given.
 ENV_STORE = "CRISIS_SIM_STORE"
 
-__all__ = ["DB_NAME", "ENV_DATA_DIR", "ENV_STORE", "SCHEMA_VERSION", "SESSION_COLUMNS", "STATUSES", "Answer", "Database", "Note",
+__all__ = ["DB_NAME", "ENV_DATA_DIR", "ENV_STORE", "SCHEMA_VERSION", "SESSION_COLUMNS", "STATUSES", "Amendment", "Answer", "Database", "Note",
            "ResultStore", "StoreError", "StoredSession", "data_dir", "open_store", "pack_log",
            "unpack_log", "utc_now"]
 

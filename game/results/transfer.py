@@ -9,6 +9,8 @@ run adds nothing, and a run after the trainer played more adds only the new roun
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 
 from game.results.repositories import SESSION_COLUMNS
@@ -80,7 +82,8 @@ def copy_store(source: ResultStore, target: ResultStore) -> CopyReport:
             if not there:
                 # A round that may still be resumed keeps its log as loose lines, as it was.
                 target.import_session(_row(stored, workshop), "" if unfinished else log, [], [],
-                                      stored.origin if stored.origin != "local" else origin, conn=conn)
+                                      stored.origin if stored.origin != "local" else origin, conn=conn,
+                                      amendments=[dataclasses.asdict(a) for a in source.amendments(stored.id)])
                 if unfinished:
                     conn.executemany("INSERT INTO log_lines (session, seq, line) VALUES (?, ?, ?)",
                                      [(stored.id, i, line) for i, line in enumerate(log.splitlines())])

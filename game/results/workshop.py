@@ -9,6 +9,7 @@ spread of the scores.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import statistics
@@ -24,7 +25,7 @@ from game.engine.loader import load_case
 from game.engine.log import replay, written_by_other_engine
 from game.engine.scoring import score as score_of
 from game.results.exports import (
-    EXPORT_FORMAT, EXPORT_VERSION, MAX_TEAM, ExportedAnswer, ExportedNote, ExportedRound, ExportedWorkshop,
+    EXPORT_FORMAT, EXPORT_VERSION, MAX_TEAM, ExportedAmendment, ExportedAnswer, ExportedNote, ExportedRound, ExportedWorkshop,
     RoundExport, StoredResult, ValidationError, why_invalid,
 )
 from game.results.store import SESSION_COLUMNS, ResultStore, StoreError, StoredSession
@@ -262,6 +263,7 @@ def export_session(store: ResultStore, stored: StoredSession) -> dict[str, Any]:
         notes=[ExportedNote(t=n.t, text=n.text, written_at=n.written_at) for n in store.notes(stored.id)],
         answers=[ExportedAnswer(question=a.question, text=a.text, answer=a.answer, answered_at=a.answered_at)
                  for a in store.answers(stored.id)],
+        amendments=[ExportedAmendment(**dataclasses.asdict(a)) for a in store.amendments(stored.id)],
         log=store.log_text(stored.id) or "\n",
     )
     return document.model_dump(mode="json")
@@ -473,7 +475,8 @@ def import_files(store: ResultStore, paths: Sequence[str | Path], *, workshop: W
                 target = _target_workshop(store, conn, row, document.get("workshop"), workshop)
                 row = {**row, "workshop": target}
                 added = store.import_session(row, document["log"], document.get("notes", []),
-                                             document.get("answers", []), f"imported:{path.name}", conn=conn)
+                                             document.get("answers", []), f"imported:{path.name}", conn=conn,
+                                             amendments=document.get("amendments", []))
                 if added and target and row.get("team"):
                     store._add_workshop_teams(conn, target, [clean_team(row["team"])])
         except StoreError as exc:

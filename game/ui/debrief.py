@@ -20,6 +20,7 @@ from game.engine.session import Session
 from game.i18n import ENDING_KINDS
 from game.play import words
 from game.play.debrief import Debrief, WrittenReview
+from game.results.recording import Recording
 from game.ui import theme as th
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
@@ -65,8 +66,11 @@ class DebriefScene(PageScene):
 
     name = "debrief"
     notes: list[tuple[int, str]]  # the observer's notes, ``(t, text)`` in time order (set by debrief_setup)
+    recording: Recording | None  # the round in the results store (set by debrief_setup)
+    message: str  # what was saved, or why not (set by debrief_setup)
     KEYS = {pygame.K_ESCAPE: "menu", pygame.K_RETURN: "menu", pygame.K_KP_ENTER: "menu",
-            pygame.K_BACKSPACE: "menu", pygame.K_r: "replay", pygame.K_x: "export", pygame.K_q: "reflect"}
+            pygame.K_BACKSPACE: "menu", pygame.K_r: "replay", pygame.K_x: "export", pygame.K_q: "reflect",
+            pygame.K_c: "correct"}
 
     def __init__(self, app, case: Case, path: Path, session: Session, recording=None,
                  notes: list[tuple[int, str]] | None = None) -> None:
@@ -88,7 +92,25 @@ class DebriefScene(PageScene):
             ("menu", self._("Back to the menu"), key_name(self.tr, "Esc"), th.GREEN),
             ("replay", self._("Play again"), "R", th.SKY),
             *debrief_buttons(self),
+            *([("correct", self._("Correct the reading"), "C", th.PURPLE)] if self.written_answers else []),
         ])
+
+    @property
+    def written_answers(self) -> bool:
+        """Whether the round has texts the facilitator may correct (issue 11, game/ui/override.py)."""
+        return any(d.written is not None for d in self.debrief.decisions) or bool(self.debrief.replies)
+
+    def corrected(self, before: float) -> None:
+        """The facilitator changed findings (game/ui/override.py): score again, say so, lay out again.
+        A round kept in the results store was amended there by the session's log (its score and ranking)."""
+        self.result = score(self.session)
+        self.debrief = Debrief.from_result(self.result, self.case)
+        if self.recording is not None and self.recording.stream.pending and self.recording.store.problem:
+            self.message = self._("The change was not saved: {why}", why=self.recording.store.problem)
+        else:
+            self.message = self._("A person's reading: the score goes from {before} to {after}",
+                                  before=self.tr.decimal(before, 1), after=self.tr.decimal(self.result.score, 1))
+        self.layout(self.app.size)
 
     def _page(self, width: int) -> Sheet:
         return self.stack(self._items(width), width, top=20)
@@ -235,11 +257,11 @@ class DebriefScene(PageScene):
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"✔ {when} — {said}", "small", th.GREEN, indent=t.px(16))
         for post in signals.missed:
-            when = self._("missed (at {at})", at=tr.clock(post.t or 0))
+            when = self._("missed (at {at})", at=tr.stamp(post.t or 0, self.case.date_at(post.t or 0)))
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"✘ {when} — {said}", "small", th.ORANGE, indent=t.px(16))
         for post in signals.false_alarms:
-            when = self._("false alarm (at {at})", at=tr.clock(post.t or 0))
+            when = self._("false alarm (at {at})", at=tr.stamp(post.t or 0, self.case.date_at(post.t or 0)))
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"◆ {when} — {said}", "small", th.MUTED, indent=t.px(16))
 
@@ -285,6 +307,10 @@ class DebriefScene(PageScene):
             pygame.display.set_caption("Crisis Sim")
         elif action == "replay":
             self.app.replace(self.app.new_scene("briefing", self.case, self.path))
+        elif action == "correct" and self.written_answers:
+            from game.ui.override import OverrideScene
+
+            self.app.push(OverrideScene(self.app, self))
         else:
             debrief_press(self, action)
 

@@ -9,6 +9,7 @@ import pygame
 
 from game.engine.model import Decision, Effects, Responses
 from game.engine.scoring import timeout_label
+from game.play import words
 from game.ui import theme as th
 from game.ui.scene import Scene
 from game.ui.text import Sheet
@@ -151,7 +152,8 @@ class DecisionPanel:
         # A decision answered only in writing shows no prepared option: they are what the written
         # answer is compared with, not a list to pick from.
         shown_options = [] if decision.responses is Responses.write else decision.options
-        option_heights = [max(t.line("body"), p.wrapped_height(o.label, label_w, "body")) + t.px(12)
+        labels = [words.option_label(o, scene.tr) for o in shown_options]  # with who says it, when the case names a speaker
+        option_heights = [max(t.line("body"), p.wrapped_height(labels[i], label_w, "body")) + t.px(12)
                           + (p.wrapped_height(published[i], label_w, "small") + t.px(4) if i in published else 0)
                           for i, o in enumerate(shown_options)]
         timeout = decision.on_timeout
@@ -190,7 +192,7 @@ class DecisionPanel:
                               th.YELLOW if picked else th.MUTED, anchor="center")
             pygame.draw.rect(surface, th.YELLOW if picked else th.MUTED, key_rect.inflate(t.px(10), t.px(2)), width=1,
                              border_radius=t.px(3))
-            used = p.paragraph(sheet, option.label, (rect.x + t.px(32), rect.y + t.px(6)), label_w, "body",
+            used = p.paragraph(sheet, labels[number - 1], (rect.x + t.px(32), rect.y + t.px(6)), label_w, "body",
                                th.TEXT)
             if number - 1 in published:
                 p.paragraph(sheet, published[number - 1], (rect.x + t.px(32), rect.y + t.px(10) + used), label_w,

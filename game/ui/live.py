@@ -936,6 +936,9 @@ class LiveScene(Scene):
         if self._top_cache is not None and self._top_cache[0] == given:
             return self._top_cache[1]
         time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
+        on = self.case.date_at(self.session.t)
+        if on is not None:  # a historical case's calendar: the day and hour the story has reached
+            time_text += " · " + self.tr.clock(self.session.t, on=on)
         speed = self._("1 s = {speed} s", speed=self.tr.number(given[1]))
         team = settings.team
         title = f"{team} · {self.case.title}" if team else self.case.title

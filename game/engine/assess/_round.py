@@ -183,15 +183,17 @@ class Override:
                         {**self.red_lines, **later.red_lines}, later.by or self.by)
 
 
-def check_override(override: Override, decision: Decision) -> None:
-    """Raise ValueError naming what the override refers to that the decision does not have."""
+def check_override(override: Override, decision: Answered | None, what: str | None = None) -> None:
+    """Raise ValueError naming what the override refers to that the decision (or the inject a
+    written reply answered, ``what`` naming it) does not have."""
     if override.strategy is not None and override.strategy not in Strategy.__members__:
         raise ValueError(f"no strategy {override.strategy!r}")
-    for kind, given, known in (("key point", override.key_points, decision.key_points),
-                               ("red line", override.red_lines, decision.red_lines)):
+    name = what or (f"decision {decision.id!r}" if decision is not None else "the answer")
+    for kind, given, known in (("key point", override.key_points, decision.key_points if decision else []),
+                               ("red line", override.red_lines, decision.red_lines if decision else [])):
         unknown = sorted(set(given) - {p.id for p in known})
         if unknown:
-            raise ValueError(f"decision {decision.id!r} has no {kind} {unknown[0]!r}")
+            raise ValueError(f"{name} has no {kind} {unknown[0]!r}")
 
 
 def overridden(assessment: Assessment, override: Override | None) -> Assessment:

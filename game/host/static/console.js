@@ -22,7 +22,7 @@
 
   function teamCard(t, i) {
     const card = el("article", {class: "teamcard", "aria-labelledby": "t" + i});
-    const state = !t.started ? W.waiting : t.ended ? W.ended : t.paused ? t.clock + " · " + W.paused : t.clock;
+    const state = !t.started ? W.waiting : t.ended ? W.ended : (t.date ? t.clock + " · " + t.date : t.clock) + (t.paused ? " · " + W.paused : "");
     card.append(el("h3", {id: "t" + i}, t.team + " · " + state));
     if (!t.started) { card.append(button(W.start, {type: "start", team: t.team}, t)); return card; }
     const facts = el("dl", {});
@@ -55,7 +55,11 @@
         ...Object.entries(strategies).map(([id, name]) => el("option", {value: id, selected: id === w.now}, name)));
       card.append(el("div", {class: "written"}, el("h4", {}, W.written + " · " + w.title), el("blockquote", {}, w.text),
         el("p", {}, W.detected + " " + (strategies[w.strategy] || w.strategy)),
-        pick, el("button", {type: "button", "data-key": key("override " + w.decision, t), onclick: () => send({type: "override", team: t.team, decision: w.decision, strategy: pick.value})}, W.override)));
+        pick, el("button", {type: "button", "data-key": key("override " + w.decision, t), onclick: () => send({type: "override", team: t.team, decision: w.decision, strategy: pick.value})}, W.override),
+        // Key points said and red lines crossed, as read now: a tick is the facilitator's word.
+        ...w.points.map((p) => el("label", {class: "finding"}, el("input", {type: "checkbox", checked: p.found, "data-key": key(p.finding + " " + p.id + " " + w.decision, t),
+          onchange: (e) => send({type: "mark", team: t.team, decision: w.decision, finding: p.finding, id: p.id, value: e.target.checked ? "yes" : "no"})}),
+          " " + (p.finding === "red_line" ? W.red_line : W.key_point) + ": " + p.label))));
     }
     const note = el("input", {type: "text", maxlength: "2000", "data-key": key("note-text", t), "aria-label": W.note + " · " + t.team});
     card.append(el("form", {class: "note", onsubmit: (e) => { e.preventDefault(); send({type: "note", team: t.team, text: note.value}); note.value = ""; note.defaultValue = ""; }}, note, el("button", {type: "submit", "data-key": key("note", t)}, W.note)));

@@ -78,7 +78,7 @@
     $("round").hidden = !v.started || v.ended;
     $("briefing").hidden = v.started && !v.ended ? true : v.ended;
     if (!v.started) return;
-    $("clock").textContent = v.clock + " / " + v.end + (v.paused ? " · " + W.paused : "");
+    $("clock").textContent = v.clock + " / " + v.end + (v.date ? " · " + v.date : "") + (v.paused ? " · " + W.paused : "");
     const decisions = [];
     for (const d of v.decisions) {
       const box = el("fieldset", {class: "decision"});
@@ -113,6 +113,7 @@
     $("debrief").hidden = false;
     $("score").textContent = W.score + ": " + d.score.toFixed(1) + " / 100";
     $("ending").textContent = (d.ending.title || "") + " (" + d.ending.kind + ")" + (d.ending.text ? ": " + d.ending.text : "");
+    $("ending-score").textContent = d.ending_and_score || "";
     $("crisis").textContent = d.crisis;
     $("ended-early").textContent = d.ended_early;
     $("breakdown").tBodies[0].replaceChildren(...d.parts.map((p) => el("tr", {}, el("th", {scope: "row"}, p.name),

@@ -1,0 +1,201 @@
+"""The facilitator's last word in the window's debrief (issue 11): C opens the written answers
+and replies as they were read, one line per finding; the facilitator changes the primary
+strategy (← →), ticks a key point as said or a red line as crossed (Space, or a click), and
+Enter keeps the changes: each answer changed is one ``override`` input of the session
+(:meth:`~game.engine.session.Session.override`), the debrief is scored again, and a round kept in
+the results store is amended there (its score, its place in the ranking, who changed what and
+when). Esc leaves without a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from game.engine.model import Strategy
+from game.engine.rubric import strategy_name
+from game.engine.session import EngineError
+from game.play.debrief import Debrief, WrittenReview
+from game.ui import theme as th
+from game.ui.scene import Scene
+from game.ui.widgets import key_name
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+STRATEGIES = tuple(s.value for s in Strategy)
+
+
+@dataclass
+class Finding:
+    """One line of the list: a heading (an answer's title), its strategy, or one of its points."""
+
+    decision: str | None  # the decision answered in writing, or
+    post: str | None  # the post answered with a written reply
+    kind: str  # "head", "strategy", "key_point" or "red_line"
+    id: str
+    label: str
+    value: Any  # the strategy id, or whether the point is said (crossed)
+    was: Any  # the value when the list was opened
+
+    @property
+    def selectable(self) -> bool:
+        return self.kind != "head"
+
+
+def findings(debrief: Debrief) -> list[Finding]:
+    """The written answers of the round (decisions', then replies'), each with its findings as read now."""
+    out: list[Finding] = []
+
+    def add(decision: str | None, post: str | None, title: str, w: WrittenReview) -> None:
+        out.append(Finding(decision, post, "head", "", title, None, None))
+        out.append(Finding(decision, post, "strategy", "", "", w.strategy, w.strategy))
+        for kind, points in (("key_point", w.key_points), ("red_line", w.red_lines)):
+            for p in points:
+                out.append(Finding(decision, post, kind, p.id, p.label, p.found, p.found))
+
+    for review in debrief.decisions:
+        if review.written is not None:
+            add(review.decision, None, review.title or review.decision, review.written)
+    for reply in debrief.replies:
+        add(None, reply.post, f"↩ {reply.name}: {reply.post_text}", reply.written)
+    return out
+
+
+def changes(rows: list[Finding]) -> list[tuple[str | None, str | None, dict[str, Any]]]:
+    """The overrides to make: ``(decision, post, {strategy, key_points, red_lines})`` per answer changed."""
+    out: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+    for row in rows:
+        if not row.selectable or row.value == row.was:
+            continue
+        change = out.setdefault((row.decision, row.post), {})
+        if row.kind == "strategy":
+            change["strategy"] = row.value
+        else:
+            change.setdefault(row.kind + "s", {})[row.id] = row.value
+    return [(decision, post, change) for (decision, post), change in out.items()]
+
+
+class OverrideScene(Scene):
+    """The written answers' findings, to correct, over the debrief.
+
+    Args:
+        app: The window.
+        debrief: The debrief screen (its session, and it scores and lays itself out again).
+    """
+
+    name = "override"
+    overlay = True
+
+    def __init__(self, app: App, debrief: Any) -> None:
+        super().__init__(app)
+        self.debrief = debrief
+        self.rows = findings(debrief.debrief)
+        self.index = next(i for i, r in enumerate(self.rows) if r.selectable)
+        self.top = 0
+        self.rects: list[tuple[int, pygame.Rect]] = []
+
+    # --- input -----------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
+                self.app.pop()
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.keep()
+            elif event.key in (pygame.K_UP, pygame.K_DOWN):
+                self.move(-1 if event.key == pygame.K_UP else 1)
+            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+                self.change(-1 if event.key == pygame.K_LEFT else 1)
+            elif event.key == pygame.K_SPACE:
+                self.change(1)
+            return True  # the list has the keyboard while it is open
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for index, rect in self.rects:
+                if rect.collidepoint(event.pos):
+                    self.index = index
+                    self.change(1)
+            return True
+        return event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL, pygame.TEXTINPUT)
+
+    def move(self, step: int) -> None:
+        index = self.index
+        while 0 <= index + step < len(self.rows):
+            index += step
+            if self.rows[index].selectable:
+                self.index = index
+                return
+
+    def change(self, step: int) -> None:
+        row = self.rows[self.index]
+        if row.kind == "strategy":
+            row.value = STRATEGIES[(STRATEGIES.index(row.value) + step) % len(STRATEGIES)] \
+                if row.value in STRATEGIES else STRATEGIES[0]
+        else:
+            row.value = not row.value
+
+    def keep(self) -> None:
+        """Make each answer's changes an override of the session, then score the debrief again."""
+        made = changes(self.rows)
+        self.app.pop()
+        if not made:
+            return
+        before = self.debrief.result.score
+        try:
+            for decision, post, change in made:
+                # Signed by nobody: the report says "changed by the facilitator" (the team's name is the players').
+                self.debrief.session.override(decision, post=post, **change)
+        except EngineError as exc:  # (the list offers only what the answers have)
+            self.debrief.message = self._("The change was not made: {why}", why=str(exc))
+        self.debrief.corrected(before)
+
+    # --- draw ------------------------------------------------------------------------
+
+    def _value(self, row: Finding) -> str:
+        if row.kind == "strategy":
+            return self._("Strategy: ← {strategy} →", strategy=strategy_name(row.value, self.tr.lang))
+        if row.kind == "key_point":
+            return ("☑ " if row.value else "☐ ") + self._("said: {point}", point=row.label)
+        return ("☑ " if row.value else "☐ ") + self._("red line crossed: {line}", line=row.label)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        t, p = self.theme, self.painter
+        w, h = surface.get_size()
+        shade = pygame.Surface((w, h), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 150))
+        surface.blit(shade, (0, 0))
+        line = t.line("body") + t.px(6)
+        box = pygame.Rect(0, 0, min(w - t.px(60), t.px(960)), min(h - t.px(40), t.line("title") + line * (len(self.rows) + 1)
+                                                                    + t.line("small") + t.px(60)))
+        box.center = (w // 2, h // 2)
+        pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(10))
+        pygame.draw.rect(surface, th.PURPLE, box, width=max(2, t.px(2)), border_radius=t.px(10))
+        x, y = box.x + t.px(20), box.y + t.px(16)
+        p.text(surface, self._("Correct how the written answers were read"), (x, y), "title", th.TEXT)
+        y += t.line("title") + t.px(10)
+        room = max(1, (box.bottom - t.line("small") - t.px(24) - y) // line)
+        if self.index < self.top:
+            self.top = self.index
+        elif self.index >= self.top + room:
+            self.top = self.index - room + 1
+        self.top = max(0, min(self.top, len(self.rows) - room)) if len(self.rows) > room else 0
+        self.rects = []
+        for index in range(self.top, min(len(self.rows), self.top + room)):
+            row = self.rows[index]
+            if row.kind == "head":
+                p.text(surface, row.label, (x, y), "bold", th.ORANGE, width=box.w - t.px(40))
+            else:
+                rect = pygame.Rect(x + t.px(20), y - t.px(2), box.w - t.px(60), line)
+                if index == self.index:
+                    pygame.draw.rect(surface, th.CARD, rect, border_radius=t.px(4))
+                changed = row.value != row.was
+                colour = th.PURPLE if changed else (th.YELLOW if index == self.index else th.TEXT)
+                text = self._value(row) + ("  ✎ " + self._("changed") if changed else "")
+                p.text(surface, text, (rect.x + t.px(8), y), "body", colour, width=rect.w - t.px(16))
+                self.rects.append((index, rect))
+            y += line
+        hint = self._("↑↓ choose · ← → the strategy · Space ticks · {enter} keeps the changes (the score follows) · {esc} leaves",
+                      enter=key_name(self.tr, "Enter"), esc=key_name(self.tr, "Esc"))
+        p.text(surface, hint, (x, box.bottom - t.px(12)), "small", th.MUTED, anchor="bottomleft", width=box.w - t.px(40))
