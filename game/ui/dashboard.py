@@ -60,8 +60,8 @@ class Dashboard:
         self.waited = 0
         self._since = 0.0  # real seconds since the last redraw
         self._frames = 0
-        self._fit: tuple[tuple, bool] | None = None  # see hints_fit
-        self._legend: tuple[tuple, list[str]] | None = None  # see legend
+        self._fit: tuple[tuple[object, ...], bool] | None = None  # see hints_fit
+        self._legend: tuple[tuple[object, ...], list[str]] | None = None  # see legend
 
     def set_rect(self, rect: pygame.Rect) -> None:
         self.rect = rect
