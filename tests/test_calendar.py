@@ -214,3 +214,18 @@ def test_the_window_shows_the_date_on_its_clock_and_the_speaker_in_the_decision_
         assert clock.endswith("· Sunday 12 September, 22:00")  # Kryptonite's calendar starts on the Sunday night
     finally:
         app.close()
+
+
+def test_a_round_ended_early_says_the_date_it_stopped(tiny_case: Case) -> None:
+    from game.engine.scoring import score
+    from game.play.debrief import Debrief
+
+    case = with_calendar(tiny_case, ("00:00:00", "2010-03-17T09:00"), ("00:20:00", "2010-03-17T19:00"))
+    session = Session(case, 2)
+    session.advance(120)
+    session.end()
+    debrief = Debrief.from_result(score(session), case)
+    said = words.ended_early(debrief, Translator("en"), case.date_at)
+    assert "ended at Wednesday 17 March, 10:00 (00:02:00)" in said
+    assert "ended at 00:02:00;" in words.ended_early(debrief, Translator("en"))
+    assert "Wednesday 17 March, 10:00 (00:02:00)" in format_result(score(session), case)
