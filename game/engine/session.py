@@ -859,8 +859,10 @@ class Session:
         attention, keep = state.attention, self._att_keep
         growth = (state.rate + 1) * (FRESHNESS / 60)
         channels = self._story_channels
-        several = len(channels) > 1
-        pools, noise_rate = self._noise_table, self._noise_rate
+        several = len(channels)  # more than one: a story post's channel is drawn
+        if several == 1:
+            several = 0
+        pools, noise_rate, factor = self._noise_table, self._noise_rate, state.noise
         excitation, e_t, bound = state.excitation, self._e_t, self._story_bound
         lam_int, u_int = self._lam_int, self._u_int
         sentiment = metrics["sentiment"]
@@ -918,7 +920,7 @@ class Session:
                             crowd.last = member
                     else:
                         member = crowd.refill(random_)
-                    channel = channels[int(random_() * len(channels))] if several else channels[0]
+                    channel = channels[int(random_() * several)] if several else channels[0]
                     fresh = exp(stamp / freshness)
                     weight = viralities[member] * (0.4 + 1.2 * random_()) * fresh
                     if conditional:
@@ -927,7 +929,12 @@ class Session:
                         n += 1
                         # The post's fields set one by one: half the cost of calling the class.
                         post = new(StoryPost)
-                        post.n, post.t, post.channel, post.speaker, post.template = n, stamp, channel, speakers[member], text
+                        # One store a statement: five at once would build and unpack a tuple.
+                        post.n = n
+                        post.t = stamp
+                        post.channel = channel
+                        post.speaker = speakers[member]
+                        post.template = text
                         post.weight, post.attention0 = weight, attention + growth * (keep - 1 / fresh)
                         add(post)
                         tell(post)
@@ -955,7 +962,7 @@ class Session:
                 # One background post, its pool chosen in proportion to the pools' rates.
                 entry = pools[0]
                 if len(pools) > 1:
-                    pick = random_() * noise_rate / state.noise
+                    pick = random_() * noise_rate / factor
                     for entry in pools:
                         pick -= entry[0]
                         if pick < 0:
@@ -986,7 +993,11 @@ class Session:
                 fresh = exp(stamp / freshness)
                 n += 1
                 made = new(NoisePost)
-                made.n, made.t, made.channel, made.speaker, made.template = n, stamp, channel, speaker, text
+                made.n = n
+                made.t = stamp
+                made.channel = channel
+                made.speaker = speaker
+                made.template = text
                 made.weight = virality * (0.4 + 1.2 * random_()) * fresh
                 made.attention0 = attention + growth * (keep - 1 / fresh)
                 add(made)
@@ -996,7 +1007,8 @@ class Session:
                 limit, wish, posts = min(limit, -(-stamp // TICK) * TICK), _INF, None
         state.t = stamp
         metrics["sentiment"] = sentiment
-        state.excitation, self._e_t, self._story_bound, self._story_next = excitation, e_t, bound, story
+        state.excitation, self._e_t = excitation, e_t
+        self._story_bound, self._story_next = bound, story
         self._lam_int, self._u_int, self._noise_next = lam_int, u_int, noise
         return passed, limit, posts
 
@@ -1163,15 +1175,18 @@ class Session:
             self._att_keep = keep
             state.rate = rate
             if unanswered:
-                metrics["trust"] = _bounded(metrics["trust"] - dyn.trust_erosion * unanswered)
+                trust = metrics["trust"] - dyn.trust_erosion * unanswered
+                metrics["trust"] = 0.0 if trust < 0 else 100.0 if trust > 100 else trust  # _bounded
             target = 100 * (1 - math.exp(-rate / dyn.visibility_scale))
             visibility = metrics["visibility"]
             visibility = metrics["visibility"] = visibility + (target - visibility) * (
                 1 - math.exp(-dt / VISIBILITY_MEMORY))
             over = visibility - dyn.media_threshold
-            metrics["media"] = _bounded(metrics["media"] + (0.08 * over if over > 0 else -0.3) * minutes)
+            media = metrics["media"] + (0.08 * over if over > 0 else -0.3) * minutes
+            metrics["media"] = 0.0 if media < 0 else 100.0 if media > 100 else media  # _bounded
             keep = _SPREAD_KEEP if dt == SAMPLE_EVERY else math.exp(-dt / SPREAD_MEMORY)
-            self._set_spread(1.0 + (state.spread - 1.0) * keep)
+            spread = state.spread = 1.0 + (state.spread - 1.0) * keep  # _set_spread
+            self._kick = min(MAX_BRANCHING, dyn.branching * spread) / self._tau
             self._lam_int = self._u_int = 0.0
         self._gauge_t = t
         self._look_at_conditions()
@@ -1376,11 +1391,16 @@ class Session:
         feed = state.posts
         # LinkedPost's fields set one by one (as the hot loop does): cheaper than calling the class.
         post = object.__new__(LinkedPost)
-        post.n, post.t, post.channel, post.kind, post.speaker = len(feed) + 1, t, channel, kind, speaker
+        post.n = len(feed) + 1
+        post.t = t
+        post.channel = channel
+        post.kind = kind
+        post.speaker = speaker
         post.template, post.weight = text, virality * (0.4 + 1.2 * self._random()) * fresh
         post.attention0 = state.attention + (state.rate + 1) * (FRESHNESS / 60) * (
             self._att_keep - math.exp(-t / FRESHNESS))  # _attention_at(t)
-        post.signal, post.inject, post.reply_to, post.subject, post.replies = signal, inject, reply_to, subject, 0
+        post.signal, post.inject = signal, inject
+        post.reply_to, post.subject, post.replies = reply_to, subject, 0
         if raw:
             post._text = text
         feed.append(post)
