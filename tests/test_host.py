@@ -552,6 +552,24 @@ def test_an_unreachable_results_server_stops_the_host_with_one_clear_line(tmp_pa
     assert "/team/" not in done.stdout  # no join address for a workshop that is not stored
 
 
+def test_a_broken_case_never_starts_a_host_and_reads_as_validate_says(tmp_path: Path) -> None:
+    tiny = ROOT / "tests" / "cases" / "tiny"
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    text = (tiny / "scenario.yaml").read_text().replace("author: parent\n    text: \"My", "author: nobody\n    text: \"My")
+    (broken / "scenario.yaml").write_text(text)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    base = [sys.executable, "-m", "game", "--data-dir", str(tmp_path)]
+    host = subprocess.run([*base, "host", str(broken), "--port", str(free_port())], capture_output=True, text=True,
+                          timeout=60, env=env)
+    validate = subprocess.run([*base, "validate", str(broken)], capture_output=True, text=True, timeout=60, env=env)
+    assert host.returncode == validate.returncode == 1
+    # The same file:line:col lines as validate, on stderr (for the host they are why it stops).
+    assert host.stderr == validate.stdout and "unknown persona 'nobody'" in host.stderr
+    assert "/team/" not in host.stdout and "Traceback" not in host.stderr
+    assert not list(tmp_path.glob("host-*.json"))  # no workshop, no codes
+
+
 def test_ctrl_c_while_the_command_runs_ends_it_without_a_traceback() -> None:
     # The signal is real; it arrives while the command is busy (as during the host's start-up).
     script = ("import os, signal, game.cli, game.start\n"

@@ -27,6 +27,8 @@ from game.engine.log import LogError, SessionLog, read_log, replay
 from game.engine.model import DEFAULT_MAX_LENGTH, ChannelKind
 from game.engine.scoring import Result, score
 from game.engine.session import EngineError
+from game.results.recording import ResumeError, override_stored
+from game.results.store import StoreError
 
 if TYPE_CHECKING:
     from game.cli.common import Subparsers
@@ -179,9 +181,6 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 def _override_stored(args: argparse.Namespace, key_points: dict[str, bool], red_lines: dict[str, bool]) -> int:
     """``crisis-sim override ROUND``: amend a finished round of the results store."""
-    from game.results.recording import ResumeError, override_stored
-    from game.results.store import StoreError
-
     store = open_results(args)
     if not store.available:
         return fail(f"{args.log} is not a log file, and the results store cannot be opened: {store.problem}")

@@ -53,6 +53,7 @@ SCREENS: dict[str, str] = {
     "workshop": "game.ui.workshop:WorkshopScene",
     "new-workshop": "game.ui.workshop:NewWorkshopScene",
     "resume": "game.ui.resume:ResumeScene",
+    "override": "game.ui.override:OverrideScene",
 }
 
 

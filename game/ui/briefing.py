@@ -5,7 +5,9 @@ The page is drawn once into a tall sheet (again when the window changes size) an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -14,10 +16,13 @@ from game.ui import theme as th
 from game.i18n import DIFFICULTIES
 from game.play.pace import pace
 from game.ui.menu import MenuScene, case_problems, crisis_label, read_case
-from game.ui.scene import PageScene
+from game.ui.scene import Colour, PageItem, PageScene
 from game.ui.settings import round_seed
 from game.ui.text import Sheet
 from game.ui.widgets import key_name
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 KIND_ICONS = {
     ChannelKind.microblog: "✎",
@@ -55,7 +60,7 @@ class BriefingScene(PageScene):
     KEYS = {pygame.K_RETURN: "start", pygame.K_KP_ENTER: "start", pygame.K_F5: "reload",
             pygame.K_ESCAPE: "back", pygame.K_BACKSPACE: "back"}
 
-    def __init__(self, app, case: Case | None, path: Path, problems: list[str] | None = None) -> None:
+    def __init__(self, app: App, case: Case | None, path: Path, problems: list[str] | None = None) -> None:
         super().__init__(app)
         self.case = case
         self.path = path
@@ -86,22 +91,22 @@ class BriefingScene(PageScene):
         items = self._items(width) if self.case is not None else self._problem_items(width)
         return self.stack(items, width, top=24)
 
-    def _helpers(self, width: int, items: list):
+    def _helpers(self, width: int, items: list[PageItem]) -> tuple[Callable[..., None], Callable[..., None]]:
         t, p = self.theme, self.painter
 
-        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 18) -> None:
+        def heading(text: str, role: str = "head", colour: Colour = th.ORANGE, gap: int = 18) -> None:
             # A long title wraps rather than losing its end ("… (2010)") in large type.
             h = p.wrapped_height(text, width, role)
             items.append((t.px(gap) + h, lambda s, y: p.paragraph(s, text, (0, y + t.px(gap)), width, role, colour)))
 
-        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:
+        def para(text: str, role: str = "body", colour: Colour = th.TEXT, indent: int = 0) -> None:
             h = p.wrapped_height(text, width - indent, role) + t.px(6)
             items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
 
         return heading, para
 
-    def _problem_items(self, width: int):
-        items: list = []
+    def _problem_items(self, width: int) -> list[PageItem]:
+        items: list[PageItem] = []
         heading, para = self._helpers(width, items)
         heading("⚠ " + self._("This case cannot be played"), "title", th.ORANGE, gap=0)
         para(str(self.path), "small", th.MUTED)
@@ -112,10 +117,10 @@ class BriefingScene(PageScene):
         para(self._("Fix the file and press F5 to read it again; Esc goes back to the menu."), "body", th.MUTED)
         return items
 
-    def _items(self, width: int):
+    def _items(self, width: int) -> list[PageItem]:
         t, p, case, tr = self.theme, self.painter, self.case, self.tr
         assert case is not None
-        items: list = []
+        items: list[PageItem] = []
         heading, para = self._helpers(width, items)
 
         heading(case.title, "title", th.TEXT, gap=0)
@@ -146,7 +151,7 @@ class BriefingScene(PageScene):
             colour = channel_colour(case, channel.id)
             label = f"{icon}  {channel.name}"
 
-            def draw(s: Sheet, y: int, label: str = label, colour=colour, where: str = where) -> None:
+            def draw(s: Sheet, y: int, label: str = label, colour: Colour = colour, where: str = where) -> None:
                 r = p.text(s, label, (t.px(8), y), "bold", colour)
                 p.text(s, f"— {where}", (r.right + t.px(10), y), "body", th.MUTED)
 

@@ -45,7 +45,7 @@ class Note:
     t: int
     age: float = 0.0
     # The note's box as last drawn, and what it was drawn for (see draw_notes).
-    drawn: tuple[tuple, Sheet] | None = field(default=None, repr=False, compare=False)
+    drawn: tuple[tuple[object, ...], Sheet] | None = field(default=None, repr=False, compare=False)
 
 
 class Dashboard:
@@ -55,7 +55,7 @@ class Dashboard:
         self.scene = scene
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.sheet: Sheet | None = None
-        self.key: tuple | None = None
+        self.key: tuple[object, ...] | None = None
         self.gauge_rects: dict[str, pygame.Rect] = {}
         self.waited = 0
         self._since = 0.0  # real seconds since the last redraw
@@ -95,7 +95,7 @@ class Dashboard:
             return []
         scene = self.scene
         names = list(scene.session.state.metrics)
-        lines = []
+        lines: list[str] = []
         for bad in (False, True):
             those = [scene.metric_name(n) for n in names if (n in th.HIGH_IS_BAD) == bad]
             if those:

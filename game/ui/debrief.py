@@ -9,6 +9,7 @@ the page is drawn once into a tall sheet.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -19,15 +20,18 @@ from game.engine.scoring import score
 from game.engine.session import Session
 from game.i18n import ENDING_KINDS
 from game.play import words
-from game.play.debrief import Debrief, WrittenReview
+from game.play.debrief import Debrief, PartScore, WrittenReview
 from game.results.recording import Recording
 from game.ui import theme as th
 from game.ui.chart import timeline
 from game.ui.dashboard import metric_name
 from game.ui.notes import debrief_buttons, debrief_press, debrief_sections, debrief_setup
-from game.ui.scene import PageScene
+from game.ui.scene import Colour, PageItem, PageScene
 from game.ui.text import Sheet
 from game.ui.widgets import key_name
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 OBJECTIVE_MARKS = {True: ("✔", th.GREEN), False: ("✘", th.VERMILLION), None: ("?", th.MUTED)}
 
@@ -72,7 +76,7 @@ class DebriefScene(PageScene):
             pygame.K_BACKSPACE: "menu", pygame.K_r: "replay", pygame.K_x: "export", pygame.K_q: "reflect",
             pygame.K_c: "correct"}
 
-    def __init__(self, app, case: Case, path: Path, session: Session, recording=None,
+    def __init__(self, app: App, case: Case, path: Path, session: Session, recording: Recording | None = None,
                  notes: list[tuple[int, str]] | None = None) -> None:
         super().__init__(app)
         self.case = case
@@ -115,18 +119,18 @@ class DebriefScene(PageScene):
     def _page(self, width: int) -> Sheet:
         return self.stack(self._items(width), width, top=20)
 
-    def _items(self, width: int):
+    def _items(self, width: int) -> list[PageItem]:
         t, p, d, tr = self.theme, self.painter, self.debrief, self.tr
         state = self.session.state
-        items: list = []
+        items: list[PageItem] = []
 
-        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 20) -> None:
+        def heading(text: str, role: str = "head", colour: Colour = th.ORANGE, gap: int = 20) -> None:
             # Headings wrap: a long case title in projector type keeps its end (no cut mid-word).
             h = p.wrapped_height(text, width, role)
             items.append((t.px(gap) + h + t.px(4),
                           lambda s, y: p.paragraph(s, text, (0, y + t.px(gap)), width, role, colour)))
 
-        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:
+        def para(text: str, role: str = "body", colour: Colour = th.TEXT, indent: int = 0) -> None:
             h = p.wrapped_height(text, width - indent, role) + t.px(4)
             items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
 
@@ -178,7 +182,7 @@ class DebriefScene(PageScene):
             note = words.part_note(part, tr)
             h = max(t.line("body"), p.wrapped_height(note, note_w, "small")) + t.px(8)
 
-            def row(s: Sheet, y: int, label: str = label, part=part, note: str = note) -> None:
+            def row(s: Sheet, y: int, label: str = label, part: PartScore = part, note: str = note) -> None:
                 p.text(s, label, (0, y), "bold", th.TEXT, width=label_w - t.px(8))
                 bar = pygame.Rect(label_w, y + t.px(3), bar_w, t.line("body") - t.px(6))
                 pygame.draw.rect(s.surface, th.CARD, bar, border_radius=t.px(3))
@@ -308,9 +312,7 @@ class DebriefScene(PageScene):
         elif action == "replay":
             self.app.replace(self.app.new_scene("briefing", self.case, self.path))
         elif action == "correct" and self.written_answers:
-            from game.ui.override import OverrideScene
-
-            self.app.push(OverrideScene(self.app, self))
+            self.app.push(self.app.new_scene("override", self))
         else:
             debrief_press(self, action)
 

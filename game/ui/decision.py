@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
@@ -16,6 +17,7 @@ from game.ui.text import Sheet
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
 if TYPE_CHECKING:
+    from game.ui.app import App
     from game.ui.live import LiveScene
 
 
@@ -66,7 +68,7 @@ class DecisionPanel:
         self.hint: pygame.Rect | None = None  # "▼ D: the whole decision", on the window, when shown
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.sheet: Sheet | None = None
-        self.key: tuple | None = None
+        self.key: tuple[object, ...] | None = None
         self.options: list[Button] = []  # rects on the sheet
         self.confirm: Button | None = None
         self.footer_buttons: list[Button] = []  # Confirm (or Publish), and Write your own answer
@@ -250,7 +252,7 @@ class DecisionPanel:
         self.confirm, self.footer = confirm, footer
         return sheet
 
-    def _answer(self, decision: Decision, inner: int):
+    def _answer(self, decision: Decision, inner: int) -> tuple[int, Callable[[Sheet, int], None]]:
         """The written answer being typed: its height and how to draw it on the footer at ``y``.
 
         The channel it will be published on and its character counter; a microblog's limit is
@@ -298,12 +300,12 @@ class DecisionPanel:
     def update(self) -> None:
         self._refresh(self.rect.w)
 
-    def live_key(self) -> tuple:
+    def live_key(self) -> tuple[object, ...]:
         """What the panel's pixels depend on this frame, but its countdown: its sheet and scroll
         (see ``countdown_key``), so an unchanged panel is kept."""
         return (tuple(self.rect), self.key, self.scroll, self.max_scroll > 0, self.scene.shown_decision() is None)
 
-    def countdown_key(self) -> tuple:
+    def countdown_key(self) -> tuple[object, ...]:
         """What the countdown shows: the real seconds left, the speed, the bar's length. When only
         this changed, only ``countdown_area`` is drawn again."""
         scene = self.scene
@@ -492,7 +494,7 @@ class DecisionFocus(Scene):
     name = "decision"
     overlay = True
 
-    def __init__(self, app, live: LiveScene) -> None:
+    def __init__(self, app: App, live: LiveScene) -> None:
         super().__init__(app)
         self.live = live
         self.panel = DecisionPanel(live, whole=True)

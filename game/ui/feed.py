@@ -57,7 +57,7 @@ class Card:
     """A post drawn once; ``key`` says what it was drawn for."""
 
     sheet: Sheet
-    key: tuple
+    key: tuple[object, ...]
     buttons: list[Button] = field(default_factory=list)
     counters: tuple[int, int] = (0, 0)  # where the live engagement line goes
     badge: tuple[int, int] = (0, 0)  # where the trending mark goes (its right end)
@@ -91,8 +91,8 @@ class FeedView:
         self._card_pixels = 0
         self.incoming: list[Post] = []  # posts accepted, not in the column yet (see the module's doc)
         self._batch = 0  # how many of them join it together once their cards are drawn
-        self._strips: dict[tuple, Sheet] = {}
-        self._strip_buttons: dict[tuple, list[Button]] = {}
+        self._strips: dict[tuple[object, ...], Sheet] = {}
+        self._strip_buttons: dict[tuple[object, ...], list[Button]] = {}
         self.rect = pygame.Rect(0, 0, 1, 1)
         self.visible: list[tuple[Post, int]] = []  # (post, y on screen) after the last update
         self.kept = KeptPart()  # the column's pixels stay on the window while nothing in it changes
@@ -271,7 +271,7 @@ class FeedView:
             _, card = self.cards.popitem(last=False)
             self._card_pixels -= card.sheet.size[0] * card.sheet.size[1]
 
-    def _draw_card(self, post: Post, key: tuple, triage: tuple[str, int] | None, height: int) -> Card:
+    def _draw_card(self, post: Post, key: tuple[object, ...], triage: tuple[str, int] | None, height: int) -> Card:
         scene = self.scene
         t, p, session = scene.theme, scene.painter, scene.session
         pad = self._pad()
@@ -481,7 +481,7 @@ class FeedView:
         t = self.scene.theme
         return pygame.Rect(self.rect.x - t.px(4), self.rect.y - t.px(4), self.rect.w + t.px(12), self.rect.h + t.px(8))
 
-    def _key(self, trending: set[str]) -> tuple:
+    def _key(self, trending: set[str]) -> tuple[object, ...]:
         """Everything the column's pixels depend on."""
         scene = self.scene
         shown = tuple((post.id, y, id(self.cards.get(post.id)), post.id in trending, self.counters.get(post.id))

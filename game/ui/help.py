@@ -19,6 +19,7 @@ from game.ui.scene import Scene
 from game.ui.widgets import key_name
 
 if TYPE_CHECKING:
+    from game.ui.app import App
     from game.ui.live import LiveScene
 
 # (key, what it does). Key names go through widgets.key_name (Enter is Entrée on a French keyboard).
@@ -133,7 +134,7 @@ class HelpScene(Scene):
     name = "help"
     overlay = True
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         super().__init__(app)
         under = app.top
         self.screen = under.name if under is not None else None

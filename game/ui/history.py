@@ -17,7 +17,7 @@ from game.results.history import CaseHistory, history, teams
 from game.results.store import StoreError
 from game.ui import theme as th
 from game.ui.rounds import open_results
-from game.ui.scene import PageScene
+from game.ui.scene import Colour, PageItem, PageScene
 from game.ui.text import Sheet
 from game.ui.widgets import key_name
 
@@ -64,9 +64,9 @@ class HistoryScene(PageScene):
 
     def _page(self, width: int) -> Sheet:
         t, p, tr = self.theme, self.painter, self.tr
-        items: list = []
+        items: list[PageItem] = []
 
-        def text(line: str, role: str = "body", colour=th.TEXT, indent: int = 0, gap: int = 0) -> None:
+        def text(line: str, role: str = "body", colour: Colour = th.TEXT, indent: int = 0, gap: int = 0) -> None:
             h = t.px(gap) + p.wrapped_height(line, width - indent, role) + t.px(4)
             items.append((h, lambda s, y: p.paragraph(s, line, (indent, y + t.px(gap)), width - indent, role, colour)))
 
@@ -89,8 +89,10 @@ class HistoryScene(PageScene):
             text(summary, "body", th.MUTED)
             if len(line.scores) > 1:
                 chart_h = t.px(90)
-                items.append((chart_h + t.px(8), lambda s, y, scores=line.scores, h=chart_h: self._chart(
-                    s, pygame.Rect(0, y + t.px(4), min(width, t.px(600)), h), scores)))
+                def chart(s: Sheet, y: int, scores: list[float] = line.scores, h: int = chart_h) -> None:
+                    self._chart(s, pygame.Rect(0, y + t.px(4), min(width, t.px(600)), h), scores)
+
+                items.append((chart_h + t.px(8), chart))
             for r in reversed(line.rounds):
                 when = r.started_at[:16].replace("T", " ")
                 status = self._(STATUS_WORDS.get(r.status, r.status))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import pygame
 
 from game.engine.bots import BOTS
-from game.engine.model import Case, Responses
+from game.engine.model import Case, Decision, Responses
 from game.engine.scoring import timeout_label
 from game.engine.session import (
     ORGANISATION,
@@ -45,7 +45,12 @@ from game.ui.decision import NUMBER_KEYS, SOFT_LIMIT, DecisionPanel, answer_chan
 from game.ui.feed import FeedView
 from game.ui.rounds import record_round, remember_speed
 from game.ui.scene import KeptPart, Scene, fill_except
+from game.ui.settings import round_seed
 from game.ui.widgets import Button, TextField, button_width, draw_button, key_name
+
+if TYPE_CHECKING:
+    from game.results.recording import Recording
+    from game.ui.app import App
 
 MAX_NOTES = 30
 NOTE_LENGTH = 90
@@ -102,8 +107,8 @@ class LiveScene(Scene):
 
     name = "live"
 
-    def __init__(self, app, case: Case, path: Path, seed: int | None = None,
-                 session: Session | None = None, recording=None) -> None:
+    def __init__(self, app: App, case: Case, path: Path, seed: int | None = None,
+                 session: Session | None = None, recording: Recording | None = None) -> None:
         super().__init__(app)
         self.case = case
         self.path = path
@@ -111,7 +116,8 @@ class LiveScene(Scene):
         # `crisis-sim play CASE --log FILE` when asked (each new round in the window starts the
         # file again); a resumed round comes with its rebuilt session and its recording.
         if session is None:
-            session, recording = record_round(app, case, path, app.settings.seed if seed is None else seed)
+            # round_seed: the seed asked for, else the workshop's, else a new one (never None).
+            session, recording = record_round(app, case, path, round_seed(app.settings) if seed is None else seed)
         self.session = session
         self.recording = recording
         self.observer_notes: list[tuple[int, str]] = []  # the facilitator's notes (N): (simulated time, text)
@@ -160,7 +166,7 @@ class LiveScene(Scene):
         # The decision panel apart from the inbox under it: its countdown changes every second
         # (every frame at the fastest speed), the inbox seldom.
         self.panel_part, self.inbox_part = KeptPart(), KeptPart()
-        self._top_cache: tuple[tuple, tuple[str, str, bool, bool, str]] | None = None  # see _top_words
+        self._top_cache: tuple[tuple[object, ...], tuple[str, str, bool, bool, str]] | None = None  # see _top_words
 
     # --- helpers the parts use --------------------------------------------------------
 
@@ -177,7 +183,7 @@ class LiveScene(Scene):
     def metric_name(self, name: str) -> str:
         return metric_name(self.tr, name, self.case.metric_names)
 
-    def shown_decision(self):
+    def shown_decision(self) -> Decision | None:
         open_now = self.session.open_decisions
         if not open_now:
             return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -29,6 +30,9 @@ from game.ui.rounds import preferences, remember_speed
 from game.ui.settings import SPEEDS
 from game.ui.widgets import Button, TextField, button_width, draw_button
 from game.ui.workshop import menu_line, open_results_screen
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 
 def read_case(path: Path) -> tuple[Case | None, list[str]]:
@@ -169,7 +173,7 @@ class MenuScene(Scene):
 
     name = "menu"
 
-    def __init__(self, app, folders: list[Path], extra: Path | None = None) -> None:
+    def __init__(self, app: App, folders: list[Path], extra: Path | None = None) -> None:
         super().__init__(app)
         self.folders = folders
         self.extra = extra

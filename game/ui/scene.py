@@ -13,12 +13,17 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n import Translator
 from game.ui import theme as th
-from game.ui.text import Sheet
+from game.ui.text import Painter, Sheet
 from game.ui.widgets import Button, button_width, draw_button
 
 if TYPE_CHECKING:
     from game.ui.app import App
+
+Colour = tuple[int, int, int]
+PageItem = tuple[int, Callable[[Sheet, int], object]]
+"""One part of a tall page: its height, and how to draw it on the page's sheet ``y`` pixels down."""
 
 
 class Scene:
@@ -36,15 +41,15 @@ class Scene:
         self.app = app
 
     @property
-    def painter(self):
+    def painter(self) -> Painter:
         return self.app.painter
 
     @property
-    def theme(self):
+    def theme(self) -> th.Theme:
         return self.app.painter.theme
 
     @property
-    def tr(self):
+    def tr(self) -> Translator:
         """Words (``ngettext``, ``pgettext``), numbers and times in the chosen language."""
         return self.app.tr
 
@@ -106,7 +111,7 @@ class KeptPart:
         self.key, self.detail = key, detail
         return self.keep
 
-    def draw(self, painter, draw: Callable[..., object]) -> None:
+    def draw(self, painter: Painter, draw: Callable[..., object]) -> None:
         """Run ``draw`` unless the part is kept; either way the part's words are on record.
 
         When only the detail changed, ``draw(area)`` is called: it draws inside ``area`` only."""
@@ -174,14 +179,14 @@ class PageScene(Scene):
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.scroll = 0
-        self.sheet = None  # the rendered page (a game.ui.text.Sheet)
+        self.sheet: Sheet | None = None  # the rendered page
         self.view = pygame.Rect(0, 0, 1, 1)
-        self.buttons: list = []
+        self.buttons: list[Button] = []
 
-    def _page(self, width: int):
+    def _page(self, width: int) -> Sheet:
         raise NotImplementedError
 
-    def stack(self, items: list, width: int, top: int) -> Sheet:
+    def stack(self, items: list[PageItem], width: int, top: int) -> Sheet:
         """One tall sheet of ``(height, draw(sheet, y))`` items, one under the other, ``top`` base pixels down."""
         sheet = Sheet((width, sum(h for h, _ in items) + self.theme.px(40)), th.BG)
         y = self.theme.px(top)

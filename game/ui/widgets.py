@@ -11,11 +11,12 @@ from typing import ClassVar
 
 import pygame
 
+from game.i18n import Translator
 from game.ui import theme as th
 from game.ui.text import Painter, Sheet, ellipsize
 
 
-def key_name(tr, key: str) -> str:
+def key_name(tr: Translator, key: str) -> str:
     """A key's name as the keyboard of the language prints it ("Enter" is "Entrée" in French);
     letters, digits and symbols stay as they are. ``key`` may hold several names and words."""
     words = {

@@ -20,7 +20,7 @@ from game.results.report import workshop_html
 from game.results.store import StoreError
 from game.ui import theme as th
 from game.ui.rounds import open_results
-from game.ui.scene import PageScene, Scene
+from game.ui.scene import Colour, PageItem, PageScene, Scene
 from game.ui.text import Sheet
 from game.ui.widgets import TextField, key_name
 
@@ -38,7 +38,7 @@ def open_results_screen(menu: Any, which: str) -> None:
 
 def menu_line(menu: Any) -> str:
     """The menu's reminder of W and H, and of the workshop being played."""
-    line = menu._("W workshops · H history")
+    line: str = menu._("W workshops · H history")
     wid = menu.app.settings.workshop
     store = getattr(menu.app, "_results", None)
     if wid and store is not None and store.available:
@@ -109,15 +109,15 @@ class WorkshopScene(PageScene):
     def _page(self, width: int) -> Sheet:
         return self.stack(self._items(width), width, top=16)
 
-    def _items(self, width: int):
+    def _items(self, width: int) -> list[PageItem]:
         t, p, tr = self.theme, self.painter, self.tr
-        items: list = []
+        items: list[PageItem] = []
 
-        def heading(text: str, role: str = "head", colour=th.ORANGE, gap: int = 18) -> None:
+        def heading(text: str, role: str = "head", colour: Colour = th.ORANGE, gap: int = 18) -> None:
             items.append((t.px(gap) + t.line(role) + t.px(4),
                           lambda s, y: p.text(s, text, (0, y + t.px(gap)), role, colour, width=width)))
 
-        def para(text: str, role: str = "body", colour=th.TEXT, indent: int = 0) -> None:
+        def para(text: str, role: str = "body", colour: Colour = th.TEXT, indent: int = 0) -> None:
             h = p.wrapped_height(text, width - indent, role) + t.px(4)
             items.append((h, lambda s, y: p.paragraph(s, text, (indent, y), width - indent, role, colour)))
 
@@ -160,7 +160,7 @@ class WorkshopScene(PageScene):
         row_h = t.line("head") + t.px(12)
         rank_w, team_w, bar_w = t.px(60), int(width * 0.28), int(width * 0.32)
         for s in standings:
-            def row(sheet: Sheet, y: int, s=s) -> None:
+            def row(sheet: Sheet, y: int, s: ws.Standing = s) -> None:
                 colour = th.YELLOW if s.rank == 1 else th.TEXT
                 p.text(sheet, str(s.rank) if s.rank else "–", (0, y), "head", colour)
                 p.text(sheet, s.team, (rank_w, y), "head", colour, width=team_w - t.px(10))
@@ -211,7 +211,8 @@ class WorkshopScene(PageScene):
                 label_w = width - label_x - time_w
                 h = max(t.line("body"), p.wrapped_height(c.label, label_w, "body")) + t.px(6)
 
-                def line(sheet: Sheet, y: int, c=c, mark=mark, colour=colour, took=took, label_w=label_w) -> None:
+                def line(sheet: Sheet, y: int, c: ws.Choice = c, mark: str = mark, colour: Colour = colour, took: str = took,
+                         label_w: int = label_w) -> None:
                     p.text(sheet, f"{mark} {c.team}", (t.px(12), y), "bold", colour, width=label_x - t.px(16))
                     p.paragraph(sheet, c.label, (label_x, y), label_w, "body", th.TEXT)
                     p.text(sheet, took, (width, y), "body", th.MUTED, anchor="topright")
