@@ -987,6 +987,10 @@ class LiveScene(Scene):
         else:
             keys = self._("↑↓ select · F flag · X dismiss · A answer · 1-9 choose · Enter confirm · Tab feed/inbox · "
                           "C channel · Space pause · +/− speed · I inject · E end · M sound · F1 help")
+            if t.font("small").size(keys)[0] > bottom.w - t.px(24):
+                # Projector type: the players' keys and the way to the others, never "F1" cut off.
+                keys = self._("↑↓ select · F flag · X dismiss · A answer · 1-9 choose · Enter confirm · "
+                              "Tab feed/inbox · F1 all the keys")
         p.text(surface, keys, (t.px(12), bottom.centery), "small", th.MUTED, anchor="midleft",
                width=bottom.w - t.px(24))
 
@@ -1018,7 +1022,9 @@ class LiveScene(Scene):
         t = self.theme
         assert self.picker is not None
         row_h = t.line("small") + t.px(6)
-        width = min(size[0] // 3, t.px(420))
+        # As wide as its keys need (projector type, French), so "Esc cancel" is never cut off.
+        keys_w = t.font("small").size(self._("1-9 fire · Tab show what they say · Esc cancel"))[0] + t.px(24)
+        width = min(size[0] // 2, max(min(size[0] // 3, t.px(420)), keys_w))
         height = t.px(8) + t.line("small") + t.px(4) + row_h * len(self.picker.items) + t.line("small") + t.px(8)
         bottom = self.regions["bottom"].y - t.px(6)
         box = pygame.Rect(size[0] - width - t.px(12), max(t.px(4), bottom - height), width, min(height, bottom))
