@@ -85,3 +85,68 @@ def test_the_facilitator_corrects_a_written_answer_in_the_debrief_and_the_stored
         assert len(store.amendments(stored.id)) == 2
     finally:
         app.close()
+
+
+def test_the_facilitator_corrects_a_team_from_the_workshop_screen_and_the_ranking_follows(tmp_path: Path) -> None:
+    from game.results import workshop as ws
+    from game.results.recording import start
+    from game.results.store import open_store
+    from game.ui.app import open_app
+    from tests.test_assess_session import BAD
+
+    loaded = load_case(CASE, "en")
+    data = tmp_path / "data"
+    with open_store(None, data) as store:
+        w = ws.create(store, "Lyon", loaded.case.id, ["Red", "Blue"], str(loaded.path))
+        for team, texts in (("Red", GOOD["en"]), ("Blue", BAD["en"])):
+            session, _ = start(store, loaded.case, loaded.path, 3, team=team, workshop=w.id)
+            run(session, Writer(texts))
+        before = {s.team: (s.score, s.session_id) for s in ws.ranking(store, w)}
+    assert before["Red"][0] > before["Blue"][0]
+    app = open_app(Settings(scenarios=[], lang="en", data_dir=data))
+    try:
+        app.frame(0.0)
+        key(app, pygame.K_w, unicode="w")
+        assert app.top.name == "workshop"
+        text = shown(app)
+        assert text.index("Red") < text.index("Blue") and "1–9: correct" in text and "corrected by a person" not in text
+        # Line 2 of the ranking is Blue: its written answers, read again, lead now.
+        key(app, pygame.K_2, unicode="2")
+        scene = app.top
+        assert scene.name == "override" and "Correct how the written answers were read" in shown(app)
+        wanted = {("strategy", ""): "apology", ("key_point", "confirm"): True, ("key_point", "advice"): True,
+                  ("key_point", "when"): True, ("red_line", "deny-the-video"): False, ("red_line", "blame-owners"): False}
+        for i, row in enumerate(scene.rows):
+            if row.decision == "forum-thread" and (row.kind, row.id) in wanted:
+                scene.index = i
+                while row.value != wanted[(row.kind, row.id)]:
+                    key(app, pygame.K_RIGHT if row.kind == "strategy" else pygame.K_SPACE, unicode=" ")
+        assert "changed" in shown(app)
+        key(app, pygame.K_RETURN, frames=2)
+        assert app.top.name == "workshop"
+        with open_store(None, data) as store:
+            blue = store.session(before["Blue"][1])
+            assert blue.score > before["Blue"][0] and store.original_score(blue.id) == before["Blue"][0]
+            assert [a.target for a in store.amendments(blue.id)] == ["forum-thread"]
+        text = shown(app)
+        assert f"✎ corrected by a person, ended with {before['Blue'][0]:.1f}" in text
+        assert f"Blue: a person's reading, the score goes from {before['Blue'][0]:.1f} to {blue.score:.1f}" in text
+        # Red (still line 1) crossed a red line its words did not show: the ranking flips.
+        key(app, pygame.K_1, unicode="1")
+        scene = app.top
+        scene.index = next(i for i, r in enumerate(scene.rows) if r.decision == "forum-thread"
+                           and r.kind == "red_line" and r.id == "blame-owners")
+        key(app, pygame.K_SPACE, unicode=" ")
+        key(app, pygame.K_RETURN, frames=2)
+        with open_store(None, data) as store:
+            red = store.session(before["Red"][1])
+            assert red.score < blue.score and store.original_score(red.id) == before["Red"][0]
+            assert [s.team for s in ws.ranking(store, w)] == ["Blue", "Red"]
+        text = shown(app)
+        ranking = text[text.index("Ranking"):]
+        assert app.top.name == "workshop" and ranking.index("Blue") < ranking.index("Red")
+        assert f"✎ corrected by a person, ended with {before['Red'][0]:.1f}" in text
+        key(app, pygame.K_9, unicode="9")  # no team on line 9: said, nothing opens
+        assert app.top.name == "workshop" and "No team has played on line 9" in shown(app)
+    finally:
+        app.close()

@@ -10,6 +10,7 @@ when). Esc leaves without a change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -83,15 +84,20 @@ class OverrideScene(Scene):
 
     Args:
         app: The window.
-        debrief: The debrief screen (its session, and it scores and lays itself out again).
+        debrief: The debrief screen (its session, and it scores and lays itself out again), or
+            anything with a ``debrief`` (:class:`Debrief`) when ``apply`` is given.
+        apply: Who makes the changes instead of the debrief's session (the workshop screen: the
+            stored round is amended); it gets the list of :func:`changes`.
     """
 
     name = "override"
     overlay = True
 
-    def __init__(self, app: App, debrief: Any) -> None:
+    def __init__(self, app: App, debrief: Any,
+                 apply: Callable[[list[tuple[str | None, str | None, dict[str, Any]]]], None] | None = None) -> None:
         super().__init__(app)
         self.debrief = debrief
+        self.apply = apply
         self.rows = findings(debrief.debrief)
         self.index = next(i for i, r in enumerate(self.rows) if r.selectable)
         self.top = 0
@@ -141,6 +147,9 @@ class OverrideScene(Scene):
         made = changes(self.rows)
         self.app.pop()
         if not made:
+            return
+        if self.apply is not None:
+            self.apply(made)
             return
         before = self.debrief.result.score
         try:

@@ -3,24 +3,34 @@ decisions side by side at each decision point (who chose what, how fast).
 
 W on the menu opens it. ←→ switch workshop, P lets the next team (in the trainer's order) play
 the workshop's case, N creates a workshop on the case selected in the menu, C changes which
-round of a team counts, X writes the workshop's page as HTML, Esc goes back.
+round of a team counts, X writes the workshop's page as HTML, Esc goes back. 1-9 open the
+counted round of the team on that line of the ranking in the facilitator's list (game/ui/override.py):
+the changes amend the stored round and the ranking follows; a corrected score says so.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from game.engine.diagnostics import CaseError
+from game.engine.loader import load_case
+from game.engine import scoring
+from game.engine.session import EngineError
 from game.i18n import ENDING_KINDS, N_
+from game.play.debrief import Debrief
 from game.results import workshop as ws
+from game.results.recording import ResumeError, override_stored, rebuild
 from game.results.report import workshop_html
-from game.results.store import StoreError
+from game.results.store import ResultStore, StoreError
 from game.ui import theme as th
 from game.ui.rounds import open_results
 from game.ui.scene import Colour, PageItem, PageScene, Scene
+from game.ui.override import OverrideScene
 from game.ui.text import Sheet
 from game.ui.widgets import TextField, key_name
 
@@ -61,13 +71,48 @@ def menu_line(menu: Any) -> str:
     return line
 
 
+@dataclass
+class StoredRound:
+    """A team's finished stored round, replayed so the facilitator's list can read its answers."""
+
+    team: str
+    session_id: str
+    debrief: Debrief
+    score: float
+
+    @property
+    def written_answers(self) -> bool:
+        return any(d.written is not None for d in self.debrief.decisions) or bool(self.debrief.replies)
+
+
+def stored_round(store: ResultStore, standing: ws.Standing) -> StoredRound:
+    """Replay a team's counted round from the store (its log against its case).
+
+    Raises:
+        ResumeError: the round cannot be replayed (its case is gone or changed, its log is not whole).
+    """
+    stored = store.session(standing.session_id or "")
+    records = store.log_records(stored.id)
+    if not records or records[0].get("type") != "session" or not stored.case_path:
+        raise ResumeError(f"round {stored.short_id} has no session log or case to replay")
+    try:
+        loaded = load_case(stored.case_path, stored.language)
+    except CaseError as exc:
+        raise ResumeError(f"{stored.case_path}: the case does not load "
+                          f"({exc.diagnostics[0] if exc.diagnostics else exc})") from None
+    except OSError as exc:
+        raise ResumeError(f"{stored.case_path}: {exc}") from None
+    result = scoring.score(rebuild(loaded.case, int(records[0]["seed"]), records))
+    return StoredRound(standing.team, stored.id, Debrief.from_result(result, loaded.case), result.score)
+
+
 class WorkshopScene(PageScene):
     """One workshop at a time, drawn as a tall page (large type suits a projector: F2)."""
 
     name = "workshop"
     KEYS = {pygame.K_ESCAPE: "back", pygame.K_BACKSPACE: "back", pygame.K_LEFT: "previous",
             pygame.K_RIGHT: "next", pygame.K_p: "play", pygame.K_n: "new", pygame.K_c: "count",
-            pygame.K_x: "export"}
+            pygame.K_x: "export", **{getattr(pygame, f"K_{n}"): f"correct{n}" for n in range(1, 10)}}
 
     def __init__(self, app: App, menu: Any) -> None:
         super().__init__(app)
@@ -157,10 +202,18 @@ class WorkshopScene(PageScene):
 
         # The ranking: big rank numbers, a bar per score, the ending.
         heading(self._("Ranking"), "title")
+        if any(s.session_id for s in standings):
+            para(self._("1–9: correct how the team on that line had its written answers read (the ranking follows)"),
+                 "small", th.MUTED)
         row_h = t.line("head") + t.px(12)
         rank_w, team_w, bar_w = t.px(60), int(width * 0.28), int(width * 0.32)
         for s in standings:
-            def row(sheet: Sheet, y: int, s: ws.Standing = s) -> None:
+            # A score a person corrected after the round says so, with the score it ended with (as the HTML page).
+            first = self.store.original_score(s.session_id) if s.session_id else None
+            note = self._("✎ corrected by a person, ended with {score}", score=tr.decimal(first, 1)) \
+                if first is not None else ""
+
+            def row(sheet: Sheet, y: int, s: ws.Standing = s, note: str = note) -> None:
                 colour = th.YELLOW if s.rank == 1 else th.TEXT
                 p.text(sheet, str(s.rank) if s.rank else "–", (0, y), "head", colour)
                 p.text(sheet, s.team, (rank_w, y), "head", colour, width=team_w - t.px(10))
@@ -179,8 +232,10 @@ class WorkshopScene(PageScene):
                 rounds = tr.ngettext("{n} round", "{n} rounds", s.rounds)
                 p.text(sheet, f"{icon} {kind} · {rounds}", (bar.right + t.px(90), y + t.px(4)), "body", style,
                        width=width - bar.right - t.px(90))
+                if note:
+                    p.text(sheet, note, (x, y + row_h - t.px(6)), "small", th.PURPLE, width=width - x)
 
-            items.append((row_h, row))
+            items.append((row_h + (t.line("small") if note else 0), row))
 
         # The spread: a box from the first to the third quartile, the median, a dot per team.
         heading(self._("Spread of the scores"), "title")
@@ -269,6 +324,8 @@ class WorkshopScene(PageScene):
         elif action == "play":
             self.play(w)
             return
+        elif action.startswith("correct"):
+            self.correct(store, w, int(action[len("correct"):]) - 1)
         elif action == "export":
             folder = store.path.parent / "reports"
             try:
@@ -278,6 +335,37 @@ class WorkshopScene(PageScene):
                 self.message = self._("Page written: {path}", path=str(path))
             except (OSError, StoreError) as exc:
                 self.message = self._("The page could not be written: {why}", why=str(exc))
+        self.layout(self.app.size)
+
+    def correct(self, store: ResultStore, w: ws.Workshop, line: int) -> None:
+        """Open the counted round of the team on that line of the ranking in the facilitator's list."""
+        try:
+            played = [s for s in ws.ranking(store, w, self.count) if s.session_id]
+            if line >= len(played):
+                self.message = self._("No team has played on line {line} of the ranking", line=str(line + 1))
+                return
+            target = stored_round(store, played[line])
+        except (ResumeError, StoreError, sqlite3.Error) as exc:
+            self.message = self._("The round cannot be corrected: {why}", why=str(exc))
+            return
+        if not target.written_answers:
+            self.message = self._("{team} wrote no answer: there is nothing to correct", team=target.team)
+            return
+        self.app.push(OverrideScene(self.app, target, apply=lambda made: self.amend(store, target, made)))
+
+    def amend(self, store: ResultStore, target: StoredRound, made: list[tuple[str | None, str | None, dict[str, Any]]]) -> None:
+        """The facilitator's changes amend the stored round (its score, its place in the ranking)."""
+        after = target.score
+        try:
+            for decision, post, change in made:
+                session, _ = override_stored(store, target.session_id, decision, post=post, **change)
+                after = scoring.score(session).score
+        except (ResumeError, EngineError, StoreError, sqlite3.Error) as exc:
+            self.message = self._("The change was not made: {why}", why=str(exc))
+        else:
+            self.message = self._("{team}: a person's reading, the score goes from {before} to {after}",
+                                  team=target.team, before=self.tr.decimal(target.score, 1),
+                                  after=self.tr.decimal(after, 1))
         self.layout(self.app.size)
 
     def play(self, w: ws.Workshop) -> None:
