@@ -348,6 +348,13 @@ def test_in_projector_type_every_option_of_the_decision_is_readable_and_its_titl
         gauges = shown(app)
         assert f"{up}: {live.metric_name('sentiment')}, {live.metric_name('trust')}" in gauges.replace("\u00a0:", ":")
         assert f"{down}: {live.metric_name('visibility')}, {live.metric_name('media')}" in gauges.replace("\u00a0:", ":")
+        # The key bar keeps its end in view: the players' keys and F1 for the others, never "M so…".
+        assert ("Tab feed/inbox · F1 all the keys" if lang == "en" else "Tab fil/boîte · F1 toutes les touches") in gauges
+        key(app, pygame.K_i)  # the facilitator's discreet inject list says its keys whole
+        assert ("1-9 fire · Tab show what they say · Esc cancel" if lang == "en"
+                else "1-9 lancer · Tab voir leur contenu · Échap annuler") in shown(app)
+        key(app, pygame.K_ESCAPE)
+        assert live.picker is None
         key(app, pygame.K_d)
         assert app.top.name == "decision"
         text = shown(app)
