@@ -519,3 +519,23 @@ def test_a_call_or_an_email_in_the_window_offers_only_its_own_replies() -> None:
         assert live.picker is not None and [label for _, label, _ in live.picker.items][:len(general)] == general
     finally:
         app.close()
+
+
+def test_french_punctuation_never_starts_a_line_of_a_wrapped_post() -> None:
+    from game.ui.text import wrap
+    from game.ui.theme import FONTS
+
+    pygame.font.init()
+    font = pygame.font.Font(str(FONTS / "DejaVuSans.ttf"), 15)
+    question = "Vous trouvez ça normal ? Vraiment !"
+    lines = wrap(font, question, font.size("Vous trouvez ça normal")[0] + 2)  # the "?" would just not fit
+    assert lines[0] == "Vous trouvez ça" and lines[1].startswith("normal ?")
+    assert wrap(font, "Il a dit « non » : fin", font.size("Il a dit « non »")[0] - 2) == ["Il a dit", "« non » : fin"]
+    texts = [line for path in SCENARIOS.glob("*/scenario.fr.yaml")
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if re.search(r" [?!:;»]", line) and not line.lstrip().startswith("#")]  # the players' words
+    assert texts
+    for width in range(200, 440, 23):  # a feed column is wider
+        for text in texts:
+            for line in wrap(font, text, width):
+                assert not re.match(r"[?!:;»]", line) and not line.endswith("«"), (width, text, line)
