@@ -616,7 +616,7 @@ def format_result(result: Result, case: Case, lang: str | None = None, *, underl
     lines = ["=" * 72, _("DEBRIEF - {title}", title=case.title), "=" * 72,
              _("Score: {score} / 100", score=tr.decimal(debrief.score, 0))]
     if debrief.ended_early:
-        lines.append(para(words.ended_early(debrief, tr), ""))
+        lines.append(para(words.ended_early(debrief, tr, case.date_at), ""))
     lines.append("")
     for part in debrief.parts:
         lines.append(f"  {words.part_name(part.name, tr):<20} {tr.decimal(part.points, 1):>5} / {part.max}")

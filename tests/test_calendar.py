@@ -168,7 +168,13 @@ def test_the_host_shows_the_date_the_speaker_and_the_ending_against_the_score(tm
         while team.round is not None and not team.round.ended and not labels:
             workshop.tick(5)
             labels = [o["label"] for d in workshop.team_view(team)["decisions"] for o in d["options"]]
-        assert workshop.team_view(team)["date"] == ""  # Kryptonite has no calendar
+        assert workshop.team_view(team)["date"].startswith("Monday 13 September")  # the forum thread, Monday 8 am
+    with ResultStore.open(tmp_path / "b") as store:
+        workshop = HostedWorkshop(load_case(SCENARIOS / "brand-page-first-weeks"), store, "W", ["Red"])
+        team = next(iter(workshop.teams.values()))
+        workshop.start(team)
+        workshop.tick(1)
+        assert workshop.team_view(team)["date"] == ""  # a fictional case without a calendar
         assert any(label.endswith(" (said by the team)") for label in labels)  # the forum thread's reply
 
 
@@ -205,6 +211,21 @@ def test_the_window_shows_the_date_on_its_clock_and_the_speaker_in_the_decision_
         assert words.option_label(spoken, Translator("en")) in " ".join(app.shown())
         key(app, pygame.K_ESCAPE)
         clock = next(text for text, _ in app.painter.frame if text.startswith("◷"))
-        assert "·" not in clock  # no calendar, no date
+        assert clock.endswith("· Sunday 12 September, 22:00")  # Kryptonite's calendar starts on the Sunday night
     finally:
         app.close()
+
+
+def test_a_round_ended_early_says_the_date_it_stopped(tiny_case: Case) -> None:
+    from game.engine.scoring import score
+    from game.play.debrief import Debrief
+
+    case = with_calendar(tiny_case, ("00:00:00", "2010-03-17T09:00"), ("00:20:00", "2010-03-17T19:00"))
+    session = Session(case, 2)
+    session.advance(120)
+    session.end()
+    debrief = Debrief.from_result(score(session), case)
+    said = words.ended_early(debrief, Translator("en"), case.date_at)
+    assert "ended at Wednesday 17 March, 10:00 (00:02:00)" in said
+    assert "ended at 00:02:00;" in words.ended_early(debrief, Translator("en"))
+    assert "Wednesday 17 March, 10:00 (00:02:00)" in format_result(score(session), case)

@@ -739,18 +739,21 @@ def test_a_kept_frame_looks_exactly_like_a_full_redraw(busy_round) -> None:
 
 def test_a_countdown_drawn_alone_looks_exactly_like_a_full_redraw(busy_round, monkeypatch) -> None:
     """Each second only the decision's countdown row is drawn again (the rest of the panel is
-    kept): every frame, scrolled to the options (the pinned band) or not, the window and its words
-    are what a full redraw shows."""
+    kept), and only the top bar's words left of its buttons (the clock): every frame, scrolled to
+    the options (the pinned band) or not, the window and its words are what a full redraw shows."""
     from game.ui.decision import DecisionPanel
 
     app, live = busy_round
     if live.shown_decision() is None:
         live.session.fire(live.case.decisions[0].id)
     app.frame(1 / 60)
-    alone = []
+    alone, clock = [], []
     draw = DecisionPanel.draw
     monkeypatch.setattr(DecisionPanel, "draw", lambda panel, surface, only=None: (
         alone.append(only is not None), draw(panel, surface, only))[1])
+    draw_top = type(live)._draw_top
+    monkeypatch.setattr(type(live), "_draw_top", lambda scene, surface, only=None: (
+        clock.append(only is not None), draw_top(scene, surface, only))[1])
     for scroll in (0, live.panel.max_scroll):
         live.panel.scroll_to(scroll)
         for speed in (1.0, 120.0):
@@ -767,6 +770,7 @@ def test_a_countdown_drawn_alone_looks_exactly_like_a_full_redraw(busy_round, mo
                 if live.shown_decision() is None:
                     break
     assert live.panel.max_scroll > 0 and alone.count(True) >= 4  # about once a real second
+    assert clock.count(True) >= 4
 
 
 def test_the_round_is_out_of_the_garbage_collectors_walk_during_play_and_freed_after(tmp_path: Path) -> None:

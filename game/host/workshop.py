@@ -506,7 +506,7 @@ class HostedWorkshop:
                          "marked": [[m.start, m.end, words.mark_meaning(m, r.written, tr)] for m in r.written.marks],
                          "missing": [p.label for p in r.written.missing], "crossed": [p.label for p in r.written.crossed],
                          "why": words.reply_why(r, tr), "best": r.written.best_post} for r in d.replies],
-            "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr),
+            "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr, self.case.date_at),
             "ending_and_score": words.ending_and_score(d, tr),
             "questions": [q.text for q in d.questions], "samples": team.samples,
             **_chart_axis(team.samples, self.case.duration, tr),

@@ -7,6 +7,9 @@ reasons existed shows the prose it was stored with.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+
 from game.engine.model import Option
 from game.engine.rubric import strategy_meaning, strategy_name, tone_name
 from game.i18n import ENDING_KINDS, N_, OBJECTIVE_STATES, PART_NAMES, SPEAKERS, Reason, Translator
@@ -109,12 +112,15 @@ def signal_note(signals: Signals, tr: Translator, stored: str = "") -> str:
     return _say(signals.reasons, tr, stored)
 
 
-def ended_early(debrief: Debrief, tr: Translator) -> str:
-    """What the debrief says of a round the facilitator ended before its time ("" otherwise)."""
-    if debrief.ended_early_at is None:
+def ended_early(debrief: Debrief, tr: Translator,
+                dates: Callable[[float], datetime.datetime | None] | None = None) -> str:
+    """What the debrief says of a round the facilitator ended before its time ("" otherwise);
+    ``dates``: the real date of a moment (``Case.date_at``), for a case with a calendar."""
+    at = debrief.ended_early_at
+    if at is None:
         return ""
     return tr.gettext("The round was ended at {at}; the rest of it played out as silence before scoring.",
-                      at=tr.clock(debrief.ended_early_at))
+                      at=tr.stamp(at, dates(at) if dates is not None else None))
 
 
 def mark_meaning(mark: Mark, written: WrittenReview, tr: Translator) -> str:

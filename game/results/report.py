@@ -212,7 +212,7 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
         stored=s, debrief=debrief, meta=meta, parts=parts,
         status=tr.name(STATUS_NAMES, s.status), stopped_at=tr.clock(s.sim_t),
         ending_kind=ending_kind, ending_name=tr.name(ENDING_KINDS, ending_kind) if ending_kind else "",
-        ended_early=words.ended_early(debrief, tr) if debrief else "",
+        ended_early=words.ended_early(debrief, tr, functools.partial(date_on, _calendar(s.case_info))) if debrief else "",
         ending_and_score=words.ending_and_score(debrief, tr) if debrief else "",
         crisis=words.crisis(debrief, tr) if debrief else "",
         objectives=[{"css": OBJECTIVE_CSS[o.met], "mark": OBJECTIVE_MARKS[o.met],

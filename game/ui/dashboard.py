@@ -60,6 +60,8 @@ class Dashboard:
         self.waited = 0
         self._since = 0.0  # real seconds since the last redraw
         self._frames = 0
+        self._fit: tuple[tuple[object, ...], bool] | None = None  # see hints_fit
+        self._legend: tuple[tuple[object, ...], list[str]] | None = None  # see legend
 
     def set_rect(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -83,6 +85,16 @@ class Dashboard:
         """Whether every gauge's hint fits whole beside its name (a wide value with its warning is
         assumed, so the hints do not come and go as the values move)."""
         scene, t = self.scene, self.scene.theme
+        # Asked every frame (the height of the dashboard places the notifications): worked out
+        # once per width, type size, language and set of gauges.
+        key = (self.rect.w, t.scale, scene.app.settings.lang, tuple(scene.session.state.metrics))
+        if self._fit is not None and self._fit[0] == key:
+            return self._fit[1]
+        fit = self._hints_fit(scene, t)
+        self._fit = (key, fit)
+        return fit
+
+    def _hints_fit(self, scene: LiveScene, t: th.Theme) -> bool:
         w = self.rect.w - 2 * t.px(8)
         widest_value = t.font("bold").size("⚠ 88 →")[0]
         return all(t.px(16) + t.font("bold").size(scene.metric_name(name))[0] + t.font("small").size(self.hint(name))[0]
@@ -93,6 +105,9 @@ class Dashboard:
         under the gauges for each way, naming the gauges ("↑ is better: Sentiment, Trust")."""
         if self.hints_fit():
             return []
+        assert self._fit is not None
+        if self._legend is not None and self._legend[0] == self._fit[0]:
+            return self._legend[1]
         scene = self.scene
         names = list(scene.session.state.metrics)
         lines: list[str] = []
@@ -102,6 +117,7 @@ class Dashboard:
                 hint = scene._("↓ is better") if bad else scene._("↑ is better")
                 words = scene._("{heading}: {text}", heading=hint, text=", ".join(those))
                 lines += scene.painter.cache.wrap(scene.theme, words, "small", self.rect.w - 2 * scene.theme.px(8))
+        self._legend = (self._fit[0], lines)
         return lines
 
     def update(self, busy: bool = False, dt: float = 0.0) -> bool:
@@ -191,22 +207,29 @@ def draw_notes(scene: LiveScene, surface: pygame.Surface, rect: pygame.Rect, not
     Each box is drawn once into a sheet (again when it stops being fresh): a new note moves the
     others down, and at 4K writing them all again is a couple of milliseconds."""
     t, p = scene.theme, scene.painter
-    p.text(surface, scene._("Notifications"), (rect.x, rect.y), "head", th.TEXT)
-    y = rect.y + t.line("head") + t.px(4)
+    # Every pixel of ``rect`` is painted (the background only between the boxes): the screen
+    # need not fill it first.
     surface.set_clip(rect)
+    y = rect.y + t.line("head") + t.px(4)
+    surface.fill(th.BG, (rect.x, rect.y, rect.w, y - rect.y))
+    p.text(surface, scene._("Notifications"), (rect.x, rect.y), "head", th.TEXT)
     for note in reversed(notes):
         if y > rect.bottom:
             break
         box = _note_box(scene, note, rect.w)
         p.sheet(surface, box, (rect.x, y))
-        y += box.size[1] + t.px(6)
+        y += box.size[1]
+        surface.fill(th.BG, (rect.x, y, rect.w, t.px(6)))
+        y += t.px(6)
+    if y < rect.bottom:
+        surface.fill(th.BG, (rect.x, y, rect.w, rect.bottom - y))
     surface.set_clip(None)
 
 
 def _note_box(scene: LiveScene, note: Note, width: int) -> Sheet:
     t, p = scene.theme, scene.painter
     fresh = note.age < NOTE_FRESH
-    key = (width, fresh, id(t), scene.app.settings.lang)
+    key = (width, fresh, t.scale, scene.app.settings.lang)
     if note.drawn is not None and note.drawn[0] == key:
         return note.drawn[1]
     box_h = p.wrapped_height(note.text, width - t.px(60), "small") + t.line("small") + t.px(8)

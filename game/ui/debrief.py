@@ -139,7 +139,7 @@ class DebriefScene(PageScene):
         line = self._("Team: {team}", team=team) + " · " if team else ""
         para(line + self._("feed seed {seed} (kept with the round: a replay plays the same feed)", seed=str(d.seed)), "small",
              th.MUTED)
-        early = words.ended_early(d, tr)
+        early = words.ended_early(d, tr, self.case.date_at)
         if early:
             para("⏹ " + early, "small", th.ORANGE)
 

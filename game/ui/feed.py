@@ -44,6 +44,9 @@ CARD_CACHE_VIEWS = 6
 # the cards in view change: at 1 s = 120 s they change every frame, faster than anyone reads,
 # and each change is the whole column drawn again.
 COUNTER_SECONDS = 0.25
+# Surfaces of dropped cards kept for new cards of their size (see FeedView._keep_spare).
+SPARE_PER_SIZE = 4
+SPARE_VIEWS = 1
 
 TRIAGE = (("flag", "⚑", "F"), ("dismiss", "✗", "X"), ("answer", "↩", "A"))
 TRIAGE_COLOURS = {"flag": th.ORANGE, "dismiss": th.GREY, "answer": th.SKY}
@@ -89,6 +92,8 @@ class FeedView:
         self.selected: str | None = None
         self.cards: OrderedDict[str, Card] = OrderedDict()  # least recently shown first
         self._card_pixels = 0
+        # Surfaces of cards dropped from the cache, by size, for the next cards of that size.
+        self._spare: dict[tuple[int, int], list[pygame.Surface]] = {}
         self.incoming: list[Post] = []  # posts accepted, not in the column yet (see the module's doc)
         self._batch = 0  # how many of them join it together once their cards are drawn
         self._strips: dict[tuple[object, ...], Sheet] = {}
@@ -117,6 +122,7 @@ class FeedView:
         self.posts, self.index, self.heights, self.bottoms, self.total = [], {}, [], [], 0
         self.cards.clear()
         self._card_pixels = 0
+        self._spare.clear()
         self.incoming, self._batch = [], 0
         self._strips.clear()
         self._strip_buttons.clear()
@@ -258,6 +264,7 @@ class FeedView:
         if card is None or card.key != key:
             if card is not None:
                 self._card_pixels -= card.sheet.size[0] * card.sheet.size[1]
+                self._keep_spare(card)
             card = self._draw_card(post, key, triage, height)
             self.cards[post.id] = card
             self._card_pixels += card.sheet.size[0] * card.sheet.size[1]
@@ -270,6 +277,16 @@ class FeedView:
         while self._card_pixels > limit and len(self.cards) > 1:
             _, card = self.cards.popitem(last=False)
             self._card_pixels -= card.sheet.size[0] * card.sheet.size[1]
+            self._keep_spare(card)
+
+    def _keep_spare(self, card: Card) -> None:
+        """Keep a dropped card's surface for a new card of its size: a few per size, at most
+        ``SPARE_VIEWS`` columns' worth of pixels in all."""
+        w, h = card.sheet.size
+        spare = self._spare.setdefault((w, h), [])
+        held = sum(sw * sh * len(kept) for (sw, sh), kept in self._spare.items())
+        if len(spare) < SPARE_PER_SIZE and held + w * h <= SPARE_VIEWS * self.rect.w * self.rect.h:
+            spare.append(card.sheet.surface)
 
     def _draw_card(self, post: Post, key: tuple[object, ...], triage: tuple[str, int] | None, height: int) -> Card:
         scene = self.scene
@@ -278,7 +295,8 @@ class FeedView:
         height -= t.px(8)
         own = post.author == ORGANISATION
         fill = th.CARD_OWN if own else (th.CARD_DONE if triage and triage[0] == "dismiss" else th.CARD)
-        sheet = Sheet((self.rect.w, height), fill)
+        spare = self._spare.get((self.rect.w, height))
+        sheet = Sheet((self.rect.w, height), fill, reuse=spare.pop() if spare else None)
         surface = sheet.surface
         channel = session.channels[post.channel]
         colour = scene.channel_colour(post.channel)

@@ -869,8 +869,11 @@ class LiveScene(Scene):
         common = (id(t), self.app.settings.lang)
         gauges_key = (*common, tuple(gauges), id(self.dashboard.sheet))
         notes_key = (*common, tuple(notes), tuple((id(n), n.age < NOTE_FRESH) for n in self.notes))
-        top_key = (*common, tuple(self.regions["top"]), *self._top_words(),
-                   tuple((b.label, b.active, tuple(b.rect)) for b in self.buttons))
+        # The clock changes every second (every frame at the fastest speed): then only the
+        # words left of the buttons are drawn again.
+        top_key = (*common, tuple(self.regions["top"]), tuple((b.label, b.active, tuple(b.rect)) for b in self.buttons))
+        top = self.regions["top"]
+        words_area = pygame.Rect(top.x, top.y, self.regions["top_buttons_x"].x - top.x, top.h)
         chips_key = (*common, tuple((b.label, b.active, tuple(b.rect)) for b in self.chips))
         middle = self.regions["middle"]
         below_panel = pygame.Rect(middle.x, self.panel.rect.bottom, middle.w,
@@ -884,21 +887,21 @@ class LiveScene(Scene):
         parts = [(self.feed.pane(), self.feed.unchanged(clean, self.trending)),
                  (gauges, self.gauges_part.unchanged(clean, gauges_key)),
                  (notes, self.notes_part.unchanged(clean, notes_key)),
-                 (self.regions["top"], self.top_bar.unchanged(clean, top_key)),
+                 (self.regions["top"], self.top_bar.unchanged(clean, top_key, self._top_words(), words_area)),
                  (self.regions["chips"], self.chip_row.unchanged(clean, chips_key)),
                  (self.panel.rect, panel_kept),
                  (below_panel, self.inbox_part.unchanged(clean, inbox_key)),
                  (self.regions["bottom"], self.bottom_bar.unchanged(clean, common))]
         # On a clean frame the space between the parts is background already: only the parts
         # drawn again are filled (the whole 4K window is 2-3 ms of filling). The feed's column
-        # fills its own background around its cards, and the bars and the decision panel
-        # paint every pixel of theirs: they are never filled first.
-        covered = [self.feed.pane(), self.regions["top"], self.regions["bottom"]]
+        # fills its own background around its cards, and the bars, the notifications and the
+        # decision panel paint every pixel of theirs: they are never filled first.
+        covered = [self.feed.pane(), self.regions["top"], self.regions["bottom"], notes]
         if self.panel.sheet is not None:
             covered.append(self.panel.rect)
         holes = [rect for rect, kept in parts if kept] + covered
         fill_except(surface, holes, th.BG, [rect for rect, kept in parts if not kept] if clean else None)
-        self.top_bar.draw(p, lambda: self._draw_top(surface))
+        self.top_bar.draw(p, lambda only=None: self._draw_top(surface, only))
 
         def chips() -> None:
             for chip in self.chips:
@@ -949,9 +952,12 @@ class LiveScene(Scene):
         self._top_cache = (given, words)
         return words
 
-    def _draw_top(self, surface: pygame.Surface) -> None:
+    def _draw_top(self, surface: pygame.Surface, only: pygame.Rect | None = None) -> None:
+        """The top bar; with ``only``, just that part of it (the words left of the buttons)."""
         t, p = self.theme, self.painter
         top = self.regions["top"]
+        if only is not None:
+            surface.set_clip(only)
         pygame.draw.rect(surface, th.PANEL, top)
         # Inside the bar (a Rect's bottom is the first row below it), so a kept bar keeps its line.
         pygame.draw.line(surface, th.LINE, (top.x, top.bottom - 1), (top.right - 1, top.bottom - 1))
@@ -975,6 +981,9 @@ class LiveScene(Scene):
         limit = self.regions["top_buttons_x"].x - t.px(12)
         if limit - x > t.px(60):
             p.text(surface, title, (x, top.centery), "small", th.MUTED, anchor="midleft", width=limit - x)
+        if only is not None:
+            surface.set_clip(None)
+            return
         for button in self.buttons:
             draw_button(p, surface, button)
 

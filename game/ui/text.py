@@ -25,9 +25,15 @@ class Sheet:
 
     __slots__ = ("surface", "texts")
 
-    def __init__(self, size: tuple[int, int], fill: Colour | None = None) -> None:
+    def __init__(self, size: tuple[int, int], fill: Colour | None = None,
+                 reuse: pygame.Surface | None = None) -> None:
         w, h = max(1, size[0]), max(1, size[1])
-        if fill is None:
+        if reuse is not None and fill is not None and reuse.get_size() == (w, h):
+            # The pixels of a sheet no longer shown (a card dropped from the cache): a new
+            # surface of megabytes at 4K is an allocation and a page fault per 4 KB.
+            self.surface = reuse
+            self.surface.fill(fill)
+        elif fill is None:
             self.surface = pygame.Surface((w, h), pygame.SRCALPHA)
         else:
             # In the display's own pixel format, so blitting it needs no conversion.

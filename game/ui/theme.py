@@ -79,6 +79,7 @@ class Theme:
         if self.projector:
             scale *= 1.3
         self.scale = scale
+        self._px: dict[float, int] = {}
         regular, bold = _font_files(self.problems)
         for role, px in SIZES.items():
             path = bold if role in BOLD_ROLES else regular
@@ -86,7 +87,12 @@ class Theme:
 
     def px(self, value: float) -> int:
         """A length given at 1280x720, at this window's scale."""
-        return max(1, round(value * self.scale))
+        # Asked a few hundred times a frame, for a few dozen lengths.
+        try:
+            return self._px[value]
+        except KeyError:
+            length = self._px[value] = max(1, round(value * self.scale))
+            return length
 
     def font(self, role: str) -> pygame.font.Font:
         return self.fonts[role]
