@@ -503,11 +503,23 @@ def test_a_call_or_an_email_in_the_window_offers_only_its_own_replies() -> None:
             session.advance(30)
         app.frame(0.0)
         email = next(p for p in session.feed if p.channel in inbox and not own(p) and p.author != "organisation")
-        live.triage(email, "answer")
+        call = next(p for p in session.feed if p.channel in inbox and own(p))
+        # The email's card offers no "Answer" (flag and dismiss only); the call's does.
+        column = live.inbox
+
+        def bring(post) -> None:  # in view, its card drawn (new posts join in a frame or two)
+            for _ in range(4):
+                column.show(post.id)
+                app.frame(0.0)
+
+        bring(email)
+        assert column.button_centre(email.id, "flag") and column.button_centre(email.id, "answer") is None
+        bring(call)
+        assert column.button_centre(call.id, "answer") is not None
+        live.triage(email, "answer")  # A on the email all the same: a short hint, nothing else
         app.frame(0.0)
         assert live.picker is None and "There is no prepared answer for this post." in shown(app)
         assert email.id not in session.state.triage
-        call = next(p for p in session.feed if p.channel in inbox and own(p))
         live.triage(call, "answer")
         assert live.picker is not None
         offered = [label for _, label, _ in live.picker.items]

@@ -104,6 +104,8 @@ class FeedView:
         self._counts: dict[tuple[str, int], str] = {}  # engagement counters as words: Babel is slow per call
         self.counters: dict[str, tuple[int, int, int]] = {}  # the engagement shown, per post in view
         self._counted = 0.0  # real seconds since the counters were read
+        self._answers: dict[tuple[str | None, bool], bool] = {}  # see answerable()
+        self._answers_t = -1.0
 
     def compact(self, n: int) -> str:
         """``n`` as the counters show it (``1.2K``, ``1,2 k``), formatted once per language."""
@@ -257,7 +259,8 @@ class FeedView:
         triage = self.scene.session.state.triage.get(post.id)
         # A trending post makes room for its mark beside the name (drawn again when it starts or
         # stops trending, a few times a round), so other posts keep their names whole.
-        key = (self.rect.w, height, triage, self.scene.app.settings.lang, post.id in self.scene.trending)
+        key = (self.rect.w, height, triage, self.scene.app.settings.lang, self.answerable(post),
+               post.id in self.scene.trending)
         card = self.cards.get(post.id)
         if card is None and not new_allowed:
             return None
@@ -270,6 +273,20 @@ class FeedView:
             self._card_pixels += card.sheet.size[0] * card.sheet.size[1]
         self.cards.move_to_end(post.id)
         return card
+
+    def answerable(self, post: Post) -> bool:
+        """Whether the round offers ``post`` a reply now (its card shows "A Answer" only then; a post
+        offered none takes no written reply either, game/play/round.py). Asked once per kind of
+        post (its inject, a channel of the inbox or not) each simulated moment, not per card."""
+        session = self.scene.session
+        if self._answers_t != session.t:
+            self._answers.clear()
+            self._answers_t = session.t
+        kind = (post.inject, session.channels[post.channel].is_inbox)
+        answer = self._answers.get(kind)
+        if answer is None:
+            answer = self._answers[kind] = bool(self.scene.round.replies_for(post))
+        return answer
 
     def _forget_cards(self) -> None:
         """Drop the least recently shown cards beyond ``CARD_CACHE_VIEWS`` columns of pixels."""
@@ -339,12 +356,14 @@ class FeedView:
         bh = self._button_height()
         buttons: list[Button] = []
         if not own:
-            strip = self._strip(triage[0] if triage else None, fill)
+            done = triage[0] if triage else None
+            answer = bool(key[-2]) or done == "answer"
+            strip = self._strip(done, fill, answer)
             x0 = right - strip.size[0]
             sheet.surface.blit(strip.surface, (x0, y))
             sheet.texts.extend((text, rect.move(x0, y)) for text, rect in strip.texts)
             buttons = [Button(b.action, b.label, b.key, b.rect.move(x0, y), b.colour, active=b.active)
-                       for b in self._strip_buttons[(triage[0] if triage else None, fill)]]
+                       for b in self._strip_buttons[(done, fill, answer)]]
         return Card(sheet, key, buttons, (pad, y + bh // 2), (stamp.x - t.px(10), pad + t.line("bold") // 2))
 
     def _header_widths(self, chip: str, name: str, details: list[str], room: int) -> tuple[int, int, str]:
@@ -373,9 +392,10 @@ class FeedView:
         chip_w = max(icon_w, min(min_chip, room - need("")))
         return chip_w, max(t.px(20), room - chip_w - gap), ""
 
-    def _strip(self, done: str | None, fill: tuple[int, int, int]) -> Sheet:
-        """The row of triage buttons, drawn once per state and shared by every card."""
-        key = (done, fill)
+    def _strip(self, done: str | None, fill: tuple[int, int, int], answer: bool = True) -> Sheet:
+        """The row of triage buttons, drawn once per state and shared by every card; "Answer"
+        only on a card the round offers a reply (``answer``)."""
+        key = (done, fill, answer)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
@@ -389,6 +409,8 @@ class FeedView:
             # and icon only, so the engagement counters beside them still show.
             specs = []
             for action, icon, keyname in TRIAGE:
+                if action == "answer" and not answer:
+                    continue
                 label = icon if short else f"{icon} {scene._(TRIAGE_WORDS[action])}"
                 if done == action:
                     label = f"✓ {scene._(TRIAGE_DONE[action])}"
