@@ -18,7 +18,7 @@ from game.engine.scoring import score
 from game.engine.session import EngineError, run
 from game.results import workshop as ws
 from game.results.recording import ResumeError, override_stored, start
-from game.results.report import round_html
+from game.results.report import round_html, workshop_html
 from game.results.store import open_store
 from tests.test_assess_reply import KRYPTONITE, SAL, until_post
 from tests.test_assess_session import BAD, CASE, GOOD, Writer
@@ -81,6 +81,13 @@ def test_overrides_after_the_end_amend_the_stored_rounds_and_the_ranking_follows
     assert [a.changed_by for a in store.amendments(blue_stored.id)] == ["Bruno"]
     # The ranking follows: Blue now leads.
     assert [(s.team, s.score) for s in ws.ranking(store, w)] == [("Blue", blue_stored.score), ("Red", red_after)]
+    assert main(["--data-dir", str(tmp_path), "history", "--store", where, "--team", "Blue"]) == 0
+    assert f"(corrected by a person; ended with {blue_before:.1f})" in capsys.readouterr().out
+    page = workshop_html(store, w)
+    ranking = page[page.index('id="ranking"'):page.index("</table>", page.index('id="ranking"'))]
+    assert ranking.index("Blue") < ranking.index("Red")
+    assert f"corrected by a person; the round ended with {blue_before:.1f}" in ranking
+    assert f"corrected by a person; the round ended with {red_before:.1f}" in ranking
 
     # Replay of each stored log: the new score with the overrides, the old one without them.
     for sid, now, then in ((red_rec.session_id, red_after, red_before), (blue_rec.session_id, blue_stored.score, blue_before)):

@@ -66,7 +66,9 @@ def test_the_facilitator_corrects_a_written_answer_in_the_debrief_and_the_stored
         for _ in range(80):
             key(app, pygame.K_PAGEDOWN)
             page += " " + shown(app)
-        assert f"the score goes from {before:.1f} to {after:.1f}" in " ".join(page.split())
+        page = " ".join(page.split())
+        assert f"the score goes from {before:.1f} to {after:.1f}" in page
+        assert "✎ Changed by the facilitator: red line Blame the owners or the forum: crossed." in page
         # The stored round is amended: its score, the amendments, and the replay of its log.
         store = recording.store
         stored = store.session(recording.session_id)

@@ -531,3 +531,35 @@ def test_a_store_error_is_all_a_repository_raises(store, monkeypatch) -> None:
     with pytest.raises(StoreError):
         store.notes("x")
     store.conn = None
+
+
+def test_inputs_are_synced_to_disk_and_event_lines_between_them_are_not(tmp_path: Path, nestle) -> None:
+    # The window stores event lines on its quiet frames (issue 12): those a replay makes again need
+    # no fsync, while the log's first line and every input must be on the disk when their commit
+    # returns (a power cut then loses no decision). Read from the statements SQLite ran.
+    store = open_store(str(tmp_path / "results.db"), tmp_path)
+    ran: list[str] = []
+    store.conn.set_trace_callback(ran.append)
+    session, recording = start(store, nestle.case, nestle.path, 3)
+
+    def stop(s: Session) -> bool:
+        recording.settle()
+        return len(s.state.choices) >= 2
+
+    play_out(session, stop=stop)
+    mode, commits = "FULL", []  # (synchronous mode, the log lines the transaction inserted)
+    for statement in ran:
+        if statement.startswith("PRAGMA synchronous = "):
+            mode = statement.split("= ")[1]
+        elif statement == "BEGIN IMMEDIATE":
+            commits.append((mode, []))
+        elif statement.startswith("INSERT INTO log_lines"):
+            commits[-1][1].append(statement)
+    lines = [(mode, line) for mode, inserted in commits for line in inserted]
+    assert lines, "no log line was stored"
+    synced = [line for mode, line in lines if mode == "FULL"]
+    relaxed = [line for mode, line in lines if mode == "NORMAL"]
+    assert all(m == "FULL" for m, line in lines if '"type":"input"' in line or '"type":"session"' in line)
+    assert sum('"kind":"decide"' in line for line in synced) == 2
+    assert relaxed and all('"type":"input"' not in line for line in relaxed)
+    store.close()

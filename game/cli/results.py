@@ -152,8 +152,10 @@ def cmd_history(args: argparse.Namespace) -> int:
                 print(f"  scores  {sparkline(scores)}  {' → '.join(f'{s:.0f}' for s in scores)}")
             for r in line.rounds:
                 ending = f" {r.ending_kind or ''}: {r.ending}" if r.ending else ""
+                first = store.original_score(r.id) if r.status == "finished" else None
+                corrected = f"  (corrected by a person; ended with {first:.1f})" if first is not None else ""
                 print(f"  {r.short_id}  {r.started_at[:16].replace('T', ' ')}  {r.status:<11} "
-                      f"{_score(r):>6}{ending}")
+                      f"{_score(r):>6}{ending}{corrected}")
     return 0
 
 

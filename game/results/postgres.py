@@ -280,9 +280,11 @@ class PostgresStore(ResultStore):
         return self.conn
 
     @contextmanager
-    def transaction(self) -> Iterator[_Connection]:
+    def transaction(self, *, sync: bool = True) -> Iterator[_Connection]:
         conn = self._need(write=True)
         conn.execute(POSTGRES.begin)
+        if not sync:  # what a replay can make again: the commit need not wait for the server's disk
+            conn.execute("SET LOCAL synchronous_commit = off")
         try:
             yield conn
         except BaseException:

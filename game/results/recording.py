@@ -68,6 +68,7 @@ class LiveRecord:
         self.also = also
         self.session: Session | None = None
         self.pending: list[str] = []
+        self.input_pending = False  # an input (or the log's first line) pending: its commit waits for the disk
         self.inputs: list[dict[str, Any]] = []
         self.result: dict[str, Any] | None = None
         self.finished = False
@@ -101,6 +102,8 @@ class LiveRecord:
         from the dict (the session told the log of them), never parsed back from the text."""
         self._also(lambda also: also.write(line + "\n"))
         kind = record.get("type")
+        if kind in ("input", "session"):  # what a replay cannot make again: the round's start and inputs
+            self.input_pending = True
         if kind == "input":
             self.inputs.append(record)
             if self.finished and record.get("kind") == "override":
@@ -132,19 +135,22 @@ class LiveRecord:
             return
         if not self.pending or not self.store.writable:
             return
-        lines, replace = list(self.pending), self._replace
+        lines, replace, sync = list(self.pending), self._replace, self.input_pending
 
         def write() -> bool:
             if replace:
                 self.store.replace_lines(self.session_id, lines, sim_t)
             else:
-                self.store.append_lines(self.session_id, self.seq, lines, sim_t)
+                # Event lines alone (a replay makes them again) need not wait for the disk, so
+                # the window's quiet-frame writes cost no fsync; an input's commit does (issue 12).
+                self.store.append_lines(self.session_id, self.seq, lines, sim_t, sync=sync)
             return True
 
         if self.store.safely(write, "the round is not being saved"):
             self.seq += len(lines)
             del self.pending[: len(lines)]
             self._replace = False
+            self.input_pending = False
 
     def _amend(self, result: dict[str, Any]) -> None:
         """The finished round's findings changed by a person: the store amends it (log, score, ranking)."""

@@ -491,7 +491,15 @@ def workshop_html(store: ResultStore, workshop: Any, count: str = "best", lang: 
         rows.append({"title": point.title, "opened_at": point.opened_at, "cells": cells})
     parts = [{"id": p, "name": words.part_name(p, tr), "most": tr.number(int(maxima[p])) if p in maxima else ""}
              for p in PARTS]
+    # A score a person corrected after the round (issue 11) says so, with the score it ended with.
+    corrected = {}
+    for standing in standings:
+        first = store.original_score(standing.session_id) if standing.session_id else None
+        if first is not None:
+            corrected[standing.team] = tr.gettext("corrected by a person; the round ended with {score}",
+                                                  score=tr.decimal(first, 1))
     return _render("workshop.html.j2", tr, _("Workshop: {name}", name=workshop.name), workshop=workshop,
+                   corrected=corrected,
                    case_title=case_title, count=tr.name(COUNT_NAMES, count), standings=standings, parts=parts,
                    spread_chart=spread_chart, spread_text=spread_text, teams=teams, rows=rows,
                    ending_names={k: tr.name(ENDING_KINDS, k) for k in ENDING_KINDS})

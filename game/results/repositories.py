@@ -155,9 +155,13 @@ class RoundsRepository(Database):
         return sid
 
     def append_lines(self, session_id: str, first_seq: int, lines: Sequence[str], sim_t: int | None,
-                     replace: bool = False) -> None:
-        """Add log lines to a running round (``replace``: its lines are these, from a rebuild)."""
-        with self.transaction() as conn:
+                     replace: bool = False, sync: bool = True) -> None:
+        """Add log lines to a running round (``replace``: its lines are these, from a rebuild).
+
+        ``sync=False`` when the lines hold no input: a replay makes them again, so their commit
+        need not wait for the disk (see :meth:`transaction`).
+        """
+        with self.transaction(sync=sync) as conn:
             if replace:
                 conn.execute("DELETE FROM log_lines WHERE session = ?", (session_id,))
             conn.executemany("INSERT INTO log_lines (session, seq, line) VALUES (?, ?, ?)",

@@ -296,6 +296,9 @@ class DebriefScene(PageScene):
                 para(self._("✘ missing: {point}", point=point.label), "small", th.ORANGE, indent=t.px(48))
         for line in written.crossed:
             para(self._("⚠ red line crossed: {line}", line=line.label), "small", th.VERMILLION, indent=t.px(48))
+        for change in written.changed:  # the facilitator's last word (C, game/ui/override.py)
+            para("✎ " + self._("Changed by the facilitator: {change}.", change=words.change_text(change, written, self.tr)),
+                 "small", th.PURPLE, indent=t.px(48))
         if written.best_post:
             para(self._("The authored best answer: “{post}”", post=written.best_post), "small", th.TEXT,
                  indent=t.px(48))
