@@ -411,8 +411,8 @@ class FeedView:
 
         Everything whole when it fits (issue 17: "Nestlé Fa…", "@Greenpeac…" were cut with room
         to spare). When it does not, the detail gets shorter first (the handle without the
-        followers, then nothing), then the channel's name is cut with an ellipsis, down to its
-        icon; the author's name is cut last.
+        followers), then the channel's name is cut with an ellipsis, down to its icon, then the
+        handle goes; the author's name is cut last.
         """
         t = self.scene.theme
         small, bold = t.font("small"), t.font("bold")
@@ -421,16 +421,19 @@ class FeedView:
         def need(detail: str) -> int:
             return name_w + gap + (detail_gap + small.size(detail)[0] if detail else 0)
 
-        for detail in [*details, ""]:  # the longest detail first, then shorter, then none
+        for detail in details or [""]:  # the longest detail first, then shorter
             if chip_w + need(detail) <= room:
                 return chip_w, name_w, detail
         if not chip:  # a line of its own: the name whole if it can be
             return 0, min(name_w, room), ""
+        # Only a trending card's mark leaves too little room (a header that does not fit whole
+        # takes two lines, two_lines): the channel's name is cut first, down to its icon (its
+        # colour is the card's edge), so that the handle stays whole.
         min_chip = t.px(70)
-        for detail in [*details[-1:], ""]:  # the channel's name cut, the handle kept if it can be
-            if room - need(detail) >= min_chip:
-                return room - need(detail), name_w, detail
         icon_w = small.size(chip.split(" ", 1)[0] + " …")[0]
+        for detail in [*details[-1:], ""]:
+            if room - need(detail) >= icon_w:
+                return room - need(detail), name_w, detail
         chip_w = max(icon_w, min(min_chip, room - need("")))
         return chip_w, max(t.px(20), room - chip_w - gap), ""
 

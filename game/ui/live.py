@@ -340,7 +340,7 @@ class LiveScene(Scene):
             while start < chosen and start + fits(start) <= chosen:
                 start += 1
             self._chip_follow = False
-        while start and fits(start - 1) > fits(start):  # no empty room at the end
+        while start and start - 1 + fits(start - 1) >= len(entries):  # no room left empty at the end
             start -= 1
         self.chip_start = start
         count = fits(start)
