@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from game.timefmt import split
 
@@ -189,7 +189,8 @@ class Translator:
         text = self.number(abs(value))
         return ("+" if value > 0 else "−" if value < 0 else "") + text
 
-    def clock(self, seconds: float, on: datetime.datetime | None = None) -> str:
+    def clock(self, seconds: float, on: datetime.datetime | None = None,
+              form: Literal["full", "short", "tiny"] = "full") -> str:
         """A time on the case's simulated clock, as the language writes clock times.
 
         The pattern is itself a message, so each catalogue chooses it (``HH:mm:ss`` in English
@@ -200,7 +201,17 @@ class Translator:
             on: The real date and time the story has reached then (``Case.date_at``): given,
                 the day and hour are worded instead, ``Wednesday 17 March, 09:25`` /
                 ``mercredi 17 mars, 09:25``. None (a case without a calendar) keeps the clock.
+            form: Shorter where room is short: ``short`` abbreviates (``Wed 17 Mar, 09:25`` /
+                ``mer. 17 mars, 09:25``), ``tiny`` also leaves out the weekday (``17 Mar, 09:25``).
         """
+        if on is not None and form == "short":
+            # TRANSLATORS: the same date abbreviated, for a crowded top bar (EEE short weekday, MMM
+            # short month): "Wed 17 Mar, 09:25" (French: "EEE d MMM, HH:mm", "mer. 17 mars, 09:25").
+            return _moment(on, self._catalogue.pgettext("calendar pattern, short", "EEE d MMM, HH:mm"), self.lang)
+        if on is not None and form == "tiny":
+            # TRANSLATORS: the date at its shortest, for a top bar in projector type: "17 Mar, 09:25"
+            # (French: "d MMM, HH:mm", "17 mars, 09:25").
+            return _moment(on, self._catalogue.pgettext("calendar pattern, tiny", "d MMM, HH:mm"), self.lang)
         if on is not None:
             # TRANSLATORS: a CLDR date pattern (EEEE weekday, d day, MMMM month, HH:mm hours and
             # minutes, text in quotes) for the date a historical case's clock stands for,

@@ -229,3 +229,30 @@ def test_a_round_ended_early_says_the_date_it_stopped(tiny_case: Case) -> None:
     assert "ended at Wednesday 17 March, 10:00 (00:02:00)" in said
     assert "ended at 00:02:00;" in words.ended_early(debrief, Translator("en"))
     assert "Wednesday 17 March, 10:00 (00:02:00)" in format_result(score(session), case)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_in_projector_type_the_date_is_shortened_never_run_under_the_buttons(lang: str) -> None:
+    pygame = pytest.importorskip("pygame")
+    from game.ui.app import App, Settings
+    from game.ui.live import LiveScene
+
+    app = App(Settings(scenarios=[], lang=lang, size=(1280, 720)))
+    try:
+        file = NESTLE / ("scenario.fr.yaml" if lang == "fr" else "scenario.yaml")
+        live = LiveScene(app, load_case(file).case, NESTLE, seed=1)
+        app.push(live)
+        app.toggle_projector()
+        live.session.advance(19 * 60 + 30)
+        for paused in (False, True):
+            live.paused = paused
+            for _ in range(3):
+                app.frame(0.0)
+            frame = dict(app.painter.frame)
+            clock = next(text for text in frame if text.startswith("◷"))
+            assert ("19 mars, 22:35" if lang == "fr" else "19 Mar, 22:35") in clock  # the day, shortened
+            state = next(rect for text, rect in frame.items() if text.startswith(("● ", "‖ ")) and rect.y < 60)
+            assert state.right <= live.regions["top_buttons_x"].x
+        assert pygame.display.get_surface() is not None
+    finally:
+        app.close()

@@ -405,7 +405,7 @@ class Session:
         self.log = log
         self.subscribers: list[Subscriber] = []
         self.state = RunState(metrics=dict(index.initial_metrics), stances=dict(index.initial_stances))
-        self._hooks = EffectHooks(self._clamp, self._set_spread, self._heat, self._fire, self._schedule)
+        self._hooks: EffectHooks | None = None  # made on first use, dropped at the end (see _finish)
         self.personas = index.personas
         self.channels = index.channels
         self.injects = index.injects
@@ -1374,6 +1374,8 @@ class Session:
         if steps is None or steps[0] is not effects:
             steps = self._effects[id(effects)] = (effects, effect_steps(effects))
         state, hooks = self.state, self._hooks
+        if hooks is None:
+            hooks = self._hooks = EffectHooks(self._clamp, self._set_spread, self._heat, self._fire, self._schedule)
         for apply, value in steps[1]:
             apply(value, state, hooks)
 
@@ -1415,6 +1417,9 @@ class Session:
         state.ending = next(e.id for e, check in self._index.endings if check is None or check(state))
         state.ended = True
         self._events.append(Ended(state.ending))
+        # The hooks' bound methods are the session's only reference cycle: without them a finished
+        # run is freed as soon as nobody holds it, not at the garbage collector's next full pass.
+        self._hooks = None
 
     def _input(self, kind: str, **fields: Any) -> None:
         if self.state.ended:

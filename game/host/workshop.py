@@ -552,10 +552,10 @@ class HostedWorkshop:
             pass  # the server is away: the rounds play on into the spool, the last ranking stays shown
         compared = self._compared[1] if self._compared else []
         optional: dict[str, str] = {}  # what is left to fire to any team, in the case's order
-        for team in self.teams.values():
-            if team.round is not None and not team.round.ended:
-                for item in team.round.optional_items():
-                    optional.setdefault(item.id, item.title)
+        for row in rows:
+            if row["started"] and not row["ended"]:
+                for item in row["optional"]:
+                    optional.setdefault(item["id"], item["title"])
         return {"workshop": self.workshop.name, "case": self.case.title, "store_problem": self.store.problem,
                 "metric_names": {k: tr.metric(k, self.case.metric_names) for k in self.case.metrics},
                 "strategies": {s.value: strategy_name(s, lang) for s in Strategy},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import pygame
 
@@ -972,14 +972,27 @@ class LiveScene(Scene):
         # change (Babel's formatting is a tenth of a millisecond a call).
         settings = self.app.settings
         given = (self.session.t, round(self.running_speed, 1), self.paused, settings.demo, settings.team,
-                 settings.lang, id(self.tr))
+                 settings.lang, id(self.tr), self.theme.px(100), self.regions["top_buttons_x"].x)
         if self._top_cache is not None and self._top_cache[0] == given:
             return self._top_cache[1]
         time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
-        on = self.case.date_at(self.session.t)
-        if on is not None:  # a historical case's calendar: the day and hour the story has reached
-            time_text += " · " + self.tr.clock(self.session.t, on=on)
         speed = self._("1 s = {speed} s", speed=self.tr.number(given[1]))
+        on = self.case.date_at(self.session.t)
+        if on is not None:  # a historical case's calendar: the day and hour the story has reached,
+            # in full, abbreviated, then without the round's end (projector type), as the bar has room
+            t = self.theme
+            state = max(t.font("bold").size("● " + self._("LIVE"))[0],
+                        t.font("bold").size("‖ " + self._("PAUSED"))[0] + t.px(12))
+            room = (self.regions["top_buttons_x"].x - t.px(12) - t.px(12) - t.px(16)
+                    - t.font("small").size(speed)[0] - t.px(16) - state)
+            now = f"◷ {self.tr.clock(self.session.t)}"
+            forms: tuple[tuple[str, Literal["full", "short", "tiny"]], ...] = (
+                (time_text, "full"), (time_text, "short"), (now, "short"), (now, "tiny"))
+            for clock, form in forms:
+                dated = f"{clock} · {self.tr.clock(self.session.t, on=on, form=form)}"
+                if t.font("head").size(dated)[0] <= room:
+                    time_text = dated
+                    break
         team = settings.team
         title = f"{team} · {self.case.title}" if team else self.case.title
         words = time_text, speed, self.paused, settings.demo, title
