@@ -503,11 +503,23 @@ def test_a_call_or_an_email_in_the_window_offers_only_its_own_replies() -> None:
             session.advance(30)
         app.frame(0.0)
         email = next(p for p in session.feed if p.channel in inbox and not own(p) and p.author != "organisation")
-        live.triage(email, "answer")
+        call = next(p for p in session.feed if p.channel in inbox and own(p))
+        # The email's card offers no "Answer" (flag and dismiss only); the call's does.
+        column = live.inbox
+
+        def bring(post) -> None:  # in view, its card drawn (new posts join in a frame or two)
+            for _ in range(4):
+                column.show(post.id)
+                app.frame(0.0)
+
+        bring(email)
+        assert column.button_centre(email.id, "flag") and column.button_centre(email.id, "answer") is None
+        bring(call)
+        assert column.button_centre(call.id, "answer") is not None
+        live.triage(email, "answer")  # A on the email all the same: a short hint, nothing else
         app.frame(0.0)
         assert live.picker is None and "There is no prepared answer for this post." in shown(app)
         assert email.id not in session.state.triage
-        call = next(p for p in session.feed if p.channel in inbox and own(p))
         live.triage(call, "answer")
         assert live.picker is not None
         offered = [label for _, label, _ in live.picker.items]
@@ -517,5 +529,69 @@ def test_a_call_or_an_email_in_the_window_offers_only_its_own_replies() -> None:
                       and not own(p))
         live.triage(public, "answer")
         assert live.picker is not None and [label for _, label, _ in live.picker.items][:len(general)] == general
+    finally:
+        app.close()
+
+
+def test_french_punctuation_never_starts_a_line_of_a_wrapped_post() -> None:
+    from game.ui.text import wrap
+    from game.ui.theme import FONTS
+
+    pygame.font.init()
+    font = pygame.font.Font(str(FONTS / "DejaVuSans.ttf"), 15)
+    question = "Vous trouvez ça normal ? Vraiment !"
+    lines = wrap(font, question, font.size("Vous trouvez ça normal")[0] + 2)  # the "?" would just not fit
+    assert lines[0] == "Vous trouvez ça" and lines[1].startswith("normal ?")
+    assert wrap(font, "Il a dit « non » : fin", font.size("Il a dit « non »")[0] - 2) == ["Il a dit", "« non » : fin"]
+    texts = [line for path in SCENARIOS.glob("*/scenario.fr.yaml")
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if re.search(r" [?!:;»]", line) and not line.lstrip().startswith("#")]  # the players' words
+    assert texts
+    for width in range(200, 440, 23):  # a feed column is wider
+        for text in texts:
+            for line in wrap(font, text, width):
+                assert not re.match(r"[?!:;»]", line) and not line.endswith("«"), (width, text, line)
+
+
+@pytest.mark.parametrize("projector", [True, False])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("case", ["nestle-kitkat-2010", "brand-page-first-weeks"])
+def test_every_card_shows_its_channel_name_and_handle_whole_and_every_chip_its_name(
+        case: str, lang: str, projector: bool) -> None:
+    """1280x720: "Page F…", "@hugolem…" and icon-only chips were what projector type showed."""
+    from game.ui.live import LiveScene
+
+    folder = SCENARIOS / case
+    loaded = load_case(folder, lang)
+    app = App(Settings(scenarios=[], lang=lang, size=(1280, 720), projector=projector))
+    try:
+        live = LiveScene(app, loaded.case, folder / "scenario.yaml", seed=1)
+        app.push(live)
+        live.session.advance(12 * 60)
+        for _ in range(8):
+            app.frame(0.0)
+        words = app.shown()
+        feed = live.feed
+        cards = [post for post, y in feed.visible if post.author != "organisation"  # whole cards in view
+                 and feed.rect.y <= y and y + feed.heights[feed.index[post.id]] <= feed.rect.bottom]
+        assert len(cards) >= 2
+        for post in cards:
+            channel = f"{live.channel_icon(post.channel)} {live.session.channels[post.channel].name}"
+            whole = {post.name, post.handle} if post.id in live.trending else {channel, post.name, post.handle}
+            assert whole <= set(words) | {w.split(" · ")[0] for w in words}, post  # a trending mark: the icon
+        # Every channel's chip says its name, whole: scrolling the row when it does not fit.
+        names = {f"{live.channel_icon(c)} {live.session.channels[c].name}" for c in live.feed_channels}
+        seen: set[str] = set()
+        for _ in range(len(names) + 1):
+            seen |= {chip.label for chip in live.chips}
+            ahead = live.button_centre("chips:on")
+            if ahead is None:
+                break
+            for kind in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):  # a click on "›"
+                pygame.event.post(pygame.event.Event(kind, pos=ahead, button=1, rel=(0, 0), buttons=(0, 0, 0)))
+            app.frame(0.0)
+        assert names <= seen and not any(label.endswith("…") for label in seen)
+        live.set_filter(live.feed_channels[-1])  # C or a click: the chosen channel's chip is in view
+        assert any(chip.active and chip.action == f"filter:{live.feed_channels[-1]}" for chip in live.chips)
     finally:
         app.close()

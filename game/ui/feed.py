@@ -104,6 +104,10 @@ class FeedView:
         self._counts: dict[tuple[str, int], str] = {}  # engagement counters as words: Babel is slow per call
         self.counters: dict[str, tuple[int, int, int]] = {}  # the engagement shown, per post in view
         self._counted = 0.0  # real seconds since the counters were read
+        self._answers: dict[tuple[str | None, bool], bool] = {}  # see answerable()
+        self._answers_t = -1.0
+        self._two_lines: dict[str, bool] = {}  # see two_lines()
+        self._stamp_w: int | None = None
 
     def compact(self, n: int) -> str:
         """``n`` as the counters show it (``1.2K``, ``1,2 k``), formatted once per language."""
@@ -126,6 +130,8 @@ class FeedView:
         self.incoming, self._batch = [], 0
         self._strips.clear()
         self._strip_buttons.clear()
+        self._two_lines.clear()
+        self._stamp_w = None
         for post in posts:
             if self.accept(post):
                 self._insert(post, keep_view=False)
@@ -238,10 +244,45 @@ class FeedView:
             return "↩ " + self.scene._("replying to {name}", name=session.posts[post.reply_to].name)
         return None
 
+    def _header_texts(self, post: Post) -> tuple[str, str, str]:
+        """A card's channel tag, author's name and shortest detail (the handle, or a sender's role)."""
+        scene = self.scene
+        chip = f"{scene.channel_icon(post.channel)} {scene.session.channels[post.channel].name}"
+        if post.author == ORGANISATION:
+            you = scene._("You")  # a call the catalogue's extractor finds (not inside an f-string)
+            return chip, f"★ {you} · {post.name}", ""
+        if self.inbox:
+            persona = scene.session.personas.get(post.author)
+            return chip, post.name, persona.role if persona and persona.role else post.handle
+        return chip, post.name, post.handle
+
+    def two_lines(self, post: Post) -> bool:
+        """Whether the card's header takes two lines, the channel tag and time above the name and
+        handle: when the three do not fit whole on one (issue 17: "Page F…", "@hugolem…" in
+        projector type). Decided once per post and width (``rebuild`` forgets it)."""
+        two = self._two_lines.get(post.id)
+        if two is None:
+            t = self.scene.theme
+            small, bold = t.font("small"), t.font("bold")
+            if self._stamp_w is None:  # clock digits are all as wide: one time measures them all
+                self._stamp_w = small.size(self.scene.tr.clock(0))[0]
+            chip, name, detail = self._header_texts(post)
+            room = self.rect.w - 2 * self._pad() - self._stamp_w - t.px(8)
+            need = small.size(chip)[0] + t.px(10) + bold.size(name)[0]
+            if detail:
+                need += t.px(8) + small.size(detail)[0]
+            two = self._two_lines[post.id] = need > room
+        return two
+
+    def _header_height(self, post: Post) -> int:
+        t = self.scene.theme
+        one = t.line("bold") + t.px(2)
+        return t.line("small") + t.px(2) + one if self.two_lines(post) else one
+
     def measure(self, post: Post) -> int:
         t, p = self.scene.theme, self.scene.painter
         pad = self._pad()
-        height = pad + t.line("bold") + t.px(2)
+        height = pad + self._header_height(post)
         if self._extra_line(post):
             height += t.line("small")
         height += p.wrapped_height(post.text, self.text_width(), "body")
@@ -257,7 +298,8 @@ class FeedView:
         triage = self.scene.session.state.triage.get(post.id)
         # A trending post makes room for its mark beside the name (drawn again when it starts or
         # stops trending, a few times a round), so other posts keep their names whole.
-        key = (self.rect.w, height, triage, self.scene.app.settings.lang, post.id in self.scene.trending)
+        key = (self.rect.w, height, triage, self.scene.app.settings.lang, self.answerable(post),
+               post.id in self.scene.trending)
         card = self.cards.get(post.id)
         if card is None and not new_allowed:
             return None
@@ -270,6 +312,20 @@ class FeedView:
             self._card_pixels += card.sheet.size[0] * card.sheet.size[1]
         self.cards.move_to_end(post.id)
         return card
+
+    def answerable(self, post: Post) -> bool:
+        """Whether the round offers ``post`` a reply now (its card shows "A Answer" only then; a post
+        offered none takes no written reply either, game/play/round.py). Asked once per kind of
+        post (its inject, a channel of the inbox or not) each simulated moment, not per card."""
+        session = self.scene.session
+        if self._answers_t != session.t:
+            self._answers.clear()
+            self._answers_t = session.t
+        kind = (post.inject, session.channels[post.channel].is_inbox)
+        answer = self._answers.get(kind)
+        if answer is None:
+            answer = self._answers[kind] = bool(self.scene.round.replies_for(post))
+        return answer
 
     def _forget_cards(self) -> None:
         """Drop the least recently shown cards beyond ``CARD_CACHE_VIEWS`` columns of pixels."""
@@ -290,7 +346,7 @@ class FeedView:
 
     def _draw_card(self, post: Post, key: tuple[object, ...], triage: tuple[str, int] | None, height: int) -> Card:
         scene = self.scene
-        t, p, session = scene.theme, scene.painter, scene.session
+        t, p = scene.theme, scene.painter
         pad = self._pad()
         height -= t.px(8)
         own = post.author == ORGANISATION
@@ -298,32 +354,34 @@ class FeedView:
         spare = self._spare.get((self.rect.w, height))
         sheet = Sheet((self.rect.w, height), fill, reuse=spare.pop() if spare else None)
         surface = sheet.surface
-        channel = session.channels[post.channel]
         colour = scene.channel_colour(post.channel)
         pygame.draw.rect(surface, colour, (0, 0, t.px(4), height))
         x, y = pad, pad
         right = self.rect.w - pad
-        # Who, where, when.
-        stamp = p.text(sheet, scene.tr.clock(post.t), (right, y + t.line("bold") // 2), "small", th.MUTED, anchor="midright")
+        # Who, where, when: on one line, or the channel and time above the name (two_lines).
+        two = self.two_lines(post)
+        top_mid = y + (t.line("small") if two else t.line("bold")) // 2
+        stamp = p.text(sheet, scene.tr.clock(post.t), (right, top_mid), "small", th.MUTED, anchor="midright")
         badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20) if key[-1] else 0
-        chip_text = f"{scene.channel_icon(post.channel)} {channel.name}"
-        if own:
-            you = scene._("You")
-            name, details = f"★ {you} · {post.name}", []
-        elif self.inbox:
-            persona = session.personas.get(post.author)
-            details = [persona.role if persona and persona.role else post.handle]
-        else:
+        chip_text, name, handle = self._header_texts(post)
+        details = [handle] if handle else []
+        if not own and not self.inbox:
             followers = scene.tr.ngettext("{count} follower", "{count} followers", post.followers,
                                           count=self.compact(post.followers))
-            details = [f"{post.handle} · {followers}", post.handle]
-        name = name if own else post.name
-        chip_w, name_w, detail = self._header_widths(chip_text, name, details, stamp.x - x - t.px(8) - badge_w)
+            details.insert(0, f"{post.handle} · {followers}")
+        if two:
+            p.text(sheet, chip_text, (x, top_mid), "small", colour, anchor="midleft",
+                   width=stamp.x - x - t.px(8) - badge_w)
+            y += t.line("small") + t.px(2)
+            chip_w, name_w, detail = self._header_widths("", name, details, right - x)
+        else:
+            chip_w, name_w, detail = self._header_widths(chip_text, name, details, stamp.x - x - t.px(8) - badge_w)
+            chip = p.text(sheet, chip_text, (x, top_mid), "small", colour, anchor="midleft", width=chip_w)
+            x = chip.right + t.px(10)
         mid = y + t.line("bold") // 2
-        chip = p.text(sheet, chip_text, (x, mid), "small", colour, anchor="midleft", width=chip_w)
-        x = chip.right + t.px(10)
         who = p.text(sheet, name, (x, y), "bold", th.SKY if own else th.TEXT, width=name_w)
-        left = stamp.x - t.px(8) - badge_w - who.right - t.px(8)
+        end = right if two else stamp.x - t.px(8) - badge_w
+        left = end - who.right - t.px(8)
         if not detail and details and left >= t.px(60):
             detail = details[-1]  # no room for all of it: as much as fits, with an ellipsis
         if detail:
@@ -339,43 +397,51 @@ class FeedView:
         bh = self._button_height()
         buttons: list[Button] = []
         if not own:
-            strip = self._strip(triage[0] if triage else None, fill)
+            done = triage[0] if triage else None
+            answer = bool(key[-2]) or done == "answer"
+            strip = self._strip(done, fill, answer)
             x0 = right - strip.size[0]
             sheet.surface.blit(strip.surface, (x0, y))
             sheet.texts.extend((text, rect.move(x0, y)) for text, rect in strip.texts)
             buttons = [Button(b.action, b.label, b.key, b.rect.move(x0, y), b.colour, active=b.active)
-                       for b in self._strip_buttons[(triage[0] if triage else None, fill)]]
-        return Card(sheet, key, buttons, (pad, y + bh // 2), (stamp.x - t.px(10), pad + t.line("bold") // 2))
+                       for b in self._strip_buttons[(done, fill, answer)]]
+        return Card(sheet, key, buttons, (pad, y + bh // 2), (stamp.x - t.px(10), top_mid))
 
     def _header_widths(self, chip: str, name: str, details: list[str], room: int) -> tuple[int, int, str]:
         """How a card's first line shares ``room``: the channel's width, the name's, and the detail shown.
 
         Everything whole when it fits (issue 17: "Nestlé Fa…", "@Greenpeac…" were cut with room
         to spare). When it does not, the detail gets shorter first (the handle without the
-        followers, then nothing), then the channel's name is cut with an ellipsis, down to its
-        icon; the author's name is cut last.
+        followers), then the channel's name is cut with an ellipsis, down to its icon, then the
+        handle goes; the author's name is cut last.
         """
         t = self.scene.theme
         small, bold = t.font("small"), t.font("bold")
         chip_w, name_w = small.size(chip)[0], bold.size(name)[0]
-        gap, detail_gap = t.px(10), t.px(8)
+        gap, detail_gap = (t.px(10) if chip else 0), t.px(8)  # no chip: the name starts the line
         def need(detail: str) -> int:
             return name_w + gap + (detail_gap + small.size(detail)[0] if detail else 0)
 
-        for detail in [*details, ""]:  # the longest detail first, then shorter, then none
+        for detail in details or [""]:  # the longest detail first, then shorter
             if chip_w + need(detail) <= room:
                 return chip_w, name_w, detail
+        if not chip:  # a line of its own: the name whole if it can be
+            return 0, min(name_w, room), ""
+        # Only a trending card's mark leaves too little room (a header that does not fit whole
+        # takes two lines, two_lines): the channel's name is cut first, down to its icon (its
+        # colour is the card's edge), so that the handle stays whole.
         min_chip = t.px(70)
-        for detail in [*details[-1:], ""]:  # the channel's name cut, the handle kept if it can be
-            if room - need(detail) >= min_chip:
-                return room - need(detail), name_w, detail
         icon_w = small.size(chip.split(" ", 1)[0] + " …")[0]
+        for detail in [*details[-1:], ""]:
+            if room - need(detail) >= icon_w:
+                return room - need(detail), name_w, detail
         chip_w = max(icon_w, min(min_chip, room - need("")))
         return chip_w, max(t.px(20), room - chip_w - gap), ""
 
-    def _strip(self, done: str | None, fill: tuple[int, int, int]) -> Sheet:
-        """The row of triage buttons, drawn once per state and shared by every card."""
-        key = (done, fill)
+    def _strip(self, done: str | None, fill: tuple[int, int, int], answer: bool = True) -> Sheet:
+        """The row of triage buttons, drawn once per state and shared by every card; "Answer"
+        only on a card the round offers a reply (``answer``)."""
+        key = (done, fill, answer)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
@@ -389,6 +455,8 @@ class FeedView:
             # and icon only, so the engagement counters beside them still show.
             specs = []
             for action, icon, keyname in TRIAGE:
+                if action == "answer" and not answer:
+                    continue
                 label = icon if short else f"{icon} {scene._(TRIAGE_WORDS[action])}"
                 if done == action:
                     label = f"✓ {scene._(TRIAGE_DONE[action])}"

@@ -64,21 +64,10 @@ POSTS_PER_FRAME = 40
 STORE_LINES = 200
 SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Results not saved: {why}")}
 
+# The arrows at the ends of a row of channel chips that scrolls, and which way each goes.
+CHIP_ARROWS = {"chips:back": -1, "chips:on": 1}
 TRIAGE_KEYS: dict[int, TriageAction] = {pygame.K_f: "flag", pygame.K_x: "dismiss", pygame.K_a: "answer"}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
-
-
-def fit_widths(widths: list[int], total: int) -> list[int]:
-    """Widths that fit in ``total``: short ones keep theirs, long ones share what is left."""
-    if sum(widths) <= total:
-        return widths
-    remaining, count = total, len(widths)
-    for i, width in enumerate(sorted(widths)):
-        cap = remaining // (count - i)
-        if width > cap:
-            return [min(w, cap) for w in widths]
-        remaining -= width
-    return widths
 
 
 WRITE_REPLY = "\x00write"  # the reply picker's "Write your own reply" (no reply id can be this)
@@ -131,6 +120,8 @@ class LiveScene(Scene):
         self.feed_channels = [c.id for c in case.channels if not c.is_inbox]
         self.inbox_channels = {c.id for c in case.channels if c.is_inbox}
         self.filter: str | None = None
+        self.chip_start = 0  # the first channel chip shown, when they scroll (_chip_rows)
+        self._chip_follow = False
         self.feed = FeedView(self, self._in_feed, empty=N_("The feed is quiet for now…"))
         self.inbox = FeedView(self, lambda p: p.channel in self.inbox_channels, inbox=True)
         self.focus: FeedView = self.feed
@@ -297,16 +288,21 @@ class LiveScene(Scene):
             x = chips.x
             y = chips.y + number * (row_h + t.px(6))
             for channel, label, w in row:
-                colour = self.channel_colour(channel) if channel else th.TEXT
-                self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, y, w, row_h),
-                                         colour, active=self.filter == channel))
+                if channel in CHIP_ARROWS:  # more channels that way (a row that scrolls)
+                    self.chips.append(Button(channel, label, "", pygame.Rect(x, y, w, row_h), th.MUTED))
+                else:
+                    colour = self.channel_colour(channel) if channel else th.TEXT
+                    self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, y, w, row_h),
+                                             colour, active=self.filter == channel))
                 x += w + t.px(6)
 
     def _chip_rows(self, width: int) -> list[list[tuple[str | None, str, int]]]:
         """The channel filter chips in rows of ``width``: ``(channel or None for all, label, width)``.
 
         Every channel's name whole, on one row or two (issue 17: "Nestlé Fa…"). A case with too
-        many channels for two rows shows their icons, and the chosen channel's name.
+        many channels for two rows (or long names in projector type) gets one row that scrolls,
+        names still whole: "‹" and "›" at its ends show there are more and scroll it
+        (``CHIP_ARROWS``), and the chosen channel is always in view.
         """
         p, gap = self.painter, self.theme.px(6)
         entries: list[tuple[str | None, str]] = [(None, self._("All"))] + [
@@ -322,10 +318,42 @@ class LiveScene(Scene):
             used += (gap if used else 0) + w
         if len(rows) <= 2:
             return rows
-        entries = [(c, label if c is None or c == self.filter else self.channel_icon(c)) for c, label in entries]
-        room = width - gap * (len(entries) - 1)
-        widths = fit_widths([button_width(p, label, "") for _, label in entries], room)
-        return [[(c, label, w) for (c, label), w in zip(entries, widths)]]
+        arrow = button_width(p, "‹", "")
+        widths = [min(button_width(p, label, ""), width - 2 * (arrow + gap)) for _, label in entries]
+
+        def fits(start: int) -> int:
+            """How many chips from ``start`` fit beside the arrows they need."""
+            room = width - (arrow + gap if start else 0)
+            used, count = 0, 0
+            for i in range(start, len(entries)):
+                more = arrow + gap if i < len(entries) - 1 else 0  # a "›" after it unless it is the last
+                if used + widths[i] + more > room:
+                    break
+                used += widths[i] + gap
+                count += 1
+            return max(1, count)
+
+        start = max(0, min(self.chip_start, len(entries) - 1))
+        chosen = next((i for i, (c, _) in enumerate(entries) if c == self.filter), 0)
+        if self._chip_follow:  # the filter changed: its chip comes into view
+            start = min(start, chosen)
+            while start < chosen and start + fits(start) <= chosen:
+                start += 1
+            self._chip_follow = False
+        while start and start - 1 + fits(start - 1) >= len(entries):  # no room left empty at the end
+            start -= 1
+        self.chip_start = start
+        count = fits(start)
+        row: list[tuple[str | None, str, int]] = [("chips:back", "‹", arrow)] if start else []
+        row += [(c, label, w) for (c, label), w in zip(entries[start:start + count], widths[start:start + count])]
+        if start + count < len(entries):
+            row.append(("chips:on", "›", arrow))
+        return [row]
+
+    def scroll_chips(self, step: int) -> None:
+        """"‹" or "›" (or the wheel over the chips): the row of channel chips scrolls by one."""
+        self.chip_start = max(0, self.chip_start + step)
+        self._layout_buttons()
 
     # --- the clock and the engine's events --------------------------------------------
 
@@ -605,6 +633,7 @@ class LiveScene(Scene):
 
     def set_filter(self, channel: str | None) -> None:
         self.filter = channel
+        self._chip_follow = True
         self.feed.scroll = 0
         self.feed.rebuild(self.session.feed[: self._seen])
         self._layout_buttons()
@@ -814,6 +843,8 @@ class LiveScene(Scene):
     def press(self, action: str) -> None:
         if action.startswith("filter:"):
             self.set_filter(action.split(":", 1)[1] or None)
+        elif action in CHIP_ARROWS:
+            self.scroll_chips(CHIP_ARROWS[action])
         elif action.startswith("choose:"):
             self.choose(int(action.split(":", 1)[1]))
         elif action == "confirm":
@@ -838,6 +869,9 @@ class LiveScene(Scene):
         step = -y * self.theme.px(60)
         if self.panel.rect.collidepoint(pos):
             self.panel.scroll_to(self.panel.scroll + step)
+        elif self.regions["chips"].collidepoint(pos):
+            if any(chip.action in CHIP_ARROWS for chip in self.chips):
+                self.scroll_chips(-y)
         elif self.inbox.rect.collidepoint(pos):
             self.inbox.scroll_by(step)
         else:

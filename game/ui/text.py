@@ -117,7 +117,8 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
     space = font.size(" ")[0]
     for paragraph in reflow(text):
         # Only ordinary spaces break a line: no-break spaces keep "1 234", "50 %" and
-        # "texte :" together, as French typography wants.
+        # "texte :" together, as French typography wants; so does the plain space French text
+        # puts before ? ! : ; » and after « (BREAKS), so "?" never starts a line alone.
         words = BREAKS.split(paragraph.strip(" \t"))
         if words == [""]:
             words = []
@@ -125,8 +126,13 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
             lines.append("")
             continue
         current, used = "", 0
-        for word in words:
+        words.reverse()  # taken from the end: a kept-together group too wide for a line goes back split
+        while words:
+            word = words.pop()
             w = font.size(word)[0]
+            if w > width and " " in word:
+                words.extend(reversed(_split_group(font, word, width)))
+                continue
             if w > width:
                 if current:
                     lines.append(current)
@@ -148,7 +154,22 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
     return lines
 
 
-BREAKS = re.compile(r"[ \t]+")
+def _split_group(font: pygame.font.Font, group: str, width: int) -> list[str]:
+    """A group kept together (``BREAKS``) too wide for a line, split at its spaces, its punctuation
+    still with the word before it (and "«" with the word after) wherever the two fit."""
+    pieces: list[str] = []
+    for part in group.split(" "):
+        if pieces and (PUNCTUATION.fullmatch(part) or pieces[-1] == "«") \
+                and font.size(f"{pieces[-1]} {part}")[0] <= width:
+            pieces[-1] = f"{pieces[-1]} {part}"
+        else:
+            pieces.append(part)
+    return pieces
+
+
+PUNCTUATION = re.compile(r"[?!:;»]+")
+# A run of spaces, unless it follows "«" or comes before ? ! : ; or "»" (French spacing).
+BREAKS = re.compile(r"(?<![« \t])[ \t]+(?![ \t?!:;»])")
 LIST_ITEM = re.compile(r"^\s*([-•*]|\d+[.)])\s")
 
 
