@@ -18,7 +18,7 @@ from game.engine.scoring import score
 from game.engine.session import EngineError, run
 from game.results import workshop as ws
 from game.results.recording import ResumeError, override_stored, start
-from game.results.report import round_html, workshop_html
+from game.results.report import csv_rows, round_html, workshop_html
 from game.results.store import open_store
 from tests.test_assess_reply import KRYPTONITE, SAL, until_post
 from tests.test_assess_session import BAD, CASE, GOOD, Writer
@@ -88,6 +88,11 @@ def test_overrides_after_the_end_amend_the_stored_rounds_and_the_ranking_follows
     assert ranking.index("Blue") < ranking.index("Red")
     assert f"corrected by a person; the round ended with {blue_before:.1f}" in ranking
     assert f"corrected by a person; the round ended with {red_before:.1f}" in ranking
+
+    # The spreadsheet keeps the score each round ended with beside the corrected one.
+    rows = {r["team"]: r for r in csv_rows(store, store.sessions(newest_first=False))}
+    assert (rows["Blue"]["score"], rows["Blue"]["score_before_correction"]) == (blue_stored.score, blue_before)
+    assert rows["Red"]["score_before_correction"] == red_before
 
     # Replay of each stored log: the new score with the overrides, the old one without them.
     for sid, now, then in ((red_rec.session_id, red_after, red_before), (blue_rec.session_id, blue_stored.score, blue_before)):

@@ -550,7 +550,10 @@ def csv_rows(store: ResultStore, sessions: Sequence[StoredSession], kind: str = 
                 "session": stored.id, "team": stored.team, "case": stored.case_id, "case_title": stored.case_title,
                 "language": stored.language, "seed": stored.seed, "workshop": workshops.get(stored.workshop or "", ""),
                 "started_at": stored.started_at, "ended_at": stored.ended_at, "status": stored.status,
-                "score": stored.score, **{p: stored.breakdown.get(p) for p in PARTS},
+                "score": stored.score,
+                # The score the round ended with when a person corrected its findings after (issue 11); empty if not.
+                "score_before_correction": store.original_score(stored.id),
+                **{p: stored.breakdown.get(p) for p in PARTS},
                 "ending": stored.ending, "ending_kind": stored.ending_kind,
                 "decisions": len(decisions) if result else None,
                 "best_choices": sum(1 for d in decisions if d.get("option") and not d.get("better")) if result else None,
