@@ -555,6 +555,46 @@ def test_french_punctuation_never_starts_a_line_of_a_wrapped_post() -> None:
 
 @pytest.mark.parametrize("projector", [True, False])
 @pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("case", ["nestle-kitkat-2010", "kryptonite-2004"])
+def test_an_inbox_senders_long_role_is_cut_with_an_ellipsis_inside_its_column_and_chips_stand_apart(
+        case: str, lang: str, projector: bool) -> None:
+    """1280x720: a sender's role ("Fictional lawyer in charge of the brands...") is as long as the
+    column or longer; it ends in "…" inside the inbox, never under the next column. The filter
+    chips have room between them, side by side and between their rows."""
+    from game.ui.live import LiveScene
+
+    folder = SCENARIOS / case
+    loaded = load_case(folder, lang)
+    app = App(Settings(scenarios=[], lang=lang, size=(1280, 720), projector=projector))
+    try:
+        live = LiveScene(app, loaded.case, folder / "scenario.yaml", seed=1)
+        app.push(live)
+        live.session.advance(12 * 60)
+        for _ in range(8):
+            app.frame(0.0)
+        inbox = live.inbox.rect
+        drawn = [(text, rect) for text, rect in app.painter.frame if inbox.colliderect(rect)]
+        roles = {post.name: live.session.personas[post.author].role for post, _ in live.inbox.visible
+                 if post.author in live.session.personas and live.session.personas[post.author].role}
+        assert roles, "no inbox card from a sender with a role in view"
+        shown_roles = [(text, rect) for text, rect in drawn for role in roles.values()
+                       if text == role or (text.endswith("…") and role.startswith(text[:-1].rstrip()))]
+        assert shown_roles
+        assert any(text.endswith("…") for text, _ in shown_roles)  # these cases' roles are long
+        for text, rect in drawn:
+            assert rect.right <= inbox.right, (text, rect, inbox)
+        gap = live.theme.px(8)
+        for a, b in zip(live.chips, live.chips[1:]):
+            if a.rect.y == b.rect.y:
+                assert b.rect.x - a.rect.right >= gap, (a.label, b.label)
+            else:
+                assert b.rect.y - a.rect.bottom >= gap, (a.label, b.label)
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("projector", [True, False])
+@pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("case", ["nestle-kitkat-2010", "brand-page-first-weeks"])
 def test_every_card_shows_its_channel_name_and_handle_whole_and_every_chip_its_name(
         case: str, lang: str, projector: bool) -> None:
