@@ -28,7 +28,7 @@ from game.ui.debrief import merge_marks
 from game.ui.resume import offer_resume
 from game.ui.settings import SHARED_SEED, round_seed
 
-from conftest import SCENARIOS, TINY
+from conftest import ROOT, SCENARIOS, TINY
 from window_driver import FRAME, key, run_until, shown
 
 
@@ -464,19 +464,29 @@ def test_the_beginners_emoji_never_show_as_boxes_and_their_words_stay() -> None:
         app.close()
 
 
-def test_no_text_of_any_shipped_case_draws_a_character_the_font_lacks() -> None:
+def test_no_text_of_any_shipped_case_nor_of_the_interface_draws_a_character_the_fonts_lack() -> None:
+    """Every line of every shipped case (both languages) and every interface string (the
+    catalogue, English and French), as the window draws it, has a glyph in both bundled fonts
+    (names and titles are bold): no empty box on a projector."""
     from game.ui.glyphs import printable
     from game.ui.theme import FONTS
 
     pygame.freetype.init()
-    font = pygame.freetype.Font(str(FONTS / "DejaVuSans.ttf"), 16)
-    texts = [value for path in SCENARIOS.glob("*/scenario*.yaml")
+    fonts = [pygame.freetype.Font(str(FONTS / name), 16) for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
+    catalogue = ROOT / "game" / "locale" / "fr" / "LC_MESSAGES" / "crisis_sim.po"
+    texts = [value for path in [*SCENARIOS.glob("*/scenario*.yaml"), catalogue]
              for value in re.findall(r"[^\n]+", path.read_text(encoding="utf-8"))]
-    lacking = {ch for text in texts for ch in _font_draws(font, text)}
+    assert len(texts) > 10_000
+    lacking = {ch for text in texts for ch in _font_draws(fonts[0], text)}
     assert lacking  # the beginners' case has emoji: this test would find a box
-    for text in texts:
-        assert not _font_draws(font, printable(text)), text
-    assert printable("Bonjour : ça va ✨ 👋🏽 ok") == "Bonjour : ça va ok"  # a space before « : » is kept
+    for font in fonts:
+        for text in texts:
+            assert not _font_draws(font, printable(text)), text
+    # An emoji with a plain look-alike in the font is drawn as that one: the post keeps its tone.
+    assert printable("Nice page!!! 🌹🌹 pls like back 🌹") == "Nice page!!! ✿✿ pls like back ✿"
+    assert printable("offers and surprises! 📮✨") == "offers and surprises! ✉✧"
+    assert printable("enjoying the scenic route 😄📦 #MondayMood") == "enjoying the scenic route 😄 #MondayMood"
+    assert printable("Bonjour : ça va 🎄 👋🏽 ok") == "Bonjour : ça va ok"  # no look-alike: left out; « : » kept
     assert printable("王 says hi") == "\ufffd says hi"  # a letter it lacks shows that something is missing
 
 
