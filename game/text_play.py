@@ -700,7 +700,7 @@ def written_lines(written: WrittenReview, tr: Translator, underline: bool = Fals
     if written.closest_label:
         lines.append(para(_("It played like the prepared answer: {label}.", label=written.closest_label)))
     for change in written.changed:
-        lines.append(para(_("Changed by the facilitator: {change}.", change=words.change_text(change, written, tr))))
+        lines.append(para(words.change_line(change, written, tr)))
     if written.best_post:
         lines.append(para(_('The authored best answer ({label}): "{post}"', label=written.best_label,
                             post=written.best_post)))

@@ -5,6 +5,10 @@ Enter keeps the changes: each answer changed is one ``override`` input of the se
 (:meth:`~game.engine.session.Session.override`), the debrief is scored again, and a round kept in
 the results store is amended there (its score, its place in the ranking, who changed what and
 when). Esc leaves without a change.
+
+Below the list, a field takes the name of the person who changes (Tab, ↓ past the last finding, or
+a click): it signs each change in the session log and the report says "changed by NAME" (unsigned:
+"changed by the facilitator"). The window remembers the name for the next corrections.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ from game.engine.session import EngineError
 from game.play.debrief import Debrief, WrittenReview
 from game.ui import theme as th
 from game.ui.scene import Scene
-from game.ui.widgets import key_name
+from game.ui.widgets import TextField, key_name
 
 if TYPE_CHECKING:
     from game.ui.app import App
 
 STRATEGIES = tuple(s.value for s in Strategy)
+NAME_LIMIT = 60  # the longest name kept (a person's name, not a text)
 
 
 @dataclass
@@ -102,8 +107,16 @@ class OverrideScene(Scene):
         self.index = next(i for i, r in enumerate(self.rows) if r.selectable)
         self.top = 0
         self.rects: list[tuple[int, pygame.Rect]] = []
+        # Who changes: signs every change made here (the window's settings keep it for next time).
+        self.who = TextField(app.settings.facilitator, NAME_LIMIT)
+        self.who_rect = pygame.Rect(0, 0, 0, 0)
 
     # --- input -----------------------------------------------------------------------
+
+    @property
+    def naming(self) -> bool:
+        """Whether the keyboard types the name (not the list)."""
+        return self.who.editing
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:
@@ -111,6 +124,15 @@ class OverrideScene(Scene):
                 self.app.pop()
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 self.keep()
+            elif event.key == pygame.K_TAB:
+                self.who.editing = not self.who.editing
+            elif self.naming:
+                if event.key == pygame.K_UP:
+                    self.who.editing = False
+                else:
+                    self.who.handle(event)  # Backspace (the letters come as TEXTINPUT)
+            elif event.key == pygame.K_DOWN and not any(r.selectable for r in self.rows[self.index + 1:]):
+                self.who.editing = True
             elif event.key in (pygame.K_UP, pygame.K_DOWN):
                 self.move(-1 if event.key == pygame.K_UP else 1)
             elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
@@ -118,7 +140,11 @@ class OverrideScene(Scene):
             elif event.key == pygame.K_SPACE:
                 self.change(1)
             return True  # the list has the keyboard while it is open
+        if event.type == pygame.TEXTINPUT:
+            self.who.handle(event)  # typed only while the name has the keyboard
+            return True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self.who.editing = self.who_rect.collidepoint(event.pos)
             for index, rect in self.rects:
                 if rect.collidepoint(event.pos):
                     self.index = index
@@ -146,15 +172,18 @@ class OverrideScene(Scene):
         """Make each answer's changes an override of the session, then score the debrief again."""
         made = changes(self.rows)
         self.app.pop()
+        who = " ".join(self.who.text.split())
+        self.app.settings.facilitator = who
         if not made:
             return
+        for _decision, _post, change in made:
+            change["by"] = who or None  # unsigned: the report says "changed by the facilitator"
         if self.apply is not None:
             self.apply(made)
             return
         before = self.debrief.result.score
         try:
             for decision, post, change in made:
-                # Signed by nobody: the report says "changed by the facilitator" (the team's name is the players').
                 self.debrief.session.override(decision, post=post, **change)
         except EngineError as exc:  # (the list offers only what the answers have)
             self.debrief.message = self._("The change was not made: {why}", why=str(exc))
@@ -176,15 +205,17 @@ class OverrideScene(Scene):
         shade.fill((0, 0, 0, 150))
         surface.blit(shade, (0, 0))
         line = t.line("body") + t.px(6)
+        field_h = t.line("body") + t.px(12)
+        signing = t.line("small") + t.px(2) + field_h + t.px(10)  # the name's label and field
         box = pygame.Rect(0, 0, min(w - t.px(60), t.px(960)), min(h - t.px(40), t.line("title") + line * (len(self.rows) + 1)
-                                                                    + t.line("small") + t.px(60)))
+                                                                    + signing + t.line("small") + t.px(60)))
         box.center = (w // 2, h // 2)
         pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(10))
         pygame.draw.rect(surface, th.PURPLE, box, width=max(2, t.px(2)), border_radius=t.px(10))
         x, y = box.x + t.px(20), box.y + t.px(16)
         p.text(surface, self._("Correct how the written answers were read"), (x, y), "title", th.TEXT)
         y += t.line("title") + t.px(10)
-        room = max(1, (box.bottom - t.line("small") - t.px(24) - y) // line)
+        room = max(1, (box.bottom - t.line("small") - t.px(24) - signing - y) // line)
         if self.index < self.top:
             self.top = self.index
         elif self.index >= self.top + room:
@@ -205,6 +236,12 @@ class OverrideScene(Scene):
                 p.text(surface, text, (rect.x + t.px(8), y), "body", colour, width=rect.w - t.px(16))
                 self.rects.append((index, rect))
             y += line
-        hint = self._("↑↓ choose · ← → the strategy · Space ticks · {enter} keeps the changes (the score follows) · {esc} leaves",
-                      enter=key_name(self.tr, "Enter"), esc=key_name(self.tr, "Esc"))
+        y = box.bottom - t.line("small") - t.px(24) - signing + t.px(6)
+        p.text(surface, self._("Changed by (your name, in the report):"), (x, y), "small",
+               th.YELLOW if self.naming else th.MUTED)
+        y += t.line("small") + t.px(2)
+        self.who_rect = pygame.Rect(x, y, min(box.w - t.px(40), t.px(520)), field_h)
+        self.who.draw(p, surface, self.who_rect, self._("e.g. Ana (empty: the facilitator)"))
+        hint = self._("↑↓ choose · ← → the strategy · Space ticks · Tab your name · {enter} keeps the changes "
+                      "(the score follows) · {esc} leaves", enter=key_name(self.tr, "Enter"), esc=key_name(self.tr, "Esc"))
         p.text(surface, hint, (x, box.bottom - t.px(12)), "small", th.MUTED, anchor="bottomleft", width=box.w - t.px(40))
