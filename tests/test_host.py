@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,31 @@ def refusal(sock: ClientConnection, raw: str) -> str:
     return message["reason"]
 
 
+def closed_with(host: Host, path: str, source: str = "127.0.0.1") -> tuple[int | None, str]:
+    """The close code and reason of a team's WebSocket the host refuses after accepting it."""
+    from websockets.exceptions import ConnectionClosed
+    with connect(host.url.replace("http", "ws") + path, open_timeout=5, close_timeout=2,
+                 source_address=(source, 0)) as sock:
+        with pytest.raises(ConnectionClosed):
+            sock.recv(timeout=5)
+        assert sock.close_code is not None
+        return sock.close_code, sock.close_reason or ""
+
+
+def get_from(url: str, source: str) -> tuple[int, str, dict[str, str]]:
+    """GET ``url`` from the loopback address ``source`` (127.0.0.2 is another device to the host)."""
+    import http.client
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5, source_address=(source, 0))
+    try:
+        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        response = conn.getresponse()
+        return response.status, response.read().decode(), dict(response.getheaders())
+    finally:
+        conn.close()
+
+
 def test_wrong_or_missing_code_opens_nothing(host: Host) -> None:
     assert get(f"{host.url}/team/{host.codes['Red']}")[0] == 200
     status, page = get(f"{host.url}/team/not-a-code")
@@ -111,10 +138,83 @@ def test_wrong_or_missing_code_opens_nothing(host: Host) -> None:
     assert get(f"{host.url}/console/{host.codes['Red']}")[0] == 404  # a team's code is not the console's
     assert get(f"{host.url}/console/{host.workshop.secret}")[0] == 200
     from websockets.exceptions import InvalidStatus
-    for path in ("/ws/team/guess", "/ws/console/guess", f"/ws/console/{host.codes['Red']}"):
+    for path in ("/ws/console/guess", f"/ws/console/{host.codes['Red']}"):
         with pytest.raises(InvalidStatus, match="403"):
             host.ws(path)
-    assert len(host.codes["Red"]) >= 20 and host.codes["Red"] != host.codes["Blue"]
+    # A team's socket on a wrong code is told so (and the page stops retrying).
+    assert closed_with(host, "/ws/team/guess") == (4404, "This join code is not known: check the address with the facilitator.")
+    assert host.codes["Red"] != host.codes["Blue"]
+
+
+def test_join_codes_are_short_typed_any_way_and_kept(host: Host) -> None:
+    red = host.workshop.teams[host.codes["Red"]]
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{3}-[A-HJ-NP-Z2-9]{3}", red.shown)  # no 0, O, 1 or I
+    low = red.shown.lower()
+    for typed in (red.shown, red.code, low, low.replace("-", " "), f" {low[:2]} {low[2:]} "):
+        assert get(f"{host.url}/team/{quote(typed)}")[0] == 200, typed
+        status, _, headers = get_from(f"{host.url}/join?code={quote(typed)}", "127.0.0.1")
+        assert (status, headers["location"]) == (303, f"/team/{red.shown}"), typed
+    assert get(f"{host.url}/join?code={quote(low)}&lang=fr")[1].count("Briefing") >= 1  # followed to the page
+    status, page = get(f"{host.url}/join")
+    assert status == 200 and "Your team&#39;s code" in page
+    status, page = get(f"{host.url}/join?code=ZZZ-ZZZ&lang=fr")
+    assert status == 404 and "ZZZ-ZZZ n’est pas" not in page and "ZZZ-ZZZ n&#39;est pas un code de cet atelier" in page
+    with host.ws(f"/ws/team/{low.replace('-', '')}") as sock:
+        assert view(sock)["team"] == "Red"
+    # The same codes after a restart (kept beside the store), and a long code of an older host
+    # still lets its team in.
+    keys = json.loads(host.workshop.keys_file.read_text())
+    assert keys["teams"] == {"Red": red.code, "Blue": host.codes["Blue"]}
+    keys["teams"]["Blue"] = old = "V2d9m1NlbGXoqBQ3xK8z0w"
+    host.workshop.keys_file.write_text(json.dumps(keys))
+    again = HostedWorkshop(load_case(CASE), host.store, "Test workshop", ["Red", "Blue"])
+    blue = next(t for t in again.teams.values() if t.name == "Blue")
+    assert again.team(red.shown.lower()).name == "Red" and again.team(old) is blue and again.team(blue.shown) is blue
+    assert again.team(old.upper()) is None and again.team(old[:-1]) is None and blue.code != old
+    assert json.loads(again.keys_file.read_text())["links"] == {"Blue": [old]}
+
+
+def test_too_many_wrong_codes_from_one_address_lock_it_out_for_a_while(host: Host) -> None:
+    from game.host.codes import MAX_WRONG
+    red = host.codes["Red"]
+    for n in range(MAX_WRONG - 1):
+        assert get(f"{host.url}/team/{'ABCDE' + 'FGHJKLMNP'[n]}")[0] == 404
+    # A socket's wrong code counts too: the last one allowed is the one that locks.
+    assert closed_with(host, "/ws/team/ZZZZZZ") == (4429, "Too many wrong codes: try again in 10 minutes.")
+    # Now every code from this address is refused, the right one too, with how long to wait.
+    status, page = get(f"{host.url}/team/{red}")
+    assert status == 429 and "Too many wrong codes" in page and "Try again in 10 minutes" in page
+    status, page, headers = get_from(f"{host.url}/join?code={red}&lang=fr", "127.0.0.1")
+    assert status == 429 and "Réessayez dans 10 minutes" in page
+    assert "Trop de codes erronés ont été saisis sur cet appareil" in page and int(headers["retry-after"]) > 590
+    assert closed_with(host, f"/ws/team/{red}") == (4429, "Too many wrong codes: try again in 10 minutes.")
+    assert get(f"{host.url}/team/{red}/debrief.html")[0] == 429
+    # Another device is not held back, and the console is never locked out.
+    assert get_from(f"{host.url}/team/{red}", "127.0.0.2")[0] == 200
+    assert get(f"{host.url}/console/{host.workshop.secret}")[0] == 200
+    # X-Forwarded-For is not believed: the lock stays on the peer's own address.
+    request = urllib.request.Request(f"{host.url}/team/{red}", headers={"X-Forwarded-For": "10.9.9.9"})
+    with pytest.raises(urllib.error.HTTPError, match="429"):
+        urllib.request.urlopen(request, timeout=5)
+    # The lock ends by itself (its time shortened here: the clock is the host's monotonic one).
+    guesses = host.app.state.guesses
+    for record in guesses._records.values():
+        record.until = 0.0
+    assert get(f"{host.url}/team/{red}")[0] == 200
+
+
+def test_the_guess_limit_counts_per_address_in_a_window() -> None:
+    from game.host.codes import Guesses, is_code, new_code, normalise, shown
+    limit = Guesses(max_wrong=3, window=60, locked=100)
+    assert (limit.wrong("a", 0), limit.wrong("a", 30)) == (0, 0)
+    assert limit.wrong("a", 70) == 0  # the first one left the window: two in it
+    assert limit.wrong("b", 71) == 0 and limit.wait("b", 72) == 0
+    assert limit.wrong("a", 75) == 100 and limit.wait("a", 125) == 50 and limit.wait("b", 125) == 0
+    assert limit.wait("a", 175) == 0 and limit.wrong("a", 176) == 0  # after the lock, counted afresh
+    codes = {new_code() for _ in range(200)}
+    assert len(codes) > 190 and all(is_code(c) and not set(c) & set("01OI") for c in codes)
+    assert normalise(" k7q-m3x ") == normalise("K7Q M3X") == "K7QM3X" and shown("K7QM3X") == "K7Q-M3X"
+    assert new_code({"AAAAAA"}) != "AAAAAA"
 
 
 def test_malformed_oversized_and_unknown_messages_are_refused_and_change_nothing(host: Host) -> None:

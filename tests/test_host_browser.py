@@ -332,6 +332,67 @@ def test_the_facilitator_marks_a_red_line_on_an_ended_round_in_the_console(tmp_p
         host.store.close()
 
 
+def test_a_player_types_the_short_code_and_a_guesser_is_locked_out(tmp_path: Path, browser: Any) -> None:
+    """The join page: the code typed in small letters with a space opens the team's page; after
+    too many wrong codes from this device every code is refused with how long to wait, in the
+    page's language; the console shows each team's code."""
+    from game.host.codes import MAX_WRONG
+    host = Host(tmp_path, TINY, teams=("Red", "Blue"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        red = host.workshop.teams[host.codes["Red"]]
+        page.goto(host.url + "/")
+        audit(page, "join page")
+        shot(page, "join")
+        page.get_by_label("Your team's code").fill(red.shown.lower().replace("-", " "))
+        page.keyboard.press("Enter")
+        playwright.expect(page).to_have_url(f"{host.url}/team/{red.shown}")
+        playwright.expect(page.locator("h1")).to_contain_text(f"Red · code {red.shown}")
+        page.get_by_label("Your name").fill("Ana")
+        page.keyboard.press("Enter")
+        playwright.expect(page.locator("#briefing")).to_be_visible()
+        playwright.expect(page.locator("#connection")).to_have_text("Connected")
+
+        console = context.new_page()
+        console.goto(f"{host.url}/console/{host.workshop.secret}")
+        for team in host.workshop.teams.values():
+            playwright.expect(console.locator(".joins li", has_text=team.name)).to_contain_text(f"code {team.shown}")
+        playwright.expect(console.locator("#join-h + p")).to_contain_text(f"opens {host.url}/ and types its code")
+
+        # A guesser on another tab of this device, in French: wrong codes, then the lock.
+        guess = context.new_page()
+        guess.goto(host.url + "/join?lang=fr")
+        for n in range(MAX_WRONG - 1):
+            typed = f"abc-de{'fghjklmnp'[n]}"
+            guess.get_by_label("Le code de votre équipe").fill(typed)
+            guess.keyboard.press("Enter")
+            playwright.expect(guess.locator("#problem")).to_have_text(
+                f"{typed} n'est pas un code de cet atelier\u00a0: vérifiez-le auprès de l'animateur.")
+        shot(guess, "join-wrong")
+        audit(guess, "join page, a wrong code")
+        guess.get_by_label("Le code de votre équipe").fill("ZZZ-ZZZ")
+        guess.keyboard.press("Enter")
+        playwright.expect(guess.locator("#problem")).to_contain_text("Trop de codes erronés ont été saisis sur cet appareil. "
+                                                                   "Réessayez dans 10 minutes")
+        # ... and now the right code is refused too, with the same words.
+        guess.get_by_label("Le code de votre équipe").fill(red.shown)
+        guess.keyboard.press("Enter")
+        playwright.expect(guess.locator("#problem")).to_contain_text("Réessayez dans 10 minutes")
+        shot(guess, "join-locked")
+        # A reload of the team's page from the locked device is told why, not left blank.
+        page.reload()
+        playwright.expect(page.locator("h1")).to_have_text("Too many wrong codes")
+        playwright.expect(page.locator("main p")).to_contain_text("Try again in 10 minutes")
+        assert not errors, errors
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()
+
+
 def test_a_case_with_a_calendar_dates_the_team_feed_inbox_and_chart(tmp_path: Path, browser: Any) -> None:
     """Nestlé 2010 maps its clock to the real crisis's days (issue 16): the team page dates each
     post and message, its inputs and its debrief chart's axis as the window and terminal do

@@ -20,7 +20,7 @@ from game.engine.session import run
 from game.ui.app import App, Settings
 from game.ui.rounds import record_round
 from tests.test_assess_session import CASE, GOOD, Writer
-from window_driver import key, shown
+from window_driver import key, shown, type_text
 
 
 def test_the_facilitator_corrects_a_written_answer_in_the_debrief_and_the_stored_round_follows(tmp_path: Path) -> None:
@@ -55,8 +55,16 @@ def test_the_facilitator_corrects_a_written_answer_in_the_debrief_and_the_stored
         key(app, pygame.K_RIGHT)
         now = scene.rows[strategy].value
         assert now != was
+        # Tab gives the keyboard to the name: letters (even c and Space) type, they change no finding.
+        assert "Changed by (your name, in the report):" in shown(app) and not scene.naming
+        key(app, pygame.K_TAB)
+        assert scene.naming
+        key(app, pygame.K_c, unicode="c")
+        type_text(app, "Ana  Silvaz")
+        key(app, pygame.K_BACKSPACE)
+        assert scene.who.text == "Ana  Silva" and scene.rows[strategy].value == now
         key(app, pygame.K_RETURN, frames=2)
-        assert app.top.name == "debrief"
+        assert app.top.name == "debrief" and app.settings.facilitator == "Ana Silva"
         after = score(session).score
         assert after < before and session.overrides["forum-thread"].red_lines == {"blame-owners": True}
         assert session.overrides["remedy"].strategy == now
@@ -68,17 +76,22 @@ def test_the_facilitator_corrects_a_written_answer_in_the_debrief_and_the_stored
             page += " " + shown(app)
         page = " ".join(page.split())
         assert f"the score goes from {before:.1f} to {after:.1f}" in page
-        assert "✎ Changed by the facilitator: red line Blame the owners or the forum: crossed." in page
+        assert "✎ Changed by Ana Silva: red line Blame the owners or the forum: crossed." in page
         # The stored round is amended: its score, the amendments, and the replay of its log.
         store = recording.store
         stored = store.session(recording.session_id)
         assert stored.score == after and store.original_score(stored.id) == before
-        assert [a.target for a in store.amendments(stored.id)] == ["forum-thread", "remedy"]
+        assert [(a.target, a.changed_by) for a in store.amendments(stored.id)] == [("forum-thread", "Ana Silva"),
+                                                                                  ("remedy", "Ana Silva")]
         inputs = [r for r in store.log_records(stored.id) if r.get("type") == "input"]
+        assert [r["by"] for r in inputs if r["kind"] == "override"] == ["Ana Silva", "Ana Silva"]
+        from game.results.report import round_html
+        assert "changed by Ana Silva" in round_html(store, stored, "en")
         assert score(replay(loaded.case, 3, inputs)).score == after
         assert score(replay(loaded.case, 3, [r for r in inputs if r["kind"] != "override"])).score == before
-        # Esc leaves the list without a change.
+        # Esc leaves the list without a change; the name is offered again.
         key(app, pygame.K_c, unicode="c")
+        assert app.top.who.text == "Ana Silva"
         key(app, pygame.K_SPACE, unicode=" ")
         key(app, pygame.K_ESCAPE)
         assert app.top.name == "debrief" and score(session).score == after
@@ -91,6 +104,7 @@ def test_the_facilitator_corrects_a_team_from_the_workshop_screen_and_the_rankin
     from game.results import workshop as ws
     from game.results.recording import start
     from game.results.store import open_store
+    from game.results.report import round_html
     from game.ui.app import open_app
     from tests.test_assess_session import BAD
 
@@ -122,12 +136,18 @@ def test_the_facilitator_corrects_a_team_from_the_workshop_screen_and_the_rankin
                 while row.value != wanted[(row.kind, row.id)]:
                     key(app, pygame.K_RIGHT if row.kind == "strategy" else pygame.K_SPACE, unicode=" ")
         assert "changed" in shown(app)
+        # ↓ past the last finding reaches the name, as Tab does; a click on a finding gives the list back.
+        scene.index = max(i for i, r in enumerate(scene.rows) if r.selectable)
+        key(app, pygame.K_DOWN)
+        assert scene.naming
+        type_text(app, "Bruno")
         key(app, pygame.K_RETURN, frames=2)
         assert app.top.name == "workshop"
         with open_store(None, data) as store:
             blue = store.session(before["Blue"][1])
             assert blue.score > before["Blue"][0] and store.original_score(blue.id) == before["Blue"][0]
-            assert [a.target for a in store.amendments(blue.id)] == ["forum-thread"]
+            assert [(a.target, a.changed_by) for a in store.amendments(blue.id)] == [("forum-thread", "Bruno")]
+            assert "changed by Bruno" in round_html(store, blue, "en")
         text = shown(app)
         assert f"✎ corrected by a person, ended with {before['Blue'][0]:.1f}" in text
         assert f"Blue: a person's reading, the score goes from {before['Blue'][0]:.1f} to {blue.score:.1f}" in text

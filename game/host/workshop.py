@@ -50,6 +50,7 @@ from game.results import recording as rec
 from game.results import workshop as ws
 from game.results.store import ResultStore, StoreError
 
+from game.host import codes
 from game.host.protocol import CONSOLE_MESSAGES, NOISE_LEVELS, TEAM_MESSAGES, TRIAGE_ACTIONS, Refused
 
 FEED_SHOWN = 60
@@ -64,8 +65,8 @@ PLAYER_INPUTS = frozenset({"decide", "write", "triage", "reply"})
 """The kinds of the log's input lines a team makes (the others are the facilitator's)."""
 
 
-def new_code() -> str:
-    """A join code: 128 random bits, URL-safe (never guessed during a workshop, or after)."""
+def new_secret() -> str:
+    """The facilitator's secret: 128 random bits, URL-safe (never typed, never guessed)."""
     return secrets.token_urlsafe(16)
 
 
@@ -75,6 +76,7 @@ class Team:
 
     name: str
     code: str
+    """The join code in its plain form (``K7QM3X``; :func:`game.host.codes.shown` prints it)."""
     round: Round | None = None
     recording: rec.Recording | None = None
     inputs: list[dict[str, Any]] = field(default_factory=list)
@@ -86,6 +88,14 @@ class Team:
     """The ended round's score, computed once (views are drawn 4 times a second)."""
     trended: set[str] = field(default_factory=set)
     """Texts already notified as trending: the same words posted again by someone else are not news."""
+    links: list[str] = field(default_factory=list)
+    """Older join codes of the team (a host of an earlier version handed out long ones): still
+    let in, so an address given before an upgrade keeps working."""
+
+    @property
+    def shown(self) -> str:
+        """The code as printed and typed: ``K7Q-M3X``."""
+        return codes.shown(self.code)
 
     @property
     def session(self) -> Session | None:
@@ -122,12 +132,17 @@ class HostedWorkshop:
         self.keys_file = (keys_dir or store.path.parent) / f"host-{self.workshop.id}.json"
         self.inputs_file = self.keys_file.with_name(f"host-{self.workshop.id}-inputs.jsonl")
         keys = self._load_keys()
-        self.secret: str = keys.get("facilitator") or new_code()
-        codes: dict[str, str] = keys.get("teams", {})
+        self.secret: str = keys.get("facilitator") or new_secret()
+        kept: dict[str, str] = keys.get("teams", {})
+        links: dict[str, list[str]] = keys.get("links", {})
         self.teams: dict[str, Team] = {}
         for team_name in names:
-            code = codes.get(team_name) or new_code()
-            self.teams[code] = Team(team_name, code)
+            code, older = kept.get(team_name, ""), list(links.get(team_name, []))
+            if code and not codes.is_code(code):
+                older.append(code)  # a long code from before short codes: kept working
+                code = ""
+            code = code or codes.new_code(set(self.teams) | {c for c in kept.values() if codes.is_code(c)})
+            self.teams[code] = Team(team_name, code, links=older)
         self._save_keys()
         self.listeners: list[Callable[[Team | None], None]] = []
         self._ranking: list[dict[str, Any]] = []
@@ -148,17 +163,25 @@ class HostedWorkshop:
         return data if isinstance(data, dict) else {}
 
     def _save_keys(self) -> None:
-        data = {"facilitator": self.secret, "teams": {t.name: t.code for t in self.teams.values()}}
+        data = {"facilitator": self.secret, "teams": {t.name: t.code for t in self.teams.values()},
+                "links": {t.name: t.links for t in self.teams.values() if t.links}}
         self.keys_file.parent.mkdir(parents=True, exist_ok=True)
         self.keys_file.write_text(json.dumps(data), encoding="utf-8")
         self.keys_file.chmod(0o600)
 
     def team(self, code: str) -> Team | None:
-        """The team holding ``code`` (compared in constant time), or None."""
-        for known, team in self.teams.items():
-            if secrets.compare_digest(known.encode(), code.encode()):
-                return team
-        return None
+        """The team holding ``code`` as typed (``k7q m3x`` is ``K7Q-M3X``), or one of its older
+        long codes, or None. Compared in constant time; how often an address may try is
+        :class:`game.host.codes.Guesses`' business."""
+        plain = codes.normalise(code).encode()
+        found = None
+        for team in self.teams.values():
+            if secrets.compare_digest(team.code.encode(), plain):
+                found = team
+            for link in team.links:
+                if secrets.compare_digest(link.encode(), code.encode()):
+                    found = team
+        return found
 
     def is_facilitator(self, secret: str) -> bool:
         return secrets.compare_digest(self.secret.encode(), secret.encode())

@@ -7,6 +7,7 @@ reasons existed shows the prose it was stored with.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from game.engine.model import CalendarEntry, Option
@@ -153,3 +154,12 @@ def change_text(change: Change, written: WrittenReview, tr: Translator) -> str:
                     ("red_line", False): N_("red line {label}: not crossed")}[(change.finding, bool(change.now))]
         text = tr.gettext(template, label=labels.get(change.id, change.id))
     return f"{change.by}: {text}" if change.by else text
+
+
+def change_line(change: Change, written: WrittenReview, tr: Translator) -> str:
+    """The debrief's line for one finding a person changed, with who: "Changed by Ana: red line
+    Blame the owners: crossed." (unsigned: "Changed by the facilitator: ...")."""
+    text = change_text(dataclasses.replace(change, by=None), written, tr)
+    if change.by:
+        return tr.gettext("Changed by {who}: {change}.", who=change.by, change=text)
+    return tr.gettext("Changed by the facilitator: {change}.", change=text)

@@ -142,7 +142,7 @@ class DebriefScene(PageScene):
              th.MUTED)
         early = words.ended_early(d, tr, self.case.calendar)
         if early:
-            para("⏹ " + early, "small", th.ORANGE)
+            para("■ " + early, "small", th.ORANGE)  # a stop sign DejaVu draws (⏹ it has not)
 
         # The score and the ending side by side.
         colour, icon = th.ENDING_STYLE.get(d.ending.get("kind", ""), (th.GREY, "•"))
@@ -300,7 +300,7 @@ class DebriefScene(PageScene):
         for line in written.crossed:
             para(self._("⚠ red line crossed: {line}", line=line.label), "small", th.VERMILLION, indent=t.px(48))
         for change in written.changed:  # the facilitator's last word (C, game/ui/override.py)
-            para("✎ " + self._("Changed by the facilitator: {change}.", change=words.change_text(change, written, self.tr)),
+            para("✎ " + words.change_line(change, written, self.tr),
                  "small", th.PURPLE, indent=t.px(48))
         if written.best_post:
             para(self._("The authored best answer: “{post}”", post=written.best_post), "small", th.TEXT,

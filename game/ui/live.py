@@ -67,6 +67,9 @@ SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Result
 
 # The arrows at the ends of a row of channel chips that scrolls, and which way each goes.
 CHIP_ARROWS = {"chips:back": -1, "chips:on": 1}
+# The room between two channel chips side by side and between their rows, in theme pixels: a chip's
+# coloured frame reads as its own button, not as one strip with its neighbour's.
+CHIP_GAP, CHIP_ROW_GAP = 10, 8
 TRIAGE_KEYS: dict[int, TriageAction] = {pygame.K_f: "flag", pygame.K_x: "dismiss", pygame.K_a: "answer"}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
 
@@ -222,7 +225,7 @@ class LiveScene(Scene):
         feed_x, mid_x = pad, pad + feed_w + pad
         right_x = mid_x + mid_w + pad
         rows = len(self._chip_rows(feed_w))
-        chips_h = rows * (t.line("small") + t.px(12)) + (rows - 1) * t.px(6)
+        chips_h = rows * (t.line("small") + t.px(12)) + (rows - 1) * t.px(CHIP_ROW_GAP)
         self.regions = {
             "top": pygame.Rect(0, 0, w, top),
             "chips": pygame.Rect(feed_x, top + t.px(8), feed_w, chips_h),
@@ -287,7 +290,7 @@ class LiveScene(Scene):
         row_h = t.line("small") + t.px(12)
         for number, row in enumerate(self._chip_rows(chips.w)):
             x = chips.x
-            y = chips.y + number * (row_h + t.px(6))
+            y = chips.y + number * (row_h + t.px(CHIP_ROW_GAP))
             for channel, label, w in row:
                 if channel in CHIP_ARROWS:  # more channels that way (a row that scrolls)
                     self.chips.append(Button(channel, label, "", pygame.Rect(x, y, w, row_h), th.MUTED))
@@ -295,7 +298,7 @@ class LiveScene(Scene):
                     colour = self.channel_colour(channel) if channel else th.TEXT
                     self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, y, w, row_h),
                                              colour, active=self.filter == channel))
-                x += w + t.px(6)
+                x += w + t.px(CHIP_GAP)
 
     def _chip_rows(self, width: int) -> list[list[tuple[str | None, str, int]]]:
         """The channel filter chips in rows of ``width``: ``(channel or None for all, label, width)``.
@@ -305,7 +308,7 @@ class LiveScene(Scene):
         names still whole: "‹" and "›" at its ends show there are more and scroll it
         (``CHIP_ARROWS``), and the chosen channel is always in view.
         """
-        p, gap = self.painter, self.theme.px(6)
+        p, gap = self.painter, self.theme.px(CHIP_GAP)
         entries: list[tuple[str | None, str]] = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
         rows: list[list[tuple[str | None, str, int]]] = [[]]
