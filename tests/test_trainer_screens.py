@@ -719,3 +719,52 @@ def test_the_help_of_each_screen_names_every_key_that_screen_takes(cases: Path, 
     assert (named & set(CANDIDATE_KEYS.values())) - taken - every == set(), f"keys {screen}'s help names that it ignores"
     if screen == "live":
         assert "W" in taken and "W" in named
+
+
+# --- the whole decision in projector type -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("case", "lang"), [(c, "fr") for c in sorted(p.name for p in SCENARIOS.iterdir())]
+                         + [("kryptonite-2004", "en"), ("nestle-kitkat-2010", "en")])
+def test_in_projector_type_the_whole_decision_holds_every_option_with_the_longest_chosen(case: str, lang: str) -> None:
+    """1280x720, projector type: every decision the round opens, shown large (D) with its longest
+    option chosen (the words it publishes under it), has every option and those words in view
+    at once, and Confirm; the type is a step smaller when it must be, never below the normal type."""
+    app = open_app(Settings(scenarios=[SCENARIOS], lang=lang, projector=True, size=(1280, 720), speed=120.0))
+    try:
+        menu = app.scene("menu")
+        menu.finish_loading()
+        menu.open(next(e for e in menu.entries if e.path.parent.name == case or e.path.name == case))
+        key(app, pygame.K_RETURN)
+        live = app.top
+        assert live.name == "live"
+        from game.ui.theme import Theme
+
+        normal_body = Theme((1280, 720)).font("body").get_height()
+        seen = 0
+        while not live.ended:
+            run_until(app, lambda: live.ended or live.session.open_decisions)
+            if live.ended:
+                break
+            decision = live.shown_decision()
+            longest = max(range(len(decision.options)),
+                          key=lambda i: len(decision.options[i].label) + len(decision.options[i].post or ""))
+            key(app, pygame.K_d)
+            focus = app.top
+            assert focus.name == "decision"
+            key(app, getattr(pygame, f"K_{longest + 1}"))
+            text = shown(app)
+            assert focus.panel.max_scroll == 0, (decision.id, focus.panel.theme.scale)
+            for option in decision.options:
+                assert option.label in text, (decision.id, option.label)
+            chosen = decision.options[longest]
+            if chosen.post:
+                assert chosen.post[-30:] in text, decision.id
+            assert focus.button_centre("confirm") is not None
+            assert focus.panel.theme.font("body").get_height() >= normal_body
+            key(app, pygame.K_RETURN)  # decides: the large view closes by itself
+            app.frame(0.0)
+            seen += 1
+        assert seen >= 3
+    finally:
+        app.close()
