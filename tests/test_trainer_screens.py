@@ -28,7 +28,7 @@ from game.ui.debrief import merge_marks
 from game.ui.resume import offer_resume
 from game.ui.settings import SHARED_SEED, round_seed
 
-from conftest import SCENARIOS, TINY
+from conftest import ROOT, SCENARIOS, TINY
 from window_driver import FRAME, key, run_until, shown
 
 
@@ -429,7 +429,7 @@ def test_a_first_answer_before_the_first_signal_is_never_a_negative_delay(lang: 
         app.frame(0.0)
         text = whole_page(app)
         assert ("before the first signal" if lang == "en" else "avant le premier signal") in text
-        assert "-2 min" not in text and "−2 min" not in text
+        assert not re.search(r"[-−]\s?\d+\s?min", text), text  # no "−2 min after", no "first answer −1 min"
     finally:
         app.close()
 
@@ -464,19 +464,29 @@ def test_the_beginners_emoji_never_show_as_boxes_and_their_words_stay() -> None:
         app.close()
 
 
-def test_no_text_of_any_shipped_case_draws_a_character_the_font_lacks() -> None:
+def test_no_text_of_any_shipped_case_nor_of_the_interface_draws_a_character_the_fonts_lack() -> None:
+    """Every line of every shipped case (both languages) and every interface string (the
+    catalogue, English and French), as the window draws it, has a glyph in both bundled fonts
+    (names and titles are bold): no empty box on a projector."""
     from game.ui.glyphs import printable
     from game.ui.theme import FONTS
 
     pygame.freetype.init()
-    font = pygame.freetype.Font(str(FONTS / "DejaVuSans.ttf"), 16)
-    texts = [value for path in SCENARIOS.glob("*/scenario*.yaml")
+    fonts = [pygame.freetype.Font(str(FONTS / name), 16) for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
+    catalogue = ROOT / "game" / "locale" / "fr" / "LC_MESSAGES" / "crisis_sim.po"
+    texts = [value for path in [*SCENARIOS.glob("*/scenario*.yaml"), catalogue]
              for value in re.findall(r"[^\n]+", path.read_text(encoding="utf-8"))]
-    lacking = {ch for text in texts for ch in _font_draws(font, text)}
+    assert len(texts) > 10_000
+    lacking = {ch for text in texts for ch in _font_draws(fonts[0], text)}
     assert lacking  # the beginners' case has emoji: this test would find a box
-    for text in texts:
-        assert not _font_draws(font, printable(text)), text
-    assert printable("Bonjour : ça va ✨ 👋🏽 ok") == "Bonjour : ça va ok"  # a space before « : » is kept
+    for font in fonts:
+        for text in texts:
+            assert not _font_draws(font, printable(text)), text
+    # An emoji with a plain look-alike in the font is drawn as that one: the post keeps its tone.
+    assert printable("Nice page!!! 🌹🌹 pls like back 🌹") == "Nice page!!! ✿✿ pls like back ✿"
+    assert printable("offers and surprises! 📮✨") == "offers and surprises! ✉✧"
+    assert printable("enjoying the scenic route 😄📦 #MondayMood") == "enjoying the scenic route 😄 #MondayMood"
+    assert printable("Bonjour : ça va 🎄 👋🏽 ok") == "Bonjour : ça va ok"  # no look-alike: left out; « : » kept
     assert printable("王 says hi") == "\ufffd says hi"  # a letter it lacks shows that something is missing
 
 
@@ -633,5 +643,128 @@ def test_every_card_shows_its_channel_name_and_handle_whole_and_every_chip_its_n
         assert names <= seen and not any(label.endswith("…") for label in seen)
         live.set_filter(live.feed_channels[-1])  # C or a click: the chosen channel's chip is in view
         assert any(chip.active and chip.action == f"filter:{live.feed_channels[-1]}" for chip in live.chips)
+    finally:
+        app.close()
+
+
+# --- help lists every key -------------------------------------------------------------------------
+
+# The keys a screen may take, and the word its help names each with.
+CANDIDATE_KEYS = {
+    **{getattr(pygame, f"K_{c}"): c.upper() for c in "abcdefghijklmnopqrstuvwxyz"},
+    **{getattr(pygame, f"K_{n}"): str(n) for n in range(1, 10)},
+    pygame.K_UP: "↑", pygame.K_DOWN: "↓", pygame.K_LEFT: "←", pygame.K_RIGHT: "→",
+    pygame.K_PAGEUP: "PgUp", pygame.K_PAGEDOWN: "PgDn", pygame.K_HOME: "Home", pygame.K_END: "End",
+    pygame.K_TAB: "Tab", pygame.K_SPACE: "Space", pygame.K_RETURN: "Enter", pygame.K_ESCAPE: "Esc",
+    pygame.K_BACKSPACE: "Backspace", pygame.K_PLUS: "+", pygame.K_MINUS: "−", pygame.K_F5: "F5",
+}
+
+
+def help_names(screen: str) -> set[str]:
+    """Every key the help of ``screen`` names ("1 … 9" names the nine digits, "Shift+C" names C)."""
+    from game.ui.help import keys_for
+
+    _, columns = keys_for(screen)
+    names: set[str] = set()
+    for _, keys in columns:
+        for key_text, _ in keys:
+            for word in key_text.replace("/", " ").split():
+                names.add(word.removeprefix("Shift+"))
+            if "1 … 9" in key_text:
+                names |= {str(n) for n in range(1, 10)}
+    return names
+
+
+def open_screen(cases: Path, screen: str, data: Path) -> App:
+    """A window on ``screen`` (the tiny case's menu, briefing, round, debrief, workshops, history)."""
+    app = make_app(cases, data)
+    if screen == "menu":
+        return app
+    if screen in ("workshop", "history"):
+        key(app, pygame.K_w if screen == "workshop" else pygame.K_h)
+    else:
+        key(app, pygame.K_RETURN)  # the briefing
+        if screen != "briefing":
+            key(app, pygame.K_RETURN)  # the round
+            if screen == "debrief":
+                key(app, pygame.K_e)  # end the round, and yes
+                key(app, pygame.K_y)
+                run_until(app, lambda: app.top.name == "debrief")
+    assert app.top.name == screen
+    return app
+
+
+@pytest.mark.parametrize("screen", ["live", "menu", "briefing", "debrief", "workshop", "history"])
+def test_the_help_of_each_screen_names_every_key_that_screen_takes(cases: Path, tmp_path: Path, screen: str) -> None:
+    """F1 shows a screen's keys: each key the screen uses (its own handling says so) is in its help,
+    W in a round among them, and the help names no key the screen ignores."""
+    from game.ui.help import EVERY_SCREEN_KEYS
+
+    named = help_names(screen)
+    every = {word for key_text, _ in EVERY_SCREEN_KEYS for word in key_text.split()}
+    taken: set[str] = set()
+    for code, name in CANDIDATE_KEYS.items():
+        app = open_screen(cases, screen, tmp_path / "data")
+        try:
+            if screen == "live":  # a post selected and a decision open, as a player meets them
+                live = app.top
+                run_until(app, lambda live=live: live.session.open_decisions and live.session.feed)
+                live.feed.select_step(1)
+            event = pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode="", scancode=0)
+            if app.top.handle(event):
+                taken.add(name)
+        finally:
+            app.close()
+    assert taken - named == set(), f"keys {screen} takes that its help does not name"
+    assert (named & set(CANDIDATE_KEYS.values())) - taken - every == set(), f"keys {screen}'s help names that it ignores"
+    if screen == "live":
+        assert "W" in taken and "W" in named
+
+
+# --- the whole decision in projector type -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("case", "lang"), [(c, "fr") for c in sorted(p.name for p in SCENARIOS.iterdir())]
+                         + [("kryptonite-2004", "en"), ("nestle-kitkat-2010", "en")])
+def test_in_projector_type_the_whole_decision_holds_every_option_with_the_longest_chosen(case: str, lang: str) -> None:
+    """1280x720, projector type: every decision the round opens, shown large (D) with its longest
+    option chosen (the words it publishes under it), has every option and those words in view
+    at once, and Confirm; the type is a step smaller when it must be, never below the normal type."""
+    app = open_app(Settings(scenarios=[SCENARIOS], lang=lang, projector=True, size=(1280, 720), speed=120.0))
+    try:
+        menu = app.scene("menu")
+        menu.finish_loading()
+        menu.open(next(e for e in menu.entries if e.path.parent.name == case or e.path.name == case))
+        key(app, pygame.K_RETURN)
+        live = app.top
+        assert live.name == "live"
+        from game.ui.theme import Theme
+
+        normal_body = Theme((1280, 720)).font("body").get_height()
+        seen = 0
+        while not live.ended:
+            run_until(app, lambda: live.ended or live.session.open_decisions)
+            if live.ended:
+                break
+            decision = live.shown_decision()
+            longest = max(range(len(decision.options)),
+                          key=lambda i: len(decision.options[i].label) + len(decision.options[i].post or ""))
+            key(app, pygame.K_d)
+            focus = app.top
+            assert focus.name == "decision"
+            key(app, getattr(pygame, f"K_{longest + 1}"))
+            text = shown(app)
+            assert focus.panel.max_scroll == 0, (decision.id, focus.panel.theme.scale)
+            for option in decision.options:
+                assert option.label in text, (decision.id, option.label)
+            chosen = decision.options[longest]
+            if chosen.post:
+                assert chosen.post[-30:] in text, decision.id
+            assert focus.button_centre("confirm") is not None
+            assert focus.panel.theme.font("body").get_height() >= normal_body
+            key(app, pygame.K_RETURN)  # decides: the large view closes by itself
+            app.frame(0.0)
+            seen += 1
+        assert seen >= 3
     finally:
         app.close()

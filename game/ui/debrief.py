@@ -141,7 +141,7 @@ class DebriefScene(PageScene):
              th.MUTED)
         early = words.ended_early(d, tr, self.case.date_at)
         if early:
-            para("⏹ " + early, "small", th.ORANGE)
+            para("■ " + early, "small", th.ORANGE)  # a stop sign DejaVu draws (⏹ it has not)
 
         # The score and the ending side by side.
         colour, icon = th.ENDING_STYLE.get(d.ending.get("kind", ""), (th.GREY, "•"))

@@ -13,16 +13,14 @@ a click): it signs each change in the session log and the report says "changed b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from game.engine.model import Strategy
 from game.engine.rubric import strategy_name
 from game.engine.session import EngineError
-from game.play.debrief import Debrief, WrittenReview
+from game.play.corrections import STRATEGIES, Change, Finding, changes, findings, signature
 from game.ui import theme as th
 from game.ui.scene import Scene
 from game.ui.widgets import TextField, key_name
@@ -30,58 +28,9 @@ from game.ui.widgets import TextField, key_name
 if TYPE_CHECKING:
     from game.ui.app import App
 
-STRATEGIES = tuple(s.value for s in Strategy)
+__all__ = ["Finding", "OverrideScene", "changes", "findings"]
+
 NAME_LIMIT = 60  # the longest name kept (a person's name, not a text)
-
-
-@dataclass
-class Finding:
-    """One line of the list: a heading (an answer's title), its strategy, or one of its points."""
-
-    decision: str | None  # the decision answered in writing, or
-    post: str | None  # the post answered with a written reply
-    kind: str  # "head", "strategy", "key_point" or "red_line"
-    id: str
-    label: str
-    value: Any  # the strategy id, or whether the point is said (crossed)
-    was: Any  # the value when the list was opened
-
-    @property
-    def selectable(self) -> bool:
-        return self.kind != "head"
-
-
-def findings(debrief: Debrief) -> list[Finding]:
-    """The written answers of the round (decisions', then replies'), each with its findings as read now."""
-    out: list[Finding] = []
-
-    def add(decision: str | None, post: str | None, title: str, w: WrittenReview) -> None:
-        out.append(Finding(decision, post, "head", "", title, None, None))
-        out.append(Finding(decision, post, "strategy", "", "", w.strategy, w.strategy))
-        for kind, points in (("key_point", w.key_points), ("red_line", w.red_lines)):
-            for p in points:
-                out.append(Finding(decision, post, kind, p.id, p.label, p.found, p.found))
-
-    for review in debrief.decisions:
-        if review.written is not None:
-            add(review.decision, None, review.title or review.decision, review.written)
-    for reply in debrief.replies:
-        add(None, reply.post, f"↩ {reply.name}: {reply.post_text}", reply.written)
-    return out
-
-
-def changes(rows: list[Finding]) -> list[tuple[str | None, str | None, dict[str, Any]]]:
-    """The overrides to make: ``(decision, post, {strategy, key_points, red_lines})`` per answer changed."""
-    out: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-    for row in rows:
-        if not row.selectable or row.value == row.was:
-            continue
-        change = out.setdefault((row.decision, row.post), {})
-        if row.kind == "strategy":
-            change["strategy"] = row.value
-        else:
-            change.setdefault(row.kind + "s", {})[row.id] = row.value
-    return [(decision, post, change) for (decision, post), change in out.items()]
 
 
 class OverrideScene(Scene):
@@ -99,7 +48,7 @@ class OverrideScene(Scene):
     overlay = True
 
     def __init__(self, app: App, debrief: Any,
-                 apply: Callable[[list[tuple[str | None, str | None, dict[str, Any]]]], None] | None = None) -> None:
+                 apply: Callable[[list[Change]], None] | None = None) -> None:
         super().__init__(app)
         self.debrief = debrief
         self.apply = apply
@@ -170,14 +119,12 @@ class OverrideScene(Scene):
 
     def keep(self) -> None:
         """Make each answer's changes an override of the session, then score the debrief again."""
-        made = changes(self.rows)
+        who = signature(self.who.text)  # unsigned: the report says "changed by the facilitator"
+        made = changes(self.rows, who)
         self.app.pop()
-        who = " ".join(self.who.text.split())
-        self.app.settings.facilitator = who
+        self.app.settings.facilitator = who or ""
         if not made:
             return
-        for _decision, _post, change in made:
-            change["by"] = who or None  # unsigned: the report says "changed by the facilitator"
         if self.apply is not None:
             self.apply(made)
             return

@@ -22,6 +22,7 @@ from game.engine.loader import load_case
 from game.engine import scoring
 from game.engine.session import EngineError
 from game.i18n import ENDING_KINDS, N_
+from game.play.corrections import Change
 from game.play.debrief import Debrief
 from game.results import workshop as ws
 from game.results.recording import ResumeError, override_stored, rebuild
@@ -353,7 +354,7 @@ class WorkshopScene(PageScene):
             return
         self.app.push(OverrideScene(self.app, target, apply=lambda made: self.amend(store, target, made)))
 
-    def amend(self, store: ResultStore, target: StoredRound, made: list[tuple[str | None, str | None, dict[str, Any]]]) -> None:
+    def amend(self, store: ResultStore, target: StoredRound, made: list[Change]) -> None:
         """The facilitator's changes amend the stored round (its score, its place in the ranking)."""
         after = target.score
         try:
