@@ -34,6 +34,7 @@ from game.play import words
 from game.play.alerts import DeadlineNear, Item, SavingFailed, for_players, inbox_heading
 from game.play.corrections import STRATEGIES, Finding, answers, changes, findings, signature
 from game.play.debrief import Debrief, WrittenReview
+from game.play.moments import moment
 from game.play.pace import pace
 from game.play.round import Round
 
@@ -456,7 +457,7 @@ class TextPlayer:
 
     def format_post(self, post: Post) -> str:
         channel = self.session.channels[post.channel]
-        stamp = f"[{self.tr.clock(post.t)}] #{post.id[1:]:>3} {channel.name[:self.tag_width]:<{self.tag_width}}"
+        stamp = f"[{moment(self.tr, self.case.calendar, post.t)}] #{post.id[1:]:>3} {channel.name[:self.tag_width]:<{self.tag_width}}"
         if channel.is_inbox:
             subject = f" - {post.subject}" if post.subject else ""
             what = self._(inbox_heading(channel.kind.value), name=post.name)
@@ -506,8 +507,8 @@ class TextPlayer:
         m = self.session.state.metrics
         parts = [f"{self.tr.metric(name, self.session.case.metric_names)} {self.tr.decimal(value, 0)}"
                  for name, value in m.items()]
-        on = self.case.date_at(self.session.t)  # a historical case's calendar: the day and hour reached
-        day = f" {self.tr.clock(self.session.t, on=on)}" if on is not None else ""
+        # A historical case's calendar: the day and hour reached, beside the round's clock.
+        day = f" {moment(self.tr, self.case.calendar, self.session.t, 'full')}" if self.case.calendar else ""
         return f"[{self.tr.clock(self.session.t)}]{day} -- " + " | ".join(parts) + " --"
 
     # --- input -----------------------------------------------------------------------
@@ -746,7 +747,7 @@ def format_result(result: Result, case: Case, lang: str | None = None, *, underl
     lines = ["=" * 72, _("DEBRIEF - {title}", title=case.title), "=" * 72,
              _("Score: {score} / 100", score=tr.decimal(debrief.score, 0))]
     if debrief.ended_early:
-        lines.append(para(words.ended_early(debrief, tr, case.date_at), ""))
+        lines.append(para(words.ended_early(debrief, tr, case.calendar), ""))
     lines.append("")
     for part in debrief.parts:
         lines.append(f"  {words.part_name(part.name, tr):<20} {tr.decimal(part.points, 1):>5} / {part.max}")
@@ -789,7 +790,7 @@ def format_result(result: Result, case: Case, lang: str | None = None, *, underl
         if posts:
             lines.append("  " + _(heading))
             for post in posts:
-                when = f"[{tr.stamp(post.t, case.date_at(post.t))}] " if post.t is not None else ""
+                when = f"[{moment(tr, case.calendar, post.t, 'debrief')}] " if post.t is not None else ""
                 lines.append(textwrap.fill(f"{when}#{post.post[1:]} {post.name}: {post.text}", 72,
                                            initial_indent="    ", subsequent_indent="      "))
     lines += ["", _("Objectives:")]

@@ -399,3 +399,40 @@ def test_a_player_types_the_short_code_and_a_guesser_is_locked_out(tmp_path: Pat
         context.close()
         host.server.stop()
         host.store.close()
+
+
+def test_a_case_with_a_calendar_dates_the_team_feed_inbox_and_chart(tmp_path: Path, browser: Any) -> None:
+    """Nestlé 2010 maps its clock to the real crisis's days (issue 16): the team page dates each
+    post and message, its inputs and its debrief chart's axis as the window and terminal do
+    (game/play/moments.py), in the page's language."""
+    host = Host(tmp_path, ROOT / "scenarios" / "nestle-kitkat-2010", teams=("Red",))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{host.url}/team/{host.codes['Red']}")
+        page.get_by_label("Your name").fill("Ana")
+        page.keyboard.press("Enter")
+        playwright.expect(page.locator("#join")).to_be_hidden()
+        team = host.workshop.teams[host.codes["Red"]]
+        run_in_host(host.app, lambda: host.workshop.start(team))
+        host.tick(160)  # 00:02:40: the legal counsel's email has come (Wednesday 17 March, 08:30)
+        wait_text(page, "#inbox-list", r"Wed 17 Mar, 08:30")
+        metas = page.locator("#feed-list li .meta").all_inner_texts()
+        assert metas and all(re.search(r"· Wed 17 Mar, \d\d:\d\d$", m) for m in metas), metas
+        wait_text(page, "#clock", r"00:0\d:\d\d / 00:45:00 · Wednesday 17 March, ")
+        page.locator("#decision-list button").first.click()
+        wait_text(page, "#input-list", r"^Wed 17 Mar, \d\d:\d\d · Ana · ")
+        shot(page, "calendar-live")
+        host.tick(3000)  # to the end
+        wait_text(page, "#debrief", "Debrief")
+        if SHOTS:
+            page.locator("#chart").screenshot(path=str(Path(SHOTS) / "host-calendar-chart.png"))
+        axis = page.locator("#chart text").all_text_contents()
+        assert "Wed 17 Mar, 06:00" not in axis and "17 Mar, 06:00" in axis and "17 May, 18:00" in axis, axis
+        assert not errors, errors
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()

@@ -43,6 +43,7 @@ from game.engine.session import (
 from game.i18n import N_, Translator, translator
 from game.play import words
 from game.play.debrief import Debrief
+from game.play.moments import moment
 from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players, inbox_heading
 from game.play.round import ChoiceRefused, Round, replies_for
 from game.results import recording as rec
@@ -481,7 +482,7 @@ class HostedWorkshop:
         posts = []
         for post in session.feed[-FEED_SHOWN:][::-1]:
             offered = answers(session, post)
-            entry = {"id": post.id, "t": post.t, "at": tr.clock(post.t), "channel": channels.get(post.channel, post.channel), "inbox": None,
+            entry = {"id": post.id, "t": post.t, "at": moment(tr, self.case.calendar, post.t), "channel": channels.get(post.channel, post.channel), "inbox": None,
                      "own": post.author == ORGANISATION, "name": post.name, "handle": post.handle,
                      "text": post.text, "subject": post.subject, "trending": post.id in trending,
                      "triage": session.state.triage.get(post.id, (None,))[0],
@@ -515,7 +516,7 @@ class HostedWorkshop:
             "ended": rnd.ended, "metrics": {k: round(v, 1) for k, v in session.state.metrics.items()},
             "metric_names": {k: tr.metric(k, self.case.metric_names) for k in session.state.metrics},
             "feed": posts, "decisions": decisions, "notifications": team.notifications[::-1],
-            "inputs": _timed(team.inputs[-INPUTS_SHOWN:][::-1], tr), "inputs_total": team.inputs_total,
+            "inputs": _timed(team.inputs[-INPUTS_SHOWN:][::-1], self.case, tr), "inputs_total": team.inputs_total,
         })
         if rnd.ended:
             base["debrief"] = self.debrief(team, tr)
@@ -536,10 +537,10 @@ class HostedWorkshop:
                          "marked": [[m.start, m.end, words.mark_meaning(m, r.written, tr)] for m in r.written.marks],
                          "missing": [p.label for p in r.written.missing], "crossed": [p.label for p in r.written.crossed],
                          "why": words.reply_why(r, tr), "best": r.written.best_post} for r in d.replies],
-            "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr, self.case.date_at),
+            "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr, self.case.calendar),
             "ending_and_score": words.ending_and_score(d, tr),
             "questions": [q.text for q in d.questions], "samples": team.samples,
-            **_chart_axis(team.samples, self.case.duration, tr),
+            **_chart_axis(team.samples, self.case, tr),
         }
 
     def console_view(self, lang: str = "en") -> dict[str, Any]:
@@ -564,8 +565,8 @@ class HostedWorkshop:
                     "noise": rnd.session.state.noise, "inputs_total": team.inputs_total,
                     "written": self._written(rnd.session),
                     "optional": [{"id": i.id, "title": i.title} for i in rnd.optional_items()],
-                    "notes": [{"t": t, "at": tr.clock(t), "text": text} for t, text in rnd.notes[-10:]],
-                    "inputs": _timed(team.inputs[-10:][::-1], tr),
+                    "notes": [{"t": t, "at": moment(tr, self.case.calendar, t), "text": text} for t, text in rnd.notes[-10:]],
+                    "inputs": _timed(team.inputs[-10:][::-1], self.case, tr),
                 })
             rows.append(row)
         try:
@@ -591,7 +592,7 @@ class HostedWorkshop:
                 "strategies": {s.value: strategy_name(s, lang) for s in Strategy},
                 "teams": rows, "ranking": self._ranking,
                 "optional": [{"id": i, "title": t} for i, t in optional.items()],
-                "decisions": [{"title": p.title, "at": tr.clock(p.opened_at) if p.opened_at is not None else "",
+                "decisions": [{"title": p.title, "at": moment(tr, self.case.calendar, p.opened_at) if p.opened_at is not None else "",
                                "choices": {c.team: {"label": c.label, "missed": c.option is None, "best": c.best,
                                                     "taken": tr.duration(c.seconds_taken)} for c in p.choices}}
                               for p in compared]}
@@ -615,28 +616,27 @@ def _still_open(session: Session, decision_id: str) -> None:
 
 def _date(case: Case, t: float, tr: Translator) -> str:
     """The real day and hour a historical case's calendar gives the clock ("" without a calendar)."""
-    on = case.date_at(t)
-    return tr.clock(t, on=on) if on is not None else ""
+    return moment(tr, case.calendar, t, "full") if case.calendar else ""
 
 
 TRIAGE_DONE = {"flag": N_("Flagged"), "dismiss": N_("Dismissed")}
 
 
-def _timed(inputs: list[dict[str, Any]], tr: Translator) -> list[dict[str, Any]]:
-    """The inputs shown, each with its simulated time (``at``) and what it did (``done``: the
-    option or reply chosen in the case's words, a triage in the page's language, a text's start)
-    worded."""
-    return [{**i, "at": tr.clock(i["t"]),
+def _timed(inputs: list[dict[str, Any]], case: Case, tr: Translator) -> list[dict[str, Any]]:
+    """The inputs shown, each with its simulated time worded (``at``: the real day and hour of a
+    case with a calendar) and what it did (``done``: the option or reply chosen in the case's
+    words, a triage in the page's language, a text's start)."""
+    return [{**i, "at": moment(tr, case.calendar, i["t"]),
              "done": i.get("label") or (tr.gettext(TRIAGE_DONE[i["action"]]) if i["kind"] == "triage"
                                         and i.get("action") in TRIAGE_DONE else i.get("action"))}
             for i in inputs]
 
 
-def _chart_axis(samples: list[tuple[int, dict[str, float]]], duration: int, tr: Translator) -> dict[str, Any]:
+def _chart_axis(samples: list[tuple[int, dict[str, float]]], case: Case, tr: Translator) -> dict[str, Any]:
     """The debrief chart's time span (the case's length, or the last sample if later) and the
-    times worded under its start, middle and end."""
-    span = max(duration, samples[-1][0] if samples else 0, 60)
-    return {"span": span, "axis": [tr.clock(round(span * m)) for m in (0, 0.5, 1)]}
+    times worded under its start, middle and end (the real days and hours of a case with a calendar)."""
+    span = max(case.duration, samples[-1][0] if samples else 0, 60)
+    return {"span": span, "axis": [moment(tr, case.calendar, round(span * m), "tiny") for m in (0, 0.5, 1)]}
 
 
 def answers(session: Session, post: Post) -> list[Option]:

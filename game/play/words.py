@@ -8,12 +8,12 @@ reasons existed shows the prose it was stored with.
 from __future__ import annotations
 
 import dataclasses
-import datetime
-from collections.abc import Callable
+from collections.abc import Sequence
 
-from game.engine.model import Option
+from game.engine.model import CalendarEntry, Option
 from game.engine.rubric import strategy_meaning, strategy_name, tone_name
 from game.i18n import ENDING_KINDS, N_, OBJECTIVE_STATES, PART_NAMES, SPEAKERS, Reason, Translator
+from game.play.moments import moment
 from game.play.debrief import Change, Debrief, DecisionReview, Mark, PartScore, ReplyReview, Signals, WrittenReview
 
 
@@ -113,15 +113,14 @@ def signal_note(signals: Signals, tr: Translator, stored: str = "") -> str:
     return _say(signals.reasons, tr, stored)
 
 
-def ended_early(debrief: Debrief, tr: Translator,
-                dates: Callable[[float], datetime.datetime | None] | None = None) -> str:
+def ended_early(debrief: Debrief, tr: Translator, calendar: Sequence[CalendarEntry] = ()) -> str:
     """What the debrief says of a round the facilitator ended before its time ("" otherwise);
-    ``dates``: the real date of a moment (``Case.date_at``), for a case with a calendar."""
+    ``calendar``: the case's, to say the real date of the moment too."""
     at = debrief.ended_early_at
     if at is None:
         return ""
     return tr.gettext("The round was ended at {at}; the rest of it played out as silence before scoring.",
-                      at=tr.stamp(at, dates(at) if dates is not None else None))
+                      at=moment(tr, calendar, at, "debrief"))
 
 
 def mark_meaning(mark: Mark, written: WrittenReview, tr: Translator) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 import pygame
 
@@ -27,6 +27,7 @@ from game.engine.session import (
 )
 from game.engine.state import Post, TriageAction
 from game.i18n import N_
+from game.play.moments import Form, moment
 from game.play.alerts import (
     Alert,
     DeadlineNear,
@@ -975,24 +976,24 @@ class LiveScene(Scene):
         # change (Babel's formatting is a tenth of a millisecond a call).
         settings = self.app.settings
         given = (self.session.t, round(self.running_speed, 1), self.paused, settings.demo, settings.team,
-                 settings.lang, id(self.tr), self.theme.px(100), self.regions["top_buttons_x"].x)
+                 settings.lang, id(self.tr), self.theme.px(100), self.regions["top_buttons_x"].x, settings.projector)
         if self._top_cache is not None and self._top_cache[0] == given:
             return self._top_cache[1]
-        time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
+        now = f"◷ {self.tr.clock(self.session.t)}"
+        # On a projector the room reads the clock from afar: the round's length beside it is noise.
+        time_text = now if settings.projector else f"{now} / {self.tr.clock(self.case.duration)}"
         speed = self._("1 s = {speed} s", speed=self.tr.number(given[1]))
-        on = self.case.date_at(self.session.t)
-        if on is not None:  # a historical case's calendar: the day and hour the story has reached,
-            # in full, abbreviated, then without the round's end (projector type), as the bar has room
+        if self.case.calendar:  # a historical case's calendar: the day and hour the story has reached,
+            # in full, abbreviated, then without the round's end, as the bar has room
             t = self.theme
             state = max(t.font("bold").size("● " + self._("LIVE"))[0],
                         t.font("bold").size("‖ " + self._("PAUSED"))[0] + t.px(12))
             room = (self.regions["top_buttons_x"].x - t.px(12) - t.px(12) - t.px(16)
                     - t.font("small").size(speed)[0] - t.px(16) - state)
-            now = f"◷ {self.tr.clock(self.session.t)}"
-            forms: tuple[tuple[str, Literal["full", "short", "tiny"]], ...] = (
+            forms: tuple[tuple[str, Form], ...] = (
                 (time_text, "full"), (time_text, "short"), (now, "short"), (now, "tiny"))
             for clock, form in forms:
-                dated = f"{clock} · {self.tr.clock(self.session.t, on=on, form=form)}"
+                dated = f"{clock} · {moment(self.tr, self.case.calendar, self.session.t, form)}"
                 if t.font("head").size(dated)[0] <= room:
                     time_text = dated
                     break
