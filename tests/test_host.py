@@ -561,9 +561,13 @@ def test_the_console_corrects_a_finished_round_and_the_stored_score_and_ranking_
             assert "a mark is" in refusal(console, json.dumps({"type": "mark", "team": "Red", "decision": "forum-thread",
                                                                "finding": "key_point", "id": "confirm", "value": "maybe"}))
             # Blue: the trainer reads the key point the words missed, and the apology they meant.
-            console.send(json.dumps({"type": "override", "team": "Blue", "decision": "forum-thread", "strategy": "apology"}))
+            assert "too long" in refusal(console, json.dumps({"type": "override", "team": "Blue", "decision": "forum-thread",
+                                                              "strategy": "apology", "by": "x" * 200}))
+            # (signed with the name typed on the console; Red's changes below are not)
+            console.send(json.dumps({"type": "override", "team": "Blue", "decision": "forum-thread", "strategy": "apology",
+                                     "by": "Dana"}))
             console.send(json.dumps({"type": "mark", "team": "Blue", "decision": "forum-thread",
-                                     "finding": "key_point", "id": missing[0], "value": "yes"}))
+                                     "finding": "key_point", "id": missing[0], "value": "yes", "by": " Dana "}))
             # Red: a red line the words did not show.
             console.send(json.dumps({"type": "mark", "team": "Red", "decision": "forum-thread",
                                      "finding": "red_line", "id": "blame-owners", "value": "yes"}))
@@ -581,7 +585,8 @@ def test_the_console_corrects_a_finished_round_and_the_stored_score_and_ranking_
             stored = h.store.session(team.recording.session_id)
             assert stored.score == pytest.approx(now[team.name]["score"], abs=0.05)
             assert h.store.original_score(stored.id) == pytest.approx(first[team.name], abs=0.05)
-            assert {a.changed_by for a in h.store.amendments(stored.id)} == {"facilitator"}
+            # Blue's changes signed "Dana"; Red's unsigned: the report says "changed by the facilitator".
+            assert {a.changed_by for a in h.store.amendments(stored.id)} == {"Dana" if team.name == "Blue" else ""}
             inputs = [r for r in h.store.log_records(stored.id) if r.get("type") == "input"]
             assert score(replay(h.workshop.case, h.workshop.seed, inputs)).score == stored.score
             plain = [r for r in inputs if r.get("kind") != "override"]

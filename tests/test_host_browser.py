@@ -317,6 +317,8 @@ def test_the_facilitator_marks_a_red_line_on_an_ended_round_in_the_console(tmp_p
         box = page.get_by_label(re.compile("Red line crossed: Blame the owners"))
         playwright.expect(box).not_to_be_checked()
         audit(page, "console, an ended round's written answer")
+        page.get_by_label(re.compile("Your name")).fill("Chloé")  # signs the change
+        shot(page, "console-signed")
         box.check()
         page.wait_for_function(f"!document.querySelector('#ranking').textContent.includes('{before:.1f}')", timeout=5000)
         after = host.store.session(team.recording.session_id).score
@@ -325,6 +327,7 @@ def test_the_facilitator_marks_a_red_line_on_an_ended_round_in_the_console(tmp_p
         playwright.expect(page.get_by_label(re.compile("Red line crossed: Blame the owners"))).to_be_checked()
         [change] = host.store.amendments(team.recording.session_id)
         assert change.change == {"red_lines": {"blame-owners": True}} and change.score_before == before
+        assert change.changed_by == "Chloé"
         inputs = [r for r in host.store.log_records(team.recording.session_id) if r.get("type") == "input"]
         assert score(replay(host.workshop.case, host.workshop.seed, inputs)).score == after
     finally:

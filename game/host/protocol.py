@@ -42,6 +42,12 @@ CONSOLE_MESSAGES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "override": {"team": str, "decision": str, "strategy": str},
     "mark": {"team": str, "decision": str, "finding": str, "id": str, "value": str},
 }
+OPTIONAL_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    # Who corrects a written answer's findings: the report says "changed by NAME" (none: "by the facilitator").
+    "override": {"by": str},
+    "mark": {"by": str},
+}
+"""Fields a console message may leave out, by message type."""
 TRIAGE_ACTIONS = ("flag", "dismiss")
 NOISE_LEVELS = ("storm", "calm", "normal")
 
@@ -76,7 +82,8 @@ def parse(raw: str | bytes, kinds: dict[str, dict[str, type | tuple[type, ...]]]
     if not isinstance(kind, str) or kind not in kinds:
         raise Refused(N_("unknown message type “{kind}”"), kind=str(kind)[:40])
     fields = kinds[kind]
-    extra = set(message) - set(fields) - {"type"}
+    optional = OPTIONAL_FIELDS.get(kind, {}) if kinds is CONSOLE_MESSAGES else {}
+    extra = set(message) - set(fields) - set(optional) - {"type"}
     if extra:
         raise Refused(N_("{kind}: unexpected field “{field}”"), kind=kind, field=sorted(extra)[0][:40])
     for name, expected in fields.items():
@@ -87,6 +94,11 @@ def parse(raw: str | bytes, kinds: dict[str, dict[str, type | tuple[type, ...]]]
         if isinstance(value, bool) or not isinstance(value, expected):
             raise Refused(N_("{kind}: field “{field}” has the wrong type"), kind=kind, field=name)
         if isinstance(value, str) and len(value) > (MAX_NAME if name == "name" else MAX_TEXT):
+            raise Refused(N_("{kind}: field “{field}” is too long"), kind=kind, field=name)
+    for name, expected in optional.items():
+        if name in message and (isinstance(message[name], bool) or not isinstance(message[name], expected)):
+            raise Refused(N_("{kind}: field “{field}” has the wrong type"), kind=kind, field=name)
+        if isinstance(message.get(name), str) and len(message[name]) > MAX_NAME:
             raise Refused(N_("{kind}: field “{field}” is too long"), kind=kind, field=name)
     return message
 

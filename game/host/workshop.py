@@ -42,6 +42,7 @@ from game.engine.session import (
 )
 from game.i18n import N_, Translator, translator
 from game.play import words
+from game.play.corrections import signature
 from game.play.debrief import Debrief
 from game.play.moments import moment
 from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players, inbox_heading
@@ -430,7 +431,8 @@ class HostedWorkshop:
                 raise Refused(N_("a mark is a key_point or a red_line, yes or no"))
             change[message["finding"] + "s"] = {message["id"]: message["value"] == "yes"}
         try:
-            team.round.override(None if post else target, post=post, **change, by="facilitator")
+            # Signed with the name typed on the console (none: the report says "changed by the facilitator").
+            team.round.override(None if post else target, post=post, **change, by=signature(message.get("by", "")))
         except EngineError as exc:
             raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
         team.result = None  # scored again with the change
