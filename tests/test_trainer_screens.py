@@ -768,3 +768,26 @@ def test_in_projector_type_the_whole_decision_holds_every_option_with_the_longes
         assert seen >= 3
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_decision_column_never_shows_a_line_cut_in_half_at_its_fold(lang: str) -> None:
+    """Projector type, 1280x720: the panel holds what fits of the prompt and the options; the
+    line that does not fit goes below the fold whole ("▼ D: the whole decision"), not cut through
+    under the mark, before and after an option is chosen (the panel then scrolls to it)."""
+    app = open_first_decision(lang)
+    try:
+        live = app.top
+        panel = live.panel
+        for choice in (None, pygame.K_1):
+            if choice is not None:
+                key(app, choice)
+            view = pygame.Rect(panel.rect.x, panel.rect.y, panel.rect.w, panel.rect.h - panel.footer_height())
+            inside = [(text, rect) for text, rect in app.painter.frame
+                      if view.colliderect(rect) and rect.bottom > view.top + panel.band_height()]
+            assert inside
+            assert panel.max_scroll > 0  # the decision goes on below the fold
+            for text, rect in inside:
+                assert rect.bottom <= view.bottom, (text, rect, view)
+    finally:
+        app.close()

@@ -361,7 +361,7 @@ class DecisionPanel:
 
         surface.set_clip(clip(view))
         surface.fill(th.PANEL, view)  # scrolled to its end, the sheet may not fill the view
-        area = pygame.Rect(0, self.scroll, self.rect.w, view.h)
+        area = self._whole_lines(pygame.Rect(0, self.scroll, self.rect.w, view.h))
         p.sheet(surface, self.sheet, self.rect.topleft, area)
         decision = scene.shown_decision()
         if decision is not None:
@@ -416,6 +416,19 @@ class DecisionPanel:
         if decision is not None:
             pygame.draw.rect(surface, th.ORANGE, self.rect, width=max(2, t.px(2)))
         surface.set_clip(None)
+
+    def _whole_lines(self, area: pygame.Rect) -> pygame.Rect:
+        """``area`` of the sheet, ending above the first line of text its bottom would cut through:
+        the prompt or an option goes on below the fold ("▼ D: the whole decision" says so), never
+        as a line cut in half under the mark (issue 17, projector type)."""
+        assert self.sheet is not None
+        bottom, moved = area.bottom, True
+        while moved:  # a line moved up to may cut another beside it (an option's number)
+            moved = False
+            for _, rect in self.sheet.texts:
+                if area.top < rect.top < bottom < rect.bottom:
+                    bottom, moved = rect.top, True
+        return pygame.Rect(area.x, area.y, area.w, bottom - area.y)
 
     def reveal(self, *actions: str) -> None:
         """Scroll the panel so that these buttons (an option, the confirm button) are in view."""
