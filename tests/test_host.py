@@ -158,7 +158,10 @@ def test_join_codes_are_short_typed_any_way_and_kept(host: Host) -> None:
     status, page = get(f"{host.url}/join")
     assert status == 200 and "Your team&#39;s code" in page
     status, page = get(f"{host.url}/join?code=ZZZ-ZZZ&lang=fr")
-    assert status == 404 and "ZZZ-ZZZ n’est pas" not in page and "ZZZ-ZZZ n&#39;est pas un code de cet atelier" in page
+    assert status == 404 and "ZZZ-ZZZ n&#39;est pas un code de cet atelier" in page
+    assert "ZZZ-ZZZ n&#39;est pas" in get(f"{host.url}/join?code=zzz%20zzz&lang=fr")[1]  # shown as the code reads
+    status, page = get(f"{host.url}/join?code={quote('<script>alert(1)</script>')}")
+    assert status == 404 and "<script>alert" not in page and "&lt;SCRIPT&gt;ALERT(1)" in page  # shown as text
     with host.ws(f"/ws/team/{low.replace('-', '')}") as sock:
         assert view(sock)["team"] == "Red"
     # The same codes after a restart (kept beside the store), and a long code of an older host
@@ -201,6 +204,31 @@ def test_too_many_wrong_codes_from_one_address_lock_it_out_for_a_while(host: Hos
     for record in guesses._records.values():
         record.until = 0.0
     assert get(f"{host.url}/team/{red}")[0] == 200
+
+
+def test_refusals_are_worded_in_the_pages_language(host: Host) -> None:
+    """A refusal a player meets in play (a round not started yet, a decision another device of
+    the team closed first, a flood) reads in the page's language."""
+    red = host.codes["Red"]
+    with host.ws(f"/ws/team/{red}?lang=fr") as fr, host.ws(f"/ws/team/{red}?lang=en") as en:
+        view(fr), view(en)
+        early = json.dumps({"type": "decide", "decision": "x", "option": "y"})
+        assert refusal(fr, early) == "la partie n'a pas encore commencé"
+        assert refusal(en, early) == "the round has not started yet"
+        run_in_host(host.app, lambda: host.workshop.start(host.workshop.teams[red]))
+        host.tick(200)
+        decision = until(en, lambda v: v.get("decisions"))["decisions"][0]
+        choose = json.dumps({"type": "decide", "decision": decision["id"], "option": decision["options"][0]["id"]})
+        en.send(choose)
+        until(en, lambda v: decision["id"] not in [d["id"] for d in v["decisions"]])
+        fr.send(choose)  # the other device, a moment too late
+        for _ in range(50):
+            message = recv(fr)
+            if message["type"] == "refused":
+                break
+        assert message["reason"] == f"«\u00a0{decision['title']}\u00a0» est déjà close"
+        assert refusal(fr, "[1]") == "un message est un objet JSON"
+        assert "type de message inconnu «\u00a0end\u00a0»" == refusal(fr, json.dumps({"type": "end"}))
 
 
 def test_the_guess_limit_counts_per_address_in_a_window() -> None:

@@ -116,7 +116,7 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
         host.tick(1)  # a push while the player is on the option keeps the focus where it is
         assert red.evaluate("document.activeElement.textContent") == "Apologise and recall the batch"
         red.keyboard.press("Enter")
-        wait_text(red, "#input-list", "Ana · First public answer → recall")
+        wait_text(red, "#input-list", "Ana · First public answer → Apologise and recall the batch")
         host.tick(10)  # the follow-up opens on the next engine tick (10 s)
         wait_text(red, "#decision-list", "Follow-up")
 
@@ -148,7 +148,7 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
 
         # Red decides the follow-up; Blue lets its countdown run out.
         red.get_by_role("button", name="Explain how to get a refund").click()
-        wait_text(red, "#input-list", "Follow-up → inform")
+        wait_text(red, "#input-list", "Follow-up → Explain how to get a refund")
         host.tick(300)
         wait_text(blue, "#notifications", "No decision in time: First public answer")
         host.tick(700)  # to the end of the round (20:00)
@@ -253,6 +253,7 @@ def test_two_devices_of_one_team_in_french_reload_keep_and_save_the_debrief(tmp_
         complaint = bo.locator("#feed-list li", has_text="My son reacted")
         complaint.get_by_role("button", name="Signaler").click()
         wait_text(ana, "#input-list", "Bo · My son reacted")  # Bo's input, seen on Ana's device
+        wait_text(ana, "#input-list", "→ Signalé")  # what the input did, in the page's language
         playwright.expect(ana.locator("#feed-list li", has_text="My son reacted")).to_contain_text("Signalé")
 
         host.tick(130)  # the boss calls with the first decision at 3:00
@@ -271,7 +272,7 @@ def test_two_devices_of_one_team_in_french_reload_keep_and_save_the_debrief(tmp_
         wait_text(ana, "#decision-list", "First public answer")
         playwright.expect(ana.locator("#join")).to_be_hidden()
         ana.get_by_role("button", name="Apologise and recall the batch").click()
-        wait_text(bo, "#input-list", "Ana · First public answer → recall")
+        wait_text(bo, "#input-list", "Ana · First public answer → Apologise and recall the batch")
 
         host.tick(10)  # the follow-up opens; its last minute is announced assertively
         wait_text(ana, "#decision-list", "Follow-up")
@@ -355,6 +356,13 @@ def test_a_player_types_the_short_code_and_a_guesser_is_locked_out(tmp_path: Pat
         page.keyboard.press("Enter")
         playwright.expect(page.locator("#briefing")).to_be_visible()
         playwright.expect(page.locator("#connection")).to_have_text("Connected")
+        # The team's own choice of language: the page's link, the player's name kept.
+        page.get_by_role("link", name="Français").click()
+        playwright.expect(page.locator("#waiting")).to_have_text("En attente du lancement de la partie par l'animateur.")
+        playwright.expect(page.locator("#join")).to_be_hidden()
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        page.get_by_role("link", name="English").click()
+        playwright.expect(page.locator("#waiting")).to_have_text("Waiting for the facilitator to start the round.")
 
         console = context.new_page()
         console.goto(f"{host.url}/console/{host.workshop.secret}")
@@ -370,7 +378,7 @@ def test_a_player_types_the_short_code_and_a_guesser_is_locked_out(tmp_path: Pat
             guess.get_by_label("Le code de votre équipe").fill(typed)
             guess.keyboard.press("Enter")
             playwright.expect(guess.locator("#problem")).to_have_text(
-                f"{typed} n'est pas un code de cet atelier\u00a0: vérifiez-le auprès de l'animateur.")
+                f"{typed.upper()} n'est pas un code de cet atelier\u00a0: vérifiez-le auprès de l'animateur.")
         shot(guess, "join-wrong")
         audit(guess, "join page, a wrong code")
         guess.get_by_label("Le code de votre équipe").fill("ZZZ-ZZZ")

@@ -219,6 +219,7 @@ def test_a_player_joins_plays_and_is_heard_in_firefox(tmp_path: Path, firefox: B
         firefox.until(f"{complaint}.innerText.includes('Flagged')", "the post marked as flagged")
         firefox.until("document.getElementById('input-list').innerText.includes('Zoé · My son reacted')",
                       "who did what")
+        assert firefox.js("document.getElementById('input-list').innerText").endswith("→ Flagged")
         firefox.shot("live")
     finally:
         host.server.stop()

@@ -45,10 +45,11 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from game.host import codes
 from game.host.codes import Guesses
 from game.host.protocol import CONSOLE_MESSAGES, MAX_NAME, TEAM_MESSAGES, Flood, Refused, parse
 from game.host.workshop import HostedWorkshop, Team
-from game.i18n import LANGUAGES, Translator
+from game.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, translator
 from game.results import workshop as ws
 from game.results.report import round_html, workshop_html
 from game.results.store import StoreError
@@ -75,7 +76,8 @@ def _lang(request: Request | WebSocket, workshop: HostedWorkshop) -> str:
 
 def _page(name: str, lang: str, **values: Any) -> HTMLResponse:
     tr = Translator(lang)
-    html = TEMPLATES.get_template(name).render(_=tr.gettext, lang=lang, **values)
+    # Each page offers its other languages (the team's own choice; the browser's is the default).
+    html = TEMPLATES.get_template(name).render(_=tr.gettext, lang=lang, languages=list(LANGUAGE_NAMES.items()), **values)
     return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'self'; script-src 'self'; "
                                        "style-src 'self'; img-src 'self' data:; object-src 'none'",
                                        "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
@@ -191,10 +193,10 @@ async def serve_socket(socket: WebSocket, lang: str, sockets: dict[WebSocket, st
             raw = await socket.receive_text()
             try:
                 if not flood.allow(time.monotonic()):
-                    raise Refused("too many messages: wait a moment")
+                    raise Refused(N_("too many messages: wait a moment"))
                 act(raw)
             except Refused as exc:
-                await socket.send_text(json.dumps({"type": "refused", "reason": str(exc)}))
+                await socket.send_text(json.dumps({"type": "refused", "reason": exc.say(translator(lang))}))
                 continue
             await hub.push(first=team)
     except WebSocketDisconnect:
@@ -239,7 +241,7 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
                                              wait=_minutes(tr, wait)), 429
             else:
                 problem, status = tr.gettext("{code} is not a code of this workshop: check it with the facilitator.",
-                                             code=typed.strip()), 404
+                                             code=codes.shown(codes.normalise(typed))), 404
         response = _page("join.html", lang, workshop=workshop.workshop.name, case=workshop.case, typed=typed,
                          problem=problem, asked=asked)
         response.status_code = status

@@ -40,7 +40,7 @@ from game.engine.session import (
     MetricsSampled,
     Session,
 )
-from game.i18n import Translator, translator
+from game.i18n import N_, Translator, translator
 from game.play import words
 from game.play.debrief import Debrief
 from game.play.moments import moment
@@ -292,59 +292,66 @@ class HostedWorkshop:
         assert kind in TEAM_MESSAGES
         rnd = team.round
         if rnd is None:
-            raise Refused("the round has not started yet")
+            raise Refused(N_("the round has not started yet"))
         if rnd.ended:
-            raise Refused("the round is over")
+            raise Refused(N_("the round is over"))
         session = rnd.session
+        label = None  # what the input chose, in the case's words (a triage is worded when shown)
         try:
             if kind == "decide":
                 decision = session.decisions.get(message["decision"])
                 if decision is None:
-                    raise Refused(f"unknown decision {message['decision'][:40]!r}")
+                    raise Refused(N_("unknown decision “{id}”"), id=message["decision"][:40])
                 if message["option"] not in {o.id for o in decision.options}:
-                    raise Refused(f"unknown option {message['option'][:40]!r}")
+                    raise Refused(N_("unknown option “{id}”"), id=message["option"][:40])
+                _still_open(session, decision.id)
                 rnd.decide(decision.id, message["option"], by=player)
                 what = decision.title
+                label = next(o.label for o in decision.options if o.id == message["option"])
             elif kind == "write":
                 decision = session.decisions.get(message["decision"])
                 if decision is None:
-                    raise Refused(f"unknown decision {message['decision'][:40]!r}")
+                    raise Refused(N_("unknown decision “{id}”"), id=message["decision"][:40])
                 text = message["text"].strip()
                 if not text:
-                    raise Refused("an empty answer")
+                    raise Refused(N_("an empty answer"))
+                _still_open(session, decision.id)
                 rnd.write(decision.id, text, by=player)
                 what = decision.title
             elif kind == "reply":
                 post = session.posts.get(message["post"])
                 if post is None:
-                    raise Refused(f"unknown post {message['post'][:40]!r}")
+                    raise Refused(N_("unknown post “{id}”"), id=message["post"][:40])
                 text = message["text"].strip()
                 if not text:
-                    raise Refused("an empty reply")
+                    raise Refused(N_("an empty reply"))
                 if not answers(session, post):  # as for prepared replies: a private message takes only its own
-                    raise Refused("this post takes no reply here")
+                    raise Refused(N_("this post takes no reply here"))
                 rnd.reply(post.id, text, by=player)
                 what = post.text[:80]
             elif kind in ("triage", "answer"):
                 post = session.posts.get(message["post"])
                 if post is None:
-                    raise Refused(f"unknown post {message['post'][:40]!r}")
+                    raise Refused(N_("unknown post “{id}”"), id=message["post"][:40])
                 if kind == "triage":
                     if message["action"] not in TRIAGE_ACTIONS:
-                        raise Refused(f"unknown triage action {message['action'][:20]!r}")
+                        raise Refused(N_("unknown triage action “{id}”"), id=message["action"][:20])
                     rnd.triage(post.id, message["action"], by=player)
                 else:
                     if message["reply"] not in {o.id for o in answers(session, post)}:
-                        raise Refused(f"unknown reply {message['reply'][:40]!r}")
+                        raise Refused(N_("unknown reply “{id}”"), id=message["reply"][:40])
+                    label = next(o.label for o in answers(session, post) if o.id == message["reply"])
                     rnd.triage(post.id, "answer", message["reply"], by=player)
                 what = post.text[:80]
             else:
                 return
         except (ChoiceRefused, EngineError) as exc:
-            raise Refused(str(exc)) from None
+            raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
         entry = {"t": session.t, "by": player, "kind": kind, "what": what,
                  "action": message.get("action") or message.get("option") or message.get("reply")
                  or message.get("text", "")[:80]}
+        if label is not None:
+            entry["label"] = label
         team.inputs.append(entry)
         team.inputs_total += 1
         self._keep_input(team, entry)
@@ -359,7 +366,7 @@ class HostedWorkshop:
         else:
             found = [t for t in self.teams.values() if t.name == message["team"]]
             if not found:
-                raise Refused(f"unknown team {message['team'][:40]!r}")
+                raise Refused(N_("unknown team “{team}”"), team=message["team"][:40])
             targets = found
         for team in targets:
             if kind == "start":
@@ -371,7 +378,7 @@ class HostedWorkshop:
                 continue
             if rnd is None or rnd.ended:
                 if len(targets) == 1:
-                    raise Refused(f"{team.name}: the round is not running")
+                    raise Refused(N_("{team}: the round is not running"), team=team.name)
                 continue
             try:
                 if kind == "pause":
@@ -380,14 +387,14 @@ class HostedWorkshop:
                     rnd.resume(by="facilitator")
                 elif kind == "speed":
                     if not 0.1 <= float(message["speed"]) <= 1000:
-                        raise Refused("a speed is between 0.1 and 1000 simulated seconds per real second")
+                        raise Refused(N_("a speed is between 0.1 and 1000 simulated seconds per real second"))
                     rnd.set_speed(float(message["speed"]), by="facilitator")
                 elif kind == "fire":
                     rnd.fire(message["item"], by="facilitator")
                 elif kind == "note":
                     text = message["text"].strip()
                     if not text:
-                        raise Refused("an empty note")
+                        raise Refused(N_("an empty note"))
                     rnd.note(text, by="facilitator")
                     if team.recording is not None:
                         team.recording.note(rnd.session.t, text)
@@ -395,11 +402,11 @@ class HostedWorkshop:
                     rnd.end(by="facilitator")
                 elif kind == "noise":
                     if message["level"] not in NOISE:
-                        raise Refused(f"a noise level is one of {', '.join(NOISE_LEVELS)}")
+                        raise Refused(N_("a noise level is one of {levels}"), levels=", ".join(NOISE_LEVELS))
                     rnd.set_noise(NOISE[message["level"]], by="facilitator")
             except (ChoiceRefused, EngineError) as exc:
                 if len(targets) == 1:
-                    raise Refused(str(exc)) from None
+                    raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
         self._changed(None)
 
     def _override(self, team: Team, message: dict[str, Any]) -> None:
@@ -412,20 +419,20 @@ class HostedWorkshop:
         target = message["decision"]
         post = target.removeprefix("post:") if target.startswith("post:") else None
         if (post is None and target not in session.written) or (post is not None and post not in session.written_replies):
-            raise Refused(f"{team.name}: no written answer to {target[:40]!r}")
+            raise Refused(N_("{team}: no written answer to “{id}”"), team=team.name, id=target[:40])
         change: dict[str, Any] = {}
         if message["type"] == "override":
             if message["strategy"] not in Strategy.__members__:
-                raise Refused(f"unknown strategy {message['strategy'][:40]!r}")
+                raise Refused(N_("unknown strategy “{id}”"), id=message["strategy"][:40])
             change["strategy"] = message["strategy"]
         else:
             if message["finding"] not in ("key_point", "red_line") or message["value"] not in ("yes", "no"):
-                raise Refused("a mark is a key_point or a red_line, yes or no")
+                raise Refused(N_("a mark is a key_point or a red_line, yes or no"))
             change[message["finding"] + "s"] = {message["id"]: message["value"] == "yes"}
         try:
             team.round.override(None if post else target, post=post, **change, by="facilitator")
         except EngineError as exc:
-            raise Refused(str(exc)) from None
+            raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
         team.result = None  # scored again with the change
         self._changed(team)  # the team's debrief follows too
 
@@ -597,15 +604,32 @@ class HostedWorkshop:
                 team.recording.interrupt()
 
 
+def _still_open(session: Session, decision_id: str) -> None:
+    """Refuse, in words the page translates, a choice on a decision that is not open (another
+    device of the team was quicker, or its countdown ran out)."""
+    if decision_id not in session.state.open:
+        title = session.decisions[decision_id].title
+        if decision_id in session.state.choices:
+            raise Refused(N_("“{title}” has already closed"), title=title)
+        raise Refused(N_("“{title}” is not open"), title=title)
+
+
 def _date(case: Case, t: float, tr: Translator) -> str:
     """The real day and hour a historical case's calendar gives the clock ("" without a calendar)."""
     return moment(tr, case.calendar, t, "full") if case.calendar else ""
 
 
+TRIAGE_DONE = {"flag": N_("Flagged"), "dismiss": N_("Dismissed")}
+
+
 def _timed(inputs: list[dict[str, Any]], case: Case, tr: Translator) -> list[dict[str, Any]]:
     """The inputs shown, each with its simulated time worded (``at``: the real day and hour of a
-    case with a calendar)."""
-    return [{**i, "at": moment(tr, case.calendar, i["t"])} for i in inputs]
+    case with a calendar) and what it did (``done``: the option or reply chosen in the case's
+    words, a triage in the page's language, a text's start)."""
+    return [{**i, "at": moment(tr, case.calendar, i["t"]),
+             "done": i.get("label") or (tr.gettext(TRIAGE_DONE[i["action"]]) if i["kind"] == "triage"
+                                        and i.get("action") in TRIAGE_DONE else i.get("action"))}
+            for i in inputs]
 
 
 def _chart_axis(samples: list[tuple[int, dict[str, float]]], case: Case, tr: Translator) -> dict[str, Any]:

@@ -64,7 +64,7 @@
     const note = el("input", {type: "text", maxlength: "2000", "data-key": key("note-text", t), "aria-label": W.note + " · " + t.team});
     card.append(el("form", {class: "note", onsubmit: (e) => { e.preventDefault(); send({type: "note", team: t.team, text: note.value}); note.value = ""; note.defaultValue = ""; }}, note, el("button", {type: "submit", "data-key": key("note", t)}, W.note)));
     if (t.notes.length) card.append(el("h4", {}, W.notes), el("ul", {}, ...t.notes.map((n) => el("li", {}, n.at + " " + n.text))));
-    if (t.inputs.length) card.append(el("h4", {}, W.inputs), el("ul", {}, ...t.inputs.map((n) => el("li", {}, n.at + " " + n.by + ": " + n.what + (n.action ? " → " + n.action : "")))));
+    if (t.inputs.length) card.append(el("h4", {}, W.inputs), el("ul", {}, ...t.inputs.map((n) => el("li", {}, n.at + " " + n.by + ": " + n.what + (n.done ? " → " + n.done : "")))));
     return card;
   }
 
@@ -93,7 +93,8 @@
   function draw(v) {
     names = v.metric_names; strategies = v.strategies;
     $("store").hidden = !v.store_problem;
-    $("store").textContent = v.store_problem || "";
+    // The store's own words are technical (a path, a server's error): framed in the page's language.
+    $("store").textContent = v.store_problem ? W.store + " " + v.store_problem : "";
     fill($("teams"), v.teams.map(teamCard));
     fill($("fire-all"), fireAll(v));
     $("fire-all").hidden = !v.optional.length;

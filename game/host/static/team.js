@@ -100,7 +100,7 @@
     for (const [k, val] of Object.entries(v.metrics)) { metrics.append(el("dt", {}, v.metric_names[k] || k)); metrics.append(el("dd", {}, val)); }
     fill($("feed-list"), v.feed.filter((p) => !p.inbox).map(post));
     fill($("inbox-list"), v.feed.filter((p) => p.inbox).map(post));
-    $("input-list").replaceChildren(...v.inputs.map((i) => el("li", {}, i.at + " · " + i.by + " · " + i.what + (i.action ? " → " + i.action : ""))));
+    $("input-list").replaceChildren(...v.inputs.map((i) => el("li", {}, i.at + " · " + i.by + " · " + i.what + (i.done ? " → " + i.done : ""))));
     $("notifications").replaceChildren(...v.notifications.map((n) => el("li", {class: n.kind}, (W[n.kind] || n.kind) + (n.text ? ": " + n.text : ""))));
     for (const n of v.notifications) {
       const key = n.t + n.kind + n.text;
