@@ -123,7 +123,7 @@ def test_the_facilitator_corrects_a_team_from_the_workshop_screen_and_the_rankin
         key(app, pygame.K_w, unicode="w")
         assert app.top.name == "workshop"
         text = shown(app)
-        assert text.index("Red") < text.index("Blue") and "1–9: correct" in text and "corrected by a person" not in text
+        assert text.index("Red") < text.index("Blue") and "↑↓ choose a team" in text and "corrected by a person" not in text
         # Line 2 of the ranking is Blue: its written answers, read again, lead now.
         key(app, pygame.K_2, unicode="2")
         scene = app.top
@@ -168,5 +168,77 @@ def test_the_facilitator_corrects_a_team_from_the_workshop_screen_and_the_rankin
         assert f"✎ corrected by a person, ended with {before['Red'][0]:.1f}" in text
         key(app, pygame.K_9, unicode="9")  # no team on line 9: said, nothing opens
         assert app.top.name == "workshop" and "No team has played on line 9" in shown(app)
+    finally:
+        app.close()
+
+
+def test_a_team_beyond_the_ninth_line_is_corrected_with_the_arrows_or_a_click(tmp_path: Path) -> None:
+    """Fifteen teams: ↓ walks the ranking down to the last line (the page follows it), Enter
+    opens its round in the facilitator's list; a click on a line beyond the ninth opens that one."""
+    from game.results import workshop as ws
+    from game.results.recording import start
+    from game.results.store import open_store
+    from game.ui.app import open_app
+    from tests.test_assess_session import BAD
+
+    loaded = load_case(CASE, "en")
+    data = tmp_path / "data"
+    teams = [f"Team {n:02}" for n in range(1, 16)]
+    with open_store(None, data) as store:
+        w = ws.create(store, "Lyon", loaded.case.id, teams, str(loaded.path))
+        for n, team in enumerate(teams):
+            session, _ = start(store, loaded.case, loaded.path, 3 + n, team=team, workshop=w.id)
+            run(session, Writer(GOOD["en"] if n % 2 else BAD["en"]))
+        ranked = [s for s in ws.ranking(store, w) if s.session_id]
+    assert len(ranked) == 15
+    # Projector type: the ranking is taller than the window, so the page has to follow the choice.
+    app = open_app(Settings(scenarios=[], lang="en", data_dir=data, projector=True))
+    try:
+        app.frame(0.0)
+        key(app, pygame.K_w, unicode="w")
+        scene = app.top
+        assert scene.name == "workshop" and "↑↓ choose a team" in shown(app) and scene.chosen is None
+        key(app, pygame.K_RETURN)  # nothing chosen yet: said, nothing opens
+        assert app.top is scene and "Choose a team of the ranking with ↑↓ first" in shown(app)
+        for line in range(15):
+            key(app, pygame.K_DOWN)
+            assert scene.chosen == line
+            # The chosen line is on screen, whole: the page followed it.
+            rect = scene.lines[line]
+            assert scene.scroll <= rect.y and rect.bottom <= scene.scroll + scene.view.h
+            assert ranked[line].team in shown(app)
+        assert scene.scroll > 0  # scrolled down to the fifteenth
+        pygame.image.save(app.window, str(tmp_path / "workshop-fifteenth.png"))
+        if os.environ.get("CRISIS_SIM_SHOTS"):
+            pygame.image.save(app.window, os.path.join(os.environ["CRISIS_SIM_SHOTS"], "workshop-fifteenth.png"))
+        key(app, pygame.K_RETURN)
+        assert app.top.name == "override" and app.top.debrief.team == ranked[14].team
+        override = app.top
+        override.index = next(i for i, r in enumerate(override.rows) if r.kind == "red_line" and r.decision == "forum-thread")
+        key(app, pygame.K_SPACE, unicode=" ")
+        key(app, pygame.K_TAB)
+        type_text(app, "Chloé")
+        key(app, pygame.K_RETURN, frames=2)
+        assert app.top is scene
+        with open_store(None, data) as store:
+            assert [a.changed_by for a in store.amendments(ranked[14].session_id or "")] == ["Chloé"]
+        # ↓ past the last line: no line chosen, the arrows scroll the page again.
+        line = scene.chosen
+        assert line is not None
+        for _ in range(15 - line):
+            key(app, pygame.K_DOWN)
+        assert scene.chosen is None
+        # A click on a line of the ranking beyond the ninth opens that team's round.
+        assert scene.scroll > 0
+        target = next(n for n, r in enumerate(scene.lines)
+                      if scene.scroll <= r.y and r.bottom <= scene.scroll + scene.view.h and n >= 9)
+        rect = scene.lines[target]
+        at = (scene.view.x + rect.centerx, scene.view.y + rect.centery - scene.scroll)
+        team = [s for s in ws.ranking(open_store(None, data), w) if s.session_id][target].team
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=at))
+        app.frame(0.0)
+        assert app.top.name == "override" and app.top.debrief.team == team
+        key(app, pygame.K_ESCAPE)
+        assert app.top is scene
     finally:
         app.close()

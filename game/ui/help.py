@@ -98,6 +98,8 @@ WORKSHOP_KEYS = (
     ("P", N_("the next team plays the workshop's case")),
     ("N", N_("new workshop on the case selected in the menu")),
     ("C", N_("which round of a team counts")),
+    ("↑ ↓", N_("choose a team of the ranking (past its ends: scroll)")),
+    ("Enter", N_("correct the reading of the chosen team (or a click on its line)")),
     ("1 … 9", N_("correct the reading of that line's team")),
     ("X", N_("write the workshop's page as HTML")),
     ("Esc", N_("back to the menu")),
