@@ -791,3 +791,21 @@ def test_the_decision_column_never_shows_a_line_cut_in_half_at_its_fold(lang: st
                 assert rect.bottom <= view.bottom, (text, rect, view)
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_debrief_says_a_decision_nobody_took_closed_undecided_not_decided_after(lang: str) -> None:
+    folder = SCENARIOS / "nestle-kitkat-2010"
+    app = open_app(Settings(scenarios=[SCENARIOS], lang=lang, size=(1280, 720)))
+    try:
+        case = load_case(folder, lang).case
+        played = play(case, 1, "silent")  # every decision times out
+        app.push(app.new_scene("debrief", case, folder / "scenario.yaml", played))
+        app.frame(0.0)
+        text = whole_page(app)
+        closed, decided = (("closed undecided after", r"(?<!un)decided after") if lang == "en"
+                           else ("fermée sans décision après", "décidé après"))
+        assert len(app.top.debrief.decisions) >= 3 and closed in text
+        assert not re.search(decided, text)
+    finally:
+        app.close()

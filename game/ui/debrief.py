@@ -230,9 +230,11 @@ class DebriefScene(PageScene):
                 self._written(para, review.written)
             else:
                 para(chose, indent=t.px(28))
-            meta = self._("Strategy: {strategy} · fit to this crisis {fit} · decided after {took}",
-                          strategy=words.strategy(review, tr), fit=tr.percent(review.fit),
-                          took=tr.duration(review.seconds_taken))
+            # A decision nobody took timed out: it was not "decided after" its time limit.
+            facts = {"strategy": words.strategy(review, tr), "fit": tr.percent(review.fit),
+                     "took": tr.duration(review.seconds_taken)}
+            meta = self._("Strategy: {strategy} · fit to this crisis {fit} · closed undecided after {took}", **facts) \
+                if missed else self._("Strategy: {strategy} · fit to this crisis {fit} · decided after {took}", **facts)
             para(meta, "small", th.MUTED, indent=t.px(28))
             if review.feedback:
                 para(review.feedback, indent=t.px(28))
