@@ -7,7 +7,6 @@ reasons existed shows the prose it was stored with.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 from game.engine.model import CalendarEntry, Option
@@ -142,7 +141,7 @@ def mark_meaning(mark: Mark, written: WrittenReview, tr: Translator) -> str:
 
 
 def change_text(change: Change, written: WrittenReview, tr: Translator) -> str:
-    """One finding a person changed, said plainly: "Ana: red line Blame the owners: crossed"."""
+    """One finding a person changed, said plainly, without who: "red line Blame the owners: crossed" (see :func:`change_line`)."""
     labels = {p.id: p.label for p in (*written.key_points, *written.red_lines)}
     if change.finding == "strategy":
         text = tr.gettext("strategy {detected} read as {now}", detected=strategy_name(str(change.detected), tr.lang),
@@ -153,13 +152,13 @@ def change_text(change: Change, written: WrittenReview, tr: Translator) -> str:
                     ("red_line", True): N_("red line {label}: crossed"),
                     ("red_line", False): N_("red line {label}: not crossed")}[(change.finding, bool(change.now))]
         text = tr.gettext(template, label=labels.get(change.id, change.id))
-    return f"{change.by}: {text}" if change.by else text
+    return text
 
 
 def change_line(change: Change, written: WrittenReview, tr: Translator) -> str:
     """The debrief's line for one finding a person changed, with who: "Changed by Ana: red line
     Blame the owners: crossed." (unsigned: "Changed by the facilitator: ...")."""
-    text = change_text(dataclasses.replace(change, by=None), written, tr)
+    text = change_text(change, written, tr)
     if change.by:
         return tr.gettext("Changed by {who}: {change}.", who=change.by, change=text)
     return tr.gettext("Changed by the facilitator: {change}.", change=text)

@@ -21,7 +21,6 @@ timeline, the decisions in full, the signals, notes and reflection) from a new p
 from __future__ import annotations
 
 import csv
-import dataclasses
 import functools
 import io
 from collections.abc import Callable, Sequence
@@ -343,7 +342,7 @@ def _written_view(written: WrittenReview, tr: Translator) -> WrittenView:
         unanswered=list(written.unanswered), closest_label=written.closest_label, best_label=written.best_label,
         best_post=written.best_post, length=length,
         changes=[tr.gettext("{who}{colon}{change}", who=_changed_by(c, tr), colon=tr.gettext(": "),
-                            change=words.change_text(dataclasses.replace(c, by=None), written, tr))
+                            change=words.change_text(c, written, tr))
                  for c in written.changed])
 
 
