@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from game.engine.loader import case_files, load_case
@@ -161,6 +163,28 @@ def test_signals_are_listed_by_post_with_one_definition(tiny_case):
     assert [p.post for p in signals.false_alarms] == [noise.id]  # ...and a flagged noise post is listed
     assert signals.precision == 0.5  # one real signal among the two posts flagged or answered
     assert next(p for p in signals.false_alarms).text == noise.text
+
+
+def test_precision_reads_a_dash_when_nothing_was_flagged_or_answered(tiny_case):
+    """A team that marked no post has no precision to speak of: "—", not "0 %" (en and fr)."""
+    from game.engine.bots import play
+    from game.i18n import translator
+    from game.play import words
+    from game.play.debrief import Debrief
+
+    debrief = Debrief.from_json(json.loads(json.dumps(score(play(tiny_case, 3, "silent")).to_json())))
+    assert not debrief.signals.caught and not debrief.signals.false_alarms
+    assert "(precision —, recall 0%)" in words.signal_summary(debrief.signals, translator("en"))
+    assert "(précision —, rappel 0\u00a0%)" in words.signal_summary(debrief.signals, translator("fr"))
+    # One false alarm and nothing caught is a precision of 0 %, said as such.
+    session = Session(tiny_case, seed=3)
+    rnd = Round(session, speed=60, pace=False)
+    while not any(not p.signal and p.author != "organisation" for p in session.feed):
+        rnd.tick(1)
+    rnd.triage(next(p for p in session.feed if not p.signal and p.author != "organisation").id, "flag")
+    rnd.end()
+    flagged = Debrief.from_result(score(session), tiny_case).signals
+    assert "(precision 0%," in words.signal_summary(flagged, translator("en"))
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -220,6 +220,11 @@ class Signals:
     def total(self) -> int:
         return len(self.caught) + len(self.missed)
 
+    @property
+    def marked(self) -> bool:
+        """Whether the team flagged or answered any post (else precision has nothing to measure)."""
+        return bool(self.caught or self.false_count)
+
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveReview:

@@ -98,13 +98,16 @@ def objective_state(met: bool | None, tr: Translator) -> str:
 
 
 def signal_summary(signals: Signals, tr: Translator) -> str:
-    """One line: caught out of the total, false alarms, precision and recall."""
+    """One line: caught out of the total, false alarms, precision and recall.
+
+    Precision is a share of the posts flagged or answered: with none, it reads "—", not 0 %.
+    """
     return tr.gettext(
         "{caught}, {false} (precision {precision}, recall {recall}).",
         caught=tr.ngettext("{n} signal caught out of {total}", "{n} signals caught out of {total}",
                            len(signals.caught), total=signals.total),
         false=tr.ngettext("with {n} false alarm", "with {n} false alarms", signals.false_count),
-        precision=tr.percent(signals.precision), recall=tr.percent(signals.recall))
+        precision=tr.percent(signals.precision) if signals.marked else "—", recall=tr.percent(signals.recall))
 
 
 def signal_note(signals: Signals, tr: Translator, stored: str = "") -> str:
