@@ -110,3 +110,40 @@ def test_format_doc_example_is_a_valid_case(tmp_path):
     assert example, "docs/scenario-format.md must open with a complete ```yaml example"
     (tmp_path / "scenario.yaml").write_text(example.group(1), encoding="utf-8")
     assert check_file(tmp_path / "scenario.yaml") == []
+
+
+@pytest.mark.parametrize("file", SHIPPED, ids=[f"{f.parent.name}/{f.name}" for f in SHIPPED])
+def test_nobody_praises_what_the_organisation_never_said(file):
+    """A team that says nothing hears no "good of them to explain..." from the crowd (each shipped
+    case's kind words wait for its `supportive_when`); a team that answers well does hear them."""
+    case = load_case(file).case
+    kind = set(case.story.supportive_texts)
+    assert case.story.supportive_when is not None
+    for seed in (1, 2, 3):
+        said = [p for p in play(case, seed, "silent").state.posts if getattr(p, "template", None) in kind]
+        assert said == [], [p.template for p in said]
+    assert any(getattr(p, "template", None) in kind for seed in (1, 2, 3) for p in play(case, seed, "best").state.posts)
+
+
+@pytest.mark.parametrize("file", [SCENARIOS / "kryptonite-2004" / "scenario.yaml", SCENARIOS / "kryptonite-2004" / "scenario.fr.yaml"],
+                         ids=["en", "fr"])
+def test_the_kryptonite_press_tells_what_the_company_said(file):
+    """After an apology in the thread on Monday, neither the trade press nor Thursday's wire story
+    says the company is silent; after silence they do. One story of each kind, whatever was said."""
+    from game.engine.session import Session, Status
+
+    case = load_case(file).case
+
+    def news(first: str) -> dict[str, str]:
+        session = Session(case, 2)
+        while session.status is not Status.ENDED and session.state.t < 15 * 60:
+            if "forum-thread" in [d.id for d in session.open_decisions]:
+                session.decide("forum-thread", first)
+            session.step()
+        return {p.inject: p.text for p in session.state.posts if p.inject and p.inject.startswith(("trade-news", "wire-story"))}
+
+    owned, silent = news("own"), news("watch")
+    assert sorted(owned) == ["trade-news-owned", "wire-story-owned"] and sorted(silent) == ["trade-news", "wire-story"]
+    apologised = {"scenario.yaml": ("apologised",), "scenario.fr.yaml": ("excuses", "excusée")}[file.name]
+    assert all(any(word in text for word in apologised) for text in owned.values())
+    assert not any(word in text for word in apologised for text in silent.values())

@@ -203,3 +203,29 @@ def test_misused_kinds_exclude_and_late_are_errors_at_their_place(tmp_path: Path
     assert "did you mean 'public'" in found[0][3]
     found = check(tmp_path, '          after: "00:05:00"', '          after: "00:25:00"')
     assert found[0][:2] == ("after-end", line_of(TEXT, 'after: "00:05:00"'))
+
+
+def test_the_crowd_says_nothing_about_a_crisis_before_the_story_starts(tmp_path: Path) -> None:
+    """`story.start`: no chatter before the crisis breaks (its first post at 00:01:00), chatter after;
+    a start past the end is an error at its line."""
+    story = "story:\n  channels: [micro, page]\n"
+    assert story in TEXT
+    (tmp_path / "scenario.yaml").write_text(TEXT.replace(story, story + '  start: "00:01:00"\n', 1), encoding="utf-8")
+    starting = load_case(tmp_path).case
+    always = load_case(CASE).case
+    texts = set(always.story.texts) | set(always.story.supportive_texts)
+
+    def chatter(case, seed: int) -> list[int]:
+        session = Session(case, seed)
+        while session.status is not Status.ENDED:
+            session.step()
+        return [p.t for p in session.state.posts if getattr(p, "template", None) in texts]
+
+    seeds = range(1, 13)
+    assert all(t >= 60 for seed in seeds for t in chatter(starting, seed))
+    assert all(chatter(starting, seed) for seed in seeds)  # the story still runs once it starts
+    assert any(t < 60 for seed in seeds for t in chatter(always, seed))  # without it, some talk comes first
+    late = TEXT.replace(story, story + '  start: "00:30:00"\n', 1)
+    (tmp_path / "scenario.yaml").write_text(late, encoding="utf-8")
+    found = [(d.code, d.line) for d in lint_files([tmp_path / "scenario.yaml"])]
+    assert ("after-end", line_of(late, 'start: "00:30:00"')) in found

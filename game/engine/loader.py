@@ -412,6 +412,10 @@ class _CrossCheck:
                 self._ref(author, self.personas, ("noise", i, "authors", j), "persona")
         for i, channel in enumerate(case.story.channels):
             self._ref(channel, self.channels, ("story", "channels", i), "channel")
+        if case.story.start > case.duration:
+            self.report(("story", "start"), "after-end",
+                        f"the story starts at {format_duration(case.story.start)}, after the case ends at "
+                        f"{format_duration(case.duration)}: the crowd would never talk on its own")
         for i, reaction in enumerate(case.reactions):
             for j, persona in enumerate(reaction.personas):
                 self._ref(persona, self.personas, ("reactions", i, "personas", j), "persona")

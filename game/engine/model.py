@@ -746,6 +746,10 @@ class Story(_Model):
         description="Supportive chatter only while this holds too, e.g. {decided: first-answer}: nobody praises "
         "an answer before there is one.",
     )
+    start: Duration = Field(
+        0, description="From when the crowd talks on its own (the base rate); before it, only what the injects "
+        "stir: a crisis that breaks a minute in has no chatter about it before.",
+    )
 
 
 class Dynamics(_Model):

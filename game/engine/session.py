@@ -72,7 +72,7 @@ from game.engine.state import (
 )
 from game.engine.assess import Assessment, Override, answered_text, assess_answer, check_override, closest_option
 
-ENGINE_VERSION = 3
+ENGINE_VERSION = 4
 """Which engine wrote a log; bumped whenever the same case, seed and inputs would play differently.
 
 1. Until December 2026.
@@ -80,6 +80,8 @@ ENGINE_VERSION = 3
 3. The event-driven clock (issue 12): posts at their own second, the story drawn by Ogata
    thinning, noise by exponential gaps, gauges once a minute; no text repeated within a pool's
    round, no author twice in a row; replies to private messages stay private (issue 17).
+4. ``story.supportive_when`` holds back kind words in every case (it was read only in a case
+   whose noise or channels had conditions); ``story.start`` (issue 16).
 """
 
 TICK = 10
@@ -432,6 +434,7 @@ class Session:
         self._sentiment_step = dyn.sentiment_per_post
         self._critical, self._supportive = story.texts, story.supportive_texts
         self._cheers = bool(story.supportive_texts)
+        self._cheers_when = story.supportive_when is not None  # kind words wait for this condition
         self._critical_deck, self._supportive_deck = _Deck(len(story.texts)), _Deck(len(story.supportive_texts))
         self._story_channels = story.channels
         self._crowd_speakers, self._crowd_virality = index.crowd, index.crowd_virality
@@ -451,7 +454,11 @@ class Session:
         self._decks: dict[Any, _Deck] = {}
         self._crowd = _Deck(len(case.crowd))
         # The story's intensity, lambda = min(max_rate, base + E + pressure * U), posts per minute.
-        self._floor = dyn.base_rate  # base + pressure * U
+        # Before the story's `start` the crowd does not talk on its own: the base rate waits for it.
+        self._base = dyn.base_rate if story.start <= 0 else 0.0
+        if story.start > 0:
+            self._schedule(story.start, "story", None)
+        self._floor = self._base  # base + pressure * U
         self._e_t = 0.0  # when state.excitation was last brought up to date
         self._lam_int = 0.0  # integral of lambda dt (posts/min x s) since the last gauge step
         self._u_int = 0.0  # integral of U dt (signals x s) since the last gauge step
@@ -476,7 +483,7 @@ class Session:
         self._fixed = (self.state, self.state.posts, self.state.posts.append, self.state.metrics, self._random,
                        math.log, math.exp, math.ceil, object.__new__, FRESHNESS, self._cap, self._decay, self._cheers,
                        self._conditional_noise, self._sentiment_step, self._crowd_speakers, self._crowd_virality,
-                       self._crowd, self._critical, self._critical_deck)
+                       self._crowd, self._critical, self._critical_deck, self._cheers_when)
         if log is not None:
             self.subscribe(log)
         self._sample()
@@ -831,7 +838,7 @@ class Session:
                 self._happen(kind, payload)
                 # Conditions are looked at after what decides the story (an inject, a deadline)
                 # and at each gauge step; a reply's small effects wait for the next of those.
-                if kind != "reaction" and kind != "pools":
+                if kind != "reaction" and kind != "pools" and kind != "story":
                     self._look_at_conditions()
             else:
                 self._gauge()
@@ -852,7 +859,7 @@ class Session:
         if (story if story < noise else noise) >= due:
             return False, limit, posts
         (state, feed, add, metrics, random_, log, exp, ceil, new, freshness, cap, decay, cheers, conditional, step,
-         speakers, viralities, crowd, critical, critical_deck) = self._fixed
+         speakers, viralities, crowd, critical, critical_deck, cheers_when) = self._fixed
         tell = self._events.append
         # What stays put between two scheduled things: the story's parameters and the attention's.
         floor, kick, unanswered = self._floor, self._kick, self._unanswered
@@ -898,7 +905,7 @@ class Session:
                 if random_() * bound <= lam:
                     stamp = ceil(x)
                     positive = cheers and random_() < (sentiment - 45) / 70
-                    if positive and conditional:
+                    if positive and cheers_when:
                         state.t, metrics["sentiment"] = stamp, sentiment
                         positive = self._holds(self.case.story.supportive_when)
                     if positive:
@@ -1027,6 +1034,9 @@ class Session:
                 self._close(self.decisions[decision_id], None)
         elif kind == "pools":
             self._refresh_noise()
+        elif kind == "story":  # the story's start: the crowd's own talk begins
+            self._base = self._dyn.base_rate
+            self._set_pressing(self._pressing)
 
     def _check_conditions(self) -> None:
         """Fire the items waiting for a condition that now holds (each test is a pure function of
@@ -1129,7 +1139,7 @@ class Session:
         self._settle(t)  # the old pressure up to now
         self._pressing = pressing
         self._unanswered = len(pressing)
-        self._floor = self._dyn.base_rate + self._dyn.silence_pressure * len(pressing)
+        self._floor = self._base + self._dyn.silence_pressure * len(pressing)
         self._draw_story(t)
 
     # --- noise: the pools' posts at exponential gaps ---------------------------------
