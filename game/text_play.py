@@ -31,6 +31,7 @@ from game.engine.session import (
 from game.engine.state import Post
 from game.i18n import N_, Translator, translator
 from game.play import words
+from game.play.words import speed_count
 from game.play.alerts import DeadlineNear, Item, SavingFailed, for_players, inbox_heading
 from game.play.corrections import STRATEGIES, Finding, answers, changes, findings, signature
 from game.play.debrief import Debrief, WrittenReview
@@ -544,7 +545,9 @@ class TextPlayer:
                 self.say(_("Paused. Type p to resume.") if self.round.paused else _("Resumed."))
             elif command in ("+", "-"):
                 self.round.faster() if command == "+" else self.round.slower()
-                self.say(_("Speed: 1 real second = {speed} simulated seconds.", speed=self.tr.number(self.round.speed)))
+                self.say(self.tr.ngettext("Speed: 1 real second = {speed} simulated second.",
+                                          "Speed: 1 real second = {speed} simulated seconds.",
+                                          speed_count(self.round.speed), speed=self.tr.number(self.round.speed)))
             elif command == "q":
                 self.show(self.round.end().items)
             elif command in ("h", "?", "help"):
@@ -717,9 +720,12 @@ SAVING_WORDS = {"log": N_("Session log not written: {why}"), "store": N_("Result
 def pace_text(case: Case, rnd: Round, tr: Translator) -> str:
     """What the briefing says of time: the round's real length, the decisions', and the speed."""
     figures = pace(case, rnd.speed, paced=rnd.pace)
-    text = tr.gettext("The round takes about {length} of real time ({duration} on the case's clock; "
-                      "1 real second = {speed} simulated seconds).", length=tr.duration(round(figures.round_seconds)),
-                      duration=tr.duration(case.duration), speed=tr.number(rnd.speed))
+    text = tr.ngettext("The round takes about {length} of real time ({duration} on the case's clock; "
+                       "1 real second = {speed} simulated second).",
+                       "The round takes about {length} of real time ({duration} on the case's clock; "
+                       "1 real second = {speed} simulated seconds).", speed_count(rnd.speed),
+                       length=tr.duration(round(figures.round_seconds)), duration=tr.duration(case.duration),
+                       speed=tr.number(rnd.speed))
     if figures.decisions:
         low, high = round(figures.shortest_decision), round(figures.longest_decision)
         if low == high:

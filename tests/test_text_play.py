@@ -79,6 +79,20 @@ def test_pause_and_speed_change_the_simulated_clock(tiny_case):
     assert result.ending["kind"] == "failure"
 
 
+def test_one_real_second_is_one_simulated_second_not_seconds(tiny_case):
+    """The briefing and the speed line say "1 simulated second" in the singular (en, fr)."""
+    from game.i18n import translator
+    from game.play.round import Round
+    from game.text_play import pace_text
+
+    slow = Round(Session(tiny_case, seed=3), speed=1)
+    assert "1 real second = 1 simulated second)." in pace_text(tiny_case, slow, translator("en"))
+    assert "1 seconde réelle = 1 seconde simulée)." in pace_text(tiny_case, slow, translator("fr"))
+    fast = Round(Session(tiny_case, seed=3), speed=60)
+    assert "1 real second = 60 simulated seconds)." in pace_text(tiny_case, fast, translator("en"))
+    assert "1 seconde réelle = 60 secondes simulées)." in pace_text(tiny_case, fast, translator("fr"))
+
+
 def test_clock_turns_real_time_into_simulated_time():
     from game.engine.clock import SimClock
 

@@ -93,6 +93,12 @@ def option_label(option: Option, tr: Translator) -> str:
     return tr.gettext("{label} ({speaker})", label=option.label, speaker=tr.name(SPEAKERS, option.speaker.value))
 
 
+def speed_count(speed: float) -> int:
+    """The count that picks the plural of "simulated seconds" for a speed, which may have decimals
+    ("1 simulated second", "2 simulated seconds", "0.5 simulated seconds")."""
+    return int(speed) if float(speed).is_integer() else 2
+
+
 def objective_state(met: bool | None, tr: Translator) -> str:
     return tr.name(OBJECTIVE_STATES, met)
 

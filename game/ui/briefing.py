@@ -14,6 +14,7 @@ import pygame
 from game.engine.model import Case, ChannelKind
 from game.ui import theme as th
 from game.i18n import DIFFICULTIES
+from game.play import words
 from game.play.pace import pace
 from game.ui.menu import MenuScene, case_problems, crisis_label, read_case
 from game.ui.scene import Colour, PageItem, PageScene
@@ -159,9 +160,13 @@ class BriefingScene(PageScene):
         heading(self._("Time"))
         figures = pace(case, self.app.settings.speed)  # the case's own pace when no speed was chosen
         speed, real = figures.speed, int(round(figures.round_seconds))  # decisions' reading time included
-        para(self._("The case lasts {duration} of simulated time. At this speed one real second is {speed} simulated "
-                    "seconds, so the round takes about {real}. The facilitator can pause or change the speed at any "
-                    "time.", duration=tr.duration(case.duration), speed=tr.number(speed), real=tr.duration(real)))
+        para(tr.ngettext("The case lasts {duration} of simulated time. At this speed one real second is {speed} "
+                         "simulated second, so the round takes about {real}. The facilitator can pause or change the "
+                         "speed at any time.",
+                         "The case lasts {duration} of simulated time. At this speed one real second is {speed} "
+                         "simulated seconds, so the round takes about {real}. The facilitator can pause or change the "
+                         "speed at any time.", words.speed_count(speed),
+                         duration=tr.duration(case.duration), speed=tr.number(speed), real=tr.duration(real)))
         settings = self.app.settings
         if settings.seed is not None:
             seed_text = self._("This round's feed: seed {seed}, as asked on the command line.", seed=str(self.seed))
