@@ -809,3 +809,29 @@ def test_the_debrief_says_a_decision_nobody_took_closed_undecided_not_decided_af
         assert not re.search(decided, text)
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])
+def test_the_demo_mark_never_runs_under_the_top_bars_buttons(lang: str, projector: bool) -> None:
+    """A dated clock (Kryptonite's calendar) left "DEMO: a bot pa" cut by the Space button: the bar
+    says the whole mark, or its short form "DEMO", left of the buttons, or (French projector type,
+    where the date takes the room) leaves it out; the date always shows (1280x720)."""
+    from game.ui.live import LiveScene
+
+    folder = SCENARIOS / "kryptonite-2004"
+    app = App(Settings(scenarios=[], lang=lang, size=(1280, 720), projector=projector, demo=True))
+    try:
+        live = LiveScene(app, load_case(folder, lang).case, folder / "scenario.yaml", seed=1)
+        app.push(live)
+        live.session.advance(3 * 60)
+        app.frame(0.0)
+        full, short = {"en": ("DEMO: a bot plays", "DEMO"), "fr": ("DÉMO : un robot joue", "DÉMO")}[lang]
+        words = app.painter.frame
+        assert any(text.startswith("◷ 00:03:00 ") and ("13 Sep" in text or "13 sept" in text) for text, _ in words)
+        assert [text for text, _ in words if text.startswith(("DEM", "DÉM"))] in ([full], [short], [])
+        marks = [rect for text, rect in words if text in (full, short)]
+        assert all(rect.right <= live.regions["top_buttons_x"].x for rect in marks)
+        assert marks or (projector and lang == "fr")
+    finally:
+        app.close()

@@ -1025,11 +1025,16 @@ class LiveScene(Scene):
             p.text(surface, paused, (x, top.centery), "bold", th.BG, anchor="midleft")
         else:
             r = p.text(surface, "● " + self._("LIVE"), (x, top.centery), "bold", th.GREEN, anchor="midleft")
-        if self.app.settings.demo:
-            r = p.text(surface, self._("DEMO: a bot plays"), (r.right + t.px(16), top.centery), "small", th.PURPLE,
-                       anchor="midleft")
-        x = r.right + t.px(20)
         limit = self.regions["top_buttons_x"].x - t.px(12)
+        if self.app.settings.demo:  # in full, its first word, or not at all: the dated clock comes first
+            x = r.right + t.px(16)
+            full = self._("DEMO: a bot plays")
+            # TRANSLATORS: the top bar's short form of "DEMO: a bot plays" when the bar is full.
+            short = self.tr.pgettext("top bar", "DEMO")
+            fits = [w for w in (full, short) if t.font("small").size(w)[0] <= limit - x]
+            if fits:
+                r = p.text(surface, fits[0], (x, top.centery), "small", th.PURPLE, anchor="midleft")
+        x = r.right + t.px(20)
         if limit - x > t.px(60):
             p.text(surface, title, (x, top.centery), "small", th.MUTED, anchor="midleft", width=limit - x)
         if only is not None:
