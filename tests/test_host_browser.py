@@ -439,3 +439,27 @@ def test_a_case_with_a_calendar_dates_the_team_feed_inbox_and_chart(tmp_path: Pa
         context.close()
         host.server.stop()
         host.store.close()
+
+
+def test_a_french_console_words_its_teams_dates_gauges_and_scores_in_french(tmp_path: Path, browser: Any) -> None:
+    """The console's socket goes with the page's language (as the team page's does): a French
+    console of the English Kryptonite case read "Sunday 12 September, 22:43", "Sentiment" and "33.8"."""
+    host = Host(tmp_path, ROOT / "scenarios" / "kryptonite-2004", teams=("Red",))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    try:
+        console = context.new_page()
+        console.goto(f"{host.url}/console/{host.workshop.secret}?lang=fr")
+        wait_text(console, "#teams", "Red · pas commencée")
+        console.locator("button[data-act=start][data-team='*']").click()
+        wait_text(console, ".teamcard:has-text('Red ·')", r"Opinion")
+        host.tick(60)
+        card = console.locator(".teamcard:has-text('Red ·')")
+        wait_text(console, ".teamcard:has-text('Red ·')", r"dimanche 12 septembre|lundi 13 septembre")
+        text = card.inner_text()
+        assert "September" not in text and "Sunday" not in text and "Monday" not in text
+        assert "Visibilité" in text and "Confiance" in text
+        assert re.search(r"Score à ce stade\s*\d+,\d", text), text
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()

@@ -5,7 +5,11 @@
   const secret = location.pathname.split("/")[2];
   const $ = (id) => document.getElementById(id);
   const {el, fill} = Common;
-  const host = Common.connect("/ws/console/" + secret, {
+  // The page's language goes with the socket (as the team page's does): the view's dates, gauges' names
+  // and reasons are worded in it, whatever the browser sends with a WebSocket.
+  const lang = document.documentElement.lang;
+  const one = (x) => Number(x).toLocaleString(lang, {minimumFractionDigits: 1, maximumFractionDigits: 1});  // 33,8 in French
+  const host = Common.connect("/ws/console/" + secret + "?lang=" + lang, {
     message(msg) { if (msg.type === "view") { $("refused").textContent = ""; draw(msg.view); } else if (msg.type === "refused") $("refused").textContent = msg.reason; },
   });
   const send = host.send;
@@ -33,8 +37,8 @@
     fact(W.decided, t.decided); fact(W.missed, t.missed); fact(W.flagged, t.flagged); fact(W.made, t.inputs_total);
     fact(W.open, t.open.join(", ") || "—");
     fact(W.noise, t.noise === 0 ? W.calm : t.noise > 1 ? W.storm : W.normal);
-    if (t.score !== null) fact(W.score, t.score.toFixed(1));
-    else fact(W.so_far, t.so_far.toFixed(1));
+    if (t.score !== null) fact(W.score, one(t.score));
+    else fact(W.so_far, one(t.so_far));
     card.append(facts);
     if (!t.ended) {
       const acts = el("div", {class: "actions"});
@@ -100,7 +104,7 @@
     fill($("teams"), v.teams.map(teamCard));
     fill($("fire-all"), fireAll(v));
     $("fire-all").hidden = !v.optional.length;
-    $("ranking").replaceChildren(...v.ranking.map((r) => el("li", {}, (r.rank ? "#" + r.rank + " " : "") + r.team + " · " + (r.score === null ? W.unranked : r.score.toFixed(1)))));
+    $("ranking").replaceChildren(...v.ranking.map((r) => el("li", {}, (r.rank ? "#" + r.rank + " " : "") + r.team + " · " + (r.score === null ? W.unranked : one(r.score)))));
     const side = sideBySide(v);
     $("side").hidden = !side.length;
     fill($("side-table"), side);

@@ -6,6 +6,8 @@
   const code = location.pathname.split("/")[2];
   const $ = (id) => document.getElementById(id);
   const {el, fill} = Common;
+  // A score with one decimal in the page's language (33,8 in French).
+  const one = (x) => Number(x).toLocaleString(document.documentElement.lang, {minimumFractionDigits: 1, maximumFractionDigits: 1});
   let player = sessionStorage.getItem("player") || "", view = null;
   const announced = new Set();
   const DONE = {flag: W.flagged, dismiss: W.dismissed, answer: W.answered};
@@ -113,13 +115,13 @@
 
   function debrief(d) {
     $("debrief").hidden = false;
-    $("score").textContent = W.score + ": " + d.score.toFixed(1) + " / 100";
+    $("score").textContent = W.score + ": " + one(d.score) + " / 100";
     $("ending").textContent = (d.ending.title || "") + " (" + d.ending.kind + ")" + (d.ending.text ? ": " + d.ending.text : "");
     $("ending-score").textContent = d.ending_and_score || "";
     $("crisis").textContent = d.crisis;
     $("ended-early").textContent = d.ended_early;
     $("breakdown").tBodies[0].replaceChildren(...d.parts.map((p) => el("tr", {}, el("th", {scope: "row"}, p.name),
-      el("td", {class: "num"}, p.points.toFixed(1) + " / " + p.max), el("td", {}, p.note))));
+      el("td", {class: "num"}, one(p.points) + " / " + p.max), el("td", {}, p.note))));
     $("feedback").replaceChildren(...d.decisions.map((x) => {
       const li = el("li", {}, el("strong", {}, x.title), " — " + x.label + (x.by ? " (" + W.by + " " + x.by + ")" : ""));
       if (x.why) li.append(el("p", {}, x.why));
@@ -141,7 +143,7 @@
     $("questions").replaceChildren(...d.questions.map((q) => el("li", {}, q)));
     $("chart").replaceChildren(chart(d.samples, view.metric_names, d.span, d.axis));
     const last = d.samples.length ? d.samples[d.samples.length - 1][1] : view.metrics;
-    $("chart-values").replaceChildren(...Object.entries(last).flatMap(([k, val]) => [el("dt", {}, view.metric_names[k] || k), el("dd", {}, Number(val).toFixed(1))]));
+    $("chart-values").replaceChildren(...Object.entries(last).flatMap(([k, val]) => [el("dt", {}, view.metric_names[k] || k), el("dd", {}, one(val))]));
     $("keep").href = location.pathname + "/debrief.html";
   }
 
