@@ -57,6 +57,7 @@ from game.engine.model import (
     Strategy,
     Temperament,
 )
+from game.i18n import N_, Translator
 from game.engine.state import (
     FRESHNESS,
     LinkedPost,
@@ -118,7 +119,21 @@ class Status(StrEnum):
 
 
 class EngineError(ValueError):
-    """A front end asked for something impossible (a closed decision, an unknown post)."""
+    """A front end asked for something impossible (a closed decision, an unknown post).
+
+    ``text`` is a message id of the catalogue (marked ``N_``) with ``{name}`` placeholders filled
+    from ``params``: ``str()`` is the reason in English, :meth:`say` words it in a front end's
+    language (a host's page in French says it in French).
+    """
+
+    def __init__(self, text: str, /, **params: Any) -> None:
+        self.text = text
+        self.params = params
+        super().__init__(text.format(**params) if params else text)
+
+    def say(self, tr: Translator) -> str:
+        """The reason in ``tr``'s language."""
+        return tr.gettext(self.text, **self.params)
 
 
 # --- events: what the engine reports to front ends ----------------------------------------
@@ -597,11 +612,11 @@ class Session:
     def decide(self, decision_id: str, option_id: str) -> list[Event]:
         """Choose an option of an open decision."""
         if decision_id not in self.state.open:
-            raise EngineError(f"decision {decision_id!r} is not open")
+            raise EngineError(N_("decision '{id}' is not open"), id=decision_id)
         decision = self.decisions[decision_id]
         option = next((o for o in decision.options if o.id == option_id), None)
         if option is None:
-            raise EngineError(f"decision {decision_id!r} has no option {option_id!r}")
+            raise EngineError(N_("decision '{id}' has no option '{option}'"), id=decision_id, option=option_id)
         self._input("decide", decision=decision_id, option=option_id)
         self._close(decision, option)
         self._after_input()
@@ -616,16 +631,16 @@ class Session:
         length are what the score judges.
         """
         if decision_id not in self.state.open:
-            raise EngineError(f"decision {decision_id!r} is not open")
+            raise EngineError(N_("decision '{id}' is not open"), id=decision_id)
         decision = self.decisions[decision_id]
         if decision.responses is Responses.choose:
-            raise EngineError(f"decision {decision_id!r} takes a chosen option, not a written answer")
+            raise EngineError(N_("decision '{id}' takes a chosen option, not a written answer"), id=decision_id)
         channel = next((o.channel for o in decision.options if o.channel), None)
         if channel is None:  # the options offered have none: the decision as written has one
             channel = next(o.channel for d in self.case.decisions if d.id == decision_id for o in d.options if o.channel)
         limit = self.channels[channel].limit
         if limit is not None and len(text) > limit:
-            raise EngineError(f"the answer is {len(text)} characters; {channel} takes {limit}")
+            raise EngineError(N_("the answer is {length} characters; {channel} takes {limit}"), length=len(text), channel=channel, limit=limit)
         self._input("write", decision=decision_id, text=text)
         assessment = assess_answer(text, decision, self.case.language, limit=limit,
                                    post=answered_text(self.case, decision, self.state.fired))
@@ -648,11 +663,11 @@ class Session:
         the new result (the assess helper's addition, issue 11).
         """
         if (decision_id is None) == (post is None):
-            raise EngineError("an override corrects one decision's written answer or one written reply")
+            raise EngineError(N_("an override corrects one decision's written answer or one written reply"))
         change = Override(strategy, dict(key_points or {}), dict(red_lines or {}), by)
         if post is not None:
             if post not in self.written_replies:
-                raise EngineError(f"post {post!r} has no written reply to correct")
+                raise EngineError(N_("post '{id}' has no written reply to correct"), id=post)
             posted = self.posts[post]
             inject: Decision | Inject | None = self.injects.get(posted.inject) if posted.inject else None
             what = f"the reply to post {post!r}"
@@ -660,7 +675,7 @@ class Session:
         else:
             assert decision_id is not None
             if decision_id not in self.written:
-                raise EngineError(f"decision {decision_id!r} has no written answer to correct")
+                raise EngineError(N_("decision '{id}' has no written answer to correct"), id=decision_id)
             inject, what, kept, key = self.decisions[decision_id], None, self.overrides, decision_id
         try:
             check_override(change, inject, what)
@@ -682,16 +697,16 @@ class Session:
         """Flag a post as a signal, dismiss it, or answer it with one of ``replies_for(post)``."""
         post = self.posts.get(post_id)
         if post is None:
-            raise EngineError(f"no post {post_id!r}")
+            raise EngineError(N_("no post '{id}'"), id=post_id)
         if post.author == ORGANISATION:
-            raise EngineError("that post is the organisation's own")
+            raise EngineError(N_("that post is the organisation's own"))
         reply: Option | None = None
         if action == "answer":
             reply = next((o for o in self.replies_for(post) if o.id == reply_id), None)
             if reply is None:
-                raise EngineError(f"no reply {reply_id!r} for this post")
+                raise EngineError(N_("no reply '{id}' for this post"), id=reply_id)
         elif action not in ("flag", "dismiss"):
-            raise EngineError(f"unknown triage action {action!r}")
+            raise EngineError(N_("unknown triage action '{id}'"), id=action)
         self._input("triage", post=post_id, action=action, reply=reply_id)
         state = self.state
         state.triage[post_id] = (action, state.t)
@@ -722,19 +737,19 @@ class Session:
         """
         post = self.posts.get(post_id)
         if post is None:
-            raise EngineError(f"no post {post_id!r}")
+            raise EngineError(N_("no post '{id}'"), id=post_id)
         if post.author == ORGANISATION:
-            raise EngineError("that post is the organisation's own")
+            raise EngineError(N_("that post is the organisation's own"))
         if self.case.responses is Responses.choose:
-            raise EngineError("this case's posts take a chosen reply, not a written one")
+            raise EngineError(N_("this case's posts take a chosen reply, not a written one"))
         offered = self.replies_for(post)
         if not offered:
-            raise EngineError("this post has no reply to compare a written one with")
+            raise EngineError(N_("this post has no reply to compare a written one with"))
         limit = self.channels[post.channel].limit
         if limit is not None and len(text) > limit:
-            raise EngineError(f"the reply is {len(text)} characters; {post.channel} takes {limit}")
+            raise EngineError(N_("the reply is {length} characters; {channel} takes {limit}"), length=len(text), channel=post.channel, limit=limit)
         if not text.strip():
-            raise EngineError("the reply is empty")
+            raise EngineError(N_("the reply is empty"))
         self._input("reply", post=post_id, text=text)
         inject = self.injects.get(post.inject) if post.inject else None
         lang = self.case.language
@@ -757,7 +772,7 @@ class Session:
     def fire(self, item_id: str) -> list[Event]:
         """Bring in an inject or decision now (a facilitator's live inject)."""
         if item_id not in self.injects and item_id not in self.decisions:
-            raise EngineError(f"no inject or decision {item_id!r}")
+            raise EngineError(N_("no inject or decision '{id}'"), id=item_id)
         self._input("fire", item=item_id)
         self._fire(item_id, forced=True)
         self._after_input()
@@ -776,7 +791,7 @@ class Session:
             EngineError: ``factor`` is not a number from 0 to ``MAX_NOISE``, or the run has ended.
         """
         if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor <= MAX_NOISE:
-            raise EngineError(f"a noise factor is a number from 0 (calm) to {MAX_NOISE:g} (storm), not {factor!r}")
+            raise EngineError(N_("a noise factor is a number from 0 (calm) to {most} (storm), not {factor}"), most=f"{MAX_NOISE:g}", factor=repr(factor))
         self._input("noise", factor=float(factor))
         self.state.noise = float(factor)
         self._refresh_noise()
@@ -1423,7 +1438,7 @@ class Session:
 
     def _input(self, kind: str, **fields: Any) -> None:
         if self.state.ended:
-            raise EngineError("the run has ended")
+            raise EngineError(N_("the run has ended"))
         for subscriber in self.subscribers:
             subscriber.on_input(self.state.t, kind, fields)
 
