@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TextIO
 
 from game.engine.model import Case, Channel, Decision, Responses
+from game.engine.rubric import strategy_name
 from game.engine.scoring import Result, score, timeout_label
 from game.engine.session import (
     DecisionClosed,
@@ -31,7 +32,9 @@ from game.engine.state import Post
 from game.i18n import N_, Translator, translator
 from game.play import words
 from game.play.alerts import DeadlineNear, Item, SavingFailed, for_players, inbox_heading
+from game.play.corrections import STRATEGIES, Finding, answers, changes, findings, signature
 from game.play.debrief import Debrief, WrittenReview
+from game.play.moments import moment
 from game.play.pace import pace
 from game.play.round import Round
 
@@ -71,6 +74,7 @@ class StdinCommands:
         self.interactive = _isatty(stream) and _isatty(out)
         self._saved: list[Any] | None = None  # the terminal's settings while we read keys ourselves
         self._pending = ""
+        self._lines = b""  # what was read of a line-by-line input (not a terminal) beyond the line returned
         self.limit: int | None = None  # the channel's limit while a written answer can be typed
         self.writing = False  # a written answer can be typed now ("w TEXT"): the prompt counts its characters
         # Written replies ("r 12 TEXT"): the limit of post #12's channel, or None when posts take no written reply.
@@ -136,16 +140,29 @@ class StdinCommands:
         if self._pending:
             pending, self._pending = self._pending, ""
             return self._key(pending)
+        if self._saved is None and b"\n" in self._lines:
+            return self._line()
         ready, _, _ = select.select([self.stream], [], [], timeout)
         if not ready:
             return None
         if self._saved is None:
-            line = self.stream.readline()
-            if line == "":
+            # Lines read from the descriptor, not through the stream's buffer: lines that came
+            # together (a paste, a pipe) would sit in that buffer, where select() does not see
+            # them, and wait there until more input came.
+            data = os.read(self.stream.fileno(), 4096)
+            if not data:
                 self.closed = True
+                if self._lines.strip():  # a last line without its newline
+                    self._lines += b"\n"
+                    return self._line()
                 return None
-            return line.strip()
+            self._lines += data
+            return self._line() if b"\n" in self._lines else None
         return self._key(os.read(self.stream.fileno(), 64).decode("utf-8", "replace"))
+
+    def _line(self) -> str:
+        line, _, self._lines = self._lines.partition(b"\n")
+        return line.decode("utf-8", "replace").strip()
 
     def _key(self, keys: str) -> str | None:
         if keys == "":
@@ -178,6 +195,10 @@ def _isatty(stream: TextIO) -> bool:
     except (AttributeError, ValueError):
         return False
 
+
+YES = ("y", "yes", "o", "oui")
+NO = ("n", "no", "non")
+"""The answers a yes-or-no question of the debrief takes, in English and French."""
 
 GRACE = 5.0
 """Real seconds after a decision ran out during which a bare number is not taken for the next one."""
@@ -220,6 +241,7 @@ class TextPlayer:
         self.numbers: dict[str, int] = {}  # decision id -> its number as shown ("D2")
         self.current: str | None = None  # the decision a bare number goes to: the last one shown
         self.expired_at: float | None = None  # real time the last decision ran out
+        self.facilitator = ""  # who signs the corrections made in the debrief (asked, then offered again)
         if isinstance(commands, StdinCommands) and session.case.responses is not Responses.choose:
             commands.reply_limit = self.reply_limit
 
@@ -265,7 +287,116 @@ class TextPlayer:
                 stop()
         result = score(self.session)
         self.say(format_result(result, self.case, underline=_isatty(self.out)))
+        if hasattr(self.commands, "closed") and findings(Debrief.from_result(result, self.case)):
+            result = self.debrief_commands(result)
         return result
+
+    # --- the debrief: the facilitator's last word --------------------------------------
+
+    def debrief_commands(self, result: Result) -> Result:
+        """After the debrief of a round with written answers: ``o`` corrects how one was read
+        (the answer, the finding, its new value, who changes), the score follows; ``d`` shows
+        the debrief again; Enter or ``q`` leaves. A round kept in the results store is amended
+        there through the session's log (its score, its place in a workshop's ranking).
+
+        Only for commands that can run out (a ``closed`` stream, like :class:`StdinCommands`):
+        a scripted typist that never ends would keep the debrief open for ever."""
+        _ = self._
+        while True:
+            line = self.ask(_("Debrief: o corrects how a written answer was read (the facilitator's last word) · "
+                              "d shows the debrief again · Enter leaves"))
+            if line is None or line.lower() in ("", "q"):
+                return result
+            if line.lower() == "o":
+                result = self.correct(result)
+            elif line.lower() == "d":
+                self.say(format_result(result, self.case, underline=_isatty(self.out)))
+            else:
+                self.say(_("Unknown command. Type o, d, or Enter to leave."))
+
+    def ask(self, question: str) -> str | None:
+        """Say ``question`` and wait for a line (None: the input has ended)."""
+        self.say(question)
+        while True:
+            line = self.commands.poll(0.5)
+            if line is not None:
+                return line.strip()
+            if getattr(self.commands, "closed", True):
+                return None
+
+    def pick(self, question: str, choices: list[str]) -> int | None:
+        """The number of one of ``choices`` typed (0-based), or None: Enter, or the input ended."""
+        for number, text in enumerate(choices, 1):
+            self.say(self.wrap(f"{number}) {text}", indent="  "))
+        while True:
+            line = self.ask(question)
+            if not line:
+                return None
+            if line.isdigit() and 1 <= int(line) <= len(choices):
+                return int(line) - 1
+            self.say(self._("Choose between 1 and {n}.", n=len(choices)))
+
+    def correct(self, result: Result) -> Result:
+        """One correction: which answer, which finding, its new value, who; then the new score."""
+        _, tr = self._, self.tr
+        listed = answers(findings(Debrief.from_result(result, self.case)))
+        chosen = self.pick(_("Which answer? (its number; Enter: none)"), [head.label for head, _rows in listed])
+        if chosen is None:
+            return result
+        rows = listed[chosen][1]
+        which = self.pick(_("Which finding? (its number; Enter: none)"), [self.finding_text(r) for r in rows])
+        if which is None:
+            return result
+        row = rows[which]
+        if row.kind == "strategy":
+            names = [strategy_name(s, tr.lang) for s in STRATEGIES]
+            new = self.pick(_("Which strategy does the text use? (its number; Enter: none)"), names)
+            if new is None:
+                return result
+            row.value = STRATEGIES[new]
+        else:
+            question = (_("Is this key point said? (y/n; Enter: no change)") if row.kind == "key_point"
+                        else _("Is this red line crossed? (y/n; Enter: no change)"))
+            while True:
+                answer = (self.ask(question) or "").lower()
+                if answer in YES or answer in NO or not answer:
+                    break
+                self.say(_("Type y or n."))
+            if not answer:
+                return result
+            row.value = answer in YES
+        if row.value == row.was:
+            self.say(_("That is how it was read already: nothing changed."))
+            return result
+        name = self.ask(_("Your name, for the report (Enter: {name}):", name=self.facilitator or _("the facilitator")))
+        if name is None:
+            return result
+        self.facilitator = signature(name) or self.facilitator
+        before = result.score
+        try:
+            for decision, post, change in changes(rows, self.facilitator or None):
+                self.round.override(decision, post=post, **change)
+        except EngineError as exc:
+            self.say(_("The change was not made: {why}", why=str(exc)))
+            return result
+        result = score(self.session)
+        self.say(_("A person's reading: the score goes from {before} to {after}",
+                   before=tr.decimal(before, 1), after=tr.decimal(result.score, 1)))
+        self.say(_("Score: {score} / 100", score=tr.decimal(result.score, 0)))
+        for part in Debrief.from_result(result, self.case).parts:
+            self.say(f"  {words.part_name(part.name, tr):<20} {tr.decimal(part.points, 1):>5} / {part.max}")
+        return result
+
+    def finding_text(self, row: Finding) -> str:
+        """A finding as the terminal lists it, with how it is read now."""
+        _ = self._
+        if row.kind == "strategy":
+            return _("strategy: {strategy}", strategy=strategy_name(row.value, self.tr.lang))
+        if row.kind == "key_point":
+            return self.tr.gettext(N_("key point {label}: said") if row.value else N_("key point {label}: not said"),
+                                   label=row.label)
+        return self.tr.gettext(N_("red line {label}: crossed") if row.value else N_("red line {label}: not crossed"),
+                               label=row.label)
 
     def briefing(self) -> None:
         case = self.case
@@ -326,7 +457,7 @@ class TextPlayer:
 
     def format_post(self, post: Post) -> str:
         channel = self.session.channels[post.channel]
-        stamp = f"[{self.tr.clock(post.t)}] #{post.id[1:]:>3} {channel.name[:self.tag_width]:<{self.tag_width}}"
+        stamp = f"[{moment(self.tr, self.case.calendar, post.t)}] #{post.id[1:]:>3} {channel.name[:self.tag_width]:<{self.tag_width}}"
         if channel.is_inbox:
             subject = f" - {post.subject}" if post.subject else ""
             what = self._(inbox_heading(channel.kind.value), name=post.name)
@@ -376,8 +507,8 @@ class TextPlayer:
         m = self.session.state.metrics
         parts = [f"{self.tr.metric(name, self.session.case.metric_names)} {self.tr.decimal(value, 0)}"
                  for name, value in m.items()]
-        on = self.case.date_at(self.session.t)  # a historical case's calendar: the day and hour reached
-        day = f" {self.tr.clock(self.session.t, on=on)}" if on is not None else ""
+        # A historical case's calendar: the day and hour reached, beside the round's clock.
+        day = f" {moment(self.tr, self.case.calendar, self.session.t, 'full')}" if self.case.calendar else ""
         return f"[{self.tr.clock(self.session.t)}]{day} -- " + " | ".join(parts) + " --"
 
     # --- input -----------------------------------------------------------------------
@@ -616,7 +747,7 @@ def format_result(result: Result, case: Case, lang: str | None = None, *, underl
     lines = ["=" * 72, _("DEBRIEF - {title}", title=case.title), "=" * 72,
              _("Score: {score} / 100", score=tr.decimal(debrief.score, 0))]
     if debrief.ended_early:
-        lines.append(para(words.ended_early(debrief, tr, case.date_at), ""))
+        lines.append(para(words.ended_early(debrief, tr, case.calendar), ""))
     lines.append("")
     for part in debrief.parts:
         lines.append(f"  {words.part_name(part.name, tr):<20} {tr.decimal(part.points, 1):>5} / {part.max}")
@@ -659,7 +790,7 @@ def format_result(result: Result, case: Case, lang: str | None = None, *, underl
         if posts:
             lines.append("  " + _(heading))
             for post in posts:
-                when = f"[{tr.stamp(post.t, case.date_at(post.t))}] " if post.t is not None else ""
+                when = f"[{moment(tr, case.calendar, post.t, 'debrief')}] " if post.t is not None else ""
                 lines.append(textwrap.fill(f"{when}#{post.post[1:]} {post.name}: {post.text}", 72,
                                            initial_indent="    ", subsequent_indent="      "))
     lines += ["", _("Objectives:")]
@@ -700,7 +831,7 @@ def written_lines(written: WrittenReview, tr: Translator, underline: bool = Fals
     if written.closest_label:
         lines.append(para(_("It played like the prepared answer: {label}.", label=written.closest_label)))
     for change in written.changed:
-        lines.append(para(_("Changed by the facilitator: {change}.", change=words.change_text(change, written, tr))))
+        lines.append(para(words.change_line(change, written, tr)))
     if written.best_post:
         lines.append(para(_('The authored best answer ({label}): "{post}"', label=written.best_label,
                             post=written.best_post)))

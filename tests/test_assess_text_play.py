@@ -76,11 +76,11 @@ def test_the_debrief_says_what_the_facilitator_changed_and_underlines_on_a_termi
     from game.engine.scoring import score
 
     text = " ".join(format_result(score(session), case, underline=True).split())
-    assert "Changed by the facilitator: Ana: strategy apology read as excuse." in text
-    assert "Changed by the facilitator: Ana: key point Confirm that the locks can be opened: said." in text
+    assert "Changed by Ana: strategy apology read as excuse." in text  # signed: the person's name, once
+    assert "Changed by Ana: key point Confirm that the locks can be opened: said." in text
     assert "We are \x1b[4msorry\x1b[24m" in text
     french = " ".join(format_result(score(session), case, lang="fr").split())
-    assert "Modifié par l’animateur" in french
+    assert "Modifié par Ana : stratégie" in french and "animateur" not in french
 
 
 def test_the_prompt_counts_the_characters_and_a_microblog_limit_is_hard() -> None:

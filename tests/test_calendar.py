@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -225,7 +227,7 @@ def test_a_round_ended_early_says_the_date_it_stopped(tiny_case: Case) -> None:
     session.advance(120)
     session.end()
     debrief = Debrief.from_result(score(session), case)
-    said = words.ended_early(debrief, Translator("en"), case.date_at)
+    said = words.ended_early(debrief, Translator("en"), case.calendar)
     assert "ended at Wednesday 17 March, 10:00 (00:02:00)" in said
     assert "ended at 00:02:00;" in words.ended_early(debrief, Translator("en"))
     assert "Wednesday 17 March, 10:00 (00:02:00)" in format_result(score(session), case)
@@ -250,9 +252,123 @@ def test_in_projector_type_the_date_is_shortened_never_run_under_the_buttons(lan
                 app.frame(0.0)
             frame = dict(app.painter.frame)
             clock = next(text for text in frame if text.startswith("◷"))
-            assert ("19 mars, 22:35" if lang == "fr" else "19 Mar, 22:35") in clock  # the day, shortened
+            # A projector drops the round's length ("/ 00:45:00"): the day has room, shortened if need be.
+            assert " / " not in clock and clock.startswith("◷ 00:19:30 · ")
+            assert ("19 mars, 22:35" if lang == "fr" else "19 Mar") in clock and "22:35" in clock
             state = next(rect for text, rect in frame.items() if text.startswith(("● ", "‖ ")) and rect.y < 60)
             assert state.right <= live.regions["top_buttons_x"].x
         assert pygame.display.get_surface() is not None
+    finally:
+        app.close()
+
+
+# --- one wording of a moment for every front end (game/play/moments.py) --------------------
+
+
+def test_a_moment_is_the_real_day_and_hour_with_a_calendar_and_the_clock_without(tiny_case: Case) -> None:
+    from game.play.moments import moment
+
+    calendar = load_case(NESTLE).case.calendar
+    en, fr = Translator("en"), Translator("fr")
+    assert moment(en, calendar, 150) == "Wed 17 Mar, 09:07"  # a post, a message, an input
+    assert moment(fr, calendar, 150) == "mer. 17 mars, 09:07"
+    assert moment(en, calendar, 150, "tiny") == "17 Mar, 09:07"  # a chart's tick
+    assert moment(en, calendar, 150, "full") == "Wednesday 17 March, 09:07"
+    assert moment(en, calendar, 150, "debrief") == "Wednesday 17 March, 09:07 (00:02:30)"
+    for form in ("short", "tiny", "full", "debrief"):  # a case without a calendar: the round's clock
+        assert moment(en, tiny_case.calendar, 750, form) == "00:12:30"  # type: ignore[arg-type]
+
+
+def test_the_terminal_dates_each_post_with_a_calendar_and_clocks_it_without(tiny_case: Case) -> None:
+    for case, stamp in ((load_case(NESTLE).case, r"\[Wed 17 Mar, \d\d:\d\d\] #  1 "), (tiny_case, r"\[00:00:34\] #  1 ")):
+        session = Session(case, seed=3)
+        typist = Typist([])
+        typist.session = session
+        out = io.StringIO()
+        TextPlayer(session, out, typist, typist.clock, speed=60).run()
+        assert re.search(stamp, out.getvalue()), out.getvalue()[:2000]
+
+
+def test_the_html_reports_chart_ticks_are_dates(tmp_path: Path) -> None:
+    loaded = load_case(NESTLE)
+    with ResultStore(tmp_path / "results.db") as store:
+        session, recording = start(store, loaded.case, loaded.path, 2, team="Red")
+        play_out(session)
+        html = round_html(store, store.session(recording.session_id))
+    chart = html.split('class="chart"')[0].rsplit("<svg", 1)[-1] + html.split('class="chart"')[1].split("</svg>")[0]
+    assert ">17 Mar, 06:00</text>" in chart and "the crisis&#39;s days and hours" in chart
+
+
+def window(lang: str, folder: Path, file: str = "scenario.yaml") -> tuple[Any, Any]:
+    pytest.importorskip("pygame")
+    from game.ui.app import App, Settings
+    from game.ui.live import LiveScene
+
+    app = App(Settings(scenarios=[], lang=lang, size=(1280, 720)))
+    live = LiveScene(app, load_case(folder / file).case, folder, seed=1)
+    app.push(live)
+    return app, live
+
+
+@pytest.mark.parametrize(("lang", "file", "day", "email"), [
+    ("en", "scenario.yaml", "Thu 18 Mar, ", "Wed 17 Mar, 08:30"),
+    ("fr", "scenario.fr.yaml", "jeu. 18 mars, ", "mer. 17 mars, 08:30")])
+def test_the_windows_feed_inbox_and_notifications_date_their_posts(lang: str, file: str, day: str, email: str) -> None:
+    app, live = window(lang, NESTLE, file)
+    try:
+        live.session.advance(620)  # 00:10:20, Thursday 18 March in the evening; the email came on the Wednesday
+        for _ in range(40):
+            app.frame(0.05)
+        live.paused = True
+        app.frame(0.0)
+        frame = list(app.painter.frame)
+        stamps = [(text, rect) for text, rect in frame if re.fullmatch(r"\w+\.? \d+ \w+, \d\d:\d\d", text)]
+        feed, inbox = live.feed.rect, live.inbox.rect
+        assert any(text.startswith(day) and feed.contains(rect) for text, rect in stamps), stamps
+        assert any(text == email and inbox.contains(rect) for text, rect in stamps), stamps
+        assert not any(re.fullmatch(r"00:\d\d:\d\d", text) for text, _ in frame)  # no bare clock beside a post
+    finally:
+        app.close()
+
+
+def test_the_window_without_a_calendar_keeps_the_clock_and_a_projector_drops_the_rounds_length() -> None:
+    app, live = window("en", SCENARIOS / "brand-page-first-weeks")
+    try:
+        live.session.advance(300)
+        live.paused = True
+        for _ in range(20):
+            app.frame(0.05)
+        shown = app.shown()
+        assert "◷ 00:05:00 / 00:30:00" in shown, shown[:5]
+        assert any(re.fullmatch(r"00:0[0-5]:\d\d", text) for text in shown)  # the posts' stamps
+        app.toggle_projector()
+        for _ in range(3):
+            app.frame(0.0)
+        clock = next(text for text in app.shown() if text.startswith("◷"))
+        assert clock == "◷ 00:05:00"  # a room reads the clock from afar: no "/ 00:30:00"
+    finally:
+        app.close()
+
+
+def test_the_windows_debrief_chart_ticks_are_dates() -> None:
+    pygame = pytest.importorskip("pygame")
+    from game.ui.app import App, Settings
+    from game.ui.debrief import DebriefScene
+
+    app = App(Settings(scenarios=[], lang="en", size=(1280, 720)))
+    try:
+        case = load_case(NESTLE).case
+        session = Session(case, 1)
+        play_out(session)
+        app.push(DebriefScene(app, case, NESTLE, session))
+        app.frame(0.0)
+        page = app.top
+        while "The run, minute by minute" not in app.shown() and page.scroll < page.max_scroll:
+            key(app, pygame.K_DOWN)
+        for _ in range(6):
+            key(app, pygame.K_DOWN)
+        shown = app.shown()
+        assert "17 Mar, 06:00" in shown and "17 May, 18:00" in shown, shown
+        assert "0′" not in shown and "5′" not in shown
     finally:
         app.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,31 @@ def refusal(sock: ClientConnection, raw: str) -> str:
     return message["reason"]
 
 
+def closed_with(host: Host, path: str, source: str = "127.0.0.1") -> tuple[int | None, str]:
+    """The close code and reason of a team's WebSocket the host refuses after accepting it."""
+    from websockets.exceptions import ConnectionClosed
+    with connect(host.url.replace("http", "ws") + path, open_timeout=5, close_timeout=2,
+                 source_address=(source, 0)) as sock:
+        with pytest.raises(ConnectionClosed):
+            sock.recv(timeout=5)
+        assert sock.close_code is not None
+        return sock.close_code, sock.close_reason or ""
+
+
+def get_from(url: str, source: str) -> tuple[int, str, dict[str, str]]:
+    """GET ``url`` from the loopback address ``source`` (127.0.0.2 is another device to the host)."""
+    import http.client
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5, source_address=(source, 0))
+    try:
+        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        response = conn.getresponse()
+        return response.status, response.read().decode(), dict(response.getheaders())
+    finally:
+        conn.close()
+
+
 def test_wrong_or_missing_code_opens_nothing(host: Host) -> None:
     assert get(f"{host.url}/team/{host.codes['Red']}")[0] == 200
     status, page = get(f"{host.url}/team/not-a-code")
@@ -111,10 +138,111 @@ def test_wrong_or_missing_code_opens_nothing(host: Host) -> None:
     assert get(f"{host.url}/console/{host.codes['Red']}")[0] == 404  # a team's code is not the console's
     assert get(f"{host.url}/console/{host.workshop.secret}")[0] == 200
     from websockets.exceptions import InvalidStatus
-    for path in ("/ws/team/guess", "/ws/console/guess", f"/ws/console/{host.codes['Red']}"):
+    for path in ("/ws/console/guess", f"/ws/console/{host.codes['Red']}"):
         with pytest.raises(InvalidStatus, match="403"):
             host.ws(path)
-    assert len(host.codes["Red"]) >= 20 and host.codes["Red"] != host.codes["Blue"]
+    # A team's socket on a wrong code is told so (and the page stops retrying).
+    assert closed_with(host, "/ws/team/guess") == (4404, "This join code is not known: check the address with the facilitator.")
+    assert host.codes["Red"] != host.codes["Blue"]
+
+
+def test_join_codes_are_short_typed_any_way_and_kept(host: Host) -> None:
+    red = host.workshop.teams[host.codes["Red"]]
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{3}-[A-HJ-NP-Z2-9]{3}", red.shown)  # no 0, O, 1 or I
+    low = red.shown.lower()
+    for typed in (red.shown, red.code, low, low.replace("-", " "), f" {low[:2]} {low[2:]} "):
+        assert get(f"{host.url}/team/{quote(typed)}")[0] == 200, typed
+        status, _, headers = get_from(f"{host.url}/join?code={quote(typed)}", "127.0.0.1")
+        assert (status, headers["location"]) == (303, f"/team/{red.shown}"), typed
+    assert get(f"{host.url}/join?code={quote(low)}&lang=fr")[1].count("Briefing") >= 1  # followed to the page
+    status, page = get(f"{host.url}/join")
+    assert status == 200 and "Your team&#39;s code" in page
+    status, page = get(f"{host.url}/join?code=ZZZ-ZZZ&lang=fr")
+    assert status == 404 and "ZZZ-ZZZ n&#39;est pas un code de cet atelier" in page
+    assert "ZZZ-ZZZ n&#39;est pas" in get(f"{host.url}/join?code=zzz%20zzz&lang=fr")[1]  # shown as the code reads
+    status, page = get(f"{host.url}/join?code={quote('<script>alert(1)</script>')}")
+    assert status == 404 and "<script>alert" not in page and "&lt;SCRIPT&gt;ALERT(1)" in page  # shown as text
+    with host.ws(f"/ws/team/{low.replace('-', '')}") as sock:
+        assert view(sock)["team"] == "Red"
+    # The same codes after a restart (kept beside the store), and a long code of an older host
+    # still lets its team in.
+    keys = json.loads(host.workshop.keys_file.read_text())
+    assert keys["teams"] == {"Red": red.code, "Blue": host.codes["Blue"]}
+    keys["teams"]["Blue"] = old = "V2d9m1NlbGXoqBQ3xK8z0w"
+    host.workshop.keys_file.write_text(json.dumps(keys))
+    again = HostedWorkshop(load_case(CASE), host.store, "Test workshop", ["Red", "Blue"])
+    blue = next(t for t in again.teams.values() if t.name == "Blue")
+    assert again.team(red.shown.lower()).name == "Red" and again.team(old) is blue and again.team(blue.shown) is blue
+    assert again.team(old.upper()) is None and again.team(old[:-1]) is None and blue.code != old
+    assert json.loads(again.keys_file.read_text())["links"] == {"Blue": [old]}
+
+
+def test_too_many_wrong_codes_from_one_address_lock_it_out_for_a_while(host: Host) -> None:
+    from game.host.codes import MAX_WRONG
+    red = host.codes["Red"]
+    for n in range(MAX_WRONG - 1):
+        assert get(f"{host.url}/team/{'ABCDE' + 'FGHJKLMNP'[n]}")[0] == 404
+    # A socket's wrong code counts too: the last one allowed is the one that locks.
+    assert closed_with(host, "/ws/team/ZZZZZZ") == (4429, "Too many wrong codes: try again in 10 minutes.")
+    # Now every code from this address is refused, the right one too, with how long to wait.
+    status, page = get(f"{host.url}/team/{red}")
+    assert status == 429 and "Too many wrong codes" in page and "Try again in 10 minutes" in page
+    status, page, headers = get_from(f"{host.url}/join?code={red}&lang=fr", "127.0.0.1")
+    assert status == 429 and "Réessayez dans 10 minutes" in page
+    assert "Trop de codes erronés ont été saisis sur cet appareil" in page and int(headers["retry-after"]) > 590
+    assert closed_with(host, f"/ws/team/{red}") == (4429, "Too many wrong codes: try again in 10 minutes.")
+    assert get(f"{host.url}/team/{red}/debrief.html")[0] == 429
+    # Another device is not held back, and the console is never locked out.
+    assert get_from(f"{host.url}/team/{red}", "127.0.0.2")[0] == 200
+    assert get(f"{host.url}/console/{host.workshop.secret}")[0] == 200
+    # X-Forwarded-For is not believed: the lock stays on the peer's own address.
+    request = urllib.request.Request(f"{host.url}/team/{red}", headers={"X-Forwarded-For": "10.9.9.9"})
+    with pytest.raises(urllib.error.HTTPError, match="429"):
+        urllib.request.urlopen(request, timeout=5)
+    # The lock ends by itself (its time shortened here: the clock is the host's monotonic one).
+    guesses = host.app.state.guesses
+    for record in guesses._records.values():
+        record.until = 0.0
+    assert get(f"{host.url}/team/{red}")[0] == 200
+
+
+def test_refusals_are_worded_in_the_pages_language(host: Host) -> None:
+    """A refusal a player meets in play (a round not started yet, a decision another device of
+    the team closed first, a flood) reads in the page's language."""
+    red = host.codes["Red"]
+    with host.ws(f"/ws/team/{red}?lang=fr") as fr, host.ws(f"/ws/team/{red}?lang=en") as en:
+        view(fr), view(en)
+        early = json.dumps({"type": "decide", "decision": "x", "option": "y"})
+        assert refusal(fr, early) == "la partie n'a pas encore commencé"
+        assert refusal(en, early) == "the round has not started yet"
+        run_in_host(host.app, lambda: host.workshop.start(host.workshop.teams[red]))
+        host.tick(200)
+        decision = until(en, lambda v: v.get("decisions"))["decisions"][0]
+        choose = json.dumps({"type": "decide", "decision": decision["id"], "option": decision["options"][0]["id"]})
+        en.send(choose)
+        until(en, lambda v: decision["id"] not in [d["id"] for d in v["decisions"]])
+        fr.send(choose)  # the other device, a moment too late
+        for _ in range(50):
+            message = recv(fr)
+            if message["type"] == "refused":
+                break
+        assert message["reason"] == f"«\u00a0{decision['title']}\u00a0» est déjà close"
+        assert refusal(fr, "[1]") == "un message est un objet JSON"
+        assert "type de message inconnu «\u00a0end\u00a0»" == refusal(fr, json.dumps({"type": "end"}))
+
+
+def test_the_guess_limit_counts_per_address_in_a_window() -> None:
+    from game.host.codes import Guesses, is_code, new_code, normalise, shown
+    limit = Guesses(max_wrong=3, window=60, locked=100)
+    assert (limit.wrong("a", 0), limit.wrong("a", 30)) == (0, 0)
+    assert limit.wrong("a", 70) == 0  # the first one left the window: two in it
+    assert limit.wrong("b", 71) == 0 and limit.wait("b", 72) == 0
+    assert limit.wrong("a", 75) == 100 and limit.wait("a", 125) == 50 and limit.wait("b", 125) == 0
+    assert limit.wait("a", 175) == 0 and limit.wrong("a", 176) == 0  # after the lock, counted afresh
+    codes = {new_code() for _ in range(200)}
+    assert len(codes) > 190 and all(is_code(c) and not set(c) & set("01OI") for c in codes)
+    assert normalise(" k7q-m3x ") == normalise("K7Q M3X") == "K7QM3X" and shown("K7QM3X") == "K7Q-M3X"
+    assert new_code({"AAAAAA"}) != "AAAAAA"
 
 
 def test_malformed_oversized_and_unknown_messages_are_refused_and_change_nothing(host: Host) -> None:
@@ -433,9 +561,13 @@ def test_the_console_corrects_a_finished_round_and_the_stored_score_and_ranking_
             assert "a mark is" in refusal(console, json.dumps({"type": "mark", "team": "Red", "decision": "forum-thread",
                                                                "finding": "key_point", "id": "confirm", "value": "maybe"}))
             # Blue: the trainer reads the key point the words missed, and the apology they meant.
-            console.send(json.dumps({"type": "override", "team": "Blue", "decision": "forum-thread", "strategy": "apology"}))
+            assert "too long" in refusal(console, json.dumps({"type": "override", "team": "Blue", "decision": "forum-thread",
+                                                              "strategy": "apology", "by": "x" * 200}))
+            # (signed with the name typed on the console; Red's changes below are not)
+            console.send(json.dumps({"type": "override", "team": "Blue", "decision": "forum-thread", "strategy": "apology",
+                                     "by": "Dana"}))
             console.send(json.dumps({"type": "mark", "team": "Blue", "decision": "forum-thread",
-                                     "finding": "key_point", "id": missing[0], "value": "yes"}))
+                                     "finding": "key_point", "id": missing[0], "value": "yes", "by": " Dana "}))
             # Red: a red line the words did not show.
             console.send(json.dumps({"type": "mark", "team": "Red", "decision": "forum-thread",
                                      "finding": "red_line", "id": "blame-owners", "value": "yes"}))
@@ -453,7 +585,8 @@ def test_the_console_corrects_a_finished_round_and_the_stored_score_and_ranking_
             stored = h.store.session(team.recording.session_id)
             assert stored.score == pytest.approx(now[team.name]["score"], abs=0.05)
             assert h.store.original_score(stored.id) == pytest.approx(first[team.name], abs=0.05)
-            assert {a.changed_by for a in h.store.amendments(stored.id)} == {"facilitator"}
+            # Blue's changes signed "Dana"; Red's unsigned: the report says "changed by the facilitator".
+            assert {a.changed_by for a in h.store.amendments(stored.id)} == {"Dana" if team.name == "Blue" else ""}
             inputs = [r for r in h.store.log_records(stored.id) if r.get("type") == "input"]
             assert score(replay(h.workshop.case, h.workshop.seed, inputs)).score == stored.score
             plain = [r for r in inputs if r.get("kind") != "override"]

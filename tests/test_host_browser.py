@@ -116,7 +116,7 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
         host.tick(1)  # a push while the player is on the option keeps the focus where it is
         assert red.evaluate("document.activeElement.textContent") == "Apologise and recall the batch"
         red.keyboard.press("Enter")
-        wait_text(red, "#input-list", "Ana · First public answer → recall")
+        wait_text(red, "#input-list", "Ana · First public answer → Apologise and recall the batch")
         host.tick(10)  # the follow-up opens on the next engine tick (10 s)
         wait_text(red, "#decision-list", "Follow-up")
 
@@ -148,7 +148,7 @@ def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path
 
         # Red decides the follow-up; Blue lets its countdown run out.
         red.get_by_role("button", name="Explain how to get a refund").click()
-        wait_text(red, "#input-list", "Follow-up → inform")
+        wait_text(red, "#input-list", "Follow-up → Explain how to get a refund")
         host.tick(300)
         wait_text(blue, "#notifications", "No decision in time: First public answer")
         host.tick(700)  # to the end of the round (20:00)
@@ -253,6 +253,7 @@ def test_two_devices_of_one_team_in_french_reload_keep_and_save_the_debrief(tmp_
         complaint = bo.locator("#feed-list li", has_text="My son reacted")
         complaint.get_by_role("button", name="Signaler").click()
         wait_text(ana, "#input-list", "Bo · My son reacted")  # Bo's input, seen on Ana's device
+        wait_text(ana, "#input-list", "→ Signalé")  # what the input did, in the page's language
         playwright.expect(ana.locator("#feed-list li", has_text="My son reacted")).to_contain_text("Signalé")
 
         host.tick(130)  # the boss calls with the first decision at 3:00
@@ -271,7 +272,7 @@ def test_two_devices_of_one_team_in_french_reload_keep_and_save_the_debrief(tmp_
         wait_text(ana, "#decision-list", "First public answer")
         playwright.expect(ana.locator("#join")).to_be_hidden()
         ana.get_by_role("button", name="Apologise and recall the batch").click()
-        wait_text(bo, "#input-list", "Ana · First public answer → recall")
+        wait_text(bo, "#input-list", "Ana · First public answer → Apologise and recall the batch")
 
         host.tick(10)  # the follow-up opens; its last minute is announced assertively
         wait_text(ana, "#decision-list", "Follow-up")
@@ -316,6 +317,8 @@ def test_the_facilitator_marks_a_red_line_on_an_ended_round_in_the_console(tmp_p
         box = page.get_by_label(re.compile("Red line crossed: Blame the owners"))
         playwright.expect(box).not_to_be_checked()
         audit(page, "console, an ended round's written answer")
+        page.get_by_label(re.compile("Your name")).fill("Chloé")  # signs the change
+        shot(page, "console-signed")
         box.check()
         page.wait_for_function(f"!document.querySelector('#ranking').textContent.includes('{before:.1f}')", timeout=5000)
         after = host.store.session(team.recording.session_id).score
@@ -324,8 +327,114 @@ def test_the_facilitator_marks_a_red_line_on_an_ended_round_in_the_console(tmp_p
         playwright.expect(page.get_by_label(re.compile("Red line crossed: Blame the owners"))).to_be_checked()
         [change] = host.store.amendments(team.recording.session_id)
         assert change.change == {"red_lines": {"blame-owners": True}} and change.score_before == before
+        assert change.changed_by == "Chloé"
         inputs = [r for r in host.store.log_records(team.recording.session_id) if r.get("type") == "input"]
         assert score(replay(host.workshop.case, host.workshop.seed, inputs)).score == after
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()
+
+
+def test_a_player_types_the_short_code_and_a_guesser_is_locked_out(tmp_path: Path, browser: Any) -> None:
+    """The join page: the code typed in small letters with a space opens the team's page; after
+    too many wrong codes from this device every code is refused with how long to wait, in the
+    page's language; the console shows each team's code."""
+    from game.host.codes import MAX_WRONG
+    host = Host(tmp_path, TINY, teams=("Red", "Blue"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        red = host.workshop.teams[host.codes["Red"]]
+        page.goto(host.url + "/")
+        audit(page, "join page")
+        shot(page, "join")
+        page.get_by_label("Your team's code").fill(red.shown.lower().replace("-", " "))
+        page.keyboard.press("Enter")
+        playwright.expect(page).to_have_url(f"{host.url}/team/{red.shown}")
+        playwright.expect(page.locator("h1")).to_contain_text(f"Red · code {red.shown}")
+        page.get_by_label("Your name").fill("Ana")
+        page.keyboard.press("Enter")
+        playwright.expect(page.locator("#briefing")).to_be_visible()
+        playwright.expect(page.locator("#connection")).to_have_text("Connected")
+        # The team's own choice of language: the page's link, the player's name kept.
+        page.get_by_role("link", name="Français").click()
+        playwright.expect(page.locator("#waiting")).to_have_text("En attente du lancement de la partie par l'animateur.")
+        playwright.expect(page.locator("#join")).to_be_hidden()
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        page.get_by_role("link", name="English").click()
+        playwright.expect(page.locator("#waiting")).to_have_text("Waiting for the facilitator to start the round.")
+
+        console = context.new_page()
+        console.goto(f"{host.url}/console/{host.workshop.secret}")
+        for team in host.workshop.teams.values():
+            playwright.expect(console.locator(".joins li", has_text=team.name)).to_contain_text(f"code {team.shown}")
+        playwright.expect(console.locator("#join-h + p")).to_contain_text(f"opens {host.url}/ and types its code")
+
+        # A guesser on another tab of this device, in French: wrong codes, then the lock.
+        guess = context.new_page()
+        guess.goto(host.url + "/join?lang=fr")
+        for n in range(MAX_WRONG - 1):
+            typed = f"abc-de{'fghjklmnp'[n]}"
+            guess.get_by_label("Le code de votre équipe").fill(typed)
+            guess.keyboard.press("Enter")
+            playwright.expect(guess.locator("#problem")).to_have_text(
+                f"{typed.upper()} n'est pas un code de cet atelier\u00a0: vérifiez-le auprès de l'animateur.")
+        shot(guess, "join-wrong")
+        audit(guess, "join page, a wrong code")
+        guess.get_by_label("Le code de votre équipe").fill("ZZZ-ZZZ")
+        guess.keyboard.press("Enter")
+        playwright.expect(guess.locator("#problem")).to_contain_text("Trop de codes erronés ont été saisis sur cet appareil. "
+                                                                   "Réessayez dans 10 minutes")
+        # ... and now the right code is refused too, with the same words.
+        guess.get_by_label("Le code de votre équipe").fill(red.shown)
+        guess.keyboard.press("Enter")
+        playwright.expect(guess.locator("#problem")).to_contain_text("Réessayez dans 10 minutes")
+        shot(guess, "join-locked")
+        # A reload of the team's page from the locked device is told why, not left blank.
+        page.reload()
+        playwright.expect(page.locator("h1")).to_have_text("Too many wrong codes")
+        playwright.expect(page.locator("main p")).to_contain_text("Try again in 10 minutes")
+        assert not errors, errors
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()
+
+
+def test_a_case_with_a_calendar_dates_the_team_feed_inbox_and_chart(tmp_path: Path, browser: Any) -> None:
+    """Nestlé 2010 maps its clock to the real crisis's days (issue 16): the team page dates each
+    post and message, its inputs and its debrief chart's axis as the window and terminal do
+    (game/play/moments.py), in the page's language."""
+    host = Host(tmp_path, ROOT / "scenarios" / "nestle-kitkat-2010", teams=("Red",))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{host.url}/team/{host.codes['Red']}")
+        page.get_by_label("Your name").fill("Ana")
+        page.keyboard.press("Enter")
+        playwright.expect(page.locator("#join")).to_be_hidden()
+        team = host.workshop.teams[host.codes["Red"]]
+        run_in_host(host.app, lambda: host.workshop.start(team))
+        host.tick(160)  # 00:02:40: the legal counsel's email has come (Wednesday 17 March, 08:30)
+        wait_text(page, "#inbox-list", r"Wed 17 Mar, 08:30")
+        metas = page.locator("#feed-list li .meta").all_inner_texts()
+        assert metas and all(re.search(r"· Wed 17 Mar, \d\d:\d\d$", m) for m in metas), metas
+        wait_text(page, "#clock", r"00:0\d:\d\d / 00:45:00 · Wednesday 17 March, ")
+        page.locator("#decision-list button").first.click()
+        wait_text(page, "#input-list", r"^Wed 17 Mar, \d\d:\d\d · Ana · ")
+        shot(page, "calendar-live")
+        host.tick(3000)  # to the end
+        wait_text(page, "#debrief", "Debrief")
+        if SHOTS:
+            page.locator("#chart").screenshot(path=str(Path(SHOTS) / "host-calendar-chart.png"))
+        axis = page.locator("#chart text").all_text_contents()
+        assert "Wed 17 Mar, 06:00" not in axis and "17 Mar, 06:00" in axis and "17 May, 18:00" in axis, axis
+        assert not errors, errors
     finally:
         context.close()
         host.server.stop()

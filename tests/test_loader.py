@@ -192,8 +192,8 @@ def _problems(tmp_path, old, new):
 def test_an_unknown_field_says_where_it_is_allowed(tmp_path):
     found = _problems(tmp_path, "  - id: boss-worry\n", "  - id: boss-worry\n    variants: []\n")
     line = SOURCE.splitlines().index("  - id: boss-worry") + 2
-    assert found == [f"{tmp_path / 'scenario.yaml'}:{line}:5: error: unknown field 'variants'; here it is not, "
-                     "but it is allowed in: options and replies"]
+    assert found == [f"{tmp_path / 'scenario.yaml'}:{line}:5: error: unknown field 'variants' here: it is "
+                     "allowed only in options and replies"]
 
 
 def test_a_colon_in_an_unquoted_text_gets_the_quoting_hint(tmp_path):

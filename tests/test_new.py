@@ -31,6 +31,11 @@ def test_new_case_validates_strictly_and_plays_to_every_kind_of_ending(tmp_path,
     assert (case.id, case.language, case.title) == ("bakery-crisis", lang, "The mouldy loaf")
     kinds = {score(play(case, seed, bot)).ending["kind"] for seed in (1, 2) for bot in ("best", "worst", "silent")}
     assert kinds == {"success", "mixed", "failure"}
+    # Its first decision shows the written answers (issue 11): both, with key points and a red line.
+    first_answer = case.decisions[0]
+    assert first_answer.responses.value == "both" and first_answer.key_points and first_answer.red_lines
+    written = score(play(case, 1, "best-writer"))
+    assert written.decisions[0].written and written.decisions[0].written["text"] and written.score > score(play(case, 1, "worst-writer")).score
     # no schema above the folder: a copy is written next to the case and the modeline names it
     first = (folder / "scenario.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=case.schema.json"

@@ -28,7 +28,7 @@ from game.ui.debrief import merge_marks
 from game.ui.resume import offer_resume
 from game.ui.settings import SHARED_SEED, round_seed
 
-from conftest import SCENARIOS, TINY
+from conftest import ROOT, SCENARIOS, TINY
 from window_driver import FRAME, key, run_until, shown
 
 
@@ -429,7 +429,7 @@ def test_a_first_answer_before_the_first_signal_is_never_a_negative_delay(lang: 
         app.frame(0.0)
         text = whole_page(app)
         assert ("before the first signal" if lang == "en" else "avant le premier signal") in text
-        assert "-2 min" not in text and "−2 min" not in text
+        assert not re.search(r"[-−]\s?\d+\s?min", text), text  # no "−2 min after", no "first answer −1 min"
     finally:
         app.close()
 
@@ -464,19 +464,29 @@ def test_the_beginners_emoji_never_show_as_boxes_and_their_words_stay() -> None:
         app.close()
 
 
-def test_no_text_of_any_shipped_case_draws_a_character_the_font_lacks() -> None:
+def test_no_text_of_any_shipped_case_nor_of_the_interface_draws_a_character_the_fonts_lack() -> None:
+    """Every line of every shipped case (both languages) and every interface string (the
+    catalogue, English and French), as the window draws it, has a glyph in both bundled fonts
+    (names and titles are bold): no empty box on a projector."""
     from game.ui.glyphs import printable
     from game.ui.theme import FONTS
 
     pygame.freetype.init()
-    font = pygame.freetype.Font(str(FONTS / "DejaVuSans.ttf"), 16)
-    texts = [value for path in SCENARIOS.glob("*/scenario*.yaml")
+    fonts = [pygame.freetype.Font(str(FONTS / name), 16) for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
+    catalogue = ROOT / "game" / "locale" / "fr" / "LC_MESSAGES" / "crisis_sim.po"
+    texts = [value for path in [*SCENARIOS.glob("*/scenario*.yaml"), catalogue]
              for value in re.findall(r"[^\n]+", path.read_text(encoding="utf-8"))]
-    lacking = {ch for text in texts for ch in _font_draws(font, text)}
+    assert len(texts) > 10_000
+    lacking = {ch for text in texts for ch in _font_draws(fonts[0], text)}
     assert lacking  # the beginners' case has emoji: this test would find a box
-    for text in texts:
-        assert not _font_draws(font, printable(text)), text
-    assert printable("Bonjour : ça va ✨ 👋🏽 ok") == "Bonjour : ça va ok"  # a space before « : » is kept
+    for font in fonts:
+        for text in texts:
+            assert not _font_draws(font, printable(text)), text
+    # An emoji with a plain look-alike in the font is drawn as that one: the post keeps its tone.
+    assert printable("Nice page!!! 🌹🌹 pls like back 🌹") == "Nice page!!! ✿✿ pls like back ✿"
+    assert printable("offers and surprises! 📮✨") == "offers and surprises! ✉✧"
+    assert printable("enjoying the scenic route 😄📦 #MondayMood") == "enjoying the scenic route 😄 #MondayMood"
+    assert printable("Bonjour : ça va 🎄 👋🏽 ok") == "Bonjour : ça va ok"  # no look-alike: left out; « : » kept
     assert printable("王 says hi") == "\ufffd says hi"  # a letter it lacks shows that something is missing
 
 
@@ -555,6 +565,46 @@ def test_french_punctuation_never_starts_a_line_of_a_wrapped_post() -> None:
 
 @pytest.mark.parametrize("projector", [True, False])
 @pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("case", ["nestle-kitkat-2010", "kryptonite-2004"])
+def test_an_inbox_senders_long_role_is_cut_with_an_ellipsis_inside_its_column_and_chips_stand_apart(
+        case: str, lang: str, projector: bool) -> None:
+    """1280x720: a sender's role ("Fictional lawyer in charge of the brands...") is as long as the
+    column or longer; it ends in "…" inside the inbox, never under the next column. The filter
+    chips have room between them, side by side and between their rows."""
+    from game.ui.live import LiveScene
+
+    folder = SCENARIOS / case
+    loaded = load_case(folder, lang)
+    app = App(Settings(scenarios=[], lang=lang, size=(1280, 720), projector=projector))
+    try:
+        live = LiveScene(app, loaded.case, folder / "scenario.yaml", seed=1)
+        app.push(live)
+        live.session.advance(12 * 60)
+        for _ in range(8):
+            app.frame(0.0)
+        inbox = live.inbox.rect
+        drawn = [(text, rect) for text, rect in app.painter.frame if inbox.colliderect(rect)]
+        roles = {post.name: live.session.personas[post.author].role for post, _ in live.inbox.visible
+                 if post.author in live.session.personas and live.session.personas[post.author].role}
+        assert roles, "no inbox card from a sender with a role in view"
+        shown_roles = [(text, rect) for text, rect in drawn for role in roles.values()
+                       if text == role or (text.endswith("…") and role.startswith(text[:-1].rstrip()))]
+        assert shown_roles
+        assert any(text.endswith("…") for text, _ in shown_roles)  # these cases' roles are long
+        for text, rect in drawn:
+            assert rect.right <= inbox.right, (text, rect, inbox)
+        gap = live.theme.px(8)
+        for a, b in zip(live.chips, live.chips[1:]):
+            if a.rect.y == b.rect.y:
+                assert b.rect.x - a.rect.right >= gap, (a.label, b.label)
+            else:
+                assert b.rect.y - a.rect.bottom >= gap, (a.label, b.label)
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("projector", [True, False])
+@pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("case", ["nestle-kitkat-2010", "brand-page-first-weeks"])
 def test_every_card_shows_its_channel_name_and_handle_whole_and_every_chip_its_name(
         case: str, lang: str, projector: bool) -> None:
@@ -593,5 +643,169 @@ def test_every_card_shows_its_channel_name_and_handle_whole_and_every_chip_its_n
         assert names <= seen and not any(label.endswith("…") for label in seen)
         live.set_filter(live.feed_channels[-1])  # C or a click: the chosen channel's chip is in view
         assert any(chip.active and chip.action == f"filter:{live.feed_channels[-1]}" for chip in live.chips)
+    finally:
+        app.close()
+
+
+# --- help lists every key -------------------------------------------------------------------------
+
+# The keys a screen may take, and the word its help names each with.
+CANDIDATE_KEYS = {
+    **{getattr(pygame, f"K_{c}"): c.upper() for c in "abcdefghijklmnopqrstuvwxyz"},
+    **{getattr(pygame, f"K_{n}"): str(n) for n in range(1, 10)},
+    pygame.K_UP: "↑", pygame.K_DOWN: "↓", pygame.K_LEFT: "←", pygame.K_RIGHT: "→",
+    pygame.K_PAGEUP: "PgUp", pygame.K_PAGEDOWN: "PgDn", pygame.K_HOME: "Home", pygame.K_END: "End",
+    pygame.K_TAB: "Tab", pygame.K_SPACE: "Space", pygame.K_RETURN: "Enter", pygame.K_ESCAPE: "Esc",
+    pygame.K_BACKSPACE: "Backspace", pygame.K_PLUS: "+", pygame.K_MINUS: "−", pygame.K_F5: "F5",
+}
+
+
+def help_names(screen: str) -> set[str]:
+    """Every key the help of ``screen`` names ("1 … 9" names the nine digits, "Shift+C" names C)."""
+    from game.ui.help import keys_for
+
+    _, columns = keys_for(screen)
+    names: set[str] = set()
+    for _, keys in columns:
+        for key_text, _ in keys:
+            for word in key_text.replace("/", " ").split():
+                names.add(word.removeprefix("Shift+"))
+            if "1 … 9" in key_text:
+                names |= {str(n) for n in range(1, 10)}
+    return names
+
+
+def open_screen(cases: Path, screen: str, data: Path) -> App:
+    """A window on ``screen`` (the tiny case's menu, briefing, round, debrief, workshops, history)."""
+    app = make_app(cases, data)
+    if screen == "menu":
+        return app
+    if screen in ("workshop", "history"):
+        key(app, pygame.K_w if screen == "workshop" else pygame.K_h)
+    else:
+        key(app, pygame.K_RETURN)  # the briefing
+        if screen != "briefing":
+            key(app, pygame.K_RETURN)  # the round
+            if screen == "debrief":
+                key(app, pygame.K_e)  # end the round, and yes
+                key(app, pygame.K_y)
+                run_until(app, lambda: app.top.name == "debrief")
+    assert app.top.name == screen
+    return app
+
+
+@pytest.mark.parametrize("screen", ["live", "menu", "briefing", "debrief", "workshop", "history"])
+def test_the_help_of_each_screen_names_every_key_that_screen_takes(cases: Path, tmp_path: Path, screen: str) -> None:
+    """F1 shows a screen's keys: each key the screen uses (its own handling says so) is in its help,
+    W in a round among them, and the help names no key the screen ignores."""
+    from game.ui.help import EVERY_SCREEN_KEYS
+
+    named = help_names(screen)
+    every = {word for key_text, _ in EVERY_SCREEN_KEYS for word in key_text.split()}
+    taken: set[str] = set()
+    for code, name in CANDIDATE_KEYS.items():
+        app = open_screen(cases, screen, tmp_path / "data")
+        try:
+            if screen == "live":  # a post selected and a decision open, as a player meets them
+                live = app.top
+                run_until(app, lambda live=live: live.session.open_decisions and live.session.feed)
+                live.feed.select_step(1)
+            event = pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode="", scancode=0)
+            if app.top.handle(event):
+                taken.add(name)
+        finally:
+            app.close()
+    assert taken - named == set(), f"keys {screen} takes that its help does not name"
+    assert (named & set(CANDIDATE_KEYS.values())) - taken - every == set(), f"keys {screen}'s help names that it ignores"
+    if screen == "live":
+        assert "W" in taken and "W" in named
+
+
+# --- the whole decision in projector type -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("case", "lang"), [(c, "fr") for c in sorted(p.name for p in SCENARIOS.iterdir())]
+                         + [("kryptonite-2004", "en"), ("nestle-kitkat-2010", "en")])
+def test_in_projector_type_the_whole_decision_holds_every_option_with_the_longest_chosen(case: str, lang: str) -> None:
+    """1280x720, projector type: every decision the round opens, shown large (D) with its longest
+    option chosen (the words it publishes under it), has every option and those words in view
+    at once, and Confirm; the type is a step smaller when it must be, never below the normal type."""
+    app = open_app(Settings(scenarios=[SCENARIOS], lang=lang, projector=True, size=(1280, 720), speed=120.0))
+    try:
+        menu = app.scene("menu")
+        menu.finish_loading()
+        menu.open(next(e for e in menu.entries if e.path.parent.name == case or e.path.name == case))
+        key(app, pygame.K_RETURN)
+        live = app.top
+        assert live.name == "live"
+        from game.ui.theme import Theme
+
+        normal_body = Theme((1280, 720)).font("body").get_height()
+        seen = 0
+        while not live.ended:
+            run_until(app, lambda: live.ended or live.session.open_decisions)
+            if live.ended:
+                break
+            decision = live.shown_decision()
+            longest = max(range(len(decision.options)),
+                          key=lambda i: len(decision.options[i].label) + len(decision.options[i].post or ""))
+            key(app, pygame.K_d)
+            focus = app.top
+            assert focus.name == "decision"
+            key(app, getattr(pygame, f"K_{longest + 1}"))
+            text = shown(app)
+            assert focus.panel.max_scroll == 0, (decision.id, focus.panel.theme.scale)
+            for option in decision.options:
+                assert option.label in text, (decision.id, option.label)
+            chosen = decision.options[longest]
+            if chosen.post:
+                assert chosen.post[-30:] in text, decision.id
+            assert focus.button_centre("confirm") is not None
+            assert focus.panel.theme.font("body").get_height() >= normal_body
+            key(app, pygame.K_RETURN)  # decides: the large view closes by itself
+            app.frame(0.0)
+            seen += 1
+        assert seen >= 3
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_decision_column_never_shows_a_line_cut_in_half_at_its_fold(lang: str) -> None:
+    """Projector type, 1280x720: the panel holds what fits of the prompt and the options; the
+    line that does not fit goes below the fold whole ("▼ D: the whole decision"), not cut through
+    under the mark, before and after an option is chosen (the panel then scrolls to it)."""
+    app = open_first_decision(lang)
+    try:
+        live = app.top
+        panel = live.panel
+        for choice in (None, pygame.K_1):
+            if choice is not None:
+                key(app, choice)
+            view = pygame.Rect(panel.rect.x, panel.rect.y, panel.rect.w, panel.rect.h - panel.footer_height())
+            inside = [(text, rect) for text, rect in app.painter.frame
+                      if view.colliderect(rect) and rect.bottom > view.top + panel.band_height()]
+            assert inside
+            assert panel.max_scroll > 0  # the decision goes on below the fold
+            for text, rect in inside:
+                assert rect.bottom <= view.bottom, (text, rect, view)
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_debrief_says_a_decision_nobody_took_closed_undecided_not_decided_after(lang: str) -> None:
+    folder = SCENARIOS / "nestle-kitkat-2010"
+    app = open_app(Settings(scenarios=[SCENARIOS], lang=lang, size=(1280, 720)))
+    try:
+        case = load_case(folder, lang).case
+        played = play(case, 1, "silent")  # every decision times out
+        app.push(app.new_scene("debrief", case, folder / "scenario.yaml", played))
+        app.frame(0.0)
+        text = whole_page(app)
+        closed, decided = (("closed undecided after", r"(?<!un)decided after") if lang == "en"
+                           else ("fermée sans décision après", "décidé après"))
+        assert len(app.top.debrief.decisions) >= 3 and closed in text
+        assert not re.search(decided, text)
     finally:
         app.close()

@@ -80,9 +80,11 @@ def _serve_workshop(args: argparse.Namespace, loaded: LoadedCase, teams: list[st
         if workshop.resumable and not args.resume:
             print(f"Rounds that stopped can be taken back ({', '.join(sorted(workshop.resumable))}): "
                   "start again with --resume")
+        print(f"Teams open {base}/ and type their team's code, or open their own address, or scan its QR code")
         for team in workshop.teams.values():
-            url = f"{base}/team/{team.code}"
+            url = f"{base}/team/{team.shown}"
             print(f"\n{team.name}: {url}")
+            print(f"  code {team.shown}")
             print(qr_terminal(url), end="")
         print(f"\nFacilitator's console (keep it to yourself): {base}/console/{workshop.secret}")
         serve(create_app(workshop), address, args.port)

@@ -143,6 +143,9 @@ def _play_text(args: argparse.Namespace, loaded: LoadedCase) -> int:
     try:
         frontends.terminal(session, args.speed)
     except KeyboardInterrupt:
+        if session.state.ended:  # Ctrl-C in the debrief (its corrections): the round is over and kept
+            print()
+            return 130
         if recording is not None:
             recording.interrupt()
             print("\nInterrupted: the round is kept; `crisis-sim resume` carries on where it stopped.")

@@ -325,8 +325,8 @@ def _message(error: Any, field: str, path: tuple[str | int, ...]) -> str:
         model = _model_at(path[:-1])
         hint = _suggest(field, _field_names(model)) if model else ""
         places = _allowed_in(field)
-        where = f"; here it is not, but it is allowed in: {places}" if places else ""
-        return f"unknown field '{field}'{hint}{where}"
+        where = f" here: it is allowed only in {places}" if places else ""
+        return f"unknown field '{field}'{where}{hint}"
     if kind == "enum":
         expected = [e.strip(" '") for e in ctx.get("expected", "").replace(" or ", ", ").split(",")]
         return f"{field}: {value!r} is not one of: {', '.join(expected)}{_suggest(str(value), expected)}"

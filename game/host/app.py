@@ -5,6 +5,8 @@ templates built in, and a test client that drives WebSockets without a network.
 
 Routes::
 
+    GET  /  or /join                  the join page: a player types the team's short code
+    GET  /join?code=K7Q-M3X           the code checked, then on to the team's page
     GET  /team/{code}                 the team's page (join with a player's name)
     WS   /ws/team/{code}              the team's live view; inputs in, views out
     GET  /team/{code}/debrief.html    the team's debrief as one self-contained page to keep
@@ -12,8 +14,10 @@ Routes::
     WS   /ws/console/{secret}         the console's live view; the facilitator's actions in
     GET  /console/{secret}/report.html  the workshop's report
 
-A wrong code gets a 404 page (or a WebSocket closed with code 4404) that says only that the
-code is not known.
+A wrong code gets a 404 page (or a WebSocket refused) that says only that the code is not
+known. Every wrong code counts against the address it came from (:class:`game.host.codes.Guesses`):
+after too many, every code from there is refused for a while with a 429 page (or a WebSocket
+closed with code 4429) that says how long to wait.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import functools
 import io
 import json
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -35,14 +40,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from game.host import codes
+from game.host.codes import Guesses
 from game.host.protocol import CONSOLE_MESSAGES, MAX_NAME, TEAM_MESSAGES, Flood, Refused, parse
 from game.host.workshop import HostedWorkshop, Team
-from game.i18n import LANGUAGES, Translator
+from game.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, translator
 from game.results import workshop as ws
 from game.results.report import round_html, workshop_html
 from game.results.store import StoreError
@@ -69,7 +76,8 @@ def _lang(request: Request | WebSocket, workshop: HostedWorkshop) -> str:
 
 def _page(name: str, lang: str, **values: Any) -> HTMLResponse:
     tr = Translator(lang)
-    html = TEMPLATES.get_template(name).render(_=tr.gettext, lang=lang, **values)
+    # Each page offers its other languages (the team's own choice; the browser's is the default).
+    html = TEMPLATES.get_template(name).render(_=tr.gettext, lang=lang, languages=list(LANGUAGE_NAMES.items()), **values)
     return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'self'; script-src 'self'; "
                                        "style-src 'self'; img-src 'self' data:; object-src 'none'",
                                        "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
@@ -79,6 +87,34 @@ def _not_found(lang: str) -> HTMLResponse:
     response = _page("unknown.html", lang)
     response.status_code = 404
     return response
+
+
+def _minutes(tr: Translator, seconds: float) -> str:
+    """A wait worded in whole minutes, rounded up ("1 minute", "10 minutes")."""
+    n = max(1, math.ceil(seconds / 60))
+    return tr.ngettext("{n} minute", "{n} minutes", n)
+
+
+def _locked(lang: str, seconds: float) -> HTMLResponse:
+    """The page for an address refused after too many wrong codes: how long to wait, and why."""
+    tr = Translator(lang)
+    response = _page("unknown.html", lang, heading=tr.gettext("Too many wrong codes"),
+                     message=tr.gettext("Too many wrong codes were typed on this device. Try again in {wait}; "
+                                        "the facilitator can read your team's code out to you.",
+                                        wait=_minutes(tr, seconds)))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(math.ceil(seconds))
+    return response
+
+
+def _close_reason(text: str) -> str:
+    """``text`` cut to what a WebSocket close frame carries (123 bytes of UTF-8)."""
+    return text.encode("utf-8")[:123].decode("utf-8", errors="ignore")
+
+
+def _address(connection: Request | WebSocket) -> str:
+    """Where a request comes from: the peer's own address (no proxy header is believed)."""
+    return connection.client.host if connection.client else ""
 
 
 def _unavailable(lang: str) -> HTMLResponse:
@@ -157,10 +193,10 @@ async def serve_socket(socket: WebSocket, lang: str, sockets: dict[WebSocket, st
             raw = await socket.receive_text()
             try:
                 if not flood.allow(time.monotonic()):
-                    raise Refused("too many messages: wait a moment")
+                    raise Refused(N_("too many messages: wait a moment"))
                 act(raw)
             except Refused as exc:
-                await socket.send_text(json.dumps({"type": "refused", "reason": str(exc)}))
+                await socket.send_text(json.dumps({"type": "refused", "reason": exc.say(translator(lang))}))
                 continue
             await hub.push(first=team)
     except WebSocketDisconnect:
@@ -172,19 +208,59 @@ async def serve_socket(socket: WebSocket, lang: str, sockets: dict[WebSocket, st
 def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
     """The host's ASGI app; ``clock`` False leaves the rounds' time to the caller (tests)."""
     hub = Hub(workshop)
+    guesses = Guesses()
+
+    def check(connection: Request | WebSocket, code: str) -> tuple[Team | None, float]:
+        """The team of ``code``, or None and the seconds its sender must wait (0: just a wrong code)."""
+        address, now = _address(connection), time.monotonic()
+        wait = guesses.wait(address, now)
+        if wait:
+            return None, wait  # even the right code: otherwise guessing would go on behind the lock
+        team = workshop.team(code)
+        if team is None:
+            return None, guesses.wrong(address, now)
+        return team, 0.0
+
+    def refused(lang: str, wait: float) -> HTMLResponse:
+        return _locked(lang, wait) if wait else _not_found(lang)
+
+    async def join_page(request: Request) -> Response:
+        lang = _lang(request, workshop)
+        typed = request.query_params.get("code", "")[:40]
+        asked = request.query_params.get("lang", "")
+        asked = asked if asked in LANGUAGES else ""  # kept on to the team's page when asked for
+        problem, status, wait = "", 200, 0.0
+        if typed.strip():
+            team, wait = check(request, typed)
+            if team is not None:
+                return RedirectResponse(f"/team/{team.shown}" + (f"?lang={asked}" if asked else ""), status_code=303)
+            tr = Translator(lang)
+            if wait:
+                problem, status = tr.gettext("Too many wrong codes were typed on this device. Try again in {wait}; "
+                                             "the facilitator can read your team's code out to you.",
+                                             wait=_minutes(tr, wait)), 429
+            else:
+                problem, status = tr.gettext("{code} is not a code of this workshop: check it with the facilitator.",
+                                             code=codes.shown(codes.normalise(typed))), 404
+        response = _page("join.html", lang, workshop=workshop.workshop.name, case=workshop.case, typed=typed,
+                         problem=problem, asked=asked)
+        response.status_code = status
+        if status == 429:
+            response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
 
     async def team_page(request: Request) -> Response:
         lang = _lang(request, workshop)
-        team = workshop.team(request.path_params["code"])
+        team, wait = check(request, request.path_params["code"])
         if team is None:
-            return _not_found(lang)
-        return _page("team.html", lang, team=team.name, case=workshop.case, max_name=MAX_NAME)
+            return refused(lang, wait)
+        return _page("team.html", lang, team=team.name, code=team.shown, case=workshop.case, max_name=MAX_NAME)
 
     async def debrief_page(request: Request) -> Response:
         lang = _lang(request, workshop)
-        team = workshop.team(request.path_params["code"])
+        team, wait = check(request, request.path_params["code"])
         if team is None:
-            return _not_found(lang)
+            return refused(lang, wait)
         if team.recording is None or team.round is None or not team.round.ended:
             return _page("unknown.html", lang, message=Translator(lang).gettext("The debrief is ready once the round is over."))
         try:
@@ -198,9 +274,10 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         if not workshop.is_facilitator(request.path_params["secret"]):
             return _not_found(lang)
         base = str(request.base_url).rstrip("/")
-        joins = [{"team": t.name, "url": f"{base}/team/{t.code}", "qr": qr_svg(f"{base}/team/{t.code}")}
+        joins = [{"team": t.name, "code": t.shown, "url": f"{base}/team/{t.shown}", "qr": qr_svg(f"{base}/team/{t.shown}")}
                  for t in workshop.teams.values()]
-        return _page("console.html", lang, workshop=workshop.workshop.name, case=workshop.case, joins=joins)
+        return _page("console.html", lang, workshop=workshop.workshop.name, case=workshop.case, joins=joins,
+                     join_url=f"{base}/")
 
     async def report_page(request: Request) -> Response:
         lang = _lang(request, workshop)
@@ -212,9 +289,16 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
             return _unavailable(lang)
 
     async def team_socket(socket: WebSocket) -> None:
-        team = workshop.team(socket.path_params["code"])
+        team, wait = check(socket, socket.path_params["code"])
         if team is None:
-            await socket.close(code=4404, reason="unknown join code")
+            # Accepted first so that the page gets the code and the reason (a refused handshake
+            # reaches a browser as a bare 1006): on 4404 it stops trying (its retries would count
+            # as wrong codes), on 4429 it says how long to wait and tries again later.
+            tr = Translator(_lang(socket, workshop))
+            reason = (tr.gettext("Too many wrong codes: try again in {wait}.", wait=_minutes(tr, wait)) if wait else
+                      tr.gettext("This join code is not known: check the address with the facilitator."))
+            await socket.accept()
+            await socket.close(code=4429 if wait else 4404, reason=_close_reason(reason))
             return
         player = "?"  # the name the page's player gave (hello); each input is theirs
 
@@ -262,6 +346,8 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
             workshop.stop()
 
     app = Starlette(routes=[
+        Route("/", join_page),
+        Route("/join", join_page),
         Route("/team/{code}", team_page),
         Route("/team/{code}/debrief.html", debrief_page),
         Route("/console/{secret}", console_page),
@@ -271,6 +357,7 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], lifespan=lifespan)
     app.state.hub = hub
+    app.state.guesses = guesses
     return app
 
 

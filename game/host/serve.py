@@ -18,7 +18,7 @@ class Running:
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0) -> None:
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", ws="websockets-sansio",
-                                lifespan="on", ws_max_size=64 * 1024)
+                                lifespan="on", ws_max_size=64 * 1024, proxy_headers=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -38,6 +38,8 @@ class Running:
 
 def serve(app: Any, host: str, port: int) -> None:
     """Serve in the foreground until Ctrl+C."""
+    # No proxy stands before the host: an X-Forwarded-For from a page is not believed (the limit
+    # on wrong join codes counts the peer's own address).
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", ws="websockets-sansio",
-                            ws_max_size=64 * 1024)
+                            ws_max_size=64 * 1024, proxy_headers=False)
     asyncio.run(uvicorn.Server(config).serve())

@@ -40,15 +40,18 @@ from game.engine.session import (
     MetricsSampled,
     Session,
 )
-from game.i18n import Translator, translator
+from game.i18n import N_, Translator, translator
 from game.play import words
+from game.play.corrections import signature
 from game.play.debrief import Debrief
+from game.play.moments import moment
 from game.play.alerts import DeadlineNear, InboxNew, Published, Trending, Update, for_players, inbox_heading
 from game.play.round import ChoiceRefused, Round, replies_for
 from game.results import recording as rec
 from game.results import workshop as ws
 from game.results.store import ResultStore, StoreError
 
+from game.host import codes
 from game.host.protocol import CONSOLE_MESSAGES, NOISE_LEVELS, TEAM_MESSAGES, TRIAGE_ACTIONS, Refused
 
 FEED_SHOWN = 60
@@ -63,8 +66,8 @@ PLAYER_INPUTS = frozenset({"decide", "write", "triage", "reply"})
 """The kinds of the log's input lines a team makes (the others are the facilitator's)."""
 
 
-def new_code() -> str:
-    """A join code: 128 random bits, URL-safe (never guessed during a workshop, or after)."""
+def new_secret() -> str:
+    """The facilitator's secret: 128 random bits, URL-safe (never typed, never guessed)."""
     return secrets.token_urlsafe(16)
 
 
@@ -74,6 +77,7 @@ class Team:
 
     name: str
     code: str
+    """The join code in its plain form (``K7QM3X``; :func:`game.host.codes.shown` prints it)."""
     round: Round | None = None
     recording: rec.Recording | None = None
     inputs: list[dict[str, Any]] = field(default_factory=list)
@@ -85,6 +89,14 @@ class Team:
     """The ended round's score, computed once (views are drawn 4 times a second)."""
     trended: set[str] = field(default_factory=set)
     """Texts already notified as trending: the same words posted again by someone else are not news."""
+    links: list[str] = field(default_factory=list)
+    """Older join codes of the team (a host of an earlier version handed out long ones): still
+    let in, so an address given before an upgrade keeps working."""
+
+    @property
+    def shown(self) -> str:
+        """The code as printed and typed: ``K7Q-M3X``."""
+        return codes.shown(self.code)
 
     @property
     def session(self) -> Session | None:
@@ -121,12 +133,17 @@ class HostedWorkshop:
         self.keys_file = (keys_dir or store.path.parent) / f"host-{self.workshop.id}.json"
         self.inputs_file = self.keys_file.with_name(f"host-{self.workshop.id}-inputs.jsonl")
         keys = self._load_keys()
-        self.secret: str = keys.get("facilitator") or new_code()
-        codes: dict[str, str] = keys.get("teams", {})
+        self.secret: str = keys.get("facilitator") or new_secret()
+        kept: dict[str, str] = keys.get("teams", {})
+        links: dict[str, list[str]] = keys.get("links", {})
         self.teams: dict[str, Team] = {}
         for team_name in names:
-            code = codes.get(team_name) or new_code()
-            self.teams[code] = Team(team_name, code)
+            code, older = kept.get(team_name, ""), list(links.get(team_name, []))
+            if code and not codes.is_code(code):
+                older.append(code)  # a long code from before short codes: kept working
+                code = ""
+            code = code or codes.new_code(set(self.teams) | {c for c in kept.values() if codes.is_code(c)})
+            self.teams[code] = Team(team_name, code, links=older)
         self._save_keys()
         self.listeners: list[Callable[[Team | None], None]] = []
         self._ranking: list[dict[str, Any]] = []
@@ -147,17 +164,25 @@ class HostedWorkshop:
         return data if isinstance(data, dict) else {}
 
     def _save_keys(self) -> None:
-        data = {"facilitator": self.secret, "teams": {t.name: t.code for t in self.teams.values()}}
+        data = {"facilitator": self.secret, "teams": {t.name: t.code for t in self.teams.values()},
+                "links": {t.name: t.links for t in self.teams.values() if t.links}}
         self.keys_file.parent.mkdir(parents=True, exist_ok=True)
         self.keys_file.write_text(json.dumps(data), encoding="utf-8")
         self.keys_file.chmod(0o600)
 
     def team(self, code: str) -> Team | None:
-        """The team holding ``code`` (compared in constant time), or None."""
-        for known, team in self.teams.items():
-            if secrets.compare_digest(known.encode(), code.encode()):
-                return team
-        return None
+        """The team holding ``code`` as typed (``k7q m3x`` is ``K7Q-M3X``), or one of its older
+        long codes, or None. Compared in constant time; how often an address may try is
+        :class:`game.host.codes.Guesses`' business."""
+        plain = codes.normalise(code).encode()
+        found = None
+        for team in self.teams.values():
+            if secrets.compare_digest(team.code.encode(), plain):
+                found = team
+            for link in team.links:
+                if secrets.compare_digest(link.encode(), code.encode()):
+                    found = team
+        return found
 
     def is_facilitator(self, secret: str) -> bool:
         return secrets.compare_digest(self.secret.encode(), secret.encode())
@@ -268,59 +293,66 @@ class HostedWorkshop:
         assert kind in TEAM_MESSAGES
         rnd = team.round
         if rnd is None:
-            raise Refused("the round has not started yet")
+            raise Refused(N_("the round has not started yet"))
         if rnd.ended:
-            raise Refused("the round is over")
+            raise Refused(N_("the round is over"))
         session = rnd.session
+        label = None  # what the input chose, in the case's words (a triage is worded when shown)
         try:
             if kind == "decide":
                 decision = session.decisions.get(message["decision"])
                 if decision is None:
-                    raise Refused(f"unknown decision {message['decision'][:40]!r}")
+                    raise Refused(N_("unknown decision “{id}”"), id=message["decision"][:40])
                 if message["option"] not in {o.id for o in decision.options}:
-                    raise Refused(f"unknown option {message['option'][:40]!r}")
+                    raise Refused(N_("unknown option “{id}”"), id=message["option"][:40])
+                _still_open(session, decision.id)
                 rnd.decide(decision.id, message["option"], by=player)
                 what = decision.title
+                label = next(o.label for o in decision.options if o.id == message["option"])
             elif kind == "write":
                 decision = session.decisions.get(message["decision"])
                 if decision is None:
-                    raise Refused(f"unknown decision {message['decision'][:40]!r}")
+                    raise Refused(N_("unknown decision “{id}”"), id=message["decision"][:40])
                 text = message["text"].strip()
                 if not text:
-                    raise Refused("an empty answer")
+                    raise Refused(N_("an empty answer"))
+                _still_open(session, decision.id)
                 rnd.write(decision.id, text, by=player)
                 what = decision.title
             elif kind == "reply":
                 post = session.posts.get(message["post"])
                 if post is None:
-                    raise Refused(f"unknown post {message['post'][:40]!r}")
+                    raise Refused(N_("unknown post “{id}”"), id=message["post"][:40])
                 text = message["text"].strip()
                 if not text:
-                    raise Refused("an empty reply")
+                    raise Refused(N_("an empty reply"))
                 if not answers(session, post):  # as for prepared replies: a private message takes only its own
-                    raise Refused("this post takes no reply here")
+                    raise Refused(N_("this post takes no reply here"))
                 rnd.reply(post.id, text, by=player)
                 what = post.text[:80]
             elif kind in ("triage", "answer"):
                 post = session.posts.get(message["post"])
                 if post is None:
-                    raise Refused(f"unknown post {message['post'][:40]!r}")
+                    raise Refused(N_("unknown post “{id}”"), id=message["post"][:40])
                 if kind == "triage":
                     if message["action"] not in TRIAGE_ACTIONS:
-                        raise Refused(f"unknown triage action {message['action'][:20]!r}")
+                        raise Refused(N_("unknown triage action “{id}”"), id=message["action"][:20])
                     rnd.triage(post.id, message["action"], by=player)
                 else:
                     if message["reply"] not in {o.id for o in answers(session, post)}:
-                        raise Refused(f"unknown reply {message['reply'][:40]!r}")
+                        raise Refused(N_("unknown reply “{id}”"), id=message["reply"][:40])
+                    label = next(o.label for o in answers(session, post) if o.id == message["reply"])
                     rnd.triage(post.id, "answer", message["reply"], by=player)
                 what = post.text[:80]
             else:
                 return
         except (ChoiceRefused, EngineError) as exc:
-            raise Refused(str(exc)) from None
+            raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
         entry = {"t": session.t, "by": player, "kind": kind, "what": what,
                  "action": message.get("action") or message.get("option") or message.get("reply")
                  or message.get("text", "")[:80]}
+        if label is not None:
+            entry["label"] = label
         team.inputs.append(entry)
         team.inputs_total += 1
         self._keep_input(team, entry)
@@ -335,7 +367,7 @@ class HostedWorkshop:
         else:
             found = [t for t in self.teams.values() if t.name == message["team"]]
             if not found:
-                raise Refused(f"unknown team {message['team'][:40]!r}")
+                raise Refused(N_("unknown team “{team}”"), team=message["team"][:40])
             targets = found
         for team in targets:
             if kind == "start":
@@ -347,7 +379,7 @@ class HostedWorkshop:
                 continue
             if rnd is None or rnd.ended:
                 if len(targets) == 1:
-                    raise Refused(f"{team.name}: the round is not running")
+                    raise Refused(N_("{team}: the round is not running"), team=team.name)
                 continue
             try:
                 if kind == "pause":
@@ -356,14 +388,14 @@ class HostedWorkshop:
                     rnd.resume(by="facilitator")
                 elif kind == "speed":
                     if not 0.1 <= float(message["speed"]) <= 1000:
-                        raise Refused("a speed is between 0.1 and 1000 simulated seconds per real second")
+                        raise Refused(N_("a speed is between 0.1 and 1000 simulated seconds per real second"))
                     rnd.set_speed(float(message["speed"]), by="facilitator")
                 elif kind == "fire":
                     rnd.fire(message["item"], by="facilitator")
                 elif kind == "note":
                     text = message["text"].strip()
                     if not text:
-                        raise Refused("an empty note")
+                        raise Refused(N_("an empty note"))
                     rnd.note(text, by="facilitator")
                     if team.recording is not None:
                         team.recording.note(rnd.session.t, text)
@@ -371,11 +403,11 @@ class HostedWorkshop:
                     rnd.end(by="facilitator")
                 elif kind == "noise":
                     if message["level"] not in NOISE:
-                        raise Refused(f"a noise level is one of {', '.join(NOISE_LEVELS)}")
+                        raise Refused(N_("a noise level is one of {levels}"), levels=", ".join(NOISE_LEVELS))
                     rnd.set_noise(NOISE[message["level"]], by="facilitator")
             except (ChoiceRefused, EngineError) as exc:
                 if len(targets) == 1:
-                    raise Refused(str(exc)) from None
+                    raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
         self._changed(None)
 
     def _override(self, team: Team, message: dict[str, Any]) -> None:
@@ -388,20 +420,21 @@ class HostedWorkshop:
         target = message["decision"]
         post = target.removeprefix("post:") if target.startswith("post:") else None
         if (post is None and target not in session.written) or (post is not None and post not in session.written_replies):
-            raise Refused(f"{team.name}: no written answer to {target[:40]!r}")
+            raise Refused(N_("{team}: no written answer to “{id}”"), team=team.name, id=target[:40])
         change: dict[str, Any] = {}
         if message["type"] == "override":
             if message["strategy"] not in Strategy.__members__:
-                raise Refused(f"unknown strategy {message['strategy'][:40]!r}")
+                raise Refused(N_("unknown strategy “{id}”"), id=message["strategy"][:40])
             change["strategy"] = message["strategy"]
         else:
             if message["finding"] not in ("key_point", "red_line") or message["value"] not in ("yes", "no"):
-                raise Refused("a mark is a key_point or a red_line, yes or no")
+                raise Refused(N_("a mark is a key_point or a red_line, yes or no"))
             change[message["finding"] + "s"] = {message["id"]: message["value"] == "yes"}
         try:
-            team.round.override(None if post else target, post=post, **change, by="facilitator")
+            # Signed with the name typed on the console (none: the report says "changed by the facilitator").
+            team.round.override(None if post else target, post=post, **change, by=signature(message.get("by", "")))
         except EngineError as exc:
-            raise Refused(str(exc)) from None
+            raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
         team.result = None  # scored again with the change
         self._changed(team)  # the team's debrief follows too
 
@@ -451,7 +484,7 @@ class HostedWorkshop:
         posts = []
         for post in session.feed[-FEED_SHOWN:][::-1]:
             offered = answers(session, post)
-            entry = {"id": post.id, "t": post.t, "at": tr.clock(post.t), "channel": channels.get(post.channel, post.channel), "inbox": None,
+            entry = {"id": post.id, "t": post.t, "at": moment(tr, self.case.calendar, post.t), "channel": channels.get(post.channel, post.channel), "inbox": None,
                      "own": post.author == ORGANISATION, "name": post.name, "handle": post.handle,
                      "text": post.text, "subject": post.subject, "trending": post.id in trending,
                      "triage": session.state.triage.get(post.id, (None,))[0],
@@ -485,7 +518,7 @@ class HostedWorkshop:
             "ended": rnd.ended, "metrics": {k: round(v, 1) for k, v in session.state.metrics.items()},
             "metric_names": {k: tr.metric(k, self.case.metric_names) for k in session.state.metrics},
             "feed": posts, "decisions": decisions, "notifications": team.notifications[::-1],
-            "inputs": _timed(team.inputs[-INPUTS_SHOWN:][::-1], tr), "inputs_total": team.inputs_total,
+            "inputs": _timed(team.inputs[-INPUTS_SHOWN:][::-1], self.case, tr), "inputs_total": team.inputs_total,
         })
         if rnd.ended:
             base["debrief"] = self.debrief(team, tr)
@@ -506,10 +539,10 @@ class HostedWorkshop:
                          "marked": [[m.start, m.end, words.mark_meaning(m, r.written, tr)] for m in r.written.marks],
                          "missing": [p.label for p in r.written.missing], "crossed": [p.label for p in r.written.crossed],
                          "why": words.reply_why(r, tr), "best": r.written.best_post} for r in d.replies],
-            "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr, self.case.date_at),
+            "signals": words.signal_summary(d.signals, tr), "ended_early": words.ended_early(d, tr, self.case.calendar),
             "ending_and_score": words.ending_and_score(d, tr),
             "questions": [q.text for q in d.questions], "samples": team.samples,
-            **_chart_axis(team.samples, self.case.duration, tr),
+            **_chart_axis(team.samples, self.case, tr),
         }
 
     def console_view(self, lang: str = "en") -> dict[str, Any]:
@@ -534,8 +567,8 @@ class HostedWorkshop:
                     "noise": rnd.session.state.noise, "inputs_total": team.inputs_total,
                     "written": self._written(rnd.session),
                     "optional": [{"id": i.id, "title": i.title} for i in rnd.optional_items()],
-                    "notes": [{"t": t, "at": tr.clock(t), "text": text} for t, text in rnd.notes[-10:]],
-                    "inputs": _timed(team.inputs[-10:][::-1], tr),
+                    "notes": [{"t": t, "at": moment(tr, self.case.calendar, t), "text": text} for t, text in rnd.notes[-10:]],
+                    "inputs": _timed(team.inputs[-10:][::-1], self.case, tr),
                 })
             rows.append(row)
         try:
@@ -561,7 +594,7 @@ class HostedWorkshop:
                 "strategies": {s.value: strategy_name(s, lang) for s in Strategy},
                 "teams": rows, "ranking": self._ranking,
                 "optional": [{"id": i, "title": t} for i, t in optional.items()],
-                "decisions": [{"title": p.title, "at": tr.clock(p.opened_at) if p.opened_at is not None else "",
+                "decisions": [{"title": p.title, "at": moment(tr, self.case.calendar, p.opened_at) if p.opened_at is not None else "",
                                "choices": {c.team: {"label": c.label, "missed": c.option is None, "best": c.best,
                                                     "taken": tr.duration(c.seconds_taken)} for c in p.choices}}
                               for p in compared]}
@@ -573,22 +606,39 @@ class HostedWorkshop:
                 team.recording.interrupt()
 
 
+def _still_open(session: Session, decision_id: str) -> None:
+    """Refuse, in words the page translates, a choice on a decision that is not open (another
+    device of the team was quicker, or its countdown ran out)."""
+    if decision_id not in session.state.open:
+        title = session.decisions[decision_id].title
+        if decision_id in session.state.choices:
+            raise Refused(N_("“{title}” has already closed"), title=title)
+        raise Refused(N_("“{title}” is not open"), title=title)
+
+
 def _date(case: Case, t: float, tr: Translator) -> str:
     """The real day and hour a historical case's calendar gives the clock ("" without a calendar)."""
-    on = case.date_at(t)
-    return tr.clock(t, on=on) if on is not None else ""
+    return moment(tr, case.calendar, t, "full") if case.calendar else ""
 
 
-def _timed(inputs: list[dict[str, Any]], tr: Translator) -> list[dict[str, Any]]:
-    """The inputs shown, each with its simulated time worded (``at``)."""
-    return [{**i, "at": tr.clock(i["t"])} for i in inputs]
+TRIAGE_DONE = {"flag": N_("Flagged"), "dismiss": N_("Dismissed")}
 
 
-def _chart_axis(samples: list[tuple[int, dict[str, float]]], duration: int, tr: Translator) -> dict[str, Any]:
+def _timed(inputs: list[dict[str, Any]], case: Case, tr: Translator) -> list[dict[str, Any]]:
+    """The inputs shown, each with its simulated time worded (``at``: the real day and hour of a
+    case with a calendar) and what it did (``done``: the option or reply chosen in the case's
+    words, a triage in the page's language, a text's start)."""
+    return [{**i, "at": moment(tr, case.calendar, i["t"]),
+             "done": i.get("label") or (tr.gettext(TRIAGE_DONE[i["action"]]) if i["kind"] == "triage"
+                                        and i.get("action") in TRIAGE_DONE else i.get("action"))}
+            for i in inputs]
+
+
+def _chart_axis(samples: list[tuple[int, dict[str, float]]], case: Case, tr: Translator) -> dict[str, Any]:
     """The debrief chart's time span (the case's length, or the last sample if later) and the
-    times worded under its start, middle and end."""
-    span = max(duration, samples[-1][0] if samples else 0, 60)
-    return {"span": span, "axis": [tr.clock(round(span * m)) for m in (0, 0.5, 1)]}
+    times worded under its start, middle and end (the real days and hours of a case with a calendar)."""
+    span = max(case.duration, samples[-1][0] if samples else 0, 60)
+    return {"span": span, "axis": [moment(tr, case.calendar, round(span * m), "tiny") for m in (0, 0.5, 1)]}
 
 
 def answers(session: Session, post: Post) -> list[Option]:

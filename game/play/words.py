@@ -7,12 +7,12 @@ reasons existed shows the prose it was stored with.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
+from collections.abc import Sequence
 
-from game.engine.model import Option
+from game.engine.model import CalendarEntry, Option
 from game.engine.rubric import strategy_meaning, strategy_name, tone_name
 from game.i18n import ENDING_KINDS, N_, OBJECTIVE_STATES, PART_NAMES, SPEAKERS, Reason, Translator
+from game.play.moments import moment
 from game.play.debrief import Change, Debrief, DecisionReview, Mark, PartScore, ReplyReview, Signals, WrittenReview
 
 
@@ -112,15 +112,14 @@ def signal_note(signals: Signals, tr: Translator, stored: str = "") -> str:
     return _say(signals.reasons, tr, stored)
 
 
-def ended_early(debrief: Debrief, tr: Translator,
-                dates: Callable[[float], datetime.datetime | None] | None = None) -> str:
+def ended_early(debrief: Debrief, tr: Translator, calendar: Sequence[CalendarEntry] = ()) -> str:
     """What the debrief says of a round the facilitator ended before its time ("" otherwise);
-    ``dates``: the real date of a moment (``Case.date_at``), for a case with a calendar."""
+    ``calendar``: the case's, to say the real date of the moment too."""
     at = debrief.ended_early_at
     if at is None:
         return ""
     return tr.gettext("The round was ended at {at}; the rest of it played out as silence before scoring.",
-                      at=tr.stamp(at, dates(at) if dates is not None else None))
+                      at=moment(tr, calendar, at, "debrief"))
 
 
 def mark_meaning(mark: Mark, written: WrittenReview, tr: Translator) -> str:
@@ -142,7 +141,7 @@ def mark_meaning(mark: Mark, written: WrittenReview, tr: Translator) -> str:
 
 
 def change_text(change: Change, written: WrittenReview, tr: Translator) -> str:
-    """One finding a person changed, said plainly: "Ana: red line Blame the owners: crossed"."""
+    """One finding a person changed, said plainly, without who: "red line Blame the owners: crossed" (see :func:`change_line`)."""
     labels = {p.id: p.label for p in (*written.key_points, *written.red_lines)}
     if change.finding == "strategy":
         text = tr.gettext("strategy {detected} read as {now}", detected=strategy_name(str(change.detected), tr.lang),
@@ -153,4 +152,13 @@ def change_text(change: Change, written: WrittenReview, tr: Translator) -> str:
                     ("red_line", True): N_("red line {label}: crossed"),
                     ("red_line", False): N_("red line {label}: not crossed")}[(change.finding, bool(change.now))]
         text = tr.gettext(template, label=labels.get(change.id, change.id))
-    return f"{change.by}: {text}" if change.by else text
+    return text
+
+
+def change_line(change: Change, written: WrittenReview, tr: Translator) -> str:
+    """The debrief's line for one finding a person changed, with who: "Changed by Ana: red line
+    Blame the owners: crossed." (unsigned: "Changed by the facilitator: ...")."""
+    text = change_text(change, written, tr)
+    if change.by:
+        return tr.gettext("Changed by {who}: {change}.", who=change.by, change=text)
+    return tr.gettext("Changed by the facilitator: {change}.", change=text)

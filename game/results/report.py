@@ -21,7 +21,6 @@ timeline, the decisions in full, the signals, notes and reflection) from a new p
 from __future__ import annotations
 
 import csv
-import dataclasses
 import functools
 import io
 from collections.abc import Callable, Sequence
@@ -34,9 +33,10 @@ from markupsafe import Markup
 
 from game.i18n import ENDING_KINDS, N_, Translator, translator
 from game.play import words
-from game.engine.model import CalendarEntry, date_on
+from game.engine.model import CalendarEntry
 from game.engine.rubric import strategy_meaning, strategy_name, tone_name
 from game.play.debrief import Change, Debrief, DecisionReview, PointReview, WrittenReview
+from game.play.moments import moment, moments
 from game.results import svg
 from game.results import workshop as ws
 from game.results.history import history
@@ -191,8 +191,13 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
     marks = [(d.closed_at, str(d.number), d.title) for d in decisions if d.closed_at is not None]
     note_marks = [(n.t, str(i), n.text) for i, n in enumerate(report.notes, 1)]
     duration = s.duration or (report.samples[-1][0] if report.samples else 60)
+    calendar = _calendar(s.case_info)
+    axis = _("simulated minutes")
+    if calendar:  # the ticks say the real day and hour
+        axis = _("the crisis's days and hours")
     timeline = Markup(svg.timeline(report.samples, duration, names, marks, note_marks,
-                                   _("The crisis, minute by minute"), _("simulated minutes"), clock=tr.clock))
+                                   _("The crisis, minute by minute"), axis, clock=moments(tr, calendar, "debrief"),
+                                   ticks=moments(tr, calendar, "tiny") if calendar else None))
 
     questions = list(s.questions)
     answered = {a.question: a for a in report.answers}
@@ -204,7 +209,7 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
         past_chart = Markup(svg.scores([(r.started_at[:10], float(r.score or 0)) for r in report.past],
                                        _("Progress on this case")))
     ending_kind = debrief.ending.get("kind", "") if debrief else ""
-    replies = [{"name": r.name, "post": r.post_text, "at": tr.clock(r.t) if r.t is not None else "",
+    replies = [{"name": r.name, "post": r.post_text, "at": moment(tr, calendar, r.t, "debrief") if r.t is not None else "",
                 "value": tr.percent(r.value), "why": words.reply_why(r, tr), "written": _written_view(r.written, tr)}
                for r in (debrief.replies if debrief else ())]
     return _render(
@@ -212,14 +217,14 @@ def render_round(report: RoundReport, lang: str | None = None) -> str:
         stored=s, debrief=debrief, meta=meta, parts=parts,
         status=tr.name(STATUS_NAMES, s.status), stopped_at=tr.clock(s.sim_t),
         ending_kind=ending_kind, ending_name=tr.name(ENDING_KINDS, ending_kind) if ending_kind else "",
-        ended_early=words.ended_early(debrief, tr, functools.partial(date_on, _calendar(s.case_info))) if debrief else "",
+        ended_early=words.ended_early(debrief, tr, calendar) if debrief else "",
         ending_and_score=words.ending_and_score(debrief, tr) if debrief else "",
         crisis=words.crisis(debrief, tr) if debrief else "",
         objectives=[{"css": OBJECTIVE_CSS[o.met], "mark": OBJECTIVE_MARKS[o.met],
                      "state": words.objective_state(o.met, tr), "text": o.text}
                     for o in (debrief.objectives if debrief else ())],
         timeline=timeline, metric_labels=list(names.values()), events=_events(report, tr, decisions, names),
-        clock=_stamper(tr, _calendar(s.case_info)),
+        clock=moments(tr, calendar, "debrief"),
         decisions=decisions, **_signals(report, debrief, tr), notes=report.notes,
         questions=[{"text": q.get("text", q["id"]), "answered": q["id"] in answered,
                     "answer": answered[q["id"]].answer if q["id"] in answered else _("(not answered)")}
@@ -265,7 +270,7 @@ def _amended(report: RoundReport, debrief: Debrief | None, tr: Translator) -> di
 def _decisions(report: RoundReport, debrief: Debrief | None, tr: Translator) -> list[DecisionView]:
     """Each decision worded: from the result when the round was scored, else from the log (the
     decisions closed before an unfinished round stopped)."""
-    clock = _stamper(tr, _calendar(report.stored.case_info))
+    clock = moments(tr, _calendar(report.stored.case_info), "debrief")
     if debrief is not None:
         return [_decision_view(n, d, report.opened.get(d.decision), tr, clock)
                 for n, d in enumerate(debrief.decisions, 1)]
@@ -337,7 +342,7 @@ def _written_view(written: WrittenReview, tr: Translator) -> WrittenView:
         unanswered=list(written.unanswered), closest_label=written.closest_label, best_label=written.best_label,
         best_post=written.best_post, length=length,
         changes=[tr.gettext("{who}{colon}{change}", who=_changed_by(c, tr), colon=tr.gettext(": "),
-                            change=words.change_text(dataclasses.replace(c, by=None), written, tr))
+                            change=words.change_text(c, written, tr))
                  for c in written.changed])
 
 
@@ -366,11 +371,6 @@ def _calendar(case_info: dict[str, Any]) -> list[CalendarEntry]:
         return [CalendarEntry.model_validate(entry) for entry in case_info.get("calendar") or []]
     except (ValueError, TypeError):
         return []
-
-
-def _stamper(tr: Translator, calendar: Sequence[CalendarEntry]) -> Callable[[float], str]:
-    """How the report words a moment of the round: the real date first when the case has a calendar."""
-    return lambda t: tr.stamp(t, date_on(calendar, t))
 
 
 def _when(stamp: str | None) -> str:
@@ -431,7 +431,7 @@ def _signals(report: RoundReport, debrief: Debrief | None, tr: Translator) -> di
     if debrief is None:
         return {"signals": [], "signal_summary": ""}
     items = []
-    clock = _stamper(tr, _calendar(report.stored.case_info))
+    clock = moments(tr, _calendar(report.stored.case_info), "debrief")
     groups = ((debrief.signals.caught, "caught"), (debrief.signals.missed, "missed"),
               (debrief.signals.false_alarms, "false"))
     for posts, kind in groups:

@@ -85,7 +85,8 @@ def _label(x: float, y: float, text: object, size: int = 11, colour: str = MUTED
 def timeline(samples: Sequence[tuple[int, dict[str, float]]], duration: int, names: dict[str, str],
              decisions: Sequence[tuple[int, str, str]] = (), notes: Sequence[tuple[int, str, str]] = (),
              label: str = "", axis: str = "min", width: int = 920, height: int = 300,
-             clock: Callable[[float], str] = format_time) -> Markup:
+             clock: Callable[[float], str] = format_time,
+             ticks: Callable[[float], str] | None = None) -> Markup:
     """Each metric over the round, decisions as numbered dashed lines, notes as ✎ marks.
 
     Args:
@@ -97,6 +98,8 @@ def timeline(samples: Sequence[tuple[int, dict[str, float]]], duration: int, nam
         label: The chart's accessible description.
         axis: The unit word under the x axis.
         clock: Writes a time in the chart's language (the report passes its translator's).
+        ticks: Writes the time under a tick (the real day and hour of a case with a calendar,
+            :func:`game.play.moments.moments`); None: the minute of the round.
     """
     left, right, top, bottom = 40, 120, 22, 34
     w, h = width - left - right, height - top - bottom
@@ -113,9 +116,14 @@ def timeline(samples: Sequence[tuple[int, dict[str, float]]], duration: int, nam
         parts += [element("line", x1=left, x2=left + w, y1=y(v), y2=y(v), stroke=RULE, stroke_width=1),
                   _label(left - 6, y(v) + 4, v, anchor="end")]
     step = _tick_step(span)
+    if ticks is not None:  # a date is some 90 units wide at 11 px: fewer ticks, so the words never touch
+        step = next((s for s in (step, 300, 600, 900, 1800, 3600, 7200) if s >= step and w * s / span >= 100),
+                    int(span))
     for t in range(0, int(span) + 1, step):
+        words = ticks(t) if ticks is not None else t // 60
+        anchor = "middle" if ticks is None else "start" if t == 0 else "end" if x(t) + 50 > width else "middle"
         parts += [element("line", x1=x(t), x2=x(t), y1=top + h, y2=top + h + 4, stroke=MUTED),
-                  _label(x(t), top + h + 16, t // 60, anchor="middle")]
+                  _label(x(t), top + h + 16, words, anchor=anchor)]
     parts.append(_label(round(left + w / 2), height - 4, axis, anchor="middle"))
     for t_at, number, title in decisions:
         parts.append(element(

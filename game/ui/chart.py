@@ -6,7 +6,7 @@ in grey too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pygame
 
@@ -53,6 +53,7 @@ def timeline(
     duration: int,
     names: dict[str, str],
     marks: list[tuple[int, str]],
+    clock: Callable[[float], str] | None = None,
 ) -> None:
     """The debrief chart: each metric over the run, with numbered marks where decisions were made.
 
@@ -64,6 +65,8 @@ def timeline(
         duration: The case's length, for the time axis.
         names: Metric id -> name to print.
         marks: ``(t, label)`` for each decision answered or missed.
+        clock: Words a tick's time (the real day and hour of a case with a calendar,
+            :func:`game.play.moments.moments`); None: minutes of the round (``5′``).
     """
     t = painter.theme
     surface = sheet.surface
@@ -82,11 +85,20 @@ def timeline(
         return plot.x + seconds / end * plot.w
 
     minutes = end // 60
-    step = next((s for s in (1, 2, 5, 10, 15, 30, 60) if minutes / s <= 10), 60)
+    steps = (1, 2, 5, 10, 15, 30, 60)
+    step = next((s for s in steps if minutes / s <= 10), 60)
+    words = {minute: f"{minute}′" for minute in range(0, minutes + 1)}
+    if clock is not None:
+        # Dates are wider than minutes: as many ticks as their words fit side by side.
+        words = {minute: clock(minute * 60) for minute in range(0, minutes + 1)}
+        widest = max(painter.theme.font("small").size(text)[0] for text in words.values()) + t.px(16)
+        step = next((s for s in steps if s >= step and s * 60 / end * plot.w >= widest), minutes or 1)
     for minute in range(0, minutes + 1, step):
         x = x_of(minute * 60)
         pygame.draw.line(surface, th.LINE, (x, plot.bottom), (x, plot.bottom + t.px(4)))
-        painter.text(sheet, f"{minute}′", (int(x), plot.bottom + t.px(4)), "small", th.MUTED, anchor="midtop")
+        half = painter.theme.font("small").size(words[minute])[0] / 2  # a wide date stays whole at either end
+        anchor = "topleft" if x - half < rect.x else "topright" if x + half > rect.right else "midtop"
+        painter.text(sheet, words[minute], (int(x), plot.bottom + t.px(4)), "small", th.MUTED, anchor=anchor)
     for seconds, label in marks:
         x = int(x_of(seconds))
         for y in range(plot.y, plot.bottom, t.px(8)):

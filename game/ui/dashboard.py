@@ -9,6 +9,7 @@ import pygame
 
 from game.ui import theme as th
 from game.i18n import Translator
+from game.play.moments import moment
 from game.ui.chart import marker, sparkline
 from game.ui.text import Sheet
 
@@ -238,7 +239,7 @@ def _note_box(scene: LiveScene, note: Note, width: int) -> Sheet:
     pygame.draw.rect(sheet.surface, th.CARD if fresh else th.PANEL, box, border_radius=t.px(4))
     pygame.draw.rect(sheet.surface, note.colour, (box.x, box.y, t.px(4), box.h))
     p.text(sheet, note.icon, (box.x + t.px(10), box.y + t.px(4)), "bold", note.colour)
-    p.text(sheet, scene.tr.clock(note.t), (box.right - t.px(6), box.y + t.px(4)), "small", th.FAINT, anchor="topright")
+    p.text(sheet, moment(scene.tr, scene.case.calendar, note.t), (box.right - t.px(6), box.y + t.px(4)), "small", th.FAINT, anchor="topright")
     p.paragraph(sheet, note.text, (box.x + t.px(34), box.y + t.px(4) + t.line("small")), width - t.px(60),
                 "small", th.TEXT if fresh else th.MUTED)
     note.drawn = (key, sheet)

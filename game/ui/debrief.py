@@ -21,6 +21,7 @@ from game.engine.session import Session
 from game.i18n import ENDING_KINDS
 from game.play import words
 from game.play.debrief import Debrief, PartScore, WrittenReview
+from game.play.moments import moment, moments
 from game.results.recording import Recording
 from game.ui import theme as th
 from game.ui.chart import timeline
@@ -139,9 +140,9 @@ class DebriefScene(PageScene):
         line = self._("Team: {team}", team=team) + " · " if team else ""
         para(line + self._("feed seed {seed} (kept with the round: a replay plays the same feed)", seed=str(d.seed)), "small",
              th.MUTED)
-        early = words.ended_early(d, tr, self.case.date_at)
+        early = words.ended_early(d, tr, self.case.calendar)
         if early:
-            para("⏹ " + early, "small", th.ORANGE)
+            para("■ " + early, "small", th.ORANGE)  # a stop sign DejaVu draws (⏹ it has not)
 
         # The score and the ending side by side.
         colour, icon = th.ENDING_STYLE.get(d.ending.get("kind", ""), (th.GREY, "•"))
@@ -205,10 +206,12 @@ class DebriefScene(PageScene):
         marks += [(at, f"✎{number}") for number, (at, _) in enumerate(self.notes, 1)]
         names = {name: self.metric_name(name) for name in state.metrics}
         chart_h = t.px(230)
+        clock = moments(tr, self.case.calendar, "tiny") if self.case.calendar else None
         end = max(self.case.duration, state.samples[-1][0] if state.samples else 1, 1)
         marks = merge_marks(marks, end, width - t.px(130), lambda text: t.font("small").size(text)[0] + t.px(10))
         items.append((chart_h + t.px(6), lambda s, y: timeline(p, s, pygame.Rect(0, y, width, chart_h),
-                                                                 state.samples, self.case.duration, names, marks)))
+                                                                 state.samples, self.case.duration, names, marks,
+                                                                 clock)))
         para(self._("Numbered dashed lines are your decisions (numbers as in the list below). Sentiment and trust: "
                     "higher is better; visibility and media: lower is better."), "small", th.MUTED)
 
@@ -227,9 +230,11 @@ class DebriefScene(PageScene):
                 self._written(para, review.written)
             else:
                 para(chose, indent=t.px(28))
-            meta = self._("Strategy: {strategy} · fit to this crisis {fit} · decided after {took}",
-                          strategy=words.strategy(review, tr), fit=tr.percent(review.fit),
-                          took=tr.duration(review.seconds_taken))
+            # A decision nobody took timed out: it was not "decided after" its time limit.
+            facts = {"strategy": words.strategy(review, tr), "fit": tr.percent(review.fit),
+                     "took": tr.duration(review.seconds_taken)}
+            meta = self._("Strategy: {strategy} · fit to this crisis {fit} · closed undecided after {took}", **facts) \
+                if missed else self._("Strategy: {strategy} · fit to this crisis {fit} · decided after {took}", **facts)
             para(meta, "small", th.MUTED, indent=t.px(28))
             if review.feedback:
                 para(review.feedback, indent=t.px(28))
@@ -261,11 +266,11 @@ class DebriefScene(PageScene):
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"✔ {when} — {said}", "small", th.GREEN, indent=t.px(16))
         for post in signals.missed:
-            when = self._("missed (at {at})", at=tr.stamp(post.t or 0, self.case.date_at(post.t or 0)))
+            when = self._("missed (at {at})", at=moment(tr, self.case.calendar, post.t or 0, "debrief"))
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"✘ {when} — {said}", "small", th.ORANGE, indent=t.px(16))
         for post in signals.false_alarms:
-            when = self._("false alarm (at {at})", at=tr.stamp(post.t or 0, self.case.date_at(post.t or 0)))
+            when = self._("false alarm (at {at})", at=moment(tr, self.case.calendar, post.t or 0, "debrief"))
             said = self._("{heading}: {text}", heading=post.name, text=post.text)
             para(f"◆ {when} — {said}", "small", th.MUTED, indent=t.px(16))
 
@@ -297,7 +302,7 @@ class DebriefScene(PageScene):
         for line in written.crossed:
             para(self._("⚠ red line crossed: {line}", line=line.label), "small", th.VERMILLION, indent=t.px(48))
         for change in written.changed:  # the facilitator's last word (C, game/ui/override.py)
-            para("✎ " + self._("Changed by the facilitator: {change}.", change=words.change_text(change, written, self.tr)),
+            para("✎ " + words.change_line(change, written, self.tr),
                  "small", th.PURPLE, indent=t.px(48))
         if written.best_post:
             para(self._("The authored best answer: “{post}”", post=written.best_post), "small", th.TEXT,

@@ -13,7 +13,8 @@ from game.engine.scoring import timeout_label
 from game.play import words
 from game.ui import theme as th
 from game.ui.scene import Scene
-from game.ui.text import Sheet
+from game.ui.text import Painter, Sheet
+from game.ui.theme import Theme
 from game.ui.widgets import Button, button_width, draw_button, key_name
 
 if TYPE_CHECKING:
@@ -77,6 +78,17 @@ class DecisionPanel:
         # What happens if nobody decides, and the Confirm button: pinned under the options, so a
         # long decision never hides them below the fold, however far its options scroll.
         self.footer: Sheet | None = None
+        # Shown large in projector type, the panel may draw a step smaller than the room's type
+        # so that a long decision's every option fits (DecisionFocus.fit_type); else the screen's.
+        self.type: tuple[Theme, Painter] | None = None
+
+    @property
+    def theme(self) -> Theme:
+        return self.type[0] if self.type is not None else self.scene.theme
+
+    @property
+    def painter(self) -> Painter:
+        return self.type[1] if self.type is not None else self.scene.painter
 
     def footer_height(self) -> int:
         return self.footer.size[1] if self.footer is not None else 0
@@ -92,7 +104,7 @@ class DecisionPanel:
         count = len(scene.session.open_decisions)
         draft = scene.drafts.get(decision.id) if decision else None
         key = (width, decision.id if decision else None, scene.chosen.get(decision.id) if decision else None,
-               count, scene.app.settings.lang, scene.painter.theme.scale, scene.writing,
+               count, scene.app.settings.lang, self.theme.scale, scene.writing,
                draft.text if draft is not None else None)
         if key != self.key:
             self.key = key
@@ -112,7 +124,7 @@ class DecisionPanel:
 
     def pinned_from(self) -> int:
         """The least scroll that is not 0: where the sheet's countdown ends under the pinned band."""
-        t = self.scene.theme
+        t = self.theme
         return max(1, self.countdown_y + t.line("head") + t.px(18) - self.band_height())
 
     def scroll_to(self, value: int) -> None:
@@ -125,7 +137,7 @@ class DecisionPanel:
 
     def _draw(self, decision: Decision | None, width: int, count: int) -> Sheet:
         scene = self.scene
-        t, p, session = scene.theme, scene.painter, scene.session
+        t, p, session = self.theme, self.painter, scene.session
         pad = t.px(10)
         inner = width - 2 * pad
         self.options, self.confirm, self.footer, self.footer_buttons = [], None, None, []
@@ -260,7 +272,7 @@ class DecisionPanel:
         their last lines, where the typing is.
         """
         scene = self.scene
-        t, p = scene.theme, scene.painter
+        t, p = self.theme, self.painter
         draft = scene.drafts[decision.id]
         where, limit = answer_channel(scene, decision)
         pad = t.px(10)
@@ -312,7 +324,7 @@ class DecisionPanel:
         decision = scene.shown_decision()
         if decision is None:
             return ()
-        bar_w = self.rect.w - 2 * scene.theme.px(10)
+        bar_w = self.rect.w - 2 * self.theme.px(10)
         fill = int(bar_w * scene.session.time_left(decision.id) / max(1, decision.time_limit))
         return (math.ceil(scene.real_time_left(decision.id)), round(scene.running_speed, 1), fill)
 
@@ -320,7 +332,7 @@ class DecisionPanel:
         """Where the countdown and its bar are on screen (in the band pinned at the top when scrolled)."""
         if self.sheet is None or self.scene.shown_decision() is None:
             return None
-        t = self.scene.theme
+        t = self.theme
         if self.scroll > 0:
             y = self.rect.y + t.px(10) + t.line("bold")
         else:
@@ -330,13 +342,13 @@ class DecisionPanel:
 
     def band_height(self) -> int:
         """The band pinned at the top while the panel is scrolled: the title, the countdown, its bar."""
-        t = self.scene.theme
+        t = self.theme
         return t.px(10) + t.line("bold") + t.line("head") + t.px(14)
 
     def draw(self, surface: pygame.Surface, only: pygame.Rect | None = None) -> None:
         """Draw the panel; with ``only``, just that area of it (the countdown, see ``countdown_area``)."""
         scene = self.scene
-        t, p = scene.theme, scene.painter
+        t, p = self.theme, self.painter
         if only is None:
             self.hint = None
         if self.sheet is None:
@@ -349,7 +361,7 @@ class DecisionPanel:
 
         surface.set_clip(clip(view))
         surface.fill(th.PANEL, view)  # scrolled to its end, the sheet may not fill the view
-        area = pygame.Rect(0, self.scroll, self.rect.w, view.h)
+        area = self._whole_lines(pygame.Rect(0, self.scroll, self.rect.w, view.h))
         p.sheet(surface, self.sheet, self.rect.topleft, area)
         decision = scene.shown_decision()
         if decision is not None:
@@ -405,6 +417,19 @@ class DecisionPanel:
             pygame.draw.rect(surface, th.ORANGE, self.rect, width=max(2, t.px(2)))
         surface.set_clip(None)
 
+    def _whole_lines(self, area: pygame.Rect) -> pygame.Rect:
+        """``area`` of the sheet, ending above the first line of text its bottom would cut through:
+        the prompt or an option goes on below the fold ("▼ D: the whole decision" says so), never
+        as a line cut in half under the mark (issue 17, projector type)."""
+        assert self.sheet is not None
+        bottom, moved = area.bottom, True
+        while moved:  # a line moved up to may cut another beside it (an option's number)
+            moved = False
+            for _, rect in self.sheet.texts:
+                if area.top < rect.top < bottom < rect.bottom:
+                    bottom, moved = rect.top, True
+        return pygame.Rect(area.x, area.y, area.w, bottom - area.y)
+
     def reveal(self, *actions: str) -> None:
         """Scroll the panel so that these buttons (an option, the confirm button) are in view."""
         self._refresh(self.rect.w)
@@ -413,7 +438,7 @@ class DecisionPanel:
         if not rects:
             return
         top = min(r.top for r in rects)
-        bottom = max(r.bottom for r in rects) + self.scene.theme.px(8)
+        bottom = max(r.bottom for r in rects) + self.theme.px(8)
         view_h = self.rect.h - self.footer_height()
         if bottom <= view_h:
             self.scroll = 0  # the option fits with the top of the panel: show it all from the title
@@ -453,6 +478,12 @@ class DecisionPanel:
             if button.action == action:
                 return (self.rect.x + button.rect.centerx, self.rect.y + button.rect.centery - self.scroll)
         return None
+
+
+# The type sizes the decision shown large tries in projector type, the room's first (theme.py's
+# 1.3) down to the window's normal type: a step smaller is still read across a room; a decision
+# whose options go below the fold is not.
+PROJECTOR_STEPS = (1.3, 1.2, 1.1, 1.0)
 
 
 def whole_keys(scene: LiveScene, decision: Decision) -> str:
@@ -498,6 +529,8 @@ class DecisionFocus(Scene):
         super().__init__(app)
         self.live = live
         self.panel = DecisionPanel(live, whole=True)
+        self._fitted: tuple[object, ...] | None = None
+        self._types: dict[float, tuple[Theme, Painter]] = {}
 
     def layout(self, size: tuple[int, int]) -> None:
         t, live = self.theme, self.live
@@ -505,8 +538,33 @@ class DecisionFocus(Scene):
         top = live.regions["top"].bottom + t.px(8)
         bottom = h - t.px(8)  # over the key bar too: the panel says its own keys
         width = min(w - 2 * t.px(12), t.px(1000))
+        self.fit_type(size, width, bottom - top)
         height = max(t.px(40), min(self.panel.wanted_height(width), bottom - top))
         self.panel.set_rect(pygame.Rect((w - width) // 2, top, width, height))
+
+    def fit_type(self, size: tuple[int, int], width: int, room: int) -> None:
+        """In projector type, the largest type (from the room's down to the normal one) at which the
+        whole decision fits in ``room``: every option of a long decision, the chosen one with the
+        words it publishes, in view at once (issue 17: "only one option fits"). The normal type
+        that still does not hold it all scrolls. Chosen again when the decision, the choice, the
+        language or the window change, not while an answer is typed."""
+        live = self.live
+        decision = live.shown_decision()
+        key = (size, self.theme.scale, live.app.settings.lang, decision.id if decision else None,
+               live.chosen.get(decision.id) if decision else None, live.writing, len(live.session.open_decisions))
+        if key == self._fitted:
+            return
+        self._fitted = key
+        self.panel.type = None
+        if not live.app.settings.projector or decision is None:
+            return
+        for step in PROJECTOR_STEPS:
+            if step not in self._types:
+                theme = Theme(size, projector=True, projector_scale=step)
+                self._types[step] = (theme, Painter(theme, shown_with=self.painter))
+            self.panel.type = self._types[step]
+            if self.panel.wanted_height(width) <= room:
+                return
 
     def update(self, dt: float) -> None:
         if self.live.ended or self.live.shown_decision() is None:

@@ -25,6 +25,7 @@ import pygame
 from game.engine.session import ORGANISATION
 from game.engine.state import Post
 from game.i18n import N_
+from game.play.moments import moment
 from game.ui import theme as th
 from game.ui.scene import KeptPart
 from game.ui.text import Sheet
@@ -107,7 +108,18 @@ class FeedView:
         self._answers: dict[tuple[str | None, bool], bool] = {}  # see answerable()
         self._answers_t = -1.0
         self._two_lines: dict[str, bool] = {}  # see two_lines()
-        self._stamp_w: int | None = None
+        self._stamps: dict[tuple[str, int], str] = {}  # see stamp()
+
+    def stamp(self, post: Post) -> str:
+        """When ``post`` came, as every front end says it (game/play/moments.py): the real day and
+        hour for a case with a calendar, else the round's clock; worded once per language."""
+        key = (self.scene.app.settings.lang, post.t)
+        words = self._stamps.get(key)
+        if words is None:
+            if len(self._stamps) > 20_000:
+                self._stamps.clear()
+            words = self._stamps[key] = moment(self.scene.tr, self.scene.case.calendar, post.t)
+        return words
 
     def compact(self, n: int) -> str:
         """``n`` as the counters show it (``1.2K``, ``1,2 k``), formatted once per language."""
@@ -131,7 +143,6 @@ class FeedView:
         self._strips.clear()
         self._strip_buttons.clear()
         self._two_lines.clear()
-        self._stamp_w = None
         for post in posts:
             if self.accept(post):
                 self._insert(post, keep_view=False)
@@ -264,10 +275,8 @@ class FeedView:
         if two is None:
             t = self.scene.theme
             small, bold = t.font("small"), t.font("bold")
-            if self._stamp_w is None:  # clock digits are all as wide: one time measures them all
-                self._stamp_w = small.size(self.scene.tr.clock(0))[0]
             chip, name, detail = self._header_texts(post)
-            room = self.rect.w - 2 * self._pad() - self._stamp_w - t.px(8)
+            room = self.rect.w - 2 * self._pad() - small.size(self.stamp(post))[0] - t.px(8)
             need = small.size(chip)[0] + t.px(10) + bold.size(name)[0]
             if detail:
                 need += t.px(8) + small.size(detail)[0]
@@ -361,7 +370,7 @@ class FeedView:
         # Who, where, when: on one line, or the channel and time above the name (two_lines).
         two = self.two_lines(post)
         top_mid = y + (t.line("small") if two else t.line("bold")) // 2
-        stamp = p.text(sheet, scene.tr.clock(post.t), (right, top_mid), "small", th.MUTED, anchor="midright")
+        stamp = p.text(sheet, self.stamp(post), (right, top_mid), "small", th.MUTED, anchor="midright")
         badge_w = t.font("small").size("▲ " + scene._("Trending"))[0] + t.px(20) if key[-1] else 0
         chip_text, name, handle = self._header_texts(post)
         details = [handle] if handle else []

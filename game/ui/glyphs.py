@@ -4,9 +4,10 @@ The window draws every word with DejaVu Sans (shipped in ``assets/fonts``). A ca
 may hold characters it has no glyph for, above all emoji ("Welcome to our page! 🎉"): SDL_ttf
 then draws its empty box, which reads as a bug on a projector. SDL2's SDL_ttf (under
 pygame-ce 2.5) has no fallback fonts, and a colour-emoji font is neither shipped nor a
-dependency, so the window leaves such characters out as it draws: a symbol or an emoji goes,
-with the joiners and variation selectors that belonged to it, and the spaces it leaves are
-closed up; a letter or a digit the font lacks (a name in another script) shows as "\ufffd", so
+dependency. So the window draws an emoji that has a plain look-alike in DejaVu as that one
+(``STAND_INS``: 🌹 as ✿, 😄 as ☺, 📮 as ✉, ✨ as ✧: the post keeps its tone), and leaves the
+others out as it draws: a symbol or an emoji goes, with the joiners and variation selectors that
+belonged to it, and the spaces it leaves are closed up; a letter or a digit the font lacks (a name in another script) shows as "\ufffd", so
 the reader sees that something is missing rather than reading a name cut short.
 
 What the font holds is read once from its character map through ``pygame.freetype`` (which,
@@ -28,6 +29,22 @@ from game.ui.theme import _font_files
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400)) \
     | frozenset(chr(c) for c in range(0xE0020, 0xE0080))
 _SPACES = re.compile(r" {2,}")
+
+# Emoji DejaVu Sans lacks, drawn as a symbol it has that reads the same on a feed card. Only
+# look-alikes: an emoji with none (🎄, 🎁, 👋, 📦) is left out rather than drawn as something else.
+STAND_INS = {
+    **dict.fromkeys("😀😃😄😁😆😊🙂😉😌😎🤗😇", "☺"),
+    **dict.fromkeys("🙁😞😟😔😢😭😠😡", "☹"),
+    **dict.fromkeys("💙💚💛💜🧡🖤💗💖💕💞💓", "♥"),
+    **dict.fromkeys("🌹🌸🌺🌷🌼💐🌻", "✿"),
+    **dict.fromkeys("✨💫", "✧"),
+    **dict.fromkeys("⭐🌟", "★"),
+    **dict.fromkeys("📮📧📨📩💌", "✉"),
+    **dict.fromkeys("📞📱", "☎"),
+    **dict.fromkeys("🎵🎶", "♫"),
+    **dict.fromkeys("✅", "✔"),
+    **dict.fromkeys("⏹", "■"),
+}
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +88,9 @@ def printable(text: str) -> str:
         if has_glyph(ch):
             out.append(ch)
             dropped = False
+        elif ch in STAND_INS and has_glyph(STAND_INS[ch]):
+            out.append(STAND_INS[ch])
+            dropped = True  # its variation selector or skin tone goes with it
         elif unicodedata.category(ch)[0] in "LN":
             out.append("\ufffd")
             dropped = False

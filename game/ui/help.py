@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 PLAYER_KEYS = (
     ("↑ ↓  /  J K", N_("select a post")),
     ("PgUp PgDn", N_("scroll (or the mouse wheel)")),
+    ("Home  /  End", N_("top / bottom of the column")),
     ("Tab", N_("switch between feed and inbox")),
     ("C  /  Shift+C", N_("next / previous channel")),
     ("F", N_("flag as a real signal")),
@@ -47,7 +48,6 @@ FACILITATOR_KEYS = (
     ("M", N_("sound on / off")),
     ("F2", N_("larger type (projector)")),
     ("F11", N_("full screen")),
-    ("F5", N_("reload the case (menu, briefing)")),
     ("Esc", N_("close a list / leave the round")),
     ("F1", N_("close this help")),
 )
@@ -64,6 +64,7 @@ MENU_KEYS = (
     ("N", N_("type the team's or player's name")),
     ("L", N_("next language")),
     ("S  /  Shift+S", N_("faster / slower (the round's real length is shown)")),
+    ("+  /  −", N_("faster / slower")),
     ("O", N_("show or hide the objectives in the briefing")),
     ("W", N_("workshops")),
     ("H", N_("history of a team's rounds")),
@@ -73,18 +74,22 @@ MENU_KEYS = (
 PAGE_KEYS = (
     ("↑ ↓  /  J K", N_("scroll")),
     ("PgUp PgDn", N_("scroll a page (or the mouse wheel)")),
+    ("Space", N_("scroll down a page")),
     ("Home  /  End", N_("top / bottom of the page")),
 )
 BRIEFING_KEYS = (
     ("Enter", N_("start the round (the clock starts)")),
     ("F5", N_("read the case again from disk")),
     ("Esc", N_("back to the menu")),
+    ("Backspace", N_("back to the menu")),
     *PAGE_KEYS,
 )
 DEBRIEF_KEYS = (
     ("Enter  /  Esc", N_("back to the menu")),
+    ("Backspace", N_("back to the menu")),
     ("R", N_("play the case again")),
     ("Q", N_("answer the reflection questions")),
+    ("C", N_("correct how the written answers were read (facilitator)")),
     ("X", N_("write the debrief as HTML and CSV")),
     *PAGE_KEYS,
 )
@@ -93,17 +98,22 @@ WORKSHOP_KEYS = (
     ("P", N_("the next team plays the workshop's case")),
     ("N", N_("new workshop on the case selected in the menu")),
     ("C", N_("which round of a team counts")),
+    ("↑ ↓", N_("choose a team of the ranking (past its ends: scroll)")),
+    ("Enter", N_("correct the reading of the chosen team (or a click on its line)")),
+    ("1 … 9", N_("correct the reading of that line's team")),
     ("X", N_("write the workshop's page as HTML")),
     ("Esc", N_("back to the menu")),
+    ("Backspace", N_("back to the menu")),
     *PAGE_KEYS,
 )
 HISTORY_KEYS = (
     ("← →", N_("previous / next team")),
     ("Esc", N_("back to the menu")),
+    ("Backspace", N_("back to the menu")),
     *PAGE_KEYS,
 )
 RESUME_KEYS = (
-    ("↑ ↓", N_("choose a round")),
+    ("↑ ↓  /  J K", N_("choose a round")),
     ("Enter", N_("resume it (it opens paused)")),
     ("A", N_("record it as abandoned")),
     ("Esc", N_("decide later")),
@@ -166,10 +176,12 @@ class HelpScene(Scene):
         def row_h(what: str) -> int:
             return max(t.line("body"), p.wrapped_height(self._(what), column - key_w, "body", max_lines=2)) + t.px(6)
 
-        # The round's help keeps room for the optional injects; another screen's is as tall as its keys.
-        keys_h = max(sum(row_h(what) for _, what in keys) for _, keys in columns)
+        # As tall as its longest column; the round's facilitator column ends with the optional injects.
+        injects = t.px(6) + 2 * t.line("small") if live is not None else 0
+        keys_h = max(sum(row_h(what) for _, what in keys) + (injects if i == len(columns) - 1 else 0)
+                     for i, (_, keys) in enumerate(columns))
         needed = t.px(18) + t.line("title") + t.px(12) + t.line("head") + t.px(6) + keys_h + t.line("small") + t.px(30)
-        box = pygame.Rect(0, 0, box_w, min(h - t.px(40), t.px(620) if live is not None else needed))
+        box = pygame.Rect(0, 0, box_w, min(h - t.px(40), needed))
         box.center = (w // 2, h // 2)
         pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(10))
         pygame.draw.rect(surface, th.YELLOW, box, width=max(2, t.px(2)), border_radius=t.px(10))
@@ -186,13 +198,13 @@ class HelpScene(Scene):
                 # A long description wraps onto a second line rather than losing its end (projector type).
                 used = p.paragraph(surface, self._(what), (cx + key_w, cy), column - key_w, "body", th.TEXT, max_lines=2)
                 cy += max(t.line("body"), used) + t.px(6)
-        if live is not None:
-            # How many, never which: the room reads this screen too, and an inject announced is
-            # no surprise (the facilitator's list, I, names them in a small corner box).
-            items = cast("LiveScene", live).optional_items()
-            cy = box.bottom - t.px(16) - t.line("small") * 2
-            p.text(surface, self._("Optional injects this case can fire (I): {n}", n=len(items)), (x, cy), "small",
-                   th.MUTED)
+            if live is not None and index == len(columns) - 1:
+                # How many, never which: the room reads this screen too, and an inject announced
+                # is no surprise (the facilitator's list, I, names them in a small corner box).
+                # Under the facilitator's keys, where it never meets the longer players' column.
+                items = cast("LiveScene", live).optional_items()
+                p.paragraph(surface, self._("Optional injects this case can fire (I): {n}", n=len(items)),
+                            (cx, cy + t.px(6)), column, "small", th.MUTED)
         close = self._("F1 or Esc to close · the game keeps running underneath") if live is not None \
             else self._("F1 or Esc to close")
         p.text(surface, close, (box.right - t.px(24), box.bottom - t.px(12)), "small", th.FAINT, anchor="bottomright")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 import pygame
 
@@ -27,6 +27,7 @@ from game.engine.session import (
 )
 from game.engine.state import Post, TriageAction
 from game.i18n import N_
+from game.play.moments import Form, moment
 from game.play.alerts import (
     Alert,
     DeadlineNear,
@@ -66,6 +67,9 @@ SAVING_NOTES = {"log": N_("Session log not written: {why}"), "store": N_("Result
 
 # The arrows at the ends of a row of channel chips that scrolls, and which way each goes.
 CHIP_ARROWS = {"chips:back": -1, "chips:on": 1}
+# The room between two channel chips side by side and between their rows, in theme pixels: a chip's
+# coloured frame reads as its own button, not as one strip with its neighbour's.
+CHIP_GAP, CHIP_ROW_GAP = 10, 8
 TRIAGE_KEYS: dict[int, TriageAction] = {pygame.K_f: "flag", pygame.K_x: "dismiss", pygame.K_a: "answer"}
 NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
 
@@ -221,7 +225,7 @@ class LiveScene(Scene):
         feed_x, mid_x = pad, pad + feed_w + pad
         right_x = mid_x + mid_w + pad
         rows = len(self._chip_rows(feed_w))
-        chips_h = rows * (t.line("small") + t.px(12)) + (rows - 1) * t.px(6)
+        chips_h = rows * (t.line("small") + t.px(12)) + (rows - 1) * t.px(CHIP_ROW_GAP)
         self.regions = {
             "top": pygame.Rect(0, 0, w, top),
             "chips": pygame.Rect(feed_x, top + t.px(8), feed_w, chips_h),
@@ -286,7 +290,7 @@ class LiveScene(Scene):
         row_h = t.line("small") + t.px(12)
         for number, row in enumerate(self._chip_rows(chips.w)):
             x = chips.x
-            y = chips.y + number * (row_h + t.px(6))
+            y = chips.y + number * (row_h + t.px(CHIP_ROW_GAP))
             for channel, label, w in row:
                 if channel in CHIP_ARROWS:  # more channels that way (a row that scrolls)
                     self.chips.append(Button(channel, label, "", pygame.Rect(x, y, w, row_h), th.MUTED))
@@ -294,7 +298,7 @@ class LiveScene(Scene):
                     colour = self.channel_colour(channel) if channel else th.TEXT
                     self.chips.append(Button(f"filter:{channel or ''}", label, "", pygame.Rect(x, y, w, row_h),
                                              colour, active=self.filter == channel))
-                x += w + t.px(6)
+                x += w + t.px(CHIP_GAP)
 
     def _chip_rows(self, width: int) -> list[list[tuple[str | None, str, int]]]:
         """The channel filter chips in rows of ``width``: ``(channel or None for all, label, width)``.
@@ -304,7 +308,7 @@ class LiveScene(Scene):
         names still whole: "‹" and "›" at its ends show there are more and scroll it
         (``CHIP_ARROWS``), and the chosen channel is always in view.
         """
-        p, gap = self.painter, self.theme.px(6)
+        p, gap = self.painter, self.theme.px(CHIP_GAP)
         entries: list[tuple[str | None, str]] = [(None, self._("All"))] + [
             (c, f"{self.channel_icon(c)} {self.session.channels[c].name}") for c in self.feed_channels]
         rows: list[list[tuple[str | None, str, int]]] = [[]]
@@ -972,24 +976,24 @@ class LiveScene(Scene):
         # change (Babel's formatting is a tenth of a millisecond a call).
         settings = self.app.settings
         given = (self.session.t, round(self.running_speed, 1), self.paused, settings.demo, settings.team,
-                 settings.lang, id(self.tr), self.theme.px(100), self.regions["top_buttons_x"].x)
+                 settings.lang, id(self.tr), self.theme.px(100), self.regions["top_buttons_x"].x, settings.projector)
         if self._top_cache is not None and self._top_cache[0] == given:
             return self._top_cache[1]
-        time_text = f"◷ {self.tr.clock(self.session.t)} / {self.tr.clock(self.case.duration)}"
+        now = f"◷ {self.tr.clock(self.session.t)}"
+        # On a projector the room reads the clock from afar: the round's length beside it is noise.
+        time_text = now if settings.projector else f"{now} / {self.tr.clock(self.case.duration)}"
         speed = self._("1 s = {speed} s", speed=self.tr.number(given[1]))
-        on = self.case.date_at(self.session.t)
-        if on is not None:  # a historical case's calendar: the day and hour the story has reached,
-            # in full, abbreviated, then without the round's end (projector type), as the bar has room
+        if self.case.calendar:  # a historical case's calendar: the day and hour the story has reached,
+            # in full, abbreviated, then without the round's end, as the bar has room
             t = self.theme
             state = max(t.font("bold").size("● " + self._("LIVE"))[0],
                         t.font("bold").size("‖ " + self._("PAUSED"))[0] + t.px(12))
             room = (self.regions["top_buttons_x"].x - t.px(12) - t.px(12) - t.px(16)
                     - t.font("small").size(speed)[0] - t.px(16) - state)
-            now = f"◷ {self.tr.clock(self.session.t)}"
-            forms: tuple[tuple[str, Literal["full", "short", "tiny"]], ...] = (
+            forms: tuple[tuple[str, Form], ...] = (
                 (time_text, "full"), (time_text, "short"), (now, "short"), (now, "tiny"))
             for clock, form in forms:
-                dated = f"{clock} · {self.tr.clock(self.session.t, on=on, form=form)}"
+                dated = f"{clock} · {moment(self.tr, self.case.calendar, self.session.t, form)}"
                 if t.font("head").size(dated)[0] <= room:
                     time_text = dated
                     break

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from game.play.moments import moment
 from game.results.recording import case_questions
 from game.ui import theme as th
 from game.ui.rounds import export_report
@@ -103,7 +104,7 @@ class NoteScene(FieldScene):
         t, p = self.theme, self.painter
         box = _box(self, surface, t.line("title") + t.line("body") * 2 + t.line("small") + t.px(90), th.YELLOW)
         x, y = box.x + t.px(20), box.y + t.px(16)
-        p.text(surface, "✎ " + self._("Observer's note at {at}", at=self.tr.clock(self.at)), (x, y), "title", th.TEXT)
+        p.text(surface, "✎ " + self._("Observer's note at {at}", at=moment(self.tr, self.live.case.calendar, self.at)), (x, y), "title", th.TEXT)
         y += t.line("title") + t.px(12)
         field = pygame.Rect(x, y, box.w - t.px(40), t.line("body") + t.px(12))
         self.field.draw(p, surface, field, self._("What did you see?"))
@@ -270,7 +271,7 @@ def debrief_sections(scene: Any, heading: Any, para: Any) -> None:
     if scene.notes:
         heading(scene._("Observer's notes"))
         for number, (at, text) in enumerate(scene.notes, 1):
-            para(f"✎{number}  {tr.clock(at)}  {text}", indent=scene.theme.px(8))
+            para(f"✎{number}  {moment(tr, scene.case.calendar, at, 'debrief')}  {text}", indent=scene.theme.px(8))
     if scene.questions:
         heading(scene._("Looking back on the round"))
         for question in scene.questions:

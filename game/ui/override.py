@@ -5,78 +5,32 @@ Enter keeps the changes: each answer changed is one ``override`` input of the se
 (:meth:`~game.engine.session.Session.override`), the debrief is scored again, and a round kept in
 the results store is amended there (its score, its place in the ranking, who changed what and
 when). Esc leaves without a change.
+
+Below the list, a field takes the name of the person who changes (Tab, ↓ past the last finding, or
+a click): it signs each change in the session log and the report says "changed by NAME" (unsigned:
+"changed by the facilitator"). The window remembers the name for the next corrections.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from game.engine.model import Strategy
 from game.engine.rubric import strategy_name
 from game.engine.session import EngineError
-from game.play.debrief import Debrief, WrittenReview
+from game.play.corrections import STRATEGIES, Change, Finding, changes, findings, signature
 from game.ui import theme as th
 from game.ui.scene import Scene
-from game.ui.widgets import key_name
+from game.ui.widgets import TextField, key_name
 
 if TYPE_CHECKING:
     from game.ui.app import App
 
-STRATEGIES = tuple(s.value for s in Strategy)
+__all__ = ["Finding", "OverrideScene", "changes", "findings"]
 
-
-@dataclass
-class Finding:
-    """One line of the list: a heading (an answer's title), its strategy, or one of its points."""
-
-    decision: str | None  # the decision answered in writing, or
-    post: str | None  # the post answered with a written reply
-    kind: str  # "head", "strategy", "key_point" or "red_line"
-    id: str
-    label: str
-    value: Any  # the strategy id, or whether the point is said (crossed)
-    was: Any  # the value when the list was opened
-
-    @property
-    def selectable(self) -> bool:
-        return self.kind != "head"
-
-
-def findings(debrief: Debrief) -> list[Finding]:
-    """The written answers of the round (decisions', then replies'), each with its findings as read now."""
-    out: list[Finding] = []
-
-    def add(decision: str | None, post: str | None, title: str, w: WrittenReview) -> None:
-        out.append(Finding(decision, post, "head", "", title, None, None))
-        out.append(Finding(decision, post, "strategy", "", "", w.strategy, w.strategy))
-        for kind, points in (("key_point", w.key_points), ("red_line", w.red_lines)):
-            for p in points:
-                out.append(Finding(decision, post, kind, p.id, p.label, p.found, p.found))
-
-    for review in debrief.decisions:
-        if review.written is not None:
-            add(review.decision, None, review.title or review.decision, review.written)
-    for reply in debrief.replies:
-        add(None, reply.post, f"↩ {reply.name}: {reply.post_text}", reply.written)
-    return out
-
-
-def changes(rows: list[Finding]) -> list[tuple[str | None, str | None, dict[str, Any]]]:
-    """The overrides to make: ``(decision, post, {strategy, key_points, red_lines})`` per answer changed."""
-    out: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-    for row in rows:
-        if not row.selectable or row.value == row.was:
-            continue
-        change = out.setdefault((row.decision, row.post), {})
-        if row.kind == "strategy":
-            change["strategy"] = row.value
-        else:
-            change.setdefault(row.kind + "s", {})[row.id] = row.value
-    return [(decision, post, change) for (decision, post), change in out.items()]
+NAME_LIMIT = 60  # the longest name kept (a person's name, not a text)
 
 
 class OverrideScene(Scene):
@@ -94,7 +48,7 @@ class OverrideScene(Scene):
     overlay = True
 
     def __init__(self, app: App, debrief: Any,
-                 apply: Callable[[list[tuple[str | None, str | None, dict[str, Any]]]], None] | None = None) -> None:
+                 apply: Callable[[list[Change]], None] | None = None) -> None:
         super().__init__(app)
         self.debrief = debrief
         self.apply = apply
@@ -102,8 +56,16 @@ class OverrideScene(Scene):
         self.index = next(i for i, r in enumerate(self.rows) if r.selectable)
         self.top = 0
         self.rects: list[tuple[int, pygame.Rect]] = []
+        # Who changes: signs every change made here (the window's settings keep it for next time).
+        self.who = TextField(app.settings.facilitator, NAME_LIMIT)
+        self.who_rect = pygame.Rect(0, 0, 0, 0)
 
     # --- input -----------------------------------------------------------------------
+
+    @property
+    def naming(self) -> bool:
+        """Whether the keyboard types the name (not the list)."""
+        return self.who.editing
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:
@@ -111,6 +73,15 @@ class OverrideScene(Scene):
                 self.app.pop()
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 self.keep()
+            elif event.key == pygame.K_TAB:
+                self.who.editing = not self.who.editing
+            elif self.naming:
+                if event.key == pygame.K_UP:
+                    self.who.editing = False
+                else:
+                    self.who.handle(event)  # Backspace (the letters come as TEXTINPUT)
+            elif event.key == pygame.K_DOWN and not any(r.selectable for r in self.rows[self.index + 1:]):
+                self.who.editing = True
             elif event.key in (pygame.K_UP, pygame.K_DOWN):
                 self.move(-1 if event.key == pygame.K_UP else 1)
             elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
@@ -118,7 +89,11 @@ class OverrideScene(Scene):
             elif event.key == pygame.K_SPACE:
                 self.change(1)
             return True  # the list has the keyboard while it is open
+        if event.type == pygame.TEXTINPUT:
+            self.who.handle(event)  # typed only while the name has the keyboard
+            return True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self.who.editing = self.who_rect.collidepoint(event.pos)
             for index, rect in self.rects:
                 if rect.collidepoint(event.pos):
                     self.index = index
@@ -144,8 +119,10 @@ class OverrideScene(Scene):
 
     def keep(self) -> None:
         """Make each answer's changes an override of the session, then score the debrief again."""
-        made = changes(self.rows)
+        who = signature(self.who.text)  # unsigned: the report says "changed by the facilitator"
+        made = changes(self.rows, who)
         self.app.pop()
+        self.app.settings.facilitator = who or ""
         if not made:
             return
         if self.apply is not None:
@@ -154,7 +131,6 @@ class OverrideScene(Scene):
         before = self.debrief.result.score
         try:
             for decision, post, change in made:
-                # Signed by nobody: the report says "changed by the facilitator" (the team's name is the players').
                 self.debrief.session.override(decision, post=post, **change)
         except EngineError as exc:  # (the list offers only what the answers have)
             self.debrief.message = self._("The change was not made: {why}", why=str(exc))
@@ -176,15 +152,17 @@ class OverrideScene(Scene):
         shade.fill((0, 0, 0, 150))
         surface.blit(shade, (0, 0))
         line = t.line("body") + t.px(6)
+        field_h = t.line("body") + t.px(12)
+        signing = t.line("small") + t.px(2) + field_h + t.px(10)  # the name's label and field
         box = pygame.Rect(0, 0, min(w - t.px(60), t.px(960)), min(h - t.px(40), t.line("title") + line * (len(self.rows) + 1)
-                                                                    + t.line("small") + t.px(60)))
+                                                                    + signing + t.line("small") + t.px(60)))
         box.center = (w // 2, h // 2)
         pygame.draw.rect(surface, th.PANEL, box, border_radius=t.px(10))
         pygame.draw.rect(surface, th.PURPLE, box, width=max(2, t.px(2)), border_radius=t.px(10))
         x, y = box.x + t.px(20), box.y + t.px(16)
         p.text(surface, self._("Correct how the written answers were read"), (x, y), "title", th.TEXT)
         y += t.line("title") + t.px(10)
-        room = max(1, (box.bottom - t.line("small") - t.px(24) - y) // line)
+        room = max(1, (box.bottom - t.line("small") - t.px(24) - signing - y) // line)
         if self.index < self.top:
             self.top = self.index
         elif self.index >= self.top + room:
@@ -205,6 +183,12 @@ class OverrideScene(Scene):
                 p.text(surface, text, (rect.x + t.px(8), y), "body", colour, width=rect.w - t.px(16))
                 self.rects.append((index, rect))
             y += line
-        hint = self._("↑↓ choose · ← → the strategy · Space ticks · {enter} keeps the changes (the score follows) · {esc} leaves",
-                      enter=key_name(self.tr, "Enter"), esc=key_name(self.tr, "Esc"))
+        y = box.bottom - t.line("small") - t.px(24) - signing + t.px(6)
+        p.text(surface, self._("Changed by (your name, in the report):"), (x, y), "small",
+               th.YELLOW if self.naming else th.MUTED)
+        y += t.line("small") + t.px(2)
+        self.who_rect = pygame.Rect(x, y, min(box.w - t.px(40), t.px(520)), field_h)
+        self.who.draw(p, surface, self.who_rect, self._("e.g. Ana (empty: the facilitator)"))
+        hint = self._("↑↓ choose · ← → the strategy · Space ticks · Tab your name · {enter} keeps the changes "
+                      "(the score follows) · {esc} leaves", enter=key_name(self.tr, "Enter"), esc=key_name(self.tr, "Esc"))
         p.text(surface, hint, (x, box.bottom - t.px(12)), "small", th.MUTED, anchor="bottomleft", width=box.w - t.px(40))

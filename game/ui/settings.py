@@ -32,6 +32,7 @@ class Settings:
     scenarios: list[Path] = field(default_factory=list)
     lang: str = "en"
     team: str = ""
+    facilitator: str = ""  # who signs the corrections of written answers' findings (game/ui/override.py)
     # Simulated seconds per real second; None: the case's own pace (game/play/pace.py: the round lasts
     # what its briefing announces and every decision leaves its reading time), as in the terminal.
     speed: float | None = None

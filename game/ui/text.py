@@ -226,17 +226,19 @@ class Painter:
         theme: Fonts for the current window size.
     """
 
-    def __init__(self, theme: Theme) -> None:
+    def __init__(self, theme: Theme, shown_with: Painter | None = None) -> None:
         self.theme = theme
         self.cache = TextCache()
-        self.frame: list[tuple[str, pygame.Rect]] = []
+        # ``shown_with``: a painter of another type size (the decision shown large, a step smaller)
+        # records what it draws in that painter's frame, so the screen's words stay one list.
+        self.frame: list[tuple[str, pygame.Rect]] = shown_with.frame if shown_with is not None else []
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.cache.clear()
 
     def begin_frame(self) -> None:
-        self.frame = []
+        self.frame.clear()  # in place: a painter made ``shown_with`` this one shares the list
 
     def text(
         self,

@@ -72,12 +72,14 @@ class Theme:
     scale: float = 1.0
     fonts: dict[str, pygame.font.Font] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # How much larger projector type is; the decision shown large may take a smaller step (decision.py).
+    projector_scale: float = 1.3
 
     def __post_init__(self) -> None:
         w, h = self.size
         scale = max(0.8, min(w / BASE_SIZE[0], h / BASE_SIZE[1], 4.0))
         if self.projector:
-            scale *= 1.3
+            scale *= self.projector_scale
         self.scale = scale
         self._px: dict[float, int] = {}
         regular, bold = _font_files(self.problems)

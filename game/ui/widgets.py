@@ -25,6 +25,7 @@ def key_name(tr: Translator, key: str) -> str:
         "Space": tr.pgettext("key", "Space"),
         "PgUp": tr.pgettext("key", "PgUp"),
         "PgDn": tr.pgettext("key", "PgDn"),
+        "Backspace": tr.pgettext("key", "Backspace"),
     }
     return " ".join(words.get(word, word) for word in key.split(" "))
 

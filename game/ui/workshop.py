@@ -3,9 +3,11 @@ decisions side by side at each decision point (who chose what, how fast).
 
 W on the menu opens it. ←→ switch workshop, P lets the next team (in the trainer's order) play
 the workshop's case, N creates a workshop on the case selected in the menu, C changes which
-round of a team counts, X writes the workshop's page as HTML, Esc goes back. 1-9 open the
-counted round of the team on that line of the ranking in the facilitator's list (game/ui/override.py):
-the changes amend the stored round and the ranking follows; a corrected score says so.
+round of a team counts, X writes the workshop's page as HTML, Esc goes back. ↑↓ choose a team
+of the ranking (however many there are: the page follows the chosen line), Enter or a click on
+its line opens its counted round in the facilitator's list (game/ui/override.py), as 1-9 do for
+the first nine lines: the changes amend the stored round and the ranking follows; a corrected
+score says so.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from game.engine.loader import load_case
 from game.engine import scoring
 from game.engine.session import EngineError
 from game.i18n import ENDING_KINDS, N_
+from game.play.corrections import Change
 from game.play.debrief import Debrief
 from game.results import workshop as ws
 from game.results.recording import ResumeError, override_stored, rebuild
@@ -112,7 +115,8 @@ class WorkshopScene(PageScene):
     name = "workshop"
     KEYS = {pygame.K_ESCAPE: "back", pygame.K_BACKSPACE: "back", pygame.K_LEFT: "previous",
             pygame.K_RIGHT: "next", pygame.K_p: "play", pygame.K_n: "new", pygame.K_c: "count",
-            pygame.K_x: "export", **{getattr(pygame, f"K_{n}"): f"correct{n}" for n in range(1, 10)}}
+            pygame.K_x: "export", pygame.K_RETURN: "open", pygame.K_KP_ENTER: "open",
+            **{getattr(pygame, f"K_{n}"): f"correct{n}" for n in range(1, 10)}}
 
     def __init__(self, app: App, menu: Any) -> None:
         super().__init__(app)
@@ -122,6 +126,10 @@ class WorkshopScene(PageScene):
         self.message = ""
         self.workshops: list[ws.Workshop] = []
         self.index = 0
+        # The ranking's line chosen with ↑↓ (0: the first team that played), None: none chosen.
+        self.chosen: int | None = None
+        self.played = 0  # how many lines of the ranking have a round to open
+        self.lines: list[pygame.Rect] = []  # where each of those lines is on the page (for ↑↓ and clicks)
         self.reload()
 
     def reload(self, chosen: str | None = None) -> None:
@@ -202,20 +210,35 @@ class WorkshopScene(PageScene):
 
         # The ranking: big rank numbers, a bar per score, the ending.
         heading(self._("Ranking"), "title")
-        if any(s.session_id for s in standings):
-            para(self._("1–9: correct how the team on that line had its written answers read (the ranking follows)"),
-                 "small", th.MUTED)
+        self.played = sum(1 for s in standings if s.session_id)
+        self.lines = [pygame.Rect(0, 0, 0, 0) for _ in range(self.played)]
+        if self.chosen is not None and self.chosen >= self.played:
+            self.chosen = None
+        if self.played:
+            para(self._("↑↓ choose a team, {enter} or a click on its line (or 1–9) corrects how its written answers "
+                        "were read (the ranking follows)", enter=key_name(self.tr, "Enter")), "small", th.MUTED)
         row_h = t.line("head") + t.px(12)
         rank_w, team_w, bar_w = t.px(60), int(width * 0.28), int(width * 0.32)
+        line_of = {id(s): n for n, s in enumerate(s for s in standings if s.session_id)}
         for s in standings:
             # A score a person corrected after the round says so, with the score it ended with (as the HTML page).
             first = self.store.original_score(s.session_id) if s.session_id else None
             note = self._("✎ corrected by a person, ended with {score}", score=tr.decimal(first, 1)) \
                 if first is not None else ""
 
-            def row(sheet: Sheet, y: int, s: ws.Standing = s, note: str = note) -> None:
+            place = line_of.get(id(s))
+            h = row_h + (t.line("small") if note else 0)
+
+            def row(sheet: Sheet, y: int, s: ws.Standing = s, note: str = note, place: int | None = place,
+                    h: int = h) -> None:
+                if place is not None:
+                    self.lines[place] = pygame.Rect(0, y - t.px(4), width, h)
+                    if place == self.chosen:  # the line ↑↓ chose: Enter opens it
+                        pygame.draw.rect(sheet.surface, th.PANEL, self.lines[place], border_radius=t.px(6))
+                        pygame.draw.rect(sheet.surface, th.FOCUS, self.lines[place], width=max(2, t.px(2)),
+                                         border_radius=t.px(6))
                 colour = th.YELLOW if s.rank == 1 else th.TEXT
-                p.text(sheet, str(s.rank) if s.rank else "–", (0, y), "head", colour)
+                p.text(sheet, str(s.rank) if s.rank else "–", (t.px(10), y), "head", colour)  # clear of the frame
                 p.text(sheet, s.team, (rank_w, y), "head", colour, width=team_w - t.px(10))
                 x = rank_w + team_w
                 if s.score is None:
@@ -235,7 +258,7 @@ class WorkshopScene(PageScene):
                 if note:
                     p.text(sheet, note, (x, y + row_h - t.px(6)), "small", th.PURPLE, width=width - x)
 
-            items.append((row_h + (t.line("small") if note else 0), row))
+            items.append((h, row))
 
         # The spread: a box from the first to the third quartile, the median, a dot per team.
         heading(self._("Spread of the scores"), "title")
@@ -305,6 +328,45 @@ class WorkshopScene(PageScene):
 
     # --- input -----------------------------------------------------------------------
 
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_UP, pygame.K_DOWN) and self.played:
+            if self.choose(-1 if event.key == pygame.K_UP else 1):
+                return True
+        if super().handle(event):
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.view.collidepoint(event.pos):
+            at = (event.pos[0] - self.view.x, event.pos[1] - self.view.y + self.scroll)
+            for line, rect in enumerate(self.lines):
+                if rect.collidepoint(at):
+                    self.chosen = line
+                    self.press(f"correct{line + 1}")
+                    return True
+        return False
+
+    def choose(self, step: int) -> bool:
+        """↑↓ on the ranking: the next line chosen (the page follows it). With no line chosen, ↓
+        chooses the first line on screen; past either end the choice goes. False when the key
+        should scroll the page instead (nothing chosen, or the choice just went)."""
+        if self.chosen is None:
+            seen = pygame.Rect(0, self.scroll, self.view.w, self.view.h)
+            shown = [n for n, rect in enumerate(self.lines) if rect.h and seen.contains(rect)]
+            if step < 0 or not shown:
+                return False  # reading on: the arrows scroll
+            line = shown[0]
+        else:
+            line = self.chosen + step
+        self.chosen = line if 0 <= line < self.played else None
+        self.message = ""  # (a message about the line chosen before, or "choose a team first")
+        self.layout(self.app.size)
+        if self.chosen is None:
+            return False
+        rect, margin = self.lines[self.chosen], self.theme.px(12)
+        if rect.y - margin < self.scroll:
+            self.scroll = max(0, rect.y - margin)
+        elif rect.bottom + margin > self.scroll + self.view.h:
+            self.scroll = min(self.max_scroll, rect.bottom + margin - self.view.h)
+        return True
+
     def press(self, action: str) -> None:
         w = self.workshop
         if action == "back":
@@ -319,8 +381,15 @@ class WorkshopScene(PageScene):
         if action in ("previous", "next"):
             self.index = (self.index + (1 if action == "next" else -1)) % len(self.workshops)
             self.scroll = 0
+            self.chosen = None
         elif action == "count":
             self.count = ws.COUNTS[(ws.COUNTS.index(self.count) + 1) % len(ws.COUNTS)]
+            self.chosen = None  # the lines change order
+        elif action == "open":
+            if self.chosen is None:
+                self.message = self._("Choose a team of the ranking with ↑↓ first")
+            else:
+                self.correct(store, w, self.chosen)
         elif action == "play":
             self.play(w)
             return
@@ -353,7 +422,7 @@ class WorkshopScene(PageScene):
             return
         self.app.push(OverrideScene(self.app, target, apply=lambda made: self.amend(store, target, made)))
 
-    def amend(self, store: ResultStore, target: StoredRound, made: list[tuple[str | None, str | None, dict[str, Any]]]) -> None:
+    def amend(self, store: ResultStore, target: StoredRound, made: list[Change]) -> None:
         """The facilitator's changes amend the stored round (its score, its place in the ranking)."""
         after = target.score
         try:

@@ -46,7 +46,8 @@ const Common = (function () {
   }
 
   // One socket to the host, opened again after a loss (0.5 s, then doubling up to 5 s), never
-  // after the host said the address is unknown (4404). handlers: open(), message(msg), lost(reason).
+  // after the host said the address is unknown (4404); after too many wrong codes from this
+  // device (4429) only every 30 s. handlers: open(), message(msg), lost(reason).
   function connect(path, handlers) {
     let socket = null, retry = 500;
     function open() {
@@ -54,8 +55,10 @@ const Common = (function () {
       socket.onopen = () => { retry = 500; if (handlers.open) handlers.open(); };
       socket.onmessage = (e) => handlers.message(JSON.parse(e.data));
       socket.onclose = (e) => {
-        if (handlers.lost) handlers.lost(e.code === 4404 ? e.reason : null);
-        if (e.code !== 4404) { setTimeout(open, retry); retry = Math.min(retry * 2, 5000); }
+        const told = e.code === 4404 || e.code === 4429;
+        if (handlers.lost) handlers.lost(told ? e.reason : null);
+        if (e.code === 4429) setTimeout(open, 30000);
+        else if (e.code !== 4404) { setTimeout(open, retry); retry = Math.min(retry * 2, 5000); }
       };
     }
     open();

@@ -9,6 +9,8 @@
     message(msg) { if (msg.type === "view") { $("refused").textContent = ""; draw(msg.view); } else if (msg.type === "refused") $("refused").textContent = msg.reason; },
   });
   const send = host.send;
+  // A correction of a written answer is signed with the name typed at the top (none: "the facilitator").
+  const signed = (msg) => { const by = $("by").value.trim(); if (by) msg.by = by; return msg; };
   let names = {}, strategies = {};
   // Every control of a team card has a data-key (action + team), so a push keeps focus and typing.
   const key = (what, t) => what + " " + t.team;
@@ -55,16 +57,16 @@
         ...Object.entries(strategies).map(([id, name]) => el("option", {value: id, selected: id === w.now}, name)));
       card.append(el("div", {class: "written"}, el("h4", {}, W.written + " · " + w.title), el("blockquote", {}, w.text),
         el("p", {}, W.detected + " " + (strategies[w.strategy] || w.strategy)),
-        pick, el("button", {type: "button", "data-key": key("override " + w.decision, t), onclick: () => send({type: "override", team: t.team, decision: w.decision, strategy: pick.value})}, W.override),
+        pick, el("button", {type: "button", "data-key": key("override " + w.decision, t), onclick: () => send(signed({type: "override", team: t.team, decision: w.decision, strategy: pick.value}))}, W.override),
         // Key points said and red lines crossed, as read now: a tick is the facilitator's word.
         ...w.points.map((p) => el("label", {class: "finding"}, el("input", {type: "checkbox", checked: p.found, "data-key": key(p.finding + " " + p.id + " " + w.decision, t),
-          onchange: (e) => send({type: "mark", team: t.team, decision: w.decision, finding: p.finding, id: p.id, value: e.target.checked ? "yes" : "no"})}),
+          onchange: (e) => send(signed({type: "mark", team: t.team, decision: w.decision, finding: p.finding, id: p.id, value: e.target.checked ? "yes" : "no"}))}),
           " " + (p.finding === "red_line" ? W.red_line : W.key_point) + ": " + p.label))));
     }
     const note = el("input", {type: "text", maxlength: "2000", "data-key": key("note-text", t), "aria-label": W.note + " · " + t.team});
     card.append(el("form", {class: "note", onsubmit: (e) => { e.preventDefault(); send({type: "note", team: t.team, text: note.value}); note.value = ""; note.defaultValue = ""; }}, note, el("button", {type: "submit", "data-key": key("note", t)}, W.note)));
     if (t.notes.length) card.append(el("h4", {}, W.notes), el("ul", {}, ...t.notes.map((n) => el("li", {}, n.at + " " + n.text))));
-    if (t.inputs.length) card.append(el("h4", {}, W.inputs), el("ul", {}, ...t.inputs.map((n) => el("li", {}, n.at + " " + n.by + ": " + n.what + (n.action ? " → " + n.action : "")))));
+    if (t.inputs.length) card.append(el("h4", {}, W.inputs), el("ul", {}, ...t.inputs.map((n) => el("li", {}, n.at + " " + n.by + ": " + n.what + (n.done ? " → " + n.done : "")))));
     return card;
   }
 
@@ -93,7 +95,8 @@
   function draw(v) {
     names = v.metric_names; strategies = v.strategies;
     $("store").hidden = !v.store_problem;
-    $("store").textContent = v.store_problem || "";
+    // The store's own words are technical (a path, a server's error): framed in the page's language.
+    $("store").textContent = v.store_problem ? W.store + " " + v.store_problem : "";
     fill($("teams"), v.teams.map(teamCard));
     fill($("fire-all"), fireAll(v));
     $("fire-all").hidden = !v.optional.length;

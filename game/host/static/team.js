@@ -15,8 +15,10 @@
   function post(p) {
     const li = el("li", {class: "post" + (p.trending ? " trending" : "") + (p.triage ? " " + p.triage : "")});
     // A call or an email reads as one (who calls, on which line), with no public counters.
-    if (p.inbox) li.append(el("p", {class: "meta"}, el("strong", {}, p.inbox), " · " + p.channel + " · " + p.at));
-    else li.append(el("p", {class: "meta"}, el("strong", {}, p.name), " " + (p.handle.startsWith("@") ? p.handle : "@" + p.handle) + " · " + p.channel + " · " + p.at));
+    // The time is one piece: a date ("Wed 17 Mar, 09:03") never breaks across lines.
+    const at = el("span", {class: "at"}, p.at);
+    if (p.inbox) li.append(el("p", {class: "meta"}, el("strong", {}, p.inbox), " · " + p.channel + " · ", at));
+    else li.append(el("p", {class: "meta"}, el("strong", {}, p.name), " " + (p.handle.startsWith("@") ? p.handle : "@" + p.handle) + " · " + p.channel + " · ", at));
     if (p.subject) li.append(el("p", {class: "subject"}, p.subject));
     li.append(el("p", {class: "text"}, p.text));
     const counts = el("p", {class: "counts"}, p.counts || "");
@@ -98,7 +100,7 @@
     for (const [k, val] of Object.entries(v.metrics)) { metrics.append(el("dt", {}, v.metric_names[k] || k)); metrics.append(el("dd", {}, val)); }
     fill($("feed-list"), v.feed.filter((p) => !p.inbox).map(post));
     fill($("inbox-list"), v.feed.filter((p) => p.inbox).map(post));
-    $("input-list").replaceChildren(...v.inputs.map((i) => el("li", {}, i.at + " · " + i.by + " · " + i.what + (i.action ? " → " + i.action : ""))));
+    $("input-list").replaceChildren(...v.inputs.map((i) => el("li", {}, i.at + " · " + i.by + " · " + i.what + (i.done ? " → " + i.done : ""))));
     $("notifications").replaceChildren(...v.notifications.map((n) => el("li", {class: n.kind}, (W[n.kind] || n.kind) + (n.text ? ": " + n.text : ""))));
     for (const n of v.notifications) {
       const key = n.t + n.kind + n.text;
@@ -158,7 +160,7 @@
       svg.append(svgEl("line", {x1: left, x2: W0 - right, y1: y(v), y2: y(v), stroke: "#ccc"}));
       svg.append(svgEl("text", {x: left - 4, y: y(v) + 4, "text-anchor": "end", "font-size": "11"}, String(v)));
     }
-    [0, 0.5, 1].forEach((m, i) => svg.append(svgEl("text", {x: x(span * m), y: H0 - 8, "text-anchor": "middle", "font-size": "11"}, axis[i])));
+    [0, 0.5, 1].forEach((m, i) => svg.append(svgEl("text", {x: x(span * m), y: H0 - 8, "text-anchor": i === 0 ? "start" : "middle", "font-size": "11"}, axis[i])));
     const ends = [];
     keys.forEach((k, i) => {
       const [colour, dash] = STYLES[i % STYLES.length];
