@@ -775,7 +775,7 @@ class Session:
         self._after_input()
         return self._flush()
 
-    def set_noise(self, factor: float) -> list[Event]:
+    def set_noise(self, factor: object) -> list[Event]:  # object: callers pass what they were sent
         """Turn the background noise (the case's ``noise:`` pools) up or down from now on.
 
         ``factor`` multiplies every pool's rate: ``NOISE_CALM`` (0) silences the filler,
