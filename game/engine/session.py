@@ -30,7 +30,6 @@ The engine never reads the wall clock and draws every random number from one see
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 import random
 import weakref
@@ -109,7 +108,18 @@ VISIBILITY_MEMORY = 180
 answer on contagion (``spread``) wears off (``SPREAD_MEMORY``)."""
 _SPREAD_KEEP = math.exp(-SAMPLE_EVERY / SPREAD_MEMORY)
 _INF = math.inf
-_THREE = itertools.repeat(3)
+
+
+def _round3(x: float) -> float:
+    """``round(x, 3)``, bit for bit, at half its cost: the product by 1000 is rounded to the nearest
+    integer unless it lies within a hair of a half (where the float product's own rounding could
+    decide), and an integer over 1000 divides to the float nearest the decimal, as ``round`` gives."""
+    if x.__class__ is float:
+        y = x * 1000.0
+        k = round(y)
+        if k and -0.4999 < y - k < 0.4999:
+            return k / 1000
+    return round(x, 3)
 
 
 class Status(StrEnum):
@@ -263,8 +273,10 @@ class _Dynamics:
 
     def __init__(self, case: Case) -> None:
         dyn = case.dynamics
-        for name in self.__slots__[:-1]:
-            setattr(self, name, getattr(dyn, name))
+        self.decay, self.max_rate, self.branching = dyn.decay, dyn.max_rate, dyn.branching
+        self.sentiment_per_post, self.base_rate = dyn.sentiment_per_post, dyn.base_rate
+        self.silence_pressure, self.trust_erosion = dyn.silence_pressure, dyn.trust_erosion
+        self.visibility_scale, self.media_threshold = dyn.visibility_scale, dyn.media_threshold
         self.duration = case.duration
 
 
@@ -489,7 +501,7 @@ class Session:
         self._att_now = (-1, 0.0)  # attention at a time, cached for the front ends' engagement counters
         # What the hot loop (_chatter) reads and that never changes during a run, in one tuple.
         self._fixed = (self.state, self.state.posts, self.state.posts.append, self.state.metrics, self._random,
-                       math.log, math.exp, math.ceil, object.__new__, FRESHNESS, self._cap, self._decay, self._cheers,
+                       math.log, math.exp, math.ceil, FRESHNESS, self._cap, self._decay, self._cheers,
                        self._conditional_noise, self._sentiment_step, self._crowd_speakers, self._crowd_virality,
                        self._crowd, self._critical, self._critical_deck)
         if log is not None:
@@ -778,7 +790,7 @@ class Session:
         self._after_input()
         return self._flush()
 
-    def set_noise(self, factor: float) -> list[Event]:
+    def set_noise(self, factor: object) -> list[Event]:  # object: callers pass what they were sent
         """Turn the background noise (the case's ``noise:`` pools) up or down from now on.
 
         ``factor`` multiplies every pool's rate: ``NOISE_CALM`` (0) silences the filler,
@@ -866,7 +878,7 @@ class Session:
         story, noise = self._story_next, self._noise_next
         if (story if story < noise else noise) >= due:
             return False, limit, posts
-        (state, feed, add, metrics, random_, log, exp, ceil, new, freshness, cap, decay, cheers, conditional, step,
+        (state, feed, add, metrics, random_, log, exp, ceil, freshness, cap, decay, cheers, conditional, step,
          speakers, viralities, crowd, critical, critical_deck) = self._fixed
         tell = self._events.append
         # What stays put between two scheduled things: the story's parameters and the attention's.
@@ -942,15 +954,8 @@ class Session:
                         state.t, metrics["sentiment"] = stamp, sentiment
                     if not conditional or self.channel_open(channel):  # else the talk goes on elsewhere
                         n += 1
-                        # The post's fields set one by one: half the cost of calling the class.
-                        post = new(StoryPost)
-                        # One store a statement: five at once would build and unpack a tuple.
-                        post.n = n
-                        post.t = stamp
-                        post.channel = channel
-                        post.speaker = speakers[member]
-                        post.template = text
-                        post.weight, post.attention0 = weight, attention + growth * (keep - 1 / fresh)
+                        post = StoryPost(n, stamp, channel, speakers[member], text, weight,
+                                         attention + growth * (keep - 1 / fresh))
                         add(post)
                         tell(post)
                     # Each post provokes `branching` more on average, spread over the kernel's life;
@@ -1007,14 +1012,8 @@ class Session:
                     speaker, virality = speakers[member], viralities[member]
                 fresh = exp(stamp / freshness)
                 n += 1
-                made = new(NoisePost)
-                made.n = n
-                made.t = stamp
-                made.channel = channel
-                made.speaker = speaker
-                made.template = text
-                made.weight = virality * (0.4 + 1.2 * random_()) * fresh
-                made.attention0 = attention + growth * (keep - 1 / fresh)
+                made = NoisePost(n, stamp, channel, speaker, text, virality * (0.4 + 1.2 * random_()) * fresh,
+                                 attention + growth * (keep - 1 / fresh))
                 add(made)
                 tell(made)
                 noise = noise - log(1.0 - random_()) * 60 / noise_rate
@@ -1213,9 +1212,10 @@ class Session:
         self._gauge_next = min(t + SAMPLE_EVERY, self._dyn.duration)
 
     def _sample(self) -> None:
-        metrics = dict(zip(self.state.metrics, map(round, self.state.metrics.values(), _THREE)))  # to 3 places
-        self.state.samples.append((self.state.t, metrics))
-        self._events.append(MetricsSampled(self.state.t, metrics))
+        state = self.state
+        metrics = {name: _round3(value) for name, value in state.metrics.items()}
+        state.samples.append((state.t, metrics))
+        self._events.append(MetricsSampled(state.t, metrics))
 
     def _clamp(self) -> None:
         metrics = self.state.metrics
@@ -1406,18 +1406,11 @@ class Session:
         fresh = math.exp(t / FRESHNESS)
         virality = 0.4 * math.sqrt(speaker.followers + 100) * boost
         feed = state.posts
-        # LinkedPost's fields set one by one (as the hot loop does): cheaper than calling the class.
-        post = object.__new__(LinkedPost)
-        post.n = len(feed) + 1
-        post.t = t
-        post.channel = channel
-        post.kind = kind
-        post.speaker = speaker
-        post.template, post.weight = text, virality * (0.4 + 1.2 * self._random()) * fresh
-        post.attention0 = state.attention + (state.rate + 1) * (FRESHNESS / 60) * (
-            self._att_keep - math.exp(-t / FRESHNESS))  # _attention_at(t)
-        post.signal, post.inject = signal, inject
-        post.reply_to, post.subject, post.replies = reply_to, subject, 0
+        post = LinkedPost(len(feed) + 1, t, channel, kind, speaker, text,
+                          virality * (0.4 + 1.2 * self._random()) * fresh,
+                          state.attention + (state.rate + 1) * (FRESHNESS / 60) * (
+                              self._att_keep - math.exp(-t / FRESHNESS)),  # _attention_at(t)
+                          signal, inject, reply_to, subject)
         if raw:
             post._text = text
         feed.append(post)
