@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from game.authoring.simulate import simulate
+from game.engine import native
 from game.engine.bots import play
 from game.engine.loader import case_file, load_case
 
@@ -137,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     text = file.read_text(encoding="utf-8")
     loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
     print(f"load average at the start: {load_average()} (CPU-time figures hold under load, wall time does not)")
+    print(f"engine: {native.status()} (crisis-sim build-engine compiles it; {native.ENV_PURE}=1 measures the sources)")
 
     bare = best_of(lambda: yaml.load(text, Loader=loader), repeat=7, number=20)
     full = best_of(lambda: load_case(file), repeat=7, number=20)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import sqlite3
 import os
 import re
 import signal
@@ -40,11 +41,12 @@ HOSTILE = ROOT / "tests" / "hostile" / "text-markup"
 class Host:
     """A workshop served on a free loopback port, its clock driven by the test (``tick``)."""
 
-    def __init__(self, tmp: Path, case: Path = CASE, teams: tuple[str, ...] = ("Red", "Blue")) -> None:
+    def __init__(self, tmp: Path, case: Path = CASE, teams: tuple[str, ...] = ("Red", "Blue"),
+                 address: str = "127.0.0.1") -> None:
         self.store = ResultStore.open(tmp)
         self.workshop = HostedWorkshop(load_case(case), self.store, "Test workshop", list(teams))
         self.app = create_app(self.workshop, clock=False)
-        self.server = Running(self.app)
+        self.server = Running(self.app, host=address)  # 127.0.0.2: as on a LAN, 127.0.0.1 is another machine
         self.url = self.server.url
         self.codes = {t.name: t.code for t in self.workshop.teams.values()}
 
@@ -98,6 +100,15 @@ def get(url: str) -> tuple[int, str]:
         return exc.code, exc.read().decode()
 
 
+def until_message(sock: ClientConnection, test: Any, tries: int = 50) -> dict[str, Any]:
+    """The first message ``test`` accepts (views pushed meanwhile are skipped)."""
+    for _ in range(tries):
+        message = recv(sock)
+        if test(message):
+            return message
+    raise AssertionError("no such message")
+
+
 def refusal(sock: ClientConnection, raw: str) -> str:
     sock.send(raw)
     message = recv(sock)
@@ -116,14 +127,14 @@ def closed_with(host: Host, path: str, source: str = "127.0.0.1") -> tuple[int |
         return sock.close_code, sock.close_reason or ""
 
 
-def get_from(url: str, source: str) -> tuple[int, str, dict[str, str]]:
+def get_from(url: str, source: str, headers: dict[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
     """GET ``url`` from the loopback address ``source`` (127.0.0.2 is another device to the host)."""
     import http.client
     from urllib.parse import urlsplit
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5, source_address=(source, 0))
     try:
-        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
         response = conn.getresponse()
         return response.status, response.read().decode(), dict(response.getheaders())
     finally:
@@ -178,32 +189,47 @@ def test_join_codes_are_short_typed_any_way_and_kept(host: Host) -> None:
 
 
 def test_too_many_wrong_codes_from_one_address_lock_it_out_for_a_while(host: Host) -> None:
+    """127.0.0.2 plays a device of the room (the host answers on 127.0.0.1, its own machine)."""
     from game.host.codes import MAX_WRONG
-    red = host.codes["Red"]
+    red, guesser = host.codes["Red"], "127.0.0.2"
     for n in range(MAX_WRONG - 1):
-        assert get(f"{host.url}/team/{'ABCDE' + 'FGHJKLMNP'[n]}")[0] == 404
+        assert get_from(f"{host.url}/team/{'ABCDE' + 'FGHJKLMNP'[n]}", guesser)[0] == 404
     # A socket's wrong code counts too: the last one allowed is the one that locks.
-    assert closed_with(host, "/ws/team/ZZZZZZ") == (4429, "Too many wrong codes: try again in 10 minutes.")
+    assert closed_with(host, "/ws/team/ZZZZZZ", guesser) == (4429, "Too many wrong codes: try again in 10 minutes.")
     # Now every code from this address is refused, the right one too, with how long to wait.
-    status, page = get(f"{host.url}/team/{red}")
+    status, page, _ = get_from(f"{host.url}/team/{red}", guesser)
     assert status == 429 and "Too many wrong codes" in page and "Try again in 10 minutes" in page
-    status, page, headers = get_from(f"{host.url}/join?code={red}&lang=fr", "127.0.0.1")
+    status, page, headers = get_from(f"{host.url}/join?code={red}&lang=fr", guesser)
     assert status == 429 and "Réessayez dans 10 minutes" in page
     assert "Trop de codes erronés ont été saisis sur cet appareil" in page and int(headers["retry-after"]) > 590
-    assert closed_with(host, f"/ws/team/{red}") == (4429, "Too many wrong codes: try again in 10 minutes.")
-    assert get(f"{host.url}/team/{red}/debrief.html")[0] == 429
-    # Another device is not held back, and the console is never locked out.
-    assert get_from(f"{host.url}/team/{red}", "127.0.0.2")[0] == 200
-    assert get(f"{host.url}/console/{host.workshop.secret}")[0] == 200
+    assert closed_with(host, f"/ws/team/{red}", guesser) == (4429, "Too many wrong codes: try again in 10 minutes.")
+    assert get_from(f"{host.url}/team/{red}/debrief.html", guesser)[0] == 429
+    # Another device is not held back, nor the trainer's own machine, and the console is never locked out.
+    assert get_from(f"{host.url}/team/{red}", "127.0.0.3")[0] == 200
+    assert get(f"{host.url}/team/{red}")[0] == 200
+    assert get_from(f"{host.url}/console/{host.workshop.secret}", guesser)[0] == 200
     # X-Forwarded-For is not believed: the lock stays on the peer's own address.
-    request = urllib.request.Request(f"{host.url}/team/{red}", headers={"X-Forwarded-For": "10.9.9.9"})
-    with pytest.raises(urllib.error.HTTPError, match="429"):
-        urllib.request.urlopen(request, timeout=5)
+    assert get_from(f"{host.url}/team/{red}", guesser, {"X-Forwarded-For": "10.9.9.9"})[0] == 429
+    assert get_from(f"{host.url}/team/{red}", "127.0.0.3", {"X-Forwarded-For": guesser})[0] == 200
     # The lock ends by itself (its time shortened here: the clock is the host's monotonic one).
     guesses = host.app.state.guesses
     for record in guesses._records.values():
         record.until = 0.0
+    assert get_from(f"{host.url}/team/{red}", guesser)[0] == 200
+
+
+def test_a_rehearsal_on_the_trainers_machine_is_never_locked_out(host: Host) -> None:
+    """Every tab of the host's own machine shares its address: a rehearsal's wrong codes in one
+    tab (many more than the limit) leave the right code working in every tab."""
+    from game.host.codes import MAX_WRONG
+    red = host.codes["Red"]
+    for n in range(3 * MAX_WRONG):
+        assert get(f"{host.url}/team/WRONG{n}")[0] == 404
+        assert get_from(f"{host.url}/join?code=ZZZ-ZZ{'ABCDEFGHJKLMNPQRSTUVWXYZ'[n]}", "127.0.0.1")[0] == 404
+    assert closed_with(host, "/ws/team/ZZZZZZ") == (4404, "This join code is not known: check the address with the facilitator.")
     assert get(f"{host.url}/team/{red}")[0] == 200
+    with host.ws(f"/ws/team/{red}") as sock:
+        assert view(sock)["team"] == "Red"
 
 
 def test_refusals_are_worded_in_the_pages_language(host: Host) -> None:
@@ -229,6 +255,66 @@ def test_refusals_are_worded_in_the_pages_language(host: Host) -> None:
         assert message["reason"] == f"«\u00a0{decision['title']}\u00a0» est déjà close"
         assert refusal(fr, "[1]") == "un message est un objet JSON"
         assert "type de message inconnu «\u00a0end\u00a0»" == refusal(fr, json.dumps({"type": "end"}))
+
+
+def test_the_engines_refusals_read_in_the_consoles_language(host: Host) -> None:
+    """A refusal the engine itself gives (an optional inject fired twice) is worded in the page's
+    language too, not shown as the engine's English."""
+    red = host.workshop.teams[host.codes["Red"]]
+    run_in_host(host.app, lambda: host.workshop.start(red))
+    item = red.round.optional_items()[0].id
+    with host.ws(f"/ws/console/{host.workshop.secret}?lang=fr") as fr, host.ws(f"/ws/console/{host.workshop.secret}") as en:
+        view(fr), view(en)
+        fire = json.dumps({"type": "fire", "team": "Red", "item": item})
+        fr.send(fire)
+        until(fr, lambda v: item not in [o["id"] for o in v["teams"][0]["optional"]])
+        for sock, said in ((fr, f"plus d'inject optionnel «\u00a0{item}\u00a0» à déclencher"),
+                           (en, f"no optional inject '{item}' left to fire")):
+            sock.send(fire)
+            message = until_message(sock, lambda m: m["type"] == "refused")
+            assert message["reason"] == said
+
+
+def test_a_commit_is_stored_at_once_and_synced_to_the_disk_beside_the_play(tmp_path: Path) -> None:
+    """The host's commits do not wait on its one thread for a busy disk: an input's commit is
+    readable by another process (so a kill -9 loses nothing) while the disk sync still runs; the
+    sync follows, in order, and the store waits for it when it closes."""
+    import threading
+
+    from game.results import database
+    store = ResultStore.open(tmp_path)
+    workshop = HostedWorkshop(load_case(CASE), store, "Disk", ["Red"])
+    assert workshop.synced_behind
+    team = next(iter(workshop.teams.values()))
+    disk_busy, syncs = threading.Event(), []
+    real_fsync = database.os.fsync
+
+    def slow_fsync(fd: int) -> None:  # a disk that other work keeps busy: the sync waits for the test
+        disk_busy.wait(10)
+        syncs.append(fd)
+        real_fsync(fd)
+
+    database.os.fsync = slow_fsync
+    try:
+        workshop.start(team)
+        workshop.tick(200)
+        decision = team.session.open_decisions[0]
+        workshop.team_input(team, {"type": "decide", "decision": decision.id, "option": decision.options[0].id}, "Ana")
+        other = sqlite3.connect(store.path)  # another process's view of the file
+        lines = [json.loads(r[0]) for r in other.execute("SELECT line FROM log_lines WHERE session = ?",
+                                                          (team.recording.session_id,))]
+        other.close()
+        assert any(r.get("type") == "input" and r.get("kind") == "decide" for r in lines)
+        assert not store.synced(timeout=0.2)  # not yet on the disk, and nothing waited for it
+        disk_busy.set()
+        assert store.synced() and syncs
+    finally:
+        disk_busy.set()
+        database.os.fsync = real_fsync
+        store.close()
+    again = ResultStore.open(tmp_path)
+    assert again.session(team.recording.session_id).status == "running"
+    again.close()
 
 
 def test_the_guess_limit_counts_per_address_in_a_window() -> None:

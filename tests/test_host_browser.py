@@ -230,6 +230,68 @@ def test_a_team_writes_its_own_answer_with_the_channels_counter(tmp_path: Path, 
         host.store.close()
 
 
+def test_a_message_too_large_is_refused_with_a_reason_and_the_page_comes_back(tmp_path: Path, browser: Any) -> None:
+    """Too much text for the host: the page refuses it itself and says why; a page that lets a
+    frame over 64 KB through anyway (here its size check defeated by a script) is cut off by the
+    host, says why, joins again and shows its round, with nothing changed. And a rehearsal on the
+    trainer's machine: a tab's wrong codes lock out no tab."""
+    from game.host.codes import MAX_WRONG
+    host = Host(tmp_path, KRYPTONITE, teams=("Red",))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    too_big = "That message was too large for the host and was not read: nothing changed."
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{host.url}/team/{host.codes['Red']}")
+        page.get_by_label("Your name").fill("Ana")
+        page.keyboard.press("Enter")
+        team = host.workshop.teams[host.codes["Red"]]
+        run_in_host(host.app, lambda: host.workshop.start(team))
+        host.tick(190)  # the forum thread (responses: both) opens at 3:00
+        area = page.get_by_label(re.compile("Or write your own answer"))
+        playwright.expect(area).to_be_visible()
+        area.evaluate("(a) => { a.value = 'x'.repeat(5000); }")  # past the box's own limit, as a script can
+        page.get_by_role("button", name="Publish").click()
+        playwright.expect(page.locator("#refused")).to_have_text(too_big)
+        host.tick(1)  # the views pushed meanwhile leave the reason shown
+        playwright.expect(page.locator("#refused")).to_have_text(too_big)
+        playwright.expect(page.locator("#connection")).to_have_text("Connected")
+
+        page.evaluate("() => { window.TextEncoder = class { encode() { return {length: 0}; } }; }")
+        area.evaluate("(a) => { a.value = 'x'.repeat(70000); }")
+        page.get_by_role("button", name="Publish").click()
+        playwright.expect(page.locator("#refused")).to_have_text(too_big)
+        playwright.expect(page.locator("#connection")).to_have_text("Connected")  # joined again at once
+        host.tick(1)
+        wait_text(page, "#decision-list", "A thread and a video")  # the round, where it was
+        shot(page, "too-big")
+        assert "forum-thread" not in team.session.written and team.inputs_total == 0
+        # The next input clears the reason and works.
+        area.fill("We have tested it: the locks can be opened, and we are sorry.")
+        page.get_by_role("button", name="Publish").click()
+        wait_text(page, "#input-list", "Ana · A thread and a video")
+        playwright.expect(page.locator("#refused")).to_have_text("")
+
+        # Another tab of this machine types wrong codes, far past the limit: no tab is locked out.
+        guess = context.new_page()
+        guess.goto(host.url + "/join")
+        for n in range(MAX_WRONG + 2):
+            guess.get_by_label("Your team's code").fill(f"abc-de{'fghjklmnpq'[n]}")
+            guess.keyboard.press("Enter")
+            playwright.expect(guess.locator("#problem")).to_contain_text("is not a code of this workshop")
+        guess.get_by_label("Your team's code").fill(team.shown)
+        guess.keyboard.press("Enter")
+        playwright.expect(guess).to_have_url(f"{host.url}/team/{team.shown}")
+        page.reload()
+        wait_text(page, "#input-list", "Ana · A thread and a video")
+        assert not errors, errors
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()
+
+
 def test_two_devices_of_one_team_in_french_reload_keep_and_save_the_debrief(tmp_path: Path, browser: Any) -> None:
     """The bullets the first test leaves: two devices on one team (each input shows who made it, on
     the other device too), the page in the browser's language (French) with its plurals, a call
@@ -341,7 +403,9 @@ def test_a_player_types_the_short_code_and_a_guesser_is_locked_out(tmp_path: Pat
     too many wrong codes from this device every code is refused with how long to wait, in the
     page's language; the console shows each team's code."""
     from game.host.codes import MAX_WRONG
-    host = Host(tmp_path, TINY, teams=("Red", "Blue"))
+    # The host answers on 127.0.0.2, as on a LAN address: the browser (127.0.0.1) is a device of
+    # the room to it, not the trainer's own machine (whose tabs are never locked out).
+    host = Host(tmp_path, TINY, teams=("Red", "Blue"), address="127.0.0.2")
     context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
     try:
         page = context.new_page()

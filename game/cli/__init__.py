@@ -27,6 +27,7 @@ GROUPS: tuple[str, ...] = (
     "game.cli.results",
     "game.cli.assess",
     "game.cli.host",
+    "game.cli.engine",
 )
 
 

@@ -7,6 +7,7 @@ import socket
 from typing import TYPE_CHECKING
 
 from game.cli.common import add_store_option, fail, load_or_report, open_results
+from game.i18n import LANGUAGES, system_language, translator
 from game.results.store import ResultStore, StoreError
 
 if TYPE_CHECKING:
@@ -71,22 +72,25 @@ def _serve_workshop(args: argparse.Namespace, loaded: LoadedCase, teams: list[st
                                   resume=args.resume)
     except StoreError as exc:
         return fail(str(exc))
+    # The trainer's own language (--lang, else the terminal's), as the terminal player speaks it.
+    _ = translator(args.lang if args.lang in LANGUAGES else system_language()).gettext
     try:
         address = lan_address() if args.lan else "127.0.0.1"
         base = f"http://{address}:{args.port}"
-        print(f"Workshop {workshop.workshop.name!r} · {loaded.case.title}")
-        print("Listening on the LAN address " + address if args.lan else
-              "Listening on this machine only (127.0.0.1); --lan lets other machines join")
+        print(_("Workshop “{workshop}” · {case}", workshop=workshop.workshop.name, case=loaded.case.title))
+        print(_("Listening on the LAN address {address}", address=address) if args.lan else
+              _("Listening on this machine only (127.0.0.1); --lan lets other machines join"))
         if workshop.resumable and not args.resume:
-            print(f"Rounds that stopped can be taken back ({', '.join(sorted(workshop.resumable))}): "
-                  "start again with --resume")
-        print(f"Teams open {base}/ and type their team's code, or open their own address, or scan its QR code")
+            print(_("Rounds that stopped can be taken back ({teams}): start again with --resume",
+                    teams=", ".join(sorted(workshop.resumable))))
+        print(_("Teams open {url} and type their team's code, or open their own address, or scan its QR code",
+                url=f"{base}/"))
         for team in workshop.teams.values():
             url = f"{base}/team/{team.shown}"
             print(f"\n{team.name}: {url}")
-            print(f"  code {team.shown}")
+            print("  " + _("code {code}", code=team.shown))
             print(qr_terminal(url), end="")
-        print(f"\nFacilitator's console (keep it to yourself): {base}/console/{workshop.secret}")
+        print("\n" + _("Facilitator's console (keep it to yourself): {url}", url=f"{base}/console/{workshop.secret}"))
         serve(create_app(workshop), address, args.port)
     except KeyboardInterrupt:
         pass  # Ctrl+C ends the host; the rounds not finished are kept, to --resume

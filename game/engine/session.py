@@ -30,7 +30,6 @@ The engine never reads the wall clock and draws every random number from one see
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 import random
 import weakref
@@ -38,6 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
+
+from mypy_extensions import mypyc_attr
 
 from game.engine.conditions import EffectHooks, compile_condition, effect_steps
 from game.engine.model import (
@@ -57,6 +58,7 @@ from game.engine.model import (
     Strategy,
     Temperament,
 )
+from game.i18n import N_, Translator
 from game.engine.state import (
     FRESHNESS,
     LinkedPost,
@@ -108,7 +110,18 @@ VISIBILITY_MEMORY = 180
 answer on contagion (``spread``) wears off (``SPREAD_MEMORY``)."""
 _SPREAD_KEEP = math.exp(-SAMPLE_EVERY / SPREAD_MEMORY)
 _INF = math.inf
-_THREE = itertools.repeat(3)
+
+
+def _round3(x: float) -> float:
+    """``round(x, 3)``, bit for bit, at half its cost: the product by 1000 is rounded to the nearest
+    integer unless it lies within a hair of a half (where the float product's own rounding could
+    decide), and an integer over 1000 divides to the float nearest the decimal, as ``round`` gives."""
+    if x.__class__ is float:
+        y = x * 1000.0
+        k = round(y)
+        if k and -0.4999 < y - k < 0.4999:
+            return k / 1000
+    return round(x, 3)
 
 
 class Status(StrEnum):
@@ -117,8 +130,24 @@ class Status(StrEnum):
     ENDED = "ended"
 
 
+# Compiled, a class refuses interpreted subclasses unless it says so: the play layer's ChoiceRefused is one.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class EngineError(ValueError):
-    """A front end asked for something impossible (a closed decision, an unknown post)."""
+    """A front end asked for something impossible (a closed decision, an unknown post).
+
+    ``text`` is a message id of the catalogue (marked ``N_``) with ``{name}`` placeholders filled
+    from ``params``: ``str()`` is the reason in English, :meth:`say` words it in a front end's
+    language (a host's page in French says it in French).
+    """
+
+    def __init__(self, text: str, /, **params: Any) -> None:
+        self.text = text
+        self.params = params
+        super().__init__(text.format(**params) if params else text)
+
+    def say(self, tr: Translator) -> str:
+        """The reason in ``tr``'s language."""
+        return tr.gettext(self.text, **self.params)
 
 
 # --- events: what the engine reports to front ends ----------------------------------------
@@ -248,8 +277,10 @@ class _Dynamics:
 
     def __init__(self, case: Case) -> None:
         dyn = case.dynamics
-        for name in self.__slots__[:-1]:
-            setattr(self, name, getattr(dyn, name))
+        self.decay, self.max_rate, self.branching = dyn.decay, dyn.max_rate, dyn.branching
+        self.sentiment_per_post, self.base_rate = dyn.sentiment_per_post, dyn.base_rate
+        self.silence_pressure, self.trust_erosion = dyn.silence_pressure, dyn.trust_erosion
+        self.visibility_scale, self.media_threshold = dyn.visibility_scale, dyn.media_threshold
         self.duration = case.duration
 
 
@@ -474,7 +505,7 @@ class Session:
         self._att_now = (-1, 0.0)  # attention at a time, cached for the front ends' engagement counters
         # What the hot loop (_chatter) reads and that never changes during a run, in one tuple.
         self._fixed = (self.state, self.state.posts, self.state.posts.append, self.state.metrics, self._random,
-                       math.log, math.exp, math.ceil, object.__new__, FRESHNESS, self._cap, self._decay, self._cheers,
+                       math.log, math.exp, math.ceil, FRESHNESS, self._cap, self._decay, self._cheers,
                        self._conditional_noise, self._sentiment_step, self._crowd_speakers, self._crowd_virality,
                        self._crowd, self._critical, self._critical_deck)
         if log is not None:
@@ -597,11 +628,11 @@ class Session:
     def decide(self, decision_id: str, option_id: str) -> list[Event]:
         """Choose an option of an open decision."""
         if decision_id not in self.state.open:
-            raise EngineError(f"decision {decision_id!r} is not open")
+            raise EngineError(N_("decision '{id}' is not open"), id=decision_id)
         decision = self.decisions[decision_id]
         option = next((o for o in decision.options if o.id == option_id), None)
         if option is None:
-            raise EngineError(f"decision {decision_id!r} has no option {option_id!r}")
+            raise EngineError(N_("decision '{id}' has no option '{option}'"), id=decision_id, option=option_id)
         self._input("decide", decision=decision_id, option=option_id)
         self._close(decision, option)
         self._after_input()
@@ -616,16 +647,16 @@ class Session:
         length are what the score judges.
         """
         if decision_id not in self.state.open:
-            raise EngineError(f"decision {decision_id!r} is not open")
+            raise EngineError(N_("decision '{id}' is not open"), id=decision_id)
         decision = self.decisions[decision_id]
         if decision.responses is Responses.choose:
-            raise EngineError(f"decision {decision_id!r} takes a chosen option, not a written answer")
+            raise EngineError(N_("decision '{id}' takes a chosen option, not a written answer"), id=decision_id)
         channel = next((o.channel for o in decision.options if o.channel), None)
         if channel is None:  # the options offered have none: the decision as written has one
             channel = next(o.channel for d in self.case.decisions if d.id == decision_id for o in d.options if o.channel)
         limit = self.channels[channel].limit
         if limit is not None and len(text) > limit:
-            raise EngineError(f"the answer is {len(text)} characters; {channel} takes {limit}")
+            raise EngineError(N_("the answer is {length} characters; {channel} takes {limit}"), length=len(text), channel=channel, limit=limit)
         self._input("write", decision=decision_id, text=text)
         assessment = assess_answer(text, decision, self.case.language, limit=limit,
                                    post=answered_text(self.case, decision, self.state.fired))
@@ -648,11 +679,11 @@ class Session:
         the new result (the assess helper's addition, issue 11).
         """
         if (decision_id is None) == (post is None):
-            raise EngineError("an override corrects one decision's written answer or one written reply")
+            raise EngineError(N_("an override corrects one decision's written answer or one written reply"))
         change = Override(strategy, dict(key_points or {}), dict(red_lines or {}), by)
         if post is not None:
             if post not in self.written_replies:
-                raise EngineError(f"post {post!r} has no written reply to correct")
+                raise EngineError(N_("post '{id}' has no written reply to correct"), id=post)
             posted = self.posts[post]
             inject: Decision | Inject | None = self.injects.get(posted.inject) if posted.inject else None
             what = f"the reply to post {post!r}"
@@ -660,7 +691,7 @@ class Session:
         else:
             assert decision_id is not None
             if decision_id not in self.written:
-                raise EngineError(f"decision {decision_id!r} has no written answer to correct")
+                raise EngineError(N_("decision '{id}' has no written answer to correct"), id=decision_id)
             inject, what, kept, key = self.decisions[decision_id], None, self.overrides, decision_id
         try:
             check_override(change, inject, what)
@@ -682,16 +713,16 @@ class Session:
         """Flag a post as a signal, dismiss it, or answer it with one of ``replies_for(post)``."""
         post = self.posts.get(post_id)
         if post is None:
-            raise EngineError(f"no post {post_id!r}")
+            raise EngineError(N_("no post '{id}'"), id=post_id)
         if post.author == ORGANISATION:
-            raise EngineError("that post is the organisation's own")
+            raise EngineError(N_("that post is the organisation's own"))
         reply: Option | None = None
         if action == "answer":
             reply = next((o for o in self.replies_for(post) if o.id == reply_id), None)
             if reply is None:
-                raise EngineError(f"no reply {reply_id!r} for this post")
+                raise EngineError(N_("no reply '{id}' for this post"), id=reply_id)
         elif action not in ("flag", "dismiss"):
-            raise EngineError(f"unknown triage action {action!r}")
+            raise EngineError(N_("unknown triage action '{id}'"), id=action)
         self._input("triage", post=post_id, action=action, reply=reply_id)
         state = self.state
         state.triage[post_id] = (action, state.t)
@@ -722,19 +753,19 @@ class Session:
         """
         post = self.posts.get(post_id)
         if post is None:
-            raise EngineError(f"no post {post_id!r}")
+            raise EngineError(N_("no post '{id}'"), id=post_id)
         if post.author == ORGANISATION:
-            raise EngineError("that post is the organisation's own")
+            raise EngineError(N_("that post is the organisation's own"))
         if self.case.responses is Responses.choose:
-            raise EngineError("this case's posts take a chosen reply, not a written one")
+            raise EngineError(N_("this case's posts take a chosen reply, not a written one"))
         offered = self.replies_for(post)
         if not offered:
-            raise EngineError("this post has no reply to compare a written one with")
+            raise EngineError(N_("this post has no reply to compare a written one with"))
         limit = self.channels[post.channel].limit
         if limit is not None and len(text) > limit:
-            raise EngineError(f"the reply is {len(text)} characters; {post.channel} takes {limit}")
+            raise EngineError(N_("the reply is {length} characters; {channel} takes {limit}"), length=len(text), channel=post.channel, limit=limit)
         if not text.strip():
-            raise EngineError("the reply is empty")
+            raise EngineError(N_("the reply is empty"))
         self._input("reply", post=post_id, text=text)
         inject = self.injects.get(post.inject) if post.inject else None
         lang = self.case.language
@@ -757,13 +788,13 @@ class Session:
     def fire(self, item_id: str) -> list[Event]:
         """Bring in an inject or decision now (a facilitator's live inject)."""
         if item_id not in self.injects and item_id not in self.decisions:
-            raise EngineError(f"no inject or decision {item_id!r}")
+            raise EngineError(N_("no inject or decision '{id}'"), id=item_id)
         self._input("fire", item=item_id)
         self._fire(item_id, forced=True)
         self._after_input()
         return self._flush()
 
-    def set_noise(self, factor: float) -> list[Event]:
+    def set_noise(self, factor: object) -> list[Event]:  # object: callers pass what they were sent
         """Turn the background noise (the case's ``noise:`` pools) up or down from now on.
 
         ``factor`` multiplies every pool's rate: ``NOISE_CALM`` (0) silences the filler,
@@ -776,7 +807,7 @@ class Session:
             EngineError: ``factor`` is not a number from 0 to ``MAX_NOISE``, or the run has ended.
         """
         if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor <= MAX_NOISE:
-            raise EngineError(f"a noise factor is a number from 0 (calm) to {MAX_NOISE:g} (storm), not {factor!r}")
+            raise EngineError(N_("a noise factor is a number from 0 (calm) to {most} (storm), not {factor}"), most=f"{MAX_NOISE:g}", factor=repr(factor))
         self._input("noise", factor=float(factor))
         self.state.noise = float(factor)
         self._refresh_noise()
@@ -851,7 +882,7 @@ class Session:
         story, noise = self._story_next, self._noise_next
         if (story if story < noise else noise) >= due:
             return False, limit, posts
-        (state, feed, add, metrics, random_, log, exp, ceil, new, freshness, cap, decay, cheers, conditional, step,
+        (state, feed, add, metrics, random_, log, exp, ceil, freshness, cap, decay, cheers, conditional, step,
          speakers, viralities, crowd, critical, critical_deck) = self._fixed
         tell = self._events.append
         # What stays put between two scheduled things: the story's parameters and the attention's.
@@ -927,15 +958,8 @@ class Session:
                         state.t, metrics["sentiment"] = stamp, sentiment
                     if not conditional or self.channel_open(channel):  # else the talk goes on elsewhere
                         n += 1
-                        # The post's fields set one by one: half the cost of calling the class.
-                        post = new(StoryPost)
-                        # One store a statement: five at once would build and unpack a tuple.
-                        post.n = n
-                        post.t = stamp
-                        post.channel = channel
-                        post.speaker = speakers[member]
-                        post.template = text
-                        post.weight, post.attention0 = weight, attention + growth * (keep - 1 / fresh)
+                        post = StoryPost(n, stamp, channel, speakers[member], text, weight,
+                                         attention + growth * (keep - 1 / fresh))
                         add(post)
                         tell(post)
                     # Each post provokes `branching` more on average, spread over the kernel's life;
@@ -992,14 +1016,8 @@ class Session:
                     speaker, virality = speakers[member], viralities[member]
                 fresh = exp(stamp / freshness)
                 n += 1
-                made = new(NoisePost)
-                made.n = n
-                made.t = stamp
-                made.channel = channel
-                made.speaker = speaker
-                made.template = text
-                made.weight = virality * (0.4 + 1.2 * random_()) * fresh
-                made.attention0 = attention + growth * (keep - 1 / fresh)
+                made = NoisePost(n, stamp, channel, speaker, text, virality * (0.4 + 1.2 * random_()) * fresh,
+                                 attention + growth * (keep - 1 / fresh))
                 add(made)
                 tell(made)
                 noise = noise - log(1.0 - random_()) * 60 / noise_rate
@@ -1198,9 +1216,10 @@ class Session:
         self._gauge_next = min(t + SAMPLE_EVERY, self._dyn.duration)
 
     def _sample(self) -> None:
-        metrics = dict(zip(self.state.metrics, map(round, self.state.metrics.values(), _THREE)))  # to 3 places
-        self.state.samples.append((self.state.t, metrics))
-        self._events.append(MetricsSampled(self.state.t, metrics))
+        state = self.state
+        metrics = {name: _round3(value) for name, value in state.metrics.items()}
+        state.samples.append((state.t, metrics))
+        self._events.append(MetricsSampled(state.t, metrics))
 
     def _clamp(self) -> None:
         metrics = self.state.metrics
@@ -1391,18 +1410,11 @@ class Session:
         fresh = math.exp(t / FRESHNESS)
         virality = 0.4 * math.sqrt(speaker.followers + 100) * boost
         feed = state.posts
-        # LinkedPost's fields set one by one (as the hot loop does): cheaper than calling the class.
-        post = object.__new__(LinkedPost)
-        post.n = len(feed) + 1
-        post.t = t
-        post.channel = channel
-        post.kind = kind
-        post.speaker = speaker
-        post.template, post.weight = text, virality * (0.4 + 1.2 * self._random()) * fresh
-        post.attention0 = state.attention + (state.rate + 1) * (FRESHNESS / 60) * (
-            self._att_keep - math.exp(-t / FRESHNESS))  # _attention_at(t)
-        post.signal, post.inject = signal, inject
-        post.reply_to, post.subject, post.replies = reply_to, subject, 0
+        post = LinkedPost(len(feed) + 1, t, channel, kind, speaker, text,
+                          virality * (0.4 + 1.2 * self._random()) * fresh,
+                          state.attention + (state.rate + 1) * (FRESHNESS / 60) * (
+                              self._att_keep - math.exp(-t / FRESHNESS)),  # _attention_at(t)
+                          signal, inject, reply_to, subject)
         if raw:
             post._text = text
         feed.append(post)
@@ -1423,7 +1435,7 @@ class Session:
 
     def _input(self, kind: str, **fields: Any) -> None:
         if self.state.ended:
-            raise EngineError("the run has ended")
+            raise EngineError(N_("the run has ended"))
         for subscriber in self.subscribers:
             subscriber.on_input(self.state.t, kind, fields)
 

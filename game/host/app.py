@@ -117,6 +117,13 @@ def _address(connection: Request | WebSocket) -> str:
     return connection.client.host if connection.client else ""
 
 
+def _same_machine(connection: Request | WebSocket) -> bool:
+    """True when the peer is the host's own machine: its address is the one the host answered on
+    (127.0.0.1 for a rehearsal, or the LAN address that the trainer's own browser uses too)."""
+    server, client = connection.scope.get("server"), connection.client
+    return server is not None and client is not None and client.host == server[0]
+
+
 def _unavailable(lang: str) -> HTMLResponse:
     """A page built from the store while the store cannot be read (its server is away)."""
     tr = Translator(lang)
@@ -213,6 +220,11 @@ def create_app(workshop: HostedWorkshop, *, clock: bool = True) -> Starlette:
     def check(connection: Request | WebSocket, code: str) -> tuple[Team | None, float]:
         """The team of ``code``, or None and the seconds its sender must wait (0: just a wrong code)."""
         address, now = _address(connection), time.monotonic()
+        if _same_machine(connection):
+            # Every tab of the trainer's machine shares one address: one rehearsal tab's typos
+            # must not lock all of them out. Whoever sits at that machine may read the codes in
+            # host-<workshop>.json anyway; guesses from any other address still count.
+            return workshop.team(code), 0.0
         wait = guesses.wait(address, now)
         if wait:
             return None, wait  # even the right code: otherwise guessing would go on behind the lock

@@ -121,6 +121,9 @@ class HostedWorkshop:
         self.loaded = loaded
         self.case = loaded.case
         self.store = store
+        # One thread serves every team: a commit that waited there for a busy disk would hold up
+        # every page. Commits are still written at once and in order; the disk sync runs beside.
+        self.synced_behind = store.sync_behind()
         self.seed = seed
         try:
             self.workshop = ws.get(store, name)
@@ -347,7 +350,7 @@ class HostedWorkshop:
             else:
                 return
         except (ChoiceRefused, EngineError) as exc:
-            raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
+            raise Refused(exc.text, **exc.params) from None  # the engine's reason, in the page's language
         entry = {"t": session.t, "by": player, "kind": kind, "what": what,
                  "action": message.get("action") or message.get("option") or message.get("reply")
                  or message.get("text", "")[:80]}
@@ -407,7 +410,7 @@ class HostedWorkshop:
                     rnd.set_noise(NOISE[message["level"]], by="facilitator")
             except (ChoiceRefused, EngineError) as exc:
                 if len(targets) == 1:
-                    raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
+                    raise Refused(exc.text, **exc.params) from None  # the engine's reason, in the page's language
         self._changed(None)
 
     def _override(self, team: Team, message: dict[str, Any]) -> None:
@@ -434,7 +437,7 @@ class HostedWorkshop:
             # Signed with the name typed on the console (none: the report says "changed by the facilitator").
             team.round.override(None if post else target, post=post, **change, by=signature(message.get("by", "")))
         except EngineError as exc:
-            raise Refused(N_("refused: {reason}"), reason=str(exc)) from None
+            raise Refused(exc.text, **exc.params) from None  # the engine's reason, in the page's language
         team.result = None  # scored again with the change
         self._changed(team)  # the team's debrief follows too
 

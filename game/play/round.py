@@ -51,6 +51,7 @@ from game.engine.session import (
     Session,
 )
 from game.engine.state import Post, TriageAction
+from game.i18n import N_
 from game.play.alerts import (
     Alert,
     DeadlineNear,
@@ -348,8 +349,8 @@ class Round:
         if decision_id not in self.session.state.open:
             decision = self.session.decisions.get(decision_id)
             if decision is not None and decision_id in self.session.state.choices:
-                raise ChoiceRefused(f"“{decision.title}” has already closed")
-            raise ChoiceRefused(f"decision {decision_id!r} is not open")
+                raise ChoiceRefused(N_("“{title}” has already closed"), title=decision.title)
+            raise ChoiceRefused(N_("decision '{id}' is not open"), id=decision_id)
 
     def decide(self, decision_id: str, option_id: str, by: str | None = None) -> Update:
         """Choose ``option_id`` in ``decision_id``; a closed decision is refused, never redirected."""
@@ -371,7 +372,7 @@ class Round:
         reply to a post offered no prepared reply, such as a private call)."""
         post = self.session.posts.get(post_id)
         if post is not None and post.author != ORGANISATION and not self.replies_for(post):
-            raise ChoiceRefused("this post takes no reply here")
+            raise ChoiceRefused(N_("this post takes no reply here"))
         events = self.session.reply(post_id, text)
         self._inputs += 1
         return self._publish(events, by=by)
@@ -398,7 +399,7 @@ class Round:
         post = self.session.posts.get(post_id)
         if action == "answer" and post is not None and reply_id is not None \
                 and reply_id not in {o.id for o in self.replies_for(post)}:
-            raise ChoiceRefused(f"reply {reply_id!r} is not offered for this post")
+            raise ChoiceRefused(N_("reply '{id}' is not offered for this post"), id=reply_id)
         events = self.session.triage(post_id, action, reply_id)
         self._inputs += 1
         return self._publish(events, by=by)
@@ -416,7 +417,7 @@ class Round:
     def fire(self, item_id: str, by: str | None = None) -> Update:
         """Bring in an optional item now; it arrives as the post, message or decision it is."""
         if item_id not in {item.id for item in self.optional_items()}:
-            raise ChoiceRefused(f"no optional inject {item_id!r} left to fire")
+            raise ChoiceRefused(N_("no optional inject '{id}' left to fire"), id=item_id)
         events = self.session.fire(item_id)
         self._inputs += 1
         return self._publish(events, [InjectFired(item_id, by)], by)

@@ -125,6 +125,7 @@ class PostgresStore(ResultStore):
         self.writable = not read_only
         self.machine = platform.node() or "unknown"
         self._durable = durable
+        self._behind = None
         self.conn: _Connection | None = None  # type: ignore[assignment]
         self.spool = Spool(self.path, self.where)
         self.retry_every = RETRY_EVERY
@@ -258,6 +259,10 @@ class PostgresStore(ResultStore):
             self.conn.close()
             self.conn = None
         self.spool.close()
+
+    def sync_behind(self) -> bool:
+        """The server syncs its own disk: a commit here waits for it (see :meth:`Database.sync_behind`)."""
+        return False
 
     # --- the connection, lost and found again ---------------------------------------------
 

@@ -45,9 +45,15 @@ const Common = (function () {
     }
   }
 
+  // The largest message the host reads (game/host/protocol.py MAX_BYTES): a bigger one is not
+  // sent at all. The host's WebSocket layer closes a connection whose frame passes 64 KB (1009).
+  const MAX_BYTES = 4096;
+
   // One socket to the host, opened again after a loss (0.5 s, then doubling up to 5 s), never
   // after the host said the address is unknown (4404); after too many wrong codes from this
-  // device (4429) only every 30 s. handlers: open(), message(msg), lost(reason).
+  // device (4429) only every 30 s. A message too large for the host is refused here, and if the
+  // host closed the socket on one (1009) the page says so and joins again at once.
+  // handlers: open(), message(msg), lost(reason), tooBig().
   function connect(path, handlers) {
     let socket = null, retry = 500;
     function open() {
@@ -57,12 +63,20 @@ const Common = (function () {
       socket.onclose = (e) => {
         const told = e.code === 4404 || e.code === 4429;
         if (handlers.lost) handlers.lost(told ? e.reason : null);
-        if (e.code === 4429) setTimeout(open, 30000);
+        if (e.code === 1009) { if (handlers.tooBig) handlers.tooBig(); setTimeout(open, 100); }
+        else if (e.code === 4429) setTimeout(open, 30000);
         else if (e.code !== 4404) { setTimeout(open, retry); retry = Math.min(retry * 2, 5000); }
       };
     }
     open();
-    return { send(msg) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(msg)); } };
+    return {
+      send(msg) {
+        const text = JSON.stringify(msg);
+        if (new TextEncoder().encode(text).length > MAX_BYTES) { if (handlers.tooBig) handlers.tooBig(); return false; }
+        if (socket && socket.readyState === 1) { socket.send(text); return true; }
+        return false;
+      },
+    };
   }
 
   return { el, fill, connect };

@@ -6,9 +6,11 @@
   const $ = (id) => document.getElementById(id);
   const {el, fill} = Common;
   const host = Common.connect("/ws/console/" + secret, {
-    message(msg) { if (msg.type === "view") { $("refused").textContent = ""; draw(msg.view); } else if (msg.type === "refused") $("refused").textContent = msg.reason; },
+    // A refusal stays until the next action: the views pushed several times a second must not wipe it.
+    message(msg) { if (msg.type === "view") draw(msg.view); else if (msg.type === "refused") $("refused").textContent = msg.reason; },
+    tooBig() { $("refused").textContent = W.too_big; },
   });
-  const send = host.send;
+  const send = (msg) => { $("refused").textContent = ""; return host.send(msg); };
   // A correction of a written answer is signed with the name typed at the top (none: "the facilitator").
   const signed = (msg) => { const by = $("by").value.trim(); if (by) msg.by = by; return msg; };
   let names = {}, strategies = {};

@@ -178,12 +178,14 @@
   const host = Common.connect("/ws/team/" + code + "?lang=" + document.documentElement.lang, {
     open() { $("connection").textContent = W.connected; if (player) host.send({type: "hello", name: player, lang: document.documentElement.lang}); },
     message(msg) {
-      if (msg.type === "view") { $("refused").textContent = ""; draw(msg.view); }
+      // A refusal stays until the next input: the views pushed several times a second must not wipe it.
+      if (msg.type === "view") draw(msg.view);
       else if (msg.type === "refused") $("refused").textContent = msg.reason;
     },
     lost(reason) { $("connection").textContent = reason || W.reconnecting; },
+    tooBig() { $("refused").textContent = W.too_big; },
   });
-  const send = host.send;
+  const send = (msg) => { $("refused").textContent = ""; return host.send(msg); };
 
   $("join-form").addEventListener("submit", (e) => {
     e.preventDefault();
