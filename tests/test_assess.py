@@ -101,6 +101,22 @@ def test_promises_with_and_without_a_time() -> None:
     assert [f.id for f in b.promises] == ["timed"]
 
 
+
+def test_a_french_promise_in_the_future_tense_with_and_without_a_time() -> None:
+    # French promises in the future tense, which the stem drops: "nous remplacerons".
+    a = assess("Nous remplacerons chaque antivol avant vendredi. Nous vous rembourserons.", "fr")
+    assert [(f.id, f.words) for f in a.promises] == [("timed", "Nous remplacerons"), ("untimed", "Nous vous rembourserons")]
+    assert assess("Nous ne rembourserons personne.", "fr").promises == []
+    assert assess("Les patrons et les environs.", "fr").promises == []  # -rons that is no verb
+    assert [f.id for f in assess("We will replace every lock before Tuesday.", "en").promises] == ["timed"]
+
+
+def test_a_french_plural_verb_meets_its_key_point() -> None:
+    # "les antivols s'ouvrent" says the key point "s'ouvre" (Snowball keeps most -ent plurals whole).
+    point = Point("confirm", ("s'ouvre",))
+    a = assess("Les antivols s'ouvrent avec un stylo.", "fr", key_points=[point])
+    assert a.key_points == {"confirm": True}
+
 def test_nothing_said_is_no_comment() -> None:
     assert assess("", "en").strategy == "no_comment"
     assert assess("Pas de commentaire.", "fr").strategy == "no_comment"

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
+from mypy_extensions import mypyc_attr
+
 from game.engine.conditions import EffectHooks, compile_condition, effect_steps
 from game.engine.model import (
     STANCE_ORDER,
@@ -130,6 +132,8 @@ class Status(StrEnum):
     ENDED = "ended"
 
 
+# Compiled, a class refuses interpreted subclasses unless it says so: the play layer's ChoiceRefused is one.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class EngineError(ValueError):
     """A front end asked for something impossible (a closed decision, an unknown post).
 

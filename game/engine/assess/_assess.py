@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from game.engine.assess._cues import Cue, CueSet, shipped_cues
-from game.engine.assess._text import Word, phrase_stems, words
+from game.engine.assess._text import Word, fold, phrase_stems, words
 
 Span = tuple[int, int]
 _SENTENCE_END = re.compile(r"[.!?;:\n]+")
@@ -272,9 +272,28 @@ def _promises(reading: _Reading) -> list[Finding]:
         if starts:
             timed_sentences.add(reading.sentence[min(len(starts) - 1, bisect.bisect_left(starts, m.start()))])
     out = []
+    covered: set[int] = set()
     for hit in reading.scan("promises"):
         label = "timed" if reading.sentence[hit.first] in timed_sentences else "untimed"
         out.append(reading.finding("promise", label, hit))
+        covered.update(range(hit.first, hit.last + 1))
+    cues = reading.cues
+    if cues.promise_endings and cues.promise_subjects:
+        # A verb in the future after its subject ("nous remplacerons", "nous vous rembourserons"):
+        # the stem drops the tense, so the ending is read on the word as written.
+        for i, w in enumerate(reading.words):
+            written = fold(reading.text[w.start : w.end])
+            ending = next((e for e in cues.promise_endings if written.endswith(e) and len(written) > len(e) + 2), None)
+            if ending is None or i in covered or reading.negated(i):
+                continue
+            subject = next((j for j in range(i - 1, max(-1, i - 4), -1) if reading.stems[j] in cues.promise_subjects
+                            and reading.sentence[j] == reading.sentence[i]), None)
+            if subject is None or covered.intersection(range(subject, i)):
+                continue
+            (span,) = reading.spans(subject, i)
+            label = "timed" if reading.sentence[i] in timed_sentences else "untimed"
+            out.append(Finding("promise", label, (span,), reading.text[span[0] : span[1]], f"… -{ending}"))
+            covered.update(range(subject, i + 1))
     return out
 
 

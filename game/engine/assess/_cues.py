@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from game.engine._yaml import SourceMap, YamlProblem, load_yaml
-from game.engine.assess._text import LANGUAGES, phrase_stems
+from game.engine.assess._text import LANGUAGES, fold, phrase_stems
 from game.engine.diagnostics import CaseError, Diagnostic
 from game.engine.model import Strategy, Tone
 
@@ -21,7 +21,8 @@ STRATEGIES = frozenset(s.value for s in Strategy)
 TONES = frozenset(t.value for t in Tone)
 _KEYS = {
     "language", "negations", "negation_window", "contrast", "contrast_weight", "strategies", "tones",
-    "default_tones", "promises", "times", "stopwords", "min_also", "min_tone",
+    "default_tones", "promises", "times", "stopwords", "min_also", "min_tone", "promise_endings",
+    "promise_subjects",
 }
 
 
@@ -56,6 +57,9 @@ class CueSet:
     tones: list[Cue] = field(default_factory=list)
     promises: list[Cue] = field(default_factory=list)
     times: list[Cue] = field(default_factory=list)
+    # A verb's ending that opens a promise after a subject (French future: "nous remplacerons").
+    promise_endings: tuple[str, ...] = ()
+    promise_subjects: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
     negation_window: int = 3
     contrast: frozenset[str] = frozenset()
@@ -182,6 +186,8 @@ def parse_cues(text: str, filename: str) -> CueSet:
     cues.tones = r.table(data, "tones", TONES)
     cues.promises = r.phrases(data, "promises")
     cues.times = r.phrases(data, "times")
+    cues.promise_endings = tuple(fold(w) for w in r.words(data, "promise_endings"))
+    cues.promise_subjects = frozenset(s for w in r.words(data, "promise_subjects") for s in phrase_stems(w, lang))
     cues.negations = frozenset(s for w in r.words(data, "negations") for s in phrase_stems(w, lang))
     cues.contrast = frozenset(s for w in r.words(data, "contrast") for s in phrase_stems(w, lang))
     cues.stopwords = frozenset(s for w in r.words(data, "stopwords") for s in phrase_stems(w, lang))

@@ -49,6 +49,10 @@ def stem(word: str, lang: str) -> str:
     if word == "n't":
         return "not"
     base = _stemmer(lang).stemWord(word)
+    if lang == "fr" and len(base) >= 7 and base.endswith("ent") and not base.endswith("ment"):
+        # Snowball leaves the plural of most verbs whole ("s'ouvrent", "vendent"): without it they
+        # would never meet "s'ouvre" or "vendre" in a key point.
+        base = base[:-3]
     # Accents are dropped after stemming so "reconnaître"/"reconnaitre" and "désolé"/"desole" meet.
     return "".join(c for c in unicodedata.normalize("NFD", base) if not unicodedata.combining(c))
 
