@@ -378,7 +378,7 @@ class TextPlayer:
             for decision, post, change in changes(rows, self.facilitator or None):
                 self.round.override(decision, post=post, **change)
         except EngineError as exc:
-            self.say(_("The change was not made: {why}", why=str(exc)))
+            self.say(_("The change was not made: {why}", why=exc.say(self.tr)))
             return result
         result = score(self.session)
         self.say(_("A person's reading: the score goes from {before} to {after}",
@@ -526,6 +526,9 @@ class TextPlayer:
             elif command == "w":
                 self.write(line.strip()[1:].strip())
             elif command in ("f", "x") and args:
+                if self.post_id(args[0]) not in self.session.posts:
+                    self.say(_("No such post."))  # not the engine's "no post 'p12'": the player typed 12
+                    return
                 self.round.triage(self.post_id(args[0]), "flag" if command == "f" else "dismiss")
                 number = args[0].lstrip("#p")
                 self.say(_("Post #{number} flagged as a signal.", number=number) if command == "f"
@@ -555,7 +558,7 @@ class TextPlayer:
             else:
                 self.say(_("Unknown command. Type h for help."))
         except EngineError as exc:
-            self.say(_("Cannot do that: {error}.", error=exc))
+            self.say(_("Cannot do that: {error}.", error=exc.say(self.tr)))
 
     def post_id(self, text: str) -> str:
         return "p" + text.lstrip("#p")

@@ -26,9 +26,11 @@ OPSEC = ROOT / "scenarios" / "armed-forces-opsec"
 WORDS = {
     "en": {"write": "Write your own reply", "heading": "Your reply, published under the post on",
            "replies": "Your written replies", "said": "✔ said: Give him a person to call",
+           "mark": "① “you're right” — ",
            "text": "Sal, you're right to take them off the floor. Call me on my direct line today."},
     "fr": {"write": "Écrire votre propre réponse", "heading": "Votre réponse, publiée sous le message sur",
            "replies": "Vos réponses écrites", "said": "✔ dit : Lui donner quelqu'un à appeler",
+           "mark": "① « avez raison » — ",
            "text": "Sal, vous avez raison de les retirer du rayon. Appelez ma ligne directe aujourd'hui."},
 }
 
@@ -90,9 +92,10 @@ def test_a_written_reply_in_the_window_and_its_debrief(tmp_path: Path, lang: str
         words = " ".join(words.split())  # French puts a no-break space before its colons
         assert w["replies"] in words
         assert w["said"] in words
-        marked = w["text"].replace("raison", "raison]").replace("avez raison]", "[avez raison]") if lang == "fr" \
-            else w["text"].replace("you're right", "[you're right]")
+        marked = w["text"].replace("avez raison", "[avez raison]①") if lang == "fr" \
+            else w["text"].replace("you're right", "[you're right]①")
         assert marked.split(".")[0] in words.replace("“", "").replace("”", "")
+        assert w["mark"] in words  # the number says what the phrase was read as
     finally:
         app.close()
 

@@ -142,6 +142,13 @@ def test_no_display_says_so_and_exits():
     assert "Traceback" not in proc.stderr
 
 
+def test_a_note_with_no_round_yet_says_so(tmp_path, capsys):
+    """`note` on a results folder with no round says there is none (was 'list index out of range')."""
+    assert main(["note", "--data-dir", str(tmp_path), "--at", "00:05:00", "Froze"]) == 1
+    err = capsys.readouterr().err
+    assert "no round recorded yet" in err and "index" not in err
+
+
 def test_note_reads_times_as_the_case_format_does(tmp_path, tiny_case, capsys):
     """`note --at 12:30` is refused as ambiguous with the case format's own message; a full
     HH:MM:SS time is kept at that second."""

@@ -527,3 +527,75 @@ def test_a_french_console_words_its_teams_dates_gauges_and_scores_in_french(tmp_
         context.close()
         host.server.stop()
         host.store.close()
+
+
+# Every control the page shows, and whatever cuts it off at the sides: the window, the column it
+# sits in (.panel, a console's .teamcard) and every ancestor that clips (a scrolling feed).
+# Vertical clipping is left out: a feed scrolls up and down by design, never sideways.
+CUT_OFF = """() => {
+  const out = [];
+  const name = (e) => e.tagName.toLowerCase() + ' "' + (e.textContent || e.getAttribute('aria-label') || e.id).trim().slice(0, 30) + '"';
+  if (document.documentElement.scrollWidth > innerWidth) out.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' px in ' + innerWidth);
+  for (const e of document.querySelectorAll('button, textarea, input, select, summary, a')) {
+    if (!e.getClientRects().length || getComputedStyle(e).visibility === 'hidden' || e.closest('.sr-only')) continue;
+    const r = e.getBoundingClientRect();
+    const outside = (box) => r.left < box.left - 0.5 || r.right > box.right + 0.5;
+    if (outside({left: 0, right: innerWidth})) out.push(name(e) + ' past the window (' + Math.round(r.left) + '-' + Math.round(r.right) + ' of ' + innerWidth + ')');
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a), clips = s.overflowX !== 'visible' || s.overflowY !== 'visible';
+      if ((clips || a.matches('.panel, .teamcard')) && outside(a.getBoundingClientRect()))
+        out.push(name(e) + ' cut off by ' + (a.id || a.className) + ' (' + Math.round(r.right) + ' > ' + Math.round(a.getBoundingClientRect().right) + ')');
+      if (clips && a.scrollWidth > a.clientWidth + 1) out.push((a.id || a.className) + ' scrolls sideways');
+    }
+  }
+  return [...new Set(out)];
+}"""
+
+
+def test_nothing_on_the_team_page_or_the_console_is_cut_off_on_a_laptop_or_a_tablet(tmp_path: Path, browser: Any) -> None:
+    """Issue 11's page: every option, reply, written-reply box and button is inside the window and
+    inside its column (the feed used to cut the prepared replies and the reply box off at the
+    right), in English and in French (longer words), at 1280x800 and on an 800 px tablet; the
+    console with a written answer on a card too. Nothing needs scrolling sideways."""
+    from tests.test_host import ANSWER
+
+    host = Host(tmp_path, KRYPTONITE, teams=("Red", "Blue"))
+    blue = host.workshop.teams[host.codes["Blue"]]
+    run_in_host(host.app, lambda: host.workshop.console_input({"type": "start", "team": "*"}))
+    host.tick(190)  # the forum thread (responses: both) is open, posts with replies to write are in the feed
+    # Blue has written its answer: the console's card shows it with the facilitator's corrections.
+    run_in_host(host.app, lambda: host.workshop.team_input(
+        blue, {"type": "write", "decision": "forum-thread", "text": ANSWER}, "Bo"))
+    try:
+        for locale, (width, height) in (("en-GB", (1280, 800)), ("fr-FR", (1280, 800)),
+                                         ("en-GB", (800, 1180)), ("fr-FR", (800, 1180))):
+            context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+            page = context.new_page()
+            page.goto(f"{host.url}/team/{host.codes['Red']}")
+            page.locator("#player").fill("Ana")
+            page.keyboard.press("Enter")
+            playwright.expect(page.locator("#decision-list textarea")).to_be_visible()
+            for fold in page.locator("#round summary").all():  # every prepared reply and reply box shown
+                fold.click()
+            assert page.locator("#feed-list textarea").count() > 0
+            host.tick(1)  # a push keeps the folds open
+            playwright.expect(page.locator("#feed-list details[open]").first).to_be_visible()
+            assert page.evaluate(CUT_OFF) == [], f"team page, {locale}, {width}x{height}"
+            shot_at(page, f"fit-team-{locale[:2]}-{width}")
+
+            console = context.new_page()
+            console.goto(f"{host.url}/console/{host.workshop.secret}")
+            wait_text(console, "#teams", "Red ·")
+            playwright.expect(console.locator(".teamcard .written").first).to_be_visible()
+            assert console.evaluate(CUT_OFF) == [], f"console, {locale}, {width}x{height}"
+            shot_at(console, f"fit-console-{locale[:2]}-{width}")
+            context.close()
+    finally:
+        host.server.stop()
+        host.store.close()
+
+
+def shot_at(page: Any, name: str) -> None:
+    """Save ``page`` whole, at its own size, as DIR/host-NAME.png when HOST_SCREENSHOTS=DIR is set."""
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"host-{name}.png"), full_page=True)

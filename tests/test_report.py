@@ -245,6 +245,11 @@ def test_a_stored_english_round_reports_in_english_and_in_french(store) -> None:
     assert "Final sentiment" not in french and "Opinion finale" in french
     assert "Where the points came from" not in french and "D’où viennent les points" in french
     assert "signaux repérés sur" in french and "signals caught out of" not in french
+    # The score is written as each language writes numbers (90.9 / 90,9), not as Python does.
+    shown = {lang: re.search(r'id="score">([^<]*)<', round_html(store, stored, lang)).group(1).strip()
+             for lang in ("en", "fr")}
+    assert shown == {"en": translator("en").decimal(result.score, 1), "fr": translator("fr").decimal(result.score, 1)}
+    assert "," in shown["fr"] and "." not in shown["fr"]
     # Author-written words stay as the case has them, in both.
     for d in result.decisions:
         assert d.title in english and d.title in french

@@ -910,10 +910,15 @@ def test_a_written_round_in_the_window_publishes_the_text_and_debriefs_it(tmp_pa
         for _ in range(40):
             key(app, pygame.K_PAGEDOWN)
             words += " " + shown(app)
-        # The text as written, the phrases the assessment read between brackets.
+        # The text as written, the phrases the assessment read between brackets, each numbered,
+        # and under it what each number was read as (not a bare bracket).
         wrote = re.search(r"You wrote: “([^”]*)”", words)
-        assert wrote and wrote.group(1).replace("[", "").replace("]", "") == text
-        assert "[" in wrote.group(1)
+        assert wrote and re.sub(r"[\[\]①-⑩]", "", wrote.group(1)) == text
+        phrases = re.findall(r"\[([^\]]*)\]([①-⑩])", wrote.group(1))
+        assert phrases
+        for phrase, number in phrases:
+            assert f"{number} “{phrase}” — " in words
+        assert "key point: Confirm that the locks can be opened" in words
         assert "✔ said: Confirm that the locks can be opened" in words
         assert "The authored best answer" in words
     finally:

@@ -245,10 +245,13 @@ def cmd_note(args: argparse.Namespace) -> int:
         return 1
     with store:
         try:
-            stored = _pick(store, args)[-1] if args.session else store.sessions(limit=1)[0]
+            latest = [] if args.session else store.sessions(limit=1)
+            if not args.session and not latest:
+                return _fail("no round recorded yet: play one first, or name it with --session")
+            stored = _pick(store, args)[-1] if args.session else latest[0]
             store.add_note(stored.id, args.at, args.text)
-        except (StoreError, IndexError) as exc:
-            return _fail(str(exc) or "no round yet")
+        except StoreError as exc:
+            return _fail(str(exc))
         print(f"Note at {clock(args.at)} added to round {stored.short_id}.")
     return 0
 

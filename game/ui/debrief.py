@@ -9,7 +9,7 @@ the page is drawn once into a tall sheet.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from game.engine.model import Case
 from game.engine.scoring import score
 from game.engine.session import Session
-from game.i18n import ENDING_KINDS
+from game.i18n import ENDING_KINDS, Translator
 from game.play import words
 from game.play.debrief import Debrief, PartScore, WrittenReview
 from game.play.moments import moment, moments
@@ -57,6 +57,51 @@ def merge_marks(marks: list[tuple[int, str]], end: int, plot_width: int,
                 continue
         merged.append((at, label))
     return merged
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # the circled numbers DejaVu Sans draws
+MARK_COLOURS = {"red_line": th.VERMILLION, "key_point": th.GREEN, "untimed": th.ORANGE}
+SEVERITY = ("red_line", "untimed", "key_point", "strategy", "tone", "timed")
+"""A phrase read as several findings takes the colour of the first of them in this order."""
+
+
+def mark_number(n: int) -> str:
+    """The number that ties a marked phrase to its meaning: ①, ②... then (11), (12)..."""
+    return CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else f"({n})"
+
+
+def numbered_marks(written: WrittenReview, tr: Translator) -> tuple[str, list[tuple[str, str, str, str]]]:
+    """A written answer's text with each phrase the assessment read between brackets and
+    numbered ("[we're sorry]①"), and for each number the phrase and what it was read as, in
+    the player's language (words.mark_meaning, as the report and the host say it): a bare
+    bracket would not say which finding it is. Overlapping phrases are one, with every meaning.
+
+    Returns:
+        The marked text, and ``(number, phrase, meanings, kind)`` per phrase (``kind`` the most
+        serious finding in it, for its colour: ``untimed`` for a promise without a time).
+    """
+    spans: list[list[Any]] = []  # [start, end, meanings, kinds]
+    for mark in sorted(written.marks, key=lambda m: (m.start, m.end)):
+        meaning = words.mark_meaning(mark, written, tr)
+        kind = mark.id if mark.kind == "promise" else mark.kind
+        if spans and mark.start < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], mark.end)
+            if meaning not in spans[-1][2]:
+                spans[-1][2].append(meaning)
+            spans[-1][3].append(kind)
+        else:
+            spans.append([mark.start, mark.end, [meaning], [kind]])
+    text, at = written.text, 0
+    out: list[str] = []
+    phrases: list[tuple[str, str, str, str]] = []
+    for n, (start, end, meanings, kinds) in enumerate(spans, 1):
+        number = mark_number(n)
+        out += [text[at:start], "[", text[start:end], "]", number]
+        at = end
+        worst = min(kinds, key=lambda k: SEVERITY.index(k) if k in SEVERITY else len(SEVERITY))
+        # TRANSLATORS: between two meanings of one phrase (French puts a no-break space before it).
+        phrases.append((number, text[start:end], tr.gettext("; ").join(meanings), worst))
+    return "".join(out) + text[at:], phrases
 
 
 class DebriefScene(PageScene):
@@ -293,7 +338,11 @@ class DebriefScene(PageScene):
         between brackets, the key points said or missing, the red lines crossed, and the authored
         best answer beside it (small addition by the ui helper)."""
         t = self.theme
-        para(self._("You wrote: “{text}”", text=written.marked("[", "]")), "body", th.SKY, indent=t.px(28))
+        text, phrases = numbered_marks(written, self.tr)
+        para(self._("You wrote: “{text}”", text=text), "body", th.SKY, indent=t.px(28))
+        for number, said, meaning, kind in phrases:  # what each numbered phrase was read as
+            para(self._("{number} “{words}” — {meaning}", number=number, words=said, meaning=meaning), "small",
+                 MARK_COLOURS.get(kind, th.TEXT), indent=t.px(48))
         for point in written.key_points:
             if point.found:
                 para(self._("✔ said: {point}", point=point.label), "small", th.GREEN, indent=t.px(48))

@@ -536,7 +536,7 @@ class LiveScene(Scene):
         try:
             self.take([i for i in self.round.triage(post.id, action, reply).items if not isinstance(i, Alert)])
         except EngineError as exc:
-            self.note("⚠", str(exc), th.GREY)
+            self.note("⚠", exc.say(self.tr), th.GREY)
             return
         self.app.sound.play("tick")
 
@@ -577,7 +577,7 @@ class LiveScene(Scene):
         try:
             self.take([i for i in self.round.write(decision.id, text).items if not isinstance(i, Alert)])
         except EngineError as exc:
-            self.note("⚠", str(exc), th.GREY)
+            self.note("⚠", exc.say(self.tr), th.GREY)
             return
         self.stop_writing()
         self.drafts.pop(decision.id, None)
@@ -615,9 +615,9 @@ class LiveScene(Scene):
             return
         option = decision.options[self.chosen[decision.id]]
         try:
-            self.take(self.session.decide(decision.id, option.id))
+            self.take([i for i in self.round.decide(decision.id, option.id).items if not isinstance(i, Alert)])  # through the round, as every front end
         except EngineError as exc:
-            self.note("⚠", str(exc), th.GREY)
+            self.note("⚠", exc.say(self.tr), th.GREY)
             return
         self.note("✔", self._("{heading}: {text}", heading=decision.title, text=option.label), th.GREEN)
         self.app.sound.play("tick")
@@ -675,7 +675,7 @@ class LiveScene(Scene):
         try:
             self.take([i for i in self.round.fire(item_id).items if not isinstance(i, Alert)])
         except EngineError as exc:
-            self.note("⚠", str(exc), th.GREY)
+            self.note("⚠", exc.say(self.tr), th.GREY)
 
     def end_round(self) -> None:
         self.take([i for i in self.round.end().items if not isinstance(i, Alert)])  # only the end: the silent rest is played off screen

@@ -133,7 +133,7 @@ class OverrideScene(Scene):
             for decision, post, change in made:
                 self.debrief.session.override(decision, post=post, **change)
         except EngineError as exc:  # (the list offers only what the answers have)
-            self.debrief.message = self._("The change was not made: {why}", why=str(exc))
+            self.debrief.message = self._("The change was not made: {why}", why=exc.say(self.tr))
         self.debrief.corrected(before)
 
     # --- draw ------------------------------------------------------------------------

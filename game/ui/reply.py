@@ -59,7 +59,7 @@ class ReplyScene(FieldScene):
         try:
             update = live.round.reply(self.post.id, text)
         except EngineError as exc:
-            self.error = str(exc)
+            self.error = exc.say(self.tr)  # in the window's language, not the engine's English
             return
         self.app.pop()
         live.take([i for i in update.items if not isinstance(i, Alert)])

@@ -429,7 +429,9 @@ class WorkshopScene(PageScene):
             for decision, post, change in made:
                 session, _ = override_stored(store, target.session_id, decision, post=post, **change)
                 after = scoring.score(session).score
-        except (ResumeError, EngineError, StoreError, sqlite3.Error) as exc:
+        except EngineError as exc:  # the engine's reason in the window's language
+            self.message = self._("The change was not made: {why}", why=exc.say(self.tr))
+        except (ResumeError, StoreError, sqlite3.Error) as exc:
             self.message = self._("The change was not made: {why}", why=str(exc))
         else:
             self.message = self._("{team}: a person's reading, the score goes from {before} to {after}",
