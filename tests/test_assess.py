@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -202,3 +204,19 @@ def test_cli_reports_a_broken_cue_file(monkeypatch: pytest.MonkeyPatch, capsys: 
     bad.write_text("language: en\ntones:\n  cheerful: [yay]\n", encoding="utf-8")
     code, _, err = run_cli(monkeypatch, capsys, "yay\n", "--cues", str(bad))
     assert code == 1 and err.startswith(f"{bad}:3:3: error: unknown id 'cheerful'")
+
+
+def test_validate_checks_a_cue_file_as_assess_reads_it(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    from game.cli import main
+    shipped = Path(__file__).parents[1] / "game" / "engine" / "assess" / "cues"
+    assert main(["validate", str(shipped / "en.yaml"), str(shipped / "fr.yaml")]) == 0
+    assert "no problem found" in capsys.readouterr().out
+    text = (shipped / "en.yaml").read_text(encoding="utf-8").split("\n")
+    line = next(n for n, row in enumerate(text) if '"we regret", weight: 2' in row)
+    text[line] = text[line].replace("weight: 2", "weight: -1")
+    mine = tmp_path / "my-cues.yaml"
+    mine.write_text("\n".join(text), encoding="utf-8")
+    assert main(["validate", str(mine)]) == 1
+    out = capsys.readouterr().out
+    # the cue file's own problem at its line, not the case format's missing title and briefing
+    assert out.splitlines() == [f"{mine}:{line + 1}:{text[line].index('-1') + 1}: error: weight must be a number above 0, not -1"]

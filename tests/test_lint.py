@@ -152,3 +152,18 @@ def test_metric_names_must_name_metrics_of_the_case(tmp_path):
     [problem] = lint_files([path])
     assert (problem.code, problem.line) == ("unknown-ref", line_of(text, "# here"))
     assert "did you mean 'sentiment'" in problem.message
+
+
+def test_key_points_and_red_lines_need_one_id_each_and_words_in_the_case_language(tmp_path):
+    from game.authoring.new import create_case
+    template = create_case(tmp_path / "new", "en", "Yoghurt").read_text(encoding="utf-8")
+    assert codes(write(tmp_path / "clean", template)) == []
+    no_english = template.replace('words: {en: ["refund", "money back"], ', "words: {", 1)
+    twice = template.replace("      - id: refund\n", "      - id: sorry\n", 1)
+    assert no_english != template and twice != template
+    found = lint_files([write(tmp_path / "no-english", no_english)])
+    assert [(d.code, d.line, d.severity) for d in found] == [
+        ("field-missing", line_of(no_english, 'words: {fr: ["rembourse"'), "error")]
+    assert "key point 'refund' has no words in en" in found[0].message
+    found = lint_files([write(tmp_path / "twice", twice)])
+    assert [(d.code, d.line) for d in found] == [("duplicate-id", line_of(twice, "- id: sorry") + 3)]

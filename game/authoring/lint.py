@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from game.authoring.plans import check_plan
+from game.engine.assess import load_cues
 from game.engine.bots import play
 from game.engine.conditions import Truth, compile_condition, explain, explain_effects, parse_metric, walk
-from game.engine.diagnostics import Diagnostic, make
+from game.engine.diagnostics import CaseError, Diagnostic, make
 from game.engine.loader import Parsed, Where, all_conditions, all_effects, all_options, parse_file
 from game.engine.model import Case, Condition, Decision, Inject, Option, format_duration
 from game.engine.state import RunState
@@ -52,6 +53,9 @@ def lint_files(files: Sequence[Path]) -> list[Diagnostic]:
 
     for file in files:
         parsed = parse(file)
+        if _is_cue_file(parsed.data):
+            diagnostics += _cue_problems(file)
+            continue
         diagnostics += parsed.diagnostics
         if parsed.case is not None:
             diagnostics += Linter(parsed).run()
@@ -64,6 +68,21 @@ def lint_files(files: Sequence[Path]) -> list[Diagnostic]:
     for d in diagnostics:
         unique.setdefault((d.file, d.line, d.column, d.code, d.message), d)
     return list(unique.values())
+
+
+def _is_cue_file(data: Any) -> bool:
+    """A trainer's cue file (docs/assessment.md) rather than a case: strategies or tones, and no case fields."""
+    return (isinstance(data, dict) and bool({"strategies", "tones"} & data.keys())
+            and not {"id", "title", "decisions", "injects"} & data.keys())
+
+
+def _cue_problems(file: Path) -> list[Diagnostic]:
+    """A cue file is checked as ``crisis-sim assess --cues`` reads it."""
+    try:
+        load_cues(file)
+    except CaseError as exc:
+        return list(exc.diagnostics)
+    return []
 
 
 # --- one case ------------------------------------------------------------------------------
@@ -110,6 +129,7 @@ class Linter:
         self._lengths()
         self._reactions()
         self._placeholders()
+        self._answer_points()
         self.problems += content_warnings(self.case, self.report_at)  # feed content: see the end of this file
         return sorted(self.problems, key=lambda d: (d.line, d.column))
 
@@ -292,6 +312,27 @@ class Linter:
                 if found:
                     self.report(path, "placeholder-text",
                                 f"{_show(path, self.data)} is still a placeholder ({found[0]}): write the real text")
+
+    def _answer_points(self) -> None:
+        """Key points and red lines the assessor can find: one id each, words in the case's language."""
+        lang = self.case.language
+        groups: tuple[tuple[str, Sequence[Inject | Decision]], ...] = (
+            ("injects", self.case.injects), ("decisions", self.case.decisions))
+        for kind, items in groups:
+            for at, item in enumerate(items):
+                seen: set[str] = set()
+                for field in ("key_points", "red_lines"):
+                    for j, point in enumerate(getattr(item, field)):
+                        if point.id in seen:
+                            self.report((kind, at, field, j, "id"), "duplicate-id",
+                                        f"id {point.id!r} is used twice among the key points and red lines of "
+                                        f"{item.id!r}: a facilitator's correction names one by its id")
+                        seen.add(point.id)
+                        if not point.phrases(lang):
+                            what, verb = ("key point", "make") if field == "key_points" else ("red line", "cross")
+                            self.report((kind, at, field, j, "words"), "field-missing",
+                                        f"{what} {point.id!r} has no words in {lang}, the language of this file, "
+                                        f"so no answer can ever {verb} it: add `{lang}: [...]` to its words")
 
     def _option_refs(self) -> Iterator[tuple[str, Option]]:
         for decision in self.case.decisions:
