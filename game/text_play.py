@@ -12,6 +12,7 @@ import select
 import shutil
 import sys
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TextIO
 
@@ -80,6 +81,7 @@ class StdinCommands:
         self.writing = False  # a written answer can be typed now ("w TEXT"): the prompt counts its characters
         # Written replies ("r 12 TEXT"): the limit of post #12's channel, or None when posts take no written reply.
         self.reply_limit: Callable[[str], int | None] | None = None
+        self.began: Callable[[], None] | None = None  # told when the first key of a line is typed
 
     def start(self) -> None:
         """Read keys one by one (cbreak, no echo) so the prompt line can be redrawn under the feed."""
@@ -132,8 +134,12 @@ class StdinCommands:
         if typed is not None:
             answer, limit = typed
             counter = f"[{len(answer)}/{limit}] " if limit else f"[{len(answer)}] "
-        self.out.write("\r\x1b[K" + counter + self.PROMPT + self.buffer)
+        self.out.write("\r\x1b[K" + fitted(counter + self.PROMPT, self.buffer, self.columns()))
         self.out.flush()
+
+    def columns(self) -> int:
+        """The terminal's width now (a window can be resized during the round)."""
+        return shutil.get_terminal_size((100, 24)).columns
 
     def poll(self, timeout: float) -> str | None:
         if self.closed:
@@ -185,9 +191,33 @@ class StdinCommands:
                 typed = self._answer()
                 if typed is not None and typed[1] and len(typed[0]) >= typed[1]:
                     continue  # a microblog's limit is hard, as on the real network: the key is not taken
+                if not self.buffer and self.began is not None:
+                    self.began()
                 self.buffer += key
         self._prompt()
         return None
+
+
+def columns_of(text: str) -> int:
+    """How many terminal columns ``text`` takes (wide East Asian letters and emoji take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def fitted(head: str, typed: str, columns: int) -> str:
+    """The prompt line within one line of the terminal: ``head`` (the counter and "> "), then the
+    end of what is typed, "…" standing for its start when it is too long. A line longer than the
+    terminal would wrap, and clearing the prompt ("\\r", erase line) clears only its last row:
+    each redraw under the feed would leave the rows before it on the screen."""
+    room = columns - 1 - columns_of(head)  # the last column stays free: the cursor waits there
+    if columns_of(typed) <= room:
+        return head + typed
+    shown = ""
+    for ch in reversed(typed):
+        if columns_of(shown) + columns_of(ch) > room - 1:
+            break
+        shown = ch + shown
+    return head + "…" + shown
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -245,6 +275,14 @@ class TextPlayer:
         self.facilitator = ""  # who signs the corrections made in the debrief (asked, then offered again)
         if isinstance(commands, StdinCommands) and session.case.responses is not Responses.choose:
             commands.reply_limit = self.reply_limit
+        # The decision shown when the line being typed began: a long answer takes a while, and a
+        # decision that opens meanwhile must not receive the text written for another one.
+        self.typing_for: str | None = None
+        if isinstance(commands, StdinCommands):
+            commands.began = self.began_typing
+
+    def began_typing(self) -> None:
+        self.typing_for = self.current
 
     def reply_limit(self, number: str) -> int | None:
         """The character limit of post ``number``'s channel (None: no such post, or no limit)."""
@@ -280,6 +318,7 @@ class TextPlayer:
                 elapsed, last = now - last, now
                 if line:
                     self.handle(line)
+                    self.typing_for = None
                 if not self.session.state.ended:
                     self.show(self.round.tick(elapsed).items)
         finally:
@@ -571,7 +610,7 @@ class TextPlayer:
         next one: the player is told, and types it again once they have read the new one.
         """
         state = self.session.state
-        current = self.current
+        current = self.typing_for or self.current  # the decision on screen when the line began
         if current is not None and current not in state.open:
             title = unquoted(self.session.decisions[current].title)
             self.say(self._(closed, title=title, **values))
@@ -621,6 +660,13 @@ class TextPlayer:
                                N_('A decision has just run out, so your answer was not published for "{title}". '
                                   "Type it again to publish it."))
         if decision is None:
+            now = self.session.decisions.get(self.current) if self.current is not None else None
+            if text and self.typing_for is not None and isinstance(self.commands, StdinCommands) \
+                    and now is not None and self.typing_for != now.id and now.responses is not Responses.choose:
+                # Written for a decision that closed meanwhile: the text is not lost, it waits on the prompt.
+                self.commands.buffer = "w " + text
+                self.say(self._("Your text is back on the prompt: edit it, or press Enter to publish it for the "
+                                "decision now open."))
             return
         if decision.responses is Responses.choose:
             self.say(self._("This decision takes one of its options: type its number."))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 
 from game.engine.loader import load_case
 from game.engine.session import Session
-from game.text_play import StdinCommands, TextPlayer, format_result
+from game.text_play import StdinCommands, TextPlayer, columns_of, format_result
 
 CASE = "scenarios/kryptonite-2004"
 FORUM = ("We confirm it: we tested it and the lock can be opened with a pen. We're sorry. "
@@ -145,3 +147,64 @@ def test_a_written_reply_to_a_post_in_the_terminal_and_its_debrief() -> None:
         assert words[4] not in shown.split(words[2])[1].split("Signa")[0]  # both key points were made
         (review,) = result.replies
         assert review["text"] == text and review["rating"]["key_points"] == 1 and review["value"] > 0.5
+
+
+class Keys(StdinCommands):
+    """The terminal's own key handling (cbreak mode), fed keys on a fake clock: ``script`` maps a
+    condition on the session to the keys typed once it holds."""
+
+    def __init__(self, session: Session, script: list[tuple[Callable[[Session], bool], str]], columns: int) -> None:
+        self.out_text = io.StringIO()
+        super().__init__(io.StringIO(), self.out_text)
+        self.session, self.script, self.now, self.width = session, list(script), 0.0, columns
+        self._saved = []  # as after start(): keys one by one, the prompt redrawn under the feed
+
+    def columns(self) -> int:
+        return self.width
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        self._saved = None
+
+    def clock(self) -> float:
+        return self.now
+
+    def poll(self, timeout: float) -> str | None:
+        self.now += timeout
+        if self.script and self.script[0][0](self.session):
+            return self._key(self.script.pop(0)[1])
+        if not self.script and not self.session.state.ended:
+            return self._key("q\n") if self.session.t > 1500 else None
+        return None
+
+
+ANSWER = ("An attack on one of our patrols in Keldar this afternoon: there are casualties. Families are being "
+          "told first, in person. The figure of 12 dead circulating online is false, and FOB Sable was not "
+          "attacked. We will say more at 21:00 on this account.")
+
+
+def test_a_long_answer_stays_on_one_prompt_line_and_waits_when_its_decision_closes() -> None:
+    """Under tmux a 250-character answer wrapped the prompt, and each redraw under the feed left
+    its first rows on screen; typed for "The first word", it was published for the next decision
+    once that one had opened. Now the prompt shows the end of the text on one line, and the text
+    of a decision that closed is not published for another: it waits on the prompt."""
+    case = load_case("scenarios/armed-forces-opsec", "en").case
+    session = Session(case, seed=2)
+    commands = Keys(session, [
+        (lambda s: "first-word" in s.state.open, "w " + ANSWER),
+        (lambda s: "geotag" in s.state.open, "\n"),  # Enter, once the first word has run out
+    ], columns=80)
+    player = TextPlayer(session, commands.out_text, commands, commands.clock, speed=60)
+    player.run()
+    out = commands.out_text.getvalue()
+    prompts = [row for row in out.split("\r\x1b[K") if re.match(r"\[\d+/280\] > ", row)]
+    head = f"[{len(ANSWER)}/280] > …"
+    assert any(row.startswith(head) and ANSWER.endswith(row[len(head):]) for row in prompts)  # its end, where one types
+    assert all(columns_of(row) <= 79 for row in prompts)  # never wider than the terminal: never wrapped
+    ours = [p.text for p in session.feed if p.author == "organisation"]
+    assert ANSWER not in ours and "geotag" not in session.written
+    assert '"The first word" has closed: your answer was not published.' in out
+    assert "Your text is back on the prompt" in out
+    assert commands.buffer == "w " + ANSWER or "geotag" in session.state.choices
