@@ -28,6 +28,23 @@ def test_every_authored_post_stands_for_its_own_option(lang: str) -> None:
                 assert closest_option(assess_answer(option.post, d, lang), d, lang).id == option.id
 
 
+WRITTEN_CASES = ["scenarios/kryptonite-2004", "scenarios/armed-forces-opsec"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("folder", WRITTEN_CASES)
+def test_a_trainee_who_writes_an_authored_post_plays_that_option(folder: str, lang: str) -> None:
+    """Writing the text of an option, a red line included, gives that option's effects (a written
+    denial of the attack must not play as naming the dead)."""
+    case = load_case(folder, lang).case
+    written = [d for d in case.decisions if d.responses is not Responses.choose]
+    assert written
+    for d in written:
+        for option in d.options:
+            if option.post:
+                assert closest_option(assess_answer(option.post, d, lang), d, lang).id == option.id, (d.id, option.id)
+
+
 def test_a_good_written_answer_says_the_key_points_and_rates_high() -> None:
     case, d = decision("en", "remedy")
     text = "We're sorry. Every tubular lock can be exchanged free, whatever its age, no receipt needed. Register on this site from Wednesday."
