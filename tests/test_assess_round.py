@@ -82,3 +82,12 @@ def test_writing_needs_an_option_with_a_channel(tmp_path) -> None:
         load_case(tmp_path, "en")
     assert "responses: write needs an option with a channel" in str(err.value)
     assert "scenario.yaml:" in str(err.value)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_holding_statement_reads_as_information_in_both_languages(lang: str) -> None:
+    """"Our engineers are testing the locks; we will post what we find by Wednesday" is adjusting
+    information, not silence: the French cues knew neither "ingénieurs" nor "posterons"."""
+    _, d = decision(lang, "forum-thread")
+    holding = next(o for o in d.options if o.id == "holding")
+    assert assess_answer(holding.post or "", d, lang).strategy == "adjusting_information"
