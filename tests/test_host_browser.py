@@ -599,3 +599,119 @@ def shot_at(page: Any, name: str) -> None:
     """Save ``page`` whole, at its own size, as DIR/host-NAME.png when HOST_SCREENSHOTS=DIR is set."""
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / f"host-{name}.png"), full_page=True)
+
+
+def held_views(page: Any, host: Host) -> list[bool]:
+    """Put the page's socket to the host behind a switch: while ``switch[0]`` is True the views the
+    host pushes wait (as on a slow network: the page still shows what it had), its other messages
+    pass; set it False and the latest view goes through at the next message."""
+    import json
+    switch, latest = [False], []
+
+    def route(ws: Any) -> None:
+        server = ws.connect_to_server()
+
+        def from_host(message: str | bytes) -> None:
+            if switch[0] and isinstance(message, str) and json.loads(message).get("type") == "view":
+                latest[:] = [message]
+                return
+            if latest and not switch[0]:
+                ws.send(latest.pop())
+            ws.send(message)
+        server.on_message(from_host)
+
+    page.route_web_socket(re.compile(r"/ws/team/"), route)
+    return switch
+
+
+def refusal_beside(page: Any, control: Any) -> None:
+    """The refusal is shown right below ``control`` (within 3 rem), and describes it."""
+    box = page.locator("#refused")
+    playwright.expect(box).to_be_visible()
+    below, at = box.bounding_box(), control.bounding_box()
+    assert below is not None and at is not None
+    assert 0 <= below["y"] - (at["y"] + at["height"]) < 48, (below, at)
+    assert "refused" in (control.get_attribute("aria-describedby") or "").split()
+
+
+def test_a_refusal_shows_beside_the_control_used_and_is_announced(tmp_path: Path, browser: Any) -> None:
+    """Issue 15: what the host refuses is said where the player or the facilitator acted (below the
+    Publish button of a too-long answer, below the option of a decision another device closed
+    meanwhile, then in the decisions' panel once that decision has gone; below a card's speed or
+    note on the console), it stays there through the pushes, screen readers hear it once through
+    the assertive live region, and the next input clears it. Nothing is at the page's foot."""
+    host = Host(tmp_path, KRYPTONITE, teams=("Red",))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        switch = held_views(page, host)
+        page.goto(f"{host.url}/team/{host.codes['Red']}")
+        page.get_by_label("Your name").fill("Ana")
+        page.keyboard.press("Enter")
+        team = host.workshop.teams[host.codes["Red"]]
+        run_in_host(host.app, lambda: host.workshop.start(team))
+        host.tick(190)  # the forum thread (responses: both, Bike Forums: 1,500 characters) opens at 3:00
+        thread = page.locator("fieldset.decision", has_text="A thread and a video")
+        area = thread.get_by_label(re.compile("Or write your own answer"))
+        area.evaluate("(a) => { a.value = 'x'.repeat(1600); }")  # past the box's limit, as a script can
+        publish = thread.get_by_role("button", name="Publish")
+        publish.click()
+        playwright.expect(page.locator("#refused")).to_have_text("the answer is 1,600 characters; forum takes 1,500")
+        reason = page.locator("#refused").inner_text()
+        refusal_beside(page, publish)
+        assert thread.locator("#refused").count() == 1  # inside the decision it is about
+        playwright.expect(page.locator("#live-assertive")).to_have_text(reason)
+        host.tick(1)  # pushed views redraw the decision: the reason stays where it was
+        refusal_beside(page, thread.get_by_role("button", name="Publish"))
+        audit(page, "team page, a refusal beside its control")
+        page.locator("#refused").scroll_into_view_if_needed()
+        shot(page, "refused-beside")
+        assert "forum-thread" not in team.session.written
+
+        # Another device of the team decides; this page has not had the news yet and picks an option.
+        switch[0] = True
+        run_in_host(host.app, lambda: host.workshop.team_input(
+            team, {"type": "decide", "decision": "forum-thread", "option": "holding"}, "Bo"))
+        option = thread.get_by_role("button", name="Post in the thread under your own name")
+        option.click()
+        playwright.expect(page.locator("#refused")).to_contain_text("has already closed")
+        refusal_beside(page, option)
+        playwright.expect(page.locator("#live-assertive")).to_contain_text("has already closed")
+        switch[0] = False
+        host.tick(1)  # the news arrives: the decision goes, the reason stays in the decisions' panel
+        playwright.expect(page.locator("#decision-list > #refused")).to_contain_text("has already closed")
+        playwright.expect(thread).to_have_count(0)
+        page.locator("#refused").scroll_into_view_if_needed()
+        shot(page, "refused-closed")
+        # The next input clears it.
+        page.locator("#feed-list").get_by_role("button", name="Flag").first.click()
+        playwright.expect(page.locator("#refused")).to_be_hidden()
+        assert team.session.state.choices == {"forum-thread": "holding"}
+
+        console = context.new_page()
+        console.on("pageerror", lambda exc: errors.append(str(exc)))
+        console.goto(f"{host.url}/console/{host.workshop.secret}")
+        card = console.locator(".teamcard", has_text="Red ·")
+        card.get_by_label("Set speed · Red").fill("5000")
+        speed = card.get_by_role("button", name="Set speed")
+        speed.click()
+        playwright.expect(console.locator("#refused")).to_contain_text("between 0.1 and 1000")
+        assert card.locator("#refused").count() == 1  # on the team's card
+        refusal_beside(console, speed)
+        playwright.expect(console.locator("#live-assertive")).to_contain_text("between 0.1 and 1000")
+        host.tick(1)
+        assert console.locator(".teamcard", has_text="Red ·").locator("#refused").count() == 1
+        console.locator(".teamcard", has_text="Red ·").get_by_label("Keep note · Red").press("Enter")  # an empty note
+        playwright.expect(console.locator("#refused")).to_have_text("an empty note")
+        refusal_beside(console, console.locator(".teamcard", has_text="Red ·").get_by_role("button", name="Keep note"))
+        audit(console, "console, a refusal beside its control")
+        console.locator("#refused").scroll_into_view_if_needed()
+        shot(console, "console-refused")
+        assert host.workshop.teams[host.codes["Red"]].round.speed == 1
+        assert not errors, errors
+    finally:
+        context.close()
+        host.server.stop()
+        host.store.close()

@@ -45,6 +45,51 @@ def sparkline(surface: pygame.Surface, rect: pygame.Rect, values: Sequence[float
     pygame.draw.lines(surface, colour, False, points, width)
 
 
+STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 10080)
+"""Minutes between two ticks of the time axis (up to a week: a long case's calendar)."""
+
+
+def time_ticks(end: int, clock: Callable[[float], str] | None, size: Callable[[str], tuple[int, int]],
+               plot: pygame.Rect, bounds: pygame.Rect, beside: pygame.Rect, gap: int) -> list[tuple[int, str, pygame.Rect]]:
+    """The labelled ticks of the time axis, ``(minute, words, box)``: as many as fit without two
+    boxes touching (``gap`` pixels at least between them).
+
+    At most about ten ticks, at a round step; dates (``clock``) are wider than minutes (``5′``), so
+    the step grows until every label has its room. A label stays whole inside ``bounds`` (the
+    first and the last are pushed in from the edges), and clear of ``beside`` (the value axis's
+    "0"); a label that still cannot have its room is left out rather than drawn over another.
+    """
+    minutes = end // 60
+
+    def words(minute: int) -> str:
+        return clock(minute * 60) if clock is not None else f"{minute}\u2032"
+
+    top = plot.bottom + max(2, gap // 3)
+
+    def box(minute: int) -> pygame.Rect:
+        w, h = size(words(minute))
+        x = plot.x + minute * 60 / end * plot.w if end else plot.x
+        r = pygame.Rect(int(x - w / 2), top, w, h)
+        r.right = min(r.right, bounds.right)
+        r.left = max(r.left, bounds.left)
+        if r.colliderect(beside.inflate(gap, 0)):
+            r.left = beside.right + gap
+        return r
+
+    def clear(boxes: list[pygame.Rect]) -> bool:
+        return all(b.left - a.right >= gap for a, b in zip(boxes, boxes[1:])) and \
+            all(b.right <= bounds.right for b in boxes)
+
+    first = next((s for s in STEPS if minutes / s <= 10), STEPS[-1])
+    for step in (s for s in STEPS if s >= first):
+        ticks = [(m, words(m), box(m)) for m in range(0, minutes + 1, step)]
+        if clear([b for _, _, b in ticks]):
+            return ticks
+        if len(ticks) <= 2:
+            break
+    return [(0, words(0), box(0))]  # not even two fit: the start alone
+
+
 def timeline(
     painter: Painter,
     sheet: Sheet,
@@ -84,21 +129,13 @@ def timeline(
     def x_of(seconds: float) -> float:
         return plot.x + seconds / end * plot.w
 
-    minutes = end // 60
-    steps = (1, 2, 5, 10, 15, 30, 60)
-    step = next((s for s in steps if minutes / s <= 10), 60)
-    words = {minute: f"{minute}′" for minute in range(0, minutes + 1)}
-    if clock is not None:
-        # Dates are wider than minutes: as many ticks as their words fit side by side.
-        words = {minute: clock(minute * 60) for minute in range(0, minutes + 1)}
-        widest = max(painter.theme.font("small").size(text)[0] for text in words.values()) + t.px(16)
-        step = next((s for s in steps if s >= step and s * 60 / end * plot.w >= widest), minutes or 1)
-    for minute in range(0, minutes + 1, step):
+    font = t.font("small")
+    zero = font.size("0")  # the value axis's "0" sits at the bottom left, beside the first tick's words
+    beside = pygame.Rect(plot.x - t.px(6) - zero[0], plot.bottom - zero[1] // 2, zero[0], zero[1])
+    for minute, text, box in time_ticks(end, clock, font.size, plot, rect, beside, t.px(12)):
         x = x_of(minute * 60)
         pygame.draw.line(surface, th.LINE, (x, plot.bottom), (x, plot.bottom + t.px(4)))
-        half = painter.theme.font("small").size(words[minute])[0] / 2  # a wide date stays whole at either end
-        anchor = "topleft" if x - half < rect.x else "topright" if x + half > rect.right else "midtop"
-        painter.text(sheet, words[minute], (int(x), plot.bottom + t.px(4)), "small", th.MUTED, anchor=anchor)
+        painter.text(sheet, text, box.topleft, "small", th.MUTED)
     for seconds, label in marks:
         x = int(x_of(seconds))
         for y in range(plot.y, plot.bottom, t.px(8)):

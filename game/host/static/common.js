@@ -79,5 +79,55 @@ const Common = (function () {
     };
   }
 
-  return { el, fill, connect };
+  // A refusal (the host would not act: a decision closed meanwhile, a text too long...) is shown
+  // beside the control that asked, not at the foot of the page: found again by its data-key
+  // after every redraw (call place() after each one), else in the nearest part of the page that
+  // is still there (the decisions' panel once the decision has gone), else at the box's own place.
+  // The box itself is no live region (it is put back at every push): screen readers hear the
+  // reason once, through the assertive region live, and the control is described by it.
+  // It stays until the next input.
+  function refusals(box, live) {
+    const home = [box.parentNode, box.nextSibling];
+    let asked = null, reason = "";
+    function place() {
+      box.textContent = reason;
+      box.hidden = !reason;
+      for (const c of document.querySelectorAll(`[aria-describedby~="${box.id}"]`)) {
+        const rest = c.getAttribute("aria-describedby").split(" ").filter((id) => id && id !== box.id).join(" ");
+        if (rest) c.setAttribute("aria-describedby", rest); else c.removeAttribute("aria-describedby");
+      }
+      if (!reason || !asked) { home[0].insertBefore(box, home[1]); return; }
+      const control = asked.node.isConnected ? asked.node
+        : asked.key ? document.querySelector(`[data-key="${CSS.escape(asked.key)}"]`) : null;
+      if (control) {
+        // Right after the control (a written text's form, a checkbox's label): a row of buttons breaks there.
+        (control.closest("label, form") || control).after(box);
+        control.setAttribute("aria-describedby", ((control.getAttribute("aria-describedby") || "") + " " + box.id).trim());
+        return;
+      }
+      const region = asked.trail.find((a) => a.isConnected);
+      if (!region) { home[0].insertBefore(box, home[1]); return; }
+      const head = [...region.children].find((c) => /^(H[1-6]|LEGEND)$/.test(c.tagName));
+      if (head) head.after(box); else region.prepend(box);
+    }
+    return {
+      // An input is sent from control (an element; null: sent by the page itself, as on reconnecting).
+      asked(control) {
+        const trail = [];
+        for (let a = control && control.parentElement; a && a !== document.body; a = a.parentElement) if (a.id) trail.push(a);
+        asked = control ? {node: control, key: control.dataset.key, trail} : null;
+        reason = "";
+        place();
+      },
+      refused(text) {
+        reason = text;
+        place();
+        live.textContent = "";
+        live.textContent = text;
+      },
+      place,
+    };
+  }
+
+  return { el, fill, connect, refusals };
 })();

@@ -10,22 +10,24 @@
   const lang = document.documentElement.lang;
   const one = (x) => Number(x).toLocaleString(lang, {minimumFractionDigits: 1, maximumFractionDigits: 1});  // 33,8 in French
   const host = Common.connect("/ws/console/" + secret + "?lang=" + lang, {
-    // A refusal stays until the next action: the views pushed several times a second must not wipe it.
-    message(msg) { if (msg.type === "view") draw(msg.view); else if (msg.type === "refused") $("refused").textContent = msg.reason; },
-    tooBig() { $("refused").textContent = W.too_big; },
+    // A refusal stays beside its control until the next action: the views pushed several times a second redraw it there.
+    message(msg) { if (msg.type === "view") { draw(msg.view); refusal.place(); } else if (msg.type === "refused") refusal.refused(msg.reason); },
+    tooBig() { refusal.refused(W.too_big); },
   });
-  const send = (msg) => { $("refused").textContent = ""; return host.send(msg); };
+  const refusal = Common.refusals($("refused"), $("live-assertive"));
+  // control: the button, field or form the action came from, where a refusal will show.
+  const send = (msg, control) => { refusal.asked(control || null); return host.send(msg); };
   // A correction of a written answer is signed with the name typed at the top (none: "the facilitator").
   const signed = (msg) => { const by = $("by").value.trim(); if (by) msg.by = by; return msg; };
   let names = {}, strategies = {};
   // Every control of a team card has a data-key (action + team), so a push keeps focus and typing.
   const key = (what, t) => what + " " + t.team;
-  const button = (label, msg, t) => el("button", {type: "button", "data-key": key(msg.type, t), onclick: () => send(msg)}, label);
+  const button = (label, msg, t) => el("button", {type: "button", "data-key": key(msg.type, t), onclick: (e) => send(msg, e.currentTarget)}, label);
 
   document.querySelectorAll("button[data-act]").forEach((b) => b.addEventListener("click", () => {
     const msg = {type: b.dataset.act, team: b.dataset.team};
     if (msg.type === "speed") msg.speed = Number($("speed-all").value);
-    send(msg);
+    send(msg, b);
   }));
 
   function teamCard(t, i) {
@@ -46,10 +48,10 @@
       const acts = el("div", {class: "actions"});
       acts.append(t.paused ? button(W.resume, {type: "resume", team: t.team}, t) : button(W.pause, {type: "pause", team: t.team}, t));
       const speed = el("input", {type: "number", min: "0.1", max: "1000", step: "any", value: String(t.speed), "data-key": key("speed-value", t), "aria-label": W.speed + " · " + t.team});
-      acts.append(speed, el("button", {type: "button", "data-key": key("speed", t), onclick: () => send({type: "speed", team: t.team, speed: Number(speed.value)})}, W.speed));
+      acts.append(speed, el("button", {type: "button", "data-key": key("speed", t), onclick: (e) => send({type: "speed", team: t.team, speed: Number(speed.value)}, e.currentTarget)}, W.speed));
       if (t.optional.length) {
         const pick = el("select", {"data-key": key("fire-item", t), "aria-label": W.fire + " · " + t.team}, ...t.optional.map((o) => el("option", {value: o.id}, o.title)));
-        acts.append(pick, el("button", {type: "button", "data-key": key("fire", t), onclick: () => send({type: "fire", team: t.team, item: pick.value})}, W.fire));
+        acts.append(pick, el("button", {type: "button", "data-key": key("fire", t), onclick: (e) => send({type: "fire", team: t.team, item: pick.value}, e.currentTarget)}, W.fire));
       }
       acts.append(button(W.end, {type: "end", team: t.team}, t));
       card.append(acts);
@@ -63,14 +65,14 @@
         ...Object.entries(strategies).map(([id, name]) => el("option", {value: id, selected: id === w.now}, name)));
       card.append(el("div", {class: "written"}, el("h4", {}, W.written + " · " + w.title), el("blockquote", {}, w.text),
         el("p", {}, W.detected + " " + (strategies[w.strategy] || w.strategy)),
-        pick, el("button", {type: "button", "data-key": key("override " + w.decision, t), onclick: () => send(signed({type: "override", team: t.team, decision: w.decision, strategy: pick.value}))}, W.override),
+        pick, el("button", {type: "button", "data-key": key("override " + w.decision, t), onclick: (e) => send(signed({type: "override", team: t.team, decision: w.decision, strategy: pick.value}), e.currentTarget)}, W.override),
         // Key points said and red lines crossed, as read now: a tick is the facilitator's word.
         ...w.points.map((p) => el("label", {class: "finding"}, el("input", {type: "checkbox", checked: p.found, "data-key": key(p.finding + " " + p.id + " " + w.decision, t),
-          onchange: (e) => send(signed({type: "mark", team: t.team, decision: w.decision, finding: p.finding, id: p.id, value: e.target.checked ? "yes" : "no"}))}),
+          onchange: (e) => send(signed({type: "mark", team: t.team, decision: w.decision, finding: p.finding, id: p.id, value: e.target.checked ? "yes" : "no"}), e.currentTarget)}),
           " " + (p.finding === "red_line" ? W.red_line : W.key_point) + ": " + p.label))));
     }
     const note = el("input", {type: "text", maxlength: "2000", "data-key": key("note-text", t), "aria-label": W.note + " · " + t.team});
-    card.append(el("form", {class: "note", onsubmit: (e) => { e.preventDefault(); send({type: "note", team: t.team, text: note.value}); note.value = ""; note.defaultValue = ""; }}, note, el("button", {type: "submit", "data-key": key("note", t)}, W.note)));
+    card.append(el("form", {class: "note", onsubmit: (e) => { e.preventDefault(); send({type: "note", team: t.team, text: note.value}, e.submitter || note); note.value = ""; note.defaultValue = ""; }}, note, el("button", {type: "submit", "data-key": key("note", t)}, W.note)));
     if (t.notes.length) card.append(el("h4", {}, W.notes), el("ul", {}, ...t.notes.map((n) => el("li", {}, n.at + " " + n.text))));
     if (t.inputs.length) card.append(el("h4", {}, W.inputs), el("ul", {}, ...t.inputs.map((n) => el("li", {}, n.at + " " + n.by + ": " + n.what + (n.done ? " → " + n.done : "")))));
     return card;
@@ -80,7 +82,7 @@
   function fireAll(v) {
     if (!v.optional.length) return [];
     const pick = el("select", {"data-key": "fire-all-item", "aria-label": W.inject}, ...v.optional.map((o) => el("option", {value: o.id}, o.title)));
-    return [pick, el("button", {type: "button", "data-key": "fire-all", onclick: () => send({type: "fire", team: "*", item: pick.value})}, W.fire_all)];
+    return [pick, el("button", {type: "button", "data-key": "fire-all", onclick: (e) => send({type: "fire", team: "*", item: pick.value}, e.currentTarget)}, W.fire_all)];
   }
 
   // The decisions side by side once rounds end: one row per decision, one column per ranked team.

@@ -29,12 +29,12 @@
     if (counts.textContent) li.append(counts);
     if (!p.triage && !p.own && !view.ended) {
       const acts = el("div", {class: "actions"});
-      acts.append(el("button", {type: "button", "data-key": "flag " + p.id, onclick: () => send({type: "triage", post: p.id, action: "flag"})}, W.flag));
-      acts.append(el("button", {type: "button", "data-key": "dismiss " + p.id, onclick: () => send({type: "triage", post: p.id, action: "dismiss"})}, W.dismiss));
+      acts.append(el("button", {type: "button", "data-key": "flag " + p.id, onclick: (e) => send({type: "triage", post: p.id, action: "flag"}, e.currentTarget)}, W.flag));
+      acts.append(el("button", {type: "button", "data-key": "dismiss " + p.id, onclick: (e) => send({type: "triage", post: p.id, action: "dismiss"}, e.currentTarget)}, W.dismiss));
       // The prepared replies fold away: a feed of posts each with six buttons is hard to read.
       if (p.answers.length || p.write) {
         const replies = el("details", {"data-key": "replies " + p.id}, el("summary", {}, W.answer + "…"));
-        for (const a of p.answers) replies.append(el("button", {type: "button", "data-key": "answer " + p.id + " " + a.id, onclick: () => send({type: "answer", post: p.id, reply: a.id})}, a.label));
+        for (const a of p.answers) replies.append(el("button", {type: "button", "data-key": "answer " + p.id + " " + a.id, onclick: (e) => send({type: "answer", post: p.id, reply: a.id}, e.currentTarget)}, a.label));
         // A written reply (the case's responses: write or both), published under the post.
         if (p.write) replies.append(writing("reply-" + p.id, (p.answers.length ? W.or_reply : W.reply) + " (" + p.channel + ")", p.limit,
           (text) => ({type: "reply", post: p.id, text})));
@@ -58,7 +58,7 @@
     };
     area.addEventListener("input", counted);
     counted();
-    const publish = (e) => { e.preventDefault(); if (area.value.trim()) send(message(area.value)); };
+    const publish = (e) => { e.preventDefault(); if (area.value.trim()) send(message(area.value), e.submitter || area); };
     return el("form", {class: "write", onsubmit: publish}, el("label", {for: id}, label), area, count,
       el("button", {type: "submit", "data-key": "publish " + id}, W.publish));
   }
@@ -91,7 +91,7 @@
       const urgent = d.left <= 60;
       box.append(el("p", {class: "countdown" + (urgent ? " urgent" : "")}, (urgent ? W.hurry + " " : "") + d.left_text + " " + W.left));
       box.append(el("p", {class: "silence"}, W.silence + " " + d.silence));
-      for (const o of d.options) box.append(el("button", {type: "button", class: "option", "data-key": "decide " + d.id + " " + o.id, onclick: () => send({type: "decide", decision: d.id, option: o.id})}, o.label));
+      for (const o of d.options) box.append(el("button", {type: "button", class: "option", "data-key": "decide " + d.id + " " + o.id, onclick: (e) => send({type: "decide", decision: d.id, option: o.id}, e.currentTarget)}, o.label));
       if (d.responses !== "choose") box.append(writing("answer-" + d.id, (d.responses === "both" ? W.or_write : W.write) + " (" + d.channel + ")",
         d.limit, (text) => ({type: "write", decision: d.id, text})));
       decisions.push(box);
@@ -180,14 +180,16 @@
   const host = Common.connect("/ws/team/" + code + "?lang=" + document.documentElement.lang, {
     open() { $("connection").textContent = W.connected; if (player) host.send({type: "hello", name: player, lang: document.documentElement.lang}); },
     message(msg) {
-      // A refusal stays until the next input: the views pushed several times a second must not wipe it.
-      if (msg.type === "view") draw(msg.view);
-      else if (msg.type === "refused") $("refused").textContent = msg.reason;
+      // A refusal stays beside its control until the next input: the views pushed several times a second redraw it there.
+      if (msg.type === "view") { draw(msg.view); refusal.place(); }
+      else if (msg.type === "refused") refusal.refused(msg.reason);
     },
     lost(reason) { $("connection").textContent = reason || W.reconnecting; },
-    tooBig() { $("refused").textContent = W.too_big; },
+    tooBig() { refusal.refused(W.too_big); },
   });
-  const send = (msg) => { $("refused").textContent = ""; return host.send(msg); };
+  const refusal = Common.refusals($("refused"), $("live-assertive"));
+  // control: the button or form the input came from, where a refusal will show.
+  const send = (msg, control) => { refusal.asked(control || null); return host.send(msg); };
 
   $("join-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -195,7 +197,7 @@
     if (!player) return;
     sessionStorage.setItem("player", player);
     $("join").hidden = true;
-    send({type: "hello", name: player, lang: document.documentElement.lang});
+    send({type: "hello", name: player, lang: document.documentElement.lang}, e.submitter || $("player"));
   });
   if (player) $("join").hidden = true;
 })();
