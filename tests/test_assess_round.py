@@ -28,6 +28,23 @@ def test_every_authored_post_stands_for_its_own_option(lang: str) -> None:
                 assert closest_option(assess_answer(option.post, d, lang), d, lang).id == option.id
 
 
+WRITTEN_CASES = ["scenarios/kryptonite-2004", "scenarios/armed-forces-opsec"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("folder", WRITTEN_CASES)
+def test_a_trainee_who_writes_an_authored_post_plays_that_option(folder: str, lang: str) -> None:
+    """Writing the text of an option, a red line included, gives that option's effects (a written
+    denial of the attack must not play as naming the dead)."""
+    case = load_case(folder, lang).case
+    written = [d for d in case.decisions if d.responses is not Responses.choose]
+    assert written
+    for d in written:
+        for option in d.options:
+            if option.post:
+                assert closest_option(assess_answer(option.post, d, lang), d, lang).id == option.id, (d.id, option.id)
+
+
 def test_a_good_written_answer_says_the_key_points_and_rates_high() -> None:
     case, d = decision("en", "remedy")
     text = "We're sorry. Every tubular lock can be exchanged free, whatever its age, no receipt needed. Register on this site from Wednesday."
@@ -65,3 +82,12 @@ def test_writing_needs_an_option_with_a_channel(tmp_path) -> None:
         load_case(tmp_path, "en")
     assert "responses: write needs an option with a channel" in str(err.value)
     assert "scenario.yaml:" in str(err.value)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_holding_statement_reads_as_information_in_both_languages(lang: str) -> None:
+    """"Our engineers are testing the locks; we will post what we find by Wednesday" is adjusting
+    information, not silence: the French cues knew neither "ingénieurs" nor "posterons"."""
+    _, d = decision(lang, "forum-thread")
+    holding = next(o for o in d.options if o.id == "holding")
+    assert assess_answer(holding.post or "", d, lang).strategy == "adjusting_information"
