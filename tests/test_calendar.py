@@ -368,7 +368,11 @@ def test_the_windows_debrief_chart_ticks_are_dates() -> None:
         for _ in range(6):
             key(app, pygame.K_DOWN)
         shown = app.shown()
-        assert "17 Mar, 06:00" in shown and "17 May, 18:00" in shown, shown
+        # The axis starts at the case's first moment and the later ticks are dates too (as many
+        # as fit without overlapping, tests/test_ui_chart_labels.py: the round's last moment may
+        # give way to its neighbour).
+        dates = [s for s in shown if re.fullmatch(r"\d{1,2} (Mar|Apr|May), \d\d:\d\d", s)]
+        assert dates[0] == "17 Mar, 06:00" and len(dates) >= 3 and any("May" in d for d in dates), shown
         assert "0′" not in shown and "5′" not in shown
     finally:
         app.close()
