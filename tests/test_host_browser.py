@@ -73,6 +73,17 @@ def wait_text(page: Any, selector: str, pattern: str) -> None:
     playwright.expect(page.locator(selector)).to_contain_text(re.compile(pattern), timeout=5000)
 
 
+def join_as(context: Any, host: Host, name: str = "Ana", team: str = "Red") -> tuple[Any, list[str]]:
+    """A new page of ``team``'s address, joined as ``name``; its script errors gather in the list."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{host.url}/team/{host.codes[team]}")
+    page.get_by_label("Your name").fill(name)
+    page.keyboard.press("Enter")
+    return page, errors
+
+
 def test_two_teams_and_the_facilitator_play_a_case_in_the_browser(tmp_path: Path, browser: Any) -> None:
     host = Host(tmp_path, TINY, teams=("Red", "Blue"))
     # The pages run under the host's CSP (script-src 'self'); axe is injected as a test tool.
@@ -240,12 +251,7 @@ def test_a_message_too_large_is_refused_with_a_reason_and_the_page_comes_back(tm
     context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
     too_big = "That message was too large for the host and was not read: nothing changed."
     try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{host.url}/team/{host.codes['Red']}")
-        page.get_by_label("Your name").fill("Ana")
-        page.keyboard.press("Enter")
+        page, errors = join_as(context, host)
         team = host.workshop.teams[host.codes["Red"]]
         run_in_host(host.app, lambda: host.workshop.start(team))
         host.tick(190)  # the forum thread (responses: both) opens at 3:00
@@ -475,12 +481,7 @@ def test_a_case_with_a_calendar_dates_the_team_feed_inbox_and_chart(tmp_path: Pa
     host = Host(tmp_path, ROOT / "scenarios" / "nestle-kitkat-2010", teams=("Red",))
     context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True, locale="en-GB")
     try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{host.url}/team/{host.codes['Red']}")
-        page.get_by_label("Your name").fill("Ana")
-        page.keyboard.press("Enter")
+        page, errors = join_as(context, host)
         playwright.expect(page.locator("#join")).to_be_hidden()
         team = host.workshop.teams[host.codes["Red"]]
         run_in_host(host.app, lambda: host.workshop.start(team))
